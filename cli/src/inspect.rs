@@ -1,0 +1,100 @@
+//! `opscope inspect MODEL [--json] [--shapes]`.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use clap::Args;
+use opscope_engine::report::{inspect, InspectOptions, InspectReport, TensorSummary};
+
+use crate::{read_input, UserError};
+
+#[derive(Args)]
+pub struct InspectArgs {
+    /// Model file (format detected by content).
+    model: PathBuf,
+    /// Print the report as JSON (stable keys, see the README).
+    #[arg(long)]
+    json: bool,
+    /// Also list every tensor of the main graph with its dtype and shape.
+    #[arg(long)]
+    shapes: bool,
+}
+
+pub fn run(args: &InspectArgs) -> Result<(), UserError> {
+    let file = read_input(&args.model)?;
+    let model = opscope_engine::import_model(&file).map_err(|err| UserError(err.to_string()))?;
+    let report = inspect(
+        &model,
+        InspectOptions {
+            with_tensors: args.shapes,
+        },
+    );
+    let text = if args.json {
+        serde_json::to_string_pretty(&report)
+            .map_err(|err| UserError(format!("cannot write JSON: {err}")))?
+    } else {
+        render_text(&report)
+    };
+    println!("{text}");
+    Ok(())
+}
+
+fn render_text(report: &InspectReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({})", report.name, report.format);
+    let _ = writeln!(
+        out,
+        "nodes: {}  edges: {}  subgraph nodes: {}  function nodes: {}",
+        report.nodes, report.edges, report.subgraph_nodes, report.function_nodes
+    );
+    let _ = writeln!(
+        out,
+        "weights: {} tensors, {}",
+        report.weights.count,
+        human_bytes(report.weights.bytes)
+    );
+    for (domain, version) in &report.opsets {
+        let _ = writeln!(out, "opset {domain}: {version}");
+    }
+    let _ = writeln!(out, "inputs:");
+    write_tensors(&mut out, &report.inputs);
+    let _ = writeln!(out, "outputs:");
+    write_tensors(&mut out, &report.outputs);
+    let _ = writeln!(out, "op types:");
+    let mut ops: Vec<_> = report.op_types.iter().collect();
+    ops.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (op, count) in ops {
+        let _ = writeln!(out, "  {count:>6}  {op}");
+    }
+    if let Some(tensors) = &report.tensors {
+        let _ = writeln!(out, "tensors:");
+        write_tensors(&mut out, tensors);
+    }
+    out.trim_end().to_string()
+}
+
+fn write_tensors(out: &mut String, tensors: &[TensorSummary]) {
+    for t in tensors {
+        let shape = t
+            .shape
+            .as_ref()
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "unknown".to_string());
+        let _ = writeln!(out, "  {}  {} {}", t.name, t.dtype, shape);
+    }
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

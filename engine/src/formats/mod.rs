@@ -1,0 +1,117 @@
+//! Importers: bytes of a model file → [`crate::ir::Model`].
+//!
+//! Invariants:
+//! - The format is chosen by content, never by file name: every importer offers a `sniff` that
+//!   returns a confidence, and the most confident one wins. The name is only a tie-breaker hint.
+//! - Protobuf types never leave their format's folder; everything outside sees the IR.
+//! - No panic on any input: unreadable bytes give an [`ImportError`] that names the file, the
+//!   place in it and what was expected.
+
+pub mod onnx;
+pub(crate) mod wire;
+
+use bytes::Bytes;
+
+use crate::error::ImportError;
+use crate::ir::Model;
+
+/// A file handed to the engine: its name (for messages and hints) and its bytes. `Bytes` lets the
+/// importers slice weights out of the buffer without copying them.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub name: String,
+    pub data: Bytes,
+}
+
+impl InputFile {
+    pub fn new(name: impl Into<String>, data: impl Into<Bytes>) -> InputFile {
+        InputFile {
+            name: name.into(),
+            data: data.into(),
+        }
+    }
+}
+
+/// How sure an importer is that bytes are its format (0 = not this format).
+pub type Confidence = u8;
+
+/// One importer: how to recognise its files and how to read them.
+pub struct FormatSpec {
+    pub id: &'static str,
+    /// Human name used in messages ("ONNX").
+    pub title: &'static str,
+    /// File-name endings this format usually has; only a hint when sniffing ties.
+    pub extensions: &'static [&'static str],
+    pub sniff: fn(&[u8]) -> Confidence,
+    pub import: fn(&InputFile) -> Result<Model, ImportError>,
+}
+
+/// Every importer, in no particular order (sniffing decides).
+pub const FORMATS: &[FormatSpec] = &[onnx::FORMAT];
+
+/// Reads one model file of any supported format.
+pub fn import_model(file: &InputFile) -> Result<Model, ImportError> {
+    if file.data.is_empty() {
+        return Err(ImportError::Empty {
+            file: file.name.clone(),
+        });
+    }
+    let spec = detect(file).ok_or_else(|| ImportError::UnknownFormat {
+        file: file.name.clone(),
+        detail: describe_unknown(&file.data),
+    })?;
+    (spec.import)(file)
+}
+
+/// The importer most confident about `file`, if any.
+pub fn detect(file: &InputFile) -> Option<&'static FormatSpec> {
+    let lower_name = file.name.to_ascii_lowercase();
+    FORMATS
+        .iter()
+        .map(|spec| {
+            let name_hint = spec.extensions.iter().any(|ext| lower_name.ends_with(ext));
+            ((spec.sniff)(&file.data), name_hint, spec)
+        })
+        .filter(|(confidence, _, _)| *confidence > 0)
+        .max_by_key(|(confidence, name_hint, _)| (*confidence, *name_hint))
+        .map(|(_, _, spec)| spec)
+}
+
+/// A short description of unrecognised content, so the message says what the file looked like.
+fn describe_unknown(data: &[u8]) -> String {
+    let head = &data[..data.len().min(16)];
+    let printable = head
+        .iter()
+        .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
+    if printable {
+        let text = String::from_utf8_lossy(head);
+        format!(
+            "not an ONNX model (a binary protobuf ModelProto); the file starts with the text {:?}",
+            text.trim_end()
+        )
+    } else {
+        let hex: Vec<String> = head.iter().map(|b| format!("{b:02x}")).collect();
+        format!(
+            "not an ONNX model (a binary protobuf ModelProto); the file starts with the bytes {}",
+            hex.join(" ")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_unknown_files_are_named() {
+        let err = import_model(&InputFile::new("x.onnx", Vec::new())).unwrap_err();
+        assert_eq!(err.to_string(), "x.onnx: the file is empty");
+        let err = import_model(&InputFile::new("notes.txt", b"hello world".to_vec())).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("notes.txt: not an ONNX model (a binary protobuf ModelProto)"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("\"hello world\""), "{err}");
+    }
+}

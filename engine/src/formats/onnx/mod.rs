@@ -1,0 +1,137 @@
+//! ONNX importer: a binary `ModelProto` → IR [`Model`].
+//!
+//! Invariants:
+//! - Weight payloads are never copied: `raw_data` is a zero-copy slice of the input, list-encoded
+//!   float weights are not even declared in our schema subset, so they are skipped on the wire.
+//! - The importer does not infer shapes; it records what the file states (`value_info`, graph
+//!   inputs and outputs, initializer dims) and leaves the rest to shape inference.
+
+mod convert;
+pub(crate) mod pb;
+
+use bytes::Buf;
+use prost::Message;
+
+use super::{wire, Confidence, FormatSpec, InputFile};
+use crate::error::{ImportError, Location};
+use crate::ir::Model;
+
+pub const FORMAT: FormatSpec = FormatSpec {
+    id: "onnx",
+    title: "ONNX",
+    extensions: &[".onnx", ".onnx.data", ".pb", ".ort"],
+    sniff,
+    import,
+};
+
+/// Wire types ModelProto's known top-level fields must have; a file whose first fields fit this
+/// table and that holds a graph is almost surely ONNX.
+const MODEL_FIELDS: &[(u32, u8)] = &[
+    (1, wire::VARINT), // ir_version
+    (2, wire::LEN),    // producer_name
+    (3, wire::LEN),    // producer_version
+    (4, wire::LEN),    // domain
+    (5, wire::VARINT), // model_version
+    (6, wire::LEN),    // doc_string
+    (7, wire::LEN),    // graph
+    (8, wire::LEN),    // opset_import
+    (14, wire::LEN),   // metadata_props
+    (20, wire::LEN),   // training_info
+    (25, wire::LEN),   // functions
+];
+
+/// Recognises a ModelProto by its top-level wire structure (not by name). Confidence is high
+/// when every field is a known ModelProto field with the right wire type and a graph is present,
+/// low when the top level is only partly readable (a truncated file the importer will explain).
+fn sniff(data: &[u8]) -> Confidence {
+    let mut has_graph = false;
+    let mut has_ir_version = false;
+    let mut n_fields = 0usize;
+    for field in wire::fields(data).take(64) {
+        let Some(field) = field else {
+            // Broken after a good start: still ours, so the user gets ONNX's precise error.
+            return if n_fields > 0 && (has_graph || has_ir_version) {
+                30
+            } else {
+                0
+            };
+        };
+        let known = MODEL_FIELDS
+            .iter()
+            .any(|&(number, wire_type)| number == field.number && wire_type == field.wire_type);
+        if !known {
+            return 0;
+        }
+        has_graph |= field.number == 7;
+        has_ir_version |= field.number == 1;
+        n_fields += 1;
+    }
+    match (has_graph, has_ir_version) {
+        (true, true) => 90,
+        (true, false) => 70,
+        (false, true) => 40,
+        (false, false) => 0,
+    }
+}
+
+fn import(file: &InputFile) -> Result<Model, ImportError> {
+    let model = decode(file)?;
+    Ok(convert::model(file, model))
+}
+
+/// Decodes the whole ModelProto, turning prost's error into one that says where and what.
+fn decode(file: &InputFile) -> Result<pb::ModelProto, ImportError> {
+    let total = file.data.len();
+    let mut buf = file.data.clone();
+    let mut model = pb::ModelProto::default();
+    match model.merge(&mut buf) {
+        Ok(()) => Ok(model),
+        Err(err) => {
+            let offset = (total - buf.remaining()) as u64;
+            let (path, expected) = explain_decode_error(&err);
+            let mut location = Location::byte(offset);
+            if !path.is_empty() {
+                location = location.with_path(path);
+            }
+            Err(ImportError::Malformed {
+                file: file.name.clone(),
+                format: "ONNX",
+                location,
+                expected,
+            })
+        }
+    }
+}
+
+/// Splits prost's "failed to decode Protobuf message: A.b: C.d: reason" into the field path
+/// `A.b > C.d` and a reason in terms of what the reader expected.
+fn explain_decode_error(err: &prost::DecodeError) -> (String, String) {
+    let text = err.to_string();
+    let text = text
+        .strip_prefix("failed to decode Protobuf message: ")
+        .unwrap_or(&text);
+    let mut parts: Vec<&str> = text.split(": ").collect();
+    let reason = parts.pop().unwrap_or_default();
+    let path = parts.join(" > ");
+    let expected = match reason {
+        "buffer underflow" => {
+            "more bytes: the file ends inside a field, or a length prefix points past the end (truncated download?)".to_string()
+        }
+        "recursion limit reached" => {
+            "at most 100 levels of nested messages (subgraphs nested too deeply)".to_string()
+        }
+        "invalid varint" => "a valid variable-length integer".to_string(),
+        reason if reason.starts_with("invalid wire type") => {
+            format!("a field encoded as the schema says ({reason})")
+        }
+        reason if reason.starts_with("invalid tag value") => {
+            format!("a valid field tag ({reason})")
+        }
+        reason if reason.contains("UTF-8") => format!("UTF-8 text ({reason})"),
+        reason => reason.to_string(),
+    };
+    (path, expected)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,227 @@
+//! Model, graph, node and tensor: the plain data that importers fill and later stages read.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Attr, AttrValue, DType, Shape};
+
+pub type NodeId = usize;
+pub type TensorId = usize;
+
+/// The family of the file a model came from; the CLI prints it as `format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelFormat {
+    Onnx,
+    Tensorflow,
+    Caffe,
+    /// Ascend Graph Engine: GE dumps, their JSON, and `.om` files.
+    Ge,
+}
+
+impl ModelFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelFormat::Onnx => "onnx",
+            ModelFormat::Tensorflow => "tensorflow",
+            ModelFormat::Caffe => "caffe",
+            ModelFormat::Ge => "ge",
+        }
+    }
+}
+
+/// A whole imported model: its main graph plus descriptive metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    pub format: ModelFormat,
+    /// Model name: the graph name, or the file name when the file has none.
+    pub name: String,
+    /// Free-form facts about the file (producer, IR version, opsets), in file order.
+    pub metadata: Vec<(String, String)>,
+    /// Operator sets the model declares, `(domain, version)`; the default domain is `""`.
+    pub opsets: Vec<(String, i64)>,
+    pub graph: Graph,
+    /// Library functions (ONNX model-local functions, TF function library), each a graph of its
+    /// own; not counted as subgraph nodes.
+    pub functions: Vec<Graph>,
+}
+
+/// A data-flow graph. Node order is the file's order (usually topological, never relied on).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Graph {
+    pub name: String,
+    pub nodes: Vec<Node>,
+    pub tensors: Vec<Tensor>,
+    pub inputs: Vec<TensorId>,
+    pub outputs: Vec<TensorId>,
+    /// Bodies of control-flow nodes (If/Loop/Scan, TF functions); `AttrValue::Graph` indexes here.
+    pub subgraphs: Vec<Subgraph>,
+}
+
+/// A graph owned by a node attribute (or by the model, for function libraries).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Subgraph {
+    /// The node whose attribute holds this body; `None` for library functions.
+    pub owner: Option<NodeId>,
+    pub attr: String,
+    pub graph: Graph,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    /// Name from the file; may be empty in ONNX (the viewer then shows the op type).
+    pub name: String,
+    pub op_type: String,
+    /// ONNX domain, or the framework namespace; empty for the default domain.
+    pub domain: String,
+    pub attrs: Vec<Attr>,
+    /// Data inputs in slot order; `None` marks an omitted optional input (ONNX `""`).
+    pub inputs: Vec<Option<TensorId>>,
+    pub outputs: Vec<TensorId>,
+    /// Nodes that must run first without passing data (TF `^name`, GE index -1).
+    pub control_inputs: Vec<NodeId>,
+    /// Name-scope path (`a/b/c` → `["a", "b"]`), for folding in the viewer.
+    pub scope: Vec<String>,
+}
+
+impl Node {
+    pub fn attr(&self, name: &str) -> Option<&AttrValue> {
+        self.attrs.iter().find(|a| a.name == name).map(|a| &a.value)
+    }
+
+    /// The label shown for the node: its name, or its op type when unnamed.
+    pub fn display_name(&self) -> &str {
+        if self.name.is_empty() {
+            &self.op_type
+        } else {
+            &self.name
+        }
+    }
+}
+
+/// Role of a tensor in the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TensorKind {
+    /// Produced by a node at run time.
+    #[default]
+    Activation,
+    /// Fed by the caller (graph input that is not a weight).
+    Input,
+    /// Stored in the model: an initializer, a TF Const payload, a Caffe blob.
+    Weight,
+}
+
+/// Where an ONNX external-data tensor lives; kept as metadata, never read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExternalData {
+    pub location: String,
+    pub offset: Option<u64>,
+    pub length: Option<u64>,
+}
+
+/// Values of small constants, kept so shape inference can read Reshape targets and the like.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "values", rename_all = "snake_case")]
+pub enum ConstValue {
+    Ints(Vec<i64>),
+    Floats(Vec<f64>),
+}
+
+impl ConstValue {
+    /// Largest constant whose values the IR keeps; anything bigger is a weight, not a parameter.
+    pub const MAX_ELEMENTS: usize = 64;
+
+    pub fn display(&self) -> String {
+        match self {
+            ConstValue::Ints(values) => AttrValue::Ints(values.clone()).display(),
+            ConstValue::Floats(values) => AttrValue::Floats(values.clone()).display(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tensor {
+    pub name: String,
+    pub dtype: DType,
+    /// `None` when even the rank is unknown.
+    pub shape: Option<Shape>,
+    /// Memory layout when the format states it (`NCHW`, `NC1HWC0`, `FRACTAL_Z`, ...).
+    pub layout: Option<String>,
+    pub kind: TensorKind,
+    pub producer: Option<NodeId>,
+    /// Nodes reading this tensor, each once, in node order.
+    pub consumers: Vec<NodeId>,
+    /// Bytes the payload takes in the model (weights); computed from shape and dtype when the
+    /// file does not say.
+    pub byte_size: Option<u64>,
+    pub external: Option<ExternalData>,
+    pub value: Option<ConstValue>,
+}
+
+impl Tensor {
+    pub fn is_weight(&self) -> bool {
+        self.kind == TensorKind::Weight
+    }
+
+    /// Payload size derived from dtype and a fully known shape.
+    pub fn computed_byte_size(dtype: DType, shape: &Shape) -> Option<u64> {
+        let bits = dtype.bits()?;
+        let count = shape.element_count()?;
+        Some(count.saturating_mul(bits).div_ceil(8))
+    }
+}
+
+impl Graph {
+    pub fn tensor_by_name(&self, name: &str) -> Option<TensorId> {
+        self.tensors.iter().position(|t| t.name == name)
+    }
+
+    /// Producer→consumer links: one per (tensor, consuming node) pair where the tensor has a
+    /// producing node. Weights and graph inputs have no producer and do not count.
+    pub fn edge_count(&self) -> usize {
+        self.tensors
+            .iter()
+            .filter(|t| t.producer.is_some())
+            .map(|t| t.consumers.len())
+            .sum()
+    }
+
+    /// Nodes of all subgraphs, recursively (not counting this graph's own nodes).
+    pub fn subgraph_node_count(&self) -> usize {
+        self.subgraphs
+            .iter()
+            .map(|s| s.graph.nodes.len() + s.graph.subgraph_node_count())
+            .sum()
+    }
+
+    /// Rebuilds `producer` and `consumers` of every tensor from the nodes.
+    pub fn relink(&mut self) {
+        for tensor in &mut self.tensors {
+            tensor.producer = None;
+            tensor.consumers.clear();
+        }
+        for (node_id, node) in self.nodes.iter().enumerate() {
+            for &tensor_id in &node.outputs {
+                if let Some(tensor) = self.tensors.get_mut(tensor_id) {
+                    tensor.producer.get_or_insert(node_id);
+                }
+            }
+            for &tensor_id in node.inputs.iter().flatten() {
+                if let Some(tensor) = self.tensors.get_mut(tensor_id) {
+                    if tensor.consumers.last() != Some(&node_id) {
+                        tensor.consumers.push(node_id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Node-to-node data edges `(producer, consumer, tensor)`, deduplicated per tensor.
+    pub fn data_edges(&self) -> impl Iterator<Item = (NodeId, NodeId, TensorId)> + '_ {
+        self.tensors.iter().enumerate().flat_map(|(tensor_id, t)| {
+            t.producer
+                .into_iter()
+                .flat_map(move |p| t.consumers.iter().map(move |&c| (p, c, tensor_id)))
+        })
+    }
+}

@@ -1,0 +1,25 @@
+//! The graph IR that every importer produces and every later stage reads.
+//!
+//! Invariants:
+//! - The IR knows nothing about protobuf, files or the browser: importers translate into it.
+//! - Weights are never copied: a constant tensor keeps its shape, dtype and byte size, plus the
+//!   values of small integer constants (which shape inference needs for Reshape and friends).
+//! - `Tensor::producer` and `Tensor::consumers` are kept consistent by [`GraphBuilder`]; code that
+//!   mutates a finished [`Graph`] must call [`Graph::relink`].
+//! - Node ids and tensor ids index `Graph::nodes` and `Graph::tensors` of the graph they belong to;
+//!   a subgraph has its own id space.
+
+mod attr;
+mod builder;
+mod dtype;
+mod graph;
+mod shape;
+
+pub use attr::{Attr, AttrValue, TensorMeta};
+pub use builder::GraphBuilder;
+pub use dtype::DType;
+pub use graph::{
+    ConstValue, ExternalData, Graph, Model, ModelFormat, Node, NodeId, Subgraph, Tensor, TensorId,
+    TensorKind,
+};
+pub use shape::{Dim, Shape};

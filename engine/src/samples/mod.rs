@@ -1,0 +1,174 @@
+//! Real-architecture models written by code: the bundled samples of the web app, the fixtures of
+//! the tests and the inputs of the benchmarks. Deterministic: the same call gives the same bytes.
+
+mod onnx_writer;
+
+pub use onnx_writer::{OnnxWriter, WeightStorage};
+
+#[cfg(test)]
+pub(crate) use onnx_writer::{float, int, ints};
+
+/// ResNet-50 v1 (bottleneck blocks 3-4-6-3, ImageNet head), batch 1, 224×224, weights stored
+/// externally. 122 nodes: Conv, Relu, Add, MaxPool, GlobalAveragePool, Flatten, Gemm.
+pub fn resnet50() -> Vec<u8> {
+    let mut w = OnnxWriter::new("resnet50", external("resnet50.weights"));
+    let x = w.input("input", &[1, 3, 224, 224]);
+    let mut x = stem(&mut w, &x);
+    let stages = [(64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)];
+    for (stage_idx, &(width, blocks, stride)) in stages.iter().enumerate() {
+        for block_idx in 0..blocks {
+            w.push_scope(&format!("layer{}", stage_idx + 1));
+            w.push_scope(&format!("{block_idx}"));
+            let stride = if block_idx == 0 { stride } else { 1 };
+            x = bottleneck(&mut w, &x, width, stride);
+            w.pop_scope();
+            w.pop_scope();
+        }
+    }
+    let x = head(&mut w, &x, 1000);
+    w.output(&x);
+    w.finish()
+}
+
+/// MobileNet v2 (inverted residuals with depthwise convolutions and ReLU6), batch 1, 224×224,
+/// weights stored externally.
+pub fn mobilenet_v2() -> Vec<u8> {
+    let mut w = OnnxWriter::new("mobilenet_v2", external("mobilenet_v2.weights"));
+    let x = w.input("input", &[1, 3, 224, 224]);
+    w.push_scope("features.0");
+    let x = w.conv(&x, 32, 3, 2, 1, 1);
+    let mut x = w.relu6(&x);
+    w.pop_scope();
+    let settings = [
+        (1, 16, 1, 1),
+        (6, 24, 2, 2),
+        (6, 32, 3, 2),
+        (6, 64, 4, 2),
+        (6, 96, 3, 1),
+        (6, 160, 3, 2),
+        (6, 320, 1, 1),
+    ];
+    let mut block = 1;
+    for &(expand, channels, repeats, stride) in &settings {
+        for idx in 0..repeats {
+            w.push_scope(&format!("features.{block}"));
+            x = inverted_residual(
+                &mut w,
+                &x,
+                expand,
+                channels,
+                if idx == 0 { stride } else { 1 },
+            );
+            w.pop_scope();
+            block += 1;
+        }
+    }
+    w.push_scope(&format!("features.{block}"));
+    let x = w.conv(&x, 1280, 1, 1, 0, 1);
+    let x = w.relu6(&x);
+    w.pop_scope();
+    let x = head(&mut w, &x, 1000);
+    w.output(&x);
+    w.finish()
+}
+
+/// A ResNet-style chain of basic residual blocks with about `target_nodes` nodes (4 per block),
+/// for benchmarks and scale tests. Weights as `storage` says.
+pub fn residual_chain(target_nodes: usize, storage: WeightStorage) -> Vec<u8> {
+    let mut w = OnnxWriter::new("residual_chain", storage);
+    let x = w.input("input", &[1, 64, 56, 56]);
+    let mut x = w.relu(&x);
+    let n_blocks = target_nodes.saturating_sub(1).div_ceil(4);
+    for block_idx in 0..n_blocks {
+        w.push_scope(&format!("block{block_idx}"));
+        let y = w.conv(&x, 64, 3, 1, 1, 1);
+        let y = w.relu(&y);
+        let y = w.conv(&y, 64, 3, 1, 1, 1);
+        x = w.add(&y, &x);
+        w.pop_scope();
+    }
+    w.output(&x);
+    w.finish()
+}
+
+/// An MLP whose inline float weights add up to about `weight_bytes`: the weight-heavy parse
+/// benchmark (weights must be skipped, not copied).
+pub fn weight_heavy(weight_bytes: u64) -> Vec<u8> {
+    const WIDTH: i64 = 4096;
+    let layer_bytes = (WIDTH * WIDTH * 4) as u64;
+    let n_layers = weight_bytes.div_ceil(layer_bytes).max(1);
+    let mut w = OnnxWriter::new("weight_heavy", WeightStorage::Inline);
+    let mut x = w.input("input", &[1, WIDTH]);
+    for layer_idx in 0..n_layers {
+        w.push_scope(&format!("fc{layer_idx}"));
+        x = w.gemm(&x, WIDTH);
+        x = w.relu(&x);
+        w.pop_scope();
+    }
+    w.output(&x);
+    w.finish()
+}
+
+fn external(location: &str) -> WeightStorage {
+    WeightStorage::External {
+        location: location.to_string(),
+    }
+}
+
+fn stem(w: &mut OnnxWriter, x: &str) -> String {
+    let x = w.conv(x, 64, 7, 2, 3, 1);
+    let x = w.relu(&x);
+    w.max_pool(&x, 3, 2, 1)
+}
+
+fn bottleneck(w: &mut OnnxWriter, x: &str, width: i64, stride: i64) -> String {
+    let in_channels = w.shape(x).get(1).copied().unwrap_or(0);
+    let out_channels = width * 4;
+    let y = w.conv(x, width, 1, 1, 0, 1);
+    let y = w.relu(&y);
+    let y = w.conv(&y, width, 3, stride, 1, 1);
+    let y = w.relu(&y);
+    let y = w.conv(&y, out_channels, 1, 1, 0, 1);
+    let shortcut = if stride != 1 || in_channels != out_channels {
+        w.push_scope("downsample");
+        let s = w.conv(x, out_channels, 1, stride, 0, 1);
+        w.pop_scope();
+        s
+    } else {
+        x.to_string()
+    };
+    let y = w.add(&y, &shortcut);
+    w.relu(&y)
+}
+
+fn inverted_residual(
+    w: &mut OnnxWriter,
+    x: &str,
+    expand: i64,
+    out_channels: i64,
+    stride: i64,
+) -> String {
+    let in_channels = w.shape(x).get(1).copied().unwrap_or(0);
+    let hidden = in_channels * expand;
+    let mut y = x.to_string();
+    if expand != 1 {
+        y = w.conv(&y, hidden, 1, 1, 0, 1);
+        y = w.relu6(&y);
+    }
+    y = w.conv(&y, hidden, 3, stride, 1, hidden);
+    y = w.relu6(&y);
+    y = w.conv(&y, out_channels, 1, 1, 0, 1);
+    if stride == 1 && in_channels == out_channels {
+        y = w.add(&y, x);
+    }
+    y
+}
+
+fn head(w: &mut OnnxWriter, x: &str, classes: i64) -> String {
+    let x = w.global_average_pool(x);
+    let x = w.flatten(&x);
+    w.push_scope("fc");
+    let x = w.gemm(&x, classes);
+    w.pop_scope();
+    x
+}
