@@ -11,12 +11,14 @@
 
 mod attr;
 mod builder;
+mod category;
 mod dtype;
 mod graph;
 mod shape;
 
 pub use attr::{Attr, AttrValue, TensorMeta};
 pub use builder::GraphBuilder;
+pub use category::OpCategory;
 pub use dtype::DType;
 pub use graph::{
     ConstValue, ExternalData, Graph, Model, ModelFormat, Node, NodeId, Subgraph, Tensor, TensorId,

@@ -8,6 +8,14 @@ pub use onnx_writer::{OnnxWriter, WeightStorage};
 #[cfg(test)]
 pub(crate) use onnx_writer::{float, int, ints};
 
+/// The models bundled with the web app, by file name (under `www/samples/`).
+pub fn bundled() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("resnet50.onnx", resnet50()),
+        ("mobilenet_v2.onnx", mobilenet_v2()),
+    ]
+}
+
 /// ResNet-50 v1 (bottleneck blocks 3-4-6-3, ImageNet head), batch 1, 224×224, weights stored
 /// externally. 122 nodes: Conv, Relu, Add, MaxPool, GlobalAveragePool, Flatten, Gemm.
 pub fn resnet50() -> Vec<u8> {
