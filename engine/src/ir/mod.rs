@@ -13,6 +13,7 @@ mod attr;
 mod builder;
 mod category;
 mod dtype;
+mod dump;
 mod graph;
 mod shape;
 
@@ -20,6 +21,7 @@ pub use attr::{Attr, AttrValue, TensorMeta};
 pub use builder::GraphBuilder;
 pub use category::OpCategory;
 pub use dtype::DType;
+pub use dump::{dump_graph, dump_model};
 pub use graph::{
     ConstValue, ExternalData, Graph, Model, ModelFormat, Node, NodeId, Subgraph, Tensor, TensorId,
     TensorKind,

@@ -112,7 +112,19 @@ fn explain_decode_error(err: &prost::DecodeError) -> (String, String) {
         .unwrap_or(&text);
     let mut parts: Vec<&str> = text.split(": ").collect();
     let reason = parts.pop().unwrap_or_default();
-    let path = parts.join(" > ");
+    // prost lists the innermost field first; people read paths from the outside in.
+    parts.reverse();
+    const KEEP_EACH_END: usize = 4;
+    let path = if parts.len() > 2 * KEEP_EACH_END + 1 {
+        let hidden = parts.len() - 2 * KEEP_EACH_END;
+        format!(
+            "{} > … {hidden} more … > {}",
+            parts[..KEEP_EACH_END].join(" > "),
+            parts[parts.len() - KEEP_EACH_END..].join(" > ")
+        )
+    } else {
+        parts.join(" > ")
+    };
     let expected = match reason {
         "buffer underflow" => {
             "more bytes: the file ends inside a field, or a length prefix points past the end (truncated download?)".to_string()
