@@ -4,11 +4,17 @@
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let protos = ["proto/onnx.proto"];
-    for proto in protos {
-        println!("cargo:rerun-if-changed={proto}");
+    // Every `.proto` in proto/ is compiled: adding a format's schema is adding a file.
+    println!("cargo:rerun-if-changed=proto");
+    let mut protos: Vec<PathBuf> = std::fs::read_dir("proto")?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "proto"))
+        .collect();
+    protos.sort();
+    for proto in &protos {
+        println!("cargo:rerun-if-changed={}", proto.display());
     }
-    let descriptors = protox::compile(protos, ["proto"])?;
+    let descriptors = protox::compile(&protos, ["proto"])?;
     let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
     std::fs::write(
         out_dir.join("descriptors.bin"),

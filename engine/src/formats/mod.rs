@@ -8,6 +8,7 @@
 //!   place in it and what was expected.
 
 pub mod onnx;
+pub(crate) mod text;
 pub(crate) mod wire;
 
 use bytes::Bytes;

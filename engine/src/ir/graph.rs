@@ -43,6 +43,9 @@ pub struct Model {
     /// Library functions (ONNX model-local functions, TF function library), each a graph of its
     /// own; not counted as subgraph nodes.
     pub functions: Vec<Graph>,
+    /// Things the importer skipped or guessed, each naming the file and the place; the model
+    /// still loaded.
+    pub warnings: Vec<String>,
 }
 
 /// A data-flow graph. Node order is the file's order (usually topological, never relied on).

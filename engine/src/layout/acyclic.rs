@@ -84,8 +84,13 @@ enum VisitState {
 /// Marks the edges that close a cycle in a depth-first search started from the sources (in index
 /// order) and then from any node not yet reached. Reversing the marked edges leaves a DAG.
 fn find_back_edges(n_nodes: usize, edges: &[(usize, usize)]) -> Vec<bool> {
-    let out_edges =
-        Adjacency::from_pairs(n_nodes, edges.iter().enumerate().map(|(edge_idx, &(from, _))| (from, edge_idx)));
+    let out_edges = Adjacency::from_pairs(
+        n_nodes,
+        edges
+            .iter()
+            .enumerate()
+            .map(|(edge_idx, &(from, _))| (from, edge_idx)),
+    );
     let mut in_degree = vec![0usize; n_nodes];
     for &(_, to) in edges {
         in_degree[to] += 1;

@@ -32,10 +32,17 @@ pub(super) fn assign_layers(n_nodes: usize, dag_edges: &[(usize, usize)]) -> Vec
 
 /// Kahn's algorithm with a FIFO queue seeded in index order. Nodes left over (only possible if
 /// the input was not acyclic after all) are appended in index order so nothing is lost.
-fn topological_order(n_nodes: usize, successors: &Adjacency, predecessors: &Adjacency) -> Vec<usize> {
-    let mut remaining_in: Vec<usize> =
-        (0..n_nodes).map(|node_idx| predecessors.degree(node_idx)).collect();
-    let mut order: Vec<usize> = (0..n_nodes).filter(|&node_idx| remaining_in[node_idx] == 0).collect();
+fn topological_order(
+    n_nodes: usize,
+    successors: &Adjacency,
+    predecessors: &Adjacency,
+) -> Vec<usize> {
+    let mut remaining_in: Vec<usize> = (0..n_nodes)
+        .map(|node_idx| predecessors.degree(node_idx))
+        .collect();
+    let mut order: Vec<usize> = (0..n_nodes)
+        .filter(|&node_idx| remaining_in[node_idx] == 0)
+        .collect();
     let mut head = 0;
     while head < order.len() {
         let node_idx = order[head];
@@ -97,7 +104,12 @@ fn pull_down_side_inputs(
 /// Local moves that strictly shorten the total edge length: a node with more incoming than
 /// outgoing edges goes up to just below its lowest predecessor, one with more outgoing edges goes
 /// down to just above its highest successor. Ties stay, so results do not flip-flop.
-fn tighten(topo_order: &[usize], successors: &Adjacency, predecessors: &Adjacency, layer: &mut [usize]) {
+fn tighten(
+    topo_order: &[usize],
+    successors: &Adjacency,
+    predecessors: &Adjacency,
+    layer: &mut [usize],
+) {
     for round in 0..MAX_TIGHTEN_ROUNDS {
         let mut moved = false;
         let mut visit = |node_idx: usize, layer: &mut [usize]| {
@@ -122,9 +134,14 @@ fn tighten(topo_order: &[usize], successors: &Adjacency, predecessors: &Adjacenc
             }
         };
         if round % 2 == 0 {
-            topo_order.iter().rev().for_each(|&node_idx| visit(node_idx, layer));
+            topo_order
+                .iter()
+                .rev()
+                .for_each(|&node_idx| visit(node_idx, layer));
         } else {
-            topo_order.iter().for_each(|&node_idx| visit(node_idx, layer));
+            topo_order
+                .iter()
+                .for_each(|&node_idx| visit(node_idx, layer));
         }
         if !moved {
             break;
@@ -142,7 +159,11 @@ fn max_layer(nodes: &[usize], layer: &[usize]) -> Option<usize> {
 
 /// Renumbers layers `0..n` keeping their order and dropping empty ones (moves can empty a layer).
 fn compact(layer: &[usize]) -> Vec<u32> {
-    let n_slots = layer.iter().copied().max().map_or(0, |max_layer| max_layer + 1);
+    let n_slots = layer
+        .iter()
+        .copied()
+        .max()
+        .map_or(0, |max_layer| max_layer + 1);
     let mut used = vec![false; n_slots];
     for &layer_idx in layer {
         used[layer_idx] = true;
@@ -155,5 +176,8 @@ fn compact(layer: &[usize]) -> Vec<u32> {
             next = next.saturating_add(1);
         }
     }
-    layer.iter().map(|&layer_idx| new_index[layer_idx]).collect()
+    layer
+        .iter()
+        .map(|&layer_idx| new_index[layer_idx])
+        .collect()
 }

@@ -6,6 +6,25 @@
 //!   no randomness, no time).
 //! - Never panics on any input: cycles, self-loops, duplicate edges, isolated nodes and edges
 //!   that name missing nodes are all accepted (missing-node edges are ignored).
+//! - Every accepted edge points down in `layers`, except edges reversed to break a cycle, whose
+//!   routes are still given from `from` to `to`.
+//! - Boxes in a row do not overlap: neighbours are at least `node_gap` apart; rows are
+//!   `layer_gap` apart and every box is centred vertically in its row.
+//!
+//! Stages, one file each: [`acyclic`] (clean edges, break cycles), [`layering`] (layer per
+//! node), [`virtual_nodes`] (split long edges), [`ordering`] (crossing reduction),
+//! [`coordinates`] (x per node, y per row), [`routing`] (polylines).
+
+mod acyclic;
+mod adjacency;
+mod coordinates;
+mod layering;
+mod ordering;
+mod routing;
+mod virtual_nodes;
+
+#[cfg(test)]
+mod tests;
 
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +101,83 @@ pub struct Layout {
 
 /// Lays out `input` top to bottom.
 pub fn layout(input: &LayoutInput, config: &LayoutConfig) -> Layout {
-    let _ = (input, config);
-    todo!("layered layout: being written")
+    let n_nodes = input.nodes.len();
+    let widths: Vec<f64> = input
+        .nodes
+        .iter()
+        .map(|size| sane_length(size.width))
+        .collect();
+    let heights: Vec<f64> = input
+        .nodes
+        .iter()
+        .map(|size| sane_length(size.height))
+        .collect();
+    let node_gap = sane_length(config.node_gap);
+    let layer_gap = sane_length(config.layer_gap);
+
+    let acyclic_edges = acyclic::make_acyclic(n_nodes, &input.edges);
+    let layers = layering::assign_layers(n_nodes, &acyclic_edges.dag_edges);
+    let graph = virtual_nodes::build(&layers, &widths, &acyclic_edges.dag_edges);
+    let ordering = ordering::order_nodes(&graph);
+    let mut centre_x = coordinates::assign_x(&graph, &ordering, node_gap);
+    let rows = coordinates::assign_rows(graph.n_layers, &layers, &heights, layer_gap);
+
+    // Shift so the leftmost box edge or long-edge line is at x = 0.
+    let left = (0..graph.n_nodes())
+        .map(|node_idx| centre_x[node_idx] - graph.width[node_idx] / 2.0)
+        .fold(f64::INFINITY, f64::min);
+    if left.is_finite() {
+        centre_x.iter_mut().for_each(|x| *x -= left);
+    }
+    let width = (0..graph.n_nodes())
+        .map(|node_idx| centre_x[node_idx] + graph.width[node_idx] / 2.0)
+        .fold(0.0, f64::max);
+
+    let nodes: Vec<Rect> = (0..n_nodes)
+        .map(|node_idx| {
+            let layer_idx = layers[node_idx] as usize;
+            Rect {
+                x: centre_x[node_idx] - widths[node_idx] / 2.0,
+                y: rows.top[layer_idx] + (rows.height[layer_idx] - heights[node_idx]) / 2.0,
+                width: widths[node_idx],
+                height: heights[node_idx],
+            }
+        })
+        .collect();
+
+    let dag_routes = routing::route_dag_edges(&graph, &centre_x, &nodes, &rows);
+    let edges = input
+        .edges
+        .iter()
+        .zip(&acyclic_edges.input_to_dag)
+        .filter_map(|(&(from, to), mapping)| {
+            let &(dag_edge_idx, reversed) = mapping.as_ref()?;
+            let mut points = dag_routes.get(dag_edge_idx)?.clone();
+            if reversed {
+                points.reverse();
+            }
+            Some(EdgeRoute { from, to, points })
+        })
+        .collect();
+
+    Layout {
+        nodes,
+        edges,
+        width,
+        height: rows.total_height(),
+        layers,
+    }
+}
+
+/// Largest length accepted from the input; beyond it sums of lengths could overflow to infinity.
+const MAX_LENGTH: f64 = 1e9;
+
+/// Lengths from the input: NaN, infinite and negative become 0, huge ones are capped, so no
+/// arithmetic below can produce NaN.
+fn sane_length(value: f64) -> f64 {
+    if value.is_finite() && value > 0.0 {
+        value.min(MAX_LENGTH)
+    } else {
+        0.0
+    }
 }

@@ -55,7 +55,10 @@ impl ProperGraph {
 /// Builds the proper graph from per-node `layers` and `widths` and the DAG edges.
 pub(super) fn build(layers: &[u32], widths: &[f64], dag_edges: &[(usize, usize)]) -> ProperGraph {
     let n_real = layers.len();
-    let n_layers = layers.iter().max().map_or(0, |&max_layer| max_layer as usize + 1);
+    let n_layers = layers
+        .iter()
+        .max()
+        .map_or(0, |&max_layer| max_layer as usize + 1);
     let span = |&(upper, lower): &(usize, usize)| -> Option<usize> {
         let upper_layer = layers[upper] as usize;
         let lower_layer = layers[lower] as usize;
@@ -63,14 +66,23 @@ pub(super) fn build(layers: &[u32], widths: &[f64], dag_edges: &[(usize, usize)]
     };
 
     let mut routed: Vec<bool> = dag_edges.iter().map(|edge| span(edge).is_some()).collect();
-    let mut n_virtual: usize = dag_edges.iter().filter_map(span).map(|edge_span| edge_span - 1).sum();
+    let mut n_virtual: usize = dag_edges
+        .iter()
+        .filter_map(span)
+        .map(|edge_span| edge_span - 1)
+        .sum();
     let budget = VIRTUAL_NODE_BUDGET_PER_ITEM
         .saturating_mul(n_real.saturating_add(dag_edges.len()))
         .saturating_add(VIRTUAL_NODE_BUDGET_BASE);
     if n_virtual > budget {
-        let mut longest_first: Vec<usize> = (0..dag_edges.len()).filter(|&edge_idx| routed[edge_idx]).collect();
+        let mut longest_first: Vec<usize> = (0..dag_edges.len())
+            .filter(|&edge_idx| routed[edge_idx])
+            .collect();
         longest_first.sort_unstable_by_key(|&edge_idx| {
-            (std::cmp::Reverse(span(&dag_edges[edge_idx]).unwrap_or(0)), edge_idx)
+            (
+                std::cmp::Reverse(span(&dag_edges[edge_idx]).unwrap_or(0)),
+                edge_idx,
+            )
         });
         for edge_idx in longest_first {
             if n_virtual <= budget {
@@ -110,7 +122,10 @@ pub(super) fn build(layers: &[u32], widths: &[f64], dag_edges: &[(usize, usize)]
 
     let n_nodes = layer_of.len();
     let down = Adjacency::from_pairs(n_nodes, segments.iter().copied());
-    let up = Adjacency::from_pairs(n_nodes, segments.iter().map(|&(upper, lower)| (lower, upper)));
+    let up = Adjacency::from_pairs(
+        n_nodes,
+        segments.iter().map(|&(upper, lower)| (lower, upper)),
+    );
     ProperGraph {
         n_real,
         n_layers,

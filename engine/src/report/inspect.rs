@@ -28,6 +28,8 @@ pub struct InspectReport {
     pub weights: WeightSummary,
     pub opsets: BTreeMap<String, i64>,
     pub metadata: Vec<(String, String)>,
+    /// What the importer skipped or guessed (the model still loaded).
+    pub warnings: Vec<String>,
     /// Every tensor of the main graph with its shape; filled only when asked (`--shapes`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tensors: Option<Vec<TensorSummary>>,
@@ -91,6 +93,7 @@ pub fn inspect(model: &Model, options: InspectOptions) -> InspectReport {
             })
             .collect(),
         metadata: model.metadata.clone(),
+        warnings: model.warnings.clone(),
         tensors: options
             .with_tensors
             .then(|| summaries(graph, &(0..graph.tensors.len()).collect::<Vec<_>>())),

@@ -55,6 +55,7 @@ pub(super) fn model(file: &InputFile, proto: pb::ModelProto) -> Model {
         opsets,
         graph,
         functions,
+        warnings: Vec::new(),
     }
 }
 

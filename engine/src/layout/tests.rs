@@ -1,0 +1,584 @@
+//! Tests of the layout invariants: hand-made graphs for exact expectations, generated model-like
+//! graphs (residual chains, 4-way fan-out/fan-in, constants, long skips) for the general ones.
+
+use super::ordering::CrossingCounter;
+use super::{layout, BoxSize, Layout, LayoutConfig, LayoutInput, Point, Rect};
+
+/// Tolerance for coordinates that are computed through sums of box widths.
+const EPSILON: f64 = 1e-6;
+
+/// Tiny deterministic generator (64-bit LCG) so tests need no `rand`.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next_below(&mut self, bound: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % bound
+    }
+}
+
+/// Boxes of varying size, like op boxes in the viewer.
+fn varied_boxes(n_nodes: usize) -> Vec<BoxSize> {
+    let mut rng = Lcg(11);
+    (0..n_nodes)
+        .map(|_| BoxSize {
+            width: 80.0 + rng.next_below(161) as f64,
+            height: 28.0 + rng.next_below(33) as f64,
+        })
+        .collect()
+}
+
+fn graph(n_nodes: usize, edges: &[(usize, usize)]) -> LayoutInput {
+    LayoutInput {
+        nodes: varied_boxes(n_nodes),
+        edges: edges.to_vec(),
+    }
+}
+
+fn chain_edges(n_nodes: usize) -> Vec<(usize, usize)> {
+    (1..n_nodes).map(|node_idx| (node_idx - 1, node_idx)).collect()
+}
+
+/// Chain with residual blocks, 4-way fan-out/fan-in blocks, constants and long skips.
+fn model_like(n_blocks: usize) -> LayoutInput {
+    let mut rng = Lcg(5);
+    let mut n_nodes = 1usize;
+    let mut edges = Vec::new();
+    let mut current = 0usize;
+    let mut add_op = |inputs: &[usize], rng: &mut Lcg, edges: &mut Vec<(usize, usize)>| {
+        let node_idx = n_nodes;
+        n_nodes += 1;
+        edges.extend(inputs.iter().map(|&input_idx| (input_idx, node_idx)));
+        if rng.next_below(8) == 0 {
+            edges.push((n_nodes, node_idx));
+            n_nodes += 1;
+        }
+        node_idx
+    };
+    let mut block_ends = vec![current];
+    for block_idx in 0..n_blocks {
+        let start = current;
+        current = match rng.next_below(10) {
+            0..=5 => {
+                let mut branch = start;
+                for _ in 0..2 + rng.next_below(2) {
+                    branch = add_op(&[branch], &mut rng, &mut edges);
+                }
+                add_op(&[branch, start], &mut rng, &mut edges)
+            }
+            6 | 7 => {
+                let mut ends = Vec::new();
+                for _ in 0..4 {
+                    let mut branch = start;
+                    for _ in 0..1 + rng.next_below(3) {
+                        branch = add_op(&[branch], &mut rng, &mut edges);
+                    }
+                    ends.push(branch);
+                }
+                add_op(&ends, &mut rng, &mut edges)
+            }
+            _ => add_op(&[start], &mut rng, &mut edges),
+        };
+        if block_idx % 17 == 16 {
+            let from = block_ends[block_ends.len().saturating_sub(9)];
+            current = add_op(&[current, from], &mut rng, &mut edges);
+        }
+        block_ends.push(current);
+    }
+    LayoutInput {
+        nodes: varied_boxes(n_nodes),
+        edges,
+    }
+}
+
+fn centre_x(rect: &Rect) -> f64 {
+    rect.x + rect.width / 2.0
+}
+
+/// Proper crossings between the polylines of different routes (touching at ends does not count).
+fn count_route_crossings(result: &Layout) -> usize {
+    fn orientation(a: Point, b: Point, c: Point) -> f64 {
+        (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
+    }
+    fn cross(a: Point, b: Point, c: Point, d: Point) -> bool {
+        let o1 = orientation(a, b, c);
+        let o2 = orientation(a, b, d);
+        let o3 = orientation(c, d, a);
+        let o4 = orientation(c, d, b);
+        let tol = 1e-9;
+        ((o1 > tol && o2 < -tol) || (o1 < -tol && o2 > tol))
+            && ((o3 > tol && o4 < -tol) || (o3 < -tol && o4 > tol))
+    }
+    let mut crossings = 0;
+    for (first_idx, first) in result.edges.iter().enumerate() {
+        for second in &result.edges[first_idx + 1..] {
+            for first_segment in first.points.windows(2) {
+                for second_segment in second.points.windows(2) {
+                    if cross(
+                        first_segment[0],
+                        first_segment[1],
+                        second_segment[0],
+                        second_segment[1],
+                    ) {
+                        crossings += 1;
+                    }
+                }
+            }
+        }
+    }
+    crossings
+}
+
+/// Checks the geometric invariants every layout must satisfy.
+fn assert_well_formed(input: &LayoutInput, result: &Layout, config: &LayoutConfig) {
+    assert_eq!(result.nodes.len(), input.nodes.len());
+    assert_eq!(result.layers.len(), input.nodes.len());
+    let n_layers = result.layers.iter().max().map_or(0, |&max| max as usize + 1);
+    // Boxes of a layer, left to right, keep the gap.
+    let mut by_layer: Vec<Vec<Rect>> = vec![Vec::new(); n_layers];
+    for (rect, &layer_idx) in result.nodes.iter().zip(&result.layers) {
+        by_layer[layer_idx as usize].push(*rect);
+    }
+    for layer in &mut by_layer {
+        assert!(!layer.is_empty(), "layers are numbered without gaps");
+        layer.sort_by(|a, b| a.x.total_cmp(&b.x));
+        for pair in layer.windows(2) {
+            assert!(
+                pair[1].x - (pair[0].x + pair[0].width) >= config.node_gap - EPSILON,
+                "boxes too close: {:?} {:?}",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
+    // Rows: boxes of a layer share their vertical centre, and rows are layer_gap apart.
+    let mut row_bottom_prev = f64::NEG_INFINITY;
+    for layer in &by_layer {
+        let top = layer.iter().map(|rect| rect.y).fold(f64::INFINITY, f64::min);
+        let bottom = layer
+            .iter()
+            .map(|rect| rect.y + rect.height)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let centre = layer[0].y + layer[0].height / 2.0;
+        for rect in layer {
+            assert!((rect.y + rect.height / 2.0 - centre).abs() < EPSILON);
+        }
+        assert!(top - row_bottom_prev >= config.layer_gap - EPSILON);
+        row_bottom_prev = bottom;
+    }
+    // Everything inside the bounding box, which starts at 0.
+    for rect in &result.nodes {
+        assert!(rect.x >= -EPSILON && rect.y >= -EPSILON);
+        assert!(rect.x + rect.width <= result.width + EPSILON);
+        assert!(rect.y + rect.height <= result.height + EPSILON);
+    }
+    for route in &result.edges {
+        assert!(route.points.len() >= 2);
+        for point in &route.points {
+            assert!(point.x.is_finite() && point.y.is_finite());
+            assert!(point.x >= -EPSILON && point.x <= result.width + EPSILON);
+            assert!(point.y >= -EPSILON && point.y <= result.height + EPSILON);
+        }
+    }
+}
+
+/// Routes of non-reversed edges go from the bottom centre of `from` to the top centre of `to`,
+/// downward.
+fn assert_routes_attach_to_boxes(result: &Layout) {
+    for route in &result.edges {
+        let from = result.nodes[route.from];
+        let to = result.nodes[route.to];
+        let (first, last) = (route.points[0], route.points[route.points.len() - 1]);
+        if result.layers[route.from] < result.layers[route.to] {
+            assert!((first.x - centre_x(&from)).abs() < EPSILON);
+            assert!((first.y - (from.y + from.height)).abs() < EPSILON);
+            assert!((last.x - centre_x(&to)).abs() < EPSILON);
+            assert!((last.y - to.y).abs() < EPSILON);
+            for segment in route.points.windows(2) {
+                assert!(segment[1].y >= segment[0].y - EPSILON, "route goes up");
+            }
+        } else {
+            // Reversed to break a cycle: starts at the top of `from`, ends at the bottom of `to`.
+            assert!((first.y - from.y).abs() < EPSILON);
+            assert!((last.y - (to.y + to.height)).abs() < EPSILON);
+        }
+    }
+}
+
+#[test]
+fn empty_input_gives_empty_layout() {
+    let result = layout(&LayoutInput::default(), &LayoutConfig::viewer());
+    assert_eq!(result, Layout::default());
+    let only_bad_edges = LayoutInput {
+        nodes: Vec::new(),
+        edges: vec![(0, 1), (3, 3)],
+    };
+    assert!(layout(&only_bad_edges, &LayoutConfig::viewer()).edges.is_empty());
+}
+
+#[test]
+fn single_node_sits_at_the_origin() {
+    let input = graph(1, &[]);
+    let result = layout(&input, &LayoutConfig::viewer());
+    assert_eq!(result.layers, vec![0]);
+    assert_eq!(result.nodes[0].x, 0.0);
+    assert_eq!(result.nodes[0].y, 0.0);
+    assert_eq!(result.width, input.nodes[0].width);
+    assert_eq!(result.height, input.nodes[0].height);
+}
+
+#[test]
+fn self_loops_and_missing_node_edges_are_skipped_and_order_kept() {
+    let input = graph(3, &[(0, 1), (1, 1), (2, 7), (9, 0), (1, 2), (usize::MAX, 0)]);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    let kept: Vec<(usize, usize)> = result.edges.iter().map(|route| (route.from, route.to)).collect();
+    assert_eq!(kept, vec![(0, 1), (1, 2)]);
+    assert_eq!(result.layers, vec![0, 1, 2]);
+    assert_well_formed(&input, &result, &config);
+}
+
+#[test]
+fn duplicate_edges_each_get_the_same_route() {
+    let input = graph(3, &[(0, 1), (0, 2), (0, 1), (1, 2), (0, 1)]);
+    let result = layout(&input, &LayoutConfig::viewer());
+    assert_eq!(result.edges.len(), 5);
+    assert_eq!(result.edges[0], result.edges[2]);
+    assert_eq!(result.edges[0], result.edges[4]);
+    assert_routes_attach_to_boxes(&result);
+}
+
+#[test]
+fn every_edge_points_down_in_a_model_like_graph() {
+    let input = model_like(300);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    assert_eq!(result.edges.len(), input.edges.len());
+    for &(from, to) in &input.edges {
+        assert!(result.layers[from] < result.layers[to], "edge {from}->{to} does not point down");
+    }
+    assert_well_formed(&input, &result, &config);
+    assert_routes_attach_to_boxes(&result);
+}
+
+#[test]
+fn long_edges_run_between_boxes_not_through_them() {
+    let input = model_like(300);
+    let result = layout(&input, &LayoutConfig::viewer());
+    let mut n_virtual_points = 0;
+    for route in &result.edges {
+        for point in &route.points[1..route.points.len() - 1] {
+            n_virtual_points += 1;
+            for rect in &result.nodes {
+                let inside = point.x > rect.x + EPSILON
+                    && point.x < rect.x + rect.width - EPSILON
+                    && point.y >= rect.y - EPSILON
+                    && point.y <= rect.y + rect.height + EPSILON;
+                assert!(!inside, "route point {point:?} inside box {rect:?}");
+            }
+        }
+    }
+    assert!(n_virtual_points > 0, "the graph has long edges");
+}
+
+#[test]
+fn layout_is_deterministic_bit_for_bit() {
+    let input = model_like(200);
+    let config = LayoutConfig::viewer();
+    let first = layout(&input, &config);
+    let second = layout(&input, &config);
+    assert_eq!(first, second);
+    let bits = |result: &Layout| -> Vec<u64> {
+        let mut bits: Vec<u64> = result
+            .nodes
+            .iter()
+            .flat_map(|rect| [rect.x, rect.y, rect.width, rect.height])
+            .map(f64::to_bits)
+            .collect();
+        bits.extend(
+            result
+                .edges
+                .iter()
+                .flat_map(|route| route.points.iter().flat_map(|point| [point.x, point.y]))
+                .map(f64::to_bits),
+        );
+        bits
+    };
+    assert_eq!(bits(&first), bits(&second));
+}
+
+#[test]
+fn chain_is_perfectly_vertical() {
+    let input = graph(50, &chain_edges(50));
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    let expected_x = centre_x(&result.nodes[0]);
+    for (node_idx, rect) in result.nodes.iter().enumerate() {
+        assert_eq!(centre_x(rect), expected_x, "node {node_idx} is off the line");
+        assert_eq!(result.layers[node_idx], node_idx as u32);
+    }
+    assert_well_formed(&input, &result, &config);
+    assert_routes_attach_to_boxes(&result);
+}
+
+#[test]
+fn diamond_has_no_crossings_and_centred_ends() {
+    let input = graph(4, &[(0, 1), (0, 2), (1, 3), (2, 3)]);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    assert_eq!(result.layers, vec![0, 1, 1, 2]);
+    assert_eq!(count_route_crossings(&result), 0);
+    let middle = (centre_x(&result.nodes[1]) + centre_x(&result.nodes[2])) / 2.0;
+    assert!((centre_x(&result.nodes[0]) - middle).abs() < EPSILON, "parent not centred");
+    assert!((centre_x(&result.nodes[3]) - middle).abs() < EPSILON, "join not centred");
+    assert_well_formed(&input, &result, &config);
+}
+
+#[test]
+fn residual_chain_is_straight_with_straight_skips_and_no_crossings() {
+    // Blocks of: start -> a -> b -> add, start -> add.
+    let mut edges = Vec::new();
+    let mut start = 0;
+    for block_idx in 0..10 {
+        let first = 3 * block_idx + 1;
+        edges.extend([(start, first), (first, first + 1), (first + 1, first + 2), (start, first + 2)]);
+        start = first + 2;
+    }
+    let input = graph(31, &edges);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    assert_eq!(count_route_crossings(&result), 0);
+    let line_x = centre_x(&result.nodes[0]);
+    for rect in &result.nodes {
+        assert!((centre_x(rect) - line_x).abs() < EPSILON, "main chain is not straight");
+    }
+    for route in result.edges.iter().filter(|route| route.points.len() > 2) {
+        let inner = &route.points[1..route.points.len() - 1];
+        assert!(inner.iter().all(|point| point.x == inner[0].x), "skip edge is not straight");
+        assert!(inner[0].x > line_x, "skip edge runs over the chain");
+    }
+    assert_well_formed(&input, &result, &config);
+    assert_routes_attach_to_boxes(&result);
+}
+
+#[test]
+fn four_way_fan_out_and_fan_in_has_no_crossings() {
+    // 0 fans out to four branches of lengths 1..=4 that join in 11.
+    let edges = [
+        (0, 1),
+        (1, 11),
+        (0, 2),
+        (2, 3),
+        (3, 11),
+        (0, 4),
+        (4, 5),
+        (5, 6),
+        (6, 11),
+        (0, 7),
+        (7, 8),
+        (8, 9),
+        (9, 10),
+        (10, 11),
+    ];
+    let input = graph(12, &edges);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    assert_eq!(count_route_crossings(&result), 0);
+    assert_eq!(result.layers[11], 5);
+    assert_well_formed(&input, &result, &config);
+}
+
+#[test]
+fn constants_sit_right_above_their_consumer() {
+    // A 20-node chain; constant 20 feeds node 15; constant 21 feeds a cast 22 that feeds node 18.
+    let mut edges = chain_edges(20);
+    edges.extend([(20, 15), (21, 22), (22, 18)]);
+    let input = graph(23, &edges);
+    let result = layout(&input, &LayoutConfig::viewer());
+    assert_eq!(result.layers[20] + 1, result.layers[15]);
+    assert_eq!(result.layers[22] + 1, result.layers[18]);
+    assert_eq!(result.layers[21] + 1, result.layers[22]);
+    // A side input used by several deep nodes sits above its first consumer.
+    let mut edges = chain_edges(20);
+    edges.extend([(20, 10), (20, 14), (20, 19)]);
+    let result = layout(&graph(21, &edges), &LayoutConfig::viewer());
+    assert_eq!(result.layers[20] + 1, result.layers[10]);
+}
+
+#[test]
+fn cycles_are_broken_and_routes_keep_the_input_direction() {
+    // 0 -> 1 -> 2 -> 3 -> 1 (loop back), plus 3 -> 0 closing the outer cycle, and a 2-cycle 4 <-> 5.
+    let input = graph(6, &[(0, 1), (1, 2), (2, 3), (3, 1), (3, 0), (4, 5), (5, 4)]);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    assert_eq!(result.edges.len(), 7);
+    let n_upward = input
+        .edges
+        .iter()
+        .filter(|&&(from, to)| result.layers[from] > result.layers[to])
+        .count();
+    assert_eq!(n_upward, 3, "exactly the three closing edges are reversed");
+    for route in &result.edges {
+        assert_ne!(result.layers[route.from], result.layers[route.to]);
+    }
+    // The reversed edge 5 -> 4 runs exactly backwards along 4 -> 5.
+    let mut backwards = result.edges[5].points.clone();
+    backwards.reverse();
+    assert_eq!(result.edges[6].points, backwards);
+    assert_well_formed(&input, &result, &config);
+    assert_routes_attach_to_boxes(&result);
+}
+
+#[test]
+fn isolated_nodes_share_the_top_layer_without_overlap() {
+    let input = graph(5, &[]);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    assert_eq!(result.layers, vec![0; 5]);
+    assert_well_formed(&input, &result, &config);
+}
+
+#[test]
+fn degenerate_sizes_and_spacing_do_not_panic() {
+    let nodes = vec![
+        BoxSize {
+            width: 0.0,
+            height: 0.0,
+        },
+        BoxSize {
+            width: f64::NAN,
+            height: f64::INFINITY,
+        },
+        BoxSize {
+            width: -5.0,
+            height: 1e300,
+        },
+        BoxSize {
+            width: 100.0,
+            height: 40.0,
+        },
+    ];
+    let input = LayoutInput {
+        nodes,
+        edges: vec![(0, 1), (1, 2), (0, 2), (2, 3), (3, 0)],
+    };
+    for config in [
+        LayoutConfig::viewer(),
+        LayoutConfig {
+            node_gap: f64::NAN,
+            layer_gap: -1.0,
+        },
+        LayoutConfig {
+            node_gap: 0.0,
+            layer_gap: f64::INFINITY,
+        },
+    ] {
+        let result = layout(&input, &config);
+        assert_eq!(result.nodes.len(), 4);
+        assert!(result.width.is_finite() && result.height.is_finite());
+        for rect in &result.nodes {
+            assert!(rect.x.is_finite() && rect.y.is_finite());
+            assert!(rect.width >= 0.0 && rect.height >= 0.0);
+        }
+        for route in &result.edges {
+            assert!(route.points.iter().all(|point| point.x.is_finite() && point.y.is_finite()));
+        }
+    }
+    // All boxes of size 0 with no gaps collapse onto points without NaN.
+    let zero = LayoutInput {
+        nodes: vec![
+            BoxSize {
+                width: 0.0,
+                height: 0.0
+            };
+            6
+        ],
+        edges: vec![(0, 1), (0, 2), (1, 3), (2, 3), (3, 4), (0, 5)],
+    };
+    let config = LayoutConfig {
+        node_gap: 0.0,
+        layer_gap: 0.0,
+    };
+    let result = layout(&zero, &config);
+    assert_well_formed(&zero, &result, &config);
+}
+
+#[test]
+fn long_chain_does_not_overflow_the_stack() {
+    let n_nodes = 100_000;
+    let mut edges = chain_edges(n_nodes);
+    // A cycle over the whole chain exercises the depth-first search at full depth.
+    edges.push((n_nodes - 1, 0));
+    let input = LayoutInput {
+        nodes: vec![
+            BoxSize {
+                width: 100.0,
+                height: 30.0
+            };
+            n_nodes
+        ],
+        edges,
+    };
+    let result = layout(&input, &LayoutConfig::viewer());
+    assert_eq!(result.layers[n_nodes - 1], (n_nodes - 1) as u32);
+    assert_eq!(result.edges.len(), n_nodes);
+    let line_x = centre_x(&result.nodes[0]);
+    assert!(result.nodes.iter().all(|rect| centre_x(rect) == line_x));
+}
+
+#[test]
+fn hub_feeding_every_layer_stays_within_the_virtual_node_budget() {
+    // Node 0 feeds every node of a 3000-node chain: about 4.5 million virtual nodes if every
+    // edge were routed; the longest ones become straight segments instead.
+    let n_chain = 3000;
+    let mut edges: Vec<(usize, usize)> = (2..=n_chain).map(|node_idx| (node_idx - 1, node_idx)).collect();
+    edges.extend((1..=n_chain).map(|node_idx| (0, node_idx)));
+    let input = graph(n_chain + 1, &edges);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    let n_points: usize = result.edges.iter().map(|route| route.points.len()).sum();
+    assert!(n_points < 2_000_000, "{n_points} route points");
+    assert!(result.edges.iter().any(|route| route.points.len() == 2 && route.to > 2000));
+    assert_well_formed(&input, &result, &config);
+    assert_routes_attach_to_boxes(&result);
+}
+
+#[test]
+fn crossing_counter_matches_brute_force() {
+    use super::ordering::Ordering;
+    use super::virtual_nodes;
+    // Two layers of 5 nodes with edges in a scrambled order.
+    let layers = [0u32, 0, 0, 0, 0, 1, 1, 1, 1, 1];
+    let edges = [(0, 9), (0, 5), (1, 7), (2, 5), (2, 8), (3, 6), (4, 5), (4, 9), (3, 9)];
+    let graph = virtual_nodes::build(&layers, &[10.0; 10], &edges);
+    let ordering = Ordering {
+        layer_start: vec![0, 5, 10],
+        order: (0..10).collect(),
+        pos: vec![0, 1, 2, 3, 4, 0, 1, 2, 3, 4],
+    };
+    let mut brute_force = 0;
+    for (first_idx, &(upper_a, lower_a)) in edges.iter().enumerate() {
+        for &(upper_b, lower_b) in &edges[first_idx + 1..] {
+            let upper = ordering.pos[upper_a].cmp(&ordering.pos[upper_b]);
+            let lower = ordering.pos[lower_a].cmp(&ordering.pos[lower_b]);
+            if upper != std::cmp::Ordering::Equal
+                && lower != std::cmp::Ordering::Equal
+                && upper != lower
+            {
+                brute_force += 1;
+            }
+        }
+    }
+    assert_eq!(CrossingCounter::default().total(&graph, &ordering), brute_force);
+}
+
+#[test]
+fn model_like_graph_has_few_crossings() {
+    let input = model_like(150);
+    let result = layout(&input, &LayoutConfig::viewer());
+    let crossings = count_route_crossings(&result);
+    assert!(crossings <= input.edges.len() / 20, "{crossings} crossings");
+}
