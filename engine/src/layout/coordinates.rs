@@ -3,15 +3,19 @@
 //!
 //! Horizontal: nodes are grouped into blocks, maximal chains joined one-to-one (a run of ops with
 //! a single input and a single consumer, or the virtual nodes of a long edge), and a block wants
-//! one x for all its members: the weighted median of the centres of its outside neighbours. That
-//! keeps chains and long edges vertical and centres a parent over its children. Alternate sweeps
-//! down and up then give every layer the positions closest to those wishes, in weighted least
-//! squares, that keep the order and the minimum gaps: isotonic regression by
-//! pool-adjacent-violators, linear per layer. Virtual nodes only make way in the sweeps; after
-//! every pair of sweeps each block is put back on one vertical line where its free slots allow.
+//! one x for all its members: the weighted median of the centres of its outside neighbours.
+//! Medians keep chains and long edges vertical and centre a parent over its children; when the
+//! median is a whole interval between a parent and a child, the block follows the parent, so
+//! lines are decided top down and do not creep. A first sweep down places every block under its parents; then
+//! sweeps alternate up and down, each layer taking the positions closest to its wishes, in
+//! weighted least squares, that keep the order and the minimum gaps (isotonic regression by
+//! pool-adjacent-violators, linear per layer). Virtual nodes and constants have no weight there:
+//! they take the free spot nearest their wish and never push boxes. After every pair of sweeps
+//! each block is put back on one vertical line wherever its free slots allow.
 //!
 //! Invariants of the result: order inside a layer is kept and neighbours are at least their half
-//! widths plus the gap apart (`node_gap`, half of it between two virtual nodes).
+//! widths plus the gap apart (`node_gap`, half of it between two virtual nodes). Every step is
+//! linear in the proper graph (up to sorting neighbour lists), with a fixed number of sweeps.
 
 use super::adjacency::Adjacency;
 use super::ordering::Ordering;
@@ -19,14 +23,25 @@ use super::virtual_nodes::ProperGraph;
 
 /// Sweeps (down and up count separately); each is linear in the proper graph.
 const COORDINATE_SWEEPS: usize = 12;
+/// Proper graphs larger than this (dense webs of long edges) get half the sweeps.
+const LARGE_GRAPH_NODES: usize = 300_000;
 /// Weight of a virtual node in the least-squares fit: none, so long edges make way for boxes and
 /// never push them, and a chain beside a long edge stays exactly straight.
 const VIRTUAL_NODE_WEIGHT: f64 = 0.0;
 /// Pull of a virtual neighbour in a median: below a real neighbour, so a chain stays straight
-/// rather than leaning towards the long edges leaving it.
+/// rather than leaning towards the long edges leaving it. Weights are binary fractions, so weight
+/// sums are exact and exact half splits are recognised.
 const LONG_EDGE_END_WEIGHT: f64 = 0.5;
-/// Weight of a block with one outside neighbour, such as a constant feeding one op.
-const DANGLING_BLOCK_WEIGHT: f64 = 0.25;
+/// Straightening passes after the sweeps.
+const FINAL_STRAIGHTEN_PASSES: usize = 3;
+/// Longest chain feeding a single op that still counts as a side input (constant, cast, reshape).
+const MAX_SIDE_INPUT_MEMBERS: usize = 3;
+/// Weight of a side input in the least-squares fit: none, like virtual nodes, so it takes the free
+/// spot nearest its consumer and never pushes a chain.
+const SIDE_INPUT_WEIGHT: f64 = 0.0;
+/// Pull of a side input on its consumer's median: small, so constants do not drag the op they
+/// feed off the main line.
+const SIDE_INPUT_NEIGHBOUR_WEIGHT: f64 = 0.25;
 /// Weight of a block without outside neighbours: it keeps its place unless pushed.
 const ISOLATED_NODE_WEIGHT: f64 = 0.0625;
 /// Gap between two virtual nodes, as a fraction of `node_gap`: parallel long edges may run closer.
@@ -53,21 +68,46 @@ pub(super) fn assign_x(graph: &ProperGraph, ordering: &Ordering, node_gap: f64) 
 
     let blocks = Blocks::new(graph);
     let mut scratch = LayerScratch::default();
-    for sweep_idx in 0..COORDINATE_SWEEPS {
+    let n_sweeps = if graph.n_nodes() > LARGE_GRAPH_NODES {
+        COORDINATE_SWEEPS / 2
+    } else {
+        COORDINATE_SWEEPS
+    };
+    for sweep_idx in 0..n_sweeps {
         // Wishes are cached per sweep: a block is asked once, by its first member visited.
+        // Stamp 1, the first sweep down, places every block under its parents only: the initial
+        // packing says nothing about where the layers below belong.
         scratch.sweep_stamp = sweep_idx + 1;
         if sweep_idx % 2 == 0 {
             for layer_idx in 0..graph.n_layers {
-                place_layer(&spacing, &blocks, ordering, layer_idx, &mut centre_x, &mut scratch);
+                place_layer(
+                    &spacing,
+                    &blocks,
+                    ordering,
+                    layer_idx,
+                    &mut centre_x,
+                    &mut scratch,
+                );
             }
         } else {
             for layer_idx in (0..graph.n_layers).rev() {
-                place_layer(&spacing, &blocks, ordering, layer_idx, &mut centre_x, &mut scratch);
+                place_layer(
+                    &spacing,
+                    &blocks,
+                    ordering,
+                    layer_idx,
+                    &mut centre_x,
+                    &mut scratch,
+                );
             }
-            straighten_blocks(&spacing, &blocks, ordering, &mut centre_x, &mut scratch.neighbours);
+            straighten_blocks(&spacing, &blocks, ordering, &mut centre_x, &mut scratch);
         }
     }
-    straighten_blocks(&spacing, &blocks, ordering, &mut centre_x, &mut scratch.neighbours);
+    // Each pass can free room for the next: a bundle of parallel long edges straightens from
+    // the outside in.
+    for _ in 0..FINAL_STRAIGHTEN_PASSES {
+        straighten_blocks(&spacing, &blocks, ordering, &mut centre_x, &mut scratch);
+    }
     centre_x
 }
 
@@ -94,51 +134,67 @@ struct Blocks<'a> {
     graph: &'a ProperGraph,
     /// Block of every node.
     block_of: Vec<usize>,
+    /// Next member down of every node's block, `usize::MAX` at the bottom.
+    next_member: Vec<usize>,
     /// Top and bottom member of every block.
     ends: Vec<(usize, usize)>,
+    /// Per block: a constant, or a short chain such as a constant and its cast, feeding one op
+    /// (one outside neighbour, few members). A longer such chain is the start of the main line.
+    is_side_input: Vec<bool>,
 }
 
 impl<'a> Blocks<'a> {
     fn new(graph: &'a ProperGraph) -> Blocks<'a> {
         let n_nodes = graph.n_nodes();
         let mut block_of = vec![usize::MAX; n_nodes];
+        let mut next_member = vec![usize::MAX; n_nodes];
         let mut ends = Vec::new();
+        let mut is_side_input = Vec::new();
         for top_idx in 0..n_nodes {
             if single_link_above(graph, top_idx).is_some() {
                 continue;
             }
             let block_idx = ends.len();
             let mut bottom_idx = top_idx;
+            let mut n_members = 1;
             block_of[top_idx] = block_idx;
             while let Some(next_idx) = single_link_below(graph, bottom_idx) {
+                next_member[bottom_idx] = next_idx;
                 bottom_idx = next_idx;
                 block_of[bottom_idx] = block_idx;
+                n_members += 1;
             }
             ends.push((top_idx, bottom_idx));
+            let n_outside = graph.up.degree(top_idx) + graph.down.degree(bottom_idx);
+            is_side_input.push(n_outside == 1 && n_members <= MAX_SIDE_INPUT_MEMBERS);
         }
         Blocks {
             graph,
             block_of,
+            next_member,
             ends,
+            is_side_input,
         }
     }
 
     /// Members of `block_idx`, top to bottom.
     fn members(&self, block_idx: usize) -> impl Iterator<Item = usize> + '_ {
-        let (top_idx, bottom_idx) = self.ends[block_idx];
+        let (top_idx, _) = self.ends[block_idx];
         std::iter::successors(Some(top_idx), move |&member_idx| {
-            if member_idx == bottom_idx {
-                None
-            } else {
-                single_link_below(self.graph, member_idx)
-            }
+            self.next_member
+                .get(member_idx)
+                .copied()
+                .filter(|&next_idx| next_idx != usize::MAX)
         })
     }
 
     /// Median centre of the block's members: the line most of it already follows.
     fn median_member_x(&self, block_idx: usize, centre_x: &[f64], member_x: &mut Vec<f64>) -> f64 {
         member_x.clear();
-        member_x.extend(self.members(block_idx).map(|member_idx| centre_x[member_idx]));
+        member_x.extend(
+            self.members(block_idx)
+                .map(|member_idx| centre_x[member_idx]),
+        );
         if member_x.is_empty() {
             return 0.0;
         }
@@ -148,26 +204,91 @@ impl<'a> Blocks<'a> {
     }
 
     /// Where the block wants its vertical line and how strongly: the weighted median of the
-    /// centres of the neighbours above its top and below its bottom; with none, its top's place.
-    fn wish(&self, block_idx: usize, centre_x: &[f64], neighbours: &mut Vec<(f64, f64)>) -> (f64, f64) {
+    /// centres of the neighbours above its top and below its bottom; with none, where it is.
+    /// `above_only` ignores the neighbours below when there are any above (first placement).
+    fn wish(
+        &self,
+        block_idx: usize,
+        centre_x: &[f64],
+        above_only: bool,
+        neighbours: &mut Vec<Neighbour>,
+    ) -> (f64, f64) {
         let graph = self.graph;
         let (top_idx, bottom_idx) = self.ends[block_idx];
-        neighbours.clear();
-        let outside = graph
-            .up
-            .neighbours(top_idx)
-            .iter()
-            .chain(graph.down.neighbours(bottom_idx));
-        neighbours.extend(outside.map(|&other_idx| {
-            let weight = if graph.is_virtual(other_idx) {
+        let neighbour = |other_idx: usize, is_above: bool| Neighbour {
+            x: centre_x[other_idx],
+            weight: if graph.is_virtual(other_idx) {
                 LONG_EDGE_END_WEIGHT
+            } else if self.is_side_input[self.block_of[other_idx]] {
+                SIDE_INPUT_NEIGHBOUR_WEIGHT
             } else {
                 1.0
-            };
-            (centre_x[other_idx], weight)
-        }));
+            },
+            is_above,
+        };
+        neighbours.clear();
+        neighbours.extend(
+            graph
+                .up
+                .neighbours(top_idx)
+                .iter()
+                .map(|&other_idx| neighbour(other_idx, true)),
+        );
+        if !above_only || neighbours.is_empty() {
+            neighbours.extend(
+                graph
+                    .down
+                    .neighbours(bottom_idx)
+                    .iter()
+                    .map(|&other_idx| neighbour(other_idx, false)),
+            );
+        }
         weighted_median(neighbours).unwrap_or((centre_x[top_idx], ISOLATED_NODE_WEIGHT))
     }
+}
+
+/// Centre of a block's outside neighbour, as seen by the weighted median.
+#[derive(Debug, Clone, Copy)]
+struct Neighbour {
+    x: f64,
+    weight: f64,
+    is_above: bool,
+}
+
+/// Weighted median of the neighbours' centres and their total weight. When the weight splits
+/// exactly in half between two centres, any point between them is as good: between two children
+/// (or two parents) the weighted mean of all children (parents), so a parent centres over its
+/// children the way the least-squares fit centres children under a parent, and a line through a
+/// fan-out and fan-in does not shift; between a parent and a child the parent, so lines are
+/// decided top down and chains end up exactly straight instead of creeping.
+fn weighted_median(neighbours: &mut [Neighbour]) -> Option<(f64, f64)> {
+    neighbours.sort_unstable_by(|a, b| {
+        a.x.total_cmp(&b.x)
+            .then(a.weight.total_cmp(&b.weight))
+            .then(a.is_above.cmp(&b.is_above))
+    });
+    let total: f64 = neighbours.iter().map(|neighbour| neighbour.weight).sum();
+    let mut cumulative = 0.0;
+    for (rank, low) in neighbours.iter().enumerate() {
+        cumulative += low.weight;
+        if 2.0 * cumulative > total {
+            return Some((low.x, total));
+        }
+        if 2.0 * cumulative == total {
+            let Some(high) = neighbours.get(rank + 1) else {
+                return Some((low.x, total));
+            };
+            let median = if low.is_above == high.is_above {
+                weighted_mean_of_side(neighbours, low.is_above)
+            } else if low.is_above {
+                low.x
+            } else {
+                high.x
+            };
+            return Some((median, total));
+        }
+    }
+    neighbours.last().map(|neighbour| (neighbour.x, total))
 }
 
 /// The parent of `node_idx` if it is its only parent and `node_idx` is that parent's only child.
@@ -187,19 +308,23 @@ fn single(adjacency: &Adjacency, node_idx: usize) -> Option<usize> {
     }
 }
 
+/// Buffers reused across layers, sweeps and straightening passes, so the stage allocates O(1)
+/// times instead of once per layer.
 #[derive(Debug, Default)]
 struct LayerScratch {
     wanted: Vec<f64>,
     weight: Vec<f64>,
     offset: Vec<f64>,
     fitted: Vec<f64>,
-    neighbours: Vec<(f64, f64)>,
+    neighbours: Vec<Neighbour>,
     blocks: Vec<PoolBlock>,
     /// Per block: (sweep stamp, wished x, weight).
     wish_cache: Vec<(usize, f64, f64)>,
     /// Per block: (sweep stamp, median x of its members).
     line_cache: Vec<(usize, f64)>,
     member_x: Vec<f64>,
+    /// Free slot `(low, high)` of every member of the block being straightened.
+    slots: Vec<(usize, (f64, f64))>,
     sweep_stamp: usize,
 }
 
@@ -245,14 +370,18 @@ fn place_layer(
             let (wanted, block_weight) = if cached.0 == scratch.sweep_stamp {
                 (cached.1, cached.2)
             } else {
-                let (wanted, block_weight) = blocks.wish(block_idx, centre_x, &mut scratch.neighbours);
+                let (wanted, block_weight) = blocks.wish(
+                    block_idx,
+                    centre_x,
+                    scratch.sweep_stamp == 1,
+                    &mut scratch.neighbours,
+                );
                 scratch.wish_cache[block_idx] = (scratch.sweep_stamp, wanted, block_weight);
                 (wanted, block_weight)
             };
-            // A block hanging off one neighbour (a constant, a side input) gives way to the
-            // chains it sits beside instead of pushing them.
-            let weight = if block_weight <= 1.0 {
-                DANGLING_BLOCK_WEIGHT.min(block_weight)
+            // A side input gives way to the chains it sits beside instead of pushing them.
+            let weight = if blocks.is_side_input[block_idx] {
+                SIDE_INPUT_WEIGHT
             } else {
                 block_weight
             };
@@ -274,31 +403,28 @@ fn place_layer(
     }
 }
 
-/// Weighted median of `(value, weight)` pairs and the total weight; when the weight splits exactly
-/// in half between two values, their midpoint (so a parent of two children sits between them).
-fn weighted_median(values: &mut [(f64, f64)]) -> Option<(f64, f64)> {
-    if values.is_empty() {
-        return None;
+/// Weighted mean centre of the neighbours above (or below).
+fn weighted_mean_of_side(neighbours: &[Neighbour], is_above: bool) -> f64 {
+    let (weight_sum, weighted_x_sum) = neighbours
+        .iter()
+        .filter(|neighbour| neighbour.is_above == is_above)
+        .fold((0.0, 0.0), |(weight_sum, weighted_x_sum), neighbour| {
+            (
+                weight_sum + neighbour.weight,
+                weighted_x_sum + neighbour.weight * neighbour.x,
+            )
+        });
+    // The caller only asks for a side that has neighbours, so the weight is positive.
+    if weight_sum > 0.0 {
+        weighted_x_sum / weight_sum
+    } else {
+        0.0
     }
-    values.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    let total: f64 = values.iter().map(|&(_, weight)| weight).sum();
-    let mut cumulative = 0.0;
-    for (rank, &(value, weight)) in values.iter().enumerate() {
-        cumulative += weight;
-        if 2.0 * cumulative > total {
-            return Some((value, total));
-        }
-        if 2.0 * cumulative == total {
-            let next = values.get(rank + 1).map_or(value, |&(next_value, _)| next_value);
-            return Some(((value + next) / 2.0, total));
-        }
-    }
-    values.last().map(|&(value, _)| (value, total))
 }
 
 /// A run of pooled values in the isotonic regression.
 #[derive(Debug, Clone, Copy)]
-struct PoolBlock {
+pub(super) struct PoolBlock {
     weight: f64,
     weighted_sum: f64,
     /// Number of positive-weight values in the run.
@@ -368,53 +494,64 @@ pub(super) fn fit_non_decreasing(
     }
     // Zero-weight entries: near their wish, within the fitted values around them. Right to left
     // caps each by what follows, left to right lifts it to what precedes.
-    let is_free = |index: usize| effective_weight(weight[index]) <= 0.0;
     let mut next = f64::INFINITY;
-    for index in (0..wanted.len()).rev() {
-        if is_free(index) {
-            fitted[index] = wanted[index].min(next);
+    for ((value, &wish), &value_weight) in fitted.iter_mut().zip(wanted).zip(weight).rev() {
+        if effective_weight(value_weight) <= 0.0 {
+            *value = wish.min(next);
         }
-        next = fitted[index];
+        next = *value;
     }
     let mut previous = f64::NEG_INFINITY;
-    for index in 0..wanted.len() {
-        if is_free(index) {
-            fitted[index] = fitted[index].max(previous);
+    for (value, &value_weight) in fitted.iter_mut().zip(weight) {
+        if effective_weight(value_weight) <= 0.0 {
+            *value = value.max(previous);
         }
-        previous = fitted[index];
+        previous = *value;
     }
 }
 
 /// Puts every block of two or more members on one vertical line: its wish if every member's slot
 /// allows it, else the allowed line closest to it; where no single line fits, each member goes as
-/// close to the wish as its own slot allows. Never breaks the gaps.
+/// close to the line most members follow as its own slot allows. Never breaks the gaps.
 fn straighten_blocks(
     spacing: &Spacing<'_>,
     blocks: &Blocks<'_>,
     ordering: &Ordering,
     centre_x: &mut [f64],
-    neighbours: &mut Vec<(f64, f64)>,
+    scratch: &mut LayerScratch,
 ) {
     for block_idx in 0..blocks.ends.len() {
         let (top_idx, bottom_idx) = blocks.ends[block_idx];
         if top_idx == bottom_idx {
             continue;
         }
-        let (wish, _) = blocks.wish(block_idx, centre_x, neighbours);
-        let mut common_low = f64::NEG_INFINITY;
-        let mut common_high = f64::INFINITY;
-        for member_idx in blocks.members(block_idx) {
-            let (low, high) = free_slot(spacing, ordering, member_idx, centre_x);
-            common_low = common_low.max(low);
-            common_high = common_high.min(high);
-        }
+        let (wish, _) = blocks.wish(block_idx, centre_x, false, &mut scratch.neighbours);
+        // Members sit in different layers, so moving one never changes another's slot.
+        scratch.slots.clear();
+        scratch
+            .slots
+            .extend(blocks.members(block_idx).map(|member_idx| {
+                (
+                    member_idx,
+                    free_slot(spacing, ordering, member_idx, centre_x),
+                )
+            }));
+        let common_low = scratch
+            .slots
+            .iter()
+            .map(|&(_, (low, _))| low)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let common_high = scratch
+            .slots
+            .iter()
+            .map(|&(_, (_, high))| high)
+            .fold(f64::INFINITY, f64::min);
         let target = if common_low <= common_high {
             wish.max(common_low).min(common_high)
         } else {
-            wish
+            blocks.median_member_x(block_idx, centre_x, &mut scratch.member_x)
         };
-        for member_idx in blocks.members(block_idx) {
-            let (low, high) = free_slot(spacing, ordering, member_idx, centre_x);
+        for &(member_idx, (low, high)) in &scratch.slots {
             if low <= high {
                 centre_x[member_idx] = target.max(low).min(high);
             }
@@ -432,7 +569,10 @@ fn free_slot(
     let graph = spacing.graph;
     let layer = ordering.layer(graph.layer_of[node_idx]);
     let slot = ordering.pos[node_idx];
-    let low = match slot.checked_sub(1).and_then(|left_slot| layer.get(left_slot)) {
+    let low = match slot
+        .checked_sub(1)
+        .and_then(|left_slot| layer.get(left_slot))
+    {
         Some(&left_idx) => centre_x[left_idx] + spacing.separation(left_idx, node_idx),
         None => f64::NEG_INFINITY,
     };

@@ -10,10 +10,12 @@
 //!   routes are still given from `from` to `to`.
 //! - Boxes in a row do not overlap: neighbours are at least `node_gap` apart; rows are
 //!   `layer_gap` apart and every box is centred vertically in its row.
+//! - Time and memory stay near-linear (no recursion, no quadratic step): in graphs so dense with
+//!   long edges that routing them all would not be linear, the longest are drawn straight.
 //!
-//! Stages, one file each: [`acyclic`] (clean edges, break cycles), [`layering`] (layer per
-//! node), [`virtual_nodes`] (split long edges), [`ordering`] (crossing reduction),
-//! [`coordinates`] (x per node, y per row), [`routing`] (polylines).
+//! Stages, one file each: `acyclic` (clean edges, break cycles), `layering` (layer per node),
+//! `virtual_nodes` (split long edges), `ordering` (crossing reduction), `coordinates` (x per
+//! node, y per row), `routing` (polylines).
 
 mod acyclic;
 mod adjacency;

@@ -28,9 +28,8 @@ pub(super) fn route_dag_edges(
             });
             if let EdgeChain::Routed { first, count } = *chain {
                 points.reserve(2 * count);
-                for virtual_idx in first..first + count {
-                    let layer_idx = graph.layer_of[virtual_idx];
-                    let x = centre_x[virtual_idx];
+                let chain = first..first + count;
+                for (&layer_idx, &x) in graph.layer_of[chain.clone()].iter().zip(&centre_x[chain]) {
                     let row_top = rows.top[layer_idx];
                     let row_height = rows.height[layer_idx];
                     points.push(Point { x, y: row_top });

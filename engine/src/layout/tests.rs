@@ -39,7 +39,9 @@ fn graph(n_nodes: usize, edges: &[(usize, usize)]) -> LayoutInput {
 }
 
 fn chain_edges(n_nodes: usize) -> Vec<(usize, usize)> {
-    (1..n_nodes).map(|node_idx| (node_idx - 1, node_idx)).collect()
+    (1..n_nodes)
+        .map(|node_idx| (node_idx - 1, node_idx))
+        .collect()
 }
 
 /// Chain with residual blocks, 4-way fan-out/fan-in blocks, constants and long skips.
@@ -136,7 +138,11 @@ fn count_route_crossings(result: &Layout) -> usize {
 fn assert_well_formed(input: &LayoutInput, result: &Layout, config: &LayoutConfig) {
     assert_eq!(result.nodes.len(), input.nodes.len());
     assert_eq!(result.layers.len(), input.nodes.len());
-    let n_layers = result.layers.iter().max().map_or(0, |&max| max as usize + 1);
+    let n_layers = result
+        .layers
+        .iter()
+        .max()
+        .map_or(0, |&max| max as usize + 1);
     // Boxes of a layer, left to right, keep the gap.
     let mut by_layer: Vec<Vec<Rect>> = vec![Vec::new(); n_layers];
     for (rect, &layer_idx) in result.nodes.iter().zip(&result.layers) {
@@ -157,7 +163,10 @@ fn assert_well_formed(input: &LayoutInput, result: &Layout, config: &LayoutConfi
     // Rows: boxes of a layer share their vertical centre, and rows are layer_gap apart.
     let mut row_bottom_prev = f64::NEG_INFINITY;
     for layer in &by_layer {
-        let top = layer.iter().map(|rect| rect.y).fold(f64::INFINITY, f64::min);
+        let top = layer
+            .iter()
+            .map(|rect| rect.y)
+            .fold(f64::INFINITY, f64::min);
         let bottom = layer
             .iter()
             .map(|rect| rect.y + rect.height)
@@ -216,7 +225,9 @@ fn empty_input_gives_empty_layout() {
         nodes: Vec::new(),
         edges: vec![(0, 1), (3, 3)],
     };
-    assert!(layout(&only_bad_edges, &LayoutConfig::viewer()).edges.is_empty());
+    assert!(layout(&only_bad_edges, &LayoutConfig::viewer())
+        .edges
+        .is_empty());
 }
 
 #[test]
@@ -232,10 +243,17 @@ fn single_node_sits_at_the_origin() {
 
 #[test]
 fn self_loops_and_missing_node_edges_are_skipped_and_order_kept() {
-    let input = graph(3, &[(0, 1), (1, 1), (2, 7), (9, 0), (1, 2), (usize::MAX, 0)]);
+    let input = graph(
+        3,
+        &[(0, 1), (1, 1), (2, 7), (9, 0), (1, 2), (usize::MAX, 0)],
+    );
     let config = LayoutConfig::viewer();
     let result = layout(&input, &config);
-    let kept: Vec<(usize, usize)> = result.edges.iter().map(|route| (route.from, route.to)).collect();
+    let kept: Vec<(usize, usize)> = result
+        .edges
+        .iter()
+        .map(|route| (route.from, route.to))
+        .collect();
     assert_eq!(kept, vec![(0, 1), (1, 2)]);
     assert_eq!(result.layers, vec![0, 1, 2]);
     assert_well_formed(&input, &result, &config);
@@ -258,7 +276,10 @@ fn every_edge_points_down_in_a_model_like_graph() {
     let result = layout(&input, &config);
     assert_eq!(result.edges.len(), input.edges.len());
     for &(from, to) in &input.edges {
-        assert!(result.layers[from] < result.layers[to], "edge {from}->{to} does not point down");
+        assert!(
+            result.layers[from] < result.layers[to],
+            "edge {from}->{to} does not point down"
+        );
     }
     assert_well_formed(&input, &result, &config);
     assert_routes_attach_to_boxes(&result);
@@ -317,7 +338,11 @@ fn chain_is_perfectly_vertical() {
     let result = layout(&input, &config);
     let expected_x = centre_x(&result.nodes[0]);
     for (node_idx, rect) in result.nodes.iter().enumerate() {
-        assert_eq!(centre_x(rect), expected_x, "node {node_idx} is off the line");
+        assert_eq!(
+            centre_x(rect),
+            expected_x,
+            "node {node_idx} is off the line"
+        );
         assert_eq!(result.layers[node_idx], node_idx as u32);
     }
     assert_well_formed(&input, &result, &config);
@@ -332,8 +357,14 @@ fn diamond_has_no_crossings_and_centred_ends() {
     assert_eq!(result.layers, vec![0, 1, 1, 2]);
     assert_eq!(count_route_crossings(&result), 0);
     let middle = (centre_x(&result.nodes[1]) + centre_x(&result.nodes[2])) / 2.0;
-    assert!((centre_x(&result.nodes[0]) - middle).abs() < EPSILON, "parent not centred");
-    assert!((centre_x(&result.nodes[3]) - middle).abs() < EPSILON, "join not centred");
+    assert!(
+        (centre_x(&result.nodes[0]) - middle).abs() < EPSILON,
+        "parent not centred"
+    );
+    assert!(
+        (centre_x(&result.nodes[3]) - middle).abs() < EPSILON,
+        "join not centred"
+    );
     assert_well_formed(&input, &result, &config);
 }
 
@@ -344,7 +375,12 @@ fn residual_chain_is_straight_with_straight_skips_and_no_crossings() {
     let mut start = 0;
     for block_idx in 0..10 {
         let first = 3 * block_idx + 1;
-        edges.extend([(start, first), (first, first + 1), (first + 1, first + 2), (start, first + 2)]);
+        edges.extend([
+            (start, first),
+            (first, first + 1),
+            (first + 1, first + 2),
+            (start, first + 2),
+        ]);
         start = first + 2;
     }
     let input = graph(31, &edges);
@@ -353,11 +389,18 @@ fn residual_chain_is_straight_with_straight_skips_and_no_crossings() {
     assert_eq!(count_route_crossings(&result), 0);
     let line_x = centre_x(&result.nodes[0]);
     for rect in &result.nodes {
-        assert!((centre_x(rect) - line_x).abs() < EPSILON, "main chain is not straight");
+        assert!(
+            (centre_x(rect) - line_x).abs() < EPSILON,
+            "main chain is not straight: {:?}",
+            result.nodes.iter().map(centre_x).collect::<Vec<_>>()
+        );
     }
     for route in result.edges.iter().filter(|route| route.points.len() > 2) {
         let inner = &route.points[1..route.points.len() - 1];
-        assert!(inner.iter().all(|point| point.x == inner[0].x), "skip edge is not straight");
+        assert!(
+            inner.iter().all(|point| point.x == inner[0].x),
+            "skip edge is not straight"
+        );
         assert!(inner[0].x > line_x, "skip edge runs over the chain");
     }
     assert_well_formed(&input, &result, &config);
@@ -484,7 +527,10 @@ fn degenerate_sizes_and_spacing_do_not_panic() {
             assert!(rect.width >= 0.0 && rect.height >= 0.0);
         }
         for route in &result.edges {
-            assert!(route.points.iter().all(|point| point.x.is_finite() && point.y.is_finite()));
+            assert!(route
+                .points
+                .iter()
+                .all(|point| point.x.is_finite() && point.y.is_finite()));
         }
     }
     // All boxes of size 0 with no gaps collapse onto points without NaN.
@@ -508,10 +554,8 @@ fn degenerate_sizes_and_spacing_do_not_panic() {
 
 #[test]
 fn long_chain_does_not_overflow_the_stack() {
+    // Depth-first search, topological order and sweeps all walk the full 100k depth.
     let n_nodes = 100_000;
-    let mut edges = chain_edges(n_nodes);
-    // A cycle over the whole chain exercises the depth-first search at full depth.
-    edges.push((n_nodes - 1, 0));
     let input = LayoutInput {
         nodes: vec![
             BoxSize {
@@ -520,13 +564,38 @@ fn long_chain_does_not_overflow_the_stack() {
             };
             n_nodes
         ],
-        edges,
+        edges: chain_edges(n_nodes),
     };
     let result = layout(&input, &LayoutConfig::viewer());
     assert_eq!(result.layers[n_nodes - 1], (n_nodes - 1) as u32);
-    assert_eq!(result.edges.len(), n_nodes);
+    assert_eq!(result.edges.len(), n_nodes - 1);
     let line_x = centre_x(&result.nodes[0]);
     assert!(result.nodes.iter().all(|rect| centre_x(rect) == line_x));
+}
+
+#[test]
+fn cycle_through_a_long_chain_is_broken_once() {
+    // The closing edge becomes one long edge beside the whole chain.
+    let n_nodes = 20_000;
+    let mut edges = chain_edges(n_nodes);
+    edges.push((n_nodes - 1, 0));
+    let input = graph(n_nodes, &edges);
+    let result = layout(&input, &LayoutConfig::viewer());
+    assert_eq!(result.layers[n_nodes - 1], (n_nodes - 1) as u32);
+    let closing = &result.edges[n_nodes - 1];
+    assert_eq!((closing.from, closing.to), (n_nodes - 1, 0));
+    // Reversed: starts at the top of the last box, ends at the bottom of the first.
+    assert_eq!(closing.points[0].y, result.nodes[n_nodes - 1].y);
+    let first = result.nodes[0];
+    assert_eq!(
+        closing.points[closing.points.len() - 1].y,
+        first.y + first.height
+    );
+    let inner = &closing.points[1..closing.points.len() - 1];
+    assert!(
+        inner.iter().all(|point| point.x == inner[0].x),
+        "long edge is not straight"
+    );
 }
 
 #[test]
@@ -534,14 +603,19 @@ fn hub_feeding_every_layer_stays_within_the_virtual_node_budget() {
     // Node 0 feeds every node of a 3000-node chain: about 4.5 million virtual nodes if every
     // edge were routed; the longest ones become straight segments instead.
     let n_chain = 3000;
-    let mut edges: Vec<(usize, usize)> = (2..=n_chain).map(|node_idx| (node_idx - 1, node_idx)).collect();
+    let mut edges: Vec<(usize, usize)> = (2..=n_chain)
+        .map(|node_idx| (node_idx - 1, node_idx))
+        .collect();
     edges.extend((1..=n_chain).map(|node_idx| (0, node_idx)));
     let input = graph(n_chain + 1, &edges);
     let config = LayoutConfig::viewer();
     let result = layout(&input, &config);
     let n_points: usize = result.edges.iter().map(|route| route.points.len()).sum();
     assert!(n_points < 2_000_000, "{n_points} route points");
-    assert!(result.edges.iter().any(|route| route.points.len() == 2 && route.to > 2000));
+    assert!(result
+        .edges
+        .iter()
+        .any(|route| route.points.len() == 2 && route.to > 2000));
     assert_well_formed(&input, &result, &config);
     assert_routes_attach_to_boxes(&result);
 }
@@ -552,7 +626,17 @@ fn crossing_counter_matches_brute_force() {
     use super::virtual_nodes;
     // Two layers of 5 nodes with edges in a scrambled order.
     let layers = [0u32, 0, 0, 0, 0, 1, 1, 1, 1, 1];
-    let edges = [(0, 9), (0, 5), (1, 7), (2, 5), (2, 8), (3, 6), (4, 5), (4, 9), (3, 9)];
+    let edges = [
+        (0, 9),
+        (0, 5),
+        (1, 7),
+        (2, 5),
+        (2, 8),
+        (3, 6),
+        (4, 5),
+        (4, 9),
+        (3, 9),
+    ];
     let graph = virtual_nodes::build(&layers, &[10.0; 10], &edges);
     let ordering = Ordering {
         layer_start: vec![0, 5, 10],
@@ -572,7 +656,10 @@ fn crossing_counter_matches_brute_force() {
             }
         }
     }
-    assert_eq!(CrossingCounter::default().total(&graph, &ordering), brute_force);
+    assert_eq!(
+        CrossingCounter::default().total(&graph, &ordering),
+        brute_force
+    );
 }
 
 #[test]
@@ -581,4 +668,81 @@ fn model_like_graph_has_few_crossings() {
     let result = layout(&input, &LayoutConfig::viewer());
     let crossings = count_route_crossings(&result);
     assert!(crossings <= input.edges.len() / 20, "{crossings} crossings");
+}
+
+#[test]
+fn isotonic_fit_pools_violators_and_places_weightless_values_between() {
+    use super::coordinates::fit_non_decreasing;
+    let mut fitted = Vec::new();
+    let mut blocks = Vec::new();
+    // 3 then 1 with equal weights pool to 2; the weighted pair 5 (w 3), 1 (w 1) pools to 4.
+    fit_non_decreasing(
+        &[3.0, 1.0, 5.0, 1.0, 9.0],
+        &[1.0, 1.0, 3.0, 1.0, 1.0],
+        &mut fitted,
+        &mut blocks,
+    );
+    assert_eq!(fitted, vec![2.0, 2.0, 4.0, 4.0, 9.0]);
+    // Weightless values take their wish when it fits, else the nearest fitted neighbour.
+    fit_non_decreasing(
+        &[0.0, 7.0, 2.0, -4.0, 5.0],
+        &[1.0, 0.0, 1.0, 0.0, 1.0],
+        &mut fitted,
+        &mut blocks,
+    );
+    assert_eq!(fitted, vec![0.0, 2.0, 2.0, 2.0, 5.0]);
+    // All weightless: an ordinary unweighted fit.
+    fit_non_decreasing(&[1.0, 0.0], &[0.0, 0.0], &mut fitted, &mut blocks);
+    assert_eq!(fitted, vec![0.5, 0.5]);
+}
+
+#[test]
+fn constants_of_a_model_like_graph_sit_right_above_their_consumer_and_edges_stay_short() {
+    let input = model_like(300);
+    let result = layout(&input, &LayoutConfig::viewer());
+    let mut in_degree = vec![0usize; input.nodes.len()];
+    let mut out_degree = vec![0usize; input.nodes.len()];
+    for &(from, to) in &input.edges {
+        out_degree[from] += 1;
+        in_degree[to] += 1;
+    }
+    let mut n_constants = 0;
+    for &(from, to) in &input.edges {
+        if in_degree[from] == 0 && out_degree[from] == 1 {
+            n_constants += 1;
+            assert_eq!(
+                result.layers[from] + 1,
+                result.layers[to],
+                "constant {from} is far from {to}"
+            );
+        }
+    }
+    assert!(n_constants > 10);
+    // Long edges are only the residual skips (span 3–4), fan-in of short branches and the
+    // occasional long skip, so the mean span stays small.
+    let total_span: u32 = input
+        .edges
+        .iter()
+        .map(|&(from, to)| result.layers[to] - result.layers[from])
+        .sum();
+    assert!(
+        total_span < 2 * input.edges.len() as u32,
+        "total span {total_span}"
+    );
+}
+
+#[test]
+fn constants_do_not_pull_their_consumer_off_the_main_line() {
+    // Chain 0..10; constant 10 feeds node 5.
+    let mut edges = chain_edges(10);
+    edges.push((10, 5));
+    let input = graph(11, &edges);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    let line_x = centre_x(&result.nodes[0]);
+    for rect in &result.nodes[..10] {
+        assert_eq!(centre_x(rect), line_x);
+    }
+    assert_eq!(count_route_crossings(&result), 0);
+    assert_well_formed(&input, &result, &config);
 }

@@ -9,7 +9,7 @@
 use super::adjacency::Adjacency;
 
 /// Virtual nodes allowed per real node and edge, on top of [`VIRTUAL_NODE_BUDGET_BASE`].
-const VIRTUAL_NODE_BUDGET_PER_ITEM: usize = 8;
+const VIRTUAL_NODE_BUDGET_PER_ITEM: usize = 4;
 /// Virtual nodes always allowed, so small graphs never lose routing.
 const VIRTUAL_NODE_BUDGET_BASE: usize = 100_000;
 
