@@ -1,0 +1,441 @@
+//! Draws a laid-out graph on a 2D canvas: plain functions over the view, the precomputed
+//! [`Scene`], the viewport and the context. Only what is visible is drawn, at the level of
+//! detail the zoom allows (see [`Detail`]).
+
+use opscope_engine::report::{GraphView, ViewNode, ViewNodeKind};
+use web_sys::CanvasRenderingContext2d;
+
+use super::mask::PixelMask;
+use super::palette;
+use super::scene::{Detail, Scene};
+use super::text::{fit_text, FittedText, TextCache};
+use crate::state::{Bounds, Size, Viewport};
+
+pub const FONT_FAMILY: &str =
+    "system-ui, -apple-system, \"Segoe UI\", Roboto, \"Helvetica Neue\", Arial, sans-serif";
+/// Box geometry shared with the engine's box sizes (`report::graph_view`).
+const TITLE_HEIGHT: f64 = 22.0;
+const LINE_HEIGHT: f64 = 15.0;
+const PADDING_X: f64 = 8.0;
+const CORNER: f64 = 4.0;
+
+/// What is highlighted: the selected node (and its edges) and whatever is under the pointer.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Highlight {
+    pub selected: Option<usize>,
+    pub hovered_node: Option<usize>,
+    pub hovered_edge: Option<usize>,
+}
+
+/// Everything one frame depends on.
+pub struct Frame<'a> {
+    pub view: &'a GraphView,
+    pub scene: &'a Scene,
+    pub viewport: Viewport,
+    /// Canvas size in CSS pixels.
+    pub size: Size,
+    pub device_pixel_ratio: f64,
+    pub highlight: Highlight,
+}
+
+/// Fills the canvas with the background colour.
+pub fn clear(ctx: &CanvasRenderingContext2d, size: Size, device_pixel_ratio: f64) {
+    let _ = ctx.set_transform(device_pixel_ratio, 0.0, 0.0, device_pixel_ratio, 0.0, 0.0);
+    ctx.set_fill_style_str(palette::BACKGROUND);
+    ctx.fill_rect(0.0, 0.0, size.width, size.height);
+}
+
+/// Draws one frame; returns how many nodes were drawn.
+pub fn draw(ctx: &CanvasRenderingContext2d, frame: &Frame, texts: &mut TextCache) -> usize {
+    clear(ctx, frame.size, frame.device_pixel_ratio);
+    let Viewport { scale, x, y } = frame.viewport;
+    let dpr = frame.device_pixel_ratio;
+    let _ = ctx.set_transform(dpr * scale, 0.0, 0.0, dpr * scale, dpr * x, dpr * y);
+    let detail = Detail::at(scale);
+    // A margin so strokes and arrowheads at the edge of the view are not cut.
+    let area = frame
+        .viewport
+        .visible_world(frame.size)
+        .inflate(8.0 / scale);
+    let px = 1.0 / scale;
+
+    let visible_edges: Vec<usize> = frame.scene.edges_in(&area).collect();
+    draw_edges(ctx, frame, &visible_edges, detail, px);
+    draw_highlighted_edges(ctx, frame, px, detail);
+
+    let visible_nodes: Vec<usize> = frame.scene.nodes_in(&area).collect();
+    if detail.plain_boxes {
+        draw_plain_boxes(ctx, frame, &visible_nodes, px);
+    } else {
+        for &node_idx in &visible_nodes {
+            if let Some(node) = frame.view.nodes.get(node_idx) {
+                draw_node(ctx, node, node_idx, detail, px, texts);
+            }
+        }
+    }
+    let highlight = frame.highlight;
+    if let Some(node_idx) = highlight
+        .hovered_node
+        .filter(|&n| Some(n) != highlight.selected)
+    {
+        outline(ctx, frame.scene, node_idx, palette::HOVER, 2.0 * px, px);
+    }
+    if let Some(node_idx) = highlight.selected {
+        outline(ctx, frame.scene, node_idx, palette::ACCENT, 3.0 * px, px);
+    }
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    visible_nodes.len()
+}
+
+fn draw_edges(
+    ctx: &CanvasRenderingContext2d,
+    frame: &Frame,
+    edges: &[usize],
+    detail: Detail,
+    px: f64,
+) {
+    ctx.begin_path();
+    // Far out, an edge shorter than a couple of pixels is hidden by its nodes anyway.
+    let min_extent = 2.0 * px;
+    for &edge_idx in edges {
+        if detail.plain_edges {
+            if let Some(Some(shape)) = frame.scene.edges.get(edge_idx) {
+                if shape.bounds.width < min_extent && shape.bounds.height < min_extent {
+                    continue;
+                }
+            }
+        }
+        trace_edge(ctx, frame, edge_idx, detail);
+    }
+    ctx.set_line_width(if detail.plain_edges {
+        px
+    } else {
+        (1.1_f64).max(0.8 * px)
+    });
+    ctx.set_stroke_style_str(if detail.plain_edges {
+        palette::EDGE_FAR
+    } else {
+        palette::EDGE
+    });
+    ctx.stroke();
+    if !detail.plain_edges {
+        ctx.begin_path();
+        for &edge_idx in edges {
+            trace_arrow(ctx, frame.scene, edge_idx);
+        }
+        ctx.set_fill_style_str(palette::EDGE);
+        ctx.fill();
+    }
+}
+
+/// The selected node's edges and the hovered edge, drawn over the others.
+fn draw_highlighted_edges(ctx: &CanvasRenderingContext2d, frame: &Frame, px: f64, detail: Detail) {
+    let highlight = frame.highlight;
+    let selected_edges = highlight
+        .selected
+        .and_then(|n| frame.scene.node_edges.get(n))
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    let groups: [(&[usize], &str); 2] = [
+        (selected_edges, palette::ACCENT),
+        (highlight.hovered_edge.as_slice(), palette::HOVER),
+    ];
+    for (edges, colour) in groups {
+        if edges.is_empty() {
+            continue;
+        }
+        let curved = Detail {
+            plain_edges: false,
+            ..detail
+        };
+        ctx.begin_path();
+        for &edge_idx in edges {
+            trace_edge(ctx, frame, edge_idx, curved);
+        }
+        ctx.set_line_width((2.0_f64).max(2.0 * px));
+        ctx.set_stroke_style_str(colour);
+        ctx.stroke();
+        ctx.begin_path();
+        for &edge_idx in edges {
+            trace_arrow(ctx, frame.scene, edge_idx);
+        }
+        ctx.set_fill_style_str(colour);
+        ctx.fill();
+    }
+}
+
+fn trace_edge(ctx: &CanvasRenderingContext2d, frame: &Frame, edge_idx: usize, detail: Detail) {
+    let Some(Some(shape)) = frame.scene.edges.get(edge_idx) else {
+        return;
+    };
+    if detail.plain_edges {
+        let Some(points) = frame.view.edges.get(edge_idx).map(|e| &e.points) else {
+            return;
+        };
+        let mut points = points.iter();
+        if let Some(first) = points.next() {
+            ctx.move_to(first.x, first.y);
+            for p in points {
+                ctx.line_to(p.x, p.y);
+            }
+        }
+        return;
+    }
+    ctx.move_to(shape.start.x, shape.start.y);
+    for piece in &shape.pieces {
+        ctx.bezier_curve_to(
+            piece.c1.x,
+            piece.c1.y,
+            piece.c2.x,
+            piece.c2.y,
+            piece.end.x,
+            piece.end.y,
+        );
+    }
+}
+
+fn trace_arrow(ctx: &CanvasRenderingContext2d, scene: &Scene, edge_idx: usize) {
+    let Some(Some(shape)) = scene.edges.get(edge_idx) else {
+        return;
+    };
+    let [tip, left, right] = shape.arrow;
+    ctx.move_to(tip.x, tip.y);
+    ctx.line_to(left.x, left.y);
+    ctx.line_to(right.x, right.y);
+    ctx.close_path();
+}
+
+/// Far zoom: one filled path per colour, boxes at least one pixel big.
+fn draw_plain_boxes(ctx: &CanvasRenderingContext2d, frame: &Frame, nodes: &[usize], px: f64) {
+    let mut by_fill: Vec<(&str, Vec<usize>)> = Vec::new();
+    for &node_idx in nodes {
+        let Some(node) = frame.view.nodes.get(node_idx) else {
+            continue;
+        };
+        let fill = match node.kind {
+            ViewNodeKind::Op => palette::category_fill(node.category),
+            ViewNodeKind::Input | ViewNodeKind::Output => palette::IO_BORDER,
+        };
+        match by_fill.iter_mut().find(|(f, _)| *f == fill) {
+            Some((_, list)) => list.push(node_idx),
+            None => by_fill.push((fill, vec![node_idx])),
+        }
+    }
+    let scale = frame.viewport.scale;
+    let mut mask = PixelMask::new(frame.size.width, frame.size.height);
+    for (fill, list) in by_fill {
+        ctx.begin_path();
+        for node_idx in list {
+            let Some(b) = frame.scene.nodes.get(node_idx) else {
+                continue;
+            };
+            if b.width * scale < 2.0 && b.height * scale < 2.0 {
+                let (sx, sy) = frame
+                    .viewport
+                    .to_screen(b.x + b.width / 2.0, b.y + b.height / 2.0);
+                if !mask.claim(sx, sy) {
+                    continue;
+                }
+            }
+            ctx.rect(b.x, b.y, b.width.max(px), b.height.max(px));
+        }
+        ctx.set_fill_style_str(fill);
+        ctx.fill();
+    }
+}
+
+fn draw_node(
+    ctx: &CanvasRenderingContext2d,
+    node: &ViewNode,
+    node_idx: usize,
+    detail: Detail,
+    px: f64,
+    texts: &mut TextCache,
+) {
+    let r = Bounds {
+        x: node.rect.x,
+        y: node.rect.y,
+        width: node.rect.width,
+        height: node.rect.height,
+    };
+    let is_io = node.kind != ViewNodeKind::Op;
+    let has_body = !node.name.is_empty() || !node.lines.is_empty();
+    let header_height = if has_body {
+        TITLE_HEIGHT.min(r.height)
+    } else {
+        r.height
+    };
+
+    if is_io {
+        round_rect(ctx, r, r.height.min(12.0));
+        ctx.set_fill_style_str(palette::IO_FILL);
+        ctx.fill();
+        ctx.set_line_width(px.max(1.0));
+        ctx.set_stroke_style_str(palette::IO_BORDER);
+        ctx.stroke();
+    } else {
+        if has_body {
+            round_rect(ctx, r, CORNER);
+            ctx.set_fill_style_str(palette::NODE_BODY);
+            ctx.fill();
+        }
+        top_round_rect(ctx, r, header_height, CORNER, !has_body);
+        ctx.set_fill_style_str(palette::category_fill(node.category));
+        ctx.fill();
+        round_rect(ctx, r, CORNER);
+        ctx.set_line_width(px.max(1.0));
+        ctx.set_stroke_style_str(palette::NODE_BORDER);
+        ctx.stroke();
+    }
+
+    if !detail.body_text {
+        draw_text_placeholders(ctx, node, r, header_height);
+    }
+    if !detail.titles {
+        return;
+    }
+    let text = texts.get_or_fit(node_idx, || fitted_text(ctx, node, r.width));
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    ctx.set_font(&format!("600 12px {FONT_FAMILY}"));
+    ctx.set_fill_style_str(if is_io {
+        palette::NAME_TEXT
+    } else {
+        palette::HEADER_TEXT
+    });
+    let _ = ctx.fill_text(
+        &text.title,
+        r.x + r.width / 2.0,
+        r.y + header_height / 2.0 + 0.5,
+    );
+    if !detail.body_text || !has_body {
+        return;
+    }
+    ctx.set_text_align("left");
+    let mut line_y = r.y + header_height + LINE_HEIGHT / 2.0 + 1.0;
+    if !text.name.is_empty() {
+        ctx.set_font(&format!("11px {FONT_FAMILY}"));
+        ctx.set_fill_style_str(if is_io {
+            palette::BODY_TEXT
+        } else {
+            palette::NAME_TEXT
+        });
+        let _ = ctx.fill_text(&text.name, r.x + PADDING_X, line_y);
+        line_y += LINE_HEIGHT;
+    }
+    if !text.lines.is_empty() {
+        ctx.set_font(&format!("11px {FONT_FAMILY}"));
+        ctx.set_fill_style_str(palette::BODY_TEXT);
+        for line in &text.lines {
+            if line_y > r.y + r.height {
+                break;
+            }
+            let _ = ctx.fill_text(line, r.x + PADDING_X, line_y);
+            line_y += LINE_HEIGHT;
+        }
+    }
+}
+
+/// Grey bars where the body text would be, when it is too small to read: the boxes keep their
+/// look without the cost of text.
+fn draw_text_placeholders(
+    ctx: &CanvasRenderingContext2d,
+    node: &ViewNode,
+    r: Bounds,
+    header_height: f64,
+) {
+    let texts = std::iter::once(&node.name)
+        .filter(|name| !name.is_empty())
+        .chain(node.lines.iter());
+    let max_width = (r.width - 2.0 * PADDING_X).max(0.0);
+    let mut line_y = r.y + header_height + LINE_HEIGHT / 2.0 - 2.5;
+    ctx.begin_path();
+    for text in texts {
+        if line_y + 5.0 > r.y + r.height {
+            break;
+        }
+        let width = (text.chars().count() as f64 * 5.8).min(max_width);
+        ctx.rect(r.x + PADDING_X, line_y, width, 5.0);
+        line_y += LINE_HEIGHT;
+    }
+    ctx.set_fill_style_str(palette::PLACEHOLDER);
+    ctx.fill();
+}
+
+/// The node's texts cut to its box width (measured with the fonts they are drawn in).
+fn fitted_text(ctx: &CanvasRenderingContext2d, node: &ViewNode, width: f64) -> FittedText {
+    let measure = |text: &str| {
+        ctx.measure_text(text)
+            .map(|m| m.width())
+            .unwrap_or(text.chars().count() as f64 * 7.0)
+    };
+    let inner = (width - 2.0 * PADDING_X).max(8.0);
+    ctx.set_font(&format!("600 12px {FONT_FAMILY}"));
+    let title = fit_text(&node.title, width - 8.0, measure);
+    ctx.set_font(&format!("11px {FONT_FAMILY}"));
+    let name = fit_text(&node.name, inner, measure);
+    let lines = node
+        .lines
+        .iter()
+        .map(|line| fit_text(line, inner, measure))
+        .collect();
+    FittedText { title, name, lines }
+}
+
+fn outline(
+    ctx: &CanvasRenderingContext2d,
+    scene: &Scene,
+    node_idx: usize,
+    colour: &str,
+    width: f64,
+    px: f64,
+) {
+    let Some(b) = scene.nodes.get(node_idx) else {
+        return;
+    };
+    // Far out a box may be smaller than a pixel: keep the outline visible.
+    let min_side = 6.0 * px;
+    let grow_x = ((min_side - b.width) / 2.0).max(0.0);
+    let grow_y = ((min_side - b.height) / 2.0).max(0.0);
+    let r = Bounds {
+        x: b.x - grow_x - width / 2.0,
+        y: b.y - grow_y - width / 2.0,
+        width: b.width + 2.0 * grow_x + width,
+        height: b.height + 2.0 * grow_y + width,
+    };
+    round_rect(ctx, r, CORNER + width / 2.0);
+    ctx.set_line_width(width);
+    ctx.set_stroke_style_str(colour);
+    ctx.stroke();
+}
+
+fn round_rect(ctx: &CanvasRenderingContext2d, r: Bounds, radius: f64) {
+    let radius = radius.min(r.width / 2.0).min(r.height / 2.0).max(0.0);
+    ctx.begin_path();
+    ctx.move_to(r.x + radius, r.y);
+    let _ = ctx.arc_to(r.x + r.width, r.y, r.x + r.width, r.y + r.height, radius);
+    let _ = ctx.arc_to(r.x + r.width, r.y + r.height, r.x, r.y + r.height, radius);
+    let _ = ctx.arc_to(r.x, r.y + r.height, r.x, r.y, radius);
+    let _ = ctx.arc_to(r.x, r.y, r.x + r.width, r.y, radius);
+    ctx.close_path();
+}
+
+/// The header band: rounded at the top, and at the bottom too when it is the whole box.
+fn top_round_rect(
+    ctx: &CanvasRenderingContext2d,
+    r: Bounds,
+    height: f64,
+    radius: f64,
+    round_bottom: bool,
+) {
+    let radius = radius.min(r.width / 2.0).min(height / 2.0).max(0.0);
+    let bottom = r.y + height;
+    let bottom_radius = if round_bottom { radius } else { 0.0 };
+    ctx.begin_path();
+    ctx.move_to(r.x + radius, r.y);
+    let _ = ctx.arc_to(r.x + r.width, r.y, r.x + r.width, bottom, radius);
+    let _ = ctx.arc_to(r.x + r.width, bottom, r.x, bottom, bottom_radius);
+    let _ = ctx.arc_to(r.x, bottom, r.x, r.y, bottom_radius);
+    let _ = ctx.arc_to(r.x, r.y, r.x + r.width, r.y, radius);
+    ctx.close_path();
+}

@@ -1,0 +1,9 @@
+//! The graph drawing: pure geometry and hit testing ([`geometry`], [`scene`]), text fitting,
+//! colours, and the draw functions over a 2D canvas context ([`draw`]).
+
+pub mod draw;
+pub mod geometry;
+pub mod mask;
+pub mod palette;
+pub mod scene;
+pub mod text;

@@ -1,0 +1,56 @@
+//! Colours of the graph drawing. Node headers follow Netron's palette (dark, saturated fills
+//! with white text, one hue per kind of work) so users of Netron read the graph at a glance.
+
+use opscope_engine::ir::OpCategory;
+
+/// Fill of a node's header band (and of the whole box when zoomed far out).
+pub fn category_fill(category: OpCategory) -> &'static str {
+    match category {
+        OpCategory::Layer => "#335588",
+        OpCategory::Activation => "#702921",
+        OpCategory::Pool => "#335533",
+        OpCategory::Normalization => "#335544",
+        OpCategory::Elementwise => "#3c3c44",
+        OpCategory::Shape => "#6c4f47",
+        OpCategory::Tensor => "#59423b",
+        OpCategory::Reduce => "#454770",
+        OpCategory::Control => "#7a5200",
+        OpCategory::Constant => "#555555",
+        OpCategory::Conversion => "#7a3a10",
+        OpCategory::Other => "#6b6b6b",
+    }
+}
+
+/// Human name of a category, for the properties panel and the legend.
+pub fn category_label(category: OpCategory) -> &'static str {
+    match category {
+        OpCategory::Layer => "Layer",
+        OpCategory::Activation => "Activation",
+        OpCategory::Pool => "Pool",
+        OpCategory::Normalization => "Normalization",
+        OpCategory::Elementwise => "Element-wise",
+        OpCategory::Shape => "Shape",
+        OpCategory::Tensor => "Tensor",
+        OpCategory::Reduce => "Reduce",
+        OpCategory::Control => "Control",
+        OpCategory::Constant => "Constant",
+        OpCategory::Conversion => "Conversion",
+        OpCategory::Other => "Other",
+    }
+}
+
+pub const BACKGROUND: &str = "#f7f8fa";
+pub const NODE_BODY: &str = "#ffffff";
+pub const NODE_BORDER: &str = "#2b2f36";
+pub const HEADER_TEXT: &str = "#ffffff";
+pub const BODY_TEXT: &str = "#1f2329";
+pub const NAME_TEXT: &str = "#5b6470";
+/// Bars standing in for text too small to read.
+pub const PLACEHOLDER: &str = "#d3d8df";
+pub const IO_FILL: &str = "#e9eef5";
+pub const IO_BORDER: &str = "#7d8ba0";
+pub const EDGE: &str = "#7c8694";
+pub const EDGE_FAR: &str = "#a9b0ba";
+/// Selection and everything tied to it (its edges).
+pub const ACCENT: &str = "#e8590c";
+pub const HOVER: &str = "#1c7ed6";

@@ -1,0 +1,103 @@
+//! The model panel: what the loaded file is (format, name, size of the graph), its inputs and
+//! outputs, and the metadata the file declares.
+
+use opscope_engine::report::ViewNodeKind;
+use yew::prelude::*;
+
+use crate::state::{Action, GraphHandle};
+
+#[derive(Properties, PartialEq)]
+pub struct ModelPanelProps {
+    pub graph: GraphHandle,
+    pub on_action: Callback<Action>,
+}
+
+#[function_component(ModelPanel)]
+pub fn model_panel(props: &ModelPanelProps) -> Html {
+    let view = &props.graph.view;
+    let on_close = props
+        .on_action
+        .reform(|_: MouseEvent| Action::ToggleModelPanel);
+    let facts = [
+        ("file", props.graph.file_name.clone()),
+        ("format", view.format.to_uppercase()),
+        ("name", view.title.clone()),
+        ("nodes", view.node_count.to_string()),
+        ("edges", view.edges.len().to_string()),
+    ];
+    let io = |kind: ViewNodeKind| -> Html {
+        let nodes: Vec<(usize, &opscope_engine::report::ViewNode)> = view
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.kind == kind)
+            .collect();
+        if nodes.is_empty() {
+            return html! { <p class="muted">{ "None" }</p> };
+        }
+        html! {
+            <ul class="ports">
+                { for nodes.into_iter().map(|(node_idx, node)| {
+                    let onclick = props.on_action.reform(move |_: MouseEvent| Action::Reveal(node_idx));
+                    let type_text = node
+                        .outputs
+                        .first()
+                        .map(|p| format!("{} {}", p.dtype, p.shape))
+                        .unwrap_or_default();
+                    html! {
+                        <li class="port">
+                            <div class="port-head">
+                                <button class="link port-name" {onclick}>{ &node.name }</button>
+                            </div>
+                            <div class="port-type"><code>{ type_text }</code></div>
+                        </li>
+                    }
+                }) }
+            </ul>
+        }
+    };
+    html! {
+        <aside id="model-properties" class="sidebar" aria-label="Model properties">
+            <header class="sidebar-header">
+                <div class="sidebar-title">
+                    <h2>{ "Model" }</h2>
+                    <div class="sidebar-subtitle">{ &props.graph.file_name }</div>
+                </div>
+                <button class="btn-close" onclick={on_close} title="Close (Esc)" aria-label="Close">
+                    { "×" }
+                </button>
+            </header>
+            <div class="sidebar-body">
+                <section>
+                    <h3>{ "Model" }</h3>
+                    <table class="props-table">
+                        { for facts.iter().map(|(label, value)| html! {
+                            <tr><th scope="row">{ label }</th><td class="wrap">{ value }</td></tr>
+                        }) }
+                    </table>
+                </section>
+                <section>
+                    <h3>{ "Inputs" }</h3>
+                    { io(ViewNodeKind::Input) }
+                </section>
+                <section>
+                    <h3>{ "Outputs" }</h3>
+                    { io(ViewNodeKind::Output) }
+                </section>
+                if !view.metadata.is_empty() {
+                    <section>
+                        <h3>{ "Metadata" }</h3>
+                        <table class="props-table attrs">
+                            { for view.metadata.iter().map(|(key, value)| html! {
+                                <tr>
+                                    <th scope="row">{ key }</th>
+                                    <td><code class="wrap">{ value }</code></td>
+                                </tr>
+                            }) }
+                        </table>
+                    </section>
+                }
+            </div>
+        </aside>
+    }
+}

@@ -1,0 +1,91 @@
+//! The top bar: open a model, try a sample, zoom controls and the node search.
+
+use yew::prelude::*;
+
+use super::search_box::SearchBox;
+use crate::inputs::{Sample, SAMPLES};
+use crate::state::{Action, GraphHandle, ZOOM_STEP};
+
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    pub graph: Option<GraphHandle>,
+    /// The zoom, formatted (`7%`).
+    pub zoom: AttrValue,
+    pub busy: bool,
+    /// The model panel is open.
+    pub model_panel: bool,
+    pub on_open: Callback<()>,
+    pub on_sample: Callback<Sample>,
+    pub on_action: Callback<Action>,
+}
+
+#[function_component(Toolbar)]
+pub fn toolbar(props: &ToolbarProps) -> Html {
+    let has_graph = props.graph.is_some();
+    let on_open = props.on_open.reform(|_: MouseEvent| ());
+    let on_try = {
+        let on_sample = props.on_sample.clone();
+        Callback::from(move |_: MouseEvent| on_sample.emit(SAMPLES[0]))
+    };
+    let on_pick = {
+        let on_sample = props.on_sample.clone();
+        Callback::from(move |event: Event| {
+            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            let chosen = SAMPLES.iter().find(|s| s.file_name == select.value());
+            select.set_value("");
+            if let Some(sample) = chosen {
+                on_sample.emit(*sample);
+            }
+        })
+    };
+    let act = |action: Action| {
+        let on_action = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
+    };
+    html! {
+        <header class="toolbar">
+            <div class="brand" title="opscope: performance advisor for Ascend NPUs">
+                <span class="brand-mark" aria-hidden="true"></span>
+                <span class="brand-name">{ "opscope" }</span>
+            </div>
+            <div class="toolbar-group">
+                <button class="btn btn-primary" onclick={on_open} title="Open a model file (Ctrl+O)">
+                    { "Open model…" }
+                </button>
+                <button id="sample" class="btn" onclick={on_try} disabled={props.busy}
+                    title={format!("Open the bundled {} sample", SAMPLES[0].label)}>
+                    { "Try the sample" }
+                </button>
+                <select class="sample-picker" aria-label="Other samples" onchange={on_pick}
+                    disabled={props.busy}>
+                    <option value="" selected=true>{ "More samples…" }</option>
+                    { for SAMPLES.iter().map(|s| html! {
+                        <option value={s.file_name}>{ s.label }</option>
+                    }) }
+                </select>
+            </div>
+            <div class="toolbar-group zoom-controls" aria-label="Zoom">
+                <button class="btn btn-icon" onclick={act(Action::ZoomBy(1.0 / ZOOM_STEP))}
+                    disabled={!has_graph} title="Zoom out (−)" aria-label="Zoom out">{ "−" }</button>
+                <button class="btn btn-zoom" onclick={act(Action::ActualSize)}
+                    disabled={!has_graph} title="Actual size (0)">
+                    { props.zoom.clone() }
+                </button>
+                <button class="btn btn-icon" onclick={act(Action::ZoomBy(ZOOM_STEP))}
+                    disabled={!has_graph} title="Zoom in (+)" aria-label="Zoom in">{ "+" }</button>
+                <button id="fit" class="btn" onclick={act(Action::Fit)} disabled={!has_graph}
+                    title="Fit the graph to the window (F)">{ "Fit" }</button>
+            </div>
+            <button class={classes!("btn", props.model_panel.then_some("btn-active"))}
+                onclick={act(Action::ToggleModelPanel)} disabled={!has_graph}
+                aria-pressed={props.model_panel.to_string()}
+                title="Model properties: format, inputs, outputs, metadata (I)">
+                { "Model" }
+            </button>
+            <div class="toolbar-spacer"></div>
+            <SearchBox graph={props.graph.clone()} on_action={props.on_action.clone()} />
+        </header>
+    }
+}

@@ -1,0 +1,19 @@
+//! opscope web app: a Yew page that shows a model's graph, with the engine running in a Web
+//! Worker.
+//!
+//! - [`state`]: the app state and its reducer (pure, tested natively);
+//! - [`worker`]: the worker (`agent`) and the messages it exchanges with the page (`protocol`);
+//! - [`canvas`]: drawing and hit testing of the graph (geometry tested natively);
+//! - [`components`]: the page, one component per file;
+//! - [`platform`]: the browser APIs used (clock, files, downloads, worker start).
+//!
+//! The crate compiles natively too (the workspace's tests run natively); only the two binaries
+//! touch a browser at run time.
+
+pub mod canvas;
+pub mod components;
+pub mod inputs;
+pub mod platform;
+pub mod search;
+pub mod state;
+pub mod worker;

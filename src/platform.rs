@@ -1,0 +1,118 @@
+//! Thin wrappers over the browser APIs the app needs (clock, files, downloads, the worker).
+//! Kept in one place so components stay readable; natively these are never called.
+
+use gloo_worker::{Spawnable, WorkerBridge};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::worker::agent::Agent;
+use crate::worker::protocol::FromWorker;
+
+/// File name of the worker's script, as Trunk writes it (no hash for workers); resolved against
+/// the page's base URI so the app also works when served under a sub-path.
+pub const WORKER_SCRIPT: &str = "worker.js";
+pub const WORKER_WASM: &str = "worker_bg.wasm";
+
+/// The worker's entry script (run from a blob URL, so the URLs are absolute). An uncaught error in
+/// the worker, such as a wasm trap (out of memory, an abort), is reported to the page through the
+/// worker's own export, so the page is not left waiting for an answer that never comes.
+const WORKER_LOADER: &str = r#"importScripts(SCRIPT_URL);
+function opscopeCrashed(reason) {
+  try { wasm_bindgen.opscope_worker_crashed(String(reason)); } catch (_) {}
+}
+self.addEventListener("error", (event) => opscopeCrashed(event.message || event.error));
+self.addEventListener("unhandledrejection", (event) => opscopeCrashed(event.reason));
+wasm_bindgen({ module_or_path: WASM_URL });
+"#;
+
+/// Milliseconds on the page's monotonic clock.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// `relative` resolved against `document.baseURI`.
+pub fn resolve_url(relative: &str) -> Option<String> {
+    let base = web_sys::window()?.document()?.base_uri().ok()??;
+    web_sys::Url::new_with_base(relative, &base)
+        .ok()
+        .map(|url| url.href())
+}
+
+/// Starts the engine worker. The worker is loaded by a small blob script that imports Trunk's
+/// no-modules glue and starts it with the wasm file next to it.
+pub fn spawn_worker(
+    on_message: impl Fn(FromWorker) + 'static,
+) -> Result<WorkerBridge<Agent>, String> {
+    let script = resolve_url(WORKER_SCRIPT).ok_or("cannot resolve the worker's URL")?;
+    let wasm = resolve_url(WORKER_WASM).ok_or("cannot resolve the worker's URL")?;
+    let loader = WORKER_LOADER
+        .replace("SCRIPT_URL", &format!("{script:?}"))
+        .replace("WASM_URL", &format!("{wasm:?}"));
+    let parts = js_sys::Array::of1(&JsValue::from_str(&loader));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("cannot create the worker loader: {e:?}"))?;
+    let loader_url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|e| format!("cannot create the worker loader: {e:?}"))?;
+    Ok(Agent::spawner()
+        .callback(on_message)
+        .spawn_with_loader(&loader_url))
+}
+
+/// The bytes of a file the user chose or dropped.
+pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|e| {
+        format!(
+            "{}: the browser could not read the file ({})",
+            file.name(),
+            js_text(&e)
+        )
+    })?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Downloads a file of the app (a bundled sample), relative to the page.
+pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    let response = gloo_net::http::Request::get(path)
+        .send()
+        .await
+        .map_err(|e| format!("{path}: could not download the sample ({e})"))?;
+    if !response.ok() {
+        return Err(format!(
+            "{path}: could not download the sample (the server answered {} {})",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    response
+        .binary()
+        .await
+        .map_err(|e| format!("{path}: could not download the sample ({e})"))
+}
+
+/// A readable text for a JS error value.
+pub fn js_text(value: &JsValue) -> String {
+    if let Some(err) = value.dyn_ref::<js_sys::Error>() {
+        return String::from(err.message());
+    }
+    value.as_string().unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// Logs panics of the page to the console (the default hook prints nothing in the browser).
+pub fn install_panic_logger() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&format!("opscope: {info}").into());
+    }));
+}
+
+/// The files of a drop or a file input, in order.
+pub fn file_list(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|idx| list.get(idx)).collect()
+}

@@ -1,0 +1,4 @@
+//! The Web Worker side of the app and the messages it exchanges with the page.
+
+pub mod agent;
+pub mod protocol;
