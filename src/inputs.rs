@@ -26,6 +26,13 @@ pub const SAMPLES: &[Sample] = &[
     },
 ];
 
+/// The sample a `?sample=` URL parameter names: its file stem (`resnet50`) or file name.
+pub fn sample_named(name: &str) -> Option<Sample> {
+    SAMPLES.iter().copied().find(|sample| {
+        sample.file_name == name || sample.file_name.strip_suffix(".onnx") == Some(name)
+    })
+}
+
 /// File-name endings of model files the engine reads; among several dropped files these are
 /// tried first (the engine still decides by content).
 const MODEL_EXTENSIONS: &[&str] = &[".onnx"];
@@ -54,6 +61,13 @@ mod tests {
         assert_eq!(pick_model(&names(&["w.bin", "Model.ONNX"])), Some(1));
         assert_eq!(pick_model(&names(&["notes.txt", "data.bin"])), Some(0));
         assert_eq!(pick_model(&[]), None);
+    }
+
+    #[test]
+    fn samples_are_found_by_url_name() {
+        assert_eq!(sample_named("resnet50").map(|s| s.label), Some("ResNet-50"));
+        assert_eq!(sample_named("mobilenet_v2.onnx").map(|s| s.label), Some("MobileNet v2"));
+        assert_eq!(sample_named("../etc/passwd"), None);
     }
 
     #[test]

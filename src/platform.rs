@@ -33,6 +33,12 @@ pub fn now_ms() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// Value of the page URL's query parameter `name` (`?sample=resnet50`).
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+}
+
 /// `relative` resolved against `document.baseURI`.
 pub fn resolve_url(relative: &str) -> Option<String> {
     let base = web_sys::window()?.document()?.base_uri().ok()??;

@@ -69,6 +69,9 @@ pub const MAX_SCALE: f64 = 8.0;
 pub const FIT_MAX_SCALE: f64 = 1.0;
 /// Space kept around the graph when fitting, in CSS pixels.
 pub const FIT_PADDING: f64 = 24.0;
+/// Zoom at which node text is still comfortable to read; a loaded graph opens at least this
+/// close (see [`Viewport::opening`]).
+pub const READABLE_SCALE: f64 = 0.8;
 /// Zoom factor of one zoom-in / zoom-out step (buttons and keys).
 pub const ZOOM_STEP: f64 = 1.25;
 
@@ -141,6 +144,22 @@ impl Viewport {
             scale,
             x: (size.width - bounds.width * scale) / 2.0 - bounds.x * scale,
             y: (size.height - bounds.height * scale) / 2.0 - bounds.y * scale,
+        }
+    }
+
+    /// The view a freshly loaded graph opens with: the whole graph when it fits at a readable
+    /// zoom, else the top of the graph at [`READABLE_SCALE`], centred horizontally (as Netron
+    /// opens), so a tall network does not open as an unreadable strip. `f` still fits it all.
+    pub fn opening(bounds: Bounds, size: Size) -> Viewport {
+        let fit = Viewport::fit(bounds, size);
+        if fit.scale >= READABLE_SCALE || size.is_empty() {
+            return fit;
+        }
+        let scale = READABLE_SCALE;
+        Viewport {
+            scale,
+            x: size.width / 2.0 - (bounds.x + bounds.width / 2.0) * scale,
+            y: FIT_PADDING - bounds.y * scale,
         }
     }
 
@@ -353,6 +372,14 @@ impl AppState {
         Some(Viewport::fit(bounds, self.canvas))
     }
 
+    fn opening_view(&self) -> Option<Viewport> {
+        let bounds = self.graph_bounds()?;
+        if self.canvas.is_empty() {
+            return None;
+        }
+        Some(Viewport::opening(bounds, self.canvas))
+    }
+
     /// Applies one action; pure, so the same state and action always give the same result.
     pub fn apply(mut self, action: Action) -> AppState {
         match action {
@@ -422,7 +449,7 @@ impl AppState {
                 }
                 self.canvas = size;
                 if self.fit_pending {
-                    if let Some(viewport) = self.fitted() {
+                    if let Some(viewport) = self.opening_view() {
                         self.viewport = viewport;
                         self.fit_pending = false;
                     }
@@ -505,7 +532,7 @@ impl AppState {
                     received_ms: now_ms - loading.started_ms,
                     drawn_ms: None,
                 });
-                match self.fitted() {
+                match self.opening_view() {
                     Some(viewport) => {
                         self.viewport = viewport;
                         self.fit_pending = false;
@@ -839,19 +866,34 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn loading_fits_the_graph() {
+    fn a_tall_graph_opens_at_its_top_at_a_readable_zoom() {
         let state = with_graph(100);
-        let expected = Viewport::fit(
-            Bounds {
-                x: 0.0,
-                y: 0.0,
-                width: 100.0,
-                height: 5980.0,
-            },
-            CANVAS,
-        );
-        assert_eq!(state.viewport, expected);
+        let bounds = Bounds {
+            x: 0.0,
+            y: 0.0,
+            width: 100.0,
+            height: 5980.0,
+        };
+        assert!(Viewport::fit(bounds, CANVAS).scale < READABLE_SCALE);
+        assert_eq!(state.viewport, Viewport::opening(bounds, CANVAS));
+        assert!(close(state.viewport.scale, READABLE_SCALE));
+        // The top of the graph sits just below the top edge, centred horizontally.
+        let (_, top) = state.viewport.to_screen(0.0, 0.0);
+        assert!(close(top, FIT_PADDING));
+        let (centre_x, _) = state.viewport.to_screen(50.0, 0.0);
+        assert!(close(centre_x, CANVAS.width / 2.0));
         assert!(!state.fit_pending);
+    }
+
+    #[test]
+    fn a_small_graph_opens_fitted() {
+        let bounds = Bounds {
+            x: 0.0,
+            y: 0.0,
+            width: 300.0,
+            height: 200.0,
+        };
+        assert_eq!(Viewport::opening(bounds, CANVAS), Viewport::fit(bounds, CANVAS));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::model_panel::ModelPanel;
 use super::properties_panel::PropertiesPanel;
 use super::status_bar::StatusBar;
 use super::toolbar::Toolbar;
-use crate::inputs::{pick_model, Sample};
+use crate::inputs::{pick_model, sample_named, Sample};
 use crate::platform;
 use crate::state::{format_zoom, Action, AppState, LoadStage, ZOOM_STEP};
 use crate::worker::agent::Agent;
@@ -153,6 +153,16 @@ pub fn app() -> Html {
         })
     };
     let on_sample = load.reform(Source::Sample);
+
+    // `?sample=resnet50` opens a bundled sample with the page (links, `scripts/serve`).
+    {
+        let load = load.clone();
+        use_effect_with((), move |_| {
+            if let Some(sample) = platform::query_param("sample").and_then(|n| sample_named(&n)) {
+                load.emit(Source::Sample(sample));
+            }
+        });
+    }
     let on_open = {
         let file_input = file_input.clone();
         Callback::from(move |_: ()| {
