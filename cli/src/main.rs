@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 2 bad input or usage (one `error:` line on stderr), 1 internal failure.
 
 mod inspect;
+mod profile;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     /// Describe a model: format, node and edge counts, op types, inputs and outputs.
     Inspect(inspect::InspectArgs),
+    /// Read the profiling files of an Ascend run: hotspots, time by unit, findings.
+    Profile(profile::ProfileArgs),
 }
 
 /// A failure the user can fix (bad file, bad flag): printed as one `error:` line, exit code 2.
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(&args),
+        Command::Profile(args) => profile::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

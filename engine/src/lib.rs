@@ -9,8 +9,10 @@ pub mod error;
 pub mod formats;
 pub mod ir;
 pub mod layout;
+pub mod profile;
 pub mod report;
 pub mod samples;
+pub mod shape;
 
 pub use error::{ImportError, Location};
 pub use formats::{import_model, InputFile};

@@ -7,7 +7,10 @@
 //! - No panic on any input: unreadable bytes give an [`ImportError`] that names the file, the
 //!   place in it and what was expected.
 
+pub mod caffe;
+pub mod ge;
 pub mod onnx;
+pub mod tensorflow;
 pub(crate) mod text;
 pub(crate) mod wire;
 
@@ -48,7 +51,14 @@ pub struct FormatSpec {
 }
 
 /// Every importer, in no particular order (sniffing decides).
-pub const FORMATS: &[FormatSpec] = &[onnx::FORMAT];
+pub const FORMATS: &[FormatSpec] = &[
+    onnx::FORMAT,
+    tensorflow::FORMAT,
+    caffe::FORMAT,
+    ge::DUMP_FORMAT,
+    ge::JSON_FORMAT,
+    ge::OM_FORMAT,
+];
 
 /// Reads one model file of any supported format.
 pub fn import_model(file: &InputFile) -> Result<Model, ImportError> {
@@ -62,6 +72,75 @@ pub fn import_model(file: &InputFile) -> Result<Model, ImportError> {
         detail: describe_unknown(&file.data),
     })?;
     (spec.import)(file)
+}
+
+/// One model of a multi-file import, with the files it was read from.
+#[derive(Debug)]
+pub struct ImportedModel {
+    /// Names of the files the model came from, the main file first (a Caffe prototxt, then the
+    /// caffemodel that gave it its weights).
+    pub files: Vec<String>,
+    /// How the companion file was matched to the main one; `None` for a model from one file.
+    pub pairing: Option<Pairing>,
+    pub result: Result<Model, ImportError>,
+}
+
+/// The rule that paired a Caffe caffemodel with a prototxt, for the UI to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pairing {
+    /// Both files declare the same net `name`.
+    NetName,
+    /// Both files have the same name up to the extension (`resnet.prototxt`, `resnet.caffemodel`).
+    FileStem,
+    /// Exactly one prototxt and one caffemodel were left unpaired, so they go together.
+    OnlyPair,
+}
+
+impl Pairing {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Pairing::NetName => "same net name",
+            Pairing::FileStem => "same file name",
+            Pairing::OnlyPair => "the only prototxt and caffemodel",
+        }
+    }
+}
+
+/// Reads several files dropped together, one result per model, in the order of each model's
+/// main file; an unreadable file gives its own error and never loses the others.
+///
+/// Most files are models of their own. Caffe splits a model in two, the net (`.prototxt`) and
+/// its weights (`.caffemodel`), so each caffemodel is paired with a prototxt that read without
+/// error, by the first rule that finds exactly one partner:
+/// 1. the same net `name` in both files (if several prototxts share it, the one with the same
+///    file stem);
+/// 2. the same file stem;
+/// 3. when exactly one prototxt and one caffemodel are left unpaired, each other.
+///
+/// A caffemodel left over is a model of its own (it holds the whole net); a prototxt left over
+/// is read without weights. [`caffe::import_pair`] pairs two files the user chose.
+pub fn import_models(files: &[InputFile]) -> Vec<ImportedModel> {
+    let mut models = Vec::new();
+    let mut caffe_files = Vec::new();
+    for (order, file) in files.iter().enumerate() {
+        let caffe_kind = detect(file)
+            .filter(|spec| spec.id == caffe::FORMAT.id)
+            .and_then(|_| caffe::file_kind(&file.data));
+        match caffe_kind {
+            Some(kind) => caffe_files.push((order, file, kind)),
+            None => models.push((
+                order,
+                ImportedModel {
+                    files: vec![file.name.clone()],
+                    pairing: None,
+                    result: import_model(file),
+                },
+            )),
+        }
+    }
+    models.extend(caffe::import_group(&caffe_files));
+    models.sort_by_key(|(order, _)| *order);
+    models.into_iter().map(|(_, model)| model).collect()
 }
 
 /// The importer most confident about `file`, if any.

@@ -142,6 +142,18 @@ impl ConstValue {
     }
 }
 
+/// Where a tensor's shape came from: the file, shape inference, or nowhere yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShapeSource {
+    #[default]
+    Unknown,
+    /// The file states it (value_info, `_output_shapes`, GE descs, weight dims).
+    Stated,
+    /// Computed by shape inference (`crate::shape`).
+    Inferred,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tensor {
     pub name: String,
@@ -159,6 +171,9 @@ pub struct Tensor {
     pub byte_size: Option<u64>,
     pub external: Option<ExternalData>,
     pub value: Option<ConstValue>,
+    /// Where `shape` came from; importers leave the default and shape inference fills it.
+    #[serde(default)]
+    pub shape_source: ShapeSource,
 }
 
 impl Tensor {

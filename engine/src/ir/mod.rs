@@ -23,7 +23,15 @@ pub use category::OpCategory;
 pub use dtype::DType;
 pub use dump::{dump_graph, dump_model};
 pub use graph::{
-    ConstValue, ExternalData, Graph, Model, ModelFormat, Node, NodeId, Subgraph, Tensor, TensorId,
-    TensorKind,
+    ConstValue, ExternalData, Graph, Model, ModelFormat, Node, NodeId, ShapeSource, Subgraph, Tensor,
+    TensorId, TensorKind,
 };
 pub use shape::{Dim, Shape};
+
+/// Name-scope path from a `/`-separated node name (`/layer1/0/conv1/Conv` → `layer1/0/conv1`),
+/// shared by every importer whose names carry scopes (TensorFlow, most ONNX exports).
+pub fn scope_of(name: &str) -> Vec<String> {
+    let mut parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
+    parts.pop();
+    parts.into_iter().map(str::to_string).collect()
+}

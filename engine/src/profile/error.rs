@@ -93,7 +93,12 @@ impl ProfileIssue {
         }
     }
 
-    pub fn at(file: &str, line: u64, column: Option<&str>, message: impl Into<String>) -> ProfileIssue {
+    pub fn at(
+        file: &str,
+        line: u64,
+        column: Option<&str>,
+        message: impl Into<String>,
+    ) -> ProfileIssue {
         ProfileIssue {
             file: file.to_string(),
             line: Some(line),
@@ -166,12 +171,20 @@ mod tests {
             err.to_string(),
             "op_summary_1.csv: line 1: the op_summary header has no duration column (expected one of `Task Duration(us)`, `Duration(us)`)"
         );
-        let issue = ProfileIssue::at("k.csv", 7, Some("Duration(us)"), "expected a number, found `abc`");
+        let issue = ProfileIssue::at(
+            "k.csv",
+            7,
+            Some("Duration(us)"),
+            "expected a number, found `abc`",
+        );
         assert_eq!(
             issue.to_string(),
             "k.csv: line 7, column `Duration(us)`: expected a number, found `abc`"
         );
-        assert_eq!(ProfileIssue::file("k.csv", "no rows").to_string(), "k.csv: no rows");
+        assert_eq!(
+            ProfileIssue::file("k.csv", "no rows").to_string(),
+            "k.csv: no rows"
+        );
     }
 
     #[test]
@@ -183,6 +196,9 @@ mod tests {
         sink.file_note("note");
         let issues = sink.finish();
         assert_eq!(issues.len(), IssueSink::MAX_PER_FILE + 2);
-        assert_eq!(issues.last().map(|i| i.message.as_str()), Some("5 more row problems not listed"));
+        assert_eq!(
+            issues.last().map(|i| i.message.as_str()),
+            Some("5 more row problems not listed")
+        );
     }
 }

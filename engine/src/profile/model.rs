@@ -262,10 +262,11 @@ impl CoreSide {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pmu {
     ratios: [[f32; 7]; 3],
-    /// `cube_utilization(%)` column, in percent.
-    cube_utilization_pct: f32,
+    /// `cube_utilization(%)` column, in percent (f64: values up to 100 need more than f32's
+    /// seven digits to keep the file's three decimals).
+    cube_utilization_pct: f64,
     /// `memory_bound` column (mskpp / older summaries), when the file had it.
-    memory_bound_col: f32,
+    memory_bound_col: f64,
     /// `aic_total_cycles` or `total_cycles`.
     total_cycles: f64,
 }
@@ -274,15 +275,22 @@ impl Default for Pmu {
     fn default() -> Pmu {
         Pmu {
             ratios: [[f32::NAN; 7]; 3],
-            cube_utilization_pct: f32::NAN,
-            memory_bound_col: f32::NAN,
+            cube_utilization_pct: f64::NAN,
+            memory_bound_col: f64::NAN,
             total_cycles: f64::NAN,
         }
     }
 }
 
+fn opt64(value: f64) -> Option<f64> {
+    (!value.is_nan()).then_some(value)
+}
+
+/// A stored ratio (0 to 1, kept as `f32`) back as `f64`, rounded to 6 decimals so that a file's
+/// `0.8` compares equal to `0.8` (files give ratios with at most 4 decimals; `0.8f32 as f64` is
+/// 0.800000011920929).
 fn opt32(value: f32) -> Option<f64> {
-    (!value.is_nan()).then_some(value as f64)
+    (!value.is_nan()).then(|| (f64::from(value) * 1e6).round() / 1e6)
 }
 
 impl Pmu {
@@ -291,11 +299,11 @@ impl Pmu {
     }
 
     pub fn set_cube_utilization_pct(&mut self, value: f64) {
-        self.cube_utilization_pct = value as f32;
+        self.cube_utilization_pct = value;
     }
 
     pub fn set_memory_bound(&mut self, value: f64) {
-        self.memory_bound_col = value as f32;
+        self.memory_bound_col = value;
     }
 
     pub fn set_total_cycles(&mut self, value: f64) {
@@ -324,7 +332,7 @@ impl Pmu {
     /// the file's own `memory_bound` column wins when present. `None` without the ratios or when
     /// both mac and vec are zero.
     pub fn memory_bound(&self) -> Option<f64> {
-        if let Some(value) = opt32(self.memory_bound_col) {
+        if let Some(value) = opt64(self.memory_bound_col) {
             return Some(value);
         }
         let mte2 = self.ratio(Pipe::Mte2)?;
@@ -337,11 +345,11 @@ impl Pmu {
     }
 
     pub fn cube_utilization_pct(&self) -> Option<f64> {
-        opt32(self.cube_utilization_pct)
+        opt64(self.cube_utilization_pct)
     }
 
     pub fn total_cycles(&self) -> Option<f64> {
-        (!self.total_cycles.is_nan()).then_some(self.total_cycles)
+        opt64(self.total_cycles)
     }
 }
 
@@ -499,6 +507,16 @@ impl CoreCount {
         }
     }
 
+    /// Where the count came from, without the number.
+    pub fn source(&self) -> String {
+        match self {
+            CoreCount::Info(_) => "info.json ai_core_num".to_string(),
+            CoreCount::Chip(_, chip) => format!("chip {chip}"),
+            CoreCount::Given(_) => "given".to_string(),
+            CoreCount::Unknown => "unknown".to_string(),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             CoreCount::Info(n) => format!("{n} (info.json ai_core_num)"),
@@ -556,6 +574,16 @@ impl Profile {
         } else {
             self.tasks.iter().map(|t| t.duration_us).sum()
         }
+    }
+
+    /// Time the device spent computing: tasks (or op_statistic rows) on the AI Core, vector, mix
+    /// and AI CPU units, without communication, DMA and other tasks. Rules compare against it.
+    pub fn compute_us(&self) -> f64 {
+        self.unit_totals()
+            .into_iter()
+            .filter(|(unit, _)| unit.is_ai_core() || *unit == Unit::AiCpu)
+            .map(|(_, us)| us)
+            .sum()
     }
 
     /// Whether the hotspots are per op type (only op_statistic was given) rather than per name.
@@ -638,9 +666,11 @@ impl Profile {
             .iter()
             .map(|stat| {
                 let total = stat.total_us.unwrap_or(0.0);
-                let avg = stat
-                    .avg_us
-                    .unwrap_or(if stat.count > 0 { total / stat.count as f64 } else { 0.0 });
+                let avg = stat.avg_us.unwrap_or(if stat.count > 0 {
+                    total / stat.count as f64
+                } else {
+                    0.0
+                });
                 OpAggregate {
                     op: stat.op.clone(),
                     op_type: stat.op_type.clone(),

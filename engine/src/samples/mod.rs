@@ -1,9 +1,20 @@
 //! Real-architecture models written by code: the bundled samples of the web app, the fixtures of
 //! the tests and the inputs of the benchmarks. Deterministic: the same call gives the same bytes.
 
+mod caffe_writer;
+mod ge_writer;
 mod onnx_writer;
+mod tf_writer;
 
+pub use caffe_writer::{
+    caffe_alexnet, caffe_mobilenet_v1, caffe_resnet50, caffe_residual_chain, layer as caffe_layer,
+    BlobData, CaffeInput, CaffeWriter, ConvSpec, PoolMethod,
+};
+pub use ge_writer::{
+    ge_chain, ge_mobilenet_v2, ge_resnet50, ge_small, GeModel, JsonStyle, OmHeader, OmOptions,
+};
 pub use onnx_writer::{OnnxWriter, WeightStorage};
+pub use tf_writer::{tf_mobilenet_v2, tf_residual_chain, tf_resnet50, TfGraph, TfWeights, TfWriter};
 
 #[cfg(test)]
 pub(crate) use onnx_writer::{float, int, ints};

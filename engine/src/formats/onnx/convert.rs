@@ -244,12 +244,8 @@ fn constant_meta(attrs: &[Attr]) -> Option<TensorMeta> {
         })
 }
 
-/// Name-scope path from a `/`-separated node name (`/layer1/0/conv1/Conv` → `layer1/0/conv1`).
-pub(crate) fn scope_of(name: &str) -> Vec<String> {
-    let mut parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
-    parts.pop();
-    parts.into_iter().map(str::to_string).collect()
-}
+/// Moved to the IR so every importer shares it.
+pub(crate) use crate::ir::scope_of;
 
 fn attr_value(
     proto: pb::AttributeProto,

@@ -127,7 +127,6 @@ pub(crate) mod names {
     pub const CUBE_UTILIZATION: &[&str] = &["cubeutilization(%)", "cubeutilization"];
     pub const MEMORY_BOUND: &[&str] = &["memorybound"];
     pub const TOTAL_CYCLES: &[&str] = &["aictotalcycles", "totalcycles"];
-    pub const AICORE_TIME: &[&str] = &["aicoretime(us)", "aicoretime"];
 
     pub const COUNT: &[&str] = &["count", "calls", "opcount"];
     pub const TOTAL_TIME: &[&str] = &["totaltime(us)", "totaltime", "tasktime(us)"];
@@ -195,9 +194,18 @@ mod tests {
         assert_eq!(normalise(" Block Dim"), "blockdim");
         assert_eq!(normalise("Task Start Time(us)"), "taskstarttime(us)");
         assert_eq!(normalise("cube_utilization(%)"), "cubeutilization(%)");
-        assert_eq!(ratio_column("aicmacratio"), Some((CoreSide::Cube, Pipe::Mac)));
-        assert_eq!(ratio_column("aivmte2ratio"), Some((CoreSide::Vector, Pipe::Mte2)));
-        assert_eq!(ratio_column("vecexeratio"), Some((CoreSide::Whole, Pipe::Vec)));
+        assert_eq!(
+            ratio_column("aicmacratio"),
+            Some((CoreSide::Cube, Pipe::Mac))
+        );
+        assert_eq!(
+            ratio_column("aivmte2ratio"),
+            Some((CoreSide::Vector, Pipe::Mte2))
+        );
+        assert_eq!(
+            ratio_column("vecexeratio"),
+            Some((CoreSide::Whole, Pipe::Vec))
+        );
         assert_eq!(ratio_column("aicmacfp16ratio"), None);
         assert_eq!(ratio_column("icachemissrate"), None);
         let header = Header::new([&b"\xEF\xBB\xBFOp Name"[..], b"Block Num", b"Block Dim"]);

@@ -58,7 +58,9 @@ pub(crate) fn read(file: &str, value: &Value, sink: &mut IssueSink) -> DeviceInf
     };
     let chip = platform_version.as_deref().and_then(chip_name);
     if let (Some(version), None) = (&platform_version, chip) {
-        sink.file_note(format!("platform_version `{version}` is not a known chip id"));
+        sink.file_note(format!(
+            "platform_version `{version}` is not a known chip id"
+        ));
     }
     let devices = value.get("DeviceInfo").and_then(Value::as_array);
     let device = devices.and_then(|list| list.first());

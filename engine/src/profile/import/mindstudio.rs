@@ -20,15 +20,16 @@ pub(crate) fn read_op_statistic(
     sink: &mut IssueSink,
 ) -> Result<Vec<OpStatistic>, ProfileError> {
     let header = input.header.clone();
-    let name = header.find(n::OP_NAME).or_else(|| header.find(n::OP_TYPE)).ok_or_else(|| {
-        ProfileError::MissingColumn {
+    let name = header
+        .find(n::OP_NAME)
+        .or_else(|| header.find(n::OP_TYPE))
+        .ok_or_else(|| ProfileError::MissingColumn {
             file: input.file.to_string(),
             line: 1,
             format: "MindStudio Op Statistic",
             column: "op name",
             expected: header::expected(&["Op Name", "Op Names", "Op Type"]),
-        }
-    })?;
+        })?;
     let op_type = header.find(n::OP_TYPE);
     let ids = header.find(n::TASK_IDS).unwrap_or(usize::MAX);
     let count = header.find(n::COUNT);
@@ -39,26 +40,39 @@ pub(crate) fn read_op_statistic(
     let mut out = Vec::new();
     let mut record = csv::ByteRecord::new();
     while input.next(&mut record, sink) {
-        let line = CsvInput::line(&record);
-        let cell = |idx: usize| String::from_utf8_lossy(text::trim_cell(record.get(idx).unwrap_or(b""))).into_owned();
+        let line = input.line(&record);
+        let cell = |idx: usize| {
+            String::from_utf8_lossy(text::trim_cell(record.get(idx).unwrap_or(b""))).into_owned()
+        };
         let op = cell(name);
         if op.is_empty() {
             sink.row(line, Some(header.name(name)), "no op name; row skipped");
             continue;
         }
         let mut task_ids = Vec::new();
-        for part in cell(ids).split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()) {
+        for part in cell(ids)
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|p| !p.is_empty())
+        {
             match part.parse::<u32>() {
                 Ok(id) => task_ids.push(id),
-                Err(_) => sink.row(line, Some(header.name(ids)), format!("task id `{}` is out of range; ignored", text::shorten(part))),
+                Err(_) => sink.row(
+                    line,
+                    Some(header.name(ids)),
+                    format!("task id `{}` is out of range; ignored", text::shorten(part)),
+                ),
             }
         }
-        let mut number = |idx: Option<usize>, sink: &mut IssueSink| -> Option<f64> {
+        let number = |idx: Option<usize>, sink: &mut IssueSink| -> Option<f64> {
             let idx = idx?;
             match text::parse_f64(record.get(idx).unwrap_or(b"")) {
                 Ok(value) => value,
                 Err(err) => {
-                    sink.row(line, Some(header.name(idx)), format!("expected a number, found `{}`; read as N/A", err.0));
+                    sink.row(
+                        line,
+                        Some(header.name(idx)),
+                        format!("expected a number, found `{}`; read as N/A", err.0),
+                    );
                     None
                 }
             }
@@ -98,21 +112,27 @@ pub(crate) fn read_ai_core_metrics(
     sink: &mut IssueSink,
 ) -> Result<Vec<u32>, ProfileError> {
     let header = input.header.clone();
-    let task = header.find(n::TASK_ID).ok_or_else(|| ProfileError::MissingColumn {
-        file: input.file.to_string(),
-        line: 1,
-        format: "MindStudio AI Core Metrics",
-        column: "task id",
-        expected: header::expected(&["Task ID"]),
-    })?;
+    let task = header
+        .find(n::TASK_ID)
+        .ok_or_else(|| ProfileError::MissingColumn {
+            file: input.file.to_string(),
+            line: 1,
+            format: "MindStudio AI Core Metrics",
+            column: "task id",
+            expected: header::expected(&["Task ID"]),
+        })?;
     let mut ids = Vec::new();
     let mut record = csv::ByteRecord::new();
     while input.next(&mut record, sink) {
-        let line = CsvInput::line(&record);
+        let line = input.line(&record);
         match text::parse_u32(record.get(task).unwrap_or(b"")) {
             Ok(Some(id)) => ids.push(id),
             Ok(None) => sink.row(line, Some(header.name(task)), "no task id; row skipped"),
-            Err(err) => sink.row(line, Some(header.name(task)), format!("expected a task id, found `{}`; row skipped", err.0)),
+            Err(err) => sink.row(
+                line,
+                Some(header.name(task)),
+                format!("expected a task id, found `{}`; row skipped", err.0),
+            ),
         }
     }
     if ids.is_empty() {

@@ -98,6 +98,12 @@ impl Builder {
                 );
                 continue;
             }
+            if adopted_count == 1 && self.profile.tasks.is_empty() && self.profile.pmu.is_empty() {
+                // The common case, one file: move the rows, no copy.
+                self.profile.tasks = batch.tasks;
+                self.profile.pmu = batch.pmu;
+                continue;
+            }
             let pmu_offset = self.profile.pmu.len();
             self.profile.pmu.extend(batch.pmu);
             let mut dropped = 0usize;
@@ -108,8 +114,12 @@ impl Builder {
                     {
                         // The same device task seen in two files (an op_summary and a
                         // kernel_details of one run, or a file given twice) counts once.
-                        if !seen.insert((stream, task_id, start.to_bits(), task.name.index() as u32))
-                        {
+                        if !seen.insert((
+                            stream,
+                            task_id,
+                            start.to_bits(),
+                            task.name.index() as u32,
+                        )) {
                             dropped += 1;
                             continue;
                         }
@@ -210,12 +220,51 @@ pub(crate) struct CsvInput<'a> {
     pub file: &'a str,
     pub reader: csv::Reader<&'a [u8]>,
     pub header: Header,
+    lines: LineCounter<'a>,
+}
+
+/// 1-based line numbers from byte offsets, counted incrementally. The csv crate's own line
+/// count is one short for CRLF files (the `\n` of a `\r\n` is counted with the next record).
+struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, byte: usize) -> u64 {
+        let mut byte = byte.min(self.text.len());
+        // A record's start may point at the line break that ends the previous record.
+        while byte < self.text.len() && matches!(self.text[byte], b'\r' | b'\n') {
+            byte += 1;
+        }
+        if byte < self.pos {
+            self.pos = 0;
+            self.line = 1;
+        }
+        self.line += self.text[self.pos..byte]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        self.pos = byte;
+        self.line
+    }
 }
 
 impl CsvInput<'_> {
+    /// Size of the text in bytes.
+    pub fn len(&self) -> usize {
+        self.lines.text.len()
+    }
+
     /// Line number of a record for messages.
-    pub fn line(record: &csv::ByteRecord) -> u64 {
-        record.position().map(|p| p.line()).unwrap_or(0)
+    pub fn line(&mut self, record: &csv::ByteRecord) -> u64 {
+        match record.position() {
+            Some(pos) => self
+                .lines
+                .line_at(usize::try_from(pos.byte()).unwrap_or(usize::MAX)),
+            None => 0,
+        }
     }
 
     /// Reads the next record; a CSV error becomes an issue and the reading goes on. Returns
@@ -244,6 +293,7 @@ fn read_csv(
     sink: &mut IssueSink,
 ) -> Result<(), ProfileError> {
     let mut reader = csv::ReaderBuilder::new()
+        .buffer_capacity(64 * 1024)
         .has_headers(false)
         .flexible(true)
         .from_reader(text);
@@ -277,6 +327,11 @@ fn read_csv(
         file: &file.name,
         reader,
         header,
+        lines: LineCounter {
+            text,
+            pos: 0,
+            line: 1,
+        },
     };
     match kind {
         SourceKind::OpSummary | SourceKind::KernelDetails => {
@@ -318,7 +373,8 @@ fn read_csv(
                 .extend(ids);
         }
         SourceKind::L2Cache => {
-            b.add_source(&file.name, kind, 0, "recognised; not used".to_string());
+            let source = b.add_source(&file.name, kind, 0, "recognised; not used".to_string());
+            b.profile.sources[source].used = false;
             sink.file_note("an l2_cache table: recognised, not used by opscope");
         }
         SourceKind::Timeline
@@ -389,7 +445,10 @@ fn read_json(
     b: &mut Builder,
     sink: &mut IssueSink,
 ) -> Result<(), ProfileError> {
-    let first = text.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(0);
+    let first = text
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(0);
     let head = &text[..text.len().min(JSON_SNIFF_BYTES)];
     let is_trace = text.get(first) == Some(&b'[') || contains(head, b"\"traceEvents\"");
     if is_trace {
@@ -420,7 +479,9 @@ fn read_json(
         Some(SourceKind::Info) => {
             if b.profile.device.file.is_some() {
                 sink.file_note("a second info.json: the first one given is used");
-                b.add_source(&file.name, SourceKind::Info, 0, "ignored: second info.json".into());
+                let source =
+                    b.add_source(&file.name, SourceKind::Info, 0, "ignored: second info.json".into());
+                b.profile.sources[source].used = false;
                 return Ok(());
             }
             let device = info_json::read(&file.name, &value, sink);
@@ -430,12 +491,13 @@ fn read_json(
         }
         Some(SourceKind::ProfilerInfo) => {
             sink.file_note("a torch_npu profiler_info file (collection settings): recognised, nothing to import");
-            b.add_source(
+            let source = b.add_source(
                 &file.name,
                 SourceKind::ProfilerInfo,
                 0,
                 "recognised; not used".into(),
             );
+            b.profile.sources[source].used = false;
             Ok(())
         }
         _ => Err(ProfileError::UnknownFormat {

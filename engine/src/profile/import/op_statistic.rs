@@ -8,22 +8,29 @@ use super::CsvInput;
 use crate::profile::error::{IssueSink, ProfileError};
 use crate::profile::model::{OpStatistic, Unit};
 
-pub(crate) fn read(mut input: CsvInput, sink: &mut IssueSink) -> Result<Vec<OpStatistic>, ProfileError> {
+pub(crate) fn read(
+    mut input: CsvInput,
+    sink: &mut IssueSink,
+) -> Result<Vec<OpStatistic>, ProfileError> {
     let header = &input.header;
-    let op_type = header.find(n::OP_TYPE).ok_or_else(|| ProfileError::MissingColumn {
-        file: input.file.to_string(),
-        line: 1,
-        format: "op_statistic",
-        column: "op type",
-        expected: header::expected(&["OP Type"]),
-    })?;
-    let total = header.find(n::TOTAL_TIME).ok_or_else(|| ProfileError::MissingColumn {
-        file: input.file.to_string(),
-        line: 1,
-        format: "op_statistic",
-        column: "total time",
-        expected: header::expected(n::TOTAL_TIME_SHOWN),
-    })?;
+    let op_type = header
+        .find(n::OP_TYPE)
+        .ok_or_else(|| ProfileError::MissingColumn {
+            file: input.file.to_string(),
+            line: 1,
+            format: "op_statistic",
+            column: "op type",
+            expected: header::expected(&["OP Type"]),
+        })?;
+    let total = header
+        .find(n::TOTAL_TIME)
+        .ok_or_else(|| ProfileError::MissingColumn {
+            file: input.file.to_string(),
+            line: 1,
+            format: "op_statistic",
+            column: "total time",
+            expected: header::expected(n::TOTAL_TIME_SHOWN),
+        })?;
     let core = header.find(n::TASK_TYPE);
     let count = header.find(n::COUNT);
     let min = header.find(n::MIN_TIME);
@@ -34,8 +41,8 @@ pub(crate) fn read(mut input: CsvInput, sink: &mut IssueSink) -> Result<Vec<OpSt
     let mut stats = Vec::new();
     let mut record = csv::ByteRecord::new();
     while input.next(&mut record, sink) {
-        let line = CsvInput::line(&record);
-        let mut number = |idx: Option<usize>, sink: &mut IssueSink| -> Option<f64> {
+        let line = input.line(&record);
+        let number = |idx: Option<usize>, sink: &mut IssueSink| -> Option<f64> {
             let idx = idx?;
             match text::parse_f64(record.get(idx).unwrap_or(b"")) {
                 Ok(value) => value,
@@ -53,11 +60,18 @@ pub(crate) fn read(mut input: CsvInput, sink: &mut IssueSink) -> Result<Vec<OpSt
             sink.row(line, Some(header.name(total)), "no total time; row skipped");
             continue;
         };
-        let name = String::from_utf8_lossy(text::trim_cell(record.get(op_type).unwrap_or(b""))).into_owned();
+        let name = String::from_utf8_lossy(text::trim_cell(record.get(op_type).unwrap_or(b"")))
+            .into_owned();
         let core_type = core
-            .map(|idx| String::from_utf8_lossy(text::trim_cell(record.get(idx).unwrap_or(b""))).into_owned())
+            .map(|idx| {
+                String::from_utf8_lossy(text::trim_cell(record.get(idx).unwrap_or(b"")))
+                    .into_owned()
+            })
             .unwrap_or_default();
-        let count = number(count, sink).filter(|c| *c >= 0.0).map(|c| c.round() as u64).unwrap_or(0);
+        let count = number(count, sink)
+            .filter(|c| *c >= 0.0)
+            .map(|c| c.round() as u64)
+            .unwrap_or(0);
         stats.push(OpStatistic {
             op: name.clone(),
             op_type: name,

@@ -61,20 +61,20 @@ struct Columns {
     cube_utilization: Option<usize>,
     memory_bound: Option<usize>,
     total_cycles: Option<usize>,
-    /// Highest index a row needs for its required cells.
-    required_len: usize,
 }
 
 impl Columns {
     fn new(file: &str, header: &Header, kind: SourceKind) -> Result<Columns, ProfileError> {
         let format = kind.id();
-        let name = header.find(n::OP_NAME).ok_or_else(|| ProfileError::MissingColumn {
-            file: file.to_string(),
-            line: 1,
-            format,
-            column: "op name",
-            expected: header::expected(n::OP_NAME_SHOWN),
-        })?;
+        let name = header
+            .find(n::OP_NAME)
+            .ok_or_else(|| ProfileError::MissingColumn {
+                file: file.to_string(),
+                line: 1,
+                format,
+                column: "op name",
+                expected: header::expected(n::OP_NAME_SHOWN),
+            })?;
         let duration = header
             .find(n::DURATION)
             .ok_or_else(|| ProfileError::MissingColumn {
@@ -122,7 +122,6 @@ impl Columns {
             cube_utilization: header.find(n::CUBE_UTILIZATION),
             memory_bound: header.find(n::MEMORY_BOUND),
             total_cycles: header.find(n::TOTAL_CYCLES),
-            required_len: name.max(duration) + 1,
         })
     }
 
@@ -143,8 +142,8 @@ struct Row<'r, 's, 'f> {
     bad_utf8: &'s mut bool,
 }
 
-impl Row<'_, '_, '_> {
-    fn cell(&self, idx: usize) -> &[u8] {
+impl<'r> Row<'r, '_, '_> {
+    fn cell(&self, idx: usize) -> &'r [u8] {
         self.record.get(idx).unwrap_or(b"")
     }
 
@@ -179,8 +178,16 @@ impl Row<'_, '_, '_> {
         }
     }
 
-    /// Interned cell text; `N/A` and empty cells are [`Sym::EMPTY`] unless `keep_na`.
-    fn sym(&mut self, strings: &mut Strings, idx: Option<usize>, keep_na: bool) -> Sym {
+    /// Interned cell text; `N/A` and empty cells are [`Sym::EMPTY`] unless `keep_na`. A cell
+    /// equal to the column's previous one reuses its handle without hashing (task types,
+    /// dtypes and formats repeat row after row).
+    fn sym(
+        &mut self,
+        strings: &mut Strings,
+        cache: &mut SymCache,
+        idx: Option<usize>,
+        keep_na: bool,
+    ) -> Sym {
         let Some(idx) = idx else {
             return Sym::EMPTY;
         };
@@ -188,8 +195,24 @@ impl Row<'_, '_, '_> {
         if !keep_na && text::is_missing(cell) {
             return Sym::EMPTY;
         }
-        intern_cell(strings, cell, self.line, self.sink, self.bad_utf8)
+        if cache.valid && cache.last == cell {
+            return cache.sym;
+        }
+        let sym = intern_cell(strings, cell, self.line, self.sink, self.bad_utf8);
+        cache.last.clear();
+        cache.last.extend_from_slice(cell);
+        cache.sym = sym;
+        cache.valid = true;
+        sym
     }
+}
+
+/// The previous cell of a text column and its handle.
+#[derive(Default)]
+struct SymCache {
+    last: Vec<u8>,
+    sym: Sym,
+    valid: bool,
 }
 
 /// Interns a cell; bytes that are not UTF-8 (a Latin-1 export) are replaced, with one issue per
@@ -227,47 +250,65 @@ pub(crate) fn read(
     let mut batch = Batch::default();
     let mut record = csv::ByteRecord::new();
     let mut bad_utf8 = false;
-    let mut short_rows = 0usize;
     let header_len = input.header.len();
+    let mut caches: [SymCache; 9] = Default::default();
+    let mut last_unit = (Sym::EMPTY, Unit::from_task_type(""));
+    let data_start = input.reader.position().byte();
     while input.next(&mut record, sink) {
-        let line = CsvInput::line(&record);
-        if record.len() < cols.required_len {
-            sink.row(
-                line,
-                None,
-                format!(
-                    "row has {} fields, the header has {header_len}; skipped (no op name or duration)",
-                    record.len()
-                ),
-            );
-            continue;
+        let line = input.line(&record);
+        if batch.tasks.is_empty() {
+            // Reserve for the whole file from the first row's length, so a large file is not
+            // copied again and again while the vectors grow. Capped (and rows taken as at least
+            // 100 bytes) so an odd short first row cannot reserve far more than the file needs.
+            let row_bytes = input
+                .reader
+                .position()
+                .byte()
+                .saturating_sub(data_start)
+                .max(100);
+            let estimate = (input.len() as u64 / row_bytes).min(4_000_000) as usize + 1;
+            batch.tasks.reserve(estimate);
+            if cols.has_pmu() {
+                batch.pmu.reserve(estimate);
+            }
         }
         if record.len() != header_len {
-            let extra_filled = record.iter().skip(header_len).any(|c| !c.trim_ascii().is_empty());
+            let extra_filled = record
+                .iter()
+                .skip(header_len)
+                .any(|c| !c.trim_ascii().is_empty());
             if record.len() < header_len || extra_filled {
-                short_rows += 1;
-                if short_rows == 1 {
-                    sink.row(
-                        line,
-                        None,
-                        format!(
-                            "row has {} fields, the header has {header_len}; cells are read by header position as far as they go (later ragged rows not reported)",
-                            record.len()
-                        ),
-                    );
-                }
+                // A missing or extra cell in the middle shifts every later cell, so the row's
+                // values cannot be tied to columns; keeping it would report wrong numbers.
+                sink.row(
+                    line,
+                    None,
+                    format!(
+                        "row has {} fields, the header has {header_len}, so its cells cannot be matched to columns; row skipped",
+                        record.len()
+                    ),
+                );
+                continue;
             }
         }
         let duration = match text::parse_f64(record.get(cols.duration).unwrap_or(b"")) {
             Ok(Some(value)) if value >= 0.0 => value * cols.duration_scale,
             Ok(Some(value)) => {
                 let column = input.header.name(cols.duration).to_string();
-                sink.row(line, Some(&column), format!("negative duration {value}; row skipped"));
+                sink.row(
+                    line,
+                    Some(&column),
+                    format!("negative duration {value}; row skipped"),
+                );
                 continue;
             }
             Ok(None) => {
                 let column = input.header.name(cols.duration).to_string();
-                sink.row(line, Some(&column), "no duration (`N/A` or empty); row skipped");
+                sink.row(
+                    line,
+                    Some(&column),
+                    "no duration (`N/A` or empty); row skipped",
+                );
                 continue;
             }
             Err(err) => {
@@ -287,10 +328,17 @@ pub(crate) fn read(
             sink,
             bad_utf8: &mut bad_utf8,
         };
-        let name = row.sym(strings, Some(cols.name), true);
-        let op_type = row.sym(strings, cols.op_type, false);
-        let task_type = row.sym(strings, cols.task_type, true);
-        let unit = Unit::from_task_type(strings.get(task_type));
+        let [c_name, c_type, c_task, c_a, c_b, c_c, c_d, c_e, c_f] = &mut caches;
+        let name = row.sym(strings, c_name, Some(cols.name), true);
+        let op_type = row.sym(strings, c_type, cols.op_type, false);
+        let task_type = row.sym(strings, c_task, cols.task_type, true);
+        let unit = if task_type == last_unit.0 {
+            last_unit.1
+        } else {
+            let unit = Unit::from_task_type(strings.get(task_type));
+            last_unit = (task_type, unit);
+            unit
+        };
         let op_state = match cols.op_state.map(|idx| text::trim_cell(row.cell(idx))) {
             Some(cell) if cell.eq_ignore_ascii_case(b"static") => OpState::Static,
             Some(cell) if cell.eq_ignore_ascii_case(b"dynamic") => OpState::Dynamic,
@@ -304,12 +352,12 @@ pub(crate) fn read(
         let task_id = row.u32(cols.task_id);
         let [a, b, c, d, e, f] = cols.shapes;
         let shapes = [
-            row.sym(strings, a, false),
-            row.sym(strings, b, false),
-            row.sym(strings, c, false),
-            row.sym(strings, d, false),
-            row.sym(strings, e, false),
-            row.sym(strings, f, false),
+            row.sym(strings, c_a, a, false),
+            row.sym(strings, c_b, b, false),
+            row.sym(strings, c_c, c, false),
+            row.sym(strings, c_d, d, false),
+            row.sym(strings, c_e, e, false),
+            row.sym(strings, c_f, f, false),
         ];
         let pmu = if cols.has_pmu() {
             read_pmu(&mut row, &cols).map(|pmu| {

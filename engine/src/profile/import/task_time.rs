@@ -8,6 +8,7 @@ use super::op_summary::{intern_cell, time_unit, TimeUnit};
 use super::text;
 use super::{Batch, CsvInput};
 use crate::profile::error::{IssueSink, ProfileError};
+use crate::profile::join::op_type_from_name;
 use crate::profile::model::{OpState, Strings, Sym, Task, Unit};
 
 pub(crate) fn read_csv(
@@ -16,21 +17,29 @@ pub(crate) fn read_csv(
     sink: &mut IssueSink,
 ) -> Result<Batch, ProfileError> {
     let header = input.header.clone();
-    let name = header.find(n::KERNEL_NAME).ok_or_else(|| ProfileError::MissingColumn {
-        file: input.file.to_string(),
-        line: 1,
-        format: "task_time",
-        column: "kernel name",
-        expected: header::expected(&["kernel_name"]),
-    })?;
-    let time = header.find(n::TASK_TIME).ok_or_else(|| ProfileError::MissingColumn {
-        file: input.file.to_string(),
-        line: 1,
-        format: "task_time",
-        column: "task time",
-        expected: header::expected(n::TASK_TIME_SHOWN),
-    })?;
-    let time_scale = if time_unit(header.norm(time)) == TimeUnit::Ns { 1e-3 } else { 1.0 };
+    let name = header
+        .find(n::KERNEL_NAME)
+        .ok_or_else(|| ProfileError::MissingColumn {
+            file: input.file.to_string(),
+            line: 1,
+            format: "task_time",
+            column: "kernel name",
+            expected: header::expected(&["kernel_name"]),
+        })?;
+    let time = header
+        .find(n::TASK_TIME)
+        .ok_or_else(|| ProfileError::MissingColumn {
+            file: input.file.to_string(),
+            line: 1,
+            format: "task_time",
+            column: "task time",
+            expected: header::expected(n::TASK_TIME_SHOWN),
+        })?;
+    let time_scale = if time_unit(header.norm(time)) == TimeUnit::Ns {
+        1e-3
+    } else {
+        1.0
+    };
     let kind = header.find(n::KERNEL_TYPE);
     let start = header.find(n::TASK_START);
     let stream = header.find(n::STREAM_ID);
@@ -40,7 +49,7 @@ pub(crate) fn read_csv(
     let mut bad_utf8 = false;
     let mut non_compute = 0usize;
     while input.next(&mut record, sink) {
-        let line = CsvInput::line(&record);
+        let line = input.line(&record);
         let name_cell = text::trim_cell(record.get(name).unwrap_or(b""));
         if text::is_missing(name_cell) {
             non_compute += 1;
@@ -49,7 +58,11 @@ pub(crate) fn read_csv(
         let duration = match text::parse_f64(record.get(time).unwrap_or(b"")) {
             Ok(Some(value)) if value >= 0.0 => value * time_scale,
             Ok(_) => {
-                sink.row(line, Some(header.name(time)), "no task time (or a negative one); row skipped");
+                sink.row(
+                    line,
+                    Some(header.name(time)),
+                    "no task time (or a negative one); row skipped",
+                );
                 continue;
             }
             Err(err) => {
@@ -61,28 +74,45 @@ pub(crate) fn read_csv(
                 continue;
             }
         };
-        let mut number = |idx: Option<usize>, sink: &mut IssueSink| -> Option<f64> {
+        let number = |idx: Option<usize>, sink: &mut IssueSink| -> Option<f64> {
             let idx = idx?;
             match text::parse_f64(record.get(idx).unwrap_or(b"")) {
                 Ok(value) => value,
                 Err(err) => {
-                    sink.row(line, Some(header.name(idx)), format!("expected a number, found `{}`; read as N/A", err.0));
+                    sink.row(
+                        line,
+                        Some(header.name(idx)),
+                        format!("expected a number, found `{}`; read as N/A", err.0),
+                    );
                     None
                 }
             }
         };
         let start_us = number(start, sink);
-        let id = |value: Option<f64>| value.filter(|v| *v >= 0.0 && *v <= f64::from(u32::MAX)).map(|v| v as u32);
+        let id = |value: Option<f64>| {
+            value
+                .filter(|v| *v >= 0.0 && *v <= f64::from(u32::MAX))
+                .map(|v| v as u32)
+        };
         let stream_id = id(number(stream, sink));
         let task = id(number(task_id, sink));
         let name_sym = intern_cell(strings, name_cell, line, sink, &mut bad_utf8);
         let kind_sym = match kind {
-            Some(idx) => intern_cell(strings, text::trim_cell(record.get(idx).unwrap_or(b"")), line, sink, &mut bad_utf8),
+            Some(idx) => intern_cell(
+                strings,
+                text::trim_cell(record.get(idx).unwrap_or(b"")),
+                line,
+                sink,
+                &mut bad_utf8,
+            ),
             None => Sym::EMPTY,
         };
         batch.tasks.push(Task {
             name: name_sym,
-            op_type: Sym::EMPTY,
+            op_type: op_type_from_name(strings.get(name_sym))
+                .map(str::to_string)
+                .map(|t| strings.intern(&t))
+                .unwrap_or(Sym::EMPTY),
             task_type: kind_sym,
             unit: Unit::from_task_type(strings.get(kind_sym)),
             op_state: OpState::Unknown,
@@ -105,7 +135,9 @@ pub(crate) fn read_csv(
         });
     }
     if non_compute > 0 {
-        sink.file_note(format!("{non_compute} non-compute tasks (kernel_name `N/A`) skipped"));
+        sink.file_note(format!(
+            "{non_compute} non-compute tasks (kernel_name `N/A`) skipped"
+        ));
     }
     if batch.tasks.is_empty() {
         sink.file_note("no compute tasks in this task_time file");

@@ -62,7 +62,10 @@ pub(crate) fn decode<'a>(
         note.push_str(" (odd trailing byte dropped)");
     }
     sink.file_note(note);
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     Ok(Cow::Owned(text.into_bytes()))
 }
 
@@ -76,7 +79,11 @@ fn utf16_without_bom(data: &[u8]) -> Option<bool> {
     let even_zero = head.iter().step_by(2).all(|b| *b == 0);
     let odd_zero = head.iter().skip(1).step_by(2).all(|b| *b == 0);
     let even_text = head.iter().step_by(2).all(|b| b.is_ascii() && *b != 0);
-    let odd_text = head.iter().skip(1).step_by(2).all(|b| b.is_ascii() && *b != 0);
+    let odd_text = head
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .all(|b| b.is_ascii() && *b != 0);
     if odd_zero && even_text {
         Some(true)
     } else if even_zero && odd_text {
@@ -124,9 +131,46 @@ pub(crate) fn is_missing(cell: &[u8]) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct NotANumber(pub String);
 
+/// Exact fast path for plain decimals (`-12.345`): a mantissa below 2^53 and at most 22 decimal
+/// places make `mantissa / 10^places` one correctly rounded division of two exact values
+/// (Clinger's fast path), so the result equals `str::parse`. Anything else returns `None`.
+#[inline]
+fn fast_decimal(cell: &[u8]) -> Option<f64> {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let (negative, digits) = match cell {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, cell),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut places: Option<usize> = None;
+    for (idx, &byte) in digits.iter().enumerate() {
+        match byte {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(byte - b'0'),
+            b'.' if places.is_none() && idx > 0 && idx + 1 < digits.len() => {
+                places = Some(digits.len() - idx - 1)
+            }
+            _ => return None,
+        }
+    }
+    if mantissa >= 1 << 53 {
+        return None;
+    }
+    let value = mantissa as f64 / POW10[places.unwrap_or(0)];
+    Some(if negative { -value } else { value })
+}
+
 /// A finite number, `Ok(None)` for a missing cell.
 pub(crate) fn parse_f64(raw: &[u8]) -> Result<Option<f64>, NotANumber> {
     let cell = trim_cell(raw);
+    if let Some(value) = fast_decimal(cell) {
+        return Ok(Some(value));
+    }
     if is_missing(cell) {
         return Ok(None);
     }
@@ -177,7 +221,10 @@ mod tests {
 
     #[test]
     fn cells_trim_tabs_quotes_and_na() {
-        assert_eq!(trim_cell(b"1736408883704643.212\t"), b"1736408883704643.212");
+        assert_eq!(
+            trim_cell(b"1736408883704643.212\t"),
+            b"1736408883704643.212"
+        );
         assert_eq!(trim_cell(b"\"32,3,224,224\""), b"32,3,224,224");
         assert_eq!(parse_f64(b"N/A"), Ok(None));
         assert_eq!(parse_f64(b" 6.54 "), Ok(Some(6.54)));
@@ -186,6 +233,41 @@ mod tests {
         assert_eq!(parse_u32(b"4294967295"), Ok(Some(u32::MAX)));
         assert_eq!(parse_u32(b"48.0"), Ok(Some(48)));
         assert_eq!(parse_u32(b"-1"), Err(NotANumber("-1".into())));
+    }
+
+    #[test]
+    fn fast_decimals_equal_the_standard_parser() {
+        let cells = [
+            "0",
+            "-0",
+            "1",
+            "6.54",
+            "0.8",
+            "53.741",
+            "79.295",
+            "0.000001",
+            "-4.5",
+            "123456789.123456",
+            "9007199254740991",
+            "9007199254740993",
+            "1736408883704643.212",
+            "1e5",
+            ".5",
+            "5.",
+            "1.2.3",
+            "12345678901234567890",
+            "0.1234567890123456789012",
+        ];
+        for cell in cells {
+            let standard = cell.parse::<f64>().ok();
+            assert_eq!(
+                parse_f64(cell.as_bytes()).ok().flatten(),
+                standard,
+                "{cell}"
+            );
+        }
+        assert_eq!(fast_decimal(b"1736408883704643.212"), None);
+        assert_eq!(fast_decimal(b"6.54"), Some(6.54));
     }
 
     #[test]

@@ -1,0 +1,414 @@
+//! TensorFlow importer: a frozen `GraphDef`, binary (`.pb`) or text (`.pbtxt`) → IR [`Model`].
+//!
+//! Invariants:
+//! - One IR node per `NodeDef` of the main graph, `Const` and `Placeholder` included; function
+//!   library bodies become [`Model::functions`], one graph per `FunctionDef`.
+//! - Output slot 0 of node `n` is the tensor `n`, slot `k > 0` is `n:k`; `^n` inputs become
+//!   control inputs, never data edges.
+//! - Weight payloads (`tensor_content`) are zero-copy slices of the input during decoding and are
+//!   never copied into the IR; only small integer and float constants keep their values.
+//! - The importer does not infer shapes; it records what the file states (`Placeholder.shape`,
+//!   `Const` values, `_output_shapes`) and leaves the rest to shape inference.
+//! - The text form goes through the shared text-format reader ([`super::text`]), never a parser
+//!   of its own.
+
+mod convert;
+pub(crate) mod pb;
+
+use bytes::Buf;
+use prost::Message;
+
+use super::{text, wire, Confidence, FormatSpec, InputFile};
+use crate::error::{ImportError, Location};
+use crate::ir::Model;
+
+pub const FORMAT: FormatSpec = FormatSpec {
+    id: "tensorflow",
+    title: "TensorFlow",
+    extensions: &[".pb", ".pbtxt", ".graphdef", ".pb.txt"],
+    sniff,
+    import,
+};
+
+const TITLE: &str = "TensorFlow";
+
+/// How many warnings of one kind (the text reader's skipped fields, the converter's odd
+/// references) are kept before the rest are summed up in one line.
+const MAX_WARNINGS: usize = 20;
+
+/// Recognises a GraphDef, binary or text, by content.
+fn sniff(data: &[u8]) -> Confidence {
+    match sniff_binary(data) {
+        0 => sniff_text(data),
+        confidence => confidence,
+    }
+}
+
+/// Wire types of GraphDef's top-level fields: node, library, version (deprecated), versions,
+/// debug_info.
+const GRAPH_FIELDS: &[(u32, u8)] = &[
+    (1, wire::LEN),
+    (2, wire::LEN),
+    (3, wire::VARINT),
+    (4, wire::LEN),
+    (5, wire::LEN),
+];
+
+/// A binary GraphDef: every top-level field is one of GraphDef's with the right wire type, and
+/// the nodes look like NodeDefs (all fields length-delimited, `attr` entries are key/value
+/// pairs). ONNX's ModelProto starts with a varint (`ir_version = 1`) and has a graph at field 7,
+/// so neither format is taken for the other.
+fn sniff_binary(data: &[u8]) -> Confidence {
+    let mut n_nodes = 0usize;
+    let mut has_versions = false;
+    for field in wire::fields(data).take(64) {
+        let Some(field) = field else {
+            // Broken after a good start (a truncated download): still ours, so the user gets
+            // the precise error of the binary reader.
+            return if n_nodes > 0 || truncated_first_node(data) {
+                30
+            } else {
+                0
+            };
+        };
+        let known = GRAPH_FIELDS
+            .iter()
+            .any(|&(number, wire_type)| number == field.number && wire_type == field.wire_type);
+        if !known {
+            return 0;
+        }
+        let payload = &data[field.payload.0..field.payload.1];
+        match field.number {
+            1 => match looks_like_node(payload) {
+                NodeLook::Node => n_nodes += 1,
+                // A node whose first fields read well: ours, with an error the decoder explains.
+                NodeLook::BrokenNode => return 30,
+                NodeLook::Other => return 0,
+            },
+            2 if only_len_fields(payload, 1..=3) => {}
+            4 if only_varint_fields(payload) => has_versions = true,
+            2 | 4 => return 0,
+            _ => {}
+        }
+    }
+    match (n_nodes > 0, has_versions) {
+        (true, true) => 90,
+        (true, false) => 75,
+        (false, true) => 20,
+        (false, false) => 0,
+    }
+}
+
+/// The file starts with a node field that is cut short, and what is there of it reads as a
+/// NodeDef (a truncated single-node file, or a cut inside the first big Const).
+fn truncated_first_node(data: &[u8]) -> bool {
+    if data.first() != Some(&0x0a) {
+        return false;
+    }
+    let mut pos = 1usize;
+    let mut len = 0u64;
+    let mut shift = 0u32;
+    while let Some(&byte) = data.get(pos) {
+        pos += 1;
+        len |= u64::from(byte & 0x7f) << shift.min(63);
+        shift += 7;
+        if byte & 0x80 == 0 {
+            break;
+        }
+    }
+    let end = usize::try_from(len).map_or(data.len(), |len| pos.saturating_add(len));
+    let partial = &data[pos.min(data.len())..end.min(data.len())];
+    let mut n_complete = 0usize;
+    for field in wire::fields(partial) {
+        match field {
+            Some(f) if (1..=7).contains(&f.number) && f.wire_type == wire::LEN => n_complete += 1,
+            Some(_) => return false,
+            None => break,
+        }
+    }
+    n_complete > 0
+}
+
+enum NodeLook {
+    Node,
+    /// Starts like a NodeDef (a UTF-8 name or op first), then breaks.
+    BrokenNode,
+    Other,
+}
+
+/// NodeDef: name, op, input, device, attr, experimental_debug_info, experimental_type, all
+/// length-delimited; name and op are UTF-8 and one of them is among the first two fields (TF
+/// writes fields in number order); attr entries hold a key and a value only.
+fn looks_like_node(payload: &[u8]) -> NodeLook {
+    let mut has_name_or_op = false;
+    let broken = |has_name_or_op: bool| {
+        if has_name_or_op {
+            NodeLook::BrokenNode
+        } else {
+            NodeLook::Other
+        }
+    };
+    for (n_fields, field) in wire::fields(payload).enumerate() {
+        let Some(field) = field else {
+            return broken(has_name_or_op);
+        };
+        if field.wire_type != wire::LEN || !(1..=7).contains(&field.number) {
+            return broken(has_name_or_op);
+        }
+        let inner = &payload[field.payload.0..field.payload.1];
+        match field.number {
+            1 | 2 => {
+                if std::str::from_utf8(inner).is_err() {
+                    return broken(has_name_or_op);
+                }
+                // Only a name or op that comes first makes a broken node still a node.
+                has_name_or_op |= !inner.is_empty() && n_fields < 2;
+            }
+            5 if !only_len_fields(inner, 1..=2) => return broken(has_name_or_op),
+            _ => {}
+        }
+    }
+    if has_name_or_op {
+        NodeLook::Node
+    } else {
+        NodeLook::Other
+    }
+}
+
+fn only_len_fields(payload: &[u8], numbers: std::ops::RangeInclusive<u32>) -> bool {
+    wire::fields(payload)
+        .all(|field| field.is_some_and(|f| f.wire_type == wire::LEN && numbers.contains(&f.number)))
+}
+
+/// VersionDef: producer, min_consumer, bad_consumers (packed or not).
+fn only_varint_fields(payload: &[u8]) -> bool {
+    wire::fields(payload).all(|field| {
+        field.is_some_and(|f| {
+            (f.wire_type == wire::VARINT && (1..=3).contains(&f.number))
+                || (f.wire_type == wire::LEN && f.number == 3)
+        })
+    })
+}
+
+/// A text GraphDef: after comments and blank lines the first field is `node {` whose body has an
+/// `op:` field (ONNX's text graphs say `op_type:`), or `library {` / `versions {`.
+fn sniff_text(data: &[u8]) -> Confidence {
+    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    let head = &data[..data.len().min(64 * 1024)];
+    let mut pos = skip_space_and_comments(head, 0);
+    let Some(name) = ident_at(head, pos) else {
+        return 0;
+    };
+    pos = skip_space_and_comments(head, pos + name.len());
+    let opens_block = matches!(head.get(pos), Some(b'{' | b'<'));
+    match name {
+        b"node" if opens_block => match first_node_fields(head, pos + 1) {
+            NodeFields::HasOp => 90,
+            NodeFields::OnnxLike => 0,
+            NodeFields::NameOnly => 50,
+            NodeFields::Neither => 20,
+        },
+        b"library" | b"versions" if opens_block => 60,
+        _ => 0,
+    }
+}
+
+enum NodeFields {
+    HasOp,
+    OnnxLike,
+    NameOnly,
+    Neither,
+}
+
+/// The field names directly inside the block that starts at `pos` (just after its `{`).
+fn first_node_fields(head: &[u8], mut pos: usize) -> NodeFields {
+    let mut depth = 1usize;
+    let mut has_name = false;
+    while depth > 0 {
+        pos = skip_space_and_comments(head, pos);
+        let Some(&byte) = head.get(pos) else {
+            break;
+        };
+        match byte {
+            b'{' | b'<' | b'[' => {
+                depth += 1;
+                pos += 1;
+            }
+            b'}' | b'>' | b']' => {
+                depth -= 1;
+                pos += 1;
+            }
+            b'"' | b'\'' => {
+                pos += 1;
+                while let Some(&b) = head.get(pos) {
+                    pos += 1;
+                    if b == b'\\' {
+                        pos += 1;
+                    } else if b == byte || b == b'\n' {
+                        break;
+                    }
+                }
+            }
+            _ => match ident_at(head, pos) {
+                Some(ident) => {
+                    let after = skip_space_and_comments(head, pos + ident.len());
+                    let is_field = matches!(head.get(after), Some(b':' | b'{' | b'<'));
+                    if depth == 1 && is_field {
+                        match ident {
+                            b"op" => return NodeFields::HasOp,
+                            b"op_type" | b"output" => return NodeFields::OnnxLike,
+                            b"name" => has_name = true,
+                            _ => {}
+                        }
+                    }
+                    pos += ident.len();
+                }
+                None => pos += 1,
+            },
+        }
+    }
+    if has_name {
+        NodeFields::NameOnly
+    } else {
+        NodeFields::Neither
+    }
+}
+
+fn skip_space_and_comments(data: &[u8], mut pos: usize) -> usize {
+    while let Some(&byte) = data.get(pos) {
+        if byte.is_ascii_whitespace() {
+            pos += 1;
+        } else if byte == b'#' {
+            while data.get(pos).is_some_and(|&b| b != b'\n') {
+                pos += 1;
+            }
+        } else {
+            break;
+        }
+    }
+    pos
+}
+
+fn ident_at(data: &[u8], pos: usize) -> Option<&[u8]> {
+    let rest = data.get(pos..)?;
+    let first = *rest.first()?;
+    if !(first.is_ascii_alphabetic() || first == b'_') {
+        return None;
+    }
+    let len = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    Some(&rest[..len])
+}
+
+fn import(file: &InputFile) -> Result<Model, ImportError> {
+    let (graph, encoding, mut warnings) = if sniff_binary(&file.data) > 0 {
+        (decode(file)?, "binary", Vec::new())
+    } else {
+        let parsed = text::parse_text::<pb::GraphDef>(file, TITLE, "tensorflow.GraphDef")?;
+        (parsed.message, "text", parsed.warnings)
+    };
+    cap_warnings(
+        file,
+        &mut warnings,
+        "more fields that are not part of the schema were skipped",
+    );
+    let mut model = convert::model(file, graph, encoding);
+    cap_warnings(
+        file,
+        &mut model.warnings,
+        "more problems like these were found",
+    );
+    warnings.append(&mut model.warnings);
+    model.warnings = warnings;
+    Ok(model)
+}
+
+/// Keeps the first [`MAX_WARNINGS`] warnings and sums the rest up in one line: a problem that
+/// repeats on every node is said a few times, not 50,000.
+fn cap_warnings(file: &InputFile, warnings: &mut Vec<String>, what: &str) {
+    if warnings.len() > MAX_WARNINGS + 1 {
+        let n_more = warnings.len() - MAX_WARNINGS;
+        warnings.truncate(MAX_WARNINGS);
+        warnings.push(format!("{}: {n_more} {what}", file.name));
+    }
+}
+
+/// Decodes the whole GraphDef, turning prost's error into one that says where and what.
+fn decode(file: &InputFile) -> Result<pb::GraphDef, ImportError> {
+    let total = file.data.len();
+    let mut buf = file.data.clone();
+    let mut graph = pb::GraphDef::default();
+    match graph.merge(&mut buf) {
+        Ok(()) => Ok(graph),
+        Err(err) => {
+            let offset = (total - buf.remaining()) as u64;
+            let (path, expected) = explain_decode_error(&err);
+            let mut location = Location::byte(offset);
+            if !path.is_empty() {
+                location = location.with_path(path);
+            }
+            Err(ImportError::Malformed {
+                file: file.name.clone(),
+                format: TITLE,
+                location,
+                expected,
+            })
+        }
+    }
+}
+
+/// Splits prost's "failed to decode Protobuf message: A.b: C.d: reason" into the field path
+/// `A.b > C.d` (outermost first, long paths elided in the middle) and what the reader expected.
+fn explain_decode_error(err: &prost::DecodeError) -> (String, String) {
+    let text = err.to_string();
+    let text = text
+        .strip_prefix("failed to decode Protobuf message: ")
+        .unwrap_or(&text);
+    // The field path comes first, innermost field first (`NodeDef.op: GraphDef.node: `), then
+    // the reason, which may itself hold ": ".
+    let all: Vec<&str> = text.split(": ").collect();
+    let n_path = all
+        .iter()
+        .take_while(|part| part.contains('.') && !part.contains(' '))
+        .count()
+        .min(all.len().saturating_sub(1));
+    let joined_reason = all[n_path..].join(": ");
+    let reason = joined_reason.as_str();
+    let mut parts: Vec<&str> = all[..n_path].to_vec();
+    parts.reverse();
+    const KEEP_EACH_END: usize = 4;
+    let path = if parts.len() > 2 * KEEP_EACH_END + 1 {
+        let hidden = parts.len() - 2 * KEEP_EACH_END;
+        format!(
+            "{} > … {hidden} more … > {}",
+            parts[..KEEP_EACH_END].join(" > "),
+            parts[parts.len() - KEEP_EACH_END..].join(" > ")
+        )
+    } else {
+        parts.join(" > ")
+    };
+    let expected = match reason {
+        "buffer underflow" => "more bytes: the file ends inside a field, or a length prefix points past the end (truncated download?)".to_string(),
+        "recursion limit reached" => {
+            "at most 100 levels of nested messages (attribute values nested too deeply)".to_string()
+        }
+        "invalid varint" => "a valid variable-length integer".to_string(),
+        reason if reason.starts_with("invalid wire type") => {
+            format!("a field encoded as the schema says ({reason})")
+        }
+        reason if reason.starts_with("invalid string value") => {
+            format!("UTF-8 text ({reason})")
+        }
+        reason if reason.starts_with("invalid tag value") => {
+            format!("a valid field tag ({reason})")
+        }
+        reason if reason.contains("UTF-8") => format!("UTF-8 text ({reason})"),
+        reason => reason.to_string(),
+    };
+    (path, expected)
+}
+
+#[cfg(test)]
+mod tests;

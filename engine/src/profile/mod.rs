@@ -1,0 +1,58 @@
+//! Profiling data of real Ascend runs: import, hotspots, join to the graph, findings.
+//!
+//! Data flows one way: files (bytes) → [`import_profile`] → [`Profile`] → [`join`] (with an
+//! [`crate::ir::Model`]) → [`findings::check`] → [`report::build`] (the plain, serialisable
+//! output the CLI prints and the web app shows).
+//!
+//! Invariants:
+//! - Bytes in, plain data out: nothing here touches the file system or a clock.
+//! - Files are recognised by content (CSV header, JSON keys); the name is only a hint.
+//! - Several files of one run make one profile. Task rows come from the richest source present
+//!   (op_summary / kernel_details, then task_time, then the timeline); the others add what they
+//!   have (info.json: chip, cores, frequency; fusion_op: original ops; op_statistic: used only
+//!   when there are no task rows), and no task is counted twice.
+//! - A bad row is a [`ProfileIssue`] with its line; the rows that parsed are kept. Only a file
+//!   that cannot be read at all is a [`ProfileError`]. No input panics.
+//! - `profile` knows the IR only through node names, the `_datadump_original_op_names`
+//!   attribute and tensor shapes; it never sees a format's protobuf types.
+
+pub mod error;
+pub mod findings;
+mod import;
+pub mod join;
+pub mod model;
+pub mod report;
+
+pub use error::{ProfileError, ProfileIssue};
+pub use findings::{Evidence, Finding, RuleSpec, SkippedCheck, RULES};
+pub use join::{join, InsertedOp, Join, MatchKind, OpMatch, UnmatchedOp};
+pub use model::{
+    chip_name, CoreCount, CoreSide, DeviceInfo, FusionOp, OpAggregate, OpState, OpStatistic, Pipe,
+    Pmu, Profile, Source, SourceKind, Strings, Sym, Task, Unit,
+};
+pub use report::{ProfileOptions, ProfileReport};
+
+use crate::formats::InputFile;
+
+/// The result of reading the files of one run: the profile, the recoverable issues (rows or values
+/// skipped, reinterpretations), and the files that could not be read at all.
+#[derive(Debug, Clone)]
+pub struct ProfileImport {
+    pub profile: Profile,
+    pub issues: Vec<ProfileIssue>,
+    pub errors: Vec<ProfileError>,
+}
+
+/// Reads the profiling files of one run into one [`Profile`].
+pub fn import_profile(files: &[InputFile]) -> ProfileImport {
+    let mut builder = import::Builder::default();
+    for file in files {
+        builder.add_file(file);
+    }
+    let (profile, issues, errors) = builder.finish();
+    ProfileImport {
+        profile,
+        issues,
+        errors,
+    }
+}
