@@ -6,12 +6,17 @@ use std::path::PathBuf;
 use clap::Args;
 use opscope_engine::report::{inspect, InspectOptions, InspectReport, TensorSummary};
 
-use crate::{read_input, UserError};
+use crate::{load_model, print_output, UserError};
 
 #[derive(Args)]
 pub struct InspectArgs {
-    /// Model file (format detected by content).
+    /// Model file (format detected by content): ONNX, TensorFlow .pb/.pbtxt, Caffe .prototxt or
+    /// .caffemodel, Ascend GE dump (.txt), its JSON, or an .om offline model.
     model: PathBuf,
+    /// Weights of the model when they are a separate file (a Caffe `.caffemodel` for a
+    /// `.prototxt`): gives the weight tensors their shapes and sizes.
+    #[arg(long)]
+    weights: Option<PathBuf>,
     /// Print the report as JSON (stable keys, see the README).
     #[arg(long)]
     json: bool,
@@ -21,8 +26,7 @@ pub struct InspectArgs {
 }
 
 pub fn run(args: &InspectArgs) -> Result<(), UserError> {
-    let file = read_input(&args.model)?;
-    let model = opscope_engine::import_model(&file).map_err(|err| UserError(err.to_string()))?;
+    let model = load_model(&args.model, args.weights.as_deref())?;
     let report = inspect(
         &model,
         InspectOptions {
@@ -35,8 +39,7 @@ pub fn run(args: &InspectArgs) -> Result<(), UserError> {
     } else {
         render_text(&report)
     };
-    println!("{text}");
-    Ok(())
+    print_output(&text)
 }
 
 fn render_text(report: &InspectReport) -> String {

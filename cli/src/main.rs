@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use opscope_engine::ir::Model;
 use opscope_engine::InputFile;
 
 #[derive(Parser)]
@@ -54,4 +55,43 @@ pub fn read_input(path: &Path) -> Result<InputFile, UserError> {
     let data = std::fs::read(path)
         .map_err(|err| UserError(format!("{}: cannot read the file: {err}", path.display())))?;
     Ok(InputFile::new(path.display().to_string(), data))
+}
+
+/// Opens a model for a subcommand: import and shape inference. `weights` is a Caffe
+/// `.caffemodel` to pair with a `.prototxt` net (or any companion file the formats pair).
+pub fn load_model(path: &Path, weights: Option<&Path>) -> Result<Model, UserError> {
+    let mut files = vec![read_input(path)?];
+    if let Some(weights) = weights {
+        files.push(read_input(weights)?);
+    }
+    let mut models = opscope_engine::open_models(&files);
+    if models.len() > 1 {
+        let names: Vec<String> = models.iter().map(|m| m.files.join(" + ")).collect();
+        return Err(UserError(format!(
+            "{} and {} are separate models ({}); --weights takes the weights of the model",
+            path.display(),
+            weights.map(|w| w.display().to_string()).unwrap_or_default(),
+            names.join(", ")
+        )));
+    }
+    let imported = models
+        .pop()
+        .ok_or_else(|| UserError(format!("{}: no model in the file", path.display())))?;
+    let model = imported.result.map_err(|err| UserError(err.to_string()))?;
+    for warning in &model.warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(model)
+}
+
+/// Prints a report to stdout; a closed pipe (`opscope ... | head`) ends quietly.
+pub fn print_output(text: &str) -> Result<(), UserError> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{text}") {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(UserError(format!("cannot write the report: {err}")))
+        }
+        _ => Ok(()),
+    }
 }

@@ -5,13 +5,12 @@
 //! keys are documented in docs/profile-json.md.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
 use opscope_engine::profile::{self, report, ProfileOptions, ProfileReport};
 
-use crate::{read_input, UserError};
+use crate::{load_model, print_output, read_input, UserError};
 
 #[derive(Args)]
 pub struct ProfileArgs {
@@ -22,6 +21,9 @@ pub struct ProfileArgs {
     /// Model whose nodes the profiled ops are matched to.
     #[arg(long)]
     model: Option<PathBuf>,
+    /// Weights of the model when they are a separate file (a Caffe `.caffemodel`).
+    #[arg(long, requires = "model")]
+    weights: Option<PathBuf>,
     /// Hotspot rows to show.
     #[arg(long, default_value_t = 20)]
     top: usize,
@@ -57,9 +59,7 @@ pub fn run(args: &ProfileArgs) -> Result<(), UserError> {
     }
     let join = match &args.model {
         Some(path) => {
-            let file = read_input(path)?;
-            let model =
-                opscope_engine::import_model(&file).map_err(|err| UserError(err.to_string()))?;
+            let model = load_model(path, args.weights.as_deref())?;
             Some(profile::join(&import.profile, &model))
         }
         None => None,
@@ -78,14 +78,7 @@ pub fn run(args: &ProfileArgs) -> Result<(), UserError> {
     } else {
         render_text(&report)
     };
-    // A closed pipe (`opscope profile ... | head`) is not an error worth a panic.
-    let mut stdout = std::io::stdout().lock();
-    match writeln!(stdout, "{text}") {
-        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(UserError(format!("cannot write the report: {err}")))
-        }
-        _ => Ok(()),
-    }
+    print_output(&text)
 }
 
 fn pct(share: f64) -> String {

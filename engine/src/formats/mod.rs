@@ -75,7 +75,7 @@ pub fn import_model(file: &InputFile) -> Result<Model, ImportError> {
 }
 
 /// One model of a multi-file import, with the files it was read from.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ImportedModel {
     /// Names of the files the model came from, the main file first (a Caffe prototxt, then the
     /// caffemodel that gave it its weights).
@@ -159,6 +159,8 @@ pub fn detect(file: &InputFile) -> Option<&'static FormatSpec> {
 
 /// A short description of unrecognised content, so the message says what the file looked like.
 fn describe_unknown(data: &[u8]) -> String {
+    const EXPECTED: &str = "not an ONNX model, TensorFlow graph (.pb/.pbtxt), Caffe net \
+                            (.prototxt/.caffemodel), or Ascend GE graph (dump, JSON or .om)";
     let head = &data[..data.len().min(16)];
     let printable = head
         .iter()
@@ -166,13 +168,13 @@ fn describe_unknown(data: &[u8]) -> String {
     if printable {
         let text = String::from_utf8_lossy(head);
         format!(
-            "not an ONNX model (a binary protobuf ModelProto); the file starts with the text {:?}",
+            "{EXPECTED}; the file starts with the text {:?}",
             text.trim_end()
         )
     } else {
         let hex: Vec<String> = head.iter().map(|b| format!("{b:02x}")).collect();
         format!(
-            "not an ONNX model (a binary protobuf ModelProto); the file starts with the bytes {}",
+            "{EXPECTED}; the file starts with the bytes {}",
             hex.join(" ")
         )
     }
@@ -188,8 +190,9 @@ mod tests {
         assert_eq!(err.to_string(), "x.onnx: the file is empty");
         let err = import_model(&InputFile::new("notes.txt", b"hello world".to_vec())).unwrap_err();
         assert!(
-            err.to_string()
-                .starts_with("notes.txt: not an ONNX model (a binary protobuf ModelProto)"),
+            err.to_string().starts_with(
+                "notes.txt: not an ONNX model, TensorFlow graph (.pb/.pbtxt), Caffe net"
+            ),
             "{err}"
         );
         assert!(err.to_string().contains("\"hello world\""), "{err}");

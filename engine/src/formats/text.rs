@@ -226,8 +226,14 @@ fn error_offset(err: &prost_reflect::text_format::ParseError) -> Option<usize> {
 pub(crate) fn line_col(text: &[u8], offset: usize) -> (u32, u32) {
     let before = &text[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line as u32, col as u32)
 }
 
@@ -282,7 +288,10 @@ struct UnknownField {
 
 /// What the walker is inside of.
 enum Frame {
-    Message { descriptor: MessageDescriptor, closer: u8 },
+    Message {
+        descriptor: MessageDescriptor,
+        closer: u8,
+    },
     /// A `[ ... ]` list of messages of this type.
     MessageList { descriptor: MessageDescriptor },
 }
@@ -371,9 +380,9 @@ fn walk(text: &str, root: &MessageDescriptor) -> Walk {
                 } else {
                     descriptor.get_field_by_name(name).or_else(|| {
                         // Group fields are named by their type in text format.
-                        descriptor
-                            .fields()
-                            .find(|f| f.is_group() && f.kind().as_message().is_some_and(|m| m.name() == name))
+                        descriptor.fields().find(|f| {
+                            f.is_group() && f.kind().as_message().is_some_and(|m| m.name() == name)
+                        })
                     })
                 };
                 let message_name = field.is_none().then(|| descriptor.full_name().to_string());
@@ -533,7 +542,11 @@ mod tests {
     use crate::formats::onnx::pb;
 
     fn parse(text: &str) -> Result<ParsedText<pb::ModelProto>, ImportError> {
-        parse_text(&InputFile::new("m.pbtxt", text.as_bytes().to_vec()), "test", "onnx.ModelProto")
+        parse_text(
+            &InputFile::new("m.pbtxt", text.as_bytes().to_vec()),
+            "test",
+            "onnx.ModelProto",
+        )
     }
 
     #[test]
@@ -572,10 +585,17 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_line_and_column() {
-        let err = parse("ir_version: 8\ngraph {\n  name: \"unterminated\n}\n").err().unwrap();
+        let err = parse("ir_version: 8\ngraph {\n  name: \"unterminated\n}\n")
+            .err()
+            .unwrap();
         let text = err.to_string();
-        assert_eq!(text, "m.pbtxt: invalid test file at line 3, column 22: invalid string character");
-        let err = parse("graph {\n  node { op_type: \"Relu\" }\n").err().unwrap();
+        assert_eq!(
+            text,
+            "m.pbtxt: invalid test file at line 3, column 22: invalid string character"
+        );
+        let err = parse("graph {\n  node { op_type: \"Relu\" }\n")
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("line 3, column 1"), "{err}");
         let err = parse("ir_version: \"eight\"").err().unwrap();
         assert!(err.to_string().contains("line 1, column 13"), "{err}");
@@ -586,17 +606,24 @@ mod tests {
         // About 200 KB of top-level fields: several chunks, separators included.
         let mut text = String::new();
         for idx in 0..6000 {
-            text.push_str(&format!("opset_import {{ domain: \"d{idx}\" version: {idx} }},\n"));
+            text.push_str(&format!(
+                "opset_import {{ domain: \"d{idx}\" version: {idx} }},\n"
+            ));
         }
         let parsed = parse(&format!("ir_version: 8;\n{text}graph {{ name: 'g' }}\n")).unwrap();
         assert_eq!(parsed.message.opset_import.len(), 6000);
         assert_eq!(parsed.message.opset_import[5999].version(), 5999);
         assert_eq!(parsed.message.graph.unwrap().name(), "g");
-        let walk = walk(&text, &pool().get_message_by_name("onnx.ModelProto").unwrap());
+        let walk = walk(
+            &text,
+            &pool().get_message_by_name("onnx.ModelProto").unwrap(),
+        );
         assert_eq!(walk.field_ends.len(), 6000);
         assert!(chunks(&walk.field_ends, text.len()).len() > 2);
         // An error far into the file still names its own line.
-        let err = parse(&format!("{text}opset_import {{ version: x }}\n")).err().unwrap();
+        let err = parse(&format!("{text}opset_import {{ version: x }}\n"))
+            .err()
+            .unwrap();
         assert_eq!(
             err.to_string(),
             "m.pbtxt: invalid test file at line 6001, column 25: expected an integer, but found 'x'"
@@ -622,7 +649,9 @@ mod tests {
     #[test]
     fn binary_bytes_are_not_text() {
         let file = InputFile::new("b.prototxt", vec![b'a', b'\n', 0xff, 0xfe]);
-        let err = parse_text::<pb::ModelProto>(&file, "Caffe", "onnx.ModelProto").err().unwrap();
+        let err = parse_text::<pb::ModelProto>(&file, "Caffe", "onnx.ModelProto")
+            .err()
+            .unwrap();
         assert_eq!(
             err.to_string(),
             "b.prototxt: invalid Caffe file at line 2, column 1, in byte 2: UTF-8 text (the file holds bytes that are not UTF-8; is it binary?)"
@@ -634,7 +663,11 @@ mod tests {
         let text = "ab\ncé\n\nxyz é\n";
         let mut cursor = LineCursor::new(text.as_bytes());
         for offset in [0, 1, 3, 5, 6, 7, 8, 9, 12, 14, 15, 40] {
-            assert_eq!(cursor.line_col(offset), line_col(text.as_bytes(), offset), "{offset}");
+            assert_eq!(
+                cursor.line_col(offset),
+                line_col(text.as_bytes(), offset),
+                "{offset}"
+            );
         }
         assert_eq!(cursor.line_col(2), (1, 3));
     }

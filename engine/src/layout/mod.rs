@@ -139,7 +139,8 @@ pub fn layout(input: &LayoutInput, config: &LayoutConfig) -> Layout {
         .map(|node_idx| {
             let layer_idx = layers[node_idx] as usize;
             Rect {
-                x: centre_x[node_idx] - widths[node_idx] / 2.0,
+                // Rounding in the shift can leave -1e-14; the drawing starts at 0 exactly.
+                x: (centre_x[node_idx] - widths[node_idx] / 2.0).max(0.0),
                 y: rows.top[layer_idx] + (rows.height[layer_idx] - heights[node_idx]) / 2.0,
                 width: widths[node_idx],
                 height: heights[node_idx],

@@ -63,7 +63,8 @@ pub enum OmHeader {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OmOptions {
     pub header: OmHeader,
-    /// 64-bit partition table (needs a 2.0 header, which then sets `model_length`).
+    /// 64-bit partition table. A 2.0 header then sets `model_length`, which tells readers; with
+    /// a 1.0 header they must recognise the table by its content.
     pub wide_table: bool,
     /// Attribute compression as ATC's `--enable_attr_compression` does it.
     pub compress_attrs: bool,
@@ -1475,7 +1476,7 @@ mod om {
             let partitions = partitions(model, options);
             block(&mut payload, &partitions, wide, options.align);
         }
-        let mut out = header(model, options, v2, wide, models.len(), payload.len() as u64);
+        let mut out = header(model, v2, wide, models.len(), payload.len() as u64);
         out.extend_from_slice(&payload);
         out
     }
@@ -1716,14 +1717,7 @@ mod om {
         }
     }
 
-    fn header(
-        model: &GeModel,
-        options: &OmOptions,
-        v2: bool,
-        wide: bool,
-        n_models: usize,
-        payload: u64,
-    ) -> Vec<u8> {
+    fn header(model: &GeModel, v2: bool, wide: bool, n_models: usize, payload: u64) -> Vec<u8> {
         let mut h = vec![0u8; 256];
         let put32 =
             |h: &mut Vec<u8>, pos: usize, v: u32| h[pos..pos + 4].copy_from_slice(&v.to_le_bytes());
@@ -1752,7 +1746,6 @@ mod om {
             put_str(&mut h, 156, 20, "6.0.1");
             h[176] = 1;
         }
-        let _ = options;
         h
     }
 }

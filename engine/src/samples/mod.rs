@@ -7,14 +7,16 @@ mod onnx_writer;
 mod tf_writer;
 
 pub use caffe_writer::{
-    caffe_alexnet, caffe_mobilenet_v1, caffe_resnet50, caffe_residual_chain, layer as caffe_layer,
+    caffe_alexnet, caffe_mobilenet_v1, caffe_residual_chain, caffe_resnet50, layer as caffe_layer,
     BlobData, CaffeInput, CaffeWriter, ConvSpec, PoolMethod,
 };
 pub use ge_writer::{
     ge_chain, ge_mobilenet_v2, ge_resnet50, ge_small, GeModel, JsonStyle, OmHeader, OmOptions,
 };
 pub use onnx_writer::{OnnxWriter, WeightStorage};
-pub use tf_writer::{tf_mobilenet_v2, tf_residual_chain, tf_resnet50, TfGraph, TfWeights, TfWriter};
+pub use tf_writer::{
+    tf_mobilenet_v2, tf_residual_chain, tf_resnet50, TfGraph, TfWeights, TfWriter,
+};
 
 #[cfg(test)]
 pub(crate) use onnx_writer::{float, int, ints};

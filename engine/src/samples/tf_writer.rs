@@ -428,8 +428,9 @@ impl TfWriter {
         }
     }
 
-    /// Adds a library function of one op applied to its inputs (`x`, `y` → `op(x, y)`), for
-    /// tests of the function library.
+    /// Adds a library function `name(args) = Relu(op(args))`, written the way TensorFlow writes
+    /// function bodies (`body:z:0` references, a control edge from `body` to the Relu), for tests
+    /// of the function library. `op` must name its output `z`, as `AddV2` and `Mul` do.
     pub fn function(&mut self, name: &str, op: &str, args: &[&str]) {
         let arg = |name: &str| pb::op_def::ArgDef {
             name: name.to_string(),

@@ -9,7 +9,7 @@ use super::ctx::Ctx;
 use super::{blobs, rules};
 use crate::ir::{
     AttrValue, ConstValue, DType, Dim, Graph, Model, ModelFormat, NodeId, Shape, ShapeSource,
-    TensorId, TensorKind,
+    Tensor, TensorId, TensorKind,
 };
 
 /// What [`infer_shapes`] did.
@@ -345,11 +345,15 @@ fn infer_node(
         };
         if let Some(tensor) = graph.tensors.get_mut(id) {
             if tensor.is_weight() && tensor.shape.is_none() {
-                tensor.shape = Some(shape);
-                tensor.shape_source = ShapeSource::Inferred;
                 if tensor.dtype == DType::Unknown {
                     tensor.dtype = DType::F32;
                 }
+                // The size the weights will take once trained; what `inspect` sums.
+                if tensor.byte_size.is_none() {
+                    tensor.byte_size = Tensor::computed_byte_size(tensor.dtype, &shape);
+                }
+                tensor.shape = Some(shape);
+                tensor.shape_source = ShapeSource::Inferred;
             }
         }
     }

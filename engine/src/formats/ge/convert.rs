@@ -18,8 +18,8 @@ use super::compress::{self, Dictionary, Restored};
 use super::pb;
 use crate::formats::InputFile;
 use crate::ir::{
-    Attr, AttrValue, ConstValue, DType, Dim, Graph, GraphBuilder, Model, ModelFormat, Node, Shape,
-    Subgraph, Tensor, TensorId, TensorKind, TensorMeta,
+    scope_of, Attr, AttrValue, ConstValue, DType, Dim, Graph, GraphBuilder, Model, ModelFormat,
+    Node, Shape, Subgraph, Tensor, TensorId, TensorKind, TensorMeta,
 };
 
 /// What a container adds to the ModelDef: facts from its header, other models of a multi-model
@@ -1094,13 +1094,6 @@ fn metadata_text(value: &pb::AttrDef) -> String {
         Some(Value::ListListFloat(_)) => "list of float lists".to_string(),
         None => String::new(),
     }
-}
-
-/// Name-scope path from a `/`-separated op name (`layer1/0/conv1/Conv` → `layer1/0/conv1`).
-fn scope_of(name: &str) -> Vec<String> {
-    let mut parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
-    parts.pop();
-    parts.into_iter().map(str::to_string).collect()
 }
 
 fn file_stem(name: &str) -> String {

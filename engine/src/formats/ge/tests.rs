@@ -429,13 +429,19 @@ fn control_edges_empty_slots_and_dangling_names() {
 fn outputs_implied_by_references_are_bounded() {
     // 200 ops without descs, each read at output 4000 by one consumer: creating every implied
     // output would make 800,000 tensors out of a few kilobytes.
-    let mut ops: Vec<pb::OpDef> = (0..200).map(|i| op(&format!("s{i}"), "Split", &[])).collect();
+    let mut ops: Vec<pb::OpDef> = (0..200)
+        .map(|i| op(&format!("s{i}"), "Split", &[]))
+        .collect();
     let refs: Vec<String> = (0..200).map(|i| format!("s{i}:4000")).collect();
     let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
     ops.push(op("concat", "ConcatD", &refs));
     let model = import_def(&model_of(vec![graph("g", ops)]));
     let graph = &model.graph;
-    assert!(graph.tensors.len() < 10_000, "{} tensors", graph.tensors.len());
+    assert!(
+        graph.tensors.len() < 10_000,
+        "{} tensors",
+        graph.tensors.len()
+    );
     // The first reference fits the budget; the others dangle, with a warning each.
     assert_eq!(graph.nodes[0].outputs.len(), 4001);
     assert_eq!(graph.edge_count(), 1);

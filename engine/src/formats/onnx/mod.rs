@@ -46,15 +46,10 @@ const MODEL_FIELDS: &[(u32, u8)] = &[
 fn sniff(data: &[u8]) -> Confidence {
     let mut has_graph = false;
     let mut has_ir_version = false;
-    let mut n_fields = 0usize;
     for field in wire::fields(data).take(64) {
         let Some(field) = field else {
             // Broken after a good start: still ours, so the user gets ONNX's precise error.
-            return if n_fields > 0 && (has_graph || has_ir_version) {
-                30
-            } else {
-                0
-            };
+            return if has_graph || has_ir_version { 30 } else { 0 };
         };
         let known = MODEL_FIELDS
             .iter()
@@ -64,7 +59,6 @@ fn sniff(data: &[u8]) -> Confidence {
         }
         has_graph |= field.number == 7;
         has_ir_version |= field.number == 1;
-        n_fields += 1;
     }
     match (has_graph, has_ir_version) {
         (true, true) => 90,

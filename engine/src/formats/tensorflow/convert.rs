@@ -252,6 +252,12 @@ fn build(
     graph_outputs: &[String],
 ) -> Graph {
     let mut builder = GraphBuilder::new(name);
+    // One node per NodeDef and about one tensor each: sized once, not grown by doubling.
+    builder.graph_mut().nodes.reserve_exact(nodes.len());
+    builder
+        .graph_mut()
+        .tensors
+        .reserve(nodes.len() + graph_inputs.len());
     let mut input_ids = Vec::new();
     for (arg, dtype) in graph_inputs {
         let id = builder.tensor(arg);
