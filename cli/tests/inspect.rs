@@ -1,0 +1,122 @@
+//! `opscope inspect` as users' scripts call it: exit codes, the one `error:` line, and the JSON
+//! keys that are a public interface.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn opscope(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_opscope"))
+        .args(args)
+        .output()
+        .expect("the opscope binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("opscope-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("temp file");
+    path
+}
+
+fn sample(name: &str) -> String {
+    format!("{}/../www/samples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn json_has_the_documented_keys_and_values() {
+    let (code, stdout, stderr) = opscope(&["inspect", &sample("resnet50.onnx"), "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(json["format"], "onnx");
+    assert_eq!(json["name"], "resnet50");
+    assert_eq!(json["nodes"], 122);
+    assert_eq!(json["subgraph_nodes"], 0);
+    assert_eq!(json["edges"], 137);
+    assert_eq!(json["op_types"]["Conv"], 53);
+    assert_eq!(json["inputs"][0]["name"], "input");
+    assert_eq!(json["inputs"][0]["dtype"], "f32");
+    assert_eq!(
+        json["inputs"][0]["shape"],
+        serde_json::json!([1, 3, 224, 224])
+    );
+    assert_eq!(json["outputs"][0]["shape"], serde_json::json!([1, 1000]));
+    assert!(json.get("tensors").is_none(), "tensors only with --shapes");
+}
+
+#[test]
+fn shapes_flag_lists_every_tensor() {
+    let (code, stdout, _) = opscope(&[
+        "inspect",
+        &sample("mobilenet_v2.onnx"),
+        "--json",
+        "--shapes",
+    ]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    let tensors = json["tensors"].as_array().expect("tensors array");
+    assert!(tensors.len() > 200);
+    assert!(
+        tensors.iter().all(|t| t["shape"].is_array()),
+        "every tensor has a shape"
+    );
+    let (code, text, _) = opscope(&["inspect", &sample("mobilenet_v2.onnx"), "--shapes"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("tensors:"), "{text}");
+}
+
+#[test]
+fn bad_input_exits_2_with_one_error_line() {
+    let cases: Vec<(PathBuf, &str)> = vec![
+        (temp_file("empty.onnx", b""), "the file is empty"),
+        (
+            temp_file("random.bin", &[0x9f, 0x13, 0x77, 0x00, 0xff, 0x42]),
+            "not an ONNX model",
+        ),
+        (
+            temp_file(
+                "cut.onnx",
+                &std::fs::read(sample("resnet50.onnx")).expect("sample")[..3000],
+            ),
+            "byte ",
+        ),
+        (
+            PathBuf::from("/nonexistent/model.onnx"),
+            "cannot read the file",
+        ),
+    ];
+    for (path, expected) in cases {
+        let (code, stdout, stderr) = opscope(&["inspect", path.to_str().unwrap_or_default()]);
+        assert_eq!(code, 2, "{}: {stderr}", path.display());
+        assert!(stdout.is_empty(), "{stdout}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        assert!(lines[0].starts_with("error: "), "{stderr}");
+        assert!(lines[0].contains(expected), "{stderr}");
+        assert!(
+            lines[0].contains(&*path.to_string_lossy()),
+            "names the file: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn caffe_net_with_weights_flag() {
+    let prototxt = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/samples/models/caffe/ResNet-50-deploy.prototxt");
+    if !prototxt.exists() {
+        return;
+    }
+    let (code, stdout, stderr) =
+        opscope(&["inspect", prototxt.to_str().unwrap_or_default(), "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(json["format"], "caffe");
+    assert_eq!(json["nodes"], 228);
+    assert_eq!(json["outputs"][0]["shape"], serde_json::json!([1, 1000]));
+}
