@@ -683,11 +683,14 @@ impl TextOut {
         let _ = writeln!(self.text, "{name}: {value}");
     }
 
-    fn float(&mut self, name: &str, value: f64) {
-        let text = if value.is_nan() {
+    /// A float in its shortest form for its own width (`0.001`, not the f64 expansion of the
+    /// f32 nearest to it), `nan` and `inf` as TensorFlow writes them.
+    fn float<F: Into<f64> + std::fmt::Display + Copy>(&mut self, name: &str, value: F) {
+        let wide: f64 = value.into();
+        let text = if wide.is_nan() {
             "nan".to_string()
-        } else if value.is_infinite() {
-            if value > 0.0 { "inf" } else { "-inf" }.to_string()
+        } else if wide.is_infinite() {
+            if wide > 0.0 { "inf" } else { "-inf" }.to_string()
         } else {
             value.to_string()
         };
@@ -791,7 +794,7 @@ impl TextOut {
                     self.scalar("i", i);
                 }
                 for f in &list.f {
-                    self.float("f", f64::from(*f));
+                    self.float("f", *f);
                 }
                 for b in &list.b {
                     self.scalar("b", b);
@@ -818,7 +821,7 @@ impl TextOut {
             }
             Some(Value::S(s)) => self.bytes("s", s),
             Some(Value::I(i)) => self.scalar("i", i),
-            Some(Value::F(f)) => self.float("f", f64::from(*f)),
+            Some(Value::F(f)) => self.float("f", *f),
             Some(Value::B(b)) => self.scalar("b", b),
             Some(Value::Type(t)) => self.data_type("type", *t),
             Some(Value::Shape(shape)) => {
@@ -876,7 +879,7 @@ impl TextOut {
             self.bytes("tensor_content", &tensor.tensor_content);
         }
         for value in &tensor.float_val {
-            self.float("float_val", f64::from(*value));
+            self.float("float_val", *value);
         }
         for value in &tensor.double_val {
             self.float("double_val", *value);
