@@ -8,6 +8,7 @@
 //!   place in it and what was expected.
 
 pub mod caffe;
+pub(crate) mod decode_error;
 pub mod ge;
 pub mod onnx;
 pub mod tensorflow;

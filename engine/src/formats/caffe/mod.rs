@@ -28,6 +28,7 @@ mod sniff;
 #[cfg(test)]
 mod tests;
 
+use crate::formats::decode_error::explain_decode_error;
 use bytes::Buf;
 use prost::Message;
 use prost_reflect::DynamicMessage;
@@ -170,31 +171,8 @@ fn decode(file: &InputFile, message_name: &str) -> Result<DynamicMessage, Import
             if !path.is_empty() {
                 location = location.with_path(path);
             }
-            Err(malformed(location, explain_decode_error(&err)))
+            Err(malformed(location, explain_decode_error(&err).1))
         }
-    }
-}
-
-/// What the reader expected, in words, from prost's terse reason.
-fn explain_decode_error(err: &prost::DecodeError) -> String {
-    // The reflective decoder adds no field path (`locate` rebuilds it), so all after the prefix
-    // is the reason, which may itself hold a colon ("invalid wire type value: 6").
-    let text = err.to_string();
-    let reason = text
-        .strip_prefix("failed to decode Protobuf message: ")
-        .unwrap_or(&text);
-    match reason {
-        "buffer underflow" => "more bytes: the file ends inside a field, or a length prefix points past the end (truncated download?)".to_string(),
-        "recursion limit reached" => "at most 100 levels of nested messages".to_string(),
-        "invalid varint" => "a valid variable-length integer".to_string(),
-        reason if reason.starts_with("invalid wire type") => {
-            format!("a field encoded as the schema says ({reason})")
-        }
-        reason if reason.starts_with("invalid tag value") => {
-            format!("a valid field tag ({reason})")
-        }
-        reason if reason.contains("UTF-8") => format!("UTF-8 text ({reason})"),
-        reason => reason.to_string(),
     }
 }
 

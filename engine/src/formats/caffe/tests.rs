@@ -635,7 +635,7 @@ fn explicit_pairs_match_layers_by_name() {
     .unwrap();
     expect![[r#"
         [
-            "cut.caffemodel: invalid Caffe file at byte 2, in NetParameter.name: more bytes: the file ends inside a field, or a length prefix points past the end (truncated download?); the net was read without its weights",
+            "cut.caffemodel: invalid Caffe file at byte 2, in NetParameter.name: more bytes: the data ends inside a field, or a length prefix points past its end (truncated download?); the net was read without its weights",
         ]
     "#]]
     .assert_debug_eq(&model.warnings);
@@ -794,7 +794,7 @@ fn binary_error(bytes: &[u8]) -> String {
 fn binary_errors_name_byte_and_field() {
     // name "t", then a layer claiming 100 bytes but holding 4.
     let bytes = [0x0a, 0x01, b't', 0xa2, 0x06, 100, 0x0a, 0x02, b'c', b'1'];
-    expect!["bad.caffemodel: invalid Caffe file at byte 6, in NetParameter.layer[0]: more bytes: the file ends inside a field, or a length prefix points past the end (truncated download?)"]
+    expect!["bad.caffemodel: invalid Caffe file at byte 6, in NetParameter.layer[0]: more bytes: the data ends inside a field, or a length prefix points past its end (truncated download?)"]
         .assert_eq(&binary_error(&bytes));
     // The last layer cut short: its length prefix points past the end.
     let mut w = CaffeWriter::new("cut");
@@ -802,7 +802,7 @@ fn binary_errors_name_byte_and_field() {
     let x = w.conv("a", &x, ConvSpec::new(2, 1));
     w.conv("b", &x, ConvSpec::new(77, 1));
     let full = w.caffemodel(BlobData::ShapesOnly);
-    expect!["bad.caffemodel: invalid Caffe file at byte 74, in NetParameter.layer[1]: more bytes: the file ends inside a field, or a length prefix points past the end (truncated download?)"].assert_eq(&binary_error(&full[..full.len() - 3]));
+    expect!["bad.caffemodel: invalid Caffe file at byte 74, in NetParameter.layer[1]: more bytes: the data ends inside a field, or a length prefix points past its end (truncated download?)"].assert_eq(&binary_error(&full[..full.len() - 3]));
     // An invalid wire type deep inside: the first blob of layer `b` (dims 77, 2, 1, 1).
     let mut broken = full.clone();
     let at = broken

@@ -13,6 +13,7 @@
 //! - Only MODEL_DEF (the graph) and TASK_INFO (kernel types) are decoded; weights, kernels and
 //!   the other partitions are checked for bounds and skipped, never copied.
 
+use crate::formats::decode_error::explain_decode_error;
 use std::collections::HashMap;
 
 use bytes::Buf;
@@ -598,55 +599,6 @@ fn decode_model_def(
             ))
         }
     }
-}
-
-/// prost's "failed to decode Protobuf message: A.b: C.d: reason" as a path read from the outside
-/// in, and the reason in terms of what was expected.
-fn explain_decode_error(err: &prost::DecodeError) -> (String, String) {
-    let text = err.to_string();
-    let text = text
-        .strip_prefix("failed to decode Protobuf message: ")
-        .unwrap_or(&text);
-    // Field names (`Message.field`) come first, innermost first; the rest is the reason.
-    let mut parts: Vec<&str> = Vec::new();
-    let mut rest = text;
-    while let Some((head, tail)) = rest.split_once(": ") {
-        if head.contains(' ') || !head.contains('.') {
-            break;
-        }
-        parts.push(head);
-        rest = tail;
-    }
-    let reason = rest;
-    parts.reverse();
-    const KEEP_EACH_END: usize = 4;
-    let path = if parts.len() > 2 * KEEP_EACH_END + 1 {
-        let hidden = parts.len() - 2 * KEEP_EACH_END;
-        format!(
-            "{} > … {hidden} more … > {}",
-            parts[..KEEP_EACH_END].join(" > "),
-            parts[parts.len() - KEEP_EACH_END..].join(" > ")
-        )
-    } else {
-        parts.join(" > ")
-    };
-    let expected = match reason {
-        "buffer underflow" => {
-            "more bytes: the partition ends inside a field, or a length prefix points past its end"
-                .to_string()
-        }
-        "recursion limit reached" => "at most 100 levels of nested messages".to_string(),
-        "invalid varint" => "a valid variable-length integer".to_string(),
-        reason if reason.starts_with("invalid wire type") => {
-            format!("a field encoded as the schema says ({reason})")
-        }
-        reason if reason.starts_with("invalid tag value") => {
-            format!("a valid field tag ({reason})")
-        }
-        reason if reason.contains("UTF-8") => format!("UTF-8 text ({reason})"),
-        reason => reason.to_string(),
-    };
-    (path, expected)
 }
 
 /// ccKernelType names (GE `taskdown_common.h`).

@@ -978,7 +978,7 @@ fn om_container_errors_name_byte_and_structure() {
     // A broken ModelDef: the byte offset points into the partition.
     let mut short = good.clone();
     put_u32(&mut short, 256 + 4 + 8, 40);
-    expect!["m.om: invalid Ascend OM file at byte 320, in MODEL_DEF partition (entry 0) > ModelDef.graph: more bytes: the partition ends inside a field, or a length prefix points past its end"].assert_eq(&error_of("m.om", short));
+    expect!["m.om: invalid Ascend OM file at byte 320, in MODEL_DEF partition (entry 0) > ModelDef.graph: more bytes: the data ends inside a field, or a length prefix points past its end (truncated download?)"].assert_eq(&error_of("m.om", short));
     let mut broken = good.clone();
     broken[256 + 4 + 4 * 12 + 2] = 0xff;
     expect!["m.om: invalid Ascend OM file at byte 315, in MODEL_DEF partition (entry 0) > ModelDef.name: UTF-8 text (invalid string value: data is not UTF-8 encoded)"]
@@ -1161,5 +1161,5 @@ fn deeply_nested_graphs_are_refused() {
         ..Default::default()
     })
     .to_om(&OmOptions::plain());
-    expect!["deep.om: invalid Ascend OM file at byte 847, in MODEL_DEF partition (entry 0) > ModelDef.graph > GraphDef.op > OpDef.attr > AttrDef.value > … 68 more … > AttrDef.value > GraphDef.op > OpDef.attr > AttrDef.value: at most 100 levels of nested messages"].assert_eq(&error_of("deep.om", om));
+    expect!["deep.om: invalid Ascend OM file at byte 847, in MODEL_DEF partition (entry 0) > ModelDef.graph > GraphDef.op > OpDef.attr > AttrDef.value > … 68 more … > AttrDef.value > GraphDef.op > OpDef.attr > AttrDef.value: at most 100 levels of nested messages (graphs or values nested too deeply)"].assert_eq(&error_of("deep.om", om));
 }

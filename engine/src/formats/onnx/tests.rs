@@ -518,7 +518,7 @@ fn empty_and_foreign_files() {
 fn length_prefix_past_the_end() {
     // ir_version = 8, then graph (field 7) claiming 100 bytes but holding 3.
     let bytes = [0x08, 0x08, 0x3a, 100, 0x0a, 0x01, 0x00];
-    expect!["bad.onnx: invalid ONNX file at byte 4, in ModelProto.graph: more bytes: the file ends inside a field, or a length prefix points past the end (truncated download?)"]
+    expect!["bad.onnx: invalid ONNX file at byte 4, in ModelProto.graph: more bytes: the data ends inside a field, or a length prefix points past its end (truncated download?)"]
         .assert_eq(&error_of(&bytes).to_string());
 }
 
@@ -611,7 +611,7 @@ fn deeply_nested_subgraphs_are_refused() {
 fn wrong_wire_type_names_the_field() {
     // ir_version 8, graph { node { name (field 3) sent as a varint } }.
     let bytes = [0x08, 0x08, 0x3a, 0x04, 0x0a, 0x02, 0x18, 0x05];
-    expect!["bad.onnx: invalid ONNX file at byte 7, in invalid wire type > ModelProto.graph > GraphProto.node > NodeProto.name: Varint (expected LengthDelimited)"]
+    expect!["bad.onnx: invalid ONNX file at byte 7, in ModelProto.graph > GraphProto.node > NodeProto.name: a field encoded as the schema says (invalid wire type: Varint (expected LengthDelimited))"]
         .assert_eq(&error_of(&bytes).to_string());
 }
 

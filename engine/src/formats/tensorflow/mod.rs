@@ -15,6 +15,7 @@
 mod convert;
 pub(crate) mod pb;
 
+use crate::formats::decode_error::explain_decode_error;
 use bytes::Buf;
 use prost::Message;
 
@@ -357,57 +358,6 @@ fn decode(file: &InputFile) -> Result<pb::GraphDef, ImportError> {
             })
         }
     }
-}
-
-/// Splits prost's "failed to decode Protobuf message: A.b: C.d: reason" into the field path
-/// `A.b > C.d` (outermost first, long paths elided in the middle) and what the reader expected.
-fn explain_decode_error(err: &prost::DecodeError) -> (String, String) {
-    let text = err.to_string();
-    let text = text
-        .strip_prefix("failed to decode Protobuf message: ")
-        .unwrap_or(&text);
-    // The field path comes first, innermost field first (`NodeDef.op: GraphDef.node: `), then
-    // the reason, which may itself hold ": ".
-    let all: Vec<&str> = text.split(": ").collect();
-    let n_path = all
-        .iter()
-        .take_while(|part| part.contains('.') && !part.contains(' '))
-        .count()
-        .min(all.len().saturating_sub(1));
-    let joined_reason = all[n_path..].join(": ");
-    let reason = joined_reason.as_str();
-    let mut parts: Vec<&str> = all[..n_path].to_vec();
-    parts.reverse();
-    const KEEP_EACH_END: usize = 4;
-    let path = if parts.len() > 2 * KEEP_EACH_END + 1 {
-        let hidden = parts.len() - 2 * KEEP_EACH_END;
-        format!(
-            "{} > … {hidden} more … > {}",
-            parts[..KEEP_EACH_END].join(" > "),
-            parts[parts.len() - KEEP_EACH_END..].join(" > ")
-        )
-    } else {
-        parts.join(" > ")
-    };
-    let expected = match reason {
-        "buffer underflow" => "more bytes: the file ends inside a field, or a length prefix points past the end (truncated download?)".to_string(),
-        "recursion limit reached" => {
-            "at most 100 levels of nested messages (attribute values nested too deeply)".to_string()
-        }
-        "invalid varint" => "a valid variable-length integer".to_string(),
-        reason if reason.starts_with("invalid wire type") => {
-            format!("a field encoded as the schema says ({reason})")
-        }
-        reason if reason.starts_with("invalid string value") => {
-            format!("UTF-8 text ({reason})")
-        }
-        reason if reason.starts_with("invalid tag value") => {
-            format!("a valid field tag ({reason})")
-        }
-        reason if reason.contains("UTF-8") => format!("UTF-8 text ({reason})"),
-        reason => reason.to_string(),
-    };
-    (path, expected)
 }
 
 #[cfg(test)]

@@ -1002,7 +1002,7 @@ fn length_prefix_past_the_end() {
     let bytes = [
         0x0a, 0x05, 0x0a, 0x03, b'a', b'b', b'c', 0x0a, 100, 0x0a, 0x01, b'x',
     ];
-    expect!["bad.pb: invalid TensorFlow file at byte 9, in GraphDef.node: more bytes: the file ends inside a field, or a length prefix points past the end (truncated download?)"]
+    expect!["bad.pb: invalid TensorFlow file at byte 9, in GraphDef.node: more bytes: the data ends inside a field, or a length prefix points past its end (truncated download?)"]
     .assert_eq(&error_of("bad.pb", &bytes));
 }
 
@@ -1025,7 +1025,7 @@ fn deeply_nested_attribute_values_are_refused() {
         }));
     }
     let bytes = graph_of(vec![node("deep", "Op", &[], vec![("f", inner)])]);
-    expect!["deep.pb: invalid TensorFlow file at byte 509, in GraphDef.node > NodeDef.attr > AttrValue.value > NameAttrList.attr > … 60 more … > AttrValue.value > NameAttrList.attr > AttrValue.value > NameAttrList.attr: at most 100 levels of nested messages (attribute values nested too deeply)"]
+    expect!["deep.pb: invalid TensorFlow file at byte 509, in GraphDef.node > NodeDef.attr > AttrValue.value > NameAttrList.attr > … 60 more … > AttrValue.value > NameAttrList.attr > AttrValue.value > NameAttrList.attr: at most 100 levels of nested messages (graphs or values nested too deeply)"]
     .assert_eq(&error_of("deep.pb", &bytes));
     // The same in text form is refused before the parser recurses.
     let mut deep_text =
