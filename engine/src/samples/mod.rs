@@ -22,10 +22,17 @@ pub use tf_writer::{
 pub(crate) use onnx_writer::{float, int, ints};
 
 /// The models bundled with the web app, by file name (under `www/samples/`).
+/// One of each format the importers read, so the gallery shows them all offline.
 pub fn bundled() -> Vec<(&'static str, Vec<u8>)> {
     vec![
         ("resnet50.onnx", resnet50()),
         ("mobilenet_v2.onnx", mobilenet_v2()),
+        (
+            "mobilenet_v2_tf.pbtxt",
+            tf_mobilenet_v2(TfWeights::Splat, true).text().into_bytes(),
+        ),
+        ("mobilenet_v1.prototxt", caffe_mobilenet_v1().prototxt().into_bytes()),
+        ("resnet50_atc.om", ge_resnet50().to_om(&OmOptions::atc())),
     ]
 }
 
