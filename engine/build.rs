@@ -23,6 +23,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     prost_build::Config::new()
         // Bytes fields become zero-copy slices of the input buffer: weights are never copied.
         .bytes(["."])
+        // Ordered maps: encoding is deterministic (generated samples are byte-stable) and
+        // decoding attribute maps skips HashMap rehashing.
+        .btree_map(["."])
         .compile_fds(descriptors)?;
     Ok(())
 }

@@ -165,7 +165,13 @@ fn every_sample_is_detected_as_its_own_format() {
         ),
     ];
     for (name, bytes) in opscope_engine::samples::bundled() {
-        files.push((name.to_string(), bytes, ModelFormat::Onnx));
+        let format = match name.rsplit('.').next() {
+            Some("onnx") => ModelFormat::Onnx,
+            Some("pbtxt") => ModelFormat::Tensorflow,
+            Some("prototxt") => ModelFormat::Caffe,
+            _ => ModelFormat::Ge,
+        };
+        files.push((name.to_string(), bytes, format));
     }
     for (name, bytes, format) in files {
         // The name is only a hint: a neutral name gives the same answer.

@@ -9,7 +9,7 @@
 //! `.om` container (header 1.0 or 2.0, 32- or 64-bit partition tables, several models, dummy
 //! weight and kernel partitions, optionally compressed attributes and a TASK_INFO partition).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use bytes::Bytes;
@@ -896,7 +896,7 @@ impl Net {
             Vec::new(),
             GE_LOCAL,
         );
-        let mut attr = HashMap::new();
+        let mut attr = BTreeMap::new();
         attr.insert("soc_version".to_string(), s("Ascend310"));
         attr.insert(
             "atc_cmdline".to_string(),
@@ -1063,7 +1063,7 @@ mod text {
         }
     }
 
-    fn attrs(out: &mut String, map: &HashMap<String, pb::AttrDef>, depth: usize, field: &str) {
+    fn attrs(out: &mut String, map: &BTreeMap<String, pb::AttrDef>, depth: usize, field: &str) {
         let mut keys: Vec<&String> = map.keys().collect();
         keys.sort();
         for key in keys {
@@ -1252,7 +1252,7 @@ mod json_form {
 
     fn insert_attrs(
         map: &mut Map<String, Value>,
-        attrs: &HashMap<String, pb::AttrDef>,
+        attrs: &BTreeMap<String, pb::AttrDef>,
         style: JsonStyle,
     ) {
         if attrs.is_empty() {
@@ -1607,8 +1607,8 @@ mod om {
         let mut use_string: Vec<bool> = Vec::new();
         let mut values: Vec<Bytes> = Vec::new();
         let mut value_index: HashMap<Bytes, i64> = HashMap::new();
-        let mut compress_map = |map: &mut HashMap<String, pb::AttrDef>| {
-            let mut entries: Vec<(String, pb::AttrDef)> = map.drain().collect();
+        let mut compress_map = |map: &mut BTreeMap<String, pb::AttrDef>| {
+            let mut entries: Vec<(String, pb::AttrDef)> = std::mem::take(map).into_iter().collect();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             for (key, mut value) in entries {
                 let is_string = match &value.value {

@@ -31,7 +31,10 @@ pub fn bundled() -> Vec<(&'static str, Vec<u8>)> {
             "mobilenet_v2_tf.pbtxt",
             tf_mobilenet_v2(TfWeights::Splat, true).text().into_bytes(),
         ),
-        ("mobilenet_v1.prototxt", caffe_mobilenet_v1().prototxt().into_bytes()),
+        (
+            "mobilenet_v1.prototxt",
+            caffe_mobilenet_v1().prototxt().into_bytes(),
+        ),
         ("resnet50_atc.om", ge_resnet50().to_om(&OmOptions::atc())),
     ]
 }

@@ -3,7 +3,7 @@
 //! the text form (`.pbtxt`) with a small emitter of its own, in the layout TensorFlow's
 //! `write_graph(as_text=True)` uses, so the text reader is tested against text it did not write.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use bytes::Bytes;
@@ -598,7 +598,7 @@ fn encode_node(node: &pb::NodeDef) -> Vec<u8> {
         op: node.op.clone(),
         input: node.input.clone(),
         device: node.device.clone(),
-        attr: HashMap::new(),
+        attr: BTreeMap::new(),
         experimental_debug_info: node.experimental_debug_info.clone(),
     }
     .encode_to_vec();
@@ -606,7 +606,7 @@ fn encode_node(node: &pb::NodeDef) -> Vec<u8> {
     out
 }
 
-fn encode_attr_map(out: &mut Vec<u8>, field: u32, attrs: &HashMap<String, pb::AttrValue>) {
+fn encode_attr_map(out: &mut Vec<u8>, field: u32, attrs: &BTreeMap<String, pb::AttrValue>) {
     let mut entries: Vec<_> = attrs.iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
     for (key, value) in entries {
@@ -767,7 +767,7 @@ impl TextOut {
         self.attr_map("attr", &node.attr);
     }
 
-    fn attr_map(&mut self, field: &str, attrs: &HashMap<String, pb::AttrValue>) {
+    fn attr_map(&mut self, field: &str, attrs: &BTreeMap<String, pb::AttrValue>) {
         let mut keys: Vec<&String> = attrs.keys().collect();
         keys.sort();
         for key in keys {

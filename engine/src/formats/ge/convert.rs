@@ -12,7 +12,7 @@
 //!   TASK_INFO partition) `task_kernel_type` / `task_block_dim` are added from the OpDef fields
 //!   and the task list.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::compress::{self, Dictionary, Restored};
 use super::pb;
@@ -616,7 +616,7 @@ impl Ctx<'_> {
     /// The attributes of an op with compressed keys (and their string values) restored.
     fn restore_keys(
         &mut self,
-        attr: HashMap<String, pb::AttrDef>,
+        attr: BTreeMap<String, pb::AttrDef>,
         model: usize,
     ) -> Vec<(String, pb::AttrDef)> {
         let Some(Some(dictionary)) = self.dictionaries.get(model) else {
@@ -1050,7 +1050,7 @@ fn named_text(named: &pb::NamedAttrs) -> String {
     )
 }
 
-fn sorted(map: &HashMap<String, pb::AttrDef>) -> Vec<(&String, &pb::AttrDef)> {
+fn sorted(map: &BTreeMap<String, pb::AttrDef>) -> Vec<(&String, &pb::AttrDef)> {
     let mut entries: Vec<_> = map.iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
     entries

@@ -276,9 +276,9 @@ fn floats(values: Option<Vec<Float>>) -> Vec<f32> {
 fn attrs(
     map: Option<AttrMap>,
     warnings: &mut Vec<String>,
-) -> std::collections::HashMap<String, pb::AttrDef> {
+) -> std::collections::BTreeMap<String, pb::AttrDef> {
     let entries = map.map(|m| m.0).unwrap_or_default();
-    let mut out = std::collections::HashMap::with_capacity(entries.len());
+    let mut out = std::collections::BTreeMap::new();
     for (key, value) in entries {
         out.insert(key, value.into_pb(warnings));
     }
