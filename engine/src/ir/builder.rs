@@ -4,14 +4,13 @@
 //! node produces a value; the builder interns names into tensor ids and links producers and
 //! consumers when the graph is finished.
 
-use std::collections::HashMap;
-
+use super::fx_hash::FxHashMap;
 use super::{Graph, Node, NodeId, Tensor, TensorId};
 
 #[derive(Debug, Default)]
 pub struct GraphBuilder {
     graph: Graph,
-    by_name: HashMap<String, TensorId>,
+    by_name: FxHashMap<String, TensorId>,
 }
 
 impl GraphBuilder {
@@ -21,7 +20,7 @@ impl GraphBuilder {
                 name: name.into(),
                 ..Graph::default()
             },
-            by_name: HashMap::new(),
+            by_name: FxHashMap::default(),
         }
     }
 

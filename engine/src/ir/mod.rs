@@ -14,6 +14,7 @@ mod builder;
 mod category;
 mod dtype;
 mod dump;
+pub mod fx_hash;
 mod graph;
 mod shape;
 

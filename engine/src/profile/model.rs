@@ -4,8 +4,8 @@
 //! interned once in [`Strings`]; a task row holds [`Sym`] handles, so a 500,000-row file costs
 //! about a hundred bytes per row plus its distinct strings.
 
+use crate::ir::fx_hash::FxBuild;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 /// Handle of an interned string; `Sym::EMPTY` is the empty string (a missing or `N/A` cell).
@@ -28,7 +28,7 @@ impl Sym {
 #[derive(Debug, Clone)]
 pub struct Strings {
     list: Vec<Arc<str>>,
-    index: HashMap<Arc<str>, Sym, BuildHasherDefault<FxHasher>>,
+    index: HashMap<Arc<str>, Sym, FxBuild>,
 }
 
 impl Default for Strings {
@@ -616,7 +616,7 @@ impl Profile {
             max: f64,
             by_unit: [f64; 7],
         }
-        let mut by_name: HashMap<Sym, Acc, BuildHasherDefault<FxHasher>> = HashMap::default();
+        let mut by_name: HashMap<Sym, Acc, FxBuild> = HashMap::default();
         let mut order = Vec::new();
         for task in &self.tasks {
             let acc = by_name.entry(task.name).or_insert_with(|| {
@@ -732,67 +732,6 @@ impl Profile {
         (task.duration_us > 0.0).then(|| cycles / (freq * cores * task.duration_us) * 100.0)
     }
 }
-
-/// FxHash (rustc's hasher): much faster than SipHash for the short keys interned here, and the
-/// keys come from one trusted process, not an adversary. Kept local to avoid a dependency.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher {
-    hash: u64,
-}
-
-const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, value: u8) {
-        self.add(u64::from(value));
-    }
-
-    #[inline]
-    fn write_u32(&mut self, value: u32) {
-        self.add(u64::from(value));
-    }
-
-    #[inline]
-    fn write_u64(&mut self, value: u64) {
-        self.add(value);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, value: usize) {
-        self.add(value as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 
 #[cfg(test)]
 mod tests {

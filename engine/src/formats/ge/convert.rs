@@ -14,6 +14,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::ir::fx_hash::FxBuild;
+
 use super::compress::{self, Dictionary, Restored};
 use super::pb;
 use crate::formats::InputFile;
@@ -203,32 +205,6 @@ struct Ctx<'a> {
     warnings: Vec<String>,
 }
 
-/// FNV-1a for the op-name index: several times faster than SipHash on short names, which showed
-/// in profiles of 50,000-op graphs. The names come from a file its own user opened.
-#[derive(Clone, Copy, Default)]
-struct BuildFnv;
-
-struct Fnv(u64);
-
-impl std::hash::BuildHasher for BuildFnv {
-    type Hasher = Fnv;
-    fn build_hasher(&self) -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
 /// A parsed `input` entry.
 enum InputRef<'a> {
     Empty,
@@ -278,8 +254,8 @@ impl Ctx<'_> {
             .iter_mut()
             .map(|op| std::mem::take(&mut op.name))
             .collect();
-        let mut index: HashMap<&str, usize, BuildFnv> =
-            HashMap::with_capacity_and_hasher(ops.len(), BuildFnv);
+        let mut index: HashMap<&str, usize, FxBuild> =
+            HashMap::with_capacity_and_hasher(ops.len(), FxBuild::default());
         let mut duplicate = vec![false; ops.len()];
         for (op_idx, name) in names.iter().enumerate() {
             if index.contains_key(name.as_str()) {

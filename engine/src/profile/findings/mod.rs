@@ -16,8 +16,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use crate::ir::fx_hash::FxBuild;
 use crate::profile::join::Join;
-use crate::profile::model::{CoreCount, FxBuild, Profile, Sym, Task};
+use crate::profile::model::{CoreCount, Profile, Sym, Task};
 
 /// A value in a finding's evidence.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -20,8 +20,9 @@ mod timeline;
 use std::collections::HashSet;
 
 use crate::formats::InputFile;
+use crate::ir::fx_hash::FxBuild;
 use crate::profile::error::{IssueSink, ProfileError, ProfileIssue};
-use crate::profile::model::{FxBuild, OpStatistic, Pmu, Profile, Source, SourceKind, Task, Unit};
+use crate::profile::model::{OpStatistic, Pmu, Profile, Source, SourceKind, Task, Unit};
 
 use header::Header;
 
