@@ -1,4 +1,4 @@
-# Sourced by the scripts: puts npm's wasm-opt (binaryen 132) ahead of any other on PATH, because
-# trunk takes the first wasm-opt it finds.
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# Sourced by the scripts: the cargo-installed tools (trunk, wasm-bindgen) and npm's wasm-opt
+# (binaryen 132), which must come before any other wasm-opt because trunk takes the first it finds.
+export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
