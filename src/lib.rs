@@ -1,9 +1,10 @@
-//! opscope web app: a Yew page that shows a model's graph, with the engine running in a Web
-//! Worker.
+//! opscope web app: a Yew page that shows a model's graph and the profile of a run on it, with
+//! the engine running in a Web Worker.
 //!
 //! - [`state`]: the app state and its reducer (pure, tested natively);
 //! - [`worker`]: the worker (`agent`) and the messages it exchanges with the page (`protocol`);
-//! - [`canvas`]: drawing and hit testing of the graph (geometry tested natively);
+//! - [`canvas`]: drawing and hit testing of the graph, the heat-map overlay (tested natively);
+//! - [`charts`]: geometry of the profile charts (tested natively);
 //! - [`components`]: the page, one component per file;
 //! - [`platform`]: the browser APIs used (clock, files, downloads, worker start).
 //!
@@ -11,6 +12,7 @@
 //! touch a browser at run time.
 
 pub mod canvas;
+pub mod charts;
 pub mod components;
 pub mod inputs;
 pub mod platform;

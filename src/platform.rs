@@ -36,7 +36,9 @@ pub fn now_ms() -> f64 {
 /// Value of the page URL's query parameter `name` (`?sample=resnet50`).
 pub fn query_param(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
 }
 
 /// `relative` resolved against `document.baseURI`.

@@ -1,26 +1,209 @@
 //! The app's state and every way it changes: a reducer with no browser in it, so selection,
-//! viewport maths and the handling of stale worker results are tested natively.
+//! viewport maths, the profile tables and the handling of stale worker results are tested
+//! natively.
 //!
 //! Components read [`AppState`] and send [`Action`]s; they never change state any other way.
 
+pub mod table;
+
+use std::collections::HashMap;
+use std::ops::Deref;
 use std::rc::Rc;
 
-use opscope_engine::report::GraphView;
+use opscope_engine::report::{GraphView, ViewNodeKind};
 use yew::Reducible;
 
-use crate::worker::protocol::{FromWorker, Stage, Timings};
+use self::table::{hotspot_rows, op_stat_rows, HotspotColumn, OpStatColumn, Sort, TableView};
+use crate::canvas::heat::HeatMap;
+use crate::worker::protocol::{
+    FromWorker, LoadResult, ModelChoice, NodeStat, ProfileData, Stage, Timings,
+};
+
+/// A value shared between the state and the components, compared by identity, so passing it as
+/// a prop never walks 50,000 nodes or 100,000 rows.
+#[derive(Debug)]
+pub struct Shared<T>(Rc<T>);
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Shared<T> {
+        Shared(Rc::new(value))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Shared<T> {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Shared<T>) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
 
 /// A loaded graph. Compared by identity, so passing it as a prop never walks 50,000 nodes.
 #[derive(Debug, Clone)]
 pub struct GraphHandle {
     pub generation: u64,
     pub file_name: String,
+    /// The files the model came from, the main file first (a prototxt, then its caffemodel).
+    pub files: Vec<String>,
+    /// How a companion file was paired with the main one, if there was one.
+    pub pairing: Option<String>,
     pub view: Rc<GraphView>,
+    /// View index by node name (op nodes win over inputs and outputs of the same name).
+    names: Rc<HashMap<String, usize>>,
 }
 
 impl PartialEq for GraphHandle {
     fn eq(&self, other: &GraphHandle) -> bool {
         self.generation == other.generation && Rc::ptr_eq(&self.view, &other.view)
+    }
+}
+
+impl GraphHandle {
+    pub fn new(
+        generation: u64,
+        file_name: String,
+        files: Vec<String>,
+        pairing: Option<String>,
+        view: GraphView,
+    ) -> GraphHandle {
+        let mut names: HashMap<String, usize> = HashMap::with_capacity(view.nodes.len());
+        for (node_idx, node) in view.nodes.iter().enumerate() {
+            if node.name.is_empty() {
+                continue;
+            }
+            let is_op = node.kind == ViewNodeKind::Op;
+            match names.get(&node.name) {
+                Some(&other) if !is_op || view.nodes[other].kind == ViewNodeKind::Op => {}
+                _ => {
+                    names.insert(node.name.clone(), node_idx);
+                }
+            }
+        }
+        GraphHandle {
+            generation,
+            file_name,
+            files,
+            pairing,
+            view: Rc::new(view),
+            names: Rc::new(names),
+        }
+    }
+
+    /// The view index of the node of this name.
+    pub fn node_named(&self, name: &str) -> Option<usize> {
+        self.names.get(name).copied()
+    }
+}
+
+/// The tabs of the profile panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileTab {
+    Hotspots,
+    OpStatistics,
+    Findings,
+    Unmatched,
+}
+
+impl ProfileTab {
+    pub const ALL: [ProfileTab; 4] = [
+        ProfileTab::Hotspots,
+        ProfileTab::OpStatistics,
+        ProfileTab::Findings,
+        ProfileTab::Unmatched,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProfileTab::Hotspots => "Hotspots",
+            ProfileTab::OpStatistics => "Op statistics",
+            ProfileTab::Findings => "Findings",
+            ProfileTab::Unmatched => "Unmatched",
+        }
+    }
+}
+
+/// A loaded profile and how its panel shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileState {
+    pub generation: u64,
+    pub data: Shared<ProfileData>,
+    /// Index into the join's `node_stats` by node name.
+    node_index: Shared<HashMap<String, usize>>,
+    pub tab: ProfileTab,
+    pub collapsed: bool,
+    pub hotspots: TableView<HotspotColumn>,
+    pub op_stats: TableView<OpStatColumn>,
+}
+
+impl ProfileState {
+    /// The panel for new profile data. When the same files come back (the profile joined to
+    /// another model) the tab, sort and filters the user chose are kept.
+    pub fn new(
+        generation: u64,
+        data: ProfileData,
+        previous: Option<&ProfileState>,
+    ) -> ProfileState {
+        let node_index = data
+            .join
+            .as_ref()
+            .map(|join| {
+                join.node_stats
+                    .iter()
+                    .enumerate()
+                    .map(|(idx, stat)| (stat.node.clone(), idx))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let same_run = previous.filter(|p| p.data.files == data.files);
+        let mut state = ProfileState {
+            generation,
+            data: Shared::new(data),
+            node_index: Shared::new(node_index),
+            tab: same_run.map_or(ProfileTab::Hotspots, |p| p.tab),
+            collapsed: previous.is_some_and(|p| p.collapsed),
+            hotspots: TableView::new(Sort {
+                column: HotspotColumn::Total,
+                descending: true,
+            }),
+            op_stats: TableView::new(Sort {
+                column: OpStatColumn::Total,
+                descending: true,
+            }),
+        };
+        if let Some(previous) = same_run {
+            state.hotspots.sort = previous.hotspots.sort;
+            state.hotspots.filter = previous.hotspots.filter.clone();
+            state.op_stats.sort = previous.op_stats.sort;
+            state.op_stats.filter = previous.op_stats.filter.clone();
+        }
+        state.refresh_hotspots();
+        state.refresh_op_stats();
+        state
+    }
+
+    pub fn refresh_hotspots(&mut self) {
+        self.hotspots.rows = hotspot_rows(&self.data, self.hotspots.sort, &self.hotspots.filter);
+    }
+
+    pub fn refresh_op_stats(&mut self) {
+        self.op_stats.rows = op_stat_rows(&self.data, self.op_stats.sort, &self.op_stats.filter);
+    }
+
+    /// The measured time of the node of this name, when the profile is joined.
+    pub fn node_stat(&self, node: &str) -> Option<&NodeStat> {
+        let idx = *self.node_index.get(node)?;
+        self.data.join.as_ref()?.node_stats.get(idx)
     }
 }
 
@@ -183,21 +366,31 @@ pub fn min_scale(graph: Bounds, size: Size) -> f64 {
 /// What the page is fetching or the worker is computing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadStage {
-    /// The page reads the file the user chose.
+    /// The page reads the files the user chose.
     Reading,
     /// The page downloads a bundled sample.
     Fetching,
     Parsing {
+        file_name: String,
+        n_files: usize,
+        n_bytes: u64,
+    },
+    ReadingProfile {
+        n_files: usize,
         n_bytes: u64,
     },
     Layout {
         n_nodes: usize,
+    },
+    Analysing {
+        n_tasks: usize,
     },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loading {
     pub generation: u64,
+    /// What is loading: a file name, or `N files`.
     pub file_name: String,
     pub stage: LoadStage,
     pub started_ms: f64,
@@ -209,10 +402,33 @@ impl Loading {
         match &self.stage {
             LoadStage::Reading => format!("Reading {}…", self.file_name),
             LoadStage::Fetching => format!("Fetching {}…", self.file_name),
-            LoadStage::Parsing { n_bytes } => {
-                format!("Parsing {} ({})…", self.file_name, format_bytes(*n_bytes))
+            LoadStage::Parsing {
+                file_name,
+                n_files,
+                n_bytes,
+            } => {
+                if *n_files > 1 {
+                    format!(
+                        "Parsing {n_files} model files ({})…",
+                        format_bytes(*n_bytes)
+                    )
+                } else {
+                    format!("Parsing {file_name} ({})…", format_bytes(*n_bytes))
+                }
             }
+            LoadStage::ReadingProfile { n_files, n_bytes } => format!(
+                "Reading the profile ({} {}, {})…",
+                n_files,
+                if *n_files == 1 { "file" } else { "files" },
+                format_bytes(*n_bytes)
+            ),
             LoadStage::Layout { n_nodes } => format!("Laying out {n_nodes} nodes…"),
+            LoadStage::Analysing { n_tasks } => {
+                format!(
+                    "Analysing {} profiled tasks…",
+                    format_count(*n_tasks as u64)
+                )
+            }
         }
     }
 }
@@ -223,10 +439,12 @@ pub struct LoadStats {
     pub timings: Timings,
     /// Page clock (ms) of the user's action.
     pub started_ms: f64,
-    /// From the user's action to the graph received by the page.
+    /// From the user's action to the result received by the page.
     pub received_ms: f64,
-    /// From the user's action to the first complete draw.
+    /// From the user's action to the first complete draw of what it loaded.
     pub drawn_ms: Option<f64>,
+    /// The load brought a model (the parse and layout timings mean something).
+    pub had_model: bool,
 }
 
 /// The value of `#graph[data-graph-state]`.
@@ -255,15 +473,33 @@ pub struct AppState {
     pub generation: u64,
     pub loading: Option<Loading>,
     pub graph: Option<GraphHandle>,
-    /// The current graph has been drawn completely at least once.
+    /// The readable models of the last drop that had any (the model picker), and which is shown.
+    pub models: Vec<ModelChoice>,
+    pub shown_model: Option<usize>,
+    pub profile: Option<ProfileState>,
+    /// The heat-map overlay is switched on (it shows only while a profile is joined).
+    pub heat_on: bool,
+    /// The overlay for the current graph and profile, when the profile is joined to it.
+    pub heat: Option<Shared<HeatMap>>,
+    /// Bumped whenever what the canvas draws changes (a graph, an overlay); `drawn` is about
+    /// this version.
+    pub scene: u64,
+    /// The current scene has been drawn completely at least once.
     pub drawn: bool,
-    pub error: Option<String>,
+    /// One line per file that could not be read (the `#error` banner).
+    pub errors: Vec<String>,
     /// Index into `GraphView::nodes`.
     pub selection: Option<usize>,
+    /// Other nodes of the selected profiled op (a fused op's nodes), highlighted with it.
+    pub related: Vec<usize>,
     pub viewport: Viewport,
     pub canvas: Size,
     /// Fit the graph as soon as the canvas has a size.
     pub fit_pending: bool,
+    /// The view is still the one the graph opened with (the user has not moved it), so a resize
+    /// (the profile panel or the properties panel appearing with the graph) opens it again for
+    /// the new size instead of shifting it.
+    pub fresh_view: bool,
     pub stats: Option<LoadStats>,
     /// The model panel (format, inputs, outputs, metadata) is open; a selected node's panel
     /// takes its place while there is a selection.
@@ -272,7 +508,8 @@ pub struct AppState {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// The user chose a file or a sample; `generation` must be newer than any before.
+    /// The user chose files, a sample or another model; `generation` must be newer than any
+    /// before.
     LoadStarted {
         generation: u64,
         file_name: String,
@@ -288,14 +525,18 @@ pub enum Action {
         msg: FromWorker,
         now_ms: f64,
     },
-    /// The canvas finished drawing the graph of this generation.
+    /// The canvas finished drawing this scene version.
     Drawn {
-        generation: u64,
+        scene: u64,
         now_ms: f64,
     },
     Select(Option<usize>),
     /// Select a node and bring it into view at a readable zoom.
     Reveal(usize),
+    /// Select and reveal the node of this name (a link in the findings).
+    RevealNamed(String),
+    /// A hotspot row was clicked: select the first node the op matched, highlight the others.
+    SelectOp(String),
     CanvasResized(Size),
     PanBy {
         dx: f64,
@@ -316,6 +557,14 @@ pub enum Action {
     ToggleModelPanel,
     /// Escape: clear the selection, else close the model panel.
     Dismiss,
+    ToggleHeat,
+    SetProfileTab(ProfileTab),
+    /// Collapse or expand the profile panel.
+    ToggleProfilePanel,
+    SortHotspots(HotspotColumn),
+    FilterHotspots(String),
+    SortOpStats(OpStatColumn),
+    FilterOpStats(String),
 }
 
 /// Zoom at which `Reveal` shows a node.
@@ -327,7 +576,7 @@ impl AppState {
             (_, Some(_)) => GraphState::Loading,
             (Some(_), None) if self.drawn => GraphState::Drawn,
             (Some(_), None) => GraphState::Loading,
-            (None, None) if self.error.is_some() => GraphState::Error,
+            (None, None) if !self.errors.is_empty() => GraphState::Error,
             (None, None) => GraphState::Empty,
         }
     }
@@ -341,6 +590,16 @@ impl AppState {
             }
             _ => None,
         }
+    }
+
+    /// The profile is joined to the shown graph, so the heat map can be drawn.
+    pub fn heat_available(&self) -> bool {
+        self.heat.is_some()
+    }
+
+    /// The overlay to draw, if it is available and switched on.
+    pub fn heat_shown(&self) -> Option<&Shared<HeatMap>> {
+        self.heat.as_ref().filter(|_| self.heat_on)
     }
 
     pub fn graph_bounds(&self) -> Option<Bounds> {
@@ -362,6 +621,12 @@ impl AppState {
     pub fn selected_node(&self) -> Option<&opscope_engine::report::ViewNode> {
         let graph = self.graph.as_ref()?;
         graph.view.nodes.get(self.selection?)
+    }
+
+    /// The measured time of a node, when a profile is joined to the graph.
+    pub fn node_stat(&self, node_idx: usize) -> Option<&NodeStat> {
+        let node = self.graph.as_ref()?.view.nodes.get(node_idx)?;
+        self.profile.as_ref()?.node_stat(&node.name)
     }
 
     fn fitted(&self) -> Option<Viewport> {
@@ -393,7 +658,7 @@ impl AppState {
                     return self;
                 }
                 self.generation = generation;
-                self.error = None;
+                self.errors.clear();
                 self.loading = Some(Loading {
                     generation,
                     file_name,
@@ -406,36 +671,38 @@ impl AppState {
                 message,
             } => self.fail(generation, message),
             Action::Worker { msg, now_ms } => self = self.worker_said(msg, now_ms),
-            Action::Drawn { generation, now_ms } => {
-                let current = self.graph.as_ref().map(|g| g.generation);
-                if current == Some(generation) && !self.drawn {
+            Action::Drawn { scene, now_ms } => {
+                if scene == self.scene && self.graph.is_some() && !self.drawn {
                     self.drawn = true;
                     if let Some(stats) = self.stats.as_mut() {
-                        stats.drawn_ms = Some(now_ms - stats.started_ms);
+                        if stats.drawn_ms.is_none() {
+                            stats.drawn_ms = Some(now_ms - stats.started_ms);
+                        }
                     }
                 }
             }
             Action::Select(selection) => {
+                // The user is working with the view now: a panel opening must not move it.
+                self.fresh_view = false;
                 let n_nodes = self.graph.as_ref().map_or(0, |g| g.view.nodes.len());
                 self.selection = selection.filter(|&idx| idx < n_nodes);
+                self.related.clear();
             }
             Action::Reveal(node_idx) => {
-                let rect = self
-                    .graph
-                    .as_ref()
-                    .and_then(|g| g.view.nodes.get(node_idx))
-                    .map(|n| n.rect);
-                if let Some(rect) = rect {
-                    self.selection = Some(node_idx);
-                    if !self.canvas.is_empty() {
-                        let scale = self.viewport.scale.max(REVEAL_SCALE);
-                        self.viewport = Viewport::centred_on(
-                            rect.x + rect.width / 2.0,
-                            rect.y + rect.height / 2.0,
-                            scale,
-                            self.canvas,
-                        );
-                    }
+                self.related.clear();
+                self.reveal(node_idx);
+            }
+            Action::RevealNamed(name) => {
+                if let Some(node_idx) = self.graph.as_ref().and_then(|g| g.node_named(&name)) {
+                    self.related.clear();
+                    self.reveal(node_idx);
+                }
+            }
+            Action::SelectOp(op) => {
+                let nodes = self.nodes_of_op(&op);
+                if let Some((&first, rest)) = nodes.split_first() {
+                    self.reveal(first);
+                    self.related = rest.to_vec();
                 }
             }
             Action::CanvasResized(size) => {
@@ -448,52 +715,165 @@ impl AppState {
                     );
                 }
                 self.canvas = size;
-                if self.fit_pending {
+                if self.fit_pending || self.fresh_view {
                     if let Some(viewport) = self.opening_view() {
                         self.viewport = viewport;
                         self.fit_pending = false;
+                        self.fresh_view = true;
                     }
                 }
             }
             Action::PanBy { dx, dy } => {
+                self.fresh_view = false;
                 if dx.is_finite() && dy.is_finite() {
                     self.viewport = self.viewport.pan(dx, dy);
                 }
             }
             Action::ZoomAt { x, y, factor } => {
+                self.fresh_view = false;
                 let min_scale = self.min_scale();
                 self.viewport = self.viewport.zoom_at(x, y, factor, min_scale);
             }
             Action::ZoomBy(factor) => {
+                self.fresh_view = false;
                 let min_scale = self.min_scale();
                 let (cx, cy) = (self.canvas.width / 2.0, self.canvas.height / 2.0);
                 self.viewport = self.viewport.zoom_at(cx, cy, factor, min_scale);
             }
             Action::ActualSize => {
+                self.fresh_view = false;
                 let min_scale = self.min_scale();
                 let (cx, cy) = (self.canvas.width / 2.0, self.canvas.height / 2.0);
                 let factor = 1.0 / self.viewport.scale;
                 self.viewport = self.viewport.zoom_at(cx, cy, factor, min_scale);
             }
-            Action::Fit => match self.fitted() {
-                Some(viewport) => self.viewport = viewport,
-                None => self.fit_pending = self.graph.is_some(),
-            },
-            Action::DismissError => self.error = None,
+            Action::Fit => {
+                self.fresh_view = false;
+                match self.fitted() {
+                    Some(viewport) => self.viewport = viewport,
+                    None => self.fit_pending = self.graph.is_some(),
+                }
+            }
+            Action::DismissError => self.errors.clear(),
             Action::ToggleModelPanel => {
+                self.fresh_view = false;
                 let showing = self.model_panel && self.selection.is_none();
                 self.model_panel = self.graph.is_some() && !showing;
                 self.selection = None;
+                self.related.clear();
             }
             Action::Dismiss => {
                 if self.selection.is_some() {
                     self.selection = None;
+                    self.related.clear();
                 } else {
                     self.model_panel = false;
                 }
             }
+            Action::ToggleHeat => {
+                if self.heat_available() {
+                    self.heat_on = !self.heat_on;
+                    self.new_scene();
+                }
+            }
+            Action::SetProfileTab(tab) => {
+                if let Some(profile) = self.profile.as_mut() {
+                    profile.tab = tab;
+                    profile.collapsed = false;
+                }
+            }
+            Action::ToggleProfilePanel => {
+                if let Some(profile) = self.profile.as_mut() {
+                    profile.collapsed = !profile.collapsed;
+                }
+            }
+            Action::SortHotspots(column) => {
+                if let Some(profile) = self.profile.as_mut() {
+                    profile.hotspots.sort = profile.hotspots.sort.clicked(column);
+                    profile.refresh_hotspots();
+                }
+            }
+            Action::FilterHotspots(text) => {
+                if let Some(profile) = self.profile.as_mut() {
+                    profile.hotspots.filter = text;
+                    profile.refresh_hotspots();
+                }
+            }
+            Action::SortOpStats(column) => {
+                if let Some(profile) = self.profile.as_mut() {
+                    profile.op_stats.sort = profile.op_stats.sort.clicked(column);
+                    profile.refresh_op_stats();
+                }
+            }
+            Action::FilterOpStats(text) => {
+                if let Some(profile) = self.profile.as_mut() {
+                    profile.op_stats.filter = text;
+                    profile.refresh_op_stats();
+                }
+            }
         }
         self
+    }
+
+    /// Selects a node and centres the view on it at a readable zoom.
+    fn reveal(&mut self, node_idx: usize) {
+        self.fresh_view = false;
+        let rect = self
+            .graph
+            .as_ref()
+            .and_then(|g| g.view.nodes.get(node_idx))
+            .map(|n| n.rect);
+        if let Some(rect) = rect {
+            self.selection = Some(node_idx);
+            if !self.canvas.is_empty() {
+                let scale = self.viewport.scale.max(REVEAL_SCALE);
+                self.viewport = Viewport::centred_on(
+                    rect.x + rect.width / 2.0,
+                    rect.y + rect.height / 2.0,
+                    scale,
+                    self.canvas,
+                );
+            }
+        }
+    }
+
+    /// View indexes of the nodes a profiled op matched (in the op's order).
+    pub fn nodes_of_op(&self, op: &str) -> Vec<usize> {
+        let (Some(graph), Some(profile)) = (&self.graph, &self.profile) else {
+            return Vec::new();
+        };
+        let Some(row) = profile.data.hotspots.iter().find(|h| h.op == op) else {
+            return Vec::new();
+        };
+        row.nodes
+            .iter()
+            .filter_map(|name| graph.node_named(name))
+            .collect()
+    }
+
+    /// Something the canvas draws changed: it must report a complete draw again.
+    fn new_scene(&mut self) {
+        self.scene += 1;
+        self.drawn = false;
+    }
+
+    /// Recomputes the overlay after the graph or the profile changed; switches it on when a
+    /// profile is newly joined.
+    fn refresh_heat(&mut self, switch_on: bool) {
+        let joined = self
+            .profile
+            .as_ref()
+            .and_then(|p| p.data.join.as_ref().map(|j| &j.node_stats));
+        // No overlay when no node of this graph has measured time: it would only dim them all.
+        self.heat = match (&self.graph, joined) {
+            (Some(graph), Some(stats)) => Some(HeatMap::new(&graph.view, stats))
+                .filter(|heat| heat.n_timed > 0)
+                .map(Shared::new),
+            _ => None,
+        };
+        if switch_on && self.heat.is_some() {
+            self.heat_on = true;
+        }
     }
 
     fn worker_said(mut self, msg: FromWorker, now_ms: f64) -> AppState {
@@ -509,36 +889,28 @@ impl AppState {
             FromWorker::Progress { stage, .. } => {
                 if let Some(loading) = self.loading.as_mut() {
                     loading.stage = match stage {
-                        Stage::Parsing { n_bytes, .. } => LoadStage::Parsing { n_bytes },
+                        Stage::Parsing {
+                            file_name,
+                            n_files,
+                            n_bytes,
+                        } => LoadStage::Parsing {
+                            file_name,
+                            n_files,
+                            n_bytes,
+                        },
+                        Stage::ReadingProfile { n_files, n_bytes } => {
+                            LoadStage::ReadingProfile { n_files, n_bytes }
+                        }
                         Stage::Layout { n_nodes } => LoadStage::Layout { n_nodes },
+                        Stage::Analysing { n_tasks } => LoadStage::Analysing { n_tasks },
                     };
                 }
             }
-            FromWorker::Loaded { view, timings, .. } => {
+            FromWorker::Loaded { result, .. } => {
                 let Some(loading) = self.loading.take() else {
                     return self;
                 };
-                self.graph = Some(GraphHandle {
-                    generation,
-                    file_name: loading.file_name,
-                    view: Rc::new(*view),
-                });
-                self.drawn = false;
-                self.selection = None;
-                self.error = None;
-                self.stats = Some(LoadStats {
-                    timings,
-                    started_ms: loading.started_ms,
-                    received_ms: now_ms - loading.started_ms,
-                    drawn_ms: None,
-                });
-                match self.opening_view() {
-                    Some(viewport) => {
-                        self.viewport = viewport;
-                        self.fit_pending = false;
-                    }
-                    None => self.fit_pending = true,
-                }
+                self.loaded(generation, loading, *result, now_ms);
             }
             FromWorker::Failed { message, .. } => self.fail(generation, message),
             FromWorker::Crashed { message, .. } => {
@@ -548,7 +920,7 @@ impl AppState {
                     .map(|l| l.file_name.clone())
                     .unwrap_or_default();
                 let message = format!(
-                    "{file_name}: opscope stopped while reading this model (internal error: \
+                    "{file_name}: opscope stopped while reading this (internal error: \
                      {message}); the page still works, try another file"
                 );
                 self.fail(generation, message);
@@ -557,12 +929,82 @@ impl AppState {
         self
     }
 
+    fn loaded(&mut self, generation: u64, loading: Loading, result: LoadResult, now_ms: f64) {
+        let LoadResult {
+            model,
+            models,
+            profile,
+            errors,
+            timings,
+        } = result;
+        self.errors = errors;
+        if let Some(models) = models {
+            self.models = models;
+        }
+        let had_model = model.is_some();
+        let had_profile = profile.is_some();
+        if let Some(model) = model {
+            let file_name = model
+                .files
+                .first()
+                .cloned()
+                .unwrap_or_else(|| loading.file_name.clone());
+            self.shown_model = Some(model.index);
+            self.graph = Some(GraphHandle::new(
+                generation,
+                file_name,
+                model.files,
+                model.pairing,
+                *model.view,
+            ));
+            self.selection = None;
+            self.related.clear();
+            match self.opening_view() {
+                Some(viewport) => {
+                    self.viewport = viewport;
+                    self.fit_pending = false;
+                    self.fresh_view = true;
+                }
+                None => self.fit_pending = true,
+            }
+        }
+        if let Some(data) = profile {
+            let previous = self.profile.take();
+            self.profile = Some(ProfileState::new(generation, data, previous.as_ref()));
+        } else if had_model {
+            // The worker joins a held profile to every new model and sends it back; a model
+            // without it means the worker lost the profile (it restarted after a crash), so the
+            // join shown belongs to the previous model.
+            if let Some(previous) = self.profile.take() {
+                let mut data = (*previous.data).clone();
+                data.join = None;
+                for row in &mut data.hotspots {
+                    row.nodes.clear();
+                }
+                self.profile = Some(ProfileState::new(generation, data, Some(&previous)));
+            }
+        }
+        if had_model || had_profile {
+            self.refresh_heat(true);
+            if self.graph.is_some() {
+                self.new_scene();
+            }
+            self.stats = Some(LoadStats {
+                timings,
+                started_ms: loading.started_ms,
+                received_ms: now_ms - loading.started_ms,
+                drawn_ms: None,
+                had_model,
+            });
+        }
+    }
+
     fn fail(&mut self, generation: u64, message: String) {
         if generation != self.generation {
             return;
         }
         self.loading = None;
-        self.error = Some(message);
+        self.errors = vec![message];
     }
 }
 
@@ -608,6 +1050,95 @@ pub fn format_bytes(n_bytes: u64) -> String {
     }
 }
 
+/// `1,234,567`.
+pub fn format_count(n: u64) -> String {
+    let digits = n.to_string();
+    let head = digits.len() % 3;
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    out.push_str(&digits[..head]);
+    for group in digits.as_bytes()[head..].chunks(3) {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.extend(group.iter().map(|&b| char::from(b)));
+    }
+    out
+}
+
+/// A duration given in microseconds, in the unit people read best: `850 us`, `12.4 ms`,
+/// `3.21 s`.
+pub fn format_us(us: f64) -> String {
+    if !us.is_finite() {
+        return "–".to_string();
+    }
+    let abs = us.abs();
+    if abs >= 1e6 {
+        format!("{:.2} s", us / 1e6)
+    } else if abs >= 1e4 {
+        format!("{:.1} ms", us / 1e3)
+    } else if abs >= 1e3 {
+        format!("{:.2} ms", us / 1e3)
+    } else if abs >= 100.0 {
+        format!("{us:.0} us")
+    } else if abs >= 1.0 {
+        format!("{us:.1} us")
+    } else {
+        format!("{us:.2} us")
+    }
+}
+
+/// A duration given in microseconds, in milliseconds: `1.36 ms`, `9,381.2 ms`, `0.012 ms`.
+pub fn format_ms(us: f64) -> String {
+    let ms = us / 1000.0;
+    let decimals = if ms.abs() >= 10.0 {
+        1
+    } else if ms.abs() >= 0.1 {
+        2
+    } else {
+        3
+    };
+    format!("{} ms", group_thousands(ms, decimals))
+}
+
+/// `value` with `decimals` decimals and its integer part grouped by thousands.
+fn group_thousands(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "–".to_string();
+    }
+    let text = format!("{:.*}", decimals, value.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let int = format_count(int.parse().unwrap_or(0));
+    let sign = if value < 0.0 { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
+}
+
+/// A number of microseconds for a table cell: two decimals (three below 1 us), thousands
+/// grouped, so a column lines up.
+pub fn format_us_cell(us: f64) -> String {
+    let decimals = if us.abs() < 1.0 && us != 0.0 { 3 } else { 2 };
+    group_thousands(us, decimals)
+}
+
+/// A share (0 to 1) as a percentage: `45.6%`, `0.12%`, `<0.01%`.
+pub fn format_share(share: f64) -> String {
+    let pct = share * 100.0;
+    if !pct.is_finite() {
+        "–".to_string()
+    } else if pct == 0.0 {
+        "0%".to_string()
+    } else if pct < 0.01 {
+        "<0.01%".to_string()
+    } else if pct < 10.0 {
+        format!("{pct:.2}%")
+    } else {
+        format!("{pct:.1}%")
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use opscope_engine::ir::OpCategory;
@@ -615,6 +1146,7 @@ pub(crate) mod tests {
     use opscope_engine::report::{ViewNode, ViewNodeKind};
 
     use super::*;
+    use crate::worker::protocol::{HotspotRow, JoinSummary, ModelLoad, OpStatRow, UnitId};
 
     /// A view with `n` op nodes in one column, 100×40 each, 60 apart.
     pub(crate) fn column_view(n: usize) -> GraphView {
@@ -669,15 +1201,41 @@ pub(crate) mod tests {
         })
     }
 
-    fn loaded(generation: u64, n: usize) -> Action {
+    fn result(model: Option<GraphView>, profile: Option<ProfileData>) -> LoadResult {
+        LoadResult {
+            model: model.map(|view| ModelLoad {
+                index: 0,
+                view: Box::new(view),
+                files: vec!["m.onnx".into()],
+                pairing: None,
+            }),
+            models: None,
+            profile,
+            errors: Vec::new(),
+            timings: Timings::default(),
+        }
+    }
+
+    fn finished(generation: u64, result: LoadResult) -> Action {
         Action::Worker {
             msg: FromWorker::Loaded {
                 generation,
-                view: Box::new(column_view(n)),
-                timings: Timings::default(),
+                result: Box::new(result),
             },
             now_ms: 1250.0,
         }
+    }
+
+    fn loaded(generation: u64, n: usize) -> Action {
+        finished(generation, result(Some(column_view(n)), None))
+    }
+
+    fn drawn(state: AppState) -> AppState {
+        let scene = state.scene;
+        state.apply(Action::Drawn {
+            scene,
+            now_ms: 1300.0,
+        })
     }
 
     fn with_graph(n: usize) -> AppState {
@@ -765,10 +1323,7 @@ pub(crate) mod tests {
         assert_eq!(state.graph_state(), GraphState::Loading);
         let state = state.apply(loaded(1, 3));
         assert_eq!(state.graph_state(), GraphState::Loading, "not drawn yet");
-        let state = state.apply(Action::Drawn {
-            generation: 1,
-            now_ms: 1300.0,
-        });
+        let state = drawn(state);
         assert_eq!(state.graph_state(), GraphState::Drawn);
         assert_eq!(state.stats.and_then(|s| s.drawn_ms), Some(300.0));
     }
@@ -783,25 +1338,22 @@ pub(crate) mod tests {
             now_ms: 0.0,
         });
         assert_eq!(state.graph_state(), GraphState::Error);
-        assert_eq!(state.error.as_deref(), Some("m1.onnx: the file is empty"));
+        assert_eq!(state.errors, vec!["m1.onnx: the file is empty".to_string()]);
     }
 
     #[test]
     fn a_failed_load_keeps_the_previous_graph() {
-        let state = with_graph(3).apply(Action::Drawn {
-            generation: 1,
-            now_ms: 0.0,
-        });
+        let state = drawn(with_graph(3));
         let state = started(state, 2).apply(Action::LoadFailed {
             generation: 2,
             message: "bad".into(),
         });
         assert_eq!(state.graph_state(), GraphState::Drawn);
-        assert_eq!(state.error.as_deref(), Some("bad"));
+        assert_eq!(state.errors, vec!["bad".to_string()]);
         assert_eq!(state.graph.as_ref().map(|g| g.generation), Some(1));
         // The next load clears the banner.
         let state = started(state, 3);
-        assert_eq!(state.error, None);
+        assert!(state.errors.is_empty());
     }
 
     #[test]
@@ -813,7 +1365,7 @@ pub(crate) mod tests {
             },
             now_ms: 0.0,
         });
-        let error = state.error.unwrap_or_default();
+        let error = state.errors.join("\n");
         assert!(error.starts_with("m1.onnx: "), "{error}");
         assert!(error.contains("index out of bounds"), "{error}");
     }
@@ -832,13 +1384,14 @@ pub(crate) mod tests {
             },
             now_ms: 0.0,
         });
-        assert_eq!(state.error, None);
+        assert!(state.errors.is_empty());
         assert_eq!(state.loading.as_ref().map(|l| l.generation), Some(2));
         let state = state.apply(loaded(2, 4));
         assert_eq!(state.graph.as_ref().map(|g| g.view.nodes.len()), Some(4));
-        // A draw report for an older graph does not count.
+        // A draw report for an older scene does not count.
+        let old_scene = state.scene - 1;
         let state = state.apply(Action::Drawn {
-            generation: 1,
+            scene: old_scene,
             now_ms: 0.0,
         });
         assert!(!state.drawn);
@@ -859,7 +1412,11 @@ pub(crate) mod tests {
         let loading = state.loading.expect("still loading");
         assert_eq!(loading.describe(), "Laying out 122 nodes…");
         let parsing = Loading {
-            stage: LoadStage::Parsing { n_bytes: 36088 },
+            stage: LoadStage::Parsing {
+                file_name: "m1.onnx".into(),
+                n_files: 1,
+                n_bytes: 36088,
+            },
             ..loading
         };
         assert_eq!(parsing.describe(), "Parsing m1.onnx (36 kB)…");
@@ -893,7 +1450,10 @@ pub(crate) mod tests {
             width: 300.0,
             height: 200.0,
         };
-        assert_eq!(Viewport::opening(bounds, CANVAS), Viewport::fit(bounds, CANVAS));
+        assert_eq!(
+            Viewport::opening(bounds, CANVAS),
+            Viewport::fit(bounds, CANVAS)
+        );
     }
 
     #[test]
@@ -949,13 +1509,35 @@ pub(crate) mod tests {
 
     #[test]
     fn resizing_keeps_the_centre() {
-        let state = with_graph(100);
+        let state = with_graph(100).apply(Action::PanBy { dx: 5.0, dy: -40.0 });
         let centre = state.viewport.to_world(400.0, 300.0);
         let state = state.apply(Action::CanvasResized(Size {
             width: 460.0,
             height: 560.0,
         }));
         let after = state.viewport.to_world(230.0, 280.0);
+        assert!(close(centre.0, after.0) && close(centre.1, after.1));
+    }
+
+    #[test]
+    fn a_panel_opening_with_the_graph_reopens_its_view() {
+        // The profile panel appears with the graph and takes half the height: the graph still
+        // opens at its top.
+        let state = with_graph(100);
+        assert!(state.fresh_view);
+        let half = Size {
+            width: 800.0,
+            height: 300.0,
+        };
+        let state = state.apply(Action::CanvasResized(half));
+        let (_, top) = state.viewport.to_screen(0.0, 0.0);
+        assert!(close(top, FIT_PADDING), "{top}");
+        // Once the user moved the view, a resize keeps what is at the centre instead.
+        let state = state.apply(Action::ZoomBy(ZOOM_STEP));
+        assert!(!state.fresh_view);
+        let centre = state.viewport.to_world(400.0, 150.0);
+        let state = state.apply(Action::CanvasResized(CANVAS));
+        let after = state.viewport.to_world(400.0, 300.0);
         assert!(close(centre.0, after.0) && close(centre.1, after.1));
     }
 
@@ -986,10 +1568,7 @@ pub(crate) mod tests {
     fn progress_covers_the_first_draw() {
         let state = with_graph(3);
         assert_eq!(state.progress().as_deref(), Some("Drawing 3 nodes…"));
-        let state = state.apply(Action::Drawn {
-            generation: 1,
-            now_ms: 0.0,
-        });
+        let state = drawn(state);
         assert_eq!(state.progress(), None);
     }
 
@@ -1006,5 +1585,432 @@ pub(crate) mod tests {
         assert_eq!(format_bytes(512), "512 B");
         assert_eq!(format_bytes(36088), "36 kB");
         assert_eq!(format_bytes(1_234_567), "1.2 MB");
+    }
+
+    fn hotspot(op: &str, op_type: &str, unit: UnitId, total_us: f64, nodes: &[&str]) -> HotspotRow {
+        HotspotRow {
+            op: op.into(),
+            op_type: op_type.into(),
+            unit,
+            count: 1,
+            total_us,
+            avg_us: total_us,
+            min_us: total_us,
+            max_us: total_us,
+            share: total_us / 100.0,
+            memory_bound: None,
+            cube_utilization_pct: None,
+            nodes: nodes.iter().map(|n| n.to_string()).collect(),
+        }
+    }
+
+    fn stat_row(op_type: &str, count: u64, total_us: Option<f64>) -> OpStatRow {
+        OpStatRow {
+            op: op_type.into(),
+            op_type: op_type.into(),
+            core_type: "AI_CORE".into(),
+            unit: UnitId::AiCore,
+            count,
+            total_us,
+            avg_us: None,
+            min_us: None,
+            max_us: None,
+            ratio_pct: None,
+        }
+    }
+
+    /// A profile of four ops over the nodes of [`column_view`]; joined when `joined`.
+    fn profile_data(joined: bool) -> ProfileData {
+        let nodes = |names: &[&'static str]| if joined { names.to_vec() } else { Vec::new() };
+        let hotspots = vec![
+            hotspot(
+                "relu_3",
+                "Relu",
+                UnitId::AiVector,
+                50.0,
+                &nodes(&["relu_3"]),
+            ),
+            hotspot(
+                "fused_1_2",
+                "Conv2D",
+                UnitId::AiCore,
+                30.0,
+                &nodes(&["relu_1", "relu_2"]),
+            ),
+            hotspot("argmax", "ArgMaxV2", UnitId::AiCpu, 15.0, &[]),
+            hotspot("cast_0", "Cast", UnitId::AiCpu, 5.0, &nodes(&["relu_0"])),
+        ];
+        let stat = |node: &str, total_us: f64| NodeStat {
+            node: node.into(),
+            total_us,
+            count: 1,
+            unit: UnitId::AiCore,
+            share: total_us / 100.0,
+            ops: vec![node.into()],
+        };
+        ProfileData {
+            files: vec!["op_summary_0.csv".into()],
+            sources: Vec::new(),
+            chip: None,
+            ai_core_num: None,
+            ai_core_num_source: "unknown".into(),
+            rows: 4,
+            total_us: 100.0,
+            hotspots_by_type: false,
+            hotspots,
+            hotspots_total: 4,
+            units: vec![
+                (UnitId::AiCore, 30.0),
+                (UnitId::AiVector, 50.0),
+                (UnitId::AiCpu, 20.0),
+            ],
+            op_types: Vec::new(),
+            op_statistics: vec![
+                stat_row("Relu", 1, Some(50.0)),
+                stat_row("Conv2D", 3, Some(30.0)),
+                stat_row("Pad", 9, None),
+            ],
+            op_statistics_computed: false,
+            findings: Vec::new(),
+            skipped_checks: Vec::new(),
+            notes: Vec::new(),
+            warnings: Vec::new(),
+            join: joined.then(|| JoinSummary {
+                matched_share: 0.85,
+                matched_us: 85.0,
+                inserted_us: 0.0,
+                unmatched: Vec::new(),
+                inserted: Vec::new(),
+                node_stats: vec![
+                    stat("relu_3", 50.0),
+                    stat("relu_1", 15.0),
+                    stat("relu_2", 15.0),
+                    stat("relu_0", 5.0),
+                ],
+            }),
+        }
+    }
+
+    fn with_graph_and_profile() -> AppState {
+        let state = AppState::default().apply(Action::CanvasResized(CANVAS));
+        drawn(started(state, 1).apply(finished(
+            1,
+            result(Some(column_view(6)), Some(profile_data(true))),
+        )))
+    }
+
+    fn hotspot_ops(state: &AppState) -> Vec<String> {
+        let profile = state.profile.as_ref().expect("a profile");
+        profile
+            .hotspots
+            .rows
+            .0
+            .iter()
+            .map(|&idx| profile.data.hotspots[idx].op.clone())
+            .collect()
+    }
+
+    #[test]
+    fn hotspots_sort_by_total_first_and_toggle_on_a_second_click() {
+        let state = with_graph_and_profile();
+        assert_eq!(
+            hotspot_ops(&state),
+            ["relu_3", "fused_1_2", "argmax", "cast_0"]
+        );
+        let state = state.apply(Action::SortHotspots(HotspotColumn::Total));
+        assert_eq!(
+            hotspot_ops(&state),
+            ["cast_0", "argmax", "fused_1_2", "relu_3"]
+        );
+        // Text columns start A to Z, numbers largest first.
+        let state = state.apply(Action::SortHotspots(HotspotColumn::Type));
+        assert_eq!(
+            hotspot_ops(&state),
+            ["argmax", "cast_0", "fused_1_2", "relu_3"]
+        );
+        let state = state.apply(Action::SortHotspots(HotspotColumn::Nodes));
+        let sort = state.profile.as_ref().map(|p| p.hotspots.sort);
+        assert_eq!(
+            sort,
+            Some(Sort {
+                column: HotspotColumn::Nodes,
+                descending: true
+            })
+        );
+        assert_eq!(hotspot_ops(&state)[0], "fused_1_2");
+    }
+
+    #[test]
+    fn the_hotspot_filter_matches_op_type_and_unit() {
+        let state = with_graph_and_profile();
+        let filtered =
+            |text: &str| hotspot_ops(&state.clone().apply(Action::FilterHotspots(text.into())));
+        assert_eq!(filtered("RELU"), ["relu_3"]);
+        assert_eq!(filtered("conv"), ["fused_1_2"]);
+        assert_eq!(filtered("ai cpu"), ["argmax", "cast_0"]);
+        assert_eq!(filtered("ai_cpu cast"), ["cast_0"]);
+        assert_eq!(filtered("  "), ["relu_3", "fused_1_2", "argmax", "cast_0"]);
+        assert!(filtered("nothing-like-this").is_empty());
+    }
+
+    #[test]
+    fn op_statistics_sort_with_missing_numbers_last() {
+        let state = with_graph_and_profile();
+        let types = |state: &AppState| -> Vec<String> {
+            let profile = state.profile.as_ref().expect("a profile");
+            profile
+                .op_stats
+                .rows
+                .0
+                .iter()
+                .map(|&idx| profile.data.op_statistics[idx].op_type.clone())
+                .collect()
+        };
+        assert_eq!(types(&state), ["Relu", "Conv2D", "Pad"]);
+        let state = state.apply(Action::SortOpStats(OpStatColumn::Total));
+        assert_eq!(types(&state), ["Conv2D", "Relu", "Pad"]);
+        let state = state.apply(Action::SortOpStats(OpStatColumn::Count));
+        assert_eq!(types(&state), ["Pad", "Conv2D", "Relu"]);
+        let state = state.apply(Action::FilterOpStats("core".into()));
+        assert_eq!(types(&state).len(), 3, "core type is matched");
+        let state = state.apply(Action::FilterOpStats("pad".into()));
+        assert_eq!(types(&state), ["Pad"]);
+    }
+
+    #[test]
+    fn a_hotspot_row_selects_its_first_node_and_highlights_the_rest() {
+        let state = with_graph_and_profile().apply(Action::SelectOp("fused_1_2".into()));
+        assert_eq!(state.selection, Some(1));
+        assert_eq!(state.related, vec![2]);
+        // The view is centred on the node.
+        let (x, y) = state.viewport.to_screen(50.0, 60.0 + 20.0);
+        assert!(close(x, 400.0) && close(y, 300.0));
+        // A row without nodes changes nothing; a click on the graph clears the highlight.
+        let state = state.apply(Action::SelectOp("argmax".into()));
+        assert_eq!((state.selection, state.related.clone()), (Some(1), vec![2]));
+        let state = state.apply(Action::Select(Some(4)));
+        assert!(state.related.is_empty());
+        // Finding links select by name.
+        let state = state.apply(Action::RevealNamed("relu_5".into()));
+        assert_eq!(state.selection, Some(5));
+        assert_eq!(state.node_stat(3).map(|s| s.total_us), Some(50.0));
+        assert_eq!(state.node_stat(4), None);
+    }
+
+    #[test]
+    fn the_heat_map_is_on_when_a_profile_is_joined_and_toggles() {
+        let state = with_graph_and_profile();
+        assert!(state.heat_available());
+        assert!(state.heat_shown().is_some());
+        let heat = state.heat.clone().expect("an overlay");
+        assert_eq!(heat.n_timed, 4);
+        assert_eq!(heat.fills[3].as_deref(), Some("#800026"));
+        assert_eq!(heat.fills[4], None);
+        // Toggling redraws: the graph is "drawn" again only after the canvas says so.
+        let state = state.apply(Action::ToggleHeat);
+        assert!(!state.heat_on && state.heat_shown().is_none());
+        assert_eq!(state.graph_state(), GraphState::Loading);
+        let state = drawn(state);
+        assert_eq!(state.graph_state(), GraphState::Drawn);
+        let state = state.apply(Action::ToggleHeat);
+        assert!(state.heat_on);
+        // Without a join there is nothing to toggle.
+        let state = started(AppState::default(), 1).apply(finished(
+            1,
+            result(Some(column_view(3)), Some(profile_data(false))),
+        ));
+        assert!(!state.heat_available());
+        let state = state.apply(Action::ToggleHeat);
+        assert!(!state.heat_on);
+        // Joined, but no node of this graph ran: no overlay that would only dim every node.
+        let mut elsewhere = profile_data(true);
+        if let Some(join) = elsewhere.join.as_mut() {
+            for stat in &mut join.node_stats {
+                stat.node = format!("other/{}", stat.node);
+            }
+        }
+        let state = started(AppState::default(), 1)
+            .apply(finished(1, result(Some(column_view(3)), Some(elsewhere))));
+        assert!(!state.heat_available());
+    }
+
+    #[test]
+    fn a_profile_without_a_model_shows_and_a_model_dropped_later_is_overlaid() {
+        let state = started(AppState::default().apply(Action::CanvasResized(CANVAS)), 1)
+            .apply(finished(1, result(None, Some(profile_data(false)))));
+        assert!(state.loading.is_none());
+        assert!(state.profile.is_some());
+        assert!(state.graph.is_none());
+        assert_eq!(state.graph_state(), GraphState::Empty);
+        assert!(state.heat.is_none());
+        // The worker joins the loaded profile to the new model and sends both.
+        let state = started(state, 2).apply(finished(
+            2,
+            result(Some(column_view(6)), Some(profile_data(true))),
+        ));
+        assert!(state.heat_shown().is_some());
+        assert_eq!(state.graph_state(), GraphState::Loading);
+        assert_eq!(drawn(state).graph_state(), GraphState::Drawn);
+    }
+
+    #[test]
+    fn a_profile_dropped_on_a_drawn_graph_waits_for_the_overlay_draw() {
+        let state = drawn(with_graph(6));
+        assert_eq!(state.graph_state(), GraphState::Drawn);
+        let state = started(state, 2).apply(finished(2, result(None, Some(profile_data(true)))));
+        assert_eq!(
+            state.graph.as_ref().map(|g| g.generation),
+            Some(1),
+            "graph kept"
+        );
+        assert_eq!(state.graph_state(), GraphState::Loading);
+        let state = drawn(state);
+        assert_eq!(state.graph_state(), GraphState::Drawn);
+        assert!(state.stats.and_then(|s| s.drawn_ms).is_some());
+    }
+
+    #[test]
+    fn a_model_without_its_profile_drops_the_stale_join() {
+        // After a worker restart the new model comes without the profile joined to it.
+        let state = with_graph_and_profile();
+        let state = started(state, 2).apply(loaded(2, 6));
+        let profile = state.profile.clone().expect("the profile is kept");
+        assert!(profile.data.join.is_none());
+        assert!(profile.data.hotspots.iter().all(|h| h.nodes.is_empty()));
+        assert!(state.heat.is_none());
+    }
+
+    #[test]
+    fn the_table_choices_survive_a_rejoin_but_not_a_new_run() {
+        let state = with_graph_and_profile()
+            .apply(Action::SetProfileTab(ProfileTab::Findings))
+            .apply(Action::FilterHotspots("relu".into()));
+        // The same run joined to another model keeps the tab and filter.
+        let state = started(state, 2).apply(finished(
+            2,
+            result(Some(column_view(6)), Some(profile_data(true))),
+        ));
+        let profile = state.profile.clone().expect("a profile");
+        assert_eq!(profile.tab, ProfileTab::Findings);
+        assert_eq!(hotspot_ops(&state), ["relu_3"]);
+        // Another run starts afresh.
+        let mut other = profile_data(true);
+        other.files = vec!["kernel_details.csv".into()];
+        let state = started(state, 3).apply(finished(3, result(None, Some(other))));
+        let profile = state.profile.clone().expect("a profile");
+        assert_eq!(profile.tab, ProfileTab::Hotspots);
+        assert_eq!(hotspot_ops(&state).len(), 4);
+    }
+
+    #[test]
+    fn file_errors_of_a_drop_are_listed_and_the_rest_is_kept() {
+        let state = drawn(with_graph(3));
+        let mut partial = result(None, Some(profile_data(false)));
+        partial.errors = vec![
+            "broken.onnx: not an ONNX model".into(),
+            "junk.csv: a CSV whose header matches no Ascend profiling table".into(),
+        ];
+        let state = started(state, 2).apply(finished(2, partial));
+        assert_eq!(state.errors.len(), 2);
+        assert!(state.profile.is_some());
+        assert_eq!(state.graph.as_ref().map(|g| g.generation), Some(1));
+        // A drop where nothing could be read keeps the graph and the profile.
+        let mut nothing = result(None, None);
+        nothing.errors = vec!["x.bin: not a model".into()];
+        let state = drawn(state);
+        let state = started(state, 3).apply(finished(3, nothing));
+        assert_eq!(state.errors, vec!["x.bin: not a model".to_string()]);
+        assert_eq!(state.graph_state(), GraphState::Drawn);
+        assert!(state.profile.is_some());
+        // Without a graph, a drop of unreadable files is an error state.
+        let mut nothing = result(None, None);
+        nothing.errors = vec!["x.bin: not a model".into()];
+        let state = started(AppState::default(), 1).apply(finished(1, nothing));
+        assert_eq!(state.graph_state(), GraphState::Error);
+    }
+
+    #[test]
+    fn the_model_picker_lists_the_drop_and_follows_the_shown_model() {
+        let mut both = result(Some(column_view(3)), None);
+        both.models = Some(vec![
+            ModelChoice {
+                files: vec!["net.prototxt".into(), "net.caffemodel".into()],
+                pairing: Some("same net name".into()),
+                format: "caffe".into(),
+                n_nodes: 3,
+            },
+            ModelChoice {
+                files: vec!["m.onnx".into()],
+                pairing: None,
+                format: "onnx".into(),
+                n_nodes: 5,
+            },
+        ]);
+        let state = started(AppState::default(), 1).apply(finished(1, both));
+        assert_eq!(state.models.len(), 2);
+        assert_eq!(state.shown_model, Some(0));
+        assert_eq!(
+            state.models[0].describe(),
+            "net.prototxt + net.caffemodel (paired: same net name)"
+        );
+        let mut switched = result(Some(column_view(5)), None);
+        if let Some(model) = switched.model.as_mut() {
+            model.index = 1;
+        }
+        let state = started(state, 2).apply(finished(2, switched));
+        assert_eq!(state.models.len(), 2, "the picker keeps the drop's models");
+        assert_eq!(state.shown_model, Some(1));
+    }
+
+    #[test]
+    fn loading_stages_are_described() {
+        let loading = |stage| Loading {
+            generation: 1,
+            file_name: "3 files".into(),
+            stage,
+            started_ms: 0.0,
+        };
+        assert_eq!(
+            loading(LoadStage::ReadingProfile {
+                n_files: 2,
+                n_bytes: 825_246
+            })
+            .describe(),
+            "Reading the profile (2 files, 825 kB)…"
+        );
+        assert_eq!(
+            loading(LoadStage::Analysing { n_tasks: 500_000 }).describe(),
+            "Analysing 500,000 profiled tasks…"
+        );
+        assert_eq!(
+            loading(LoadStage::Parsing {
+                file_name: "a.prototxt".into(),
+                n_files: 2,
+                n_bytes: 2_000_000
+            })
+            .describe(),
+            "Parsing 2 model files (2.0 MB)…"
+        );
+    }
+
+    #[test]
+    fn times_and_shares_are_formatted_for_people() {
+        assert_eq!(format_us(850.0), "850 us");
+        assert_eq!(format_us(12_400.0), "12.4 ms");
+        assert_eq!(format_us(3_210_000.0), "3.21 s");
+        assert_eq!(format_us(1.25), "1.2 us");
+        assert_eq!(format_us_cell(1234.5678), "1,234.57");
+        assert_eq!(format_us_cell(53.741), "53.74");
+        assert_eq!(format_us_cell(6.5), "6.50");
+        assert_eq!(format_us_cell(0.25), "0.250");
+        assert_eq!(format_share(0.4567), "45.7%");
+        assert_eq!(format_share(0.012), "1.20%");
+        assert_eq!(format_share(0.00001), "<0.01%");
+        assert_eq!(format_count(1_234_567), "1,234,567");
+        assert_eq!(format_ms(1360.0), "1.36 ms");
+        assert_eq!(format_ms(9_381_234.0), "9,381.2 ms");
+        assert_eq!(format_ms(12.0), "0.012 ms");
+        assert_eq!(format_ms(45_600.0), "45.6 ms");
+        assert_eq!(format_count(12), "12");
     }
 }

@@ -5,6 +5,7 @@
 use opscope_engine::report::{GraphView, ViewNode, ViewNodeKind};
 use web_sys::CanvasRenderingContext2d;
 
+use super::heat::HeatMap;
 use super::mask::PixelMask;
 use super::palette;
 use super::scene::{Detail, Scene};
@@ -27,6 +28,49 @@ pub struct Highlight {
     pub hovered_edge: Option<usize>,
 }
 
+/// What each node box looks like: its header fill and text, whether it is dimmed, and the unit
+/// stripe of the heat map.
+struct NodeLook<'a> {
+    header: &'a str,
+    header_text: &'a str,
+    dimmed: bool,
+    unit_stripe: Option<&'static str>,
+}
+
+fn node_look<'a>(node: &'a ViewNode, node_idx: usize, heat: Option<&'a HeatMap>) -> NodeLook<'a> {
+    let Some(heat) = heat.filter(|_| node.kind == ViewNodeKind::Op) else {
+        return NodeLook {
+            header: palette::category_fill(node.category),
+            header_text: palette::HEADER_TEXT,
+            dimmed: false,
+            unit_stripe: None,
+        };
+    };
+    match heat.fills.get(node_idx).and_then(Option::as_deref) {
+        Some(fill) => NodeLook {
+            header: fill,
+            header_text: if heat.dark.get(node_idx).copied().unwrap_or(false) {
+                palette::HEADER_TEXT
+            } else {
+                palette::HEAT_LIGHT_TEXT
+            },
+            dimmed: false,
+            unit_stripe: heat
+                .units
+                .get(node_idx)
+                .copied()
+                .flatten()
+                .map(palette::unit_colour),
+        },
+        None => NodeLook {
+            header: palette::HEAT_NONE_FILL,
+            header_text: palette::HEAT_NONE_TEXT,
+            dimmed: true,
+            unit_stripe: None,
+        },
+    }
+}
+
 /// Everything one frame depends on.
 pub struct Frame<'a> {
     pub view: &'a GraphView,
@@ -36,6 +80,10 @@ pub struct Frame<'a> {
     pub size: Size,
     pub device_pixel_ratio: f64,
     pub highlight: Highlight,
+    /// Other nodes of the selected profiled op, outlined with it.
+    pub related: &'a [usize],
+    /// The heat-map overlay, when shown.
+    pub heat: Option<&'a HeatMap>,
 }
 
 /// Fills the canvas with the background colour.
@@ -69,11 +117,15 @@ pub fn draw(ctx: &CanvasRenderingContext2d, frame: &Frame, texts: &mut TextCache
     } else {
         for &node_idx in &visible_nodes {
             if let Some(node) = frame.view.nodes.get(node_idx) {
-                draw_node(ctx, node, node_idx, detail, px, texts);
+                let look = node_look(node, node_idx, frame.heat);
+                draw_node(ctx, node, node_idx, &look, detail, px, texts);
             }
         }
     }
     let highlight = frame.highlight;
+    for &node_idx in frame.related {
+        outline(ctx, frame.scene, node_idx, palette::RELATED, 2.5 * px, px);
+    }
     if let Some(node_idx) = highlight
         .hovered_node
         .filter(|&n| Some(n) != highlight.selected)
@@ -213,7 +265,7 @@ fn draw_plain_boxes(ctx: &CanvasRenderingContext2d, frame: &Frame, nodes: &[usiz
             continue;
         };
         let fill = match node.kind {
-            ViewNodeKind::Op => palette::category_fill(node.category),
+            ViewNodeKind::Op => node_look(node, node_idx, frame.heat).header,
             ViewNodeKind::Input | ViewNodeKind::Output => palette::IO_BORDER,
         };
         match by_fill.iter_mut().find(|(f, _)| *f == fill) {
@@ -248,6 +300,7 @@ fn draw_node(
     ctx: &CanvasRenderingContext2d,
     node: &ViewNode,
     node_idx: usize,
+    look: &NodeLook,
     detail: Detail,
     px: f64,
     texts: &mut TextCache,
@@ -266,6 +319,9 @@ fn draw_node(
         r.height
     };
 
+    if look.dimmed {
+        ctx.set_global_alpha(0.55);
+    }
     if is_io {
         round_rect(ctx, r, r.height.min(12.0));
         ctx.set_fill_style_str(palette::IO_FILL);
@@ -280,8 +336,13 @@ fn draw_node(
             ctx.fill();
         }
         top_round_rect(ctx, r, header_height, CORNER, !has_body);
-        ctx.set_fill_style_str(palette::category_fill(node.category));
+        ctx.set_fill_style_str(look.header);
         ctx.fill();
+        if let Some(stripe) = look.unit_stripe {
+            // The unit that ran the node, as a band down the left edge of the header.
+            ctx.set_fill_style_str(stripe);
+            ctx.fill_rect(r.x + 1.0, r.y + 1.0, 5.0, header_height - 1.0);
+        }
         round_rect(ctx, r, CORNER);
         ctx.set_line_width(px.max(1.0));
         ctx.set_stroke_style_str(palette::NODE_BORDER);
@@ -292,6 +353,7 @@ fn draw_node(
         draw_text_placeholders(ctx, node, r, header_height);
     }
     if !detail.titles {
+        ctx.set_global_alpha(1.0);
         return;
     }
     let text = texts.get_or_fit(node_idx, || fitted_text(ctx, node, r.width));
@@ -301,7 +363,7 @@ fn draw_node(
     ctx.set_fill_style_str(if is_io {
         palette::NAME_TEXT
     } else {
-        palette::HEADER_TEXT
+        look.header_text
     });
     let _ = ctx.fill_text(
         &text.title,
@@ -309,6 +371,7 @@ fn draw_node(
         r.y + header_height / 2.0 + 0.5,
     );
     if !detail.body_text || !has_body {
+        ctx.set_global_alpha(1.0);
         return;
     }
     ctx.set_text_align("left");
@@ -334,6 +397,7 @@ fn draw_node(
             line_y += LINE_HEIGHT;
         }
     }
+    ctx.set_global_alpha(1.0);
 }
 
 /// Grey bars where the body text would be, when it is too small to read: the boxes keep their

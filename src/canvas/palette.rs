@@ -3,6 +3,8 @@
 
 use opscope_engine::ir::OpCategory;
 
+use crate::worker::protocol::UnitId;
+
 /// Fill of a node's header band (and of the whole box when zoomed far out).
 pub fn category_fill(category: OpCategory) -> &'static str {
     match category {
@@ -54,3 +56,26 @@ pub const EDGE_FAR: &str = "#a9b0ba";
 /// Selection and everything tied to it (its edges).
 pub const ACCENT: &str = "#e8590c";
 pub const HOVER: &str = "#1c7ed6";
+
+/// Colour of an execution unit: the graph's unit stripes, the unit badges of the tables and the
+/// charts all use these. Chosen apart from the heat scale's yellows and reds, and from each
+/// other; AI CPU (the slow fallback) is the one warm colour.
+pub fn unit_colour(unit: UnitId) -> &'static str {
+    match unit {
+        UnitId::AiCore => "#1c7ed6",
+        UnitId::AiVector => "#12b886",
+        UnitId::Mix => "#7950f2",
+        UnitId::AiCpu => "#e64980",
+        UnitId::Communication => "#f59f00",
+        UnitId::Dma => "#15aabf",
+        UnitId::Other => "#868e96",
+    }
+}
+
+/// Heat-map overlay: header of a node without measured time, and its text.
+pub const HEAT_NONE_FILL: &str = "#e6e9ed";
+pub const HEAT_NONE_TEXT: &str = "#838c97";
+/// Header text on the light end of the heat scale.
+pub const HEAT_LIGHT_TEXT: &str = "#2b2f36";
+/// Other nodes of the selected fused op.
+pub const RELATED: &str = "#f08c00";

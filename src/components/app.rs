@@ -1,5 +1,6 @@
 //! The root component: owns the state reducer and the worker, wires loading (file input, drag
-//! and drop, samples) and keyboard shortcuts, and lays out the page.
+//! and drop of several files, samples, the model picker) and keyboard shortcuts, and lays out
+//! the page.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -13,15 +14,17 @@ use yew::prelude::*;
 use super::drop_zone::{DropOverlay, DropZone};
 use super::error_banner::ErrorBanner;
 use super::graph_canvas::GraphCanvas;
+use super::heat_legend::HeatLegend;
 use super::model_panel::ModelPanel;
+use super::profile_panel::ProfilePanel;
 use super::properties_panel::PropertiesPanel;
 use super::status_bar::StatusBar;
 use super::toolbar::Toolbar;
-use crate::inputs::{pick_model, sample_named, Sample};
+use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
 use crate::state::{format_zoom, Action, AppState, LoadStage, ZOOM_STEP};
 use crate::worker::agent::Agent;
-use crate::worker::protocol::{FromWorker, ToWorker};
+use crate::worker::protocol::{FilePayload, FromWorker, ToWorker};
 
 /// The engine worker, started on first use and again after a crash.
 #[derive(Default)]
@@ -57,10 +60,17 @@ impl WorkerLink {
     }
 }
 
-/// Where the bytes of a load come from.
+/// What a load opens.
 enum Source {
-    File(web_sys::File),
+    /// Files dropped or chosen together, in the order they are handed to the worker.
+    Files(Vec<web_sys::File>),
     Sample(Sample),
+    /// Another model of the last drop (the model picker).
+    Model {
+        index: usize,
+        label: String,
+        n_nodes: usize,
+    },
 }
 
 #[function_component(App)]
@@ -100,12 +110,18 @@ pub fn app() -> Html {
                 *next
             };
             let (file_name, stage) = match &source {
-                Source::File(file) => (file.name(), LoadStage::Reading),
+                Source::Files(files) => {
+                    let names: Vec<String> = files.iter().map(|f| f.name()).collect();
+                    (describe_files(&names), LoadStage::Reading)
+                }
                 Source::Sample(sample) => (sample.file_name.to_string(), LoadStage::Fetching),
+                Source::Model { label, n_nodes, .. } => {
+                    (label.clone(), LoadStage::Layout { n_nodes: *n_nodes })
+                }
             };
             dispatch.emit(Action::LoadStarted {
                 generation,
-                file_name: file_name.clone(),
+                file_name,
                 stage,
                 now_ms: platform::now_ms(),
             });
@@ -116,22 +132,37 @@ pub fn app() -> Html {
                 },
                 &dispatch,
             );
+            if let Source::Model { index, .. } = source {
+                let sent = worker
+                    .borrow_mut()
+                    .send(ToWorker::ShowModel { generation, index }, &dispatch);
+                if let Err(message) = sent {
+                    dispatch.emit(Action::LoadFailed {
+                        generation,
+                        message,
+                    });
+                }
+                return;
+            }
             let worker = worker.clone();
             let dispatch = dispatch.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let bytes = match &source {
-                    Source::File(file) => platform::read_file(file).await,
-                    Source::Sample(sample) => platform::fetch_bytes(&sample.path()).await,
+                let files = match &source {
+                    Source::Files(files) => read_all(files).await,
+                    Source::Sample(sample) => {
+                        platform::fetch_bytes(&sample.path()).await.map(|bytes| {
+                            vec![FilePayload {
+                                name: sample.file_name.to_string(),
+                                bytes,
+                            }]
+                        })
+                    }
+                    Source::Model { .. } => Ok(Vec::new()),
                 };
-                let sent = bytes.and_then(|bytes| {
-                    worker.borrow_mut().send(
-                        ToWorker::Open {
-                            generation,
-                            name: file_name,
-                            bytes,
-                        },
-                        &dispatch,
-                    )
+                let sent = files.and_then(|files| {
+                    worker
+                        .borrow_mut()
+                        .send(ToWorker::Open { generation, files }, &dispatch)
                 });
                 if let Err(message) = sent {
                     dispatch.emit(Action::LoadFailed {
@@ -146,13 +177,32 @@ pub fn app() -> Html {
     let open_files: Callback<Vec<web_sys::File>> = {
         let load = load.clone();
         Callback::from(move |files: Vec<web_sys::File>| {
-            let names: Vec<String> = files.iter().map(|f| f.name()).collect();
-            if let Some(file) = pick_model(&names).and_then(|idx| files.get(idx)) {
-                load.emit(Source::File(file.clone()));
+            if files.is_empty() {
+                return;
             }
+            let names: Vec<String> = files.iter().map(|f| f.name()).collect();
+            let ordered = order_files(&names)
+                .into_iter()
+                .filter_map(|idx| files.get(idx).cloned())
+                .collect();
+            load.emit(Source::Files(ordered));
         })
     };
     let on_sample = load.reform(Source::Sample);
+    let on_pick_model = {
+        let load = load.clone();
+        let models = state.models.clone();
+        Callback::from(move |index: usize| {
+            let Some(model) = models.get(index) else {
+                return;
+            };
+            load.emit(Source::Model {
+                index,
+                label: model.files.first().cloned().unwrap_or_default(),
+                n_nodes: model.n_nodes,
+            });
+        })
+    };
 
     // `?sample=resnet50` opens a bundled sample with the page (links, `scripts/serve`).
     {
@@ -227,9 +277,9 @@ pub fn app() -> Html {
     let zoom = AttrValue::from(format_zoom(state.viewport.scale));
     let on_drawn = {
         let dispatch = dispatch.clone();
-        use_callback((), move |generation: u64, _| {
+        use_callback((), move |scene: u64, _| {
             dispatch.emit(Action::Drawn {
-                generation,
+                scene,
                 now_ms: platform::now_ms(),
             })
         })
@@ -239,43 +289,77 @@ pub fn app() -> Html {
         .clone()
         .zip(state.selection)
         .filter(|(graph, idx)| *idx < graph.view.nodes.len());
+    let selected_name = state.selected_node().map(|n| n.name.clone());
+    let selected_stat = state
+        .selection
+        .and_then(|idx| state.node_stat(idx))
+        .cloned();
+    let heat = state.heat_shown().cloned();
+    let profile_total = state.profile.as_ref().map(|p| p.data.total_us);
+    let has_graph = state.graph.is_some();
 
     html! {
         <div class="app" ondragenter={on_drag_over.clone()} ondragover={on_drag_over} ondrop={on_drop}>
             <input id="file" type="file" multiple=true
                 class="visually-hidden" ref={file_input} onchange={on_file_change}
-                tabindex="-1" aria-label="Model file" />
+                tabindex="-1" aria-label="Model and profiling files" />
             <Toolbar
                 graph={state.graph.clone()}
                 zoom={zoom.clone()}
                 busy={state.loading.is_some()}
                 model_panel={state.model_panel}
+                models={state.models.clone()}
+                shown_model={state.shown_model}
+                heat_available={state.heat_available()}
+                heat_on={state.heat_on}
                 on_open={on_open.clone()}
                 on_sample={on_sample.clone()}
+                {on_pick_model}
                 on_action={dispatch.clone()} />
-            if let Some(message) = state.error.clone() {
-                <ErrorBanner {message} on_dismiss={dispatch.reform(|_| Action::DismissError)} />
+            if !state.errors.is_empty() {
+                <ErrorBanner messages={state.errors.clone()}
+                    on_dismiss={dispatch.reform(|_| Action::DismissError)} />
             }
-            <main class="workspace">
-                <div id="graph" class="graph" data-graph-state={graph_state.as_str()}>
-                    <GraphCanvas
-                        graph={state.graph.clone()}
-                        viewport={state.viewport}
-                        selection={state.selection}
-                        on_action={dispatch.clone()}
-                        {on_drawn} />
-                    if state.graph.is_none() {
-                        <DropZone loading={progress.clone()} {on_open} {on_sample} />
+            <main class={classes!("workspace",
+                    (!has_graph && state.profile.as_ref().is_some_and(|p| !p.collapsed))
+                        .then_some("profile-only"))}>
+                <div class="workspace-top">
+                    <div id="graph" class="graph" data-graph-state={graph_state.as_str()}>
+                        <GraphCanvas
+                            graph={state.graph.clone()}
+                            viewport={state.viewport}
+                            selection={state.selection}
+                            related={state.related.clone()}
+                            heat={heat.clone()}
+                            scene={state.scene}
+                            on_action={dispatch.clone()}
+                            {on_drawn} />
+                        if !has_graph {
+                            <DropZone loading={progress.clone()}
+                                profile_loaded={state.profile.is_some()}
+                                {on_open} {on_sample} />
+                        }
+                        if let Some(heat) = heat {
+                            <HeatLegend {heat} />
+                        }
+                    </div>
+                    if let Some((graph, node_idx)) = selected {
+                        <PropertiesPanel {graph} {node_idx} stat={selected_stat}
+                            {profile_total} on_action={dispatch.clone()} />
+                    } else if let Some(graph) = state.graph.clone().filter(|_| state.model_panel) {
+                        <ModelPanel {graph} on_action={dispatch.clone()} />
                     }
                 </div>
-                if let Some((graph, node_idx)) = selected {
-                    <PropertiesPanel {graph} {node_idx} on_action={dispatch.clone()} />
-                } else if let Some(graph) = state.graph.clone().filter(|_| state.model_panel) {
-                    <ModelPanel {graph} on_action={dispatch.clone()} />
+                if let Some(profile) = state.profile.clone() {
+                    <ProfilePanel {profile}
+                        graph={state.graph.clone()}
+                        selected={selected_name}
+                        on_action={dispatch.clone()} />
                 }
             </main>
             <StatusBar
                 graph={state.graph.clone()}
+                profile={state.profile.as_ref().map(|p| p.data.clone())}
                 {progress}
                 stats={state.stats}
                 zoom={zoom.clone()} />
@@ -286,9 +370,21 @@ pub fn app() -> Html {
     }
 }
 
+/// Reads the files of a drop; the first that cannot be read fails the load.
+async fn read_all(files: &[web_sys::File]) -> Result<Vec<FilePayload>, String> {
+    let mut payloads = Vec::with_capacity(files.len());
+    for file in files {
+        payloads.push(FilePayload {
+            name: file.name(),
+            bytes: platform::read_file(file).await?,
+        });
+    }
+    Ok(payloads)
+}
+
 /// Keys: `f` fit, `+`/`-` zoom, `0` actual size, `Escape` clear the selection (then close the
-/// model panel), `i` model panel, `/` or Ctrl+F
-/// search, Ctrl+O open. Ignored while typing in a field.
+/// model panel), `i` model panel, `h` heat map, `/` or Ctrl+F search, Ctrl+O open. Ignored while
+/// typing in a field.
 #[hook]
 fn use_keyboard_shortcuts(dispatch: Callback<Action>, on_open: Callback<()>) {
     let handler = use_mut_ref(|| (dispatch.clone(), on_open.clone()));
@@ -342,6 +438,7 @@ fn handle_key(event: &KeyboardEvent, dispatch: &Callback<Action>, on_open: &Call
         "-" | "_" => Action::ZoomBy(1.0 / ZOOM_STEP),
         "0" => Action::ActualSize,
         "i" | "I" => Action::ToggleModelPanel,
+        "h" | "H" => Action::ToggleHeat,
         "Escape" => Action::Dismiss,
         "/" => {
             event.prevent_default();

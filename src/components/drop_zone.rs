@@ -9,6 +9,8 @@ use crate::inputs::{Sample, SAMPLES};
 pub struct DropZoneProps {
     /// Progress text while the first model loads.
     pub loading: Option<String>,
+    /// A profile is shown below: say the graph needs its model.
+    pub profile_loaded: bool,
     pub on_open: Callback<()>,
     pub on_sample: Callback<Sample>,
 }
@@ -25,10 +27,16 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
         },
         None => html! {
             <>
-                <p class="drop-lead">{ "Drop an ONNX model here, or" }</p>
+                <p class="drop-lead">
+                    if props.profile_loaded {
+                        { "Drop the model of this run to see its time on the graph, or" }
+                    } else {
+                        { "Drop a model and/or the profiling files of a run here, or" }
+                    }
+                </p>
                 <div class="drop-actions">
                     <button class="btn btn-primary btn-large" onclick={on_open}>
-                        { "Open model…" }
+                        { "Open files…" }
                     </button>
                     { for SAMPLES.iter().map(|sample| {
                         let on_sample = props.on_sample.clone();
@@ -42,16 +50,27 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
                     }) }
                 </div>
                 <p class="drop-note">
-                    { "The model is read in this tab: nothing is uploaded. Supported: ONNX (.onnx)." }
+                    { "Everything is read in this tab: nothing is uploaded." }
+                    <br />
+                    { "Models: ONNX, TensorFlow (.pb, .pbtxt), Caffe (.prototxt with its .caffemodel), \
+                       Ascend GE dumps, om JSON and .om." }
+                    <br />
+                    { "Profiles: msprof op_summary, op_statistic, task_time, timeline JSON; \
+                       torch_npu kernel_details." }
                 </p>
             </>
         },
     };
+    let heading = if props.profile_loaded {
+        "No model loaded"
+    } else {
+        "See your model's graph and where its time goes"
+    };
     html! {
-        <div class="drop-zone">
+        <div class={classes!("drop-zone", props.profile_loaded.then_some("drop-zone-compact"))}>
             <div class="drop-card">
                 <div class="drop-icon" aria-hidden="true"></div>
-                <h1>{ "See your model's graph" }</h1>
+                <h1>{ heading }</h1>
                 { body }
             </div>
         </div>
@@ -69,7 +88,7 @@ pub fn drop_overlay(props: &DropOverlayProps) -> Html {
     let on_leave = props.on_leave.reform(|_: DragEvent| ());
     html! {
         <div class="drop-overlay" ondragleave={on_leave}>
-            <div class="drop-overlay-card">{ "Drop the model file to open it" }</div>
+            <div class="drop-overlay-card">{ "Drop the model and profiling files to open them" }</div>
         </div>
     }
 }

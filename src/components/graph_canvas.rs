@@ -16,17 +16,24 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
 use yew::prelude::*;
 
 use crate::canvas::draw::{self, Frame, Highlight};
+use crate::canvas::heat::HeatMap;
 use crate::canvas::scene::{op_node_names, Detail, Scene};
 use crate::canvas::text::TextCache;
-use crate::state::{Action, GraphHandle, Size, Viewport};
+use crate::state::{format_us, Action, GraphHandle, Shared, Size, Viewport};
 
 #[derive(Properties, PartialEq)]
 pub struct GraphCanvasProps {
     pub graph: Option<GraphHandle>,
     pub viewport: Viewport,
     pub selection: Option<usize>,
+    /// Other nodes of the selected profiled op, outlined with it.
+    pub related: Vec<usize>,
+    /// The heat-map overlay, when shown.
+    pub heat: Option<Shared<HeatMap>>,
+    /// Version of what is drawn (graph and overlay); reported back once drawn.
+    pub scene: u64,
     pub on_action: Callback<Action>,
-    /// Called with the graph's generation after its first complete draw.
+    /// Called with the scene version after its first complete draw.
     pub on_drawn: Callback<u64>,
 }
 
@@ -80,7 +87,7 @@ pub struct GraphCanvas {
     frame: Option<AnimationFrame>,
     drag: Option<Drag>,
     hover: Hover,
-    reported_generation: Option<u64>,
+    reported_scene: Option<u64>,
     resize_observer: Option<SizeObserver>,
     hook_data: Rc<RefCell<HookData>>,
     hooks: Option<TestHooks>,
@@ -100,7 +107,7 @@ impl Component for GraphCanvas {
             frame: None,
             drag: None,
             hover: Hover::default(),
-            reported_generation: None,
+            reported_scene: None,
             resize_observer: None,
             hook_data: Rc::default(),
             hooks: None,
@@ -395,6 +402,8 @@ impl GraphCanvas {
                 hovered_node: self.hover.node,
                 hovered_edge: self.hover.edge,
             },
+            related: &props.related,
+            heat: props.heat.as_deref(),
         };
         draw::draw(&context, &frame, &mut self.texts);
 
@@ -408,9 +417,9 @@ impl GraphCanvas {
         if let Some(hooks) = &self.hooks {
             hooks.publish();
         }
-        if !size.is_empty() && self.reported_generation != Some(graph.generation) {
-            self.reported_generation = Some(graph.generation);
-            props.on_drawn.emit(graph.generation);
+        if !size.is_empty() && self.reported_scene != Some(props.scene) {
+            self.reported_scene = Some(props.scene);
+            props.on_drawn.emit(props.scene);
         }
     }
 
@@ -432,11 +441,22 @@ impl GraphCanvas {
             };
             return Some((edge.tensor.clone(), detail));
         }
-        let node = self.hover.node.and_then(|n| graph.view.nodes.get(n))?;
-        if Detail::at(props.viewport.scale).body_text {
-            return None;
+        let node_idx = self.hover.node?;
+        let node = graph.view.nodes.get(node_idx)?;
+        // With the heat map on, the hovered node's measured time is always worth a tooltip.
+        let measured = props.heat.as_ref().and_then(|heat| {
+            let time = heat.times.get(node_idx).copied().flatten()?;
+            let unit = heat.units.get(node_idx).copied().flatten();
+            Some(match unit {
+                Some(unit) => format!("measured {} on {}", format_us(time), unit.label()),
+                None => format!("measured {}", format_us(time)),
+            })
+        });
+        match measured {
+            Some(measured) => Some((node.title.clone(), format!("{}\n{measured}", node.name))),
+            None if Detail::at(props.viewport.scale).body_text => None,
+            None => Some((node.title.clone(), node.name.clone())),
         }
-        Some((node.title.clone(), node.name.clone()))
     }
 
     fn view_tooltip(&self, props: &GraphCanvasProps) -> Html {

@@ -2,11 +2,21 @@
 //! holds no graph algorithm; only [`app::App`] sees the reducer and the worker.
 
 pub mod app;
+pub mod data_table;
 pub mod drop_zone;
 pub mod error_banner;
+pub mod findings_list;
 pub mod graph_canvas;
+pub mod heat_legend;
+pub mod hotspot_table;
 pub mod model_panel;
+pub mod model_picker;
+pub mod op_stats_table;
+pub mod op_type_chart;
+pub mod profile_panel;
 pub mod properties_panel;
 pub mod search_box;
 pub mod status_bar;
 pub mod toolbar;
+pub mod unit_chart;
+pub mod unmatched_table;

@@ -18,13 +18,19 @@ pub fn model_panel(props: &ModelPanelProps) -> Html {
     let on_close = props
         .on_action
         .reform(|_: MouseEvent| Action::ToggleModelPanel);
-    let facts = [
-        ("file", props.graph.file_name.clone()),
+    let mut facts = vec![("file", props.graph.file_name.clone())];
+    if let Some(weights) = props.graph.files.get(1) {
+        facts.push(("weights", weights.clone()));
+        if let Some(rule) = &props.graph.pairing {
+            facts.push(("paired by", rule.clone()));
+        }
+    }
+    facts.extend([
         ("format", view.format.to_uppercase()),
         ("name", view.title.clone()),
         ("nodes", view.node_count.to_string()),
         ("edges", view.edges.len().to_string()),
-    ];
+    ]);
     let io = |kind: ViewNodeKind| -> Html {
         let nodes: Vec<(usize, &opscope_engine::report::ViewNode)> = view
             .nodes

@@ -1,16 +1,22 @@
-//! The properties panel (`#properties`) of the selected node: what it is, its attributes, and
-//! its inputs and outputs with shape, dtype and weight size; neighbours are links.
+//! The properties panel (`#properties`) of the selected node: what it is, its measured time when
+//! a profile is joined, its attributes, and its inputs and outputs with shape, dtype and weight
+//! size; neighbours are links.
 
 use opscope_engine::report::{GraphView, ViewNodeKind, ViewPort};
 use yew::prelude::*;
 
 use crate::canvas::palette;
-use crate::state::{format_bytes, Action, GraphHandle};
+use crate::state::{format_bytes, format_count, format_share, format_us, Action, GraphHandle};
+use crate::worker::protocol::NodeStat;
 
 #[derive(Properties, PartialEq)]
 pub struct PropertiesPanelProps {
     pub graph: GraphHandle,
     pub node_idx: usize,
+    /// The node's measured time, when a profile is joined and the node ran.
+    pub stat: Option<NodeStat>,
+    /// Total profiled time (us), when a profile is loaded.
+    pub profile_total: Option<f64>,
     pub on_action: Callback<Action>,
 }
 
@@ -104,6 +110,9 @@ pub fn properties_panel(props: &PropertiesPanelProps) -> Html {
                         }) }
                     </table>
                 </section>
+                if node.kind == ViewNodeKind::Op && props.profile_total.is_some() {
+                    { view_measured(props.stat.as_ref(), &node.name) }
+                }
                 if node.kind == ViewNodeKind::Op {
                     <section>
                         <h3>{ format!("Attributes ({})", node.attrs.len()) }</h3>
@@ -122,6 +131,53 @@ pub fn properties_panel(props: &PropertiesPanelProps) -> Html {
                 </section>
             </div>
         </aside>
+    }
+}
+
+/// The "Measured" section: time, tasks, unit and share from the joined profile.
+fn view_measured(stat: Option<&NodeStat>, node_name: &str) -> Html {
+    let Some(stat) = stat else {
+        return html! {
+            <section class="measured">
+                <h3>{ "Measured" }</h3>
+                <p class="muted">{ "No profiled task matched this node." }</p>
+            </section>
+        };
+    };
+    let avg = if stat.count > 0 {
+        stat.total_us / stat.count as f64
+    } else {
+        0.0
+    };
+    let unit_style = format!("background:{}", palette::unit_colour(stat.unit));
+    let other_ops: Vec<&String> = stat.ops.iter().filter(|op| *op != node_name).collect();
+    html! {
+        <section class="measured">
+            <h3>{ "Measured" }</h3>
+            <div class="measured-headline">
+                <span class="measured-time">{ format_us(stat.total_us) }</span>
+                <span class="measured-share">{ format!("{} of the profile", format_share(stat.share)) }</span>
+            </div>
+            <table class="props-table">
+                <tr><th scope="row">{ "time" }</th><td>{ format!("{:.3} us", stat.total_us) }</td></tr>
+                <tr><th scope="row">{ "tasks" }</th><td>{ format_count(stat.count) }</td></tr>
+                <tr><th scope="row">{ "avg per task" }</th><td>{ format_us(avg) }</td></tr>
+                <tr>
+                    <th scope="row">{ "unit" }</th>
+                    <td><span class="unit-badge"><span class="swatch" style={unit_style}></span>
+                        { stat.unit.label() }</span></td>
+                </tr>
+                <tr><th scope="row">{ "share" }</th><td>{ format_share(stat.share) }</td></tr>
+                if !other_ops.is_empty() {
+                    <tr>
+                        <th scope="row">{ "profiled as" }</th>
+                        <td>{ for other_ops.iter().map(|op| html! {
+                            <code class="wrap measured-op">{ op }</code>
+                        }) }</td>
+                    </tr>
+                }
+            </table>
+        </section>
     }
 }
 

@@ -1,13 +1,16 @@
-//! The status bar (`#status`): the loaded model (title, format, `N nodes`), progress of a load,
+//! The status bar (`#status`): the loaded model (title, format, `N nodes`, the weights file of a
+//! Caffe net), the loaded profile (`profile: N tasks, T ms`, `matched X%`), progress of a load,
 //! timings and the zoom.
 
 use yew::prelude::*;
 
-use crate::state::{GraphHandle, LoadStats};
+use crate::state::{format_count, format_ms, format_share, GraphHandle, LoadStats, Shared};
+use crate::worker::protocol::ProfileData;
 
 #[derive(Properties, PartialEq)]
 pub struct StatusBarProps {
     pub graph: Option<GraphHandle>,
+    pub profile: Option<Shared<ProfileData>>,
     pub progress: Option<String>,
     pub stats: Option<LoadStats>,
     pub zoom: AttrValue,
@@ -32,11 +35,37 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
                     <span class="status-count">{ format!("{} nodes", view.node_count) }</span>
                     <span class="status-sep">{ "·" }</span>
                     <span>{ format!("{} edges", view.edges.len()) }</span>
+                    if let (Some(weights), Some(rule)) = (graph.files.get(1), &graph.pairing) {
+                        <span class="status-sep">{ "·" }</span>
+                        <span class="status-pairing" title={format!(
+                            "{} was paired with {} ({rule})", weights, graph.file_name)}>
+                            { format!("weights: {weights} ({rule})") }
+                        </span>
+                    }
                 </span>
             }
         }
         None => html! { <span class="status-model status-muted">{ "No model loaded" }</span> },
     };
+    let profile = props.profile.as_ref().map(|data| {
+        let tasks = if data.hotspots_by_type {
+            format!("{} op types", format_count(data.op_statistics.len() as u64))
+        } else {
+            format!("{} tasks", format_count(data.rows as u64))
+        };
+        html! {
+            <span class="status-profile" title={data.files.join(", ")}>
+                <span class="status-sep">{ "|" }</span>
+                <span>{ format!("profile: {tasks}, {}", format_ms(data.total_us)) }</span>
+                if let Some(join) = &data.join {
+                    <span class="status-sep">{ "·" }</span>
+                    <span class="status-matched" title="Share of the profiled time matched to graph nodes">
+                        { format!("matched {}", format_share(join.matched_share)) }
+                    </span>
+                }
+            </span>
+        }
+    });
     let progress = props.progress.as_ref().map(|text| {
         html! {
             <span class="status-progress">
@@ -49,18 +78,32 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
         .stats
         .filter(|_| props.progress.is_none())
         .map(|stats| {
-            let mut parts = vec![
-                format!("parsed in {:.0} ms", stats.timings.parse_ms),
-                format!("laid out in {:.0} ms", stats.timings.layout_ms),
-            ];
-            if let Some(drawn_ms) = stats.drawn_ms {
-                parts.push(format!("shown {:.0} ms after opening", drawn_ms));
+            let timings = stats.timings;
+            let mut parts = Vec::new();
+            if stats.had_model {
+                parts.push(format!("parsed in {:.0} ms", timings.parse_ms));
+                parts.push(format!("laid out in {:.0} ms", timings.layout_ms));
+            }
+            if timings.profile_ms > 0.0 {
+                parts.push(format!("profile read in {:.0} ms", timings.profile_ms));
+            }
+            if timings.analysis_ms > 0.0 {
+                parts.push(format!("analysed in {:.0} ms", timings.analysis_ms));
+            }
+            match stats.drawn_ms {
+                Some(drawn_ms) => parts.push(format!("shown {drawn_ms:.0} ms after opening")),
+                None if !stats.had_model => parts.push(format!(
+                    "received {:.0} ms after opening",
+                    stats.received_ms
+                )),
+                None => {}
             }
             html! { <span class="status-timings">{ parts.join(", ") }</span> }
         });
     html! {
         <footer id="status" class="statusbar" aria-live="polite">
             { model }
+            { profile }
             { progress }
             <span class="toolbar-spacer"></span>
             { timings }

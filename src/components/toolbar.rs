@@ -1,10 +1,13 @@
-//! The top bar: open a model, try a sample, zoom controls and the node search.
+//! The top bar: open files, try a sample, pick among the models of a drop, zoom controls, the
+//! model panel and heat-map toggles, and the node search.
 
 use yew::prelude::*;
 
+use super::model_picker::ModelPicker;
 use super::search_box::SearchBox;
 use crate::inputs::{Sample, SAMPLES};
 use crate::state::{Action, GraphHandle, ZOOM_STEP};
+use crate::worker::protocol::ModelChoice;
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
@@ -14,8 +17,15 @@ pub struct ToolbarProps {
     pub busy: bool,
     /// The model panel is open.
     pub model_panel: bool,
+    /// The models of the last drop and the one shown.
+    pub models: Vec<ModelChoice>,
+    pub shown_model: Option<usize>,
+    /// A profile is joined to the graph, so the heat map can be shown.
+    pub heat_available: bool,
+    pub heat_on: bool,
     pub on_open: Callback<()>,
     pub on_sample: Callback<Sample>,
+    pub on_pick_model: Callback<usize>,
     pub on_action: Callback<Action>,
 }
 
@@ -51,8 +61,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <span class="brand-name">{ "opscope" }</span>
             </div>
             <div class="toolbar-group">
-                <button class="btn btn-primary" onclick={on_open} title="Open a model file (Ctrl+O)">
-                    { "Open model…" }
+                <button class="btn btn-primary" onclick={on_open}
+                    title="Open a model and/or the profiling files of a run; several files at once (Ctrl+O)">
+                    { "Open files…" }
                 </button>
                 <button id="sample" class="btn" onclick={on_try} disabled={props.busy}
                     title={format!("Open the bundled {} sample", SAMPLES[0].label)}>
@@ -78,11 +89,25 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <button id="fit" class="btn" onclick={act(Action::Fit)} disabled={!has_graph}
                     title="Fit the graph to the window (F)">{ "Fit" }</button>
             </div>
+            <ModelPicker models={props.models.clone()} shown={props.shown_model}
+                busy={props.busy} on_pick={props.on_pick_model.clone()} />
             <button class={classes!("btn", props.model_panel.then_some("btn-active"))}
                 onclick={act(Action::ToggleModelPanel)} disabled={!has_graph}
                 aria-pressed={props.model_panel.to_string()}
                 title="Model properties: format, inputs, outputs, metadata (I)">
                 { "Model" }
+            </button>
+            <button id="overlay-heat"
+                class={classes!("btn", "btn-heat", (props.heat_on && props.heat_available).then_some("btn-active"))}
+                onclick={act(Action::ToggleHeat)} disabled={!props.heat_available}
+                aria-pressed={(props.heat_on && props.heat_available).to_string()}
+                title={if props.heat_available {
+                    "Colour nodes by measured time (H)"
+                } else {
+                    "Heat map: load a model and the profiling files of its run"
+                }}>
+                <span class="heat-icon" aria-hidden="true"></span>
+                { "Heat map" }
             </button>
             <div class="toolbar-spacer"></div>
             <SearchBox graph={props.graph.clone()} on_action={props.on_action.clone()} />

@@ -1,7 +1,8 @@
-//! The Web Worker that runs the engine off the page's thread: import, then layout.
+//! The Web Worker that runs the engine off the page's thread.
 //!
-//! The two stages run as separate tasks of the worker's event loop, so a newer file (or a
-//! cancel) that arrives while a model is being parsed is seen before its layout starts. The
+//! A load is a few steps (import the models, read the profile, lay out the shown model, join and
+//! report; see [`super::session`]), each run as its own task of the worker's event loop, so a
+//! newer drop (or a cancel) that arrives during one step is seen before the next starts. The
 //! engine must not panic, but if it does the page is told (`FromWorker::Crashed`) instead of
 //! waiting forever: natively through `catch_unwind`, in the browser (where a panic aborts)
 //! through a panic hook that reports the job in flight and closes the worker.
@@ -10,55 +11,28 @@ use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
-use opscope_engine::ir::Model;
-use opscope_engine::report::{graph_view, GraphView};
-use opscope_engine::{import_model, InputFile};
 
-use super::protocol::{FromWorker, Stage, Timings, ToWorker};
+use super::protocol::{FromWorker, ToWorker};
+use super::session::{Job, Session};
 
-/// The worker's state: the newest generation it has heard of and a parsed model waiting for its
-/// layout.
+/// The worker's state: the newest generation it has heard of, what it holds between loads, and
+/// the load in progress.
 #[derive(Default)]
 pub struct Agent {
     latest: u64,
-    pending: Option<PendingLayout>,
+    session: Session,
+    job: Option<Running>,
 }
 
-struct PendingLayout {
+struct Running {
     generation: u64,
     handler: HandlerId,
-    model: Model,
-    parse_ms: f64,
+    job: Job,
 }
 
 /// Internal messages of the worker (its own continuations).
 pub enum AgentMsg {
-    Layout { generation: u64 },
-}
-
-/// Why a stage produced no value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StageError {
-    /// Bad input: the engine's message for the user.
-    Failed(String),
-    /// The engine panicked; the panic message.
-    Crashed(String),
-}
-
-/// Imports one model file; never panics (a panic in the engine becomes `Crashed`).
-pub fn parse_stage(name: &str, bytes: Vec<u8>) -> Result<Model, StageError> {
-    let file = InputFile::new(name, bytes);
-    match catch_unwind(AssertUnwindSafe(|| import_model(&file))) {
-        Ok(Ok(model)) => Ok(model),
-        Ok(Err(err)) => Err(StageError::Failed(err.to_string())),
-        Err(payload) => Err(StageError::Crashed(panic_text(payload.as_ref()))),
-    }
-}
-
-/// Lays out the model's graph for the viewer; never panics.
-pub fn layout_stage(model: &Model) -> Result<GraphView, StageError> {
-    catch_unwind(AssertUnwindSafe(|| graph_view(model)))
-        .map_err(|payload| StageError::Crashed(panic_text(payload.as_ref())))
+    Continue { generation: u64 },
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -71,16 +45,46 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-fn stage_error_message(generation: u64, err: StageError) -> FromWorker {
-    match err {
-        StageError::Failed(message) => FromWorker::Failed {
+impl Agent {
+    /// Announces the next step of the running load and schedules it, or sends the result when
+    /// there is nothing left to do.
+    fn advance(&mut self, scope: &WorkerScope<Self>) {
+        let Some(mut running) = self.job.take() else {
+            return;
+        };
+        match self.session.next_stage(&mut running.job) {
+            Some(stage) => {
+                scope.respond(
+                    running.handler,
+                    FromWorker::Progress {
+                        generation: running.generation,
+                        stage,
+                    },
+                );
+                let generation = running.generation;
+                self.job = Some(running);
+                schedule(scope, AgentMsg::Continue { generation });
+            }
+            None => {
+                let result = self.session.finish(running.job);
+                scope.respond(
+                    running.handler,
+                    FromWorker::Loaded {
+                        generation: running.generation,
+                        result: Box::new(result),
+                    },
+                );
+            }
+        }
+    }
+
+    fn start(&mut self, scope: &WorkerScope<Self>, generation: u64, handler: HandlerId, job: Job) {
+        self.job = Some(Running {
             generation,
-            message,
-        },
-        StageError::Crashed(message) => FromWorker::Crashed {
-            generation,
-            message,
-        },
+            handler,
+            job,
+        });
+        self.advance(scope);
     }
 }
 
@@ -95,37 +99,37 @@ impl Worker for Agent {
     }
 
     fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
-        let AgentMsg::Layout { generation } = msg;
-        let Some(pending) = self.pending.take() else {
+        let AgentMsg::Continue { generation } = msg;
+        let Some(running) = self.job.as_mut() else {
             return;
         };
-        if pending.generation != generation || generation != self.latest {
+        if running.generation != generation || generation != self.latest {
             return;
         }
-        let n_nodes = pending.model.graph.nodes.len();
-        scope.respond(
-            pending.handler,
-            FromWorker::Progress {
-                generation,
-                stage: Stage::Layout { n_nodes },
-            },
-        );
         let started = now_ms();
-        set_job(Some((scope.clone(), pending.handler, generation)));
-        let result = layout_stage(&pending.model);
+        set_job(Some((scope.clone(), running.handler, generation)));
+        let session = &mut self.session;
+        let job = &mut running.job;
+        let outcome = catch_unwind(AssertUnwindSafe(|| session.step(job)));
         set_job(None);
-        let output = match result {
-            Ok(view) => FromWorker::Loaded {
-                generation,
-                view: Box::new(view),
-                timings: Timings {
-                    parse_ms: pending.parse_ms,
-                    layout_ms: now_ms() - started,
-                },
-            },
-            Err(err) => stage_error_message(generation, err),
-        };
-        scope.respond(pending.handler, output);
+        match outcome {
+            Ok(Some(step)) => running.job.add_time(step, now_ms() - started),
+            Ok(None) => {}
+            Err(payload) => {
+                let message = panic_text(payload.as_ref());
+                let handler = running.handler;
+                self.job = None;
+                scope.respond(
+                    handler,
+                    FromWorker::Crashed {
+                        generation,
+                        message,
+                    },
+                );
+                return;
+            }
+        }
+        self.advance(scope);
     }
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
@@ -133,62 +137,56 @@ impl Worker for Agent {
             ToWorker::Cancel { generation } => {
                 self.latest = self.latest.max(generation);
                 if self
-                    .pending
+                    .job
                     .as_ref()
-                    .is_some_and(|p| p.generation <= generation)
+                    .is_some_and(|running| running.generation <= generation)
                 {
-                    self.pending = None;
+                    self.job = None;
                 }
             }
-            ToWorker::Open {
-                generation,
-                name,
-                bytes,
-            } => {
+            ToWorker::Open { generation, files } => {
                 if generation < self.latest {
                     return;
                 }
                 self.latest = generation;
-                self.pending = None;
-                scope.respond(
-                    id,
-                    FromWorker::Progress {
-                        generation,
-                        stage: Stage::Parsing {
-                            file_name: name.clone(),
-                            n_bytes: bytes.len() as u64,
-                        },
-                    },
-                );
-                let started = now_ms();
-                set_job(Some((scope.clone(), id, generation)));
-                let result = parse_stage(&name, bytes);
-                set_job(None);
-                match result {
-                    Ok(model) => {
-                        self.pending = Some(PendingLayout {
-                            generation,
-                            handler: id,
-                            model,
-                            parse_ms: now_ms() - started,
-                        });
-                        schedule(scope, AgentMsg::Layout { generation });
+                let job = self.session.open(files);
+                self.start(scope, generation, id, job);
+            }
+            ToWorker::ShowModel { generation, index } => {
+                if generation < self.latest {
+                    return;
+                }
+                self.latest = generation;
+                match self.session.show(index) {
+                    Some(job) => self.start(scope, generation, id, job),
+                    None => {
+                        self.job = None;
+                        scope.respond(
+                            id,
+                            FromWorker::Failed {
+                                generation,
+                                message: format!(
+                                    "model {} of the last drop is no longer held (the engine \
+                                     restarted after an internal error); drop the files again",
+                                    index + 1
+                                ),
+                            },
+                        );
                     }
-                    Err(err) => scope.respond(id, stage_error_message(generation, err)),
                 }
             }
         }
     }
 }
 
-type Job = (WorkerScope<Agent>, HandlerId, u64);
+type InFlight = (WorkerScope<Agent>, HandlerId, u64);
 
 thread_local! {
     /// The job the engine is working on, for the panic reporter.
-    static CURRENT_JOB: RefCell<Option<Job>> = const { RefCell::new(None) };
+    static CURRENT_JOB: RefCell<Option<InFlight>> = const { RefCell::new(None) };
 }
 
-fn set_job(job: Option<Job>) {
+fn set_job(job: Option<InFlight>) {
     CURRENT_JOB.with(|current| {
         if let Ok(mut current) = current.try_borrow_mut() {
             *current = job;
@@ -269,32 +267,6 @@ fn now_ms() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn garbage_fails_with_the_engines_message() {
-        let err = parse_stage("notes.txt", b"hello world".to_vec()).unwrap_err();
-        match err {
-            StageError::Failed(message) => {
-                assert!(message.starts_with("notes.txt: "), "{message}");
-            }
-            StageError::Crashed(message) => panic!("crashed: {message}"),
-        }
-    }
-
-    #[test]
-    fn empty_file_fails() {
-        assert_eq!(
-            parse_stage("x.onnx", Vec::new()).unwrap_err(),
-            StageError::Failed("x.onnx: the file is empty".into())
-        );
-    }
-
-    #[test]
-    fn bundled_sample_parses() {
-        let (name, bytes) = opscope_engine::samples::bundled().remove(0);
-        let model = parse_stage(name, bytes).expect("sample parses");
-        assert_eq!(model.graph.nodes.len(), 122);
-    }
 
     #[test]
     fn panics_become_crashes() {

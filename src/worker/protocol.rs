@@ -1,7 +1,12 @@
 //! The messages between the page and the Web Worker: the one serde surface of the app.
 //!
 //! Every message carries the generation of the load it belongs to. The page bumps the generation
-//! for every new file, so a result that arrives after a newer request is recognised and dropped.
+//! for every new drop, so a result that arrives after a newer request is recognised and dropped.
+//!
+//! The engine's profile report derives `Serialize` only, uses `&'static str` ids and skips empty
+//! keys (all fine for the CLI's JSON, none of it readable back through the worker's bincode), so
+//! the profile crosses the boundary as the twins below, built in [`super::profile_data`]. They
+//! never skip a field and hold no untagged enum: bincode needs every field, in order.
 
 use opscope_engine::report::GraphView;
 use serde::{Deserialize, Serialize};
@@ -9,15 +14,26 @@ use serde::{Deserialize, Serialize};
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
-    /// Import one model file and lay out its graph.
+    /// Files dropped or chosen together (a sample is one file): the worker sorts them into models
+    /// and profiling files by content, imports both, lays out the first model and joins the
+    /// profile to it.
     Open {
         generation: u64,
-        name: String,
-        #[serde(with = "serde_bytes")]
-        bytes: Vec<u8>,
+        files: Vec<FilePayload>,
     },
+    /// Show another model of the last drop that had models (`index` into its
+    /// [`ModelChoice`] list), re-joining the loaded profile to it.
+    ShowModel { generation: u64, index: usize },
     /// Drop any unfinished work of generations up to this one.
     Cancel { generation: u64 },
+}
+
+/// One file of a drop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FilePayload {
+    pub name: String,
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
 }
 
 /// Worker → page.
@@ -25,13 +41,12 @@ pub enum ToWorker {
 pub enum FromWorker {
     /// A stage of the load has started.
     Progress { generation: u64, stage: Stage },
-    /// The graph is ready to draw.
+    /// The load is finished: what changed, and the files that could not be read.
     Loaded {
         generation: u64,
-        view: Box<GraphView>,
-        timings: Timings,
+        result: Box<LoadResult>,
     },
-    /// The file could not be read; `message` is the engine's user-ready text.
+    /// Nothing could be done; `message` is the engine's user-ready text.
     Failed { generation: u64, message: String },
     /// The engine panicked. The worker closes itself after sending this; the page starts a new
     /// one for the next file.
@@ -52,13 +67,280 @@ impl FromWorker {
 /// What the worker is doing, for the status bar.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Stage {
-    Parsing { file_name: String, n_bytes: u64 },
-    Layout { n_nodes: usize },
+    /// Importing the model files of the drop (`file_name` names the first, `n_files` counts
+    /// them).
+    Parsing {
+        file_name: String,
+        n_files: usize,
+        n_bytes: u64,
+    },
+    /// Reading the profiling files of the drop.
+    ReadingProfile {
+        n_files: usize,
+        n_bytes: u64,
+    },
+    Layout {
+        n_nodes: usize,
+    },
+    /// Joining the profile to the model and building its report.
+    Analysing {
+        n_tasks: usize,
+    },
 }
 
-/// Wall time of the worker's stages, in milliseconds.
+/// The outcome of one load. Each `None` means "unchanged": the page keeps what it shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadResult {
+    /// The model to show.
+    pub model: Option<ModelLoad>,
+    /// The models of this drop, for the picker, when the drop had readable models.
+    pub models: Option<Vec<ModelChoice>>,
+    /// The profile as it now stands: new profiling files, or the loaded profile joined to a new
+    /// model.
+    pub profile: Option<ProfileData>,
+    /// One line per file that could not be read, each naming the file (the engine's message).
+    pub errors: Vec<String>,
+    pub timings: Timings,
+}
+
+/// A model laid out for the viewer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelLoad {
+    /// Index in the drop's [`ModelChoice`] list.
+    pub index: usize,
+    pub view: Box<GraphView>,
+    /// The files it came from, the main file first (a prototxt, then its caffemodel).
+    pub files: Vec<String>,
+    /// How a companion file was paired with the main one (`same net name`), if there was one.
+    pub pairing: Option<String>,
+}
+
+/// One readable model of a drop, as the model picker lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelChoice {
+    pub files: Vec<String>,
+    pub pairing: Option<String>,
+    pub format: String,
+    pub n_nodes: usize,
+}
+
+impl ModelChoice {
+    /// `net.prototxt + net.caffemodel (same net name)`, or the file name.
+    pub fn describe(&self) -> String {
+        let files = self.files.join(" + ");
+        match &self.pairing {
+            Some(rule) => format!("{files} (paired: {rule})"),
+            None => files,
+        }
+    }
+}
+
+/// Wall time of the worker's stages, in milliseconds (zero for a stage that did not run).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timings {
     pub parse_ms: f64,
     pub layout_ms: f64,
+    pub profile_ms: f64,
+    pub analysis_ms: f64,
+}
+
+/// The unit a task ran on (the engine's `profile::Unit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum UnitId {
+    AiCore,
+    AiVector,
+    Mix,
+    AiCpu,
+    Communication,
+    Dma,
+    Other,
+}
+
+impl UnitId {
+    pub const ALL: [UnitId; 7] = [
+        UnitId::AiCore,
+        UnitId::AiVector,
+        UnitId::Mix,
+        UnitId::AiCpu,
+        UnitId::Communication,
+        UnitId::Dma,
+        UnitId::Other,
+    ];
+
+    /// The stable id of the JSON report (`ai_core`).
+    pub fn id(self) -> &'static str {
+        match self {
+            UnitId::AiCore => "ai_core",
+            UnitId::AiVector => "ai_vector",
+            UnitId::Mix => "mix",
+            UnitId::AiCpu => "ai_cpu",
+            UnitId::Communication => "communication",
+            UnitId::Dma => "dma",
+            UnitId::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitId::AiCore => "AI Core",
+            UnitId::AiVector => "AI Vector",
+            UnitId::Mix => "Mix",
+            UnitId::AiCpu => "AI CPU",
+            UnitId::Communication => "Communication",
+            UnitId::Dma => "DMA",
+            UnitId::Other => "Other",
+        }
+    }
+}
+
+/// Everything the page shows about a profile: the engine's report (hotspots capped, see
+/// `hotspots_total`), per-type totals, and the measured time of every matched graph node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileData {
+    /// The profiling files of the run.
+    pub files: Vec<String>,
+    pub sources: Vec<SourceRow>,
+    pub chip: Option<String>,
+    pub ai_core_num: Option<u32>,
+    pub ai_core_num_source: String,
+    /// Task rows in the profile.
+    pub rows: usize,
+    pub total_us: f64,
+    /// `true`: hotspots are per op type (only op_statistic was given).
+    pub hotspots_by_type: bool,
+    /// Largest first; at most [`super::profile_data::MAX_ROWS`].
+    pub hotspots: Vec<HotspotRow>,
+    /// Distinct ops in the profile (the hotspot list may hold fewer).
+    pub hotspots_total: usize,
+    /// Time per unit, in [`UnitId::ALL`] order, units without time left out.
+    pub units: Vec<(UnitId, f64)>,
+    /// Time per op type, largest first (every op, not only the hotspots sent).
+    pub op_types: Vec<TypeTime>,
+    /// The op_statistic rows, or rows computed per op type from the tasks when the run had no
+    /// op_statistic file (`op_statistics_computed`).
+    pub op_statistics: Vec<OpStatRow>,
+    pub op_statistics_computed: bool,
+    pub findings: Vec<FindingRow>,
+    pub skipped_checks: Vec<(String, String)>,
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+    /// Set when the profile is joined to the shown model.
+    pub join: Option<JoinSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRow {
+    pub file: String,
+    pub kind: String,
+    pub rows: usize,
+    pub used: bool,
+    pub note: String,
+}
+
+/// One hotspot: an op name (or op type), its time, and the graph nodes it matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HotspotRow {
+    pub op: String,
+    pub op_type: String,
+    pub unit: UnitId,
+    pub count: u64,
+    pub total_us: f64,
+    pub avg_us: f64,
+    pub min_us: f64,
+    pub max_us: f64,
+    /// Of the total profiled time, 0 to 1.
+    pub share: f64,
+    pub memory_bound: Option<f64>,
+    pub cube_utilization_pct: Option<f64>,
+    /// Matched graph nodes (empty when unmatched or when no model is joined).
+    pub nodes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeTime {
+    pub op_type: String,
+    pub total_us: f64,
+    /// The unit that ran most of the type's time.
+    pub unit: UnitId,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpStatRow {
+    /// Op name (MindStudio summary); equal to `op_type` for op_statistic rows.
+    pub op: String,
+    pub op_type: String,
+    /// The raw core type (`AI_CORE`), or the unit's label for computed rows.
+    pub core_type: String,
+    pub unit: UnitId,
+    pub count: u64,
+    pub total_us: Option<f64>,
+    pub avg_us: Option<f64>,
+    pub min_us: Option<f64>,
+    pub max_us: Option<f64>,
+    pub ratio_pct: Option<f64>,
+}
+
+/// One finding of the profile rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingRow {
+    pub rule: String,
+    pub title: String,
+    pub nodes: Vec<String>,
+    pub message: String,
+    pub fix: String,
+    pub evidence: Vec<(String, EvidenceValue)>,
+    pub gain_us: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum EvidenceValue {
+    Int(i64),
+    Num(f64),
+    Text(String),
+    List(Vec<String>),
+}
+
+/// The profile joined to the shown model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JoinSummary {
+    pub matched_share: f64,
+    pub matched_us: f64,
+    pub inserted_us: f64,
+    /// Ops that matched no node, largest first.
+    pub unmatched: Vec<UnmatchedRow>,
+    pub inserted: Vec<InsertedRow>,
+    /// Measured time of every matched node, largest first.
+    pub node_stats: Vec<NodeStat>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnmatchedRow {
+    pub op: String,
+    pub op_type: String,
+    pub total_us: f64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InsertedRow {
+    pub op: String,
+    pub op_type: String,
+    pub total_us: f64,
+    pub count: u64,
+    pub between: Option<(String, String)>,
+    pub note: String,
+}
+
+/// The measured time of one graph node (a fused op's time split evenly over its nodes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeStat {
+    pub node: String,
+    pub total_us: f64,
+    /// Tasks of the ops matched to the node.
+    pub count: u64,
+    pub unit: UnitId,
+    /// Of the total profiled time, 0 to 1.
+    pub share: f64,
+    /// The profiled ops matched to the node (its own name, or a fused op's name).
+    pub ops: Vec<String>,
 }

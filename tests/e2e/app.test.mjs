@@ -1,7 +1,7 @@
 // End-to-end tests of the web app in headless Chromium (playwright-core driving Debian's
 // /usr/bin/chromium). Run through tests/e2e/run, which serves dist/ and sets BASE_URL.
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -126,6 +126,351 @@ await test('a truncated model gives a located error, then a good file still load
   await waitDrawn();
 });
 
+// ---- Profiles: several files at once, tables, charts, heat map ----
+
+const SHARED = join(ROOT, '../shared/samples');
+// A file on disk as a buffer (Playwright cannot mix paths and buffers in one drop).
+const fileOf = (path) => ({
+  name: path.split('/').pop(), mimeType: 'application/octet-stream', buffer: readFileSync(path),
+});
+const timings = {};
+const waitProfile = () => page.locator('#profile[data-profile-state="loaded"]').waitFor({ timeout: 30000 });
+const hotspotRows = page.locator('#hotspots tr[data-op]');
+// Numbers as the tables print them (`1,234.56`).
+const num = (text) => Number(String(text).replace(/[^0-9.\-]/g, ''));
+async function hotspotTotals() {
+  return page.$$eval('#hotspots tr[data-op] td:nth-child(5)', (cells) => cells.map((c) => c.textContent));
+}
+
+// An op_summary in msprof's column layout whose op names are real nodes of the ResNet-50 sample:
+// a few AI Core convolutions and one op that fell back to the AI CPU.
+function resnetProfile(names) {
+  const convs = names.filter((n) => /conv/i.test(n));
+  const header = 'Device_id,Model ID,Task ID,Stream ID,Op Name,OP Type,OP State,Task Type,Task Start Time(us),' +
+    'Task Duration(us),Task Wait Time(us),Block Num,Input Shapes,Input Data Types,Input Formats,Output Shapes,' +
+    'Output Data Types,Output Formats';
+  const rows = [];
+  let start = 1000;
+  let task = 1;
+  const row = (op, type, unit, us) => {
+    rows.push(`0,1,${task++},2,${op},${type},static,${unit},${start.toFixed(3)},${us},0.5,8,` +
+      `"1,64,56,56",FLOAT16,NC1HWC0,"1,64,56,56",FLOAT16,NC1HWC0`);
+    start += us + 1;
+  };
+  // Two tasks of the first convolution (largest), then smaller ones.
+  row(convs[0], 'Conv2D', 'AI_CORE', 410.5);
+  row(convs[0], 'Conv2D', 'AI_CORE', 398.25);
+  row(convs[1], 'Conv2D', 'AI_CORE', 220.75);
+  row(convs[2], 'Conv2D', 'AI_CORE', 95.5);
+  row(convs[3], 'Conv2D', 'AI_CORE', 61.25);
+  const relu = names.find((n) => /relu/i.test(n)) ?? names[1];
+  row(relu, 'Relu', 'AI_VECTOR_CORE', 12.5);
+  // The classifier's last op ran on the AI CPU: longer than 20 us, so the aicpu-op rule fires.
+  const last = names[names.length - 1];
+  row(last, 'ArgMaxV2', 'AI_CPU', 152.0);
+  // One op the model does not have.
+  row('postprocess/TopK_9', 'TopKV2', 'AI_VECTOR_CORE', 8.0);
+  return { csv: `${header}\n${rows.join('\n')}\n`, conv: convs[0], aicpu: last };
+}
+
+await test('drops the ResNet-50 sample and its profile together: tables, charts, heat map', async () => {
+  await page.locator('#sample').click();
+  await page.locator('#status', { hasText: '122 nodes' }).waitFor({ timeout: 30000 });
+  await waitDrawn();
+  const names = await page.evaluate(() => window.opscope.nodeNames());
+  const profile = resnetProfile(names);
+  const started = Date.now();
+  await page.setInputFiles('#file', [
+    fileOf(join(ROOT, 'www/samples/resnet50.onnx')),
+    { name: 'op_summary_0_1_20250101.csv', mimeType: 'text/csv', buffer: Buffer.from(profile.csv) },
+  ]);
+  await waitProfile();
+  await page.locator('#status', { hasText: 'matched' }).waitFor({ timeout: 10000 });
+  await waitDrawn();
+  timings.sampleWithProfileMs = Date.now() - started;
+  const statusText = await status.innerText();
+  assert(statusText.includes('122 nodes'), `status: ${statusText}`);
+  assert(/profile: 8 tasks, 1\.36 ms/.test(statusText), `status lacks the profile: ${statusText}`);
+  assert(/matched 99\.4%/.test(statusText), `status lacks the matched share: ${statusText}`);
+  const shown = statusText.match(/shown (\d+) ms after opening/);
+  if (shown) timings.sampleWithProfileShownMs = Number(shown[1]);
+
+  // Hotspots: one row per op, largest total first.
+  const nRows = await hotspotRows.count();
+  assert(nRows === 7, `expected 7 hotspot rows, got ${nRows}`);
+  const totals = (await hotspotTotals()).map(num);
+  assert(totals.every((v, i) => i === 0 || totals[i - 1] >= v), `not sorted by total: ${totals}`);
+  assert((await hotspotRows.first().getAttribute('data-op')) === profile.conv, 'the first row is not the top conv');
+  // The op the model lacks is greyed and says so.
+  const ghost = page.locator('#hotspots tr[data-op="postprocess/TopK_9"]');
+  assert((await ghost.getAttribute('class')).includes('no-node'), 'unmatched row is not greyed');
+  assert((await ghost.getAttribute('title')) === 'not in the model', 'unmatched row lacks its tooltip');
+
+  // Sorting by a header toggles the direction.
+  const totalHeader = page.locator('#hotspots th', { hasText: 'total (us)' });
+  await totalHeader.click();
+  const ascending = (await hotspotTotals()).map(num);
+  assert(ascending.every((v, i) => i === 0 || ascending[i - 1] <= v), `not ascending: ${ascending}`);
+  assert((await totalHeader.getAttribute('aria-sort')) === 'ascending', 'header lacks aria-sort');
+  await totalHeader.click();
+
+  // The filter narrows the rows (op, type and unit).
+  await page.fill('#hotspot-filter', 'conv2d');
+  await page.waitForFunction(() => document.querySelectorAll('#hotspots tr[data-op]').length === 4);
+  await page.fill('#hotspot-filter', 'ai cpu');
+  await page.waitForFunction(() => document.querySelectorAll('#hotspots tr[data-op]').length === 1);
+  assert((await hotspotRows.first().getAttribute('data-op')) === profile.aicpu, 'unit filter');
+  await page.fill('#hotspot-filter', '');
+  await page.waitForFunction(() => document.querySelectorAll('#hotspots tr[data-op]').length === 7);
+
+  // Charts.
+  assert(await page.locator('#chart-units path').count() === 3, 'unit donut should have 3 slices');
+  const unitsText = await page.locator('#chart-units').innerText();
+  assert(/AI Core/.test(unitsText) && /AI CPU/.test(unitsText) && /%/.test(unitsText), `units legend: ${unitsText}`);
+  assert(await page.locator('#chart-op-types rect').count() === 4, 'one bar per op type');
+
+  // Heat map: on by default, with its legend.
+  const heat = page.locator('#overlay-heat');
+  assert((await heat.getAttribute('aria-pressed')) === 'true', 'heat map should be on');
+  assert(await heat.isEnabled(), 'heat toggle disabled');
+  await page.locator('.heat-legend').waitFor({ timeout: 5000 });
+  await page.screenshot({ path: join(SHOTS, 'profile-resnet50.png') });
+
+  // A click on a row selects its node, centred, with its measured time.
+  await page.locator(`#hotspots tr[data-op="${profile.conv}"]`).click();
+  const panel = page.locator('#properties');
+  await panel.waitFor({ timeout: 5000 });
+  const panelText = await panel.innerText();
+  assert(panelText.includes(profile.conv), `properties lack ${profile.conv}`);
+  assert(/Measured/i.test(panelText) && /808\.750 us/.test(panelText) && /AI Core/.test(panelText),
+    `properties lack the measured time: ${panelText.slice(0, 400)}`);
+  // Centred in the graph area (which the properties panel has just narrowed).
+  const centred = await page.waitForFunction((name) => {
+    const c = window.opscope.nodeCenter(name);
+    const r = document.querySelector('#graph').getBoundingClientRect();
+    return c && Math.abs(c.x - (r.left + r.width / 2)) < 40 && Math.abs(c.y - (r.top + r.height / 2)) < 40;
+  }, profile.conv, { timeout: 5000 }).then(() => true, () => false);
+  assert(centred, `the node is not centred: ${JSON.stringify(
+    await page.evaluate((n) => window.opscope.nodeCenter(n), profile.conv))}`);
+  await page.locator(`#hotspots tr[data-op="${profile.conv}"].selected`).waitFor({ timeout: 5000 });
+  await waitDrawn();
+  await page.screenshot({ path: join(SHOTS, 'profile-row-selected.png') });
+
+  // Toggling the heat map redraws the graph.
+  await heat.click();
+  assert((await heat.getAttribute('aria-pressed')) === 'false', 'heat map did not switch off');
+  await waitDrawn();
+  await heat.click();
+  await waitDrawn();
+
+  // Findings: the AI CPU op, with a clickable node.
+  await page.locator('#tab-findings').click();
+  const finding = page.locator('#findings .finding[data-rule="aicpu-op"]');
+  await finding.waitFor({ timeout: 5000 });
+  const findingText = await finding.innerText();
+  assert(findingText.includes(profile.aicpu) && /AI CPU/.test(findingText), `finding: ${findingText}`);
+  await page.screenshot({ path: join(SHOTS, 'profile-findings.png') });
+  await finding.locator('.node-link').first().click();
+  await page.locator('#properties', { hasText: profile.aicpu }).waitFor({ timeout: 5000 });
+
+  // Unmatched: the op that is not in the model.
+  await page.locator('#tab-unmatched').click();
+  await page.locator('#unmatched tr[data-unmatched="postprocess/TopK_9"]').waitFor({ timeout: 5000 });
+  await page.locator('#tab-hotspots').click();
+});
+
+await test('the profile panel resizes by its top edge and collapses', async () => {
+  const panel = page.locator('#profile');
+  const before = (await panel.boundingBox()).height;
+  const handle = await page.locator('.profile-resize').boundingBox();
+  await page.mouse.move(handle.x + 200, handle.y + handle.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(handle.x + 200, handle.y - 120, { steps: 4 });
+  await page.mouse.up();
+  const after = (await panel.boundingBox()).height;
+  assert(Math.abs(after - before - 120) < 6, `panel height ${before} -> ${after}`);
+  await page.locator('.profile-toggle').click();
+  assert((await panel.boundingBox()).height < 60, 'the panel did not collapse');
+  await page.locator('.profile-toggle').click();
+  await hotspotRows.first().waitFor({ timeout: 5000 });
+});
+
+await test('a model dropped alone keeps the loaded profile and joins it again', async () => {
+  await page.setInputFiles('#file', join(ROOT, 'www/samples/mobilenet_v2.onnx'));
+  await page.locator('#status', { hasText: '100 nodes' }).waitFor({ timeout: 30000 });
+  await waitDrawn();
+  await waitProfile();
+  await page.locator('#status', { hasText: 'matched' }).waitFor({ timeout: 5000 });
+  // `/Conv_1` of the ResNet profile now matches MobileNet's `/features.0/Conv_1` by its leaf name.
+  const title = await page.locator('#hotspots tr[data-op="/Conv_1"]').getAttribute('title');
+  assert(title.includes('/features.0/Conv_1'), `not joined to the new model: ${title}`);
+});
+
+const kernelDetails = join(SHARED, 'profiling/torchnpu-a2-convnet-kernel_details.csv');
+await test('a real kernel_details profile without a model shows its tables and charts', async () => {
+  if (!existsSync(kernelDetails)) {
+    console.log('     (skipped: the shared profiling samples are not present)');
+    return;
+  }
+  await page.goto(BASE_URL);
+  await page.locator('#sample').waitFor({ timeout: 20000 });
+  const started = Date.now();
+  await page.setInputFiles('#file', kernelDetails);
+  await waitProfile();
+  timings.kernelDetailsMs = Date.now() - started;
+  assert((await graph.getAttribute('data-graph-state')) === 'empty', 'graph should be empty');
+  assert(/No model loaded/.test(await graph.innerText()), 'the graph area should say no model is loaded');
+  const nRows = await hotspotRows.count();
+  assert(nRows > 10, `only ${nRows} hotspot rows`);
+  const totals = (await hotspotTotals()).map(num);
+  assert(totals.every((v, i) => i === 0 || totals[i - 1] >= v), 'hotspots not sorted');
+  assert(await page.locator('#chart-units path').count() >= 2, 'unit chart empty');
+  assert(await page.locator('#chart-op-types rect').count() === 16, 'op type chart should show 15 types + other');
+  assert((await status.innerText()).includes('profile: 191 tasks'), `status: ${await status.innerText()}`);
+  assert(await page.locator('#overlay-heat').isDisabled(), 'heat map needs a model');
+  await page.screenshot({ path: join(SHOTS, 'profile-kernel-details.png') });
+  await page.locator('#tab-op-statistics').click();
+  const statRows = page.locator('#op-statistics tbody tr[data-op-type]');
+  await statRows.first().waitFor({ timeout: 5000 });
+  assert(await statRows.count() > 5, 'op statistics empty');
+  await page.locator('#op-statistics th', { hasText: 'count' }).click();
+  const counts = await page.$$eval('#op-statistics tr[data-op-type] td:nth-child(3)', (c) => c.map((x) => x.textContent));
+  const parsed = counts.map(num);
+  assert(parsed.every((v, i) => i === 0 || parsed[i - 1] >= v), `op statistics not sorted by count: ${parsed}`);
+  await page.screenshot({ path: join(SHOTS, 'profile-op-statistics.png') });
+  await page.locator('#tab-findings').click();
+  await page.locator('#findings .finding').first().waitFor({ timeout: 5000 });
+  await page.screenshot({ path: join(SHOTS, 'profile-kernel-details-findings.png') });
+  await page.locator('#tab-hotspots').click();
+});
+
+const llmDetails = join(SHARED, 'profiling/torchnpu-a2-llm-kernel_details-pipeutil.csv');
+await test('the 825 KB LLM kernel_details loads without a model', async () => {
+  if (!existsSync(llmDetails)) {
+    console.log('     (skipped: the shared profiling samples are not present)');
+    return;
+  }
+  const started = Date.now();
+  await page.setInputFiles('#file', llmDetails);
+  await page.locator('#status', { hasText: 'profile: 2,463 tasks' }).waitFor({ timeout: 30000 });
+  await waitProfile();
+  timings.llmKernelDetailsMs = Date.now() - started;
+  assert(await hotspotRows.count() > 10, 'no hotspot rows');
+  await page.screenshot({ path: join(SHOTS, 'profile-llm.png') });
+});
+
+await test('500,000 profiled tasks load without freezing the page', async () => {
+  const header = 'Op Name,OP Type,Task Type,Task Start Time(us),Task Duration(us)\n';
+  const types = ['Conv2D', 'MatMulV2', 'Add', 'Relu', 'TransData', 'Cast', 'Softmax', 'LayerNorm'];
+  const units = ['AI_CORE', 'AI_CORE', 'AI_VECTOR_CORE', 'AI_VECTOR_CORE', 'AI_VECTOR_CORE', 'AI_CPU', 'AI_VECTOR_CORE', 'AI_VECTOR_CORE'];
+  const lines = [header];
+  for (let i = 0; i < 500000; i++) {
+    const op = i % 20000;
+    const t = op % types.length;
+    lines.push(`node_${op},${types[t]},${units[t]},${i * 10},${(1 + (i % 97) * 0.37).toFixed(2)}\n`);
+  }
+  const buffer = Buffer.from(lines.join(''));
+  // Handed over as a file on disk: Playwright copies a buffer into the page on the page's own
+  // thread (two seconds for 21 MB), which would be counted against the app.
+  const bigDir = mkdtempSync(join(tmpdir(), 'opscope-e2e-'));
+  const bigPath = join(bigDir, 'op_summary_big.csv');
+  writeFileSync(bigPath, buffer);
+  // Measure how long the page's event loop is blocked while the worker reads and analyses.
+  await page.evaluate(() => {
+    window.__gaps = [];
+    let last = performance.now();
+    window.__probe = setInterval(() => {
+      const now = performance.now();
+      window.__gaps.push(now - last);
+      last = now;
+    }, 20);
+  });
+  const started = Date.now();
+  await page.setInputFiles('#file', bigPath);
+  await page.locator('#status', { hasText: 'profile: 500,000 tasks' }).waitFor({ timeout: 120000 });
+  await hotspotRows.first().waitFor({ timeout: 10000 });
+  timings.bigProfileMs = Date.now() - started;
+  rmSync(bigDir, { recursive: true, force: true });
+  timings.bigProfileBytes = buffer.length;
+  const gaps = await page.evaluate(() => { clearInterval(window.__probe); return window.__gaps; });
+  const worst = Math.max(...gaps);
+  timings.bigProfileWorstFrameGapMs = Math.round(worst);
+  assert((await page.locator('#profile .table-count').innerText()).includes('20,000 ops'), 'expected 20,000 ops');
+  // Only the rows in view are in the DOM.
+  const inDom = await hotspotRows.count();
+  assert(inDom < 200, `${inDom} rows rendered: the table is not virtualised`);
+  // Scrolling to the end renders the last rows.
+  await page.locator('#hotspots').evaluate((t) => { t.parentElement.scrollTop = t.parentElement.scrollHeight; });
+  await page.waitForFunction(() => {
+    const rows = document.querySelectorAll('#hotspots tr[data-op]');
+    return rows.length > 0 && rows.length < 200 && document.querySelector('#hotspots').parentElement.scrollTop > 100000;
+  });
+  await page.fill('#hotspot-filter', 'node_1999');
+  await page.waitForFunction(() => document.querySelectorAll('#hotspots tr[data-op]').length === 11);
+  await page.fill('#hotspot-filter', '');
+  assert(worst < 500, `the page was blocked for ${worst.toFixed(0)} ms`);
+  await page.screenshot({ path: join(SHOTS, 'profile-big.png') });
+});
+
+const caffeNet = join(SHARED, 'models/caffe/ResNet-50-deploy.prototxt');
+await test('a Caffe prototxt shows its graph (228 nodes)', async () => {
+  const file = existsSync(caffeNet)
+    ? caffeNet
+    : { name: 'tiny.prototxt', mimeType: 'text/plain', buffer: Buffer.from(tinyPrototxt()) };
+  const expected = existsSync(caffeNet) ? '228 nodes' : '3 nodes';
+  await page.setInputFiles('#file', file);
+  await page.locator('#status', { hasText: expected }).waitFor({ timeout: 30000 });
+  await waitDrawn();
+  assert((await status.innerText()).includes('CAFFE'), 'status lacks the format');
+  await page.screenshot({ path: join(SHOTS, 'caffe-resnet50.png') });
+});
+
+function tinyPrototxt() {
+  return `name: "tiny"
+input: "data"
+input_dim: 1
+input_dim: 3
+input_dim: 32
+input_dim: 32
+layer { name: "conv1" type: "Convolution" bottom: "data" top: "conv1"
+  convolution_param { num_output: 16 kernel_size: 3 } }
+layer { name: "relu1" type: "ReLU" bottom: "conv1" top: "conv1" }
+layer { name: "prob" type: "Softmax" bottom: "conv1" top: "prob" }
+`;
+}
+
+await test('several models dropped together: the first shows, the picker switches', async () => {
+  await page.setInputFiles('#file', [
+    join(ROOT, 'www/samples/resnet50.onnx'),
+    join(ROOT, 'www/samples/mobilenet_v2.onnx'),
+  ]);
+  await page.locator('#status', { hasText: '122 nodes' }).waitFor({ timeout: 30000 });
+  await waitDrawn();
+  const picker = page.locator('#model-picker');
+  assert(await picker.locator('option').count() === 2, 'the picker should list both models');
+  await picker.selectOption('1');
+  await page.locator('#status', { hasText: '100 nodes' }).waitFor({ timeout: 30000 });
+  await waitDrawn();
+  assert((await picker.inputValue()) === '1', 'the picker does not show the shown model');
+  await page.screenshot({ path: join(SHOTS, 'model-picker.png') });
+});
+
+await test('several bad files are listed one per line and the good one loads', async () => {
+  await page.setInputFiles('#file', [
+    fileOf(join(ROOT, 'www/samples/mobilenet_v2.onnx')),
+    { name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model') },
+    { name: 'junk.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n') },
+  ]);
+  await page.locator('#status', { hasText: '100 nodes' }).waitFor({ timeout: 30000 });
+  const items = page.locator('#error .error-list li');
+  await items.first().waitFor({ timeout: 10000 });
+  const lines = await items.allInnerTexts();
+  assert(lines.length === 2, `expected 2 error lines, got ${lines.length}: ${lines}`);
+  assert(lines[0].startsWith('broken.onnx: ') && lines[1].startsWith('junk.csv: '), `errors: ${lines}`);
+  await waitDrawn();
+  await page.screenshot({ path: join(SHOTS, 'errors-several-files.png') });
+});
+
 await test('the page made no request outside this machine and threw no error', async () => {
   const foreign = requests.filter((url) => {
     if (url.startsWith('data:') || url.startsWith('blob:')) return false;
@@ -137,6 +482,7 @@ await test('the page made no request outside this machine and threw no error', a
 });
 
 await browser.close();
+console.log(`timings: ${JSON.stringify(timings)}`);
 const failed = results.filter((r) => !r.ok).length;
 console.log(`\n${results.length - failed} passed, ${failed} failed (screenshots in target/e2e/)`);
 process.exit(failed ? 1 : 0);

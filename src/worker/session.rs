@@ -1,0 +1,572 @@
+//! What the worker remembers between loads (the models of the last drop, the loaded profile) and
+//! the steps of one load. Pure and synchronous, so whole loads are tested natively; the agent
+//! ([`super::agent`]) runs one step per task of the worker's event loop, so a newer drop or a
+//! cancel is seen between steps.
+//!
+//! A load changes the session only when it finishes ([`Session::finish`]): a load cancelled half
+//! way leaves what the page shows and what the worker holds in step.
+//!
+//! Rules of a drop:
+//! - every file is sorted into models and profiling files by content;
+//! - readable models replace the models of the previous drop, and the first is shown;
+//! - profiling files of the drop replace the loaded profile (one drop is one run), unless none of
+//!   them gave any data; a drop without profiling files keeps the loaded profile and joins it to
+//!   the newly shown model;
+//! - a file that cannot be read is one line of [`LoadResult::errors`]; the others still load.
+
+use opscope_engine::ir::Model;
+use opscope_engine::profile::{import_profile, join, ProfileError, ProfileImport};
+use opscope_engine::report::{graph_view, GraphView};
+use opscope_engine::{classify_file, open_model, open_models, FileKind, InputFile, Pairing};
+
+use super::profile_data::profile_data;
+use super::protocol::{FilePayload, LoadResult, ModelChoice, ModelLoad, Stage, Timings};
+use crate::inputs::is_model_name;
+
+/// What the worker holds between loads.
+#[derive(Default)]
+pub struct Session {
+    models: Vec<LoadedModel>,
+    shown: Option<usize>,
+    profile: Option<LoadedProfile>,
+}
+
+struct LoadedModel {
+    files: Vec<String>,
+    pairing: Option<Pairing>,
+    model: Model,
+    /// Laid out on first show, kept for the model picker.
+    view: Option<GraphView>,
+}
+
+struct LoadedProfile {
+    files: Vec<String>,
+    import: ProfileImport,
+}
+
+/// The steps of a load, in the order they run; a step with nothing to do is skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    ParseModels,
+    ReadProfile,
+    Layout,
+    Analyse,
+}
+
+const STEPS: [Step; 4] = [
+    Step::ParseModels,
+    Step::ReadProfile,
+    Step::Layout,
+    Step::Analyse,
+];
+
+/// One load in progress.
+pub struct Job {
+    model_files: Vec<InputFile>,
+    profile_files: Vec<InputFile>,
+    /// Index of the next step in [`STEPS`].
+    next: usize,
+    /// Models read by this load (they replace the session's when it finishes).
+    new_models: Option<Vec<LoadedModel>>,
+    new_profile: Option<LoadedProfile>,
+    /// The model to lay out and show (in `new_models` when set, else in the session's).
+    show: Option<usize>,
+    /// The shown model changed, so a loaded profile must be joined again.
+    model_changed: bool,
+    result: LoadResult,
+}
+
+impl Job {
+    fn new() -> Job {
+        Job {
+            model_files: Vec::new(),
+            profile_files: Vec::new(),
+            next: 0,
+            new_models: None,
+            new_profile: None,
+            show: None,
+            model_changed: false,
+            result: LoadResult {
+                model: None,
+                models: None,
+                profile: None,
+                errors: Vec::new(),
+                timings: Timings::default(),
+            },
+        }
+    }
+
+    /// Adds the wall time of a step to the load's timings.
+    pub fn add_time(&mut self, step: Step, ms: f64) {
+        let timings = &mut self.result.timings;
+        match step {
+            Step::ParseModels => timings.parse_ms += ms,
+            Step::ReadProfile => timings.profile_ms += ms,
+            Step::Layout => timings.layout_ms += ms,
+            Step::Analyse => timings.analysis_ms += ms,
+        }
+    }
+
+    /// Records an error that stops the load (an engine crash caught natively).
+    pub fn push_error(&mut self, message: String) {
+        self.result.errors.push(message);
+        self.next = STEPS.len();
+    }
+}
+
+impl Session {
+    /// Starts loading the files of one drop.
+    pub fn open(&self, files: Vec<FilePayload>) -> Job {
+        let mut job = Job::new();
+        for file in files {
+            let input = InputFile::new(file.name, file.bytes);
+            match classify_file(&input) {
+                FileKind::Model => job.model_files.push(input),
+                FileKind::Profile => job.profile_files.push(input),
+            }
+        }
+        job
+    }
+
+    /// Starts showing another model of the last drop; `None` when there is no such model.
+    pub fn show(&self, index: usize) -> Option<Job> {
+        if index >= self.models.len() {
+            return None;
+        }
+        let mut job = Job::new();
+        job.show = Some(index);
+        job.model_changed = true;
+        Some(job)
+    }
+
+    /// What the next step will do, for the status bar; `None` when the load is complete.
+    pub fn next_stage(&self, job: &mut Job) -> Option<Stage> {
+        while let Some(&step) = STEPS.get(job.next) {
+            if let Some(stage) = self.stage_of(job, step) {
+                return Some(stage);
+            }
+            job.next += 1;
+        }
+        None
+    }
+
+    fn stage_of(&self, job: &Job, step: Step) -> Option<Stage> {
+        let n_bytes = |files: &[InputFile]| files.iter().map(|f| f.data.len() as u64).sum();
+        match step {
+            Step::ParseModels => {
+                let first = job.model_files.first()?;
+                Some(Stage::Parsing {
+                    file_name: first.name.clone(),
+                    n_files: job.model_files.len(),
+                    n_bytes: n_bytes(&job.model_files),
+                })
+            }
+            Step::ReadProfile => {
+                if job.profile_files.is_empty() {
+                    return None;
+                }
+                Some(Stage::ReadingProfile {
+                    n_files: job.profile_files.len(),
+                    n_bytes: n_bytes(&job.profile_files),
+                })
+            }
+            Step::Layout => {
+                let model = self.models_of(job).get(job.show?)?;
+                Some(Stage::Layout {
+                    n_nodes: model.model.graph.nodes.len(),
+                })
+            }
+            Step::Analyse => {
+                let profile = job.new_profile.as_ref().or(self.profile.as_ref())?;
+                if job.new_profile.is_none() && !job.model_changed {
+                    return None;
+                }
+                Some(Stage::Analysing {
+                    n_tasks: profile.import.profile.tasks.len(),
+                })
+            }
+        }
+    }
+
+    fn models_of<'a>(&'a self, job: &'a Job) -> &'a [LoadedModel] {
+        job.new_models.as_deref().unwrap_or(&self.models)
+    }
+
+    /// Runs the next step; returns the step it ran, or `None` when the load is complete.
+    pub fn step(&mut self, job: &mut Job) -> Option<Step> {
+        self.next_stage(job)?;
+        let step = STEPS[job.next];
+        job.next += 1;
+        match step {
+            Step::ParseModels => parse_models(job),
+            Step::ReadProfile => read_profile(job),
+            Step::Layout => self.layout(job),
+            Step::Analyse => self.analyse(job),
+        }
+        Some(step)
+    }
+
+    fn layout(&mut self, job: &mut Job) {
+        let Some(show) = job.show else {
+            return;
+        };
+        let models = match job.new_models.as_mut() {
+            Some(models) => models,
+            None => &mut self.models,
+        };
+        let Some(loaded) = models.get_mut(show) else {
+            return;
+        };
+        let view = loaded
+            .view
+            .get_or_insert_with(|| graph_view(&loaded.model))
+            .clone();
+        job.result.model = Some(ModelLoad {
+            index: show,
+            view: Box::new(view),
+            files: loaded.files.clone(),
+            pairing: loaded.pairing.map(|p| p.describe().to_string()),
+        });
+        job.model_changed = true;
+    }
+
+    fn analyse(&mut self, job: &mut Job) {
+        let Some(profile) = job.new_profile.as_ref().or(self.profile.as_ref()) else {
+            return;
+        };
+        let shown = match job.show {
+            Some(show) => self.models_of(job).get(show),
+            None => self.shown.and_then(|show| self.models.get(show)),
+        };
+        let joined = shown.map(|loaded| join(&profile.import.profile, &loaded.model));
+        job.result.profile = Some(profile_data(
+            &profile.files,
+            &profile.import,
+            joined.as_ref(),
+        ));
+    }
+
+    /// Ends the load: the session now holds what the page will show.
+    pub fn finish(&mut self, mut job: Job) -> LoadResult {
+        if let Some(models) = job.new_models.take() {
+            self.models = models;
+            self.shown = None;
+        }
+        if job.result.model.is_some() {
+            self.shown = job.show;
+        }
+        if let Some(profile) = job.new_profile.take() {
+            self.profile = Some(profile);
+        }
+        job.result
+    }
+}
+
+fn parse_models(job: &mut Job) {
+    let imported = open_models(&job.model_files);
+    let mut models = Vec::new();
+    for model in imported {
+        match model.result {
+            Ok(loaded) => models.push(LoadedModel {
+                files: model.files,
+                pairing: model.pairing,
+                model: loaded,
+                view: None,
+            }),
+            Err(err) => job.result.errors.push(err.to_string()),
+        }
+    }
+    if models.is_empty() {
+        return;
+    }
+    job.result.models = Some(
+        models
+            .iter()
+            .map(|m| ModelChoice {
+                files: m.files.clone(),
+                pairing: m.pairing.map(|p| p.describe().to_string()),
+                format: m.model.format.name().to_string(),
+                n_nodes: m.model.graph.nodes.len(),
+            })
+            .collect(),
+    );
+    job.new_models = Some(models);
+    job.show = Some(0);
+}
+
+fn read_profile(job: &mut Job) {
+    let import = import_profile(&job.profile_files);
+    for err in &import.errors {
+        job.result
+            .errors
+            .push(profile_error_text(err, &job.profile_files));
+    }
+    let failed: Vec<&str> = import.errors.iter().map(ProfileError::file).collect();
+    let files: Vec<String> = job
+        .profile_files
+        .iter()
+        .map(|f| f.name.clone())
+        .filter(|name| !failed.contains(&name.as_str()))
+        .collect();
+    let has_data = !import.profile.tasks.is_empty() || !import.profile.op_statistics.is_empty();
+    if has_data {
+        job.new_profile = Some(LoadedProfile { files, import });
+    } else if !files.is_empty() {
+        job.result.errors.push(format!(
+            "{}: no task rows or op statistics in {}; drop the op_summary, kernel_details, \
+             task_time, op_statistic or timeline files of the run with {}",
+            files.join(", "),
+            if files.len() == 1 {
+                "this file"
+            } else {
+                "these files"
+            },
+            if files.len() == 1 { "it" } else { "them" },
+        ));
+    }
+}
+
+/// The message for a file neither importer could read. A file named like a model (`x.onnx`) gets
+/// the model importer's explanation, which says what a model file should look like.
+fn profile_error_text(err: &ProfileError, files: &[InputFile]) -> String {
+    if matches!(err, ProfileError::UnknownFormat { .. }) && is_model_name(err.file()) {
+        if let Some(file) = files.iter().find(|f| f.name == err.file()) {
+            if let Err(model_err) = open_model(file) {
+                return model_err.to_string();
+            }
+        }
+    }
+    err.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payload(name: &str, bytes: impl Into<Vec<u8>>) -> FilePayload {
+        FilePayload {
+            name: name.to_string(),
+            bytes: bytes.into(),
+        }
+    }
+
+    fn run(session: &mut Session, mut job: Job) -> (LoadResult, Vec<Step>) {
+        let mut steps = Vec::new();
+        while let Some(step) = session.step(&mut job) {
+            steps.push(step);
+        }
+        (session.finish(job), steps)
+    }
+
+    fn load(session: &mut Session, files: Vec<FilePayload>) -> (LoadResult, Vec<Step>) {
+        let job = session.open(files);
+        run(session, job)
+    }
+
+    fn resnet() -> FilePayload {
+        let (_, bytes) = opscope_engine::samples::bundled().remove(0);
+        payload("resnet50.onnx", bytes)
+    }
+
+    /// An op_summary whose first two ops are the first two nodes of the ResNet sample, plus an
+    /// op that is in no model and runs on the AI CPU.
+    fn resnet_profile() -> FilePayload {
+        let (_, bytes) = opscope_engine::samples::bundled().remove(0);
+        let model = open_model(&InputFile::new("r.onnx", bytes)).expect("sample");
+        let nodes = &model.graph.nodes;
+        let csv = format!(
+            "Op Name,OP Type,Task Type,Task Start Time(us),Task Duration(us)\n\
+             {},Conv2D,AI_CORE,0,300\n{},Relu,AI_VECTOR_CORE,400,20\nghost,ArgMaxV2,AI_CPU,500,60\n",
+            nodes[0].name, nodes[1].name
+        );
+        payload("op_summary_0.csv", csv)
+    }
+
+    #[test]
+    fn model_and_profile_of_one_drop_are_joined() {
+        let mut session = Session::default();
+        let (result, steps) = load(&mut session, vec![resnet(), resnet_profile()]);
+        assert_eq!(
+            steps,
+            vec![
+                Step::ParseModels,
+                Step::ReadProfile,
+                Step::Layout,
+                Step::Analyse
+            ]
+        );
+        assert!(result.errors.is_empty(), "{:?}", result.errors);
+        let model = result.model.expect("a model");
+        assert_eq!(model.view.node_count, 122);
+        assert_eq!(result.models.map(|m| m.len()), Some(1));
+        let profile = result.profile.expect("a profile");
+        let join = profile.join.expect("joined");
+        assert_eq!(join.node_stats.len(), 2);
+        assert_eq!(join.unmatched.len(), 1);
+        assert!(profile.findings.iter().any(|f| f.rule == "aicpu-op"));
+    }
+
+    #[test]
+    fn a_profile_alone_loads_without_a_model_and_joins_the_next_model() {
+        let mut session = Session::default();
+        let (result, steps) = load(&mut session, vec![resnet_profile()]);
+        assert_eq!(steps, vec![Step::ReadProfile, Step::Analyse]);
+        assert!(result.model.is_none());
+        let profile = result.profile.expect("a profile");
+        assert!(profile.join.is_none());
+        assert_eq!(profile.files, vec!["op_summary_0.csv".to_string()]);
+        // A model dropped next is joined to the loaded profile.
+        let (result, steps) = load(&mut session, vec![resnet()]);
+        assert_eq!(steps, vec![Step::ParseModels, Step::Layout, Step::Analyse]);
+        let profile = result.profile.expect("the profile, joined again");
+        assert_eq!(profile.join.map(|j| j.node_stats.len()), Some(2));
+    }
+
+    #[test]
+    fn a_profile_dropped_on_a_model_is_joined_to_it() {
+        let mut session = Session::default();
+        load(&mut session, vec![resnet()]);
+        let (result, steps) = load(&mut session, vec![resnet_profile()]);
+        assert_eq!(steps, vec![Step::ReadProfile, Step::Analyse]);
+        assert!(result.model.is_none(), "the model is kept, not sent again");
+        assert!(result.models.is_none());
+        assert!(result.profile.and_then(|p| p.join).is_some());
+    }
+
+    #[test]
+    fn bad_files_are_listed_and_the_good_ones_load() {
+        let mut session = Session::default();
+        let (result, _) = load(
+            &mut session,
+            vec![
+                resnet(),
+                payload("broken.onnx", "this is not a model at all"),
+                payload("cut.onnx", resnet().bytes[..5000].to_vec()),
+                payload("empty.csv", Vec::new()),
+            ],
+        );
+        assert!(result.model.is_some());
+        assert_eq!(result.errors.len(), 3, "{:?}", result.errors);
+        assert!(
+            result.errors[0].starts_with("cut.onnx: "),
+            "{:?}",
+            result.errors
+        );
+        assert!(result.errors[0].contains("byte"), "{:?}", result.errors);
+        // A text file named like a model gets the model importer's explanation.
+        assert!(
+            result.errors[1].starts_with("broken.onnx: not an ONNX model"),
+            "{:?}",
+            result.errors
+        );
+        assert_eq!(result.errors[2], "empty.csv: the file is empty");
+    }
+
+    #[test]
+    fn a_failed_profile_keeps_the_loaded_one() {
+        let mut session = Session::default();
+        load(&mut session, vec![resnet_profile()]);
+        let (result, steps) = load(
+            &mut session,
+            vec![payload("junk.csv", "a,b\n1,2\n"), resnet()],
+        );
+        assert_eq!(result.errors.len(), 1, "{:?}", result.errors);
+        assert!(result.errors[0].starts_with("junk.csv: "));
+        assert!(steps.contains(&Step::Analyse));
+        let profile = result
+            .profile
+            .expect("the old profile, joined to the new model");
+        assert_eq!(profile.files, vec!["op_summary_0.csv".to_string()]);
+    }
+
+    #[test]
+    fn a_recognised_file_without_tasks_is_reported() {
+        let mut session = Session::default();
+        let info = r#"{"platform_version": "5", "DeviceInfo": [{"ai_core_num": 24}]}"#;
+        let (result, _) = load(&mut session, vec![payload("info.json", info)]);
+        assert!(result.profile.is_none());
+        assert_eq!(result.errors.len(), 1, "{:?}", result.errors);
+        assert!(
+            result.errors[0].starts_with("info.json: no task rows"),
+            "{:?}",
+            result.errors
+        );
+    }
+
+    #[test]
+    fn caffe_net_and_weights_become_one_model_and_the_picker_shows_the_rest() {
+        let writer = opscope_engine::samples::caffe_alexnet();
+        let prototxt = writer.prototxt();
+        let weights = writer.caffemodel(opscope_engine::samples::BlobData::ShapesOnly);
+        let mut session = Session::default();
+        let (result, _) = load(
+            &mut session,
+            vec![
+                payload("alexnet.prototxt", prototxt),
+                payload("alexnet.caffemodel", weights),
+                resnet(),
+            ],
+        );
+        assert!(result.errors.is_empty(), "{:?}", result.errors);
+        let models = result.models.expect("the picker");
+        assert_eq!(models.len(), 2);
+        assert_eq!(
+            models[0].files,
+            vec!["alexnet.prototxt".to_string(), "alexnet.caffemodel".into()]
+        );
+        assert!(models[0].pairing.is_some());
+        assert!(models[0].describe().contains("paired: "));
+        assert_eq!(models[1].format, "onnx");
+        let shown = result.model.expect("the first model");
+        assert_eq!(shown.view.format, "caffe");
+        // Switching shows the other one.
+        let job = session.show(1).expect("a second model");
+        let (result, steps) = run(&mut session, job);
+        assert_eq!(steps, vec![Step::Layout]);
+        assert_eq!(result.model.map(|m| m.view.node_count), Some(122));
+        assert!(session.show(2).is_none());
+    }
+
+    fn shared_sample(path: &str) -> Option<FilePayload> {
+        let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/samples")
+            .join(path);
+        let bytes = std::fs::read(&full).ok()?;
+        let name = full.file_name()?.to_string_lossy().into_owned();
+        Some(payload(&name, bytes))
+    }
+
+    #[test]
+    fn real_samples_load_when_present() {
+        let mut session = Session::default();
+        if let Some(net) = shared_sample("models/caffe/ResNet-50-deploy.prototxt") {
+            let (result, _) = load(&mut session, vec![net]);
+            assert!(result.errors.is_empty(), "{:?}", result.errors);
+            assert_eq!(result.model.map(|m| m.view.node_count), Some(228));
+        }
+        if let Some(details) =
+            shared_sample("profiling/torchnpu-a2-llm-kernel_details-pipeutil.csv")
+        {
+            let (result, _) = load(&mut session, vec![details]);
+            assert!(result.errors.is_empty(), "{:?}", result.errors);
+            let profile = result.profile.expect("a profile");
+            assert_eq!(profile.rows, 2463);
+            // Joined to the Caffe net loaded before: aclnn kernel names match no node.
+            let join = profile.join.expect("joined to the loaded model");
+            assert!(join.node_stats.is_empty());
+            assert_eq!(join.unmatched.len(), profile.hotspots_total);
+        }
+    }
+
+    #[test]
+    fn stages_describe_the_work() {
+        let session = Session::default();
+        let mut job = session.open(vec![resnet(), resnet_profile()]);
+        match session.next_stage(&mut job) {
+            Some(Stage::Parsing {
+                file_name, n_files, ..
+            }) => assert_eq!((file_name.as_str(), n_files), ("resnet50.onnx", 1)),
+            other => panic!("{other:?}"),
+        }
+    }
+}
