@@ -10,7 +10,9 @@ use opscope_engine::{import_model, InputFile};
 
 fn bench_parse(c: &mut Criterion) {
     let mut group = c.benchmark_group("onnx_parse");
-    group.sample_size(10).measurement_time(Duration::from_secs(10));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
 
     let many_nodes = Bytes::from(residual_chain(
         50_000,
