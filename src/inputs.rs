@@ -16,7 +16,8 @@ impl Sample {
     }
 }
 
-/// The first one is what "Try the sample" opens.
+/// The first one is what "Try the sample" opens; one per format the importers read (written by
+/// `engine/examples/write_samples.rs`).
 pub const SAMPLES: &[Sample] = &[
     Sample {
         file_name: "resnet50.onnx",
@@ -26,12 +27,28 @@ pub const SAMPLES: &[Sample] = &[
         file_name: "mobilenet_v2.onnx",
         label: "MobileNet v2",
     },
+    Sample {
+        file_name: "mobilenet_v2_tf.pbtxt",
+        label: "MobileNet v2 (TensorFlow)",
+    },
+    Sample {
+        file_name: "mobilenet_v1.prototxt",
+        label: "MobileNet v1 (Caffe)",
+    },
+    Sample {
+        file_name: "resnet50_atc.om",
+        label: "ResNet-50 (Ascend .om)",
+    },
 ];
 
 /// The sample a `?sample=` URL parameter names: its file stem (`resnet50`) or file name.
 pub fn sample_named(name: &str) -> Option<Sample> {
     SAMPLES.iter().copied().find(|sample| {
-        sample.file_name == name || sample.file_name.strip_suffix(".onnx") == Some(name)
+        let stem = sample
+            .file_name
+            .rsplit_once('.')
+            .map_or(sample.file_name, |(stem, _)| stem);
+        sample.file_name == name || stem == name
     })
 }
 
@@ -138,6 +155,10 @@ mod tests {
         assert_eq!(
             sample_named("mobilenet_v2.onnx").map(|s| s.label),
             Some("MobileNet v2")
+        );
+        assert_eq!(
+            sample_named("resnet50_atc").map(|s| s.file_name),
+            Some("resnet50_atc.om")
         );
         assert_eq!(sample_named("../etc/passwd"), None);
     }

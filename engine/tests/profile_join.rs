@@ -289,3 +289,39 @@ trans_TransData_0,TransData,AI_CORE,6,\"1,3,224,224\",FLOAT,NCHW,\"1,1,224,224,1
         Some((format!("input {input_name}"), convs[0].to_string()))
     );
 }
+
+#[test]
+fn every_matched_op_is_found_by_name() {
+    // One row per node of the bundled ResNet-50, in node order: the lookup must find each one
+    // whatever the order the join keeps its matches in.
+    let model = opscope_engine::open_model(&InputFile::new(
+        "resnet50.onnx",
+        opscope_engine::samples::resnet50(),
+    ))
+    .expect("sample imports");
+    let mut csv = String::from("Op Name,OP Type,Task Type,Task Start Time(us),Task Duration(us)\n");
+    for (idx, node) in model.graph.nodes.iter().enumerate() {
+        csv.push_str(&format!(
+            "{},T,AI_CORE,{},{}\n",
+            node.name,
+            idx * 10,
+            1 + idx % 7
+        ));
+    }
+    csv.push_str("ghost,Cast,AI_CPU,5000,25\n");
+    let import = opscope_engine::profile::import_profile(&[InputFile::new(
+        "op_summary_1.csv",
+        csv.into_bytes(),
+    )]);
+    let joined = opscope_engine::profile::join(&import.profile, &model);
+    assert_eq!(joined.matched.len(), model.graph.nodes.len());
+    for node in &model.graph.nodes {
+        assert_eq!(
+            joined.nodes_of(&node.name),
+            Some(&[node.name.clone()][..]),
+            "{}",
+            node.name
+        );
+    }
+    assert_eq!(joined.nodes_of("ghost"), None);
+}

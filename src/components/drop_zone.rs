@@ -38,17 +38,12 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
                     <button class="btn btn-primary btn-large" onclick={on_open}>
                         { "Open files…" }
                     </button>
-                    { for SAMPLES.iter().map(|sample| {
-                        let on_sample = props.on_sample.clone();
-                        let sample = *sample;
-                        let onclick = Callback::from(move |_: MouseEvent| on_sample.emit(sample));
-                        html! {
-                            <button class="btn btn-large" {onclick}>
-                                { format!("Try {}", sample.label) }
-                            </button>
-                        }
-                    }) }
+                    { for SAMPLES.iter().take(2).map(|sample| sample_button(sample, &props.on_sample, "btn btn-large")) }
                 </div>
+                <p class="drop-more-samples">
+                    { "Other formats: " }
+                    { for SAMPLES.iter().skip(2).map(|sample| sample_button(sample, &props.on_sample, "btn btn-small")) }
+                </p>
                 <p class="drop-note">
                     { "Everything is read in this tab: nothing is uploaded." }
                     <br />
@@ -90,5 +85,14 @@ pub fn drop_overlay(props: &DropOverlayProps) -> Html {
         <div class="drop-overlay" ondragleave={on_leave}>
             <div class="drop-overlay-card">{ "Drop the model and profiling files to open them" }</div>
         </div>
+    }
+}
+
+fn sample_button(sample: &Sample, on_sample: &Callback<Sample>, class: &'static str) -> Html {
+    let on_sample = on_sample.clone();
+    let sample = *sample;
+    let onclick = Callback::from(move |_: MouseEvent| on_sample.emit(sample));
+    html! {
+        <button {class} {onclick}>{ format!("Try {}", sample.label) }</button>
     }
 }

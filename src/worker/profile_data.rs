@@ -19,10 +19,6 @@ use super::protocol::{
 /// distinct ops only in extreme cases; the panel says when the list was cut.
 pub const MAX_ROWS: usize = 100_000;
 
-/// Matched ops × hotspots above which the hotspots' nodes are looked up here rather than by the
-/// engine's report (see [`profile_data`]).
-const QUADRATIC_LIMIT: usize = 4_000_000;
-
 pub fn unit_id(unit: Unit) -> UnitId {
     match unit {
         Unit::AiCore => UnitId::AiCore,
@@ -45,46 +41,12 @@ pub fn unit_of_id(id: &str) -> UnitId {
 
 /// Everything the page shows about `import`, joined to the shown model when `join` is given.
 pub fn profile_data(files: &[String], import: &ProfileImport, join: Option<&Join>) -> ProfileData {
-    // The engine looks each hotspot's nodes up with a linear search over the matched ops, which
-    // is quadratic for long hotspot lists of big graphs (20,000 matched ops: 0.5 s natively).
-    // Then the hotspots come from a report without the join, and their nodes from a map of the
-    // matches; the rest (findings, units, join figures) from a joined report with one hotspot.
-    let split = join.is_some_and(|join| {
-        let n_ops = join.matched.len() + join.unmatched.len() + join.inserted.len();
-        join.matched.len().saturating_mul(n_ops) > QUADRATIC_LIMIT
-    });
-    build(files, import, join, split)
-}
-
-fn build(
-    files: &[String],
-    import: &ProfileImport,
-    join: Option<&Join>,
-    split: bool,
-) -> ProfileData {
-    let options = |top| ProfileOptions {
-        top,
+    let options = ProfileOptions {
+        top: MAX_ROWS,
         ai_core_num: None,
     };
-    let report = report::build(import, join, &options(if split { 1 } else { MAX_ROWS }));
-    let mut hotspot_rows = if split {
-        hotspots(&report::build(import, None, &options(MAX_ROWS)))
-    } else {
-        hotspots(&report)
-    };
-    if let Some(join) = join.filter(|_| split) {
-        let nodes_of: HashMap<&str, &[String]> = join
-            .matched
-            .iter()
-            .map(|m| (m.op.as_str(), m.nodes.as_slice()))
-            .collect();
-        for row in &mut hotspot_rows {
-            row.nodes = nodes_of
-                .get(row.op.as_str())
-                .map(|nodes| nodes.to_vec())
-                .unwrap_or_default();
-        }
-    }
+    let report = report::build(import, join, &options);
+    let hotspot_rows = hotspots(&report);
     let ops = import.profile.ops();
     let op_statistics_computed = import.profile.op_statistics.is_empty();
     let op_statistics = if op_statistics_computed {
@@ -479,30 +441,6 @@ mod tests {
             .hotspots
             .iter()
             .any(|h| h.op == "ghost" && h.nodes.is_empty()));
-    }
-
-    #[test]
-    fn hotspot_nodes_looked_up_here_match_the_engines() {
-        let (_, bytes) = opscope_engine::samples::bundled().remove(0);
-        let model = open_model(&InputFile::new("resnet50.onnx", bytes)).expect("sample");
-        let mut csv =
-            String::from("Op Name,OP Type,Task Type,Task Start Time(us),Task Duration(us)\n");
-        for (idx, node) in model.graph.nodes.iter().enumerate() {
-            csv.push_str(&format!(
-                "{},T,AI_CORE,{},{}\n",
-                node.name,
-                idx * 10,
-                1 + idx % 7
-            ));
-        }
-        csv.push_str("ghost,Cast,AI_CPU,5000,25\n");
-        let import = import_profile(&[InputFile::new("op_summary_1.csv", csv.into_bytes())]);
-        let joined = join(&import.profile, &model);
-        let files = ["op_summary_1.csv".to_string()];
-        let by_engine = build(&files, &import, Some(&joined), false);
-        let split = build(&files, &import, Some(&joined), true);
-        assert_eq!(split, by_engine);
-        assert_eq!(split.hotspots.len(), 123);
     }
 
     #[test]

@@ -81,6 +81,7 @@ pub struct InsertedOp {
 /// The profile joined to a model.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Join {
+    /// Matched ops, sorted by op name.
     pub matched: Vec<OpMatch>,
     pub unmatched: Vec<UnmatchedOp>,
     pub inserted: Vec<InsertedOp>,
@@ -104,11 +105,12 @@ impl Join {
         }
     }
 
-    /// Nodes an op name was matched to.
+    /// Nodes an op name was matched to (`matched` is sorted by op name).
     pub fn nodes_of(&self, op: &str) -> Option<&[String]> {
         self.matched
-            .iter()
-            .find(|m| m.op == op)
+            .binary_search_by(|m| m.op.as_str().cmp(op))
+            .ok()
+            .and_then(|idx| self.matched.get(idx))
             .map(|m| m.nodes.as_slice())
     }
 }
@@ -295,6 +297,8 @@ pub fn join(profile: &Profile, model: &Model) -> Join {
     let mut node_time: Vec<(String, f64)> = node_time.into_iter().collect();
     node_time.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     out.node_time = node_time;
+    // Sorted by op name so `nodes_of` is a binary search: reports look up every hotspot.
+    out.matched.sort_by(|a, b| a.op.cmp(&b.op));
     out
 }
 
