@@ -432,6 +432,68 @@ fn walk(text: &str, root: &MessageDescriptor) -> Walk {
     walk
 }
 
+/// One field seen while [`scan_fields`] walks the head of a text-format file.
+pub(crate) struct FieldSighting<'a, 'p> {
+    /// Names of the enclosing message fields, outermost first (empty at the top level).
+    pub parents: &'p [&'a [u8]],
+    pub name: &'a [u8],
+    /// The value is a message (`name {` or `name <`): the fields that follow are inside it.
+    pub opens_message: bool,
+}
+
+/// Walks the field names of the first `limit` bytes of a text-format file without parsing the
+/// values: the one tokenizer every text sniffer uses. Fields nested deeper than `max_depth`
+/// (0 = top level only) are skipped whole. Calls `visit` for each field until it answers;
+/// returns `None` when the walk ends first (end of the window, a stray closing brace, or text
+/// that is not field syntax), so the caller decides from what it saw.
+pub(crate) fn scan_fields<T>(
+    data: &[u8],
+    limit: usize,
+    max_depth: usize,
+    mut visit: impl FnMut(&FieldSighting<'_, '_>) -> Option<T>,
+) -> Option<T> {
+    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    let bytes = &data[..data.len().min(limit)];
+    let mut parents: Vec<&[u8]> = Vec::new();
+    let mut pos = 0;
+    loop {
+        pos = skip_space(bytes, pos);
+        match *bytes.get(pos)? {
+            b'}' | b'>' => {
+                parents.pop()?;
+                pos += 1;
+                continue;
+            }
+            b',' | b';' => {
+                pos += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let name_end = field_name_end(bytes, pos)?;
+        let name = &bytes[pos..name_end];
+        pos = skip_space(bytes, name_end);
+        if bytes.get(pos) == Some(&b':') {
+            pos = skip_space(bytes, pos + 1);
+        }
+        let opens_message = matches!(bytes.get(pos), Some(b'{' | b'<'));
+        let sighting = FieldSighting {
+            parents: &parents,
+            name,
+            opens_message,
+        };
+        if let Some(answer) = visit(&sighting) {
+            return Some(answer);
+        }
+        if opens_message && parents.len() < max_depth {
+            parents.push(name);
+            pos += 1;
+        } else {
+            pos = skip_value(bytes, pos)?;
+        }
+    }
+}
+
 fn closer_of(opener: u8) -> u8 {
     if opener == b'<' {
         b'>'
@@ -670,6 +732,60 @@ mod tests {
             );
         }
         assert_eq!(cursor.line_col(2), (1, 3));
+    }
+
+    #[test]
+    fn scan_fields_reports_names_with_their_parents() {
+        let text = b"\xef\xbb\xbf# head\nname: 'n' graph { op { type: \"Conv\" } attr: [1, 2] }\nlast: 1 }";
+        let mut seen = Vec::new();
+        let answer: Option<()> = scan_fields(text, 1 << 20, 8, |f| {
+            let path: Vec<String> = f
+                .parents
+                .iter()
+                .chain([&f.name])
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .collect();
+            seen.push(format!(
+                "{}{}",
+                path.join("."),
+                if f.opens_message { " {" } else { "" }
+            ));
+            None
+        });
+        assert_eq!(answer, None);
+        // The stray `}` at the end stops the walk.
+        assert_eq!(
+            seen,
+            [
+                "name",
+                "graph {",
+                "graph.op {",
+                "graph.op.type",
+                "graph.attr",
+                "last"
+            ]
+        );
+        let first_op = scan_fields(text, 1 << 20, 8, |f| {
+            (f.name == b"op").then_some(f.parents.len())
+        });
+        assert_eq!(first_op, Some(1));
+        // Below `max_depth` messages are skipped whole, broken insides included.
+        let top: Vec<Vec<u8>> = {
+            let mut names = Vec::new();
+            let _: Option<()> = scan_fields(b"a { b { c } } d: 1", 1 << 20, 0, |f| {
+                names.push(f.name.to_vec());
+                None
+            });
+            names
+        };
+        assert_eq!(top, [b"a".to_vec(), b"d".to_vec()]);
+        // A window cut inside a value ends the walk quietly.
+        assert_eq!(scan_fields(text, 12, 8, |_| Some(())), Some(()));
+        assert_eq!(
+            scan_fields(b"name: 'unterminated", 1 << 20, 8, |f| (f.name == b"x")
+                .then_some(())),
+            None
+        );
     }
 
     #[test]

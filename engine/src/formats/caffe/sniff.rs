@@ -2,8 +2,7 @@
 //! `NetParameter` fields; a caffemodel is a binary `NetParameter` whose first field is a printable
 //! net name or a layer. Both look at a few hundred bytes, never parse the file.
 
-use crate::formats::wire;
-use crate::formats::Confidence;
+use crate::formats::{text, wire, Confidence};
 
 /// Which of Caffe's two files some bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,118 +60,23 @@ const MAX_FIELDS_BEFORE_LAYER: usize = 256;
 /// we do not know come before it (a fork's top-level extension). A text without a layer among
 /// its first top-level fields (a solver, a TensorFlow graph, a GE dump) is not a net.
 fn sniff_prototxt(data: &[u8]) -> Confidence {
-    let text = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
-    let text = &text[..text.len().min(TEXT_SNIFF_LIMIT)];
-    let mut pos = 0;
+    let mut n_fields = 0;
     let mut n_foreign = 0;
-    for _ in 0..MAX_FIELDS_BEFORE_LAYER {
-        pos = skip_space(text, pos);
-        let Some(name_end) = identifier_end(text, pos) else {
-            return 0;
-        };
-        let name = &text[pos..name_end];
-        if STRONG_FIELDS.iter().any(|f| f.as_bytes() == name) {
-            return if n_foreign == 0 { 80 } else { 50 };
+    text::scan_fields(data, TEXT_SNIFF_LIMIT, 0, |field| {
+        n_fields += 1;
+        if n_fields > MAX_FIELDS_BEFORE_LAYER {
+            return Some(0);
         }
-        if !NET_FIELDS.iter().any(|f| f.as_bytes() == name) {
+        let is = |names: &[&str]| names.iter().any(|n| n.as_bytes() == field.name);
+        if is(STRONG_FIELDS) {
+            return Some(if n_foreign == 0 { 80 } else { 50 });
+        }
+        if !is(NET_FIELDS) {
             n_foreign += 1;
         }
-        pos = skip_space(text, name_end);
-        if text.get(pos) == Some(&b':') {
-            pos = skip_space(text, pos + 1);
-        }
-        match skip_value(text, pos) {
-            Some(end) => pos = end,
-            None => return 0,
-        }
-        // Fields may be separated by `,` or `;`.
-        pos = skip_space(text, pos);
-        if matches!(text.get(pos), Some(b',' | b';')) {
-            pos += 1;
-        }
-    }
-    0
-}
-
-fn skip_space(text: &[u8], mut pos: usize) -> usize {
-    while let Some(&byte) = text.get(pos) {
-        if byte.is_ascii_whitespace() {
-            pos += 1;
-        } else if byte == b'#' {
-            while text.get(pos).is_some_and(|&b| b != b'\n') {
-                pos += 1;
-            }
-        } else {
-            break;
-        }
-    }
-    pos
-}
-
-fn identifier_end(text: &[u8], pos: usize) -> Option<usize> {
-    let first = *text.get(pos)?;
-    if !(first.is_ascii_alphabetic() || first == b'_') {
-        return None;
-    }
-    let len = text[pos..]
-        .iter()
-        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
-        .count();
-    Some(pos + len)
-}
-
-/// End of one value: a quoted string, a scalar token, or a balanced `{...}` / `<...>` block.
-fn skip_value(text: &[u8], pos: usize) -> Option<usize> {
-    match *text.get(pos)? {
-        b'"' | b'\'' => skip_string(text, pos),
-        b'{' | b'<' => {
-            let mut depth = 0usize;
-            let mut idx = pos;
-            while let Some(&byte) = text.get(idx) {
-                match byte {
-                    b'{' | b'<' => depth += 1,
-                    b'}' | b'>' => {
-                        depth = depth.checked_sub(1)?;
-                        if depth == 0 {
-                            return Some(idx + 1);
-                        }
-                    }
-                    b'"' | b'\'' => {
-                        idx = skip_string(text, idx)?;
-                        continue;
-                    }
-                    b'#' => {
-                        idx = skip_space(text, idx);
-                        continue;
-                    }
-                    _ => {}
-                }
-                idx += 1;
-            }
-            None
-        }
-        _ => {
-            let len = text[pos..]
-                .iter()
-                .take_while(|&&b| !b.is_ascii_whitespace() && !b"{}<>:#\"'".contains(&b))
-                .count();
-            (len > 0).then_some(pos + len)
-        }
-    }
-}
-
-fn skip_string(text: &[u8], pos: usize) -> Option<usize> {
-    let quote = *text.get(pos)?;
-    let mut idx = pos + 1;
-    while let Some(&byte) = text.get(idx) {
-        match byte {
-            b'\\' => idx += 2,
-            b'\n' => return None,
-            _ if byte == quote => return Some(idx + 1),
-            _ => idx += 1,
-        }
-    }
-    None
+        None
+    })
+    .unwrap_or(0)
 }
 
 /// Top-level `NetParameter` fields with their wire types (`input_dim` may be packed or not).

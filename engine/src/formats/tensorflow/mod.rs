@@ -191,116 +191,43 @@ fn only_varint_fields(payload: &[u8]) -> bool {
     })
 }
 
-/// A text GraphDef: after comments and blank lines the first field is `node {` whose body has an
-/// `op:` field (ONNX's text graphs say `op_type:`), or `library {` / `versions {`.
+/// A text GraphDef: the first field is `node {` whose body has an `op:` field (ONNX's text graphs
+/// say `op_type:`), or `library {` / `versions {`.
 fn sniff_text(data: &[u8]) -> Confidence {
-    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
-    let head = &data[..data.len().min(64 * 1024)];
-    let mut pos = skip_space_and_comments(head, 0);
-    let Some(name) = ident_at(head, pos) else {
-        return 0;
-    };
-    pos = skip_space_and_comments(head, pos + name.len());
-    let opens_block = matches!(head.get(pos), Some(b'{' | b'<'));
-    match name {
-        b"node" if opens_block => match first_node_fields(head, pos + 1) {
-            NodeFields::HasOp => 90,
-            NodeFields::OnnxLike => 0,
-            NodeFields::NameOnly => 50,
-            NodeFields::Neither => 20,
+    #[derive(PartialEq)]
+    enum First {
+        Unseen,
+        Node,
+    }
+    let mut first = First::Unseen;
+    let mut node_has_name = false;
+    let node_without_op = |has_name: bool| if has_name { 50 } else { 20 };
+    let answer = text::scan_fields(data, 64 * 1024, 1, |field| match field.parents {
+        [] if first == First::Unseen => match field.name {
+            b"node" if field.opens_message => {
+                first = First::Node;
+                None
+            }
+            b"library" | b"versions" if field.opens_message => Some(60),
+            _ => Some(0),
         },
-        b"library" | b"versions" if opens_block => 60,
-        _ => 0,
-    }
-}
-
-enum NodeFields {
-    HasOp,
-    OnnxLike,
-    NameOnly,
-    Neither,
-}
-
-/// The field names directly inside the block that starts at `pos` (just after its `{`).
-fn first_node_fields(head: &[u8], mut pos: usize) -> NodeFields {
-    let mut depth = 1usize;
-    let mut has_name = false;
-    while depth > 0 {
-        pos = skip_space_and_comments(head, pos);
-        let Some(&byte) = head.get(pos) else {
-            break;
-        };
-        match byte {
-            b'{' | b'<' | b'[' => {
-                depth += 1;
-                pos += 1;
+        // The first node closed without an `op`.
+        [] => Some(node_without_op(node_has_name)),
+        [_] => match field.name {
+            b"op" => Some(90),
+            b"op_type" | b"output" => Some(0),
+            name => {
+                node_has_name |= name == b"name";
+                None
             }
-            b'}' | b'>' | b']' => {
-                depth -= 1;
-                pos += 1;
-            }
-            b'"' | b'\'' => {
-                pos += 1;
-                while let Some(&b) = head.get(pos) {
-                    pos += 1;
-                    if b == b'\\' {
-                        pos += 1;
-                    } else if b == byte || b == b'\n' {
-                        break;
-                    }
-                }
-            }
-            _ => match ident_at(head, pos) {
-                Some(ident) => {
-                    let after = skip_space_and_comments(head, pos + ident.len());
-                    let is_field = matches!(head.get(after), Some(b':' | b'{' | b'<'));
-                    if depth == 1 && is_field {
-                        match ident {
-                            b"op" => return NodeFields::HasOp,
-                            b"op_type" | b"output" => return NodeFields::OnnxLike,
-                            b"name" => has_name = true,
-                            _ => {}
-                        }
-                    }
-                    pos += ident.len();
-                }
-                None => pos += 1,
-            },
-        }
+        },
+        _ => None,
+    });
+    match (answer, first) {
+        (Some(confidence), _) => confidence,
+        (None, First::Node) => node_without_op(node_has_name),
+        (None, First::Unseen) => 0,
     }
-    if has_name {
-        NodeFields::NameOnly
-    } else {
-        NodeFields::Neither
-    }
-}
-
-fn skip_space_and_comments(data: &[u8], mut pos: usize) -> usize {
-    while let Some(&byte) = data.get(pos) {
-        if byte.is_ascii_whitespace() {
-            pos += 1;
-        } else if byte == b'#' {
-            while data.get(pos).is_some_and(|&b| b != b'\n') {
-                pos += 1;
-            }
-        } else {
-            break;
-        }
-    }
-    pos
-}
-
-fn ident_at(data: &[u8], pos: usize) -> Option<&[u8]> {
-    let rest = data.get(pos..)?;
-    let first = *rest.first()?;
-    if !(first.is_ascii_alphabetic() || first == b'_') {
-        return None;
-    }
-    let len = rest
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-        .count();
-    Some(&rest[..len])
 }
 
 fn import(file: &InputFile) -> Result<Model, ImportError> {
