@@ -4,6 +4,7 @@
 mod caffe_writer;
 mod ge_writer;
 mod onnx_writer;
+mod rng;
 mod tf_writer;
 
 pub use caffe_writer::{
@@ -14,6 +15,7 @@ pub use ge_writer::{
     ge_chain, ge_mobilenet_v2, ge_resnet50, ge_small, GeModel, JsonStyle, OmHeader, OmOptions,
 };
 pub use onnx_writer::{OnnxWriter, WeightStorage};
+pub use rng::XorShift;
 pub use tf_writer::{
     tf_mobilenet_v2, tf_residual_chain, tf_resnet50, TfGraph, TfWeights, TfWriter,
 };

@@ -3,6 +3,7 @@
 //! then the bad-input suite (text errors with line and column, binary errors with byte offset
 //! and field path, fuzzing).
 
+use crate::samples::XorShift;
 use expect_test::{expect, Expect};
 use prost::Message;
 
@@ -923,18 +924,6 @@ fn mutated_files_never_panic() {
         n_ok > 100,
         "only {n_ok} mutations survived: the mutator is too harsh"
     );
-}
-
-/// Deterministic pseudo-random numbers for the fuzz-style tests.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! rendered with `dump_model` and compared with inline goldens; graphs built directly from prost
 //! messages for the odd cases; then the bad-input suite of each form.
 
+use crate::samples::XorShift;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -1086,18 +1087,6 @@ fn mutated_files_never_panic() {
             }
         }
         assert!(n_ok > 0, "{name}: no mutation survived");
-    }
-}
-
-/// Deterministic pseudo-random numbers for the fuzz-style tests.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
     }
 }
 

@@ -1,6 +1,7 @@
 //! ONNX importer tests: models written by code, rendered with `dump_model` and compared with
 //! inline goldens; then the bad-input suite.
 
+use crate::samples::XorShift;
 use bytes::Bytes;
 use expect_test::{expect, Expect};
 use prost::Message;
@@ -613,16 +614,4 @@ fn wrong_wire_type_names_the_field() {
     let bytes = [0x08, 0x08, 0x3a, 0x04, 0x0a, 0x02, 0x18, 0x05];
     expect!["bad.onnx: invalid ONNX file at byte 7, in ModelProto.graph > GraphProto.node > NodeProto.name: a field encoded as the schema says (invalid wire type: Varint (expected LengthDelimited))"]
         .assert_eq(&error_of(&bytes).to_string());
-}
-
-/// Deterministic pseudo-random numbers for the fuzz-style tests.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
 }

@@ -1,6 +1,7 @@
 //! TensorFlow importer tests: graphs written by code (binary and text), rendered with
 //! `dump_model` and compared with inline goldens; then the bad-input suites for both encodings.
 
+use crate::samples::XorShift;
 use bytes::Bytes;
 use expect_test::{expect, Expect};
 use prost::Message;
@@ -1179,16 +1180,4 @@ fn mutate(original: &[u8], rng: &mut XorShift) -> Vec<u8> {
         }
     }
     bytes
-}
-
-/// Deterministic pseudo-random numbers for the fuzz-style tests.
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
 }
