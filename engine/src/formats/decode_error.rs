@@ -1,4 +1,37 @@
-//! prost's decode errors in words a person can act on, shared by every binary protobuf reader.
+//! Binary protobuf decoding with errors a person can act on (byte offset, field path, what was
+//! expected), shared by every binary protobuf reader.
+
+use bytes::Buf;
+use prost::Message;
+
+use crate::error::{ImportError, Location};
+use crate::formats::InputFile;
+
+/// Decodes the whole file as `M`. The buffer is the file's own `Bytes`, so `bytes` fields are
+/// zero-copy slices of it; on failure the offset is where the decoder stopped.
+pub(crate) fn decode_binary<M: Message + Default>(
+    file: &InputFile,
+    format: &'static str,
+) -> Result<M, ImportError> {
+    let total = file.data.len();
+    let mut buf = file.data.clone();
+    let mut message = M::default();
+    message.merge(&mut buf).map_err(|err| {
+        let offset = (total - buf.remaining()) as u64;
+        let (path, expected) = explain_decode_error(&err);
+        let mut location = Location::byte(offset);
+        if !path.is_empty() {
+            location = location.with_path(path);
+        }
+        ImportError::Malformed {
+            file: file.name.clone(),
+            format,
+            location,
+            expected,
+        }
+    })?;
+    Ok(message)
+}
 
 /// Splits prost's "failed to decode Protobuf message: A.b: C.d: reason" into the field path
 /// `C.d > A.b` (outermost first, long paths elided in the middle) and what the reader expected.

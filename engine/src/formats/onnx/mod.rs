@@ -9,12 +9,10 @@
 mod convert;
 pub(crate) mod pb;
 
-use crate::formats::decode_error::explain_decode_error;
-use bytes::Buf;
-use prost::Message;
+use crate::formats::decode_error::decode_binary;
 
 use super::{wire, Confidence, FormatSpec, InputFile};
-use crate::error::{ImportError, Location};
+use crate::error::ImportError;
 use crate::ir::Model;
 
 pub const FORMAT: FormatSpec = FormatSpec {
@@ -76,26 +74,7 @@ fn import(file: &InputFile) -> Result<Model, ImportError> {
 
 /// Decodes the whole ModelProto, turning prost's error into one that says where and what.
 fn decode(file: &InputFile) -> Result<pb::ModelProto, ImportError> {
-    let total = file.data.len();
-    let mut buf = file.data.clone();
-    let mut model = pb::ModelProto::default();
-    match model.merge(&mut buf) {
-        Ok(()) => Ok(model),
-        Err(err) => {
-            let offset = (total - buf.remaining()) as u64;
-            let (path, expected) = explain_decode_error(&err);
-            let mut location = Location::byte(offset);
-            if !path.is_empty() {
-                location = location.with_path(path);
-            }
-            Err(ImportError::Malformed {
-                file: file.name.clone(),
-                format: "ONNX",
-                location,
-                expected,
-            })
-        }
-    }
+    decode_binary(file, "ONNX")
 }
 
 #[cfg(test)]

@@ -15,12 +15,10 @@
 mod convert;
 pub(crate) mod pb;
 
-use crate::formats::decode_error::explain_decode_error;
-use bytes::Buf;
-use prost::Message;
+use crate::formats::decode_error::decode_binary;
 
 use super::{text, wire, Confidence, FormatSpec, InputFile};
-use crate::error::{ImportError, Location};
+use crate::error::ImportError;
 use crate::ir::Model;
 
 pub const FORMAT: FormatSpec = FormatSpec {
@@ -265,26 +263,7 @@ fn cap_warnings(file: &InputFile, warnings: &mut Vec<String>, what: &str) {
 
 /// Decodes the whole GraphDef, turning prost's error into one that says where and what.
 fn decode(file: &InputFile) -> Result<pb::GraphDef, ImportError> {
-    let total = file.data.len();
-    let mut buf = file.data.clone();
-    let mut graph = pb::GraphDef::default();
-    match graph.merge(&mut buf) {
-        Ok(()) => Ok(graph),
-        Err(err) => {
-            let offset = (total - buf.remaining()) as u64;
-            let (path, expected) = explain_decode_error(&err);
-            let mut location = Location::byte(offset);
-            if !path.is_empty() {
-                location = location.with_path(path);
-            }
-            Err(ImportError::Malformed {
-                file: file.name.clone(),
-                format: TITLE,
-                location,
-                expected,
-            })
-        }
-    }
+    decode_binary(file, TITLE)
 }
 
 #[cfg(test)]
