@@ -1180,6 +1180,7 @@ pub(crate) mod tests {
             width: 100.0,
             height: n as f64 * 60.0 - 20.0,
             metadata: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 

@@ -362,7 +362,8 @@ pub fn app() -> Html {
                 profile={state.profile.as_ref().map(|p| p.data.clone())}
                 {progress}
                 stats={state.stats}
-                zoom={zoom.clone()} />
+                zoom={zoom.clone()}
+                on_action={dispatch.clone()} />
             if *dragging {
                 <DropOverlay on_leave={on_drag_leave} />
             }

@@ -1,5 +1,5 @@
 //! The model panel: what the loaded file is (format, name, size of the graph), its inputs and
-//! outputs, and the metadata the file declares.
+//! outputs, the metadata the file declares, and the importer's warnings (what it read past).
 
 use opscope_engine::report::ViewNodeKind;
 use yew::prelude::*;
@@ -74,6 +74,14 @@ pub fn model_panel(props: &ModelPanelProps) -> Html {
                 </button>
             </header>
             <div class="sidebar-body">
+                if !view.warnings.is_empty() {
+                    <section id="model-warnings">
+                        <h3>{ format!("Warnings ({})", view.warnings.len()) }</h3>
+                        <ul class="warning-list">
+                            { for view.warnings.iter().map(|w| html! { <li class="wrap">{ w }</li> }) }
+                        </ul>
+                    </section>
+                }
                 <section>
                     <h3>{ "Model" }</h3>
                     <table class="props-table">

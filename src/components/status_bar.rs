@@ -1,10 +1,10 @@
 //! The status bar (`#status`): the loaded model (title, format, `N nodes`, the weights file of a
-//! Caffe net), the loaded profile (`profile: N tasks, T ms`, `matched X%`), progress of a load,
+//! Caffe net, a button to the importer's warnings when there are any), the loaded profile (`profile: N tasks, T ms`, `matched X%`), progress of a load,
 //! timings and the zoom.
 
 use yew::prelude::*;
 
-use crate::state::{format_count, format_ms, format_share, GraphHandle, LoadStats, Shared};
+use crate::state::{format_count, format_ms, format_share, Action, GraphHandle, LoadStats, Shared};
 use crate::worker::protocol::ProfileData;
 
 #[derive(Properties, PartialEq)]
@@ -14,6 +14,7 @@ pub struct StatusBarProps {
     pub progress: Option<String>,
     pub stats: Option<LoadStats>,
     pub zoom: AttrValue,
+    pub on_action: Callback<Action>,
 }
 
 #[function_component(StatusBar)]
@@ -41,6 +42,15 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
                             "{} was paired with {} ({rule})", weights, graph.file_name)}>
                             { format!("weights: {weights} ({rule})") }
                         </span>
+                    }
+                    if !view.warnings.is_empty() {
+                        <span class="status-sep">{ "·" }</span>
+                        <button class="link status-warnings"
+                            title="What the importer read past; shown in the model panel"
+                            onclick={props.on_action.reform(|_: MouseEvent| Action::ToggleModelPanel)}>
+                            { format!("{} {}", view.warnings.len(),
+                                if view.warnings.len() == 1 { "warning" } else { "warnings" }) }
+                        </button>
                     }
                 </span>
             }

@@ -439,6 +439,29 @@ layer { name: "prob" type: "Softmax" bottom: "conv1" top: "prob" }
 `;
 }
 
+await test('the importer warnings show in the status bar and the model panel', async () => {
+  const text = tinyPrototxt().replace(
+    'layer { name: "prob"',
+    'layer { name: "prob" my_custom_param { gain: 2 }\n  ',
+  );
+  await page.setInputFiles('#file', {
+    name: 'custom.prototxt', mimeType: 'text/plain', buffer: Buffer.from(text),
+  });
+  const button = page.locator('#status .status-warnings');
+  await button.waitFor({ timeout: 30000 });
+  assert((await button.innerText()).trim() === '1 warning', `status says ${await button.innerText()}`);
+  await button.click();
+  const list = page.locator('#model-warnings li');
+  await list.first().waitFor({ timeout: 5000 });
+  const warning = await list.first().innerText();
+  assert(
+    warning.includes('custom.prototxt: line 10') && warning.includes('my_custom_param'),
+    `the warning does not name the file, line and field: ${warning}`,
+  );
+  await page.screenshot({ path: join(SHOTS, 'model-warnings.png') });
+  await page.keyboard.press('Escape');
+});
+
 await test('several models dropped together: the first shows, the picker switches', async () => {
   await page.setInputFiles('#file', [
     join(ROOT, 'www/samples/resnet50.onnx'),

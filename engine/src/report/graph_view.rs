@@ -19,6 +19,9 @@ pub struct GraphView {
     pub width: f64,
     pub height: f64,
     pub metadata: Vec<(String, String)>,
+    /// What the importer and shape inference noticed but read past (skipped fields, stated
+    /// shapes that disagree with inferred ones), so the page can show what the CLI prints.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,6 +166,7 @@ pub fn graph_view(model: &Model) -> GraphView {
         width: placed.width,
         height: placed.height,
         metadata: model.metadata.clone(),
+        warnings: model.warnings.clone(),
     }
 }
 

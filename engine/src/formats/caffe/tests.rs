@@ -784,6 +784,21 @@ fn unknown_fields_are_skipped_with_line_and_column() {
     );
 }
 
+#[test]
+fn the_graph_view_carries_the_warnings_for_the_page() {
+    let text = "name: \"w\"\ninput: \"x\"\ninput_dim: 1\ninput_dim: 2\ninput_dim: 3\ninput_dim: 4\nlayer { name: \"r\" type: \"ReLU\" bottom: \"x\" top: \"y\" relu_param { slope: 0 } }\nfuture_field: 3\n";
+    let model = crate::open_model(&InputFile::new("net.prototxt", text.as_bytes().to_vec()))
+        .expect("a net with an unknown field still opens");
+    let view = crate::report::graph_view(&model);
+    expect![[r#"
+        [
+            "net.prototxt: line 7, column 66: field `slope` is not part of caffe.ReLUParameter and was skipped",
+            "net.prototxt: line 8, column 1: field `future_field` is not part of caffe.NetParameter and was skipped",
+        ]
+    "#]]
+    .assert_debug_eq(&view.warnings);
+}
+
 fn binary_error(bytes: &[u8]) -> String {
     match import_model(&InputFile::new("bad.caffemodel", bytes.to_vec())) {
         Ok(model) => panic!("expected an error, got {} nodes", model.graph.nodes.len()),
