@@ -120,3 +120,19 @@ fn caffe_net_with_weights_flag() {
     assert_eq!(json["nodes"], 228);
     assert_eq!(json["outputs"][0]["shape"], serde_json::json!([1, 1000]));
 }
+
+#[test]
+fn a_saved_model_inspects_as_tensorflow() {
+    use opscope_engine::samples::{tf_mobilenet_v2, TfWeights};
+    let graph = tf_mobilenet_v2(TfWeights::Splat, false);
+    let path = temp_file("saved_model.pb", &graph.saved_model(true));
+    let (code, stdout, stderr) =
+        opscope(&["inspect", path.to_str().expect("utf-8 path"), "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(json["format"], "tensorflow");
+    assert_eq!(json["nodes"], graph.node_count());
+    assert_eq!(json["outputs"][0]["shape"], serde_json::json!([1, 1000]));
+    // The other meta graph is named on stderr, not dropped silently.
+    assert!(stderr.contains("tagged [train]"), "{stderr}");
+}

@@ -55,6 +55,7 @@ pub struct FormatSpec {
 pub const FORMATS: &[FormatSpec] = &[
     onnx::FORMAT,
     tensorflow::FORMAT,
+    tensorflow::SAVED_MODEL_FORMAT,
     caffe::FORMAT,
     ge::DUMP_FORMAT,
     ge::JSON_FORMAT,
@@ -160,7 +161,8 @@ pub fn detect(file: &InputFile) -> Option<&'static FormatSpec> {
 
 /// A short description of unrecognised content, so the message says what the file looked like.
 fn describe_unknown(data: &[u8]) -> String {
-    const EXPECTED: &str = "not an ONNX model, TensorFlow graph (.pb/.pbtxt), Caffe net \
+    const EXPECTED: &str =
+        "not an ONNX model, TensorFlow graph (.pb/.pbtxt, SavedModel), Caffe net \
                             (.prototxt/.caffemodel), or Ascend GE graph (dump, JSON or .om)";
     let head = &data[..data.len().min(16)];
     let printable = head
@@ -192,7 +194,7 @@ mod tests {
         let err = import_model(&InputFile::new("notes.txt", b"hello world".to_vec())).unwrap_err();
         assert!(
             err.to_string().starts_with(
-                "notes.txt: not an ONNX model, TensorFlow graph (.pb/.pbtxt), Caffe net"
+                "notes.txt: not an ONNX model, TensorFlow graph (.pb/.pbtxt, SavedModel), Caffe net"
             ),
             "{err}"
         );

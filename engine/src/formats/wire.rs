@@ -45,6 +45,20 @@ pub(crate) fn fields(data: &[u8]) -> impl Iterator<Item = Option<WireField>> + '
     })
 }
 
+/// The field starting at `at` when it is length-delimited and its payload runs past the end of
+/// `data` (a truncated download): its number and the part of the payload that is there.
+pub(crate) fn cut_len_field(data: &[u8], at: usize) -> Option<(u32, &[u8])> {
+    let mut pos = at;
+    let tag = read_varint(data, &mut pos)?;
+    let number = u32::try_from(tag >> 3).ok().filter(|&n| n > 0)?;
+    if (tag & 7) as u8 != LEN {
+        return None;
+    }
+    let len = usize::try_from(read_varint(data, &mut pos)?).ok()?;
+    let end = pos.saturating_add(len);
+    (end > data.len()).then(|| (number, &data[pos.min(data.len())..]))
+}
+
 fn next_field(data: &[u8], pos: &mut usize) -> Option<WireField> {
     let tag = read_varint(data, pos)?;
     let number = u32::try_from(tag >> 3).ok().filter(|&n| n > 0)?;
@@ -78,6 +92,16 @@ fn next_field(data: &[u8], pos: &mut usize) -> Option<WireField> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cut_len_field_gives_what_is_there() {
+        // field 1 varint 1, then field 2 claiming 5 bytes with 2 present.
+        let data = [0x08, 0x01, 0x12, 0x05, b'a', b'b'];
+        assert_eq!(cut_len_field(&data, 2), Some((2, &b"ab"[..])));
+        // A whole field is not cut; a varint is not length-delimited.
+        assert_eq!(cut_len_field(&[0x12, 0x01, b'a'], 0), None);
+        assert_eq!(cut_len_field(&data, 0), None);
+    }
 
     #[test]
     fn walks_fields_and_flags_breakage() {

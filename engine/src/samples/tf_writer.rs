@@ -584,6 +584,91 @@ impl TfGraph {
     pub fn node_count(&self) -> usize {
         self.graph.node.len()
     }
+
+    /// The graph as the `saved_model.pb` of a SavedModel: one meta graph tagged `serve` with a
+    /// `serving_default` signature (first placeholder in, last node out), and with `train_too`
+    /// a second meta graph tagged `train` holding the same graph, listed first.
+    pub fn saved_model(&self, train_too: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        encode_key(1, WireType::Varint, &mut out);
+        encode_varint(1, &mut out);
+        let graph = self.binary();
+        let mut metas = Vec::new();
+        if train_too {
+            metas.push(self.meta_graph_head(&["train"]));
+        }
+        metas.push(self.meta_graph_head(&["serve"]));
+        for head in metas {
+            // Fields in number order, as TensorFlow writes them: meta_info_def, graph_def,
+            // signature_def.
+            let mut meta = Vec::new();
+            put_len(
+                &mut meta,
+                1,
+                &head.meta_info_def.unwrap_or_default().encode_to_vec(),
+            );
+            put_len(&mut meta, 2, &graph);
+            for (key, signature) in &head.signature_def {
+                let mut entry = Vec::new();
+                put_len(&mut entry, 1, key.as_bytes());
+                put_len(&mut entry, 2, &signature.encode_to_vec());
+                put_len(&mut meta, 5, &entry);
+            }
+            put_len(&mut out, 2, &meta);
+        }
+        out
+    }
+
+    /// [`TfGraph::saved_model`] as a `saved_model.pbtxt` (one `serve` meta graph).
+    pub fn saved_model_text(&self) -> String {
+        let head = self.meta_graph_head(&["serve"]);
+        let mut out = TextOut::default();
+        out.scalar("saved_model_schema_version", 1);
+        out.open("meta_graphs");
+        if let Some(info) = &head.meta_info_def {
+            out.open("meta_info_def");
+            for tag in &info.tags {
+                out.scalar("tags", format!("{tag:?}"));
+            }
+            out.scalar(
+                "tensorflow_version",
+                format!("{:?}", info.tensorflow_version),
+            );
+            out.close();
+        }
+        out.open("graph_def");
+        out.graph(&self.graph);
+        out.close();
+        out.close();
+        out.text
+    }
+
+    /// A meta graph without its GraphDef: tags, version and the `serving_default` signature.
+    fn meta_graph_head(&self, tags: &[&str]) -> pb::MetaGraphDef {
+        let input = self.graph.node.iter().find(|n| n.op == "Placeholder");
+        let output = self.graph.node.last();
+        let info = |node: Option<&pb::NodeDef>| pb::TensorInfo {
+            name: node.map(|n| format!("{}:0", n.name)).unwrap_or_default(),
+            dtype: FLOAT as i32,
+            tensor_shape: None,
+        };
+        let signature = pb::SignatureDef {
+            inputs: [("input".to_string(), info(input))].into_iter().collect(),
+            outputs: [("output".to_string(), info(output))].into_iter().collect(),
+            method_name: "tensorflow/serving/predict".to_string(),
+        };
+        pb::MetaGraphDef {
+            meta_info_def: Some(pb::meta_graph_def::MetaInfoDef {
+                tags: tags.iter().map(|t| t.to_string()).collect(),
+                tensorflow_version: "2.15.0".to_string(),
+                ..Default::default()
+            }),
+            graph_def: None,
+            signature_def: [("serving_default".to_string(), signature)]
+                .into_iter()
+                .collect(),
+        }
+    }
 }
 
 fn put_len(out: &mut Vec<u8>, field: u32, payload: &[u8]) {

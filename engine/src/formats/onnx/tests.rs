@@ -509,9 +509,9 @@ fn error_of(bytes: &[u8]) -> ImportError {
 #[test]
 fn empty_and_foreign_files() {
     expect!["bad.onnx: the file is empty"].assert_eq(&error_of(b"").to_string());
-    expect![[r#"bad.onnx: not an ONNX model, TensorFlow graph (.pb/.pbtxt), Caffe net (.prototxt/.caffemodel), or Ascend GE graph (dump, JSON or .om); the file starts with the text "name: \"ResNet-50""#]]
+    expect![[r#"bad.onnx: not an ONNX model, TensorFlow graph (.pb/.pbtxt, SavedModel), Caffe net (.prototxt/.caffemodel), or Ascend GE graph (dump, JSON or .om); the file starts with the text "name: \"ResNet-50""#]]
         .assert_eq(&error_of(b"name: \"ResNet-50\"\ninput: \"data\"\n").to_string());
-    expect!["bad.onnx: not an ONNX model, TensorFlow graph (.pb/.pbtxt), Caffe net (.prototxt/.caffemodel), or Ascend GE graph (dump, JSON or .om); the file starts with the bytes 89 50 4e 47 0d 0a 1a 0a"]
+    expect!["bad.onnx: not an ONNX model, TensorFlow graph (.pb/.pbtxt, SavedModel), Caffe net (.prototxt/.caffemodel), or Ascend GE graph (dump, JSON or .om); the file starts with the bytes 89 50 4e 47 0d 0a 1a 0a"]
         .assert_eq(&error_of(b"\x89PNG\r\n\x1a\n").to_string());
 }
 

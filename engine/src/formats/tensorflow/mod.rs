@@ -1,4 +1,5 @@
-//! TensorFlow importer: a frozen `GraphDef`, binary (`.pb`) or text (`.pbtxt`) → IR [`Model`].
+//! TensorFlow importer: a frozen `GraphDef`, binary (`.pb`) or text (`.pbtxt`) → IR [`Model`];
+//! [`saved_model`] opens the GraphDef inside a SavedModel.
 //!
 //! Invariants:
 //! - One IR node per `NodeDef` of the main graph, `Const` and `Placeholder` included; function
@@ -14,6 +15,9 @@
 
 mod convert;
 pub(crate) mod pb;
+mod saved_model;
+
+pub use saved_model::FORMAT as SAVED_MODEL_FORMAT;
 
 use crate::formats::decode_error::decode_binary;
 
@@ -29,7 +33,7 @@ pub const FORMAT: FormatSpec = FormatSpec {
     import,
 };
 
-const TITLE: &str = "TensorFlow";
+pub(super) const TITLE: &str = "TensorFlow";
 
 /// How many warnings of one kind (the text reader's skipped fields, the converter's odd
 /// references) are kept before the rest are summed up in one line.
@@ -57,7 +61,7 @@ const GRAPH_FIELDS: &[(u32, u8)] = &[
 /// the nodes look like NodeDefs (all fields length-delimited, `attr` entries are key/value
 /// pairs). ONNX's ModelProto starts with a varint (`ir_version = 1`) and has a graph at field 7,
 /// so neither format is taken for the other.
-fn sniff_binary(data: &[u8]) -> Confidence {
+pub(super) fn sniff_binary(data: &[u8]) -> Confidence {
     let mut n_nodes = 0usize;
     let mut has_versions = false;
     for field in wire::fields(data).take(64) {
@@ -253,7 +257,7 @@ fn import(file: &InputFile) -> Result<Model, ImportError> {
 
 /// Keeps the first [`MAX_WARNINGS`] warnings and sums the rest up in one line: a problem that
 /// repeats on every node is said a few times, not 50,000.
-fn cap_warnings(file: &InputFile, warnings: &mut Vec<String>, what: &str) {
+pub(super) fn cap_warnings(file: &InputFile, warnings: &mut Vec<String>, what: &str) {
     if warnings.len() > MAX_WARNINGS + 1 {
         let n_more = warnings.len() - MAX_WARNINGS;
         warnings.truncate(MAX_WARNINGS);

@@ -1,0 +1,233 @@
+//! TensorFlow SavedModel: the `saved_model.pb` (or `.pbtxt`) of a SavedModel directory → IR.
+//!
+//! A SavedModel holds one or more MetaGraphDefs, each a GraphDef with tags (`serve`, `train`)
+//! and signatures. Users hold these more often than frozen graphs, so opscope opens them too:
+//! the meta graph tagged `serve` (else the first) is imported exactly as a frozen GraphDef is
+//! (its function library included, where TF2 keeps the real ops), and the tags, TensorFlow
+//! version and signatures become metadata. The variables directory is never needed: weights
+//! live there, and opscope keeps no weights.
+//!
+//! Invariants:
+//! - The model is `format: tensorflow`, like a frozen graph; the metadata says `container:
+//!   SavedModel`.
+//! - Other meta graphs are named in a warning, never silently dropped.
+
+use super::{cap_warnings, convert, pb, sniff_binary as sniff_graph_def};
+use crate::error::{ImportError, Location};
+use crate::formats::decode_error::decode_binary;
+use crate::formats::{text, wire, Confidence, FormatSpec, InputFile};
+use crate::ir::Model;
+
+/// How errors name the format.
+const TITLE: &str = "TensorFlow SavedModel";
+
+pub const FORMAT: FormatSpec = FormatSpec {
+    id: "tensorflow",
+    title: TITLE,
+    extensions: &["saved_model.pb", "saved_model.pbtxt"],
+    sniff,
+    import,
+};
+
+/// The tag a serving loader asks for; its meta graph is the one to show.
+const SERVE_TAG: &str = "serve";
+
+fn sniff(data: &[u8]) -> Confidence {
+    match sniff_binary(data) {
+        0 => sniff_text(data),
+        confidence => confidence,
+    }
+}
+
+/// SavedModel's top level is `saved_model_schema_version` (varint 1) and `meta_graphs` (LEN 2).
+/// ONNX's ModelProto starts the same way (`ir_version`, `producer_name`), so a meta graph must
+/// also look like one: LEN fields 1..=7 only, and its `graph_def` (2) a GraphDef.
+fn sniff_binary(data: &[u8]) -> Confidence {
+    let mut has_version = false;
+    let mut next_at = 0;
+    for field in wire::fields(data).take(16) {
+        let Some(field) = field else {
+            // Cut inside the first meta graph (a truncated download) after a good start: still
+            // ours, so the user gets the precise error of the binary reader.
+            return match wire::cut_len_field(data, next_at) {
+                Some((2, partial)) if has_version => match meta_graph_look(partial) {
+                    MetaLook::WithGraph | MetaLook::Broken => 50,
+                    MetaLook::Other => 0,
+                },
+                _ => 0,
+            };
+        };
+        next_at = field.payload.1;
+        match (field.number, field.wire_type) {
+            (1, wire::VARINT) => has_version = true,
+            (2, wire::LEN) => {
+                return match meta_graph_look(&data[field.payload.0..field.payload.1]) {
+                    MetaLook::WithGraph => 95,
+                    // Cut inside the first meta graph, after a good start: still ours, so the
+                    // user gets the precise error of the binary reader.
+                    MetaLook::Broken if has_version => 50,
+                    MetaLook::Broken | MetaLook::Other => 0,
+                };
+            }
+            _ => return 0,
+        }
+    }
+    0
+}
+
+enum MetaLook {
+    WithGraph,
+    Broken,
+    Other,
+}
+
+fn meta_graph_look(payload: &[u8]) -> MetaLook {
+    for field in wire::fields(payload).take(16) {
+        let Some(field) = field else {
+            return MetaLook::Broken;
+        };
+        if field.wire_type != wire::LEN || !(1..=7).contains(&field.number) {
+            return MetaLook::Other;
+        }
+        if field.number == 2 {
+            let graph = &payload[field.payload.0..field.payload.1];
+            return if graph.is_empty() || sniff_graph_def(graph) > 0 {
+                MetaLook::WithGraph
+            } else {
+                MetaLook::Other
+            };
+        }
+    }
+    // A truncated file whose cut falls before the graph: the prefix is all we could check.
+    if payload.is_empty() {
+        MetaLook::Other
+    } else {
+        MetaLook::Broken
+    }
+}
+
+/// The text form starts with `saved_model_schema_version:` or `meta_graphs {`.
+fn sniff_text(data: &[u8]) -> Confidence {
+    text::scan_fields(data, 64 * 1024, 0, |field| match field.name {
+        b"saved_model_schema_version" if !field.opens_message => Some(90),
+        b"meta_graphs" if field.opens_message => Some(90),
+        _ => Some(0),
+    })
+    .unwrap_or(0)
+}
+
+fn import(file: &InputFile) -> Result<Model, ImportError> {
+    let (saved, encoding, mut warnings) = if sniff_binary(&file.data) > 0 {
+        (
+            decode_binary::<pb::SavedModel>(file, TITLE)?,
+            "binary",
+            Vec::new(),
+        )
+    } else {
+        let parsed = text::parse_text::<pb::SavedModel>(file, TITLE, "tensorflow.SavedModel")?;
+        (parsed.message, "text", parsed.warnings)
+    };
+    cap_warnings(
+        file,
+        &mut warnings,
+        "more fields that are not part of the schema were skipped",
+    );
+    let n_meta_graphs = saved.meta_graphs.len();
+    let mut meta_graphs = saved.meta_graphs;
+    let chosen = meta_graphs
+        .iter()
+        .position(|meta| tags(meta).iter().any(|tag| tag == SERVE_TAG))
+        .unwrap_or(0);
+    if chosen >= meta_graphs.len() {
+        return Err(ImportError::Malformed {
+            file: file.name.clone(),
+            format: TITLE,
+            location: Location::default(),
+            expected: "at least one meta graph in `meta_graphs` (the SavedModel holds none)"
+                .to_string(),
+        });
+    }
+    let meta = meta_graphs.swap_remove(chosen);
+    for other in &meta_graphs {
+        warnings.push(format!(
+            "{}: the SavedModel also holds a meta graph tagged [{}] with {} nodes; showing the one tagged [{}]",
+            file.name,
+            tags(other).join(", "),
+            other.graph_def.as_ref().map_or(0, |g| g.node.len()),
+            tags(&meta).join(", "),
+        ));
+    }
+    let mut metadata = vec![("container".to_string(), "SavedModel".to_string())];
+    if let Some(info) = &meta.meta_info_def {
+        if !info.tags.is_empty() {
+            metadata.push(("tags".to_string(), info.tags.join(", ")));
+        }
+        if !info.tensorflow_version.is_empty() {
+            metadata.push((
+                "tensorflow_version".to_string(),
+                info.tensorflow_version.clone(),
+            ));
+        }
+    }
+    if n_meta_graphs > 1 {
+        metadata.push(("meta_graphs".to_string(), n_meta_graphs.to_string()));
+    }
+    for (key, signature) in &meta.signature_def {
+        metadata.push((format!("signature {key}"), describe_signature(signature)));
+    }
+    let mut model = convert::model(file, meta.graph_def.unwrap_or_default(), encoding);
+    cap_warnings(
+        file,
+        &mut model.warnings,
+        "more problems like these were found",
+    );
+    warnings.append(&mut model.warnings);
+    model.warnings = warnings;
+    // The container first, then what the GraphDef itself says (encoding, producer).
+    metadata.append(&mut model.metadata);
+    model.metadata = metadata;
+    Ok(model)
+}
+
+fn tags(meta: &pb::MetaGraphDef) -> &[String] {
+    meta.meta_info_def
+        .as_ref()
+        .map_or(&[][..], |info| info.tags.as_slice())
+}
+
+/// `x: serving_default_x:0 f32[?,224,224,3] → y: StatefulPartitionedCall:0 f32[?,1000]`.
+fn describe_signature(signature: &pb::SignatureDef) -> String {
+    let side = |map: &std::collections::BTreeMap<String, pb::TensorInfo>| -> String {
+        map.iter()
+            .map(|(key, info)| format!("{key}: {}{}", info.name, tensor_type(info)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!("{} → {}", side(&signature.inputs), side(&signature.outputs))
+}
+
+fn tensor_type(info: &pb::TensorInfo) -> String {
+    let dtype = convert::dtype(info.dtype);
+    let shape = match &info.tensor_shape {
+        Some(shape) if !shape.unknown_rank => {
+            let dims: Vec<String> = shape
+                .dim
+                .iter()
+                .map(|d| {
+                    if d.size < 0 {
+                        "?".to_string()
+                    } else {
+                        d.size.to_string()
+                    }
+                })
+                .collect();
+            format!("[{}]", dims.join(","))
+        }
+        _ => String::new(),
+    };
+    format!(" {dtype}{shape}")
+}
+
+#[cfg(test)]
+#[path = "saved_model_tests.rs"]
+mod tests;
