@@ -89,7 +89,12 @@ const MAX_LINES: usize = 4;
 
 /// Builds the drawable view of the model's main graph.
 pub fn graph_view(model: &Model) -> GraphView {
-    let graph = &model.graph;
+    graph_view_of(model, &model.graph)
+}
+
+/// Builds the drawable view of one graph of the model (the main graph, a body, a function; see
+/// [`super::graph_list`]); the model supplies the title, format, metadata and warnings.
+pub fn graph_view_of(model: &Model, graph: &Graph) -> GraphView {
     let mut nodes =
         Vec::with_capacity(graph.nodes.len() + graph.inputs.len() + graph.outputs.len());
     let mut view_of_node = vec![usize::MAX; graph.nodes.len()];

@@ -291,6 +291,33 @@ fn subgraphs_of_if_and_loop_are_counted_separately() {
         (report.nodes, report.subgraph_nodes, report.edges),
         (3, 7, 3)
     );
+    // The viewer lists every body, nested under its owner, and can draw each.
+    let listed: Vec<String> = crate::report::graph_list(&model)
+        .iter()
+        .map(|g| format!("{}{} ({})", "  ".repeat(g.depth), g.label, g.n_nodes))
+        .collect();
+    expect![[r#"
+        [
+            "main (control) (3)",
+            "  if.then_branch (1)",
+            "  if.else_branch (2)",
+            "  loop.body (1)",
+            "    inner_if.then_branch (1)",
+            "    inner_if.else_branch (2)",
+        ]
+    "#]]
+    .assert_debug_eq(&listed);
+    let entries = crate::report::graph_list(&model);
+    let else_of_inner = crate::report::graph_at(&model, &entries[5].path).unwrap();
+    let view = crate::report::graph_view_of(&model, else_of_inner);
+    assert_eq!(view.node_count, 2);
+    let titles: Vec<&str> = view.nodes.iter().map(|n| n.title.as_str()).collect();
+    assert!(titles.contains(&"Neg") && titles.contains(&"Abs"), "{titles:?}");
+    let missing = crate::report::GraphPath {
+        function: Some(0),
+        bodies: Vec::new(),
+    };
+    assert!(crate::report::graph_at(&model, &missing).is_none());
 }
 
 fn graph_attr(name: &str, graph: pb::GraphProto) -> pb::AttributeProto {

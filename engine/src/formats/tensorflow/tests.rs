@@ -399,6 +399,20 @@ fn function_library_becomes_functions() {
     let function = &binary.functions[0];
     assert_eq!(function.nodes[1].control_inputs, vec![0]);
     assert_eq!(function.edge_count(), 1);
+    // The viewer offers the function after the main graph and draws its body.
+    let entries = crate::report::graph_list(&binary);
+    let listed: Vec<(String, crate::report::GraphKind, usize)> = entries
+        .iter()
+        .map(|g| (g.label.clone(), g.kind, g.n_nodes))
+        .collect();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert_eq!(listed[0].1, crate::report::GraphKind::Main);
+    assert_eq!(
+        (listed[1].0.as_str(), listed[1].1, listed[1].2),
+        (function.name.as_str(), crate::report::GraphKind::Function, 2)
+    );
+    let body = crate::report::graph_at(&binary, &entries[1].path).unwrap();
+    assert_eq!(crate::report::graph_view_of(&binary, body).node_count, 2);
 }
 
 #[test]
