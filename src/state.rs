@@ -16,7 +16,7 @@ use yew::Reducible;
 use self::table::{hotspot_rows, op_stat_rows, HotspotColumn, OpStatColumn, Sort, TableView};
 use crate::canvas::heat::HeatMap;
 use crate::worker::protocol::{
-    FromWorker, LoadResult, ModelChoice, NodeStat, ProfileData, Stage, Timings,
+    FromWorker, GraphChoice, LoadResult, ModelChoice, NodeStat, ProfileData, Stage, Timings,
 };
 
 /// A value shared between the state and the components, compared by identity, so passing it as
@@ -59,6 +59,9 @@ pub struct GraphHandle {
     /// How a companion file was paired with the main one, if there was one.
     pub pairing: Option<String>,
     pub view: Rc<GraphView>,
+    /// Every graph of the model (main graph, bodies, functions) and which one `view` draws.
+    pub graphs: Rc<Vec<GraphChoice>>,
+    pub graph_index: usize,
     /// View index by node name (op nodes win over inputs and outputs of the same name).
     names: Rc<HashMap<String, usize>>,
 }
@@ -96,8 +99,23 @@ impl GraphHandle {
             files,
             pairing,
             view: Rc::new(view),
+            graphs: Rc::new(Vec::new()),
+            graph_index: 0,
             names: Rc::new(names),
         }
+    }
+
+    /// The model's graph list, with the index of the graph this handle draws.
+    pub fn with_graphs(mut self, graph_index: usize, graphs: Vec<GraphChoice>) -> GraphHandle {
+        self.graph_index = graph_index;
+        self.graphs = Rc::new(graphs);
+        self
+    }
+
+    /// The graph drawn is not the main graph (a body or a function): profile names may not
+    /// match its nodes.
+    pub fn is_inner_graph(&self) -> bool {
+        self.graph_index != 0
     }
 
     /// The view index of the node of this name.
@@ -938,6 +956,10 @@ impl AppState {
             timings,
         } = result;
         self.errors = errors;
+        // Another graph of the model already shown: the profile stays joined to the model.
+        let same_model = models.is_none()
+            && model.is_some()
+            && model.as_ref().map(|m| m.index) == self.shown_model;
         if let Some(models) = models {
             self.models = models;
         }
@@ -950,13 +972,16 @@ impl AppState {
                 .cloned()
                 .unwrap_or_else(|| loading.file_name.clone());
             self.shown_model = Some(model.index);
-            self.graph = Some(GraphHandle::new(
-                generation,
-                file_name,
-                model.files,
-                model.pairing,
-                *model.view,
-            ));
+            self.graph = Some(
+                GraphHandle::new(
+                    generation,
+                    file_name,
+                    model.files,
+                    model.pairing,
+                    *model.view,
+                )
+                .with_graphs(model.graph, model.graphs),
+            );
             self.selection = None;
             self.related.clear();
             match self.opening_view() {
@@ -971,7 +996,7 @@ impl AppState {
         if let Some(data) = profile {
             let previous = self.profile.take();
             self.profile = Some(ProfileState::new(generation, data, previous.as_ref()));
-        } else if had_model {
+        } else if had_model && !same_model {
             // The worker joins a held profile to every new model and sends it back; a model
             // without it means the worker lost the profile (it restarted after a crash), so the
             // join shown belongs to the previous model.
@@ -1209,6 +1234,8 @@ pub(crate) mod tests {
                 view: Box::new(view),
                 files: vec!["m.onnx".into()],
                 pairing: None,
+                graph: 0,
+                graphs: Vec::new(),
             }),
             models: None,
             profile,
@@ -1872,13 +1899,37 @@ pub(crate) mod tests {
 
     #[test]
     fn a_model_without_its_profile_drops_the_stale_join() {
-        // After a worker restart the new model comes without the profile joined to it.
+        // After a worker restart the model of a new drop comes without the profile joined to it.
         let state = with_graph_and_profile();
-        let state = started(state, 2).apply(loaded(2, 6));
+        let mut drop = result(Some(column_view(6)), None);
+        drop.models = Some(Vec::new());
+        let state = started(state, 2).apply(finished(2, drop));
         let profile = state.profile.clone().expect("the profile is kept");
         assert!(profile.data.join.is_none());
         assert!(profile.data.hotspots.iter().all(|h| h.nodes.is_empty()));
         assert!(state.heat.is_none());
+    }
+
+    #[test]
+    fn another_graph_of_the_shown_model_keeps_the_join() {
+        // The graph picker: the same model, another of its graphs, no profile sent back.
+        let state = with_graph_and_profile();
+        let mut function = result(Some(column_view(2)), None);
+        if let Some(model) = function.model.as_mut() {
+            model.graph = 1;
+        }
+        let state = started(state, 2).apply(finished(2, function));
+        let graph = state.graph.clone().expect("the function is shown");
+        assert!(graph.is_inner_graph());
+        let profile = state.profile.clone().expect("the profile is kept");
+        assert!(profile.data.join.is_some(), "still joined to the model");
+        // Back on the main graph, the heat map has its nodes again.
+        let state = drawn(started(state, 3).apply(loaded(3, 6)));
+        assert!(state
+            .profile
+            .as_ref()
+            .is_some_and(|p| p.data.join.is_some()));
+        assert!(state.heat.is_some());
     }
 
     #[test]

@@ -65,9 +65,11 @@ enum Source {
     /// Files dropped or chosen together, in the order they are handed to the worker.
     Files(Vec<web_sys::File>),
     Sample(Sample),
-    /// Another model of the last drop (the model picker).
+    /// A model of the last drop (the model picker), or another graph of the shown model (the
+    /// graph picker).
     Model {
         index: usize,
+        graph: usize,
         label: String,
         n_nodes: usize,
     },
@@ -132,10 +134,15 @@ pub fn app() -> Html {
                 },
                 &dispatch,
             );
-            if let Source::Model { index, .. } = source {
-                let sent = worker
-                    .borrow_mut()
-                    .send(ToWorker::ShowModel { generation, index }, &dispatch);
+            if let Source::Model { index, graph, .. } = source {
+                let sent = worker.borrow_mut().send(
+                    ToWorker::ShowModel {
+                        generation,
+                        index,
+                        graph,
+                    },
+                    &dispatch,
+                );
                 if let Err(message) = sent {
                     dispatch.emit(Action::LoadFailed {
                         generation,
@@ -198,8 +205,26 @@ pub fn app() -> Html {
             };
             load.emit(Source::Model {
                 index,
+                graph: 0,
                 label: model.files.first().cloned().unwrap_or_default(),
                 n_nodes: model.n_nodes,
+            });
+        })
+    };
+    let on_pick_graph = {
+        let load = load.clone();
+        let shown = state.shown_model;
+        let graphs = state.graph.as_ref().map(|g| g.graphs.clone());
+        Callback::from(move |graph: usize| {
+            let (Some(index), Some(choice)) = (shown, graphs.as_ref().and_then(|g| g.get(graph)))
+            else {
+                return;
+            };
+            load.emit(Source::Model {
+                index,
+                graph,
+                label: choice.label.clone(),
+                n_nodes: choice.n_nodes,
             });
         })
     };
@@ -315,6 +340,7 @@ pub fn app() -> Html {
                 on_open={on_open.clone()}
                 on_sample={on_sample.clone()}
                 {on_pick_model}
+                {on_pick_graph}
                 on_action={dispatch.clone()} />
             if !state.errors.is_empty() {
                 <ErrorBanner messages={state.errors.clone()}

@@ -7,6 +7,7 @@ pub mod drop_zone;
 pub mod error_banner;
 pub mod findings_list;
 pub mod graph_canvas;
+pub mod graph_picker;
 pub mod heat_legend;
 pub mod hotspot_table;
 pub mod model_panel;

@@ -32,6 +32,12 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
                     <span class="status-title" title={graph.file_name.clone()}>{ title }</span>
                     <span class="status-sep">{ "·" }</span>
                     <span>{ view.format.to_uppercase() }</span>
+                    if let Some(inner) = graph.graphs.get(graph.graph_index).filter(|_| graph.is_inner_graph()) {
+                        <span class="status-sep">{ "·" }</span>
+                        <span class="status-graph" title={format!("A {} of the model; the graph picker goes back to the main graph", inner.kind)}>
+                            { format!("graph: {}", inner.label) }
+                        </span>
+                    }
                     <span class="status-sep">{ "·" }</span>
                     <span class="status-count">{ format!("{} nodes", view.node_count) }</span>
                     <span class="status-sep">{ "·" }</span>

@@ -1,8 +1,9 @@
-//! The top bar: open files, try a sample, pick among the models of a drop, zoom controls, the
-//! model panel and heat-map toggles, and the node search.
+//! The top bar: open files, try a sample, pick among the models of a drop and the graphs of a
+//! model, zoom controls, the model panel and heat-map toggles, and the node search.
 
 use yew::prelude::*;
 
+use super::graph_picker::GraphPicker;
 use super::model_picker::ModelPicker;
 use super::search_box::SearchBox;
 use crate::inputs::{Sample, SAMPLES};
@@ -26,6 +27,8 @@ pub struct ToolbarProps {
     pub on_open: Callback<()>,
     pub on_sample: Callback<Sample>,
     pub on_pick_model: Callback<usize>,
+    /// Another graph of the shown model (index into its graph list).
+    pub on_pick_graph: Callback<usize>,
     pub on_action: Callback<Action>,
 }
 
@@ -91,6 +94,10 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             </div>
             <ModelPicker models={props.models.clone()} shown={props.shown_model}
                 busy={props.busy} on_pick={props.on_pick_model.clone()} />
+            if let Some(graph) = &props.graph {
+                <GraphPicker graphs={(*graph.graphs).clone()} shown={graph.graph_index}
+                    busy={props.busy} on_pick={props.on_pick_graph.clone()} />
+            }
             <button class={classes!("btn", props.model_panel.then_some("btn-active"))}
                 onclick={act(Action::ToggleModelPanel)} disabled={!has_graph}
                 aria-pressed={props.model_panel.to_string()}

@@ -152,12 +152,16 @@ impl Worker for Agent {
                 let job = self.session.open(files);
                 self.start(scope, generation, id, job);
             }
-            ToWorker::ShowModel { generation, index } => {
+            ToWorker::ShowModel {
+                generation,
+                index,
+                graph,
+            } => {
                 if generation < self.latest {
                     return;
                 }
                 self.latest = generation;
-                match self.session.show(index) {
+                match self.session.show(index, graph) {
                     Some(job) => self.start(scope, generation, id, job),
                     None => {
                         self.job = None;

@@ -21,9 +21,14 @@ pub enum ToWorker {
         generation: u64,
         files: Vec<FilePayload>,
     },
-    /// Show another model of the last drop that had models (`index` into its
-    /// [`ModelChoice`] list), re-joining the loaded profile to it.
-    ShowModel { generation: u64, index: usize },
+    /// Show a model of the last drop that had models (`index` into its [`ModelChoice`] list),
+    /// re-joining the loaded profile to it when it is another model; `graph` indexes the
+    /// model's [`GraphChoice`] list (0 = the main graph).
+    ShowModel {
+        generation: u64,
+        index: usize,
+        graph: usize,
+    },
     /// Drop any unfinished work of generations up to this one.
     Cancel { generation: u64 },
 }
@@ -113,6 +118,22 @@ pub struct ModelLoad {
     pub files: Vec<String>,
     /// How a companion file was paired with the main one (`same net name`), if there was one.
     pub pairing: Option<String>,
+    /// Which of `graphs` the view draws.
+    pub graph: usize,
+    /// Every graph of the model the viewer can show, main graph first.
+    pub graphs: Vec<GraphChoice>,
+}
+
+/// One graph of a model as the graph picker lists it (the engine's `GraphEntry` without its
+/// path, which stays in the worker).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GraphChoice {
+    pub label: String,
+    /// `main`, `body` or `function`.
+    pub kind: String,
+    /// Nesting below the main graph or its function, for indenting.
+    pub depth: usize,
+    pub n_nodes: usize,
 }
 
 /// One readable model of a drop, as the model picker lists it.

@@ -12,15 +12,22 @@
 //! - profiling files of the drop replace the loaded profile (one drop is one run), unless none of
 //!   them gave any data; a drop without profiling files keeps the loaded profile and joins it to
 //!   the newly shown model;
-//! - a file that cannot be read is one line of [`LoadResult::errors`]; the others still load.
+//! - a file that cannot be read is one line of [`LoadResult::errors`]; the others still load;
+//! - any graph of a model (a control-flow body, a library function) can be shown in place of its
+//!   main graph; the profile stays joined to the model.
 
 use opscope_engine::ir::Model;
 use opscope_engine::profile::{import_profile, join, ProfileError, ProfileImport};
-use opscope_engine::report::{graph_view, GraphView};
+use opscope_engine::report::{
+    graph_at, graph_list, graph_view, graph_view_of, GraphEntry, GraphKind, GraphView,
+};
 use opscope_engine::{classify_file, open_model, open_models, FileKind, InputFile, Pairing};
+use std::collections::BTreeMap;
 
 use super::profile_data::profile_data;
-use super::protocol::{FilePayload, LoadResult, ModelChoice, ModelLoad, Stage, Timings};
+use super::protocol::{
+    FilePayload, GraphChoice, LoadResult, ModelChoice, ModelLoad, Stage, Timings,
+};
 use crate::inputs::is_model_name;
 
 /// What the worker holds between loads.
@@ -35,8 +42,8 @@ struct LoadedModel {
     files: Vec<String>,
     pairing: Option<Pairing>,
     model: Model,
-    /// Laid out on first show, kept for the model picker.
-    view: Option<GraphView>,
+    /// Views laid out so far, by index into the model's graph list; kept for the pickers.
+    views: BTreeMap<usize, GraphView>,
 }
 
 struct LoadedProfile {
@@ -71,6 +78,8 @@ pub struct Job {
     new_profile: Option<LoadedProfile>,
     /// The model to lay out and show (in `new_models` when set, else in the session's).
     show: Option<usize>,
+    /// Which graph of that model (index into its graph list; 0 = the main graph).
+    show_graph: usize,
     /// The shown model changed, so a loaded profile must be joined again.
     model_changed: bool,
     result: LoadResult,
@@ -85,6 +94,7 @@ impl Job {
             new_models: None,
             new_profile: None,
             show: None,
+            show_graph: 0,
             model_changed: false,
             result: LoadResult {
                 model: None,
@@ -128,14 +138,17 @@ impl Session {
         job
     }
 
-    /// Starts showing another model of the last drop; `None` when there is no such model.
-    pub fn show(&self, index: usize) -> Option<Job> {
+    /// Starts showing a graph of a model of the last drop; `None` when there is no such model.
+    /// A graph that does not exist falls back to the main graph. Only another model needs the
+    /// profile joined again: the join is to the model, whichever of its graphs is drawn.
+    pub fn show(&self, index: usize, graph: usize) -> Option<Job> {
         if index >= self.models.len() {
             return None;
         }
         let mut job = Job::new();
         job.show = Some(index);
-        job.model_changed = true;
+        job.show_graph = graph;
+        job.model_changed = self.shown != Some(index);
         Some(job)
     }
 
@@ -217,17 +230,28 @@ impl Session {
         let Some(loaded) = models.get_mut(show) else {
             return;
         };
+        let entries = graph_list(&loaded.model);
+        let (graph, path) = match entries.get(job.show_graph) {
+            Some(entry) => (job.show_graph, &entry.path),
+            None => (0, &entries[0].path),
+        };
+        let model = &loaded.model;
         let view = loaded
-            .view
-            .get_or_insert_with(|| graph_view(&loaded.model))
+            .views
+            .entry(graph)
+            .or_insert_with(|| match graph_at(model, path) {
+                Some(graph) => graph_view_of(model, graph),
+                None => graph_view(model),
+            })
             .clone();
         job.result.model = Some(ModelLoad {
             index: show,
             view: Box::new(view),
             files: loaded.files.clone(),
             pairing: loaded.pairing.map(|p| p.describe().to_string()),
+            graph,
+            graphs: entries.iter().map(graph_choice).collect(),
         });
-        job.model_changed = true;
     }
 
     fn analyse(&mut self, job: &mut Job) {
@@ -271,7 +295,7 @@ fn parse_models(job: &mut Job) {
                 files: model.files,
                 pairing: model.pairing,
                 model: loaded,
-                view: None,
+                views: BTreeMap::new(),
             }),
             Err(err) => job.result.errors.push(err.to_string()),
         }
@@ -292,6 +316,21 @@ fn parse_models(job: &mut Job) {
     );
     job.new_models = Some(models);
     job.show = Some(0);
+    job.model_changed = true;
+}
+
+fn graph_choice(entry: &GraphEntry) -> GraphChoice {
+    GraphChoice {
+        label: entry.label.clone(),
+        kind: match entry.kind {
+            GraphKind::Main => "main",
+            GraphKind::Body => "body",
+            GraphKind::Function => "function",
+        }
+        .to_string(),
+        depth: entry.depth,
+        n_nodes: entry.n_nodes,
+    }
 }
 
 fn read_profile(job: &mut Job) {
@@ -520,11 +559,46 @@ mod tests {
         let shown = result.model.expect("the first model");
         assert_eq!(shown.view.format, "caffe");
         // Switching shows the other one.
-        let job = session.show(1).expect("a second model");
+        let job = session.show(1, 0).expect("a second model");
         let (result, steps) = run(&mut session, job);
         assert_eq!(steps, vec![Step::Layout]);
         assert_eq!(result.model.map(|m| m.view.node_count), Some(122));
-        assert!(session.show(2).is_none());
+        assert!(session.show(2, 0).is_none());
+    }
+
+    #[test]
+    fn a_function_of_the_shown_model_is_drawn_without_joining_again() {
+        use opscope_engine::samples::{TfWeights, TfWriter};
+        let mut writer = TfWriter::new(TfWeights::Splat);
+        let a = writer.placeholder("a", &[2]);
+        writer.unary("MyAdd", &a);
+        writer.function("MyAdd", "AddV2", &["x", "y"]);
+        let graph = writer.finish().binary();
+        let mut session = Session::default();
+        let (result, _) = load(&mut session, vec![payload("f.pb", graph), resnet_profile()]);
+        let shown = result.model.expect("the model");
+        let listed: Vec<(&str, &str, usize)> = shown
+            .graphs
+            .iter()
+            .map(|g| (g.label.as_str(), g.kind.as_str(), g.n_nodes))
+            .collect();
+        assert_eq!(
+            listed,
+            vec![("main (f)", "main", 2), ("MyAdd", "function", 2)]
+        );
+        assert_eq!(shown.graph, 0);
+        assert!(result.profile.is_some(), "the drop's profile is joined");
+        // The function: laid out, the profile left as it is (it is joined to the model).
+        let job = session.show(0, 1).expect("the same model");
+        let (result, steps) = run(&mut session, job);
+        assert_eq!(steps, vec![Step::Layout]);
+        let shown = result.model.expect("the function");
+        assert_eq!((shown.graph, shown.view.node_count), (1, 2));
+        assert!(result.profile.is_none());
+        // A graph that is not there falls back to the main graph.
+        let job = session.show(0, 9).expect("the same model");
+        let (result, _) = run(&mut session, job);
+        assert_eq!(result.model.map(|m| m.graph), Some(0));
     }
 
     fn shared_sample(path: &str) -> Option<FilePayload> {

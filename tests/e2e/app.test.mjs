@@ -462,6 +462,37 @@ await test('the importer warnings show in the status bar and the model panel', a
   await page.keyboard.press('Escape');
 });
 
+await test('the graph picker draws a library function, then the main graph again', async () => {
+  const text = `node { name: "a" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "call" op: "MyAdd" input: "a" input: "a" }
+library {
+  function {
+    signature { name: "MyAdd" input_arg { name: "x" type: DT_FLOAT } input_arg { name: "y" type: DT_FLOAT } output_arg { name: "z" type: DT_FLOAT } }
+    node_def { name: "sum" op: "AddV2" input: "x" input: "y" }
+    node_def { name: "act" op: "Relu" input: "sum:z:0" }
+    node_def { name: "out" op: "Identity" input: "act:activations:0" }
+    ret { key: "z" value: "out:output:0" }
+  }
+}
+`;
+  await page.setInputFiles('#file', {
+    name: 'with_function.pbtxt', mimeType: 'text/plain', buffer: Buffer.from(text),
+  });
+  const picker = page.locator('#graph-picker');
+  await picker.waitFor({ timeout: 30000 });
+  await page.locator('#status', { hasText: '2 nodes' }).waitFor({ timeout: 30000 });
+  const options = await picker.locator('option').allInnerTexts();
+  assert(options.length === 2 && options[1].includes('MyAdd · 3 nodes'), `options: ${options}`);
+  await picker.selectOption('1');
+  await page.locator('#status', { hasText: 'graph: MyAdd' }).waitFor({ timeout: 30000 });
+  await waitDrawn();
+  assert((await status.innerText()).includes('3 nodes'), `status: ${await status.innerText()}`);
+  await page.screenshot({ path: join(SHOTS, 'graph-picker-function.png') });
+  await page.locator('#graph-picker').selectOption('0');
+  await page.locator('#status', { hasText: '2 nodes' }).waitFor({ timeout: 30000 });
+  assert(!(await status.innerText()).includes('graph:'), 'the main graph is named as a function');
+});
+
 await test('several models dropped together: the first shows, the picker switches', async () => {
   await page.setInputFiles('#file', [
     join(ROOT, 'www/samples/resnet50.onnx'),
