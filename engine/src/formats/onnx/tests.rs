@@ -312,7 +312,10 @@ fn subgraphs_of_if_and_loop_are_counted_separately() {
     let view = crate::report::graph_view_of(&model, else_of_inner);
     assert_eq!(view.node_count, 2);
     let titles: Vec<&str> = view.nodes.iter().map(|n| n.title.as_str()).collect();
-    assert!(titles.contains(&"Neg") && titles.contains(&"Abs"), "{titles:?}");
+    assert!(
+        titles.contains(&"Neg") && titles.contains(&"Abs"),
+        "{titles:?}"
+    );
     let missing = crate::report::GraphPath {
         function: Some(0),
         bodies: Vec::new(),

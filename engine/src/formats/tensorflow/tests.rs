@@ -409,7 +409,11 @@ fn function_library_becomes_functions() {
     assert_eq!(listed[0].1, crate::report::GraphKind::Main);
     assert_eq!(
         (listed[1].0.as_str(), listed[1].1, listed[1].2),
-        (function.name.as_str(), crate::report::GraphKind::Function, 2)
+        (
+            function.name.as_str(),
+            crate::report::GraphKind::Function,
+            2
+        )
     );
     let body = crate::report::graph_at(&binary, &entries[1].path).unwrap();
     assert_eq!(crate::report::graph_view_of(&binary, body).node_count, 2);
