@@ -69,6 +69,13 @@ fn render_text(report: &InspectReport) -> String {
     for (op, count) in ops {
         let _ = writeln!(out, "  {count:>6}  {op}");
     }
+    if report.graphs.len() > 1 {
+        let _ = writeln!(out, "graphs:");
+        for graph in &report.graphs {
+            let indent = "  ".repeat(graph.depth + 1);
+            let _ = writeln!(out, "{indent}{}  ({} nodes)", graph.label, graph.nodes);
+        }
+    }
     if let Some(tensors) = &report.tensors {
         let _ = writeln!(out, "tensors:");
         write_tensors(&mut out, tensors);

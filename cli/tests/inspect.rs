@@ -135,4 +135,31 @@ fn a_saved_model_inspects_as_tensorflow() {
     assert_eq!(json["outputs"][0]["shape"], serde_json::json!([1, 1000]));
     // The other meta graph is named on stderr, not dropped silently.
     assert!(stderr.contains("tagged [train]"), "{stderr}");
+    // No functions in this graph: the main graph is the only one.
+    assert_eq!(
+        json["graphs"],
+        serde_json::json!([{"label": "main (saved_model)", "kind": "main", "depth": 0, "nodes": graph.node_count()}])
+    );
+}
+
+#[test]
+fn graphs_lists_the_library_functions() {
+    use opscope_engine::samples::{TfWeights, TfWriter};
+    let mut writer = TfWriter::new(TfWeights::Splat);
+    let a = writer.placeholder("a", &[2]);
+    writer.unary("MyAdd", &a);
+    writer.function("MyAdd", "AddV2", &["x", "y"]);
+    let path = temp_file("with_function.pb", &writer.finish().binary());
+    let path = path.to_str().expect("utf-8 path");
+    let (code, stdout, stderr) = opscope(&["inspect", path, "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(json["graphs"][1]["label"], "MyAdd");
+    assert_eq!(json["graphs"][1]["kind"], "function");
+    assert_eq!(json["graphs"][1]["nodes"], 2);
+    let (_, text, _) = opscope(&["inspect", path]);
+    assert!(
+        text.contains("graphs:\n  main (with_function)  (2 nodes)\n  MyAdd  (2 nodes)"),
+        "{text}"
+    );
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::graph_list::{graph_list, GraphKind};
 use crate::ir::{DType, Graph, Model, Shape, TensorKind};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,6 +31,9 @@ pub struct InspectReport {
     pub metadata: Vec<(String, String)>,
     /// What the importer skipped or guessed (the model still loaded).
     pub warnings: Vec<String>,
+    /// Every graph the viewer can draw, main graph first: control-flow bodies under their
+    /// owner, library functions with their bodies.
+    pub graphs: Vec<GraphSummary>,
     /// Every tensor of the main graph with its shape; filled only when asked (`--shapes`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tensors: Option<Vec<TensorSummary>>,
@@ -41,6 +45,16 @@ pub struct TensorSummary {
     pub dtype: DType,
     /// `null` when even the rank is unknown; dims are numbers, symbol names, or `"?"`.
     pub shape: Option<Shape>,
+}
+
+/// One graph of the model: `label` is `main`, a function name, or `owner.attr` for a body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphSummary {
+    pub label: String,
+    pub kind: GraphKind,
+    /// Nesting below the main graph or its function (0 for both).
+    pub depth: usize,
+    pub nodes: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -94,6 +108,15 @@ pub fn inspect(model: &Model, options: InspectOptions) -> InspectReport {
             .collect(),
         metadata: model.metadata.clone(),
         warnings: model.warnings.clone(),
+        graphs: graph_list(model)
+            .into_iter()
+            .map(|entry| GraphSummary {
+                label: entry.label,
+                kind: entry.kind,
+                depth: entry.depth,
+                nodes: entry.n_nodes,
+            })
+            .collect(),
         tensors: options
             .with_tensors
             .then(|| summaries(graph, &(0..graph.tensors.len()).collect::<Vec<_>>())),

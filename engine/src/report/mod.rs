@@ -9,4 +9,6 @@ pub use graph_list::{graph_at, graph_list, GraphEntry, GraphKind, GraphPath};
 pub use graph_view::{
     graph_view, graph_view_of, GraphView, ViewEdge, ViewNode, ViewNodeKind, ViewPort,
 };
-pub use inspect::{inspect, InspectOptions, InspectReport, TensorSummary, WeightSummary};
+pub use inspect::{
+    inspect, GraphSummary, InspectOptions, InspectReport, TensorSummary, WeightSummary,
+};
