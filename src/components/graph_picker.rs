@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use super::model_picker::on_select_index;
 use crate::worker::protocol::GraphChoice;
 
 #[derive(Properties, PartialEq)]
@@ -18,21 +19,7 @@ pub fn graph_picker(props: &GraphPickerProps) -> Html {
     if props.graphs.len() < 2 {
         return html! {};
     }
-    let on_change = {
-        let on_pick = props.on_pick.clone();
-        let shown = props.shown;
-        Callback::from(move |event: Event| {
-            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
-                return;
-            };
-            let Ok(index) = select.value().parse::<usize>() else {
-                return;
-            };
-            if index != shown {
-                on_pick.emit(index);
-            }
-        })
-    };
+    let on_change = on_select_index(&props.on_pick, Some(props.shown));
     let n_inner = props.graphs.len() - 1;
     html! {
         <label class="model-picker graph-picker"

@@ -18,21 +18,7 @@ pub fn model_picker(props: &ModelPickerProps) -> Html {
     if props.models.len() < 2 {
         return html! {};
     }
-    let on_change = {
-        let on_pick = props.on_pick.clone();
-        let shown = props.shown;
-        Callback::from(move |event: Event| {
-            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
-                return;
-            };
-            let Ok(index) = select.value().parse::<usize>() else {
-                return;
-            };
-            if Some(index) != shown {
-                on_pick.emit(index);
-            }
-        })
-    };
+    let on_change = on_select_index(&props.on_pick, props.shown);
     html! {
         <label class="model-picker" title="This drop held several models: choose the one to show">
             <span class="model-picker-label">{ format!("{} models", props.models.len()) }</span>
@@ -47,4 +33,21 @@ pub fn model_picker(props: &ModelPickerProps) -> Html {
             </select>
         </label>
     }
+}
+
+/// The `change` handler of a picker whose option values are indices: emits the chosen index
+/// unless it is the one already shown.
+pub fn on_select_index(on_pick: &Callback<usize>, shown: Option<usize>) -> Callback<Event> {
+    let on_pick = on_pick.clone();
+    Callback::from(move |event: Event| {
+        let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+            return;
+        };
+        let Ok(index) = select.value().parse::<usize>() else {
+            return;
+        };
+        if Some(index) != shown {
+            on_pick.emit(index);
+        }
+    })
 }

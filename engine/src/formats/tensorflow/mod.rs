@@ -233,17 +233,12 @@ fn sniff_text(data: &[u8]) -> Confidence {
 }
 
 fn import(file: &InputFile) -> Result<Model, ImportError> {
-    let (graph, encoding, mut warnings) = if sniff_binary(&file.data) > 0 {
-        (decode(file)?, "binary", Vec::new())
-    } else {
-        let parsed = text::parse_text::<pb::GraphDef>(file, TITLE, "tensorflow.GraphDef")?;
-        (parsed.message, "text", parsed.warnings)
-    };
-    cap_warnings(
+    let (graph, encoding, mut warnings) = read_message::<pb::GraphDef>(
         file,
-        &mut warnings,
-        "more fields that are not part of the schema were skipped",
-    );
+        sniff_binary(&file.data) > 0,
+        TITLE,
+        "tensorflow.GraphDef",
+    )?;
     let mut model = convert::model(file, graph, encoding);
     cap_warnings(
         file,
@@ -255,6 +250,28 @@ fn import(file: &InputFile) -> Result<Model, ImportError> {
     Ok(model)
 }
 
+/// Reads `file` as the message `M` (full name `message_name`), binary or text; returns it with
+/// its encoding (`binary`, `text`) and the text reader's warnings, capped.
+pub(super) fn read_message<M: prost::Message + Default>(
+    file: &InputFile,
+    binary: bool,
+    title: &'static str,
+    message_name: &str,
+) -> Result<(M, &'static str, Vec<String>), ImportError> {
+    let (message, encoding, mut warnings) = if binary {
+        (decode_binary::<M>(file, title)?, "binary", Vec::new())
+    } else {
+        let parsed = text::parse_text::<M>(file, title, message_name)?;
+        (parsed.message, "text", parsed.warnings)
+    };
+    cap_warnings(
+        file,
+        &mut warnings,
+        "more fields that are not part of the schema were skipped",
+    );
+    Ok((message, encoding, warnings))
+}
+
 /// Keeps the first [`MAX_WARNINGS`] warnings and sums the rest up in one line: a problem that
 /// repeats on every node is said a few times, not 50,000.
 pub(super) fn cap_warnings(file: &InputFile, warnings: &mut Vec<String>, what: &str) {
@@ -263,11 +280,6 @@ pub(super) fn cap_warnings(file: &InputFile, warnings: &mut Vec<String>, what: &
         warnings.truncate(MAX_WARNINGS);
         warnings.push(format!("{}: {n_more} {what}", file.name));
     }
-}
-
-/// Decodes the whole GraphDef, turning prost's error into one that says where and what.
-fn decode(file: &InputFile) -> Result<pb::GraphDef, ImportError> {
-    decode_binary(file, TITLE)
 }
 
 #[cfg(test)]

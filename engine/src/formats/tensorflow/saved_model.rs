@@ -12,9 +12,8 @@
 //!   SavedModel`.
 //! - Other meta graphs are named in a warning, never silently dropped.
 
-use super::{cap_warnings, convert, pb, sniff_binary as sniff_graph_def};
+use super::{cap_warnings, convert, pb, read_message, sniff_binary as sniff_graph_def};
 use crate::error::{ImportError, Location};
-use crate::formats::decode_error::decode_binary;
 use crate::formats::{text, wire, Confidence, FormatSpec, InputFile};
 use crate::ir::Model;
 
@@ -117,21 +116,12 @@ fn sniff_text(data: &[u8]) -> Confidence {
 }
 
 fn import(file: &InputFile) -> Result<Model, ImportError> {
-    let (saved, encoding, mut warnings) = if sniff_binary(&file.data) > 0 {
-        (
-            decode_binary::<pb::SavedModel>(file, TITLE)?,
-            "binary",
-            Vec::new(),
-        )
-    } else {
-        let parsed = text::parse_text::<pb::SavedModel>(file, TITLE, "tensorflow.SavedModel")?;
-        (parsed.message, "text", parsed.warnings)
-    };
-    cap_warnings(
+    let (saved, encoding, mut warnings) = read_message::<pb::SavedModel>(
         file,
-        &mut warnings,
-        "more fields that are not part of the schema were skipped",
-    );
+        sniff_binary(&file.data) > 0,
+        TITLE,
+        "tensorflow.SavedModel",
+    )?;
     let n_meta_graphs = saved.meta_graphs.len();
     let mut meta_graphs = saved.meta_graphs;
     let chosen = meta_graphs
