@@ -65,6 +65,18 @@ fn generated_models_are_models() {
             "{name}"
         );
     }
+    let graph =
+        opscope_engine::samples::tf_mobilenet_v2(opscope_engine::samples::TfWeights::Splat, false);
+    for saved_model in [
+        graph.saved_model(false),
+        graph.saved_model_text().into_bytes(),
+    ] {
+        assert_eq!(
+            classify_file(&InputFile::new("x", saved_model)),
+            FileKind::Model,
+            "SavedModel"
+        );
+    }
     let csv = b"Op Name,OP Type,Task Type,Task Duration(us)\nconv1,Conv2D,AI_CORE,12.5\n".to_vec();
     assert_eq!(classify_file(&InputFile::new("x", csv)), FileKind::Profile);
 }
