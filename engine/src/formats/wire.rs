@@ -15,7 +15,8 @@ pub(crate) struct WireField {
     pub payload: (usize, usize),
 }
 
-fn read_varint(data: &[u8], pos: &mut usize) -> Option<u64> {
+/// Reads the varint at `pos` and moves past it; `None` when it runs off the end or past 64 bits.
+pub(crate) fn read_varint(data: &[u8], pos: &mut usize) -> Option<u64> {
     let mut value = 0u64;
     for shift in (0..64).step_by(7) {
         let byte = *data.get(*pos)?;

@@ -4,7 +4,7 @@
 
 use prost_reflect::{Kind, MessageDescriptor};
 
-use crate::formats::wire;
+use crate::formats::wire::{self, read_varint};
 
 /// Deepest known message fields covering `offset`, from the outside in.
 pub(super) fn path_at(data: &[u8], root: &MessageDescriptor, offset: usize) -> String {
@@ -116,19 +116,6 @@ fn field_covering(data: &[u8], offset: usize) -> Option<Covering> {
             });
         }
         pos = claimed_end;
-    }
-    None
-}
-
-fn read_varint(data: &[u8], pos: &mut usize) -> Option<u64> {
-    let mut value = 0u64;
-    for shift in (0..64).step_by(7) {
-        let byte = *data.get(*pos)?;
-        *pos += 1;
-        value |= u64::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Some(value);
-        }
     }
     None
 }
