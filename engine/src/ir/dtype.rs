@@ -34,6 +34,69 @@ pub enum DType {
 }
 
 impl DType {
+    /// The ONNX `TensorProto.DataType` code (what `Cast.to` and initializers say); `Unknown` for
+    /// UNDEFINED (0), `Other` for codes the IR does not model.
+    pub fn from_onnx_code(code: i64) -> DType {
+        match code {
+            0 => DType::Unknown,
+            1 => DType::F32,
+            2 => DType::U8,
+            3 => DType::I8,
+            4 => DType::U16,
+            5 => DType::I16,
+            6 => DType::I32,
+            7 => DType::I64,
+            8 => DType::String,
+            9 => DType::Bool,
+            10 => DType::F16,
+            11 => DType::F64,
+            12 => DType::U32,
+            13 => DType::U64,
+            14 => DType::Complex64,
+            15 => DType::Complex128,
+            16 => DType::BF16,
+            // FLOAT8E4M3FN, FLOAT8E4M3FNUZ; FLOAT8E5M2, FLOAT8E5M2FNUZ.
+            17 | 18 => DType::F8E4M3,
+            19 | 20 => DType::F8E5M2,
+            21 => DType::U4,
+            22 => DType::I4,
+            _ => DType::Other,
+        }
+    }
+
+    /// The C++ `ge::DataType` number (GE attributes of kind `dt`, `Cast.dst_type`): a different
+    /// numbering from the GE proto enum (FLOAT = 0, FLOAT16 = 1, INT8 = 2, INT32 = 3, ...).
+    pub fn from_ge_code(code: i64) -> DType {
+        match code {
+            0 => DType::F32,
+            1 => DType::F16,
+            2 => DType::I8,
+            3 => DType::I32,
+            4 => DType::U8,
+            6 => DType::I16,
+            7 => DType::U16,
+            8 => DType::U32,
+            9 => DType::I64,
+            10 => DType::U64,
+            11 => DType::F64,
+            12 => DType::Bool,
+            13 => DType::String,
+            16 => DType::Complex64,
+            17 => DType::Complex128,
+            27 => DType::BF16,
+            28 => DType::Unknown,
+            29 => DType::I4,
+            35 => DType::F8E5M2,
+            36 => DType::F8E4M3,
+            _ => DType::Other,
+        }
+    }
+
+    /// A dtype that names an element type, not "unknown" or "not modelled".
+    pub fn known(self) -> Option<DType> {
+        (!matches!(self, DType::Unknown | DType::Other)).then_some(self)
+    }
+
     /// Size of one element in bits; `None` where the size is not fixed (strings, unknown).
     pub fn bits(self) -> Option<u64> {
         Some(match self {

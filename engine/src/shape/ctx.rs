@@ -199,8 +199,8 @@ impl<'a> Ctx<'a> {
         self.typed(name, |value| match value {
             AttrValue::DType(dtype) => Some(*dtype),
             AttrValue::Int(code) => match self.format {
-                ModelFormat::Onnx => onnx_dtype(*code),
-                ModelFormat::Ge => ge_dtype(*code),
+                ModelFormat::Onnx => DType::from_onnx_code(*code).known(),
+                ModelFormat::Ge => DType::from_ge_code(*code).known(),
                 ModelFormat::Tensorflow | ModelFormat::Caffe => None,
             },
             _ => None,
@@ -216,52 +216,4 @@ impl<'a> Ctx<'a> {
     pub(crate) fn out(&self, shape: Option<Vec<Dim>>) -> Vec<Fact> {
         vec![Fact::new(self.first_dtype(), shape.map(Shape))]
     }
-}
-
-/// ONNX `TensorProto.DataType` codes (stable since the first release).
-pub(crate) fn onnx_dtype(code: i64) -> Option<DType> {
-    Some(match code {
-        1 => DType::F32,
-        2 => DType::U8,
-        3 => DType::I8,
-        4 => DType::U16,
-        5 => DType::I16,
-        6 => DType::I32,
-        7 => DType::I64,
-        8 => DType::String,
-        9 => DType::Bool,
-        10 => DType::F16,
-        11 => DType::F64,
-        12 => DType::U32,
-        13 => DType::U64,
-        14 => DType::Complex64,
-        15 => DType::Complex128,
-        16 => DType::BF16,
-        17 | 18 => DType::F8E4M3,
-        19 | 20 => DType::F8E5M2,
-        21 => DType::U4,
-        22 => DType::I4,
-        _ => return None,
-    })
-}
-
-/// GE `DataType` codes (`ge::DataType` in the CANN graph headers).
-pub(crate) fn ge_dtype(code: i64) -> Option<DType> {
-    Some(match code {
-        0 => DType::F32,
-        1 => DType::F16,
-        2 => DType::I8,
-        3 => DType::I32,
-        4 => DType::U8,
-        6 => DType::I16,
-        7 => DType::U16,
-        8 => DType::U32,
-        9 => DType::I64,
-        10 => DType::U64,
-        11 => DType::F64,
-        12 => DType::Bool,
-        13 => DType::String,
-        27 => DType::BF16,
-        _ => return None,
-    })
 }

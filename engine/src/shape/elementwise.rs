@@ -2,7 +2,7 @@
 //! (numpy/ONNX rules, also TF's and GE's); comparisons give bool; Caffe Eltwise keeps the shape
 //! of its bottoms. Small integer contents are folded (shape arithmetic in exported graphs).
 
-use super::ctx::{onnx_dtype, Ctx, Fact};
+use super::ctx::{Ctx, Fact};
 use super::dims;
 use super::rules::Rows;
 use crate::ir::{DType, Dim, Shape};
@@ -426,7 +426,7 @@ fn quantize(ctx: &Ctx) -> Vec<Fact> {
         .attr("output_dtype")
         .and_then(|v| v.as_int())
         .filter(|&code| code != 0)
-        .and_then(onnx_dtype)
+        .and_then(|code| DType::from_onnx_code(code).known())
         .or_else(|| ctx.tensor(2).map(|t| t.dtype))
         .unwrap_or(DType::U8);
     vec![Fact::new(dtype, ctx.shape(0).cloned())]

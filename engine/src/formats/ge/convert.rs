@@ -661,7 +661,7 @@ impl Ctx<'_> {
             Value::B(value) => AttrValue::Bool(value),
             Value::Bt(bytes) => AttrValue::Other(format!("{} bytes", bytes.len())),
             Value::Expression(bytes) => AttrValue::String(text(&bytes)),
-            Value::Dt(code) => AttrValue::DType(cpp_dtype(code)),
+            Value::Dt(code) => AttrValue::DType(DType::from_ge_code(code)),
             Value::Func(named) => AttrValue::Other(named_text(&named)),
             Value::Td(desc) => AttrValue::Other(desc_text(&desc)),
             Value::T(tensor) => AttrValue::Tensor(tensor_meta(&tensor)),
@@ -717,9 +717,12 @@ impl Ctx<'_> {
                     VT::VtListNamedAttrs => {
                         AttrValue::Strings(list.na.iter().map(named_text).collect())
                     }
-                    VT::VtListDataType => {
-                        AttrValue::DTypes(list.dt.iter().map(|&code| cpp_dtype(code)).collect())
-                    }
+                    VT::VtListDataType => AttrValue::DTypes(
+                        list.dt
+                            .iter()
+                            .map(|&code| DType::from_ge_code(code))
+                            .collect(),
+                    ),
                     VT::VtListNone => AttrValue::Ints(Vec::new()),
                 }
             }
@@ -889,34 +892,6 @@ fn dtype(code: i32) -> DType {
     }
 }
 
-/// IR dtype of a C++ `ge::DataType` number, which attributes of kind `dt` hold (a different
-/// numbering from the proto enum: FLOAT = 0, FLOAT16 = 1, INT8 = 2, INT32 = 3, ...).
-fn cpp_dtype(code: i64) -> DType {
-    match code {
-        0 => DType::F32,
-        1 => DType::F16,
-        2 => DType::I8,
-        3 => DType::I32,
-        4 => DType::U8,
-        6 => DType::I16,
-        7 => DType::U16,
-        8 => DType::U32,
-        9 => DType::I64,
-        10 => DType::U64,
-        11 => DType::F64,
-        12 => DType::Bool,
-        13 => DType::String,
-        16 => DType::Complex64,
-        17 => DType::Complex128,
-        27 => DType::BF16,
-        28 => DType::Unknown,
-        29 => DType::I4,
-        35 => DType::F8E5M2,
-        36 => DType::F8E4M3,
-        _ => DType::Other,
-    }
-}
-
 /// Bytes a stored tensor takes: its weight size, else its memory size.
 fn desc_byte_size(desc: &pb::TensorDescriptor) -> Option<u64> {
     [desc.weight_size, desc.size]
@@ -1061,7 +1036,7 @@ fn metadata_text(value: &pb::AttrDef) -> String {
         Some(Value::G(graph)) => format!("graph {}", graph.name),
         Some(Value::Td(desc)) => desc_text(desc),
         Some(Value::Func(named)) => named_text(named),
-        Some(Value::Dt(code)) => cpp_dtype(*code).to_string(),
+        Some(Value::Dt(code)) => DType::from_ge_code(*code).to_string(),
         Some(Value::Expression(bytes)) => text(bytes),
         Some(Value::ListListInt(lists)) => {
             AttrValue::IntLists(lists.list_list_i.iter().map(|l| l.list_i.clone()).collect())

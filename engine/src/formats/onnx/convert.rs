@@ -340,31 +340,7 @@ fn guess_type(proto: &pb::AttributeProto) -> pb::attribute_proto::AttributeType 
 }
 
 pub(super) fn dtype(code: i32) -> DType {
-    use pb::tensor_proto::DataType as D;
-    match D::try_from(code) {
-        Ok(D::Float) => DType::F32,
-        Ok(D::Uint8) => DType::U8,
-        Ok(D::Int8) => DType::I8,
-        Ok(D::Uint16) => DType::U16,
-        Ok(D::Int16) => DType::I16,
-        Ok(D::Int32) => DType::I32,
-        Ok(D::Int64) => DType::I64,
-        Ok(D::String) => DType::String,
-        Ok(D::Bool) => DType::Bool,
-        Ok(D::Float16) => DType::F16,
-        Ok(D::Double) => DType::F64,
-        Ok(D::Uint32) => DType::U32,
-        Ok(D::Uint64) => DType::U64,
-        Ok(D::Complex64) => DType::Complex64,
-        Ok(D::Complex128) => DType::Complex128,
-        Ok(D::Bfloat16) => DType::BF16,
-        Ok(D::Float8e4m3fn | D::Float8e4m3fnuz) => DType::F8E4M3,
-        Ok(D::Float8e5m2 | D::Float8e5m2fnuz) => DType::F8E5M2,
-        Ok(D::Uint4) => DType::U4,
-        Ok(D::Int4) => DType::I4,
-        Ok(D::Undefined) => DType::Unknown,
-        Ok(D::Float4e2m1) | Err(_) => DType::Other,
-    }
+    DType::from_onnx_code(i64::from(code))
 }
 
 fn apply_type(tensor: &mut Tensor, type_proto: Option<&pb::TypeProto>) {
