@@ -16,6 +16,7 @@ use bytes::Bytes;
 use prost::Message;
 use serde_json::{json, Map, Value};
 
+use super::mobilenet_v2_blocks;
 use crate::formats::ge::{self, pb};
 
 /// A GE model, ready to be written in any of the three forms.
@@ -177,26 +178,13 @@ pub fn ge_mobilenet_v2() -> GeModel {
     net.push_scope("features.0");
     let mut x = net.conv(&x, &Conv::new(32, 3, 2, 1), Fuse::BnRelu6);
     net.pop_scope();
-    let settings = [
-        (1, 16, 1, 1),
-        (6, 24, 2, 2),
-        (6, 32, 3, 2),
-        (6, 64, 4, 2),
-        (6, 96, 3, 1),
-        (6, 160, 3, 2),
-        (6, 320, 1, 1),
-    ];
-    let mut block = 1;
-    for &(expand, channels, repeats, stride) in &settings {
-        for idx in 0..repeats {
-            net.push_scope(&format!("features.{block}"));
-            let stride = if idx == 0 { stride } else { 1 };
-            x = inverted_residual(&mut net, &x, expand, channels, stride);
-            net.pop_scope();
-            block += 1;
-        }
+    let blocks = mobilenet_v2_blocks();
+    for (idx, &(expand, channels, stride)) in blocks.iter().enumerate() {
+        net.push_scope(&format!("features.{}", idx + 1));
+        x = inverted_residual(&mut net, &x, expand, channels, stride);
+        net.pop_scope();
     }
-    net.push_scope(&format!("features.{block}"));
+    net.push_scope(&format!("features.{}", blocks.len() + 1));
     let x = net.conv(&x, &Conv::new(1280, 1, 1, 0), Fuse::BnRelu6);
     net.pop_scope();
     let (x, index) = head(&mut net, &x, 1000);

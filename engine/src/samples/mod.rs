@@ -72,31 +72,13 @@ pub fn mobilenet_v2() -> Vec<u8> {
     let x = w.conv(&x, 32, 3, 2, 1, 1);
     let mut x = w.relu6(&x);
     w.pop_scope();
-    let settings = [
-        (1, 16, 1, 1),
-        (6, 24, 2, 2),
-        (6, 32, 3, 2),
-        (6, 64, 4, 2),
-        (6, 96, 3, 1),
-        (6, 160, 3, 2),
-        (6, 320, 1, 1),
-    ];
-    let mut block = 1;
-    for &(expand, channels, repeats, stride) in &settings {
-        for idx in 0..repeats {
-            w.push_scope(&format!("features.{block}"));
-            x = inverted_residual(
-                &mut w,
-                &x,
-                expand,
-                channels,
-                if idx == 0 { stride } else { 1 },
-            );
-            w.pop_scope();
-            block += 1;
-        }
+    let blocks = mobilenet_v2_blocks();
+    for (idx, &(expand, channels, stride)) in blocks.iter().enumerate() {
+        w.push_scope(&format!("features.{}", idx + 1));
+        x = inverted_residual(&mut w, &x, expand, channels, stride);
+        w.pop_scope();
     }
-    w.push_scope(&format!("features.{block}"));
+    w.push_scope(&format!("features.{}", blocks.len() + 1));
     let x = w.conv(&x, 1280, 1, 1, 0, 1);
     let x = w.relu6(&x);
     w.pop_scope();
@@ -172,6 +154,27 @@ fn bottleneck(w: &mut OnnxWriter, x: &str, width: i64, stride: i64) -> String {
     };
     let y = w.add(&y, &shortcut);
     w.relu(&y)
+}
+
+/// MobileNet v2's inverted-residual blocks in order, as `(expansion, output channels, stride)`:
+/// its seven stages `(t, c, n, s)` of the paper, unrolled (only a stage's first block strides).
+/// Every format's MobileNet sample is built from this one table.
+pub(crate) fn mobilenet_v2_blocks() -> Vec<(i64, i64, i64)> {
+    const STAGES: [(i64, i64, usize, i64); 7] = [
+        (1, 16, 1, 1),
+        (6, 24, 2, 2),
+        (6, 32, 3, 2),
+        (6, 64, 4, 2),
+        (6, 96, 3, 1),
+        (6, 160, 3, 2),
+        (6, 320, 1, 1),
+    ];
+    STAGES
+        .iter()
+        .flat_map(|&(expand, channels, repeats, stride)| {
+            (0..repeats).map(move |idx| (expand, channels, if idx == 0 { stride } else { 1 }))
+        })
+        .collect()
 }
 
 fn inverted_residual(

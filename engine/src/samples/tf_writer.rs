@@ -10,6 +10,7 @@ use bytes::Bytes;
 use prost::encoding::{encode_key, encode_varint, WireType};
 use prost::Message;
 
+use super::mobilenet_v2_blocks;
 use crate::formats::tensorflow::pb;
 
 /// How `Const` weights carry their payload.
@@ -1061,29 +1062,15 @@ pub fn tf_mobilenet_v2(weights: TfWeights, output_shapes: bool) -> TfGraph {
     let x = w.batch_norm(&x);
     let mut x = w.relu6(&x);
     w.pop_scope();
-    let settings = [
-        (1, 16, 1, 1),
-        (6, 24, 2, 2),
-        (6, 32, 3, 2),
-        (6, 64, 4, 2),
-        (6, 96, 3, 1),
-        (6, 160, 3, 2),
-        (6, 320, 1, 1),
-    ];
-    let mut block = 0;
-    for &(expand, channels, repeats, stride) in &settings {
-        for idx in 0..repeats {
-            let scope = if block == 0 {
-                "expanded_conv".to_string()
-            } else {
-                format!("expanded_conv_{block}")
-            };
-            w.push_scope(&scope);
-            let stride = if idx == 0 { stride } else { 1 };
-            x = tf_inverted_residual(&mut w, &x, expand, channels, stride);
-            w.pop_scope();
-            block += 1;
-        }
+    for (block, &(expand, channels, stride)) in mobilenet_v2_blocks().iter().enumerate() {
+        let scope = if block == 0 {
+            "expanded_conv".to_string()
+        } else {
+            format!("expanded_conv_{block}")
+        };
+        w.push_scope(&scope);
+        x = tf_inverted_residual(&mut w, &x, expand, channels, stride);
+        w.pop_scope();
     }
     w.push_scope("Conv_1");
     let x = w.conv2d(&x, 1280, 1, 1, "SAME");
