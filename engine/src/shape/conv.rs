@@ -71,22 +71,26 @@ pub(crate) fn onnx_padding(ctx: &Ctx, n: usize) -> Option<Vec<Padding>> {
     }
 }
 
+/// The spatial kernel of an ONNX convolution: `kernel_shape`, else the weight's trailing dims;
+/// `None` unless it has one entry per spatial dim.
+fn onnx_kernel(ctx: &Ctx, weight: Option<&[Dim]>, n_spatial: usize) -> Option<Vec<i64>> {
+    let kernel: Vec<i64> = match ctx.attr_ints("kernel_shape") {
+        Some(k) => k,
+        None => weight?
+            .get(2..)?
+            .iter()
+            .map(Dim::known)
+            .collect::<Option<_>>()?,
+    };
+    (kernel.len() == n_spatial).then_some(kernel)
+}
+
 fn onnx_conv(ctx: &Ctx) -> Vec<Fact> {
     let shape = (|| {
         let x = ctx.dims(0)?;
         let n_spatial = x.len().checked_sub(2).filter(|&n| n > 0)?;
         let weight = ctx.dims(1);
-        let kernel = match ctx.attr_ints("kernel_shape") {
-            Some(k) => k,
-            None => weight?
-                .get(2..)?
-                .iter()
-                .map(Dim::known)
-                .collect::<Option<_>>()?,
-        };
-        if kernel.len() != n_spatial {
-            return None;
-        }
+        let kernel = onnx_kernel(ctx, weight, n_spatial)?;
         let strides = per_dim(ctx.attr_ints("strides"), n_spatial, 1)?;
         let dilations = per_dim(ctx.attr_ints("dilations"), n_spatial, 1)?;
         let padding = onnx_padding(ctx, n_spatial)?;
@@ -135,17 +139,7 @@ fn onnx_conv_transpose(ctx: &Ctx) -> Vec<Fact> {
             out.extend(spatial.iter().map(|&d| dims::known(Some(d))));
             return Some(out);
         }
-        let kernel = match ctx.attr_ints("kernel_shape") {
-            Some(k) => k,
-            None => weight?
-                .get(2..)?
-                .iter()
-                .map(Dim::known)
-                .collect::<Option<_>>()?,
-        };
-        if kernel.len() != n_spatial {
-            return None;
-        }
+        let kernel = onnx_kernel(ctx, weight, n_spatial)?;
         let strides = per_dim(ctx.attr_ints("strides"), n_spatial, 1)?;
         let dilations = per_dim(ctx.attr_ints("dilations"), n_spatial, 1)?;
         let output_padding = per_dim(ctx.attr_ints("output_padding"), n_spatial, 0)?;

@@ -106,58 +106,36 @@ fn gemm(ctx: &Ctx) -> Vec<Fact> {
     ctx.out(shape)
 }
 
-fn flags(ctx: &Ctx, a: &str, b: &str) -> (bool, bool) {
-    (
-        ctx.attr_bool(a).unwrap_or(false),
-        ctx.attr_bool(b).unwrap_or(false),
-    )
+/// `A × B` where the attributes `flag_a` / `flag_b` say whether an operand is transposed; plain
+/// products take rank-2 operands only, batched ones rank 2 or more.
+fn flagged_product(ctx: &Ctx, flag_a: &str, flag_b: &str, batched: bool) -> Option<Vec<Dim>> {
+    let (a, b) = (ctx.dims(0)?, ctx.dims(1)?);
+    let ranks_fit = if batched {
+        a.len() >= 2 && b.len() >= 2
+    } else {
+        a.len() == 2 && b.len() == 2
+    };
+    if !ranks_fit {
+        return None;
+    }
+    let flag = |name| ctx.attr_bool(name).unwrap_or(false);
+    product(a, b, flag(flag_a), flag(flag_b))
 }
 
 fn tf_matmul(ctx: &Ctx) -> Vec<Fact> {
-    let (trans_a, trans_b) = flags(ctx, "transpose_a", "transpose_b");
-    let shape = (|| {
-        let (a, b) = (ctx.dims(0)?, ctx.dims(1)?);
-        if a.len() != 2 || b.len() != 2 {
-            return None;
-        }
-        product(a, b, trans_a, trans_b)
-    })();
-    ctx.out(shape)
+    ctx.out(flagged_product(ctx, "transpose_a", "transpose_b", false))
 }
 
 fn tf_batch_matmul(ctx: &Ctx) -> Vec<Fact> {
-    let (adj_a, adj_b) = flags(ctx, "adj_x", "adj_y");
-    let shape = (|| {
-        let (a, b) = (ctx.dims(0)?, ctx.dims(1)?);
-        if a.len() < 2 || b.len() < 2 {
-            return None;
-        }
-        product(a, b, adj_a, adj_b)
-    })();
+    let shape = flagged_product(ctx, "adj_x", "adj_y", true);
     let dtype = ctx.attr_dtype("Tout").unwrap_or(ctx.first_dtype());
     vec![Fact::new(dtype, shape.map(Shape))]
 }
 
 fn ge_matmul(ctx: &Ctx) -> Vec<Fact> {
-    let (trans_a, trans_b) = flags(ctx, "transpose_x1", "transpose_x2");
-    let shape = (|| {
-        let (a, b) = (ctx.dims(0)?, ctx.dims(1)?);
-        if a.len() != 2 || b.len() != 2 {
-            return None;
-        }
-        product(a, b, trans_a, trans_b)
-    })();
-    ctx.out(shape)
+    ctx.out(flagged_product(ctx, "transpose_x1", "transpose_x2", false))
 }
 
 fn ge_batch_matmul(ctx: &Ctx) -> Vec<Fact> {
-    let (adj_a, adj_b) = flags(ctx, "adj_x1", "adj_x2");
-    let shape = (|| {
-        let (a, b) = (ctx.dims(0)?, ctx.dims(1)?);
-        if a.len() < 2 || b.len() < 2 {
-            return None;
-        }
-        product(a, b, adj_a, adj_b)
-    })();
-    ctx.out(shape)
+    ctx.out(flagged_product(ctx, "adj_x1", "adj_x2", true))
 }
