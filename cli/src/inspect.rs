@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use opscope_engine::report::{inspect, InspectOptions, InspectReport, TensorSummary};
 
-use crate::{load_model, print_output, UserError};
+use crate::{load_model, print_report, UserError};
 
 #[derive(Args)]
 pub struct InspectArgs {
@@ -33,13 +33,7 @@ pub fn run(args: &InspectArgs) -> Result<(), UserError> {
             with_tensors: args.shapes,
         },
     );
-    let text = if args.json {
-        serde_json::to_string_pretty(&report)
-            .map_err(|err| UserError(format!("cannot write JSON: {err}")))?
-    } else {
-        render_text(&report)
-    };
-    print_output(&text)
+    print_report(&report, args.json, render_text)
 }
 
 fn render_text(report: &InspectReport) -> String {

@@ -84,6 +84,21 @@ pub fn load_model(path: &Path, weights: Option<&Path>) -> Result<Model, UserErro
     Ok(model)
 }
 
+/// Prints a report as pretty JSON (`--json`) or as the subcommand's text rendering.
+pub fn print_report<R: serde::Serialize>(
+    report: &R,
+    json: bool,
+    render_text: impl FnOnce(&R) -> String,
+) -> Result<(), UserError> {
+    let text = if json {
+        serde_json::to_string_pretty(report)
+            .map_err(|err| UserError(format!("cannot write JSON: {err}")))?
+    } else {
+        render_text(report)
+    };
+    print_output(&text)
+}
+
 /// Prints a report to stdout; a closed pipe (`opscope ... | head`) ends quietly.
 pub fn print_output(text: &str) -> Result<(), UserError> {
     use std::io::Write as _;

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::Args;
 use opscope_engine::profile::{self, report, ProfileOptions, ProfileReport};
 
-use crate::{load_model, print_output, read_input, UserError};
+use crate::{load_model, print_report, read_input, UserError};
 
 #[derive(Args)]
 pub struct ProfileArgs {
@@ -72,13 +72,7 @@ pub fn run(args: &ProfileArgs) -> Result<(), UserError> {
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }
-    let text = if args.json {
-        serde_json::to_string_pretty(&report)
-            .map_err(|err| UserError(format!("cannot write JSON: {err}")))?
-    } else {
-        render_text(&report)
-    };
-    print_output(&text)
+    print_report(&report, args.json, render_text)
 }
 
 fn pct(share: f64) -> String {
