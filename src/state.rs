@@ -388,21 +388,8 @@ pub enum LoadStage {
     Reading,
     /// The page downloads a bundled sample.
     Fetching,
-    Parsing {
-        file_name: String,
-        n_files: usize,
-        n_bytes: u64,
-    },
-    ReadingProfile {
-        n_files: usize,
-        n_bytes: u64,
-    },
-    Layout {
-        n_nodes: usize,
-    },
-    Analysing {
-        n_tasks: usize,
-    },
+    /// A stage the worker reported (or the page expects it to start with).
+    Worker(Stage),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -420,11 +407,11 @@ impl Loading {
         match &self.stage {
             LoadStage::Reading => format!("Reading {}…", self.file_name),
             LoadStage::Fetching => format!("Fetching {}…", self.file_name),
-            LoadStage::Parsing {
+            LoadStage::Worker(Stage::Parsing {
                 file_name,
                 n_files,
                 n_bytes,
-            } => {
+            }) => {
                 if *n_files > 1 {
                     format!(
                         "Parsing {n_files} model files ({})…",
@@ -434,14 +421,16 @@ impl Loading {
                     format!("Parsing {file_name} ({})…", format_bytes(*n_bytes))
                 }
             }
-            LoadStage::ReadingProfile { n_files, n_bytes } => format!(
+            LoadStage::Worker(Stage::ReadingProfile { n_files, n_bytes }) => format!(
                 "Reading the profile ({} {}, {})…",
                 n_files,
                 if *n_files == 1 { "file" } else { "files" },
                 format_bytes(*n_bytes)
             ),
-            LoadStage::Layout { n_nodes } => format!("Laying out {n_nodes} nodes…"),
-            LoadStage::Analysing { n_tasks } => {
+            LoadStage::Worker(Stage::Layout { n_nodes }) => {
+                format!("Laying out {n_nodes} nodes…")
+            }
+            LoadStage::Worker(Stage::Analysing { n_tasks }) => {
                 format!(
                     "Analysing {} profiled tasks…",
                     format_count(*n_tasks as u64)
@@ -906,22 +895,7 @@ impl AppState {
         match msg {
             FromWorker::Progress { stage, .. } => {
                 if let Some(loading) = self.loading.as_mut() {
-                    loading.stage = match stage {
-                        Stage::Parsing {
-                            file_name,
-                            n_files,
-                            n_bytes,
-                        } => LoadStage::Parsing {
-                            file_name,
-                            n_files,
-                            n_bytes,
-                        },
-                        Stage::ReadingProfile { n_files, n_bytes } => {
-                            LoadStage::ReadingProfile { n_files, n_bytes }
-                        }
-                        Stage::Layout { n_nodes } => LoadStage::Layout { n_nodes },
-                        Stage::Analysing { n_tasks } => LoadStage::Analysing { n_tasks },
-                    };
+                    loading.stage = LoadStage::Worker(stage);
                 }
             }
             FromWorker::Loaded { result, .. } => {
@@ -1440,11 +1414,11 @@ pub(crate) mod tests {
         let loading = state.loading.expect("still loading");
         assert_eq!(loading.describe(), "Laying out 122 nodes…");
         let parsing = Loading {
-            stage: LoadStage::Parsing {
+            stage: LoadStage::Worker(Stage::Parsing {
                 file_name: "m1.onnx".into(),
                 n_files: 1,
                 n_bytes: 36088,
-            },
+            }),
             ..loading
         };
         assert_eq!(parsing.describe(), "Parsing m1.onnx (36 kB)…");
@@ -2023,23 +1997,23 @@ pub(crate) mod tests {
             started_ms: 0.0,
         };
         assert_eq!(
-            loading(LoadStage::ReadingProfile {
+            loading(LoadStage::Worker(Stage::ReadingProfile {
                 n_files: 2,
                 n_bytes: 825_246
-            })
+            }))
             .describe(),
             "Reading the profile (2 files, 825 kB)…"
         );
         assert_eq!(
-            loading(LoadStage::Analysing { n_tasks: 500_000 }).describe(),
+            loading(LoadStage::Worker(Stage::Analysing { n_tasks: 500_000 })).describe(),
             "Analysing 500,000 profiled tasks…"
         );
         assert_eq!(
-            loading(LoadStage::Parsing {
+            loading(LoadStage::Worker(Stage::Parsing {
                 file_name: "a.prototxt".into(),
                 n_files: 2,
                 n_bytes: 2_000_000
-            })
+            }))
             .describe(),
             "Parsing 2 model files (2.0 MB)…"
         );

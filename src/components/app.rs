@@ -24,7 +24,7 @@ use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
 use crate::state::{format_zoom, Action, AppState, LoadStage, ZOOM_STEP};
 use crate::worker::agent::Agent;
-use crate::worker::protocol::{FilePayload, FromWorker, ToWorker};
+use crate::worker::protocol::{FilePayload, FromWorker, Stage, ToWorker};
 
 /// The engine worker, started on first use and again after a crash.
 #[derive(Default)]
@@ -117,9 +117,10 @@ pub fn app() -> Html {
                     (describe_files(&names), LoadStage::Reading)
                 }
                 Source::Sample(sample) => (sample.file_name.to_string(), LoadStage::Fetching),
-                Source::Model { label, n_nodes, .. } => {
-                    (label.clone(), LoadStage::Layout { n_nodes: *n_nodes })
-                }
+                Source::Model { label, n_nodes, .. } => (
+                    label.clone(),
+                    LoadStage::Worker(Stage::Layout { n_nodes: *n_nodes }),
+                ),
             };
             dispatch.emit(Action::LoadStarted {
                 generation,
