@@ -4,6 +4,7 @@
 use opscope_engine::report::ViewNodeKind;
 use yew::prelude::*;
 
+use super::properties_panel::code_table;
 use crate::state::{Action, GraphHandle};
 
 #[derive(Properties, PartialEq)]
@@ -101,14 +102,7 @@ pub fn model_panel(props: &ModelPanelProps) -> Html {
                 if !view.metadata.is_empty() {
                     <section>
                         <h3>{ "Metadata" }</h3>
-                        <table class="props-table attrs">
-                            { for view.metadata.iter().map(|(key, value)| html! {
-                                <tr>
-                                    <th scope="row">{ key }</th>
-                                    <td><code class="wrap">{ value }</code></td>
-                                </tr>
-                            }) }
-                        </table>
+                        { code_table(&view.metadata) }
                     </section>
                 }
             </div>

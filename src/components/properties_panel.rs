@@ -66,16 +66,7 @@ pub fn properties_panel(props: &PropertiesPanelProps) -> Html {
     let attributes = if node.attrs.is_empty() {
         html! { <p class="muted">{ "No attributes" }</p> }
     } else {
-        html! {
-            <table class="props-table attrs">
-                { for node.attrs.iter().map(|(name, value)| html! {
-                    <tr>
-                        <th scope="row">{ name }</th>
-                        <td><code class="wrap">{ value }</code></td>
-                    </tr>
-                }) }
-            </table>
-        }
+        code_table(&node.attrs)
     };
 
     let port_list = |ports: &[ViewPort], is_input: bool| -> Html {
@@ -252,5 +243,19 @@ fn view_port(
                 </div>
             }
         </li>
+    }
+}
+
+/// A two-column table of names and code-set values (node attributes, model metadata).
+pub fn code_table(rows: &[(String, String)]) -> Html {
+    html! {
+        <table class="props-table attrs">
+            { for rows.iter().map(|(name, value)| html! {
+                <tr>
+                    <th scope="row">{ name }</th>
+                    <td><code class="wrap">{ value }</code></td>
+                </tr>
+            }) }
+        </table>
     }
 }
