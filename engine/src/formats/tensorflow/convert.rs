@@ -628,7 +628,7 @@ pub(super) fn dtype(code: i32) -> DType {
 
 /// A stated shape: `None` for unknown rank, `-1` (or any negative size) is an unknown dim, and
 /// a named unknown dim keeps its name.
-fn shape_of(proto: &pb::TensorShapeProto) -> Option<Shape> {
+pub(super) fn shape_of(proto: &pb::TensorShapeProto) -> Option<Shape> {
     if proto.unknown_rank {
         return None;
     }

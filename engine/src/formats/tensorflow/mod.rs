@@ -233,12 +233,23 @@ fn sniff_text(data: &[u8]) -> Confidence {
 }
 
 fn import(file: &InputFile) -> Result<Model, ImportError> {
-    let (graph, encoding, mut warnings) = read_message::<pb::GraphDef>(
+    let (graph, encoding, warnings) = read_message::<pb::GraphDef>(
         file,
         sniff_binary(&file.data) > 0,
         TITLE,
         "tensorflow.GraphDef",
     )?;
+    Ok(convert_graph(file, graph, encoding, warnings))
+}
+
+/// Converts a GraphDef read from `file` into the IR; the reader's warnings come first, then the
+/// converter's (capped).
+pub(super) fn convert_graph(
+    file: &InputFile,
+    graph: pb::GraphDef,
+    encoding: &str,
+    mut warnings: Vec<String>,
+) -> Model {
     let mut model = convert::model(file, graph, encoding);
     cap_warnings(
         file,
@@ -247,7 +258,7 @@ fn import(file: &InputFile) -> Result<Model, ImportError> {
     );
     warnings.append(&mut model.warnings);
     model.warnings = warnings;
-    Ok(model)
+    model
 }
 
 /// Reads `file` as the message `M` (full name `message_name`), binary or text; returns it with
@@ -274,7 +285,7 @@ pub(super) fn read_message<M: prost::Message + Default>(
 
 /// Keeps the first [`MAX_WARNINGS`] warnings and sums the rest up in one line: a problem that
 /// repeats on every node is said a few times, not 50,000.
-pub(super) fn cap_warnings(file: &InputFile, warnings: &mut Vec<String>, what: &str) {
+fn cap_warnings(file: &InputFile, warnings: &mut Vec<String>, what: &str) {
     if warnings.len() > MAX_WARNINGS + 1 {
         let n_more = warnings.len() - MAX_WARNINGS;
         warnings.truncate(MAX_WARNINGS);

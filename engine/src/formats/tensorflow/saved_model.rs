@@ -12,7 +12,7 @@
 //!   SavedModel`.
 //! - Other meta graphs are named in a warning, never silently dropped.
 
-use super::{cap_warnings, convert, pb, read_message, sniff_binary as sniff_graph_def};
+use super::{convert, convert_graph, pb, read_message, sniff_binary as sniff_graph_def};
 use crate::error::{ImportError, Location};
 use crate::formats::{text, wire, Confidence, FormatSpec, InputFile};
 use crate::ir::Model;
@@ -62,8 +62,7 @@ fn sniff_binary(data: &[u8]) -> Confidence {
             (2, wire::LEN) => {
                 return match meta_graph_look(&data[field.payload.0..field.payload.1]) {
                     MetaLook::WithGraph => 95,
-                    // Cut inside the first meta graph, after a good start: still ours, so the
-                    // user gets the precise error of the binary reader.
+                    // A meta graph broken after a good start: as above.
                     MetaLook::Broken if has_version => 50,
                     MetaLook::Broken | MetaLook::Other => 0,
                 };
@@ -165,14 +164,7 @@ fn import(file: &InputFile) -> Result<Model, ImportError> {
     for (key, signature) in &meta.signature_def {
         metadata.push((format!("signature {key}"), describe_signature(signature)));
     }
-    let mut model = convert::model(file, meta.graph_def.unwrap_or_default(), encoding);
-    cap_warnings(
-        file,
-        &mut model.warnings,
-        "more problems like these were found",
-    );
-    warnings.append(&mut model.warnings);
-    model.warnings = warnings;
+    let mut model = convert_graph(file, meta.graph_def.unwrap_or_default(), encoding, warnings);
     // The container first, then what the GraphDef itself says (encoding, producer).
     metadata.append(&mut model.metadata);
     model.metadata = metadata;
@@ -197,25 +189,9 @@ fn describe_signature(signature: &pb::SignatureDef) -> String {
 }
 
 fn tensor_type(info: &pb::TensorInfo) -> String {
-    let dtype = convert::dtype(info.dtype);
-    let shape = match &info.tensor_shape {
-        Some(shape) if !shape.unknown_rank => {
-            let dims: Vec<String> = shape
-                .dim
-                .iter()
-                .map(|d| {
-                    if d.size < 0 {
-                        "?".to_string()
-                    } else {
-                        d.size.to_string()
-                    }
-                })
-                .collect();
-            format!("[{}]", dims.join(","))
-        }
-        _ => String::new(),
-    };
-    format!(" {dtype}{shape}")
+    let shape = info.tensor_shape.as_ref().and_then(convert::shape_of);
+    let shape = shape.map(|s| s.to_string()).unwrap_or_default();
+    format!(" {}{shape}", convert::dtype(info.dtype))
 }
 
 #[cfg(test)]
