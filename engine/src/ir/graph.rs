@@ -134,6 +134,46 @@ impl ConstValue {
     /// Largest constant whose values the IR keeps; anything bigger is a weight, not a parameter.
     pub const MAX_ELEMENTS: usize = 64;
 
+    /// The values of a little-endian payload of `count` elements (ONNX `raw_data`, TensorFlow
+    /// `tensor_content`, GE weight data): i32 and i64 as ints, f32 and f64 as floats; `None`
+    /// for other dtypes or a payload whose length does not fit `count`.
+    pub fn from_le_bytes(raw: &[u8], dtype: DType, count: usize) -> Option<ConstValue> {
+        fn words<const N: usize>(raw: &[u8], count: usize) -> Option<Vec<[u8; N]>> {
+            (raw.len() == count.checked_mul(N)?).then(|| {
+                raw.chunks_exact(N)
+                    .filter_map(|chunk| <[u8; N]>::try_from(chunk).ok())
+                    .collect()
+            })
+        }
+        Some(match dtype {
+            DType::I32 => ConstValue::Ints(
+                words::<4>(raw, count)?
+                    .into_iter()
+                    .map(|w| i64::from(i32::from_le_bytes(w)))
+                    .collect(),
+            ),
+            DType::I64 => ConstValue::Ints(
+                words::<8>(raw, count)?
+                    .into_iter()
+                    .map(i64::from_le_bytes)
+                    .collect(),
+            ),
+            DType::F32 => ConstValue::Floats(
+                words::<4>(raw, count)?
+                    .into_iter()
+                    .map(|w| f64::from(f32::from_le_bytes(w)))
+                    .collect(),
+            ),
+            DType::F64 => ConstValue::Floats(
+                words::<8>(raw, count)?
+                    .into_iter()
+                    .map(f64::from_le_bytes)
+                    .collect(),
+            ),
+            _ => return None,
+        })
+    }
+
     pub fn display(&self) -> String {
         match self {
             ConstValue::Ints(values) => AttrValue::Ints(values.clone()).display(),
@@ -241,5 +281,32 @@ impl Graph {
                 .into_iter()
                 .flat_map(move |p| t.consumers.iter().map(move |&c| (p, c, tensor_id)))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn little_endian_payloads_become_values_only_when_they_fit() {
+        let ints: Vec<u8> = [-1i32, 7].iter().flat_map(|v| v.to_le_bytes()).collect();
+        assert_eq!(
+            ConstValue::from_le_bytes(&ints, DType::I32, 2),
+            Some(ConstValue::Ints(vec![-1, 7]))
+        );
+        // The same bytes as one i64, or as three i32s (too short), or as a dtype without values.
+        assert_eq!(
+            ConstValue::from_le_bytes(&ints, DType::I64, 1),
+            Some(ConstValue::Ints(vec![0x0000_0007_ffff_ffff]))
+        );
+        assert_eq!(ConstValue::from_le_bytes(&ints, DType::I32, 3), None);
+        assert_eq!(ConstValue::from_le_bytes(&ints, DType::U8, 8), None);
+        let floats: Vec<u8> = [0.5f64].iter().flat_map(|v| v.to_le_bytes()).collect();
+        assert_eq!(
+            ConstValue::from_le_bytes(&floats, DType::F64, 1),
+            Some(ConstValue::Floats(vec![0.5]))
+        );
+        assert_eq!(ConstValue::from_le_bytes(&[], DType::F32, usize::MAX), None);
     }
 }

@@ -947,29 +947,7 @@ fn small_value(data: &[u8], dtype: DType, shape: &Shape) -> Option<ConstValue> {
     if data.is_empty() || count > ConstValue::MAX_ELEMENTS as u64 {
         return None;
     }
-    let width = dtype.bits()? as usize / 8;
-    if width == 0 || data.len() != count as usize * width {
-        return None;
-    }
-    let chunks = data.chunks_exact(width);
-    match dtype {
-        DType::I32 => Some(ConstValue::Ints(
-            chunks
-                .map(|c| i64::from(i32::from_le_bytes([c[0], c[1], c[2], c[3]])))
-                .collect(),
-        )),
-        DType::I64 => Some(ConstValue::Ints(
-            chunks
-                .map(|c| i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-                .collect(),
-        )),
-        DType::F32 => Some(ConstValue::Floats(
-            chunks
-                .map(|c| f64::from(f32::from_le_bytes([c[0], c[1], c[2], c[3]])))
-                .collect(),
-        )),
-        _ => None,
-    }
+    ConstValue::from_le_bytes(data, dtype, count as usize)
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -1,8 +1,6 @@
 //! Translation of decoded ONNX protobuf messages into the IR. Total: every decoded message
 //! converts; odd content (unknown types, empty names) becomes a best-effort IR value.
 
-use bytes::Bytes;
-
 use super::pb;
 use crate::formats::InputFile;
 use crate::ir::{
@@ -477,53 +475,16 @@ fn small_value(proto: &pb::TensorProto, dtype: DType) -> Option<ConstValue> {
         return None;
     }
     let count = count as usize;
-    let raw: Option<&Bytes> = proto.raw_data.as_ref();
+    if let Some(raw) = proto.raw_data.as_ref() {
+        return ConstValue::from_le_bytes(raw, dtype, count);
+    }
     match dtype {
-        DType::I64 => match raw {
-            Some(raw) => le_values::<8>(raw, count)
-                .map(|v| ConstValue::Ints(v.into_iter().map(i64::from_le_bytes).collect())),
-            None if proto.int64_data.len() == count => {
-                Some(ConstValue::Ints(proto.int64_data.clone()))
-            }
-            None => None,
-        },
-        DType::I32 => match raw {
-            Some(raw) => le_values::<4>(raw, count).map(|v| {
-                ConstValue::Ints(
-                    v.into_iter()
-                        .map(|b| i64::from(i32::from_le_bytes(b)))
-                        .collect(),
-                )
-            }),
-            None if proto.int32_data.len() == count => Some(ConstValue::Ints(
-                proto.int32_data.iter().map(|&v| i64::from(v)).collect(),
-            )),
-            None => None,
-        },
-        DType::F32 => raw.and_then(|raw| {
-            le_values::<4>(raw, count).map(|v| {
-                ConstValue::Floats(
-                    v.into_iter()
-                        .map(|b| f64::from(f32::from_le_bytes(b)))
-                        .collect(),
-                )
-            })
-        }),
-        DType::F64 => raw.and_then(|raw| {
-            le_values::<8>(raw, count)
-                .map(|v| ConstValue::Floats(v.into_iter().map(f64::from_le_bytes).collect()))
-        }),
+        DType::I64 if proto.int64_data.len() == count => {
+            Some(ConstValue::Ints(proto.int64_data.clone()))
+        }
+        DType::I32 if proto.int32_data.len() == count => Some(ConstValue::Ints(
+            proto.int32_data.iter().map(|&v| i64::from(v)).collect(),
+        )),
         _ => None,
     }
-}
-
-fn le_values<const N: usize>(raw: &[u8], count: usize) -> Option<Vec<[u8; N]>> {
-    if raw.len() != count * N {
-        return None;
-    }
-    Some(
-        raw.chunks_exact(N)
-            .filter_map(|chunk| <[u8; N]>::try_from(chunk).ok())
-            .collect(),
-    )
 }

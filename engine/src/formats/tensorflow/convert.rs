@@ -738,27 +738,7 @@ fn small_value(proto: &pb::TensorProto, dtype: DType, shape: &Shape) -> Option<C
     let count = count as usize;
     let content = &proto.tensor_content[..];
     if !content.is_empty() {
-        return match dtype {
-            DType::I32 => le_values::<4>(content, count).map(|v| {
-                ConstValue::Ints(
-                    v.into_iter()
-                        .map(|b| i64::from(i32::from_le_bytes(b)))
-                        .collect(),
-                )
-            }),
-            DType::I64 => le_values::<8>(content, count)
-                .map(|v| ConstValue::Ints(v.into_iter().map(i64::from_le_bytes).collect())),
-            DType::F32 => le_values::<4>(content, count).map(|v| {
-                ConstValue::Floats(
-                    v.into_iter()
-                        .map(|b| f64::from(f32::from_le_bytes(b)))
-                        .collect(),
-                )
-            }),
-            DType::F64 => le_values::<8>(content, count)
-                .map(|v| ConstValue::Floats(v.into_iter().map(f64::from_le_bytes).collect())),
-            _ => None,
-        };
+        return ConstValue::from_le_bytes(content, dtype, count);
     }
     match dtype {
         DType::I32 | DType::I16 | DType::I8 | DType::U8 | DType::U16 => {
@@ -782,15 +762,4 @@ fn splat<T: Copy + Default>(values: &[T], count: usize) -> Option<Vec<T>> {
     let mut out = values.to_vec();
     out.resize(count, fill);
     Some(out)
-}
-
-fn le_values<const N: usize>(raw: &[u8], count: usize) -> Option<Vec<[u8; N]>> {
-    if raw.len() != count * N {
-        return None;
-    }
-    Some(
-        raw.chunks_exact(N)
-            .filter_map(|chunk| <[u8; N]>::try_from(chunk).ok())
-            .collect(),
-    )
 }
