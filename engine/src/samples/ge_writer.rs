@@ -16,7 +16,7 @@ use bytes::Bytes;
 use prost::Message;
 use serde_json::{json, Map, Value};
 
-use super::mobilenet_v2_blocks;
+use super::{mobilenet_v2_blocks, resnet50_blocks};
 use crate::formats::ge::{self, pb};
 
 /// A GE model, ready to be written in any of the three forms.
@@ -153,16 +153,12 @@ pub fn ge_resnet50() -> GeModel {
     net.push_scope("maxpool");
     let mut x = net.max_pool(&x, 3, 2);
     net.pop_scope();
-    let stages = [(64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)];
-    for (stage_idx, &(width, blocks, stride)) in stages.iter().enumerate() {
-        for block_idx in 0..blocks {
-            net.push_scope(&format!("layer{}", stage_idx + 1));
-            net.push_scope(&block_idx.to_string());
-            let stride = if block_idx == 0 { stride } else { 1 };
-            x = bottleneck(&mut net, &x, width, stride);
-            net.pop_scope();
-            net.pop_scope();
-        }
+    for (stage_idx, block_idx, width, stride) in resnet50_blocks() {
+        net.push_scope(&format!("layer{}", stage_idx + 1));
+        net.push_scope(&block_idx.to_string());
+        x = bottleneck(&mut net, &x, width, stride);
+        net.pop_scope();
+        net.pop_scope();
     }
     let (x, index) = head(&mut net, &x, 1000);
     net.finish(&[&x, &index])

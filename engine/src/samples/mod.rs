@@ -47,16 +47,12 @@ pub fn resnet50() -> Vec<u8> {
     let mut w = OnnxWriter::new("resnet50", external("resnet50.weights"));
     let x = w.input("input", &[1, 3, 224, 224]);
     let mut x = stem(&mut w, &x);
-    let stages = [(64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)];
-    for (stage_idx, &(width, blocks, stride)) in stages.iter().enumerate() {
-        for block_idx in 0..blocks {
-            w.push_scope(&format!("layer{}", stage_idx + 1));
-            w.push_scope(&format!("{block_idx}"));
-            let stride = if block_idx == 0 { stride } else { 1 };
-            x = bottleneck(&mut w, &x, width, stride);
-            w.pop_scope();
-            w.pop_scope();
-        }
+    for (stage_idx, block_idx, width, stride) in resnet50_blocks() {
+        w.push_scope(&format!("layer{}", stage_idx + 1));
+        w.push_scope(&format!("{block_idx}"));
+        x = bottleneck(&mut w, &x, width, stride);
+        w.pop_scope();
+        w.pop_scope();
     }
     let x = head(&mut w, &x, 1000);
     w.output(&x);
@@ -154,6 +150,20 @@ fn bottleneck(w: &mut OnnxWriter, x: &str, width: i64, stride: i64) -> String {
     };
     let y = w.add(&y, &shortcut);
     w.relu(&y)
+}
+
+/// ResNet-50's bottleneck blocks in order, as `(stage, block within the stage, width, stride)`
+/// (0-based): four stages of 3, 4, 6 and 3 blocks, the first block of stages 2–4 striding.
+/// Every format's ResNet sample is built from this one table.
+pub(crate) fn resnet50_blocks() -> Vec<(usize, usize, i64, i64)> {
+    const STAGES: [(i64, usize, i64); 4] = [(64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)];
+    STAGES
+        .iter()
+        .enumerate()
+        .flat_map(|(stage, &(width, blocks, stride))| {
+            (0..blocks).map(move |block| (stage, block, width, if block == 0 { stride } else { 1 }))
+        })
+        .collect()
 }
 
 /// MobileNet v2's inverted-residual blocks in order, as `(expansion, output channels, stride)`:

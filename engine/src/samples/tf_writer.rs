@@ -10,7 +10,7 @@ use bytes::Bytes;
 use prost::encoding::{encode_key, encode_varint, WireType};
 use prost::Message;
 
-use super::mobilenet_v2_blocks;
+use super::{mobilenet_v2_blocks, resnet50_blocks};
 use crate::formats::tensorflow::pb;
 
 /// How `Const` weights carry their payload.
@@ -1034,15 +1034,11 @@ pub fn tf_resnet50(weights: TfWeights, output_shapes: bool) -> TfGraph {
     w.push_scope("pool1");
     let mut x = w.max_pool(&x, 3, 2, "SAME");
     w.pop_scope();
-    let stages = [(64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)];
-    for (stage_idx, &(width, units, stride)) in stages.iter().enumerate() {
+    for (stage_idx, unit_idx, width, stride) in resnet50_blocks() {
         w.push_scope(&format!("block{}", stage_idx + 1));
-        for unit_idx in 0..units {
-            w.push_scope(&format!("unit_{}", unit_idx + 1));
-            let stride = if unit_idx == 0 { stride } else { 1 };
-            x = tf_bottleneck(&mut w, &x, width, stride);
-            w.pop_scope();
-        }
+        w.push_scope(&format!("unit_{}", unit_idx + 1));
+        x = tf_bottleneck(&mut w, &x, width, stride);
+        w.pop_scope();
         w.pop_scope();
     }
     let x = tf_head(&mut w, &x, 1000);
