@@ -15,6 +15,16 @@ pub(crate) struct WireField {
     pub payload: (usize, usize),
 }
 
+impl WireField {
+    /// The field is one of `declared`, a message's `(field number, wire type)` table: what the
+    /// sniffers check before trusting a prefix as their format.
+    pub(crate) fn is_one_of(&self, declared: &[(u32, u8)]) -> bool {
+        declared
+            .iter()
+            .any(|&(number, wire_type)| number == self.number && wire_type == self.wire_type)
+    }
+}
+
 /// Reads the varint at `pos` and moves past it; `None` when it runs off the end or past 64 bits.
 pub(crate) fn read_varint(data: &[u8], pos: &mut usize) -> Option<u64> {
     let mut value = 0u64;

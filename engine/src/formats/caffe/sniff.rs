@@ -106,10 +106,7 @@ fn sniff_caffemodel(data: &[u8]) -> Confidence {
         let Some(field) = field else {
             return if has_name || has_layer { 30 } else { 0 };
         };
-        let known = NET_WIRE_FIELDS
-            .iter()
-            .any(|&(number, wire_type)| number == field.number && wire_type == field.wire_type);
-        if !known {
+        if !field.is_one_of(NET_WIRE_FIELDS) {
             return 0;
         }
         let payload = &data[field.payload.0..field.payload.1];

@@ -50,10 +50,7 @@ fn sniff(data: &[u8]) -> Confidence {
             // Broken after a good start: still ours, so the user gets ONNX's precise error.
             return if has_graph || has_ir_version { 30 } else { 0 };
         };
-        let known = MODEL_FIELDS
-            .iter()
-            .any(|&(number, wire_type)| number == field.number && wire_type == field.wire_type);
-        if !known {
+        if !field.is_one_of(MODEL_FIELDS) {
             return 0;
         }
         has_graph |= field.number == 7;

@@ -74,10 +74,7 @@ pub(super) fn sniff_binary(data: &[u8]) -> Confidence {
                 0
             };
         };
-        let known = GRAPH_FIELDS
-            .iter()
-            .any(|&(number, wire_type)| number == field.number && wire_type == field.wire_type);
-        if !known {
+        if !field.is_one_of(GRAPH_FIELDS) {
             return 0;
         }
         let payload = &data[field.payload.0..field.payload.1];
