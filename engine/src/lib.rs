@@ -6,14 +6,17 @@
 //! on a browser, a file system or a clock: callers pass bytes in and get values out, so the same
 //! code runs in the Web Worker, the CLI, the tests and the benchmarks.
 
+pub mod analysis;
 pub mod error;
 pub mod formats;
 pub mod ir;
+pub mod knowledge;
 pub mod layout;
 pub mod profile;
 pub mod report;
 pub mod samples;
 pub mod shape;
+pub mod target;
 
 pub use error::{ImportError, Location};
 pub use formats::{import_model, import_models, ImportedModel, InputFile, Pairing};

@@ -377,6 +377,8 @@ pub enum SourceKind {
     MindStudioOpStatistic,
     /// MindStudio summary "AI Core Metrics" keyed by `Task ID`.
     MindStudioAiCoreMetrics,
+    /// Not a file: the cost model's estimate of a run (`analysis::cost::estimated_profile`).
+    Estimate,
 }
 
 impl SourceKind {
@@ -394,6 +396,7 @@ impl SourceKind {
             SourceKind::L2Cache => "l2_cache",
             SourceKind::MindStudioOpStatistic => "mindstudio_op_statistic",
             SourceKind::MindStudioAiCoreMetrics => "mindstudio_ai_core_metrics",
+            SourceKind::Estimate => "estimate",
         }
     }
 
@@ -401,7 +404,7 @@ impl SourceKind {
     /// rows and the others are not counted again. 0 = no task rows.
     pub fn task_rank(self) -> u8 {
         match self {
-            SourceKind::OpSummary | SourceKind::KernelDetails => 3,
+            SourceKind::OpSummary | SourceKind::KernelDetails | SourceKind::Estimate => 3,
             SourceKind::TaskTimeCsv => 2,
             SourceKind::Timeline | SourceKind::TaskTimeJson => 1,
             _ => 0,
@@ -706,6 +709,11 @@ impl Profile {
     }
 
     /// The AI Core count for the rules: info.json first, then the chip table, else unknown.
+    /// Whether this is the cost model's estimate rather than a measured run.
+    pub fn is_estimate(&self) -> bool {
+        self.sources.iter().any(|s| s.kind == SourceKind::Estimate)
+    }
+
     pub fn ai_core_count(&self) -> CoreCount {
         if let Some(n) = self.device.ai_core_num.filter(|n| *n > 0) {
             return CoreCount::Info(n);

@@ -381,7 +381,8 @@ fn read_csv(
         SourceKind::Timeline
         | SourceKind::TaskTimeJson
         | SourceKind::Info
-        | SourceKind::ProfilerInfo => {}
+        | SourceKind::ProfilerInfo
+        | SourceKind::Estimate => {}
     }
     Ok(())
 }

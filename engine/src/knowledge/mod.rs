@@ -1,0 +1,373 @@
+//! The op knowledge base: every op type of ONNX, TensorFlow, Caffe and GE/CANN mapped to one
+//! canonical op, and per canonical op the facts the analysis needs (execution unit per target,
+//! dtypes of its AI Core kernel, fusion class, constraints, AI Core replacement).
+//!
+//! Invariants:
+//! - One table ([`table::OPS`]), one row per canonical op; no other module keeps a list of op
+//!   types. `ir::OpCategory::of` is a view of this table.
+//! - Lookups are case-insensitive and go through one index built once; a name may be scoped to a
+//!   framework (`caffe:Split`) where the same spelling means different ops in two frameworks.
+//! - The knowledge base predicts; it never reads a graph or a profile. Unit assignment
+//!   (`analysis::units`) applies a row to a node, and measurements override predictions there.
+
+mod table;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use crate::ir::{DType, ModelFormat, OpCategory};
+use crate::target::TargetId;
+
+pub use table::OPS;
+
+/// Where an op's kernel runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExecUnit {
+    /// The AI Core's Cube (matrix) unit: convolution, MatMul, fully connected.
+    Cube,
+    /// The AI Core's Vector unit: element-wise, pooling, normalisation, data movement kernels.
+    Vector,
+    /// One kernel on the Cube and the Vector together (`MIX_AIC` / `MIX_AIV`, e.g.
+    /// FlashAttention on the 910B).
+    Mix,
+    /// The AI Core's Scalar unit (control-heavy kernels with little data).
+    Scalar,
+    /// The AI CPU: a fallback with no AI Core kernel, or one whose constraints are not met.
+    AiCpu,
+    /// The media pre-processing unit (AIPP / DVPP colour conversion, resize).
+    Dvpp,
+    /// Collective communication (HCCL).
+    Communication,
+    /// The 910B's DSA engine (random bit masks for dropout).
+    Dsa,
+    /// No kernel: GE folds the op away (shape arithmetic, Const, Data, Identity) or runs it on
+    /// the host.
+    None,
+}
+
+impl ExecUnit {
+    pub const ALL: [ExecUnit; 9] = [
+        ExecUnit::Cube,
+        ExecUnit::Vector,
+        ExecUnit::Mix,
+        ExecUnit::Scalar,
+        ExecUnit::AiCpu,
+        ExecUnit::Dvpp,
+        ExecUnit::Communication,
+        ExecUnit::Dsa,
+        ExecUnit::None,
+    ];
+
+    /// Stable id used in JSON (`cube`, `ai_cpu`, `none`).
+    pub fn id(self) -> &'static str {
+        match self {
+            ExecUnit::Cube => "cube",
+            ExecUnit::Vector => "vector",
+            ExecUnit::Mix => "mix",
+            ExecUnit::Scalar => "scalar",
+            ExecUnit::AiCpu => "ai_cpu",
+            ExecUnit::Dvpp => "dvpp",
+            ExecUnit::Communication => "communication",
+            ExecUnit::Dsa => "dsa",
+            ExecUnit::None => "none",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ExecUnit::Cube => "AI Core · Cube",
+            ExecUnit::Vector => "AI Core · Vector",
+            ExecUnit::Mix => "AI Core · Cube+Vector",
+            ExecUnit::Scalar => "AI Core · Scalar",
+            ExecUnit::AiCpu => "AI CPU",
+            ExecUnit::Dvpp => "DVPP",
+            ExecUnit::Communication => "communication",
+            ExecUnit::Dsa => "DSA",
+            ExecUnit::None => "no kernel",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<ExecUnit> {
+        ExecUnit::ALL.into_iter().find(|unit| unit.id() == id)
+    }
+
+    /// Whether the op runs on the AI Core (any of its units).
+    pub fn is_ai_core(self) -> bool {
+        matches!(
+            self,
+            ExecUnit::Cube | ExecUnit::Vector | ExecUnit::Mix | ExecUnit::Scalar
+        )
+    }
+}
+
+/// How an op takes part in UB fusion (the tuning guide's classes, `ascend.md` 4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FusionClass {
+    /// A Cube op that can head a fusion group (convolution, MatMul, fully connected).
+    CubeHead,
+    /// Element-wise: same shape in and out (activations, arithmetic, Cast).
+    Elementwise,
+    /// Element-wise with broadcasting inputs (a bias, a per-channel scale).
+    Broadcast,
+    /// A reduction (ReduceSum, ReduceMean); heads a Reduce + element-wise group.
+    Reduce,
+    /// A segment op (SegmentSum, UnsortedSegmentSum); heads a Segment + element-wise group.
+    Segment,
+    /// Pooling: joins the AIPP Conv + activation + pooling pattern.
+    Pool,
+    /// A kernel that does not take part in UB fusion.
+    Opaque,
+    /// No kernel at all (see [`ExecUnit::None`]).
+    NoKernel,
+}
+
+impl FusionClass {
+    pub fn id(self) -> &'static str {
+        match self {
+            FusionClass::CubeHead => "cube_head",
+            FusionClass::Elementwise => "elementwise",
+            FusionClass::Broadcast => "broadcast",
+            FusionClass::Reduce => "reduce",
+            FusionClass::Segment => "segment",
+            FusionClass::Pool => "pool",
+            FusionClass::Opaque => "opaque",
+            FusionClass::NoKernel => "no_kernel",
+        }
+    }
+}
+
+/// A set of dtypes, as a bit set over [`DType`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct DTypeSet(u32);
+
+impl DTypeSet {
+    pub const EMPTY: DTypeSet = DTypeSet(0);
+    /// Every dtype: the row does not restrict dtypes.
+    pub const ANY: DTypeSet = DTypeSet(u32::MAX);
+
+    pub const fn of(dtypes: &[DType]) -> DTypeSet {
+        let mut bits = 0u32;
+        let mut idx = 0;
+        while idx < dtypes.len() {
+            bits |= 1 << (dtypes[idx] as u32);
+            idx += 1;
+        }
+        DTypeSet(bits)
+    }
+
+    pub const fn union(self, other: DTypeSet) -> DTypeSet {
+        DTypeSet(self.0 | other.0)
+    }
+
+    /// Whether `dtype` is in the set; unknown dtypes are never held against an op.
+    pub fn allows(self, dtype: DType) -> bool {
+        matches!(dtype, DType::Unknown | DType::Other) || self.0 & (1 << (dtype as u32)) != 0
+    }
+
+    pub fn is_any(self) -> bool {
+        self == DTypeSet::ANY
+    }
+}
+
+/// A known restriction of an op's AI Core kernel or of its fusion, as data. Unit assignment
+/// turns the first one that a node breaks into its unit reason; rules read the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constraint {
+    /// The AI Core kernel needs static shapes: with unknown dims the op falls back to `unit`.
+    StaticShape { fallback: ExecUnit },
+    /// The output shape depends on the input values (NonZero, Unique): never static.
+    DataDependentShape,
+    /// A string attribute whose value the AI Core kernel does not take (e.g. Resize
+    /// `mode = "cubic"`): with one of `values` the op falls back to the AI CPU.
+    AttrStrNotIn {
+        attr: &'static str,
+        values: &'static [&'static str],
+    },
+    /// An integer attribute value the AI Core kernel does not take.
+    AttrIntNotIn {
+        attr: &'static str,
+        values: &'static [i64],
+    },
+    /// The op cannot join a UB fusion group (`why` is the reason shown in near misses, e.g. the
+    /// guide's "a Caffe reduce cannot fuse").
+    NoUbFusion { why: &'static str },
+    /// Channel counts should be multiples of C0 (Cube ops; `channel-alignment`).
+    ChannelsMultipleOfC0,
+    /// With align-corners, (dst - 1) / (src - 1) should be whole (`interp-divisibility`).
+    AlignCornersDivisible,
+    /// The op is a format conversion GE inserts between formats (TransData).
+    FormatConversion,
+    /// The op supports the 5HD format (NC1HWC0); ops without it force TransData around them.
+    Supports5hd,
+}
+
+/// How to move an op that falls back to the AI CPU onto the AI Core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replacement {
+    /// What to use instead (`Mul chain`, `Cast to float32`).
+    pub with: &'static str,
+    /// When the replacement applies (`the exponent is a constant integer`).
+    pub when: &'static str,
+    /// The concrete rewrite (`tf.pow(x, 2) → x * x`).
+    pub how: &'static str,
+}
+
+/// One canonical op.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OpSpec {
+    /// The canonical name: the GE/CANN op type where one exists (`Conv2D`, `MatMulV2`).
+    pub canonical: &'static str,
+    /// Every spelling in every framework, matched case-insensitively. A `caffe:`, `onnx:`, `tf:`
+    /// or `ge:` prefix limits a spelling to one framework (GE names also match profiles).
+    pub names: &'static [&'static str],
+    pub category: OpCategory,
+    /// The unit its kernel runs on when its constraints hold.
+    pub unit: ExecUnit,
+    /// Targets where the unit differs from `unit`.
+    pub unit_on: &'static [(TargetId, ExecUnit)],
+    /// Input dtypes its AI Core kernel takes ([`DTypeSet::ANY`] when not restricted).
+    pub dtypes: DTypeSet,
+    pub fusion: FusionClass,
+    pub constraints: &'static [Constraint],
+    /// Its AI Core replacement, for ops that run on (or fall back to) the AI CPU.
+    pub replacement: Option<Replacement>,
+    /// Where the facts of the row come from.
+    pub source: &'static str,
+}
+
+impl OpSpec {
+    /// The unit on `target` when the constraints hold.
+    pub fn unit_on(&self, target: TargetId) -> ExecUnit {
+        self.unit_on
+            .iter()
+            .find(|(id, _)| *id == target)
+            .map(|&(_, unit)| unit)
+            .unwrap_or(self.unit)
+    }
+
+    pub fn has(&self, constraint: fn(&Constraint) -> bool) -> bool {
+        self.constraints.iter().any(constraint)
+    }
+}
+
+/// The framework a name is scoped to in [`OpSpec::names`].
+fn scope_of(format: ModelFormat) -> &'static str {
+    match format {
+        ModelFormat::Onnx => "onnx",
+        ModelFormat::Tensorflow => "tf",
+        ModelFormat::Caffe => "caffe",
+        ModelFormat::Ge => "ge",
+    }
+}
+
+struct Index {
+    /// `lowercase name` → row, for unscoped names.
+    any: HashMap<String, usize>,
+    /// `scope:lowercase name` → row, for scoped names.
+    scoped: HashMap<String, usize>,
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut any = HashMap::new();
+        let mut scoped = HashMap::new();
+        for (row, spec) in OPS.iter().enumerate() {
+            any.entry(spec.canonical.to_ascii_lowercase())
+                .or_insert(row);
+            for name in spec.names {
+                let lower = name.to_ascii_lowercase();
+                if lower.contains(':') {
+                    scoped.entry(lower).or_insert(row);
+                } else {
+                    any.entry(lower).or_insert(row);
+                }
+            }
+        }
+        Index { any, scoped }
+    })
+}
+
+/// The row of an op type as a model of `format` spells it: a spelling scoped to the framework
+/// first, then any unscoped spelling.
+pub fn lookup(format: ModelFormat, op_type: &str) -> Option<&'static OpSpec> {
+    let lower = op_type.to_ascii_lowercase();
+    let index = index();
+    let key = format!("{}:{lower}", scope_of(format));
+    index
+        .scoped
+        .get(&key)
+        .or_else(|| index.any.get(&lower))
+        .and_then(|&row| OPS.get(row))
+}
+
+/// The row of an op type of unknown framework (a profile's `OP Type`, a viewer label): any
+/// unscoped spelling, then a GE-scoped one, then any other scoped one.
+pub fn lookup_any(op_type: &str) -> Option<&'static OpSpec> {
+    let lower = op_type.to_ascii_lowercase();
+    let index = index();
+    if let Some(&row) = index.any.get(&lower) {
+        return OPS.get(row);
+    }
+    for scope in ["ge", "onnx", "tf", "caffe"] {
+        if let Some(&row) = index.scoped.get(&format!("{scope}:{lower}")) {
+            return OPS.get(row);
+        }
+    }
+    None
+}
+
+/// The category of an op type in any framework's spelling (`ir::OpCategory::of`).
+pub fn category_of(op_type: &str) -> OpCategory {
+    lookup_any(op_type)
+        .map(|spec| spec.category)
+        .unwrap_or(OpCategory::Other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_belongs_to_one_row() {
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for spec in OPS {
+            let mut names: Vec<String> =
+                spec.names.iter().map(|n| n.to_ascii_lowercase()).collect();
+            names.push(spec.canonical.to_ascii_lowercase());
+            names.sort();
+            names.dedup();
+            for name in names {
+                if let Some(other) = seen.insert(name.clone(), spec.canonical) {
+                    panic!("{name} is listed under {other} and {}", spec.canonical);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lookups_are_case_insensitive_and_scoped() {
+        let conv = lookup(ModelFormat::Onnx, "conv").map(|s| s.canonical);
+        assert_eq!(conv, Some("Conv2D"));
+        assert_eq!(lookup_any("CONV2D").map(|s| s.canonical), Some("Conv2D"));
+        assert_eq!(
+            lookup(ModelFormat::Caffe, "Convolution").map(|s| s.canonical),
+            Some("Conv2D")
+        );
+        assert_eq!(lookup_any("NoSuchOp"), None);
+        assert_eq!(category_of("Relu"), OpCategory::Activation);
+    }
+
+    #[test]
+    fn dtype_sets_hold_their_members() {
+        let set = DTypeSet::of(&[DType::F16, DType::F32]);
+        assert!(set.allows(DType::F16));
+        assert!(!set.allows(DType::F64));
+        assert!(set.allows(DType::Unknown));
+        assert!(DTypeSet::ANY.allows(DType::F64));
+    }
+}
