@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
-use opscope_engine::profile::{self, report, ProfileOptions, ProfileReport};
+use opscope_engine::profile;
+use opscope_engine::report::profile::{self as report, ProfileOptions, ProfileReport};
 
 use crate::{load_model, print_report, read_input, UserError};
 

@@ -1,7 +1,8 @@
 //! One fixture per rule: what it flags, what it leaves alone, and when it says it was skipped.
 
 use expect_test::{expect, Expect};
-use opscope_engine::profile::{findings, import_profile, CoreCount, ProfileImport};
+use opscope_engine::analysis::rules as findings;
+use opscope_engine::profile::{import_profile, CoreCount, ProfileImport};
 use opscope_engine::InputFile;
 
 const HEADER: &str = "Op Name,OP Type,OP State,Task Type,Task Start Time(us),Task Duration(us),Block Num,Input Data Types,Input Shapes,Input Formats,Output Formats,Output Data Types,aic_mac_ratio,aic_scalar_ratio,aic_mte2_ratio,aiv_vec_ratio,aiv_mte2_ratio,aiv_mte3_ratio";
@@ -27,7 +28,7 @@ fn import(rows: &str, info: Option<&str>) -> ProfileImport {
 /// Findings of one rule, and the rule's skipped-check reason if any.
 fn check_rule(rule: &str, rows: &str, info: Option<&str>, expect: Expect) {
     let import = import(rows, info);
-    let out = findings::check(&import.profile, None, import.profile.ai_core_count());
+    let out = findings::check_profile(&import.profile, None, import.profile.ai_core_count());
     let mut text = String::new();
     for finding in out.findings.iter().filter(|f| f.rule == rule) {
         text.push_str(&format!(
@@ -168,7 +169,7 @@ edge,Relu,static,AI_VECTOR_CORE,130,20,16,FLOAT16,,,,,,,,0.8,0.1,0.1\n",
         b"Name,Type,Accelerator Core,Duration(us),aic_mac_fp16_ratio\nmm,MatMul,AI_CORE,50,0.1\n"
             .to_vec(),
     )]);
-    let out = findings::check(&import.profile, None, CoreCount::Unknown);
+    let out = findings::check_profile(&import.profile, None, CoreCount::Unknown);
     assert_eq!(
         out.skipped.iter().find(|s| s.rule == "no-bound").map(|s| s.reason.as_str()),
         Some("no PipeUtilization ratios (vec/mac/scalar/mte*_ratio) in the profile; collect with --aic-metrics=PipeUtilization")
@@ -219,7 +220,7 @@ fn dynamic_shape() {
         "op_summary_1.csv",
         b"Op Name,Task Type,Task Duration(us)\na,AI_CORE,5\n".to_vec(),
     )]);
-    let out = findings::check(&import.profile, None, CoreCount::Unknown);
+    let out = findings::check_profile(&import.profile, None, CoreCount::Unknown);
     assert!(out
         .skipped
         .iter()
@@ -268,7 +269,7 @@ fn findings_are_capped_per_rule_with_a_note() {
         ));
     }
     let import = import(&rows, None);
-    let out = findings::check(&import.profile, None, CoreCount::Unknown);
+    let out = findings::check_profile(&import.profile, None, CoreCount::Unknown);
     let aicpu: Vec<_> = out
         .findings
         .iter()

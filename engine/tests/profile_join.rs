@@ -6,7 +6,8 @@ use expect_test::{expect, Expect};
 use opscope_engine::ir::{
     Attr, AttrValue, DType, Dim, GraphBuilder, Model, ModelFormat, Node, Shape,
 };
-use opscope_engine::profile::{import_profile, join, report, Join, ProfileOptions};
+use opscope_engine::profile::{import_profile, join, Join};
+use opscope_engine::report::profile::{self as report, ProfileOptions};
 use opscope_engine::InputFile;
 
 /// x [N,3,224,224] → conv1 → bn1 → relu1 → backbone/layer1/conv2 → fc (Gemm) → y, with a side

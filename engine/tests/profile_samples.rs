@@ -6,9 +6,9 @@
 
 use std::path::PathBuf;
 
-use opscope_engine::profile::{
-    findings, import_profile, report, CoreCount, ProfileImport, ProfileOptions, SourceKind, Unit,
-};
+use opscope_engine::analysis::rules as findings;
+use opscope_engine::profile::{import_profile, CoreCount, ProfileImport, SourceKind, Unit};
+use opscope_engine::report::profile::{self as report, ProfileOptions};
 use opscope_engine::InputFile;
 
 fn samples_dir() -> Option<PathBuf> {
@@ -120,7 +120,7 @@ fn arithmetic_metrics_kernel_details_with_ai_cpu_rows() {
         ],
     );
     // The 7 AI_CPU rows are two GE casts of INT32 inputs; worst first.
-    let out = findings::check(&import.profile, None, CoreCount::Unknown);
+    let out = findings::check_profile(&import.profile, None, CoreCount::Unknown);
     let aicpu: Vec<_> = out
         .findings
         .iter()

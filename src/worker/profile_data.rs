@@ -5,10 +5,9 @@
 
 use std::collections::HashMap;
 
-use opscope_engine::profile::report::{self, ProfileReport};
-use opscope_engine::profile::{
-    Evidence, Join, OpAggregate, ProfileImport, ProfileOptions, Unit, RULES,
-};
+use opscope_engine::analysis::rules::{Evidence, RULES};
+use opscope_engine::profile::{Join, OpAggregate, ProfileImport, Unit};
+use opscope_engine::report::profile::{self as report, ProfileOptions, ProfileReport};
 
 use super::protocol::{
     EvidenceValue, FindingRow, HotspotRow, InsertedRow, JoinSummary, NodeStat, OpStatRow,

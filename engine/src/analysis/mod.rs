@@ -182,14 +182,21 @@ pub fn analyze(model: &Model, profile: Option<&Profile>, options: &AnalyzeOption
         None
     };
     let rules = rules::check(&rules::RuleCtx {
-        model,
-        target: &target,
-        cann: options.cann,
-        units: &units,
-        fusion: &fusion,
-        cost: &cost,
-        profile,
-        measured: measured.as_ref(),
+        model: Some(rules::ModelCtx {
+            model,
+            target: &target,
+            cann: options.cann,
+            units: &units,
+            fusion: &fusion,
+            cost: &cost,
+            measured: measured.as_ref(),
+        }),
+        profile: profile.map(|profile| rules::ProfileCtx {
+            profile,
+            join: measured.as_ref().map(|m| &m.join),
+            ai_cores: profile.ai_core_count(),
+            compute_us: profile.compute_us(),
+        }),
     });
     Analysis {
         target,

@@ -1,8 +1,8 @@
-//! Profiling data of real Ascend runs: import, hotspots, join to the graph, findings.
+//! Profiling data of real Ascend runs: import, hotspots, join to the graph.
 //!
 //! Data flows one way: files (bytes) → [`import_profile`] → [`Profile`] → [`join`] (with an
-//! [`crate::ir::Model`]) → [`findings::check`] → [`report::build`] (the plain, serialisable
-//! output the CLI prints and the web app shows).
+//! [`crate::ir::Model`]). The rules that read a profile live in `crate::analysis::rules`, and
+//! the report the CLI prints and the web app shows in `crate::report::profile`.
 //!
 //! Invariants:
 //! - Bytes in, plain data out: nothing here touches the file system or a clock.
@@ -17,20 +17,16 @@
 //!   attribute and tensor shapes; it never sees a format's protobuf types.
 
 pub mod error;
-pub mod findings;
 mod import;
 pub mod join;
 pub mod model;
-pub mod report;
 
 pub use error::{ProfileError, ProfileIssue};
-pub use findings::{Evidence, Finding, RuleSpec, SkippedCheck, RULES};
 pub use join::{join, InsertedOp, Join, MatchKind, OpMatch, UnmatchedOp};
 pub use model::{
     chip_name, CoreCount, CoreSide, DeviceInfo, FusionOp, OpAggregate, OpState, OpStatistic, Pipe,
     Pmu, Profile, Source, SourceKind, Strings, Sym, Task, Unit,
 };
-pub use report::{ProfileOptions, ProfileReport};
 
 use crate::formats::InputFile;
 

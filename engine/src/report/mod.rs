@@ -4,6 +4,7 @@
 mod graph_list;
 mod graph_view;
 mod inspect;
+pub mod profile;
 
 pub use graph_list::{graph_at, graph_list, GraphEntry, GraphKind, GraphPath};
 pub use graph_view::{

@@ -24,12 +24,17 @@
 //! `block_dim`, `cores`, `core_source`, `waves`, `core_use` (blocks / (waves × cores)), `count`,
 //! `total_us`. No gain is given: how much time an even split saves depends on the kernel.
 
-use super::{fmt_pct, fmt_us, group_tasks, Evidence, Finding, RuleCtx, RuleOutput, RuleSpec};
+use super::{
+    fmt_pct, fmt_us, group_tasks, Evidence, Finding, Needs, ProfileCtx, RuleCtx, RuleOutput,
+    RuleSpec, Severity,
+};
 use crate::profile::model::{OpState, Task, Unit};
 
 pub(super) const RULE: RuleSpec = RuleSpec {
     id: "block-dim",
     title: "Block Dim not a multiple of the core count",
+    severity: Severity::Medium,
+    needs: Needs::Profile,
     threshold: "Block Dim % cores != 0; skipped for dynamic-shape runs (msprof-analyze advisor block_dim_checker)",
     check,
 };
@@ -45,7 +50,7 @@ struct BlockDimIssue {
 }
 
 /// The cores a task's blocks are spread over, and which kind they are.
-fn cores_for(ctx: &RuleCtx, task: &Task) -> Option<(u32, &'static str, String)> {
+fn cores_for(ctx: &ProfileCtx, task: &Task) -> Option<(u32, &'static str, String)> {
     let task_type = ctx.profile.str(task.task_type).to_ascii_uppercase();
     let vector = task.unit == Unit::AiVector || task_type.contains("MIX_AIV");
     if vector {
@@ -58,6 +63,9 @@ fn cores_for(ctx: &RuleCtx, task: &Task) -> Option<(u32, &'static str, String)> 
 }
 
 fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
+    let Some(ctx) = &ctx.profile else {
+        return;
+    };
     let profile = ctx.profile;
     let kernels = || {
         profile
@@ -119,7 +127,7 @@ fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
     out.extend_capped(RULE.id, findings);
 }
 
-fn finding(ctx: &RuleCtx, issue: BlockDimIssue) -> Finding {
+fn finding(ctx: &ProfileCtx, issue: BlockDimIssue) -> Finding {
     let waves = issue.block_dim.div_ceil(issue.cores);
     let core_use = f64::from(issue.block_dim) / f64::from(waves * issue.cores);
     let idle = waves * issue.cores - issue.block_dim;
@@ -150,6 +158,7 @@ fn finding(ctx: &RuleCtx, issue: BlockDimIssue) -> Finding {
     evidence.insert("total_us", Evidence::from(issue.total_us));
     Finding {
         rule: RULE.id,
+        severity: RULE.severity,
         nodes: ctx.nodes_of(&issue.op),
         message,
         fix,

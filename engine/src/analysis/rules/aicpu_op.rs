@@ -19,12 +19,17 @@
 //! `count`, `total_us`, `max_us`, `share`, and the first task's `input_dtypes` and
 //! `input_shapes`. `gain_us` is the op's AI CPU time: an upper bound of what moving it saves.
 
-use super::{fmt_pct, fmt_us, group_tasks, Evidence, Finding, RuleCtx, RuleOutput, RuleSpec};
+use super::{
+    fmt_pct, fmt_us, group_tasks, Evidence, Finding, Needs, ProfileCtx, RuleCtx, RuleOutput,
+    RuleSpec, Severity,
+};
 use crate::profile::model::Unit;
 
 pub(super) const RULE: RuleSpec = RuleSpec {
     id: "aicpu-op",
     title: "Op ran on the AI CPU",
+    severity: Severity::High,
+    needs: Needs::Profile,
     threshold: "longest AI CPU task >= 20 us (msprof-analyze advisor aicpu_checker)",
     check,
 };
@@ -46,6 +51,9 @@ struct AiCpuOp {
 }
 
 fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
+    let Some(ctx) = &ctx.profile else {
+        return;
+    };
     let profile = ctx.profile;
     if profile.tasks.is_empty() {
         let on_cpu: Vec<_> = profile
@@ -108,7 +116,7 @@ fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
     out.extend_capped(RULE.id, findings);
 }
 
-fn finding(ctx: &RuleCtx, op: AiCpuOp) -> Finding {
+fn finding(ctx: &ProfileCtx, op: AiCpuOp) -> Finding {
     let share = ctx.share(op.total_us);
     let type_text = if op.op_type.is_empty() {
         String::new()
@@ -152,6 +160,7 @@ fn finding(ctx: &RuleCtx, op: AiCpuOp) -> Finding {
     }
     Finding {
         rule: RULE.id,
+        severity: RULE.severity,
         nodes: ctx.nodes_of(&op.op),
         message,
         fix,

@@ -20,12 +20,17 @@
 //! `vec_ratio` (highest over the core sides). No gain: the data volume that can be avoided is not
 //! in the profile.
 
-use super::{fmt_us, group_tasks, Evidence, Finding, RuleCtx, RuleOutput, RuleSpec};
+use super::{
+    fmt_us, group_tasks, Evidence, Finding, Needs, ProfileCtx, RuleCtx, RuleOutput, RuleSpec,
+    Severity,
+};
 use crate::profile::model::Pipe;
 
 pub(super) const RULE: RuleSpec = RuleSpec {
     id: "memory-bound",
     title: "Kernel bound by global-memory transfers",
+    severity: Severity::Medium,
+    needs: Needs::Profile,
     threshold:
         "memory_bound = mte2/max(mac, vec) > 1 (msprof runtime_report.py) and task >= 20 us (ours)",
     check,
@@ -45,6 +50,9 @@ struct MemoryBound {
 }
 
 fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
+    let Some(ctx) = &ctx.profile else {
+        return;
+    };
     let profile = ctx.profile;
     if profile.tasks.is_empty() {
         return;
@@ -78,7 +86,7 @@ fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
     out.extend_capped(RULE.id, findings);
 }
 
-fn finding(ctx: &RuleCtx, issue: MemoryBound) -> Finding {
+fn finding(ctx: &ProfileCtx, issue: MemoryBound) -> Finding {
     let ratio = |r: Option<f64>| {
         r.map(|v| format!("{v:.2}"))
             .unwrap_or_else(|| "n/a".to_string())
@@ -109,6 +117,7 @@ fn finding(ctx: &RuleCtx, issue: MemoryBound) -> Finding {
     }
     Finding {
         rule: RULE.id,
+        severity: RULE.severity,
         nodes: ctx.nodes_of(&issue.op),
         message,
         fix,

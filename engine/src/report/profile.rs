@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::profile::findings::{self, round, Finding, SkippedCheck};
+use crate::analysis::rules::{self, round, Finding, SkippedCheck};
 use crate::profile::join::Join;
 use crate::profile::model::{CoreCount, Profile, Sym, Unit};
 use crate::profile::ProfileImport;
@@ -183,7 +183,7 @@ pub fn build(
         (CoreCount::Unknown, Some(n)) if n > 0 => CoreCount::Given(n),
         (found, _) => found,
     };
-    let rules = findings::check(profile, join, cores.clone());
+    let rules = rules::check_profile(profile, join, cores.clone());
     let ops = profile.ops();
     let derived = derived_metrics(profile);
     let hotspots = ops

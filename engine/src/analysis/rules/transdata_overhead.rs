@@ -25,13 +25,17 @@
 
 use std::collections::BTreeMap;
 
-use super::{fmt_pct, fmt_us, Evidence, Finding, RuleCtx, RuleOutput, RuleSpec};
+use super::{
+    fmt_pct, fmt_us, Evidence, Finding, Needs, ProfileCtx, RuleCtx, RuleOutput, RuleSpec, Severity,
+};
 use crate::profile::join::is_inserted_name;
 use crate::profile::model::Task;
 
 pub(super) const RULE: RuleSpec = RuleSpec {
     id: "transdata-overhead",
     title: "Time in format and dtype conversions",
+    severity: Severity::Medium,
+    needs: Needs::Profile,
     threshold: "TransData/Cast time >= 5% of compute time (ours; no public threshold)",
     check,
 };
@@ -59,6 +63,9 @@ struct Conversion {
 }
 
 fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
+    let Some(ctx) = &ctx.profile else {
+        return;
+    };
     let profile = ctx.profile;
     if profile.tasks.is_empty() {
         return;
@@ -113,7 +120,7 @@ fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
     out.extend_capped(RULE.id, findings);
 }
 
-fn finding(ctx: &RuleCtx, op_type: &str, from: &str, to: &str, group: Conversion) -> Finding {
+fn finding(ctx: &ProfileCtx, op_type: &str, from: &str, to: &str, group: Conversion) -> Finding {
     let share = ctx.share(group.total_us);
     let mut placements = Vec::new();
     let mut nodes = Vec::new();
@@ -176,6 +183,7 @@ fn finding(ctx: &RuleCtx, op_type: &str, from: &str, to: &str, group: Conversion
     }
     Finding {
         rule: RULE.id,
+        severity: RULE.severity,
         nodes,
         message,
         fix,

@@ -19,12 +19,17 @@
 //! `count` (flagged tasks), `total_us`, and the longest task's `duration_us`, `busiest_pipe`,
 //! `busiest_ratio` and `block_dim`. No gain: the attainable speed is not known from the profile.
 
-use super::{fmt_us, group_tasks, Evidence, Finding, RuleCtx, RuleOutput, RuleSpec};
+use super::{
+    fmt_us, group_tasks, Evidence, Finding, Needs, ProfileCtx, RuleCtx, RuleOutput, RuleSpec,
+    Severity,
+};
 use crate::profile::model::{Pipe, Pmu};
 
 pub(super) const RULE: RuleSpec = RuleSpec {
     id: "no-bound",
     title: "No pipe saturated in a long kernel",
+    severity: Severity::Low,
+    needs: Needs::Profile,
     threshold: "task >= 20 us and every vec/mac/scalar/mte1/mte2/mte3 ratio <= 0.8 (msprof-analyze advisor operator_bound_checker, config.ini operator_bound_ratio)",
     check,
 };
@@ -60,6 +65,9 @@ struct NoBound {
 }
 
 fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
+    let Some(ctx) = &ctx.profile else {
+        return;
+    };
     let profile = ctx.profile;
     if profile.tasks.is_empty() {
         return;
@@ -100,7 +108,7 @@ fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
     out.extend_capped(RULE.id, findings);
 }
 
-fn finding(ctx: &RuleCtx, issue: NoBound) -> Finding {
+fn finding(ctx: &ProfileCtx, issue: NoBound) -> Finding {
     let message = format!(
         "`{}`: {} tasks of at least 20 us ({} in all) keep no pipe above {BOUND_RATIO}; the longest ({}) is busiest on {} at {:.2}",
         issue.op,
@@ -122,6 +130,7 @@ fn finding(ctx: &RuleCtx, issue: NoBound) -> Finding {
     }
     Finding {
         rule: RULE.id,
+        severity: RULE.severity,
         nodes: ctx.nodes_of(&issue.op),
         message,
         fix,

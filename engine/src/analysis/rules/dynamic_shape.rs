@@ -19,12 +19,16 @@
 //! `dynamic_ops` (distinct op names), `dynamic_tasks`, `total_us`, `share`. The nodes are the
 //! ten ops with the most time. No gain: static kernels' speed is not in the profile.
 
-use super::{fmt_pct, fmt_us, group_tasks, Evidence, Finding, RuleCtx, RuleOutput, RuleSpec};
+use super::{
+    fmt_pct, fmt_us, group_tasks, Evidence, Finding, Needs, RuleCtx, RuleOutput, RuleSpec, Severity,
+};
 use crate::profile::model::{OpState, Unit};
 
 pub(super) const RULE: RuleSpec = RuleSpec {
     id: "dynamic-shape",
     title: "No op ran with a static shape",
+    severity: Severity::High,
+    needs: Needs::Profile,
     threshold:
         "OP State present and no task `static` (msprof-analyze advisor dynamic_shape_checker)",
     check,
@@ -33,6 +37,9 @@ pub(super) const RULE: RuleSpec = RuleSpec {
 const LISTED_OPS: usize = 10;
 
 fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
+    let Some(ctx) = &ctx.profile else {
+        return;
+    };
     let profile = ctx.profile;
     if profile.tasks.is_empty() {
         return;
@@ -73,6 +80,7 @@ fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
     evidence.insert("share", Evidence::from(share));
     out.findings.push(Finding {
         rule: RULE.id,
+        severity: RULE.severity,
         nodes,
         message: format!(
             "No op ran with a static shape: all {} ops ({} tasks, {}, {} of compute time) are `dynamic`, so every kernel picks its tiling at run time",
