@@ -1,7 +1,9 @@
 //! `opscope`: the engine on the command line, for people and CI pipelines.
 //!
-//! Exit codes: 0 success, 2 bad input or usage (one `error:` line on stderr), 1 internal failure.
+//! Exit codes: 0 success, 2 bad input or usage (one `error:` line on stderr), 1 a rule named by
+//! `analyze --fail-on` fired.
 
+mod analyze;
 mod inspect;
 mod profile;
 
@@ -29,6 +31,9 @@ enum Command {
     Inspect(inspect::InspectArgs),
     /// Read the profiling files of an Ascend run: hotspots, time by unit, findings.
     Profile(profile::ProfileArgs),
+    /// Analyse a model for an Ascend target: execution units, fusion groups, findings with fixes
+    /// and gains, estimated (or, with --profile, measured) hotspots.
+    Analyze(analyze::AnalyzeArgs),
 }
 
 /// A failure the user can fix (bad file, bad flag): printed as one `error:` line, exit code 2.
@@ -38,11 +43,12 @@ pub struct UserError(pub String);
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Inspect(args) => inspect::run(&args),
-        Command::Profile(args) => profile::run(&args),
+        Command::Inspect(args) => inspect::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Profile(args) => profile::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Analyze(args) => analyze::run(&args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(UserError(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(2)

@@ -1,10 +1,12 @@
 //! Plain-data outputs of the engine, the one place that derives `Serialize` for consumers
 //! outside the crate (the CLI's JSON, the worker protocol of the web app).
 
+pub mod analysis;
 mod graph_list;
 mod graph_view;
 mod inspect;
 pub mod profile;
+pub mod render;
 
 pub use graph_list::{graph_at, graph_list, GraphEntry, GraphKind, GraphPath};
 pub use graph_view::{

@@ -7,9 +7,11 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
 use crate::analysis::rules::{self, round, Finding, SkippedCheck};
+use crate::analysis::unit_check::{self, UnitCheck};
 use crate::profile::join::Join;
 use crate::profile::model::{CoreCount, Profile, Sym, Unit};
 use crate::profile::ProfileImport;
+use crate::target::{Target, TargetId};
 
 /// What the report should contain. No `Default`: callers state the top count.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +57,9 @@ pub struct ProfileReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inserted: Option<Vec<InsertedReport>>,
     pub warnings: Vec<String>,
+    /// The knowledge base's units against the measured task types (`unit_check`), for the
+    /// profile's chip when known, else the default target.
+    pub unit_check: UnitCheck,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -172,23 +177,17 @@ pub struct InsertedReport {
     pub note: String,
 }
 
-/// Builds the report of an import, joined to a model when `join` is given.
-pub fn build(
-    import: &ProfileImport,
+/// The first `top` rows of the hotspot table of `ops` (from [`Profile::ops`]), with the derived
+/// PMU metrics and, when joined, the graph nodes of each op.
+pub fn hotspots(
+    profile: &Profile,
+    ops: &[crate::profile::OpAggregate],
     join: Option<&Join>,
-    options: &ProfileOptions,
-) -> ProfileReport {
-    let profile = &import.profile;
-    let cores = match (profile.ai_core_count(), options.ai_core_num) {
-        (CoreCount::Unknown, Some(n)) if n > 0 => CoreCount::Given(n),
-        (found, _) => found,
-    };
-    let rules = rules::check_profile(profile, join, cores.clone());
-    let ops = profile.ops();
+    top: usize,
+) -> Vec<Hotspot> {
     let derived = derived_metrics(profile);
-    let hotspots = ops
-        .iter()
-        .take(options.top)
+    ops.iter()
+        .take(top)
         .map(|op| {
             let (memory_bound, cube_utilization_pct) = profile
                 .find_sym(&op.op)
@@ -213,7 +212,23 @@ pub fn build(
                 }),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Builds the report of an import, joined to a model when `join` is given.
+pub fn build(
+    import: &ProfileImport,
+    join: Option<&Join>,
+    options: &ProfileOptions,
+) -> ProfileReport {
+    let profile = &import.profile;
+    let cores = match (profile.ai_core_count(), options.ai_core_num) {
+        (CoreCount::Unknown, Some(n)) if n > 0 => CoreCount::Given(n),
+        (found, _) => found,
+    };
+    let rules = rules::check_profile(profile, join, cores.clone());
+    let ops = profile.ops();
+    let hotspots = hotspots(profile, &ops, join, options.top);
     let core_source = cores.source();
     let mut warnings: Vec<String> = import.issues.iter().map(ToString::to_string).collect();
     warnings.extend(import.errors.iter().map(ToString::to_string));
@@ -291,5 +306,16 @@ pub fn build(
                 .collect()
         }),
         warnings,
+        unit_check: unit_check::check(profile, &target_of(profile)),
     }
+}
+
+/// The target a profile ran on: its chip when the table has it, else the default target.
+pub fn target_of(profile: &Profile) -> Target {
+    let id = profile
+        .device
+        .chip
+        .and_then(TargetId::of_chip)
+        .unwrap_or_default();
+    Target::new(id).with_device(&profile.device)
 }

@@ -1,0 +1,138 @@
+//! `opscope analyze MODEL [--weights F] [--profile FILE]... [--target T] [--cann VERSION]
+//! [--format text|json|md|html] [-o FILE] [--fail-on RULE,...]`.
+//!
+//! Runs the Ascend analysis (units, fusion, rules, cost model; calibrated by the profile when
+//! one is given) and writes the report. `--fail-on` makes CI fail (exit 1, not 2) when one of the
+//! listed rules fires. The JSON keys are documented in docs/analyze-json.md.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use opscope_engine::analysis::{self, rules, AnalyzeOptions, CannVersion};
+use opscope_engine::profile;
+use opscope_engine::report::{self, analysis as analysis_report, render};
+use opscope_engine::target::TargetId;
+
+use crate::{load_model, print_output, read_input, UserError};
+
+#[derive(Args)]
+pub struct AnalyzeArgs {
+    /// Model file (format detected by content): ONNX, TensorFlow .pb/.pbtxt, Caffe .prototxt,
+    /// Ascend GE dump, its JSON, or an .om offline model.
+    model: PathBuf,
+    /// Weights of the model when they are a separate file (a Caffe `.caffemodel`).
+    #[arg(long)]
+    weights: Option<PathBuf>,
+    /// Profiling files of one run of the model (repeat the flag for several files): measured
+    /// units and times replace the estimates, and the cost model is calibrated.
+    #[arg(long = "profile", value_name = "FILE")]
+    profiles: Vec<PathBuf>,
+    /// The chip to analyse for: ascend310 (default), ascend310p or ascend910b. A profile's
+    /// info.json overrides the core count and clock.
+    #[arg(long, default_value = "ascend310", value_parser = parse_target)]
+    target: TargetId,
+    /// CANN release whose fusion rules are simulated (e.g. 8.0.RC1, 7.0.0).
+    #[arg(long, value_parser = parse_cann)]
+    cann: Option<CannVersion>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit with code 1 when one of these rules fires (comma-separated rule ids), for CI.
+    #[arg(long = "fail-on", value_name = "RULE,...", value_delimiter = ',')]
+    fail_on: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Md,
+    Html,
+}
+
+fn parse_target(text: &str) -> Result<TargetId, String> {
+    TargetId::parse(text).ok_or_else(|| {
+        let ids: Vec<&str> = TargetId::ALL.iter().map(|t| t.id()).collect();
+        format!("unknown target `{text}`; expected one of {}", ids.join(", "))
+    })
+}
+
+fn parse_cann(text: &str) -> Result<CannVersion, String> {
+    CannVersion::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a CANN version (expected e.g. 8.0.RC1 or 7.0.0)"))
+}
+
+pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UserError> {
+    for id in &args.fail_on {
+        if rules::rule(id).is_none() {
+            let ids: Vec<&str> = rules::RULES.iter().map(|r| r.id).collect();
+            return Err(UserError(format!(
+                "--fail-on: unknown rule `{id}`; rules are {}",
+                ids.join(", ")
+            )));
+        }
+    }
+    let model = load_model(&args.model, args.weights.as_deref())?;
+    let import = if args.profiles.is_empty() {
+        None
+    } else {
+        let mut files = Vec::with_capacity(args.profiles.len());
+        for path in &args.profiles {
+            if path.is_dir() {
+                return Err(UserError(format!(
+                    "{}: is a directory; name the profiling files in it (e.g. {}/*.csv)",
+                    path.display(),
+                    path.display()
+                )));
+            }
+            files.push(read_input(path)?);
+        }
+        let import = profile::import_profile(&files);
+        if let Some(first) = import.errors.first() {
+            let more = import.errors.len() - 1;
+            let suffix = if more > 0 {
+                format!(" (and {more} more unreadable files)")
+            } else {
+                String::new()
+            };
+            return Err(UserError(format!("{first}{suffix}")));
+        }
+        for issue in &import.issues {
+            eprintln!("warning: {issue}");
+        }
+        Some(import)
+    };
+    let options = AnalyzeOptions {
+        target: args.target,
+        cann: args.cann.unwrap_or(CannVersion::DEFAULT),
+    };
+    let analysis = analysis::analyze(&model, import.as_ref().map(|i| &i.profile), &options);
+    let report = analysis_report::build(&model, &analysis, import.as_ref());
+    let text = match args.format {
+        Format::Text => render::text(&report),
+        Format::Json => serde_json::to_string_pretty(&report)
+            .map_err(|err| UserError(format!("cannot write JSON: {err}")))?,
+        Format::Md => render::markdown(&report),
+        Format::Html => render::html(&report, Some(&report::graph_view(&model))),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|err| {
+            UserError(format!("{}: cannot write the report: {err}", path.display()))
+        })?,
+        None => print_output(text.trim_end_matches('\n'))?,
+    }
+    let fired = analysis.rules.fired_any(&args.fail_on);
+    if fired.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for rule in &fired {
+            let count = analysis.rules.of_rule(rule).count();
+            eprintln!("opscope: --fail-on: rule `{rule}` fired ({count} findings)");
+        }
+        Ok(ExitCode::from(1))
+    }
+}
