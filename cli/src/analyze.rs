@@ -57,7 +57,10 @@ enum Format {
 fn parse_target(text: &str) -> Result<TargetId, String> {
     TargetId::parse(text).ok_or_else(|| {
         let ids: Vec<&str> = TargetId::ALL.iter().map(|t| t.id()).collect();
-        format!("unknown target `{text}`; expected one of {}", ids.join(", "))
+        format!(
+            "unknown target `{text}`; expected one of {}",
+            ids.join(", ")
+        )
     })
 }
 
@@ -121,7 +124,10 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UserError> {
     };
     match &args.output {
         Some(path) => std::fs::write(path, text.as_bytes()).map_err(|err| {
-            UserError(format!("{}: cannot write the report: {err}", path.display()))
+            UserError(format!(
+                "{}: cannot write the report: {err}",
+                path.display()
+            ))
         })?,
         None => print_output(text.trim_end_matches('\n'))?,
     }

@@ -1,0 +1,218 @@
+//! `opscope analyze` as CI pipelines call it: formats, the documented JSON keys (a public
+//! interface), exit codes (`--fail-on` exits 1, bad input 2), and deterministic output.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn opscope(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_opscope"))
+        .args(args)
+        .output()
+        .expect("the opscope binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("opscope-analyze-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = temp_dir().join(name);
+    std::fs::write(&path, bytes).expect("temp file");
+    path
+}
+
+fn sample(name: &str) -> String {
+    format!("{}/../www/samples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// An op_summary in the real column layout: the model's first convolution on the AI Core and a
+/// ReLU that fell back to the AI CPU (the `aicpu-op` profile rule fires on it).
+fn profile_csv() -> PathBuf {
+    let csv = "Op Name,OP Type,OP State,Task Type,Task Start Time(us),Task Duration(us),Block Num,Input Data Types,Input Shapes,Output Data Types,Output Shapes\n\
+/Conv_1,Conv2D,static,AI_CORE,0,120.5,2,FLOAT16,\"1,3,224,224\",FLOAT16,\"1,64,112,112\"\n\
+/Relu_2,Relu,static,AI_CPU,130,45.0,1,FLOAT16,\"1,64,112,112\",FLOAT16,\"1,64,112,112\"\n";
+    temp_file("op_summary_0.csv", csv.as_bytes())
+}
+
+#[test]
+fn json_has_the_documented_keys() {
+    let (code, stdout, stderr) =
+        opscope(&["analyze", &sample("resnet50.onnx"), "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    for key in [
+        "schema_version",
+        "model",
+        "target",
+        "estimated",
+        "units",
+        "per_node",
+        "fusion_groups",
+        "near_misses",
+        "findings",
+        "hotspots",
+    ] {
+        assert!(json.get(key).is_some(), "missing key {key}");
+    }
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["estimated"], true);
+    assert_eq!(json["model"]["nodes"], 122);
+    assert_eq!(json["target"]["id"], "ascend310");
+    let nodes = json["per_node"].as_array().expect("per_node array");
+    assert_eq!(nodes.len(), 122);
+    for key in [
+        "name",
+        "op_type",
+        "unit",
+        "unit_reason",
+        "fusion_group",
+        "estimated_us",
+        "measured_us",
+    ] {
+        assert!(nodes[0].get(key).is_some(), "per_node misses {key}");
+    }
+    assert_eq!(nodes[0]["name"], "/Conv_1");
+    assert_eq!(nodes[0]["unit"], "cube");
+    assert!(
+        json.get("unit_check").is_none(),
+        "unit_check only with a profile"
+    );
+}
+
+#[test]
+fn a_profile_measures_and_checks_units() {
+    let csv = profile_csv();
+    let (code, stdout, stderr) = opscope(&[
+        "analyze",
+        &sample("resnet50.onnx"),
+        "--profile",
+        csv.to_str().unwrap_or_default(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(json["estimated"], false);
+    assert!(
+        json["unit_check"]["total_ops"].is_number(),
+        "{}",
+        json["unit_check"]
+    );
+    assert!(json["profile"]["matched_share"].as_f64().unwrap_or(0.0) > 0.99);
+    let relu = &json["per_node"][1];
+    assert_eq!(relu["name"], "/Relu_2");
+    assert_eq!(relu["measured_us"], 45.0);
+    let rules: Vec<&str> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"aicpu-op"), "{rules:?}");
+}
+
+#[test]
+fn fail_on_exits_1_only_when_a_listed_rule_fires() {
+    let csv = profile_csv();
+    let csv = csv.to_str().unwrap_or_default();
+    let model = sample("resnet50.onnx");
+    let (code, _, stderr) =
+        opscope(&["analyze", &model, "--profile", csv, "--fail-on", "aicpu-op"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("aicpu-op"), "{stderr}");
+    let (code, _, stderr) = opscope(&[
+        "analyze",
+        &model,
+        "--profile",
+        csv,
+        "--fail-on",
+        "block-dim,no-bound",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = opscope(&["analyze", &model, "--fail-on", "no-such-rule"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: --fail-on: unknown rule"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_format_writes_a_file_and_html_is_self_contained_and_stable() {
+    let model = sample("mobilenet_v2.onnx");
+    let dir = temp_dir();
+    let mut outputs = Vec::new();
+    for format in ["text", "json", "md", "html"] {
+        let path = dir.join(format!("report.{format}"));
+        let (code, stdout, stderr) = opscope(&[
+            "analyze",
+            &model,
+            "--target",
+            "ascend910b",
+            "--cann",
+            "8.0.0",
+            "--format",
+            format,
+            "-o",
+            path.to_str().unwrap_or_default(),
+        ]);
+        assert_eq!(code, 0, "{format}: {stderr}");
+        assert!(stdout.is_empty(), "-o writes the file, not stdout");
+        outputs.push(std::fs::read_to_string(&path).expect("report written"));
+    }
+    assert!(outputs[0].contains("Ascend 910B"), "{}", outputs[0]);
+    assert!(outputs[1].contains("\"cann\": \"8.0.0\""));
+    assert!(outputs[2].starts_with("# opscope analysis: mobilenet\\_v2"));
+    let html = &outputs[3];
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<svg"), "the graph picture is inline");
+    for external in [
+        "src=", "href=", "http://", "https://", "<script", "@import", "url(",
+    ] {
+        assert!(!html.contains(external), "external reference {external}");
+    }
+    let (_, again, _) = opscope(&[
+        "analyze",
+        &model,
+        "--target",
+        "ascend910b",
+        "--cann",
+        "8.0.0",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(
+        again.trim_end(),
+        html.trim_end(),
+        "the same analysis writes the same bytes"
+    );
+}
+
+#[test]
+fn bad_flags_and_files_exit_2() {
+    let model = sample("resnet50.onnx");
+    let (code, _, _) = opscope(&["analyze", &model, "--target", "ascend999"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = opscope(&["analyze", &model, "--cann", "eight"]);
+    assert_eq!(code, 2);
+    let bad = temp_file("bad_profile.csv", b"not,a,profile\n1,2,3\n");
+    let (code, stdout, stderr) = opscope(&[
+        "analyze",
+        &model,
+        "--profile",
+        bad.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("bad_profile.csv"),
+        "{stderr}"
+    );
+}
