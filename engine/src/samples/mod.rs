@@ -6,6 +6,7 @@ mod ge_writer;
 mod onnx_writer;
 mod rng;
 mod tf_writer;
+mod transformer;
 
 pub use caffe_writer::{
     caffe_alexnet, caffe_mobilenet_v1, caffe_residual_chain, caffe_resnet50, layer as caffe_layer,
@@ -19,6 +20,7 @@ pub use rng::XorShift;
 pub use tf_writer::{
     tf_mobilenet_v2, tf_residual_chain, tf_resnet50, TfGraph, TfWeights, TfWriter,
 };
+pub use transformer::{gpt2_like, GPT2_12K_BLOCKS};
 
 #[cfg(test)]
 pub(crate) use onnx_writer::{float, int, ints};
