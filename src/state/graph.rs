@@ -1,5 +1,6 @@
 //! The loaded graph as the page holds it: the laid-out view, the model's graph list, and the
-//! lookups the panels need (a node by name).
+//! lookups the panels need (a node by name, a view node by main-graph node index, which the
+//! analysis uses).
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -23,6 +24,8 @@ pub struct GraphHandle {
     pub graph_index: usize,
     /// View index by node name (op nodes win over inputs and outputs of the same name).
     names: Rc<HashMap<String, usize>>,
+    /// View index by IR node index of the graph drawn (`ViewNode::graph_node`).
+    by_graph_node: Rc<Vec<Option<usize>>>,
 }
 
 impl PartialEq for GraphHandle {
@@ -39,6 +42,18 @@ impl GraphHandle {
         pairing: Option<String>,
         view: GraphView,
     ) -> GraphHandle {
+        let n_graph_nodes = view
+            .nodes
+            .iter()
+            .filter_map(|n| n.graph_node)
+            .max()
+            .map_or(0, |max| max + 1);
+        let mut by_graph_node = vec![None; n_graph_nodes];
+        for (node_idx, node) in view.nodes.iter().enumerate() {
+            if let Some(slot) = node.graph_node.and_then(|g| by_graph_node.get_mut(g)) {
+                *slot = Some(node_idx);
+            }
+        }
         let mut names: HashMap<String, usize> = HashMap::with_capacity(view.nodes.len());
         for (node_idx, node) in view.nodes.iter().enumerate() {
             if node.name.is_empty() {
@@ -61,6 +76,7 @@ impl GraphHandle {
             graphs: Rc::new(Vec::new()),
             graph_index: 0,
             names: Rc::new(names),
+            by_graph_node: Rc::new(by_graph_node),
         }
     }
 
@@ -80,5 +96,23 @@ impl GraphHandle {
     /// The view index of the node of this name.
     pub fn node_named(&self, name: &str) -> Option<usize> {
         self.names.get(name).copied()
+    }
+
+    /// The main graph's node index of a view node, which indexes the analysis; `None` for graph
+    /// inputs and outputs and whenever an inner graph is drawn (the analysis is of the main
+    /// graph).
+    pub fn analysis_node(&self, view_idx: usize) -> Option<usize> {
+        if self.is_inner_graph() {
+            return None;
+        }
+        self.view.nodes.get(view_idx)?.graph_node
+    }
+
+    /// The view index of the main graph's node `graph_node` (see [`GraphHandle::analysis_node`]).
+    pub fn view_of_analysis_node(&self, graph_node: usize) -> Option<usize> {
+        if self.is_inner_graph() {
+            return None;
+        }
+        self.by_graph_node.get(graph_node).copied().flatten()
     }
 }

@@ -53,12 +53,24 @@ impl Loading {
             LoadStage::Worker(Stage::Layout { n_nodes }) => {
                 format!("Laying out {n_nodes} nodes…")
             }
-            LoadStage::Worker(Stage::Analysing { n_tasks }) => {
-                format!(
-                    "Analysing {} profiled tasks…",
-                    format_count(*n_tasks as u64)
-                )
-            }
+            LoadStage::Worker(Stage::Analysing {
+                n_nodes,
+                n_tasks,
+                target,
+            }) => match (*n_nodes, *n_tasks) {
+                (0, n_tasks) => {
+                    format!("Analysing {} profiled tasks…", format_count(n_tasks as u64))
+                }
+                (n_nodes, 0) => format!(
+                    "Analysing {} nodes for the {target}…",
+                    format_count(n_nodes as u64)
+                ),
+                (n_nodes, n_tasks) => format!(
+                    "Analysing {} nodes for the {target} with {} profiled tasks…",
+                    format_count(n_nodes as u64),
+                    format_count(n_tasks as u64)
+                ),
+            },
         }
     }
 }
@@ -117,9 +129,22 @@ mod tests {
             .describe(),
             "Reading the profile (2 files, 825 kB)…"
         );
+        let analysing = |n_nodes, n_tasks| {
+            loading(LoadStage::Worker(Stage::Analysing {
+                n_nodes,
+                n_tasks,
+                target: "Ascend 310".into(),
+            }))
+            .describe()
+        };
+        assert_eq!(analysing(0, 500_000), "Analysing 500,000 profiled tasks…");
         assert_eq!(
-            loading(LoadStage::Worker(Stage::Analysing { n_tasks: 500_000 })).describe(),
-            "Analysing 500,000 profiled tasks…"
+            analysing(12_000, 0),
+            "Analysing 12,000 nodes for the Ascend 310…"
+        );
+        assert_eq!(
+            analysing(122, 8),
+            "Analysing 122 nodes for the Ascend 310 with 8 profiled tasks…"
         );
         assert_eq!(
             loading(LoadStage::Worker(Stage::Parsing {

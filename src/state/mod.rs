@@ -7,13 +7,17 @@
 //! - [`reducer`]: [`AppState`], [`Action`] and the reduce function;
 //! - [`viewport`]: world ↔ screen maths (zoom, pan, fit);
 //! - [`graph`]: the loaded graph ([`GraphHandle`]) and its lookups;
-//! - [`profile`]: the loaded profile and its panel's tabs and tables ([`table`]);
+//! - [`profile`]: the loaded profile (measured or estimated) and its tables ([`table`]);
+//! - [`analysis`]: the analysis of the shown model and the findings list;
+//! - [`overlay`]: what the graph's nodes are coloured by;
 //! - [`loading`]: the progress of a load and its timings;
 //! - [`format`]: numbers, times and sizes as people read them.
 
+pub mod analysis;
 pub mod format;
 pub mod graph;
 pub mod loading;
+pub mod overlay;
 pub mod profile;
 pub mod reducer;
 pub mod table;
@@ -25,12 +29,14 @@ pub(crate) mod fixtures;
 use std::ops::Deref;
 use std::rc::Rc;
 
+pub use self::analysis::{estimate_label, AnalysisState, FindingGroup, FindingsView};
 pub use self::format::{
     format_bytes, format_count, format_ms, format_share, format_us, format_us_cell, format_zoom,
 };
 pub use self::graph::GraphHandle;
 pub use self::loading::{GraphState, LoadStage, LoadStats, Loading};
-pub use self::profile::{ProfileState, ProfileTab};
+pub use self::overlay::Overlay;
+pub use self::profile::{PanelTab, ProfileState};
 pub use self::reducer::{Action, AppState};
 pub use self::viewport::{
     min_scale, Bounds, Size, Viewport, FIT_MAX_SCALE, FIT_PADDING, MAX_SCALE, READABLE_SCALE,

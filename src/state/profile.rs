@@ -1,5 +1,6 @@
-//! The loaded profile as its panel shows it: the data from the worker, the tab shown, and the
-//! sort and filter of its tables (see [`super::table`]).
+//! The loaded profile (measured, or the cost model's estimate) as the panel shows it: the data
+//! from the worker and the sort and filter of its tables (see [`super::table`]); and the tabs of
+//! the panel.
 
 use std::collections::HashMap;
 
@@ -7,29 +8,41 @@ use super::table::{hotspot_rows, op_stat_rows, HotspotColumn, OpStatColumn, Sort
 use super::Shared;
 use crate::worker::protocol::{NodeStat, ProfileData};
 
-/// The tabs of the profile panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProfileTab {
+/// The tabs of the panel under the graph. Findings is there whenever the panel is (an analysis
+/// or a profile); the others need a profile, Unmatched a measured one joined to the model.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PanelTab {
+    #[default]
+    Findings,
     Hotspots,
     OpStatistics,
-    Findings,
     Unmatched,
 }
 
-impl ProfileTab {
-    pub const ALL: [ProfileTab; 4] = [
-        ProfileTab::Hotspots,
-        ProfileTab::OpStatistics,
-        ProfileTab::Findings,
-        ProfileTab::Unmatched,
+impl PanelTab {
+    pub const ALL: [PanelTab; 4] = [
+        PanelTab::Findings,
+        PanelTab::Hotspots,
+        PanelTab::OpStatistics,
+        PanelTab::Unmatched,
     ];
 
     pub fn label(self) -> &'static str {
         match self {
-            ProfileTab::Hotspots => "Hotspots",
-            ProfileTab::OpStatistics => "Op statistics",
-            ProfileTab::Findings => "Findings",
-            ProfileTab::Unmatched => "Unmatched",
+            PanelTab::Hotspots => "Hotspots",
+            PanelTab::OpStatistics => "Op statistics",
+            PanelTab::Findings => "Findings",
+            PanelTab::Unmatched => "Unmatched",
+        }
+    }
+
+    /// The element id of its tab button (`tab-findings`).
+    pub fn element_id(self) -> &'static str {
+        match self {
+            PanelTab::Hotspots => "tab-hotspots",
+            PanelTab::OpStatistics => "tab-op-statistics",
+            PanelTab::Findings => "tab-findings",
+            PanelTab::Unmatched => "tab-unmatched",
         }
     }
 }
@@ -41,15 +54,13 @@ pub struct ProfileState {
     pub data: Shared<ProfileData>,
     /// Index into the join's `node_stats` by node name.
     node_index: Shared<HashMap<String, usize>>,
-    pub tab: ProfileTab,
-    pub collapsed: bool,
     pub hotspots: TableView<HotspotColumn>,
     pub op_stats: TableView<OpStatColumn>,
 }
 
 impl ProfileState {
-    /// The panel for new profile data. When the same files come back (the profile joined to
-    /// another model) the tab, sort and filters the user chose are kept.
+    /// The tables for new profile data. When the same run comes back ([`ProfileState::same_run`]:
+    /// the profile joined to another model) the sort and filters the user chose are kept.
     pub fn new(
         generation: u64,
         data: ProfileData,
@@ -66,13 +77,11 @@ impl ProfileState {
                     .collect()
             })
             .unwrap_or_default();
-        let same_run = previous.filter(|p| p.data.files == data.files);
+        let same_run = previous.filter(|p| p.same_run(&data));
         let mut state = ProfileState {
             generation,
             data: Shared::new(data),
             node_index: Shared::new(node_index),
-            tab: same_run.map_or(ProfileTab::Hotspots, |p| p.tab),
-            collapsed: previous.is_some_and(|p| p.collapsed),
             hotspots: TableView::new(Sort {
                 column: HotspotColumn::Total,
                 descending: true,
@@ -91,6 +100,12 @@ impl ProfileState {
         state.refresh_hotspots();
         state.refresh_op_stats();
         state
+    }
+
+    /// `data` is this profile again (the same files, or both the estimate), perhaps joined to
+    /// another model.
+    pub fn same_run(&self, data: &ProfileData) -> bool {
+        self.data.files == data.files && self.data.estimated == data.estimated
     }
 
     pub fn refresh_hotspots(&mut self) {

@@ -1,19 +1,25 @@
 //! [`AppState`] and every way it changes ([`Action`]): loads and their stale results, selection,
-//! the viewport, overlays and the profile tables. [`AppState::apply`] is pure, so whole
+//! the viewport, overlays, the analysis and its findings, and the profile tables. [`AppState::apply`] is pure, so whole
 //! sessions are tested natively.
 
 use std::rc::Rc;
 
 use yew::Reducible;
 
+use super::analysis::{estimate_label, AnalysisState, FindingsView};
 use super::graph::GraphHandle;
 use super::loading::{GraphState, LoadStage, LoadStats, Loading};
-use super::profile::{ProfileState, ProfileTab};
+use super::overlay::Overlay;
+use super::profile::{PanelTab, ProfileState};
 use super::table::{HotspotColumn, OpStatColumn};
 use super::viewport::{min_scale, Bounds, Size, Viewport};
 use super::Shared;
+use crate::canvas::fusion::FusionOutlines;
 use crate::canvas::heat::HeatMap;
-use crate::worker::protocol::{FromWorker, LoadResult, ModelChoice, NodeStat};
+use crate::canvas::units::UnitMap;
+use crate::worker::protocol::{
+    FromWorker, LoadResult, ModelChoice, NodeAnalysis, NodeStat, ProfileData, TargetKey,
+};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppState {
@@ -24,11 +30,29 @@ pub struct AppState {
     /// The readable models of the last drop that had any (the model picker), and which is shown.
     pub models: Vec<ModelChoice>,
     pub shown_model: Option<usize>,
+    /// The profile: measured, or the analysis's estimate when no profile was loaded.
     pub profile: Option<ProfileState>,
-    /// The heat-map overlay is switched on (it shows only while a profile is joined).
-    pub heat_on: bool,
-    /// The overlay for the current graph and profile, when the profile is joined to it.
+    /// The analysis of the shown model (it runs with every model) for `target`.
+    pub analysis: Option<AnalysisState>,
+    /// The chip the analysis is for (the target picker).
+    pub target: TargetKey,
+    /// What the findings panel lists: the analysis's findings, else the profile's.
+    pub findings: Shared<FindingsView>,
+    /// The finding whose nodes are selected (index into `findings.rows`).
+    pub selected_finding: Option<usize>,
+    /// The overlay the user chose; it shows while available.
+    pub overlay: Overlay,
+    /// The heat map for the current graph and profile, when the profile is joined to it.
     pub heat: Option<Shared<HeatMap>>,
+    /// Units per node, when the analysis is of the graph drawn (its main graph).
+    pub units: Option<Shared<UnitMap>>,
+    /// Fusion-group outlines, when the analysis is of the graph drawn and found groups.
+    pub outlines: Option<Shared<FusionOutlines>>,
+    /// The user hid the fusion outlines.
+    pub fusion_hidden: bool,
+    /// The tab of the panel under the graph, and whether it is collapsed.
+    pub panel_tab: PanelTab,
+    pub panel_collapsed: bool,
     /// Bumped whenever what the canvas draws changes (a graph, an overlay); `drawn` is about
     /// this version.
     pub scene: u64,
@@ -38,7 +62,7 @@ pub struct AppState {
     pub errors: Vec<String>,
     /// Index into `GraphView::nodes`.
     pub selection: Option<usize>,
-    /// Other nodes of the selected profiled op (a fused op's nodes), highlighted with it.
+    /// Other selected nodes (a fused op's nodes, a finding's nodes), highlighted with it.
     pub related: Vec<usize>,
     pub viewport: Viewport,
     pub canvas: Size,
@@ -85,6 +109,8 @@ pub enum Action {
     RevealNamed(String),
     /// A hotspot row was clicked: select the first node the op matched, highlight the others.
     SelectOp(String),
+    /// A finding was clicked (index into `findings.rows`): select its nodes and frame them.
+    SelectFinding(usize),
     CanvasResized(Size),
     PanBy {
         dx: f64,
@@ -105,10 +131,17 @@ pub enum Action {
     ToggleModelPanel,
     /// Escape: clear the selection, else close the model panel.
     Dismiss,
+    /// Heat map on, or off when it is on.
     ToggleHeat,
-    SetProfileTab(ProfileTab),
-    /// Collapse or expand the profile panel.
-    ToggleProfilePanel,
+    /// Colour by unit on, or off when it is on.
+    ToggleUnits,
+    SetOverlay(Overlay),
+    ToggleFusion,
+    /// The chip to analyse for; the page asks the worker to analyse again.
+    SetTarget(TargetKey),
+    SetPanelTab(PanelTab),
+    /// Collapse or expand the panel under the graph.
+    TogglePanel,
     SortHotspots(HotspotColumn),
     FilterHotspots(String),
     SortOpStats(OpStatColumn),
@@ -145,9 +178,90 @@ impl AppState {
         self.heat.is_some()
     }
 
-    /// The overlay to draw, if it is available and switched on.
+    /// The heat map to draw, if it is available and chosen.
     pub fn heat_shown(&self) -> Option<&Shared<HeatMap>> {
-        self.heat.as_ref().filter(|_| self.heat_on)
+        self.heat.as_ref().filter(|_| self.overlay == Overlay::Heat)
+    }
+
+    /// The unit colours to draw, if available and chosen.
+    pub fn units_shown(&self) -> Option<&Shared<UnitMap>> {
+        self.units
+            .as_ref()
+            .filter(|_| self.overlay == Overlay::Unit)
+    }
+
+    /// The overlay drawn (the choice, when available).
+    pub fn overlay_shown(&self) -> Overlay {
+        match self.overlay {
+            Overlay::Heat if self.heat.is_some() => Overlay::Heat,
+            Overlay::Unit if self.units.is_some() => Overlay::Unit,
+            _ => Overlay::None,
+        }
+    }
+
+    pub fn overlay_available(&self, overlay: Overlay) -> bool {
+        match overlay {
+            Overlay::None => self.graph.is_some(),
+            Overlay::Unit => self.units.is_some(),
+            Overlay::Heat => self.heat.is_some(),
+        }
+    }
+
+    /// The fusion outlines to draw, unless hidden.
+    pub fn outlines_shown(&self) -> Option<&Shared<FusionOutlines>> {
+        self.outlines.as_ref().filter(|_| !self.fusion_hidden)
+    }
+
+    /// The label of the times shown when they are the cost model's estimate
+    /// (`estimated (cost model, Ascend 310)`), `None` when they are measured.
+    pub fn estimate(&self) -> Option<String> {
+        let analysis = self.analysis.as_ref().map(|a| &a.data);
+        // The profile shown is the estimate, or there is none and the analysis is unmeasured.
+        let estimated = match &self.profile {
+            Some(profile) => profile.data.estimated,
+            None => analysis.is_some_and(|a| a.estimated),
+        };
+        if !estimated {
+            return None;
+        }
+        Some(estimate_label(
+            analysis.map_or("", |a| a.target_name.as_str()),
+        ))
+    }
+
+    /// The panel under the graph shows (a profile, or an analysis with its findings).
+    pub fn panel_visible(&self) -> bool {
+        self.profile.is_some() || self.analysis.is_some()
+    }
+
+    /// The panel's tabs that have something to show.
+    pub fn panel_tabs(&self) -> Vec<PanelTab> {
+        PanelTab::ALL
+            .into_iter()
+            .filter(|tab| match tab {
+                PanelTab::Findings => self.panel_visible(),
+                PanelTab::Hotspots | PanelTab::OpStatistics => self.profile.is_some(),
+                PanelTab::Unmatched => self
+                    .profile
+                    .as_ref()
+                    .is_some_and(|p| !p.data.estimated && p.data.join.is_some()),
+            })
+            .collect()
+    }
+
+    /// The tab shown: the one chosen, or Findings when it has nothing to show.
+    pub fn panel_tab_shown(&self) -> PanelTab {
+        if self.panel_tabs().contains(&self.panel_tab) {
+            self.panel_tab
+        } else {
+            PanelTab::Findings
+        }
+    }
+
+    /// The analysis of a view node, when the analysis is of the graph drawn.
+    pub fn node_analysis(&self, node_idx: usize) -> Option<&NodeAnalysis> {
+        let graph_node = self.graph.as_ref()?.analysis_node(node_idx)?;
+        self.analysis.as_ref()?.data.node(graph_node)
     }
 
     pub fn graph_bounds(&self) -> Option<Bounds> {
@@ -235,24 +349,29 @@ impl AppState {
                 let n_nodes = self.graph.as_ref().map_or(0, |g| g.view.nodes.len());
                 self.selection = selection.filter(|&idx| idx < n_nodes);
                 self.related.clear();
+                self.selected_finding = None;
             }
             Action::Reveal(node_idx) => {
                 self.related.clear();
+                self.selected_finding = None;
                 self.reveal(node_idx);
             }
             Action::RevealNamed(name) => {
                 if let Some(node_idx) = self.graph.as_ref().and_then(|g| g.node_named(&name)) {
                     self.related.clear();
+                    self.selected_finding = None;
                     self.reveal(node_idx);
                 }
             }
             Action::SelectOp(op) => {
                 let nodes = self.nodes_of_op(&op);
                 if let Some((&first, rest)) = nodes.split_first() {
+                    self.selected_finding = None;
                     self.reveal(first);
                     self.related = rest.to_vec();
                 }
             }
+            Action::SelectFinding(idx) => self.select_finding(idx),
             Action::CanvasResized(size) => {
                 // Keep the world point at the centre where it is, so opening the properties
                 // panel or the error banner does not push the graph off to one side.
@@ -309,30 +428,41 @@ impl AppState {
                 self.model_panel = self.graph.is_some() && !showing;
                 self.selection = None;
                 self.related.clear();
+                self.selected_finding = None;
             }
             Action::Dismiss => {
                 if self.selection.is_some() {
                     self.selection = None;
                     self.related.clear();
+                    self.selected_finding = None;
                 } else {
                     self.model_panel = false;
                 }
             }
-            Action::ToggleHeat => {
-                if self.heat_available() {
-                    self.heat_on = !self.heat_on;
+            Action::ToggleHeat => self.toggle_overlay(Overlay::Heat),
+            Action::ToggleUnits => self.toggle_overlay(Overlay::Unit),
+            Action::SetOverlay(overlay) => {
+                if self.overlay_available(overlay) && self.overlay_shown() != overlay {
+                    self.overlay = overlay;
                     self.new_scene();
                 }
             }
-            Action::SetProfileTab(tab) => {
-                if let Some(profile) = self.profile.as_mut() {
-                    profile.tab = tab;
-                    profile.collapsed = false;
+            Action::ToggleFusion => {
+                if self.outlines.is_some() {
+                    self.fusion_hidden = !self.fusion_hidden;
+                    self.new_scene();
                 }
             }
-            Action::ToggleProfilePanel => {
-                if let Some(profile) = self.profile.as_mut() {
-                    profile.collapsed = !profile.collapsed;
+            Action::SetTarget(target) => self.target = target,
+            Action::SetPanelTab(tab) => {
+                if self.panel_tabs().contains(&tab) {
+                    self.panel_tab = tab;
+                    self.panel_collapsed = false;
+                }
+            }
+            Action::TogglePanel => {
+                if self.panel_visible() {
+                    self.panel_collapsed = !self.panel_collapsed;
                 }
             }
             Action::SortHotspots(column) => {
@@ -385,6 +515,70 @@ impl AppState {
         }
     }
 
+    /// Selects the nodes a finding names (the first as the selection, the others highlighted)
+    /// and frames them: the view fits their bounding box, never zoomed in past 100 %.
+    fn select_finding(&mut self, idx: usize) {
+        let (Some(graph), Some(row)) = (&self.graph, self.findings.rows.get(idx)) else {
+            return;
+        };
+        let mut nodes: Vec<usize> = Vec::with_capacity(row.nodes.len());
+        for node_idx in row.nodes.iter().filter_map(|name| graph.node_named(name)) {
+            if !nodes.contains(&node_idx) {
+                nodes.push(node_idx);
+            }
+        }
+        let rects: Vec<_> = nodes
+            .iter()
+            .filter_map(|&n| graph.view.nodes.get(n).map(|node| node.rect))
+            .collect();
+        self.selected_finding = Some(idx);
+        let Some((&first, rest)) = nodes.split_first() else {
+            return;
+        };
+        self.fresh_view = false;
+        self.selection = Some(first);
+        self.related = rest.to_vec();
+        let x0 = rects.iter().map(|r| r.x).fold(f64::INFINITY, f64::min);
+        let y0 = rects.iter().map(|r| r.y).fold(f64::INFINITY, f64::min);
+        let x1 = rects
+            .iter()
+            .map(|r| r.x + r.width)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let y1 = rects
+            .iter()
+            .map(|r| r.y + r.height)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let bounds = Bounds {
+            x: x0,
+            y: y0,
+            width: x1 - x0,
+            height: y1 - y0,
+        };
+        let finite = [x0, y0, x1, y1].iter().all(|v| v.is_finite());
+        if finite && !self.canvas.is_empty() {
+            let framed = Viewport::fit(bounds, self.canvas);
+            let scale = framed.scale.max(self.min_scale());
+            self.viewport = Viewport::centred_on(
+                bounds.x + bounds.width / 2.0,
+                bounds.y + bounds.height / 2.0,
+                scale,
+                self.canvas,
+            );
+        }
+    }
+
+    fn toggle_overlay(&mut self, overlay: Overlay) {
+        if !self.overlay_available(overlay) {
+            return;
+        }
+        self.overlay = if self.overlay_shown() == overlay {
+            Overlay::None
+        } else {
+            overlay
+        };
+        self.new_scene();
+    }
+
     /// View indexes of the nodes a profiled op matched (in the op's order).
     pub fn nodes_of_op(&self, op: &str) -> Vec<usize> {
         let (Some(graph), Some(profile)) = (&self.graph, &self.profile) else {
@@ -405,9 +599,9 @@ impl AppState {
         self.drawn = false;
     }
 
-    /// Recomputes the overlay after the graph or the profile changed; switches it on when a
-    /// profile is newly joined.
-    fn refresh_heat(&mut self, switch_on: bool) {
+    /// Recomputes the overlays and the findings list after the graph, the profile or the
+    /// analysis changed.
+    fn refresh_overlays(&mut self) {
         let joined = self
             .profile
             .as_ref()
@@ -419,9 +613,23 @@ impl AppState {
                 .map(Shared::new),
             _ => None,
         };
-        if switch_on && self.heat.is_some() {
-            self.heat_on = true;
-        }
+        // The analysis is of the main graph: an inner graph drawn gets neither.
+        let analysed = match (&self.graph, &self.analysis) {
+            (Some(graph), Some(analysis)) if !graph.is_inner_graph() => {
+                Some((graph, &analysis.data))
+            }
+            _ => None,
+        };
+        self.units = analysed.map(|(graph, data)| Shared::new(UnitMap::new(&graph.view, data)));
+        self.outlines = analysed
+            .map(|(graph, data)| FusionOutlines::new(&graph.view, data))
+            .filter(|outlines| !outlines.is_empty())
+            .map(Shared::new);
+        self.findings = Shared::new(FindingsView::of(
+            self.analysis.as_ref().map(|a| &*a.data),
+            self.profile.as_ref().map(|p| &*p.data),
+        ));
+        self.selected_finding = None;
     }
 
     fn worker_said(mut self, msg: FromWorker, now_ms: f64) -> AppState {
@@ -467,6 +675,7 @@ impl AppState {
             model,
             models,
             profile,
+            analysis,
             errors,
             timings,
         } = result;
@@ -508,24 +717,41 @@ impl AppState {
                 None => self.fit_pending = true,
             }
         }
-        if let Some(data) = profile {
-            let previous = self.profile.take();
-            self.profile = Some(ProfileState::new(generation, data, previous.as_ref()));
-        } else if had_model && !same_model {
-            // The worker joins a held profile to every new model and sends it back; a model
-            // without it means the worker lost the profile (it restarted after a crash), so the
-            // join shown belongs to the previous model.
-            if let Some(previous) = self.profile.take() {
-                let mut data = (*previous.data).clone();
-                data.join = None;
-                for row in &mut data.hotspots {
-                    row.nodes.clear();
-                }
-                self.profile = Some(ProfileState::new(generation, data, Some(&previous)));
+        let panel_was_visible = self.panel_visible();
+        let had_analysis = analysis.is_some();
+        match analysis {
+            Some(data) => {
+                self.analysis = Some(AnalysisState {
+                    generation,
+                    data: Shared::new(data),
+                })
+            }
+            // Every new model is analysed; one without an analysis leaves none that fits it.
+            None if had_model && !same_model => self.analysis = None,
+            None => {}
+        }
+        self.take_profile(generation, profile, had_model && !same_model, had_analysis);
+        if !panel_was_visible && self.panel_visible() {
+            self.panel_collapsed = false;
+            if self.panel_tab != PanelTab::Hotspots {
+                self.panel_tab = PanelTab::Findings;
             }
         }
-        if had_model || had_profile {
-            self.refresh_heat(true);
+        if had_model || had_profile || had_analysis {
+            self.refresh_overlays();
+            // A measured profile newly joined shows as the heat map; a new model alone shows
+            // its units. Another target or another graph of the model keeps the choice.
+            let measured_heat =
+                self.heat.is_some() && self.profile.as_ref().is_some_and(|p| !p.data.estimated);
+            if had_profile && measured_heat {
+                self.overlay = Overlay::Heat;
+            } else if had_model && !same_model {
+                if measured_heat {
+                    self.overlay = Overlay::Heat;
+                } else if self.units.is_some() {
+                    self.overlay = Overlay::Unit;
+                }
+            }
             if self.graph.is_some() {
                 self.new_scene();
             }
@@ -536,6 +762,45 @@ impl AppState {
                 drawn_ms: None,
                 had_model,
             });
+        }
+    }
+
+    /// Takes the profile a load sent (`None`: unchanged). A measured run new to the panel opens
+    /// its hotspots. An estimate never replaces a measured profile: the worker sends one only
+    /// when it has lost the measured profile (it restarted after a crash), and then, as for a
+    /// new model sent without its profile, the measured one stays, its join to the previous
+    /// model dropped. An estimate belongs to its analysis: a new analysis without one, or a
+    /// new model, clears it.
+    fn take_profile(
+        &mut self,
+        generation: u64,
+        profile: Option<ProfileData>,
+        new_model: bool,
+        had_analysis: bool,
+    ) {
+        let measured_shown = self.profile.as_ref().is_some_and(|p| !p.data.estimated);
+        match profile {
+            Some(data) if !(data.estimated && measured_shown) => {
+                let previous = self.profile.take();
+                let new_run =
+                    !data.estimated && previous.as_ref().is_none_or(|p| !p.same_run(&data));
+                self.profile = Some(ProfileState::new(generation, data, previous.as_ref()));
+                if new_run {
+                    self.panel_tab = PanelTab::Hotspots;
+                }
+            }
+            _ if new_model => {
+                if let Some(previous) = self.profile.take().filter(|p| !p.data.estimated) {
+                    let mut data = (*previous.data).clone();
+                    data.join = None;
+                    for row in &mut data.hotspots {
+                        row.nodes.clear();
+                    }
+                    self.profile = Some(ProfileState::new(generation, data, Some(&previous)));
+                }
+            }
+            _ if had_analysis && !measured_shown => self.profile = None,
+            _ => {}
         }
     }
 
@@ -561,12 +826,13 @@ mod tests {
     use opscope_engine::report::GraphView;
 
     use super::*;
+    use crate::canvas::units::tests::analysis_of;
     use crate::state::fixtures::column_view;
     use crate::state::table::Sort;
     use crate::state::viewport::{FIT_MAX_SCALE, FIT_PADDING, READABLE_SCALE, ZOOM_STEP};
     use crate::worker::protocol::{
-        HotspotRow, JoinSummary, ModelChoice, ModelLoad, OpStatRow, ProfileData, Stage, Timings,
-        UnitId,
+        AnalysisData, ExecUnitId, FindingRow, FusionGroupRow, FusionKindId, HotspotRow,
+        JoinSummary, ModelChoice, ModelLoad, OpStatRow, ProfileData, Stage, Timings, UnitId,
     };
 
     fn close(a: f64, b: f64) -> bool {
@@ -599,6 +865,7 @@ mod tests {
             }),
             models: None,
             profile,
+            analysis: None,
             errors: Vec::new(),
             timings: Timings::default(),
         }
@@ -937,6 +1204,7 @@ mod tests {
         };
         ProfileData {
             files: vec!["op_summary_0.csv".into()],
+            estimated: false,
             sources: Vec::new(),
             chip: None,
             ai_core_num: None,
@@ -1094,13 +1362,14 @@ mod tests {
         assert_eq!(heat.fills[3].as_deref(), Some("#800026"));
         assert_eq!(heat.fills[4], None);
         // Toggling redraws: the graph is "drawn" again only after the canvas says so.
+        assert_eq!(state.overlay_shown(), Overlay::Heat);
         let state = state.apply(Action::ToggleHeat);
-        assert!(!state.heat_on && state.heat_shown().is_none());
+        assert!(state.overlay_shown() == Overlay::None && state.heat_shown().is_none());
         assert_eq!(state.graph_state(), GraphState::Loading);
         let state = drawn(state);
         assert_eq!(state.graph_state(), GraphState::Drawn);
         let state = state.apply(Action::ToggleHeat);
-        assert!(state.heat_on);
+        assert_eq!(state.overlay_shown(), Overlay::Heat);
         // Without a join there is nothing to toggle.
         let state = started(AppState::default(), 1).apply(finished(
             1,
@@ -1108,7 +1377,7 @@ mod tests {
         ));
         assert!(!state.heat_available());
         let state = state.apply(Action::ToggleHeat);
-        assert!(!state.heat_on);
+        assert_eq!(state.overlay_shown(), Overlay::None);
         // Joined, but no node of this graph ran: no overlay that would only dim every node.
         let mut elsewhere = profile_data(true);
         if let Some(join) = elsewhere.join.as_mut() {
@@ -1194,22 +1463,20 @@ mod tests {
     #[test]
     fn the_table_choices_survive_a_rejoin_but_not_a_new_run() {
         let state = with_graph_and_profile()
-            .apply(Action::SetProfileTab(ProfileTab::Findings))
+            .apply(Action::SetPanelTab(PanelTab::Findings))
             .apply(Action::FilterHotspots("relu".into()));
         // The same run joined to another model keeps the tab and filter.
         let state = started(state, 2).apply(finished(
             2,
             result(Some(column_view(6)), Some(profile_data(true))),
         ));
-        let profile = state.profile.clone().expect("a profile");
-        assert_eq!(profile.tab, ProfileTab::Findings);
+        assert_eq!(state.panel_tab_shown(), PanelTab::Findings);
         assert_eq!(hotspot_ops(&state), ["relu_3"]);
         // Another run starts afresh.
         let mut other = profile_data(true);
         other.files = vec!["kernel_details.csv".into()];
         let state = started(state, 3).apply(finished(3, result(None, Some(other))));
-        let profile = state.profile.clone().expect("a profile");
-        assert_eq!(profile.tab, ProfileTab::Hotspots);
+        assert_eq!(state.panel_tab_shown(), PanelTab::Hotspots);
         assert_eq!(hotspot_ops(&state).len(), 4);
     }
 
@@ -1271,5 +1538,243 @@ mod tests {
         let state = started(state, 2).apply(finished(2, switched));
         assert_eq!(state.models.len(), 2, "the picker keeps the drop's models");
         assert_eq!(state.shown_model, Some(1));
+    }
+
+    // ---- The analysis: units, fusion outlines, findings, estimates, targets ----
+
+    fn finding(rule: &str, nodes: &[&str], gain_us: Option<f64>) -> FindingRow {
+        FindingRow {
+            rule: rule.into(),
+            title: rule.into(),
+            severity: "medium".into(),
+            nodes: nodes.iter().map(|n| n.to_string()).collect(),
+            message: format!("{rule} fired"),
+            fix: "change it".into(),
+            evidence: Vec::new(),
+            gain_us,
+        }
+    }
+
+    /// An analysis of [`column_view`]`(6)`: Cube, Vector, AI CPU nodes, one UB group of nodes 0
+    /// and 1, and two findings.
+    fn analysis6() -> AnalysisData {
+        use ExecUnitId::{AiCpu, Cube, Vector};
+        let mut analysis = analysis_of(&[Cube, Vector, Vector, AiCpu, Cube, Vector]);
+        analysis.groups = vec![FusionGroupRow {
+            kind: FusionKindId::Ub,
+            pattern: "TbeConvElemwiseFusionPass".into(),
+            nodes: vec![0, 1],
+            ddr_bytes_saved: 1024,
+        }];
+        analysis.nodes[0].group = Some(0);
+        analysis.nodes[1].group = Some(0);
+        analysis.findings = vec![
+            finding("channel-alignment", &["relu_0"], Some(3.0)),
+            finding(
+                "missed-fusion",
+                &["relu_2", "relu_5", "relu_2", "ghost"],
+                Some(9.0),
+            ),
+        ];
+        analysis
+    }
+
+    fn analysed(generation: u64, analysis: AnalysisData) -> Action {
+        let mut load = result(Some(column_view(6)), None);
+        load.analysis = Some(analysis);
+        finished(generation, load)
+    }
+
+    fn with_analysis() -> AppState {
+        let state = AppState::default().apply(Action::CanvasResized(CANVAS));
+        drawn(started(state, 1).apply(analysed(1, analysis6())))
+    }
+
+    #[test]
+    fn a_model_alone_shows_its_units_outlines_and_findings_as_an_estimate() {
+        let state = with_analysis();
+        assert_eq!(state.overlay_shown(), Overlay::Unit);
+        let units = state.units_shown().expect("the unit overlay");
+        assert_eq!(units.count(ExecUnitId::Vector), 3);
+        assert_eq!(units.units[3], Some(ExecUnitId::AiCpu));
+        let outlines = state.outlines_shown().expect("fusion outlines");
+        assert_eq!(outlines.outlines.len(), 1);
+        assert!(
+            state.heat.is_none(),
+            "no profile, no estimate with tasks: no heat map"
+        );
+        // The panel opens on the findings, grouped and sorted by gain.
+        assert!(state.panel_visible());
+        assert_eq!(state.panel_tabs(), vec![PanelTab::Findings]);
+        assert_eq!(state.panel_tab_shown(), PanelTab::Findings);
+        let rules: Vec<&str> = state
+            .findings
+            .groups
+            .iter()
+            .map(|g| g.rule.as_str())
+            .collect();
+        assert_eq!(rules, ["missed-fusion", "channel-alignment"]);
+        // Everything timed is labelled as the estimate.
+        assert_eq!(
+            state.estimate().as_deref(),
+            Some("estimated (cost model, Ascend 310)")
+        );
+        assert_eq!(
+            state.node_analysis(3).map(|n| n.unit),
+            Some(ExecUnitId::AiCpu)
+        );
+        // Overlays switch and redraw.
+        let state = state.apply(Action::ToggleUnits);
+        assert_eq!(state.overlay_shown(), Overlay::None);
+        assert_eq!(state.graph_state(), GraphState::Loading);
+        let state = drawn(state).apply(Action::ToggleHeat);
+        assert_eq!(state.overlay_shown(), Overlay::None, "no heat map to show");
+        let state = state
+            .apply(Action::SetOverlay(Overlay::Unit))
+            .apply(Action::ToggleFusion);
+        assert_eq!(state.overlay_shown(), Overlay::Unit);
+        assert!(state.outlines_shown().is_none());
+    }
+
+    #[test]
+    fn a_finding_selects_all_its_nodes_and_frames_them() {
+        let state = with_analysis();
+        // The missed-fusion finding: relu_2 and relu_5 (named twice, and a name not in the graph).
+        let idx = state
+            .findings
+            .rows
+            .iter()
+            .position(|f| f.rule == "missed-fusion")
+            .expect("the finding");
+        let state = state.apply(Action::SelectFinding(idx));
+        assert_eq!(state.selection, Some(2));
+        assert_eq!(state.related, vec![5]);
+        assert_eq!(state.selected_finding, Some(idx));
+        // Both boxes (y 120 to 340) are in view, centred.
+        let (_, top) = state.viewport.to_screen(0.0, 120.0);
+        let (_, bottom) = state.viewport.to_screen(100.0, 340.0);
+        assert!(top >= 0.0 && bottom <= CANVAS.height, "{top} {bottom}");
+        assert!(close(top + bottom, CANVAS.height));
+        // A click elsewhere ends the group selection.
+        let state = state.apply(Action::Select(Some(1)));
+        assert!(state.related.is_empty() && state.selected_finding.is_none());
+        // An index past the list changes nothing.
+        let after = state.clone().apply(Action::SelectFinding(99));
+        assert_eq!(after, state);
+    }
+
+    #[test]
+    fn a_measured_profile_replaces_the_estimate_and_shows_as_the_heat_map() {
+        let mut estimate = profile_data(true);
+        estimate.estimated = true;
+        estimate.files.clear();
+        let mut load = result(Some(column_view(6)), Some(estimate));
+        load.analysis = Some(analysis6());
+        let state = AppState::default().apply(Action::CanvasResized(CANVAS));
+        let state = drawn(started(state, 1).apply(finished(1, load)));
+        assert!(state.profile.as_ref().is_some_and(|p| p.data.estimated));
+        assert_eq!(
+            state.overlay_shown(),
+            Overlay::Unit,
+            "a model alone shows its units"
+        );
+        assert!(state.heat_available(), "the estimate has a heat map too");
+        assert!(state.panel_tabs().contains(&PanelTab::Hotspots));
+        assert!(!state.panel_tabs().contains(&PanelTab::Unmatched));
+        assert!(state.estimate().is_some());
+        // The measured run arrives with its analysis.
+        let mut measured = analysis6();
+        measured.estimated = false;
+        let mut load = result(None, Some(profile_data(true)));
+        load.analysis = Some(measured);
+        let state = drawn(started(state, 2).apply(finished(2, load)));
+        assert!(state.profile.as_ref().is_some_and(|p| !p.data.estimated));
+        assert_eq!(state.overlay_shown(), Overlay::Heat);
+        assert_eq!(state.panel_tab_shown(), PanelTab::Hotspots);
+        assert_eq!(state.estimate(), None);
+        // The worker lost the profile (a restart) and sends a new model with an estimate: the
+        // measured profile stays, unjoined.
+        let mut estimate = profile_data(true);
+        estimate.estimated = true;
+        let mut load = result(Some(column_view(6)), Some(estimate));
+        if let Some(model) = load.model.as_mut() {
+            model.index = 1;
+        }
+        load.analysis = Some(analysis6());
+        let state = started(state, 3).apply(finished(3, load));
+        let profile = state.profile.clone().expect("the measured profile");
+        assert!(!profile.data.estimated && profile.data.join.is_none());
+    }
+
+    #[test]
+    fn an_analysis_without_an_estimate_clears_the_old_one() {
+        let mut estimate = profile_data(true);
+        estimate.estimated = true;
+        let mut load = result(Some(column_view(6)), Some(estimate));
+        load.analysis = Some(analysis6());
+        let state = drawn(started(AppState::default(), 1).apply(finished(1, load)));
+        assert!(state.profile.is_some());
+        // Another target whose cost model gave no task.
+        let state = state.apply(Action::SetTarget(TargetKey::Ascend910B));
+        assert_eq!(state.target, TargetKey::Ascend910B);
+        let mut again = result(None, None);
+        let mut analysis = analysis6();
+        analysis.target = TargetKey::Ascend910B;
+        analysis.target_name = "Ascend 910B".into();
+        again.analysis = Some(analysis);
+        let state = started(state, 2).apply(finished(2, again));
+        assert!(state.profile.is_none());
+        assert!(state.panel_visible(), "the findings stay");
+        assert_eq!(
+            state.estimate().as_deref(),
+            Some("estimated (cost model, Ascend 910B)")
+        );
+    }
+
+    #[test]
+    fn an_inner_graph_has_no_unit_overlay_and_a_new_model_no_stale_analysis() {
+        let state = with_analysis();
+        let mut function = result(Some(column_view(2)), None);
+        if let Some(model) = function.model.as_mut() {
+            model.graph = 1;
+        }
+        let state = started(state, 2).apply(finished(2, function));
+        assert!(state.analysis.is_some(), "kept for the main graph");
+        assert!(state.units.is_none() && state.outlines.is_none());
+        assert_eq!(state.node_analysis(0), None);
+        assert_eq!(state.overlay_shown(), Overlay::None);
+        // Back on the main graph, the units show again.
+        let state = started(state, 3).apply(analysed(3, analysis6()));
+        assert_eq!(state.overlay_shown(), Overlay::Unit);
+        // A new model without an analysis (never sent, but possible) drops the old one.
+        let mut other = result(Some(column_view(3)), None);
+        if let Some(model) = other.model.as_mut() {
+            model.index = 1;
+        }
+        let state = started(state, 4).apply(finished(4, other));
+        assert!(state.analysis.is_none() && state.units.is_none());
+        assert!(!state.panel_visible());
+    }
+
+    #[test]
+    fn the_analysis_findings_replace_the_profile_findings() {
+        let mut data = profile_data(true);
+        data.findings = vec![finding("aicpu-op", &["relu_0"], Some(5.0))];
+        let state = started(AppState::default(), 1).apply(finished(
+            1,
+            result(Some(column_view(6)), Some(data.clone())),
+        ));
+        assert_eq!(
+            state.findings.len(),
+            1,
+            "the profile's findings without an analysis"
+        );
+        let mut load = result(Some(column_view(6)), Some(data));
+        let mut analysis = analysis6();
+        analysis.estimated = false;
+        load.analysis = Some(analysis);
+        let state = started(state, 2).apply(finished(2, load));
+        assert_eq!(state.findings.len(), 2, "one list: the analysis's");
+        assert!(state.findings.names_are_nodes);
     }
 }

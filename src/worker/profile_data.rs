@@ -6,13 +6,12 @@
 use std::collections::HashMap;
 
 use opscope_engine::profile::report::{self, ProfileReport};
-use opscope_engine::profile::{
-    Evidence, Join, OpAggregate, ProfileImport, ProfileOptions, Unit, RULES,
-};
+use opscope_engine::profile::{Join, OpAggregate, ProfileImport, ProfileOptions, Unit};
 
+use super::analysis_data::finding_row;
 use super::protocol::{
-    EvidenceValue, FindingRow, HotspotRow, InsertedRow, JoinSummary, NodeStat, OpStatRow,
-    ProfileData, SourceRow, TypeTime, UnitId, UnmatchedRow,
+    HotspotRow, InsertedRow, JoinSummary, NodeStat, OpStatRow, ProfileData, SourceRow, TypeTime,
+    UnitId, UnmatchedRow,
 };
 
 /// Rows of one table sent to the page at most (hotspots, unmatched ops). A run has this many
@@ -72,6 +71,7 @@ pub fn profile_data(files: &[String], import: &ProfileImport, join: Option<&Join
     };
     ProfileData {
         files: files.to_vec(),
+        estimated: import.profile.is_estimate(),
         sources: report
             .sources
             .iter()
@@ -100,7 +100,11 @@ pub fn profile_data(files: &[String], import: &ProfileImport, join: Option<&Join
         op_types: time_by_type(&ops),
         op_statistics,
         op_statistics_computed,
-        findings: findings(&report),
+        findings: report
+            .findings
+            .iter()
+            .map(|f| finding_row(f, report.total_us))
+            .collect(),
         skipped_checks: report
             .skipped_checks
             .iter()
@@ -130,38 +134,6 @@ fn hotspots(report: &ProfileReport) -> Vec<HotspotRow> {
             memory_bound: h.memory_bound,
             cube_utilization_pct: h.cube_utilization_pct,
             nodes: h.nodes.clone().unwrap_or_default(),
-        })
-        .collect()
-}
-
-fn findings(report: &ProfileReport) -> Vec<FindingRow> {
-    report
-        .findings
-        .iter()
-        .map(|f| FindingRow {
-            rule: f.rule.to_string(),
-            title: RULES
-                .iter()
-                .find(|r| r.id == f.rule)
-                .map(|r| r.title.to_string())
-                .unwrap_or_default(),
-            nodes: f.nodes.clone(),
-            message: f.message.clone(),
-            fix: f.fix.clone(),
-            evidence: f
-                .evidence
-                .iter()
-                .map(|(key, value)| {
-                    let value = match value {
-                        Evidence::Int(v) => EvidenceValue::Int(*v),
-                        Evidence::Num(v) => EvidenceValue::Num(*v),
-                        Evidence::Text(v) => EvidenceValue::Text(v.clone()),
-                        Evidence::List(v) => EvidenceValue::List(v.clone()),
-                    };
-                    (key.to_string(), value)
-                })
-                .collect(),
-            gain_us: f.gain_us,
         })
         .collect()
 }
