@@ -505,13 +505,20 @@ fn draw_outlines(
     if !detail.titles {
         return;
     }
+    // UB groups are named above their top edge, candidate groups below their bottom edge, so
+    // a UB group starting where its L2 group starts does not overwrite its name.
     ctx.set_font(&format!("600 10px {FONT_FAMILY}"));
     ctx.set_text_align("left");
-    ctx.set_text_baseline("bottom");
     ctx.set_fill_style_str(palette::FUSION_OUTLINE);
     for outline in &visible {
         let b = outline.bounds;
-        let _ = ctx.fill_text(&outline.pattern, b.x + 6.0, b.y - 2.0);
+        if outline.kind == FusionKindId::Ub {
+            ctx.set_text_baseline("bottom");
+            let _ = ctx.fill_text(&outline.pattern, b.x + 6.0, b.y - 2.0);
+        } else {
+            ctx.set_text_baseline("top");
+            let _ = ctx.fill_text(&outline.pattern, b.x + 6.0, b.y + b.height + 2.0);
+        }
     }
 }
 

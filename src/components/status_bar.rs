@@ -76,7 +76,11 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
                 </span>
             }
         } else {
-            html! { <span>{ format!("analysis: {}, measured", analysis.target_name) }</span> }
+            html! {
+                <span title={format!("analysed for the {} with the measured profile", analysis.target_name)}>
+                    { analysis.target_name.clone() }
+                </span>
+            }
         };
         html! {
             <span class="status-analysis">

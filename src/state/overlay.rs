@@ -17,9 +17,9 @@ impl Overlay {
 
     pub fn label(self) -> &'static str {
         match self {
-            Overlay::None => "Category",
+            Overlay::None => "Plain",
             Overlay::Unit => "Unit",
-            Overlay::Heat => "Heat map",
+            Overlay::Heat => "Heat",
         }
     }
 
