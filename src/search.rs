@@ -37,7 +37,7 @@ pub fn search_nodes(view: &GraphView, query: &str, limit: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::tests::column_view;
+    use crate::state::fixtures::column_view;
 
     #[test]
     fn exact_names_come_first() {

@@ -5,12 +5,14 @@
 use opscope_engine::report::{GraphView, ViewNode, ViewNodeKind};
 use web_sys::CanvasRenderingContext2d;
 
+use super::fusion::FusionOutlines;
 use super::heat::HeatMap;
 use super::mask::PixelMask;
 use super::palette;
 use super::scene::{Detail, Scene};
 use super::text::{fit_text, FittedText, TextCache};
 use crate::state::{Bounds, Size, Viewport};
+use crate::worker::protocol::FusionKindId;
 
 pub const FONT_FAMILY: &str =
     "system-ui, -apple-system, \"Segoe UI\", Roboto, \"Helvetica Neue\", Arial, sans-serif";
@@ -29,7 +31,8 @@ pub struct Highlight {
 }
 
 /// What each node box looks like: its header fill and text, whether it is dimmed, and the unit
-/// stripe of the heat map.
+/// stripe of the heat map. The heat map wins over the unit colours (the state shows one at a
+/// time), and either over the category colours.
 struct NodeLook<'a> {
     header: &'a str,
     header_text: &'a str,
@@ -37,12 +40,21 @@ struct NodeLook<'a> {
     unit_stripe: Option<&'static str>,
 }
 
-fn node_look<'a>(node: &'a ViewNode, node_idx: usize, heat: Option<&'a HeatMap>) -> NodeLook<'a> {
-    let Some(heat) = heat.filter(|_| node.kind == ViewNodeKind::Op) else {
+fn node_look<'a>(node: &'a ViewNode, node_idx: usize, frame: &Frame<'a>) -> NodeLook<'a> {
+    let is_op = node.kind == ViewNodeKind::Op;
+    let Some(heat) = frame.heat.filter(|_| is_op) else {
+        let unit = frame
+            .units
+            .filter(|_| is_op)
+            .and_then(|units| units.units.get(node_idx).copied().flatten());
+        let (header, header_text) = match unit {
+            Some(unit) => palette::exec_unit_fill(unit),
+            None => (palette::category_fill(node.category), palette::HEADER_TEXT),
+        };
         return NodeLook {
-            header: palette::category_fill(node.category),
-            header_text: palette::HEADER_TEXT,
-            dimmed: false,
+            header,
+            header_text,
+            dimmed: frame.units.is_some() && is_op && unit.is_none(),
             unit_stripe: None,
         };
     };
@@ -84,6 +96,10 @@ pub struct Frame<'a> {
     pub related: &'a [usize],
     /// The heat-map overlay, when shown.
     pub heat: Option<&'a HeatMap>,
+    /// The colour-by-unit overlay, when shown.
+    pub units: Option<&'a super::units::UnitMap>,
+    /// Fusion-group outlines, when shown.
+    pub outlines: Option<&'a FusionOutlines>,
 }
 
 /// Fills the canvas with the background colour.
@@ -117,10 +133,13 @@ pub fn draw(ctx: &CanvasRenderingContext2d, frame: &Frame, texts: &mut TextCache
     } else {
         for &node_idx in &visible_nodes {
             if let Some(node) = frame.view.nodes.get(node_idx) {
-                let look = node_look(node, node_idx, frame.heat);
+                let look = node_look(node, node_idx, frame);
                 draw_node(ctx, node, node_idx, &look, detail, px, texts);
             }
         }
+    }
+    if let Some(outlines) = frame.outlines {
+        draw_outlines(ctx, outlines, &area, detail, px);
     }
     let highlight = frame.highlight;
     for &node_idx in frame.related {
@@ -265,7 +284,7 @@ fn draw_plain_boxes(ctx: &CanvasRenderingContext2d, frame: &Frame, nodes: &[usiz
             continue;
         };
         let fill = match node.kind {
-            ViewNodeKind::Op => node_look(node, node_idx, frame.heat).header,
+            ViewNodeKind::Op => node_look(node, node_idx, frame).header,
             ViewNodeKind::Input | ViewNodeKind::Output => palette::IO_BORDER,
         };
         match by_fill.iter_mut().find(|(f, _)| *f == fill) {
@@ -444,6 +463,63 @@ fn fitted_text(ctx: &CanvasRenderingContext2d, node: &ViewNode, width: f64) -> F
         .map(|line| fit_text(line, inner, measure))
         .collect();
     FittedText { title, name, lines }
+}
+
+/// Fusion groups: a rounded box around each group's members, solid for UB groups and dashed
+/// for L2 / L1 candidates, named by its pattern where titles are readable. Groups smaller than a
+/// few pixels are skipped: far out they would only blur the boxes.
+fn draw_outlines(
+    ctx: &CanvasRenderingContext2d,
+    outlines: &FusionOutlines,
+    area: &Bounds,
+    detail: Detail,
+    px: f64,
+) {
+    let min_side = 6.0 * px;
+    let visible: Vec<_> = outlines
+        .in_area(area)
+        .filter(|o| o.bounds.width >= min_side || o.bounds.height >= min_side)
+        .collect();
+    if visible.is_empty() {
+        return;
+    }
+    ctx.set_stroke_style_str(palette::FUSION_OUTLINE);
+    ctx.set_line_width((1.5_f64).max(1.5 * px));
+    for kind in [FusionKindId::Ub, FusionKindId::L2, FusionKindId::L1] {
+        let dash = match kind {
+            FusionKindId::Ub => Vec::new(),
+            FusionKindId::L2 => vec![8.0 * px.max(0.5), 5.0 * px.max(0.5)],
+            FusionKindId::L1 => vec![3.0 * px.max(0.5), 4.0 * px.max(0.5)],
+        };
+        let dash_array = js_sys::Array::new();
+        for length in dash {
+            dash_array.push(&wasm_bindgen::JsValue::from_f64(length));
+        }
+        let _ = ctx.set_line_dash(&dash_array);
+        for outline in visible.iter().filter(|o| o.kind == kind) {
+            round_rect(ctx, outline.bounds, 10.0);
+            ctx.stroke();
+        }
+    }
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    if !detail.titles {
+        return;
+    }
+    // UB groups are named above their top edge, candidate groups below their bottom edge, so
+    // a UB group starting where its L2 group starts does not overwrite its name.
+    ctx.set_font(&format!("600 10px {FONT_FAMILY}"));
+    ctx.set_text_align("left");
+    ctx.set_fill_style_str(palette::FUSION_OUTLINE);
+    for outline in &visible {
+        let b = outline.bounds;
+        if outline.kind == FusionKindId::Ub {
+            ctx.set_text_baseline("bottom");
+            let _ = ctx.fill_text(&outline.pattern, b.x + 6.0, b.y - 2.0);
+        } else {
+            ctx.set_text_baseline("top");
+            let _ = ctx.fill_text(&outline.pattern, b.x + 6.0, b.y + b.height + 2.0);
+        }
+    }
 }
 
 fn outline(

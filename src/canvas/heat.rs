@@ -159,7 +159,7 @@ impl HeatMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::tests::column_view;
+    use crate::state::fixtures::column_view;
 
     fn stat(node: &str, total_us: f64) -> NodeStat {
         NodeStat {

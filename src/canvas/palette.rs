@@ -3,7 +3,7 @@
 
 use opscope_engine::ir::OpCategory;
 
-use crate::worker::protocol::UnitId;
+use crate::worker::protocol::{ExecUnitId, UnitId};
 
 /// Fill of a node's header band (and of the whole box when zoomed far out).
 pub fn category_fill(category: OpCategory) -> &'static str {
@@ -79,3 +79,24 @@ pub const HEAT_NONE_TEXT: &str = "#838c97";
 pub const HEAT_LIGHT_TEXT: &str = "#2b2f36";
 /// Other nodes of the selected fused op.
 pub const RELATED: &str = "#f08c00";
+
+/// Header fill and text of a node in the colour-by-unit overlay, also the legend's swatches:
+/// Open Color's darkest shades, so white titles stay readable as on Netron's fills. The AI CPU
+/// (the slow fallback) is the one warm red; "no kernel" is a light grey because those nodes cost
+/// nothing.
+pub fn exec_unit_fill(unit: ExecUnitId) -> (&'static str, &'static str) {
+    match unit {
+        ExecUnitId::Cube => ("#1864ab", HEADER_TEXT),
+        ExecUnitId::Vector => ("#087f5b", HEADER_TEXT),
+        ExecUnitId::Mix => ("#5f3dc4", HEADER_TEXT),
+        ExecUnitId::Scalar => ("#5c940d", HEADER_TEXT),
+        ExecUnitId::AiCpu => ("#c2255c", HEADER_TEXT),
+        ExecUnitId::Dvpp => ("#0b7285", HEADER_TEXT),
+        ExecUnitId::Communication => ("#a15c00", HEADER_TEXT),
+        ExecUnitId::Dsa => ("#862e9c", HEADER_TEXT),
+        ExecUnitId::None => ("#dee2e6", "#495057"),
+    }
+}
+
+/// Outlines of fusion groups and their labels.
+pub const FUSION_OUTLINE: &str = "#343a40";

@@ -126,7 +126,7 @@ mod tests {
     use opscope_engine::report::ViewEdge;
 
     use super::*;
-    use crate::state::tests::column_view;
+    use crate::state::fixtures::column_view;
 
     fn two_nodes_with_edge() -> GraphView {
         let mut view = column_view(2);

@@ -1,6 +1,6 @@
 //! The root component: owns the state reducer and the worker, wires loading (file input, drag
-//! and drop of several files, samples, the model picker) and keyboard shortcuts, and lays out
-//! the page.
+//! and drop of several files, samples, the model picker, the target picker) and keyboard
+//! shortcuts, and lays out the page.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -20,11 +20,12 @@ use super::profile_panel::ProfilePanel;
 use super::properties_panel::PropertiesPanel;
 use super::status_bar::StatusBar;
 use super::toolbar::Toolbar;
+use super::unit_legend::UnitLegend;
 use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
 use crate::state::{format_zoom, Action, AppState, LoadStage, ZOOM_STEP};
 use crate::worker::agent::Agent;
-use crate::worker::protocol::{FilePayload, FromWorker, Stage, ToWorker};
+use crate::worker::protocol::{FilePayload, FromWorker, Stage, TargetKey, ToWorker};
 
 /// The engine worker, started on first use and again after a crash.
 #[derive(Default)]
@@ -73,6 +74,11 @@ enum Source {
         label: String,
         n_nodes: usize,
     },
+    /// The shown model analysed again for another chip.
+    Analyse {
+        target: TargetKey,
+        n_nodes: usize,
+    },
 }
 
 #[function_component(App)]
@@ -105,6 +111,7 @@ pub fn app() -> Html {
         let worker = worker.clone();
         let next_generation = next_generation.clone();
         let dispatch = dispatch.clone();
+        let target = state.target;
         Callback::from(move |source: Source| {
             let generation = {
                 let mut next = next_generation.borrow_mut();
@@ -121,6 +128,14 @@ pub fn app() -> Html {
                     label.clone(),
                     LoadStage::Worker(Stage::Layout { n_nodes: *n_nodes }),
                 ),
+                Source::Analyse { target, n_nodes } => (
+                    target.name().to_string(),
+                    LoadStage::Worker(Stage::Analysing {
+                        n_nodes: *n_nodes,
+                        n_tasks: 0,
+                        target: target.name().to_string(),
+                    }),
+                ),
             };
             dispatch.emit(Action::LoadStarted {
                 generation,
@@ -135,15 +150,18 @@ pub fn app() -> Html {
                 },
                 &dispatch,
             );
-            if let Source::Model { index, graph, .. } = source {
-                let sent = worker.borrow_mut().send(
-                    ToWorker::ShowModel {
-                        generation,
-                        index,
-                        graph,
-                    },
-                    &dispatch,
-                );
+            let direct = match source {
+                Source::Model { index, graph, .. } => Some(ToWorker::ShowModel {
+                    generation,
+                    index,
+                    graph,
+                    target,
+                }),
+                Source::Analyse { target, .. } => Some(ToWorker::Analyse { generation, target }),
+                Source::Files(_) | Source::Sample(_) => None,
+            };
+            if let Some(msg) = direct {
+                let sent = worker.borrow_mut().send(msg, &dispatch);
                 if let Err(message) = sent {
                     dispatch.emit(Action::LoadFailed {
                         generation,
@@ -165,12 +183,17 @@ pub fn app() -> Html {
                             }]
                         })
                     }
-                    Source::Model { .. } => Ok(Vec::new()),
+                    Source::Model { .. } | Source::Analyse { .. } => Ok(Vec::new()),
                 };
                 let sent = files.and_then(|files| {
-                    worker
-                        .borrow_mut()
-                        .send(ToWorker::Open { generation, files }, &dispatch)
+                    worker.borrow_mut().send(
+                        ToWorker::Open {
+                            generation,
+                            files,
+                            target,
+                        },
+                        &dispatch,
+                    )
                 });
                 if let Err(message) = sent {
                     dispatch.emit(Action::LoadFailed {
@@ -227,6 +250,22 @@ pub fn app() -> Html {
                 label: choice.label.clone(),
                 n_nodes: choice.n_nodes,
             });
+        })
+    };
+
+    let on_pick_target = {
+        let load = load.clone();
+        let dispatch = dispatch.clone();
+        let n_nodes = state
+            .graph
+            .as_ref()
+            .filter(|_| state.shown_model.is_some())
+            .map(|g| g.view.node_count);
+        Callback::from(move |target: TargetKey| {
+            dispatch.emit(Action::SetTarget(target));
+            if let Some(n_nodes) = n_nodes {
+                load.emit(Source::Analyse { target, n_nodes });
+            }
         })
     };
 
@@ -321,8 +360,21 @@ pub fn app() -> Html {
         .and_then(|idx| state.node_stat(idx))
         .cloned();
     let heat = state.heat_shown().cloned();
+    let units = state.units_shown().cloned();
+    let outlines = state.outlines_shown().cloned();
     let profile_total = state.profile.as_ref().map(|p| p.data.total_us);
     let has_graph = state.graph.is_some();
+    let analysis = state.analysis.as_ref().map(|a| a.data.clone());
+    // The analysis is of the main graph: an inner graph's nodes have none.
+    let graph_analysis = analysis
+        .clone()
+        .filter(|_| state.graph.as_ref().is_some_and(|g| !g.is_inner_graph()));
+    let estimate = state.estimate().map(AttrValue::from);
+    let target_name = AttrValue::from(analysis.as_ref().map_or_else(
+        || state.target.name().to_string(),
+        |a| a.target_name.clone(),
+    ));
+    let selection_count = state.selection.map_or(0, |_| 1 + state.related.len());
 
     html! {
         <div class="app" ondragenter={on_drag_over.clone()} ondragover={on_drag_over} ondrop={on_drop}>
@@ -336,8 +388,14 @@ pub fn app() -> Html {
                 model_panel={state.model_panel}
                 models={state.models.clone()}
                 shown_model={state.shown_model}
+                overlay={state.overlay_shown()}
+                units_available={state.units.is_some()}
                 heat_available={state.heat_available()}
-                heat_on={state.heat_on}
+                fusion_available={state.outlines.is_some()}
+                fusion_on={!state.fusion_hidden}
+                target={state.target}
+                {on_pick_target}
+                findings={state.panel_visible().then(|| state.findings.len())}
                 on_open={on_open.clone()}
                 on_sample={on_sample.clone()}
                 {on_pick_model}
@@ -348,7 +406,7 @@ pub fn app() -> Html {
                     on_dismiss={dispatch.reform(|_| Action::DismissError)} />
             }
             <main class={classes!("workspace",
-                    (!has_graph && state.profile.as_ref().is_some_and(|p| !p.collapsed))
+                    (!has_graph && state.panel_visible() && !state.panel_collapsed)
                         .then_some("profile-only"))}>
                 <div class="workspace-top">
                     <div id="graph" class="graph" data-graph-state={graph_state.as_str()}>
@@ -358,6 +416,9 @@ pub fn app() -> Html {
                             selection={state.selection}
                             related={state.related.clone()}
                             heat={heat.clone()}
+                            estimated={estimate.is_some()}
+                            units={units.clone()}
+                            outlines={outlines.clone()}
                             scene={state.scene}
                             on_action={dispatch.clone()}
                             {on_drawn} />
@@ -367,18 +428,31 @@ pub fn app() -> Html {
                                 {on_open} {on_sample} />
                         }
                         if let Some(heat) = heat {
-                            <HeatLegend {heat} />
+                            <HeatLegend {heat} estimate={estimate.clone()} />
+                        }
+                        if let Some(units) = units {
+                            <UnitLegend {units} target={target_name.clone()}
+                                outlines={outlines.is_some()} />
                         }
                     </div>
                     if let Some((graph, node_idx)) = selected {
                         <PropertiesPanel {graph} {node_idx} stat={selected_stat}
-                            {profile_total} on_action={dispatch.clone()} />
+                            {profile_total} analysis={graph_analysis.clone()}
+                            findings={state.findings.clone()} {selection_count}
+                            estimate={estimate.clone()} on_action={dispatch.clone()} />
                     } else if let Some(graph) = state.graph.clone().filter(|_| state.model_panel) {
                         <ModelPanel {graph} on_action={dispatch.clone()} />
                     }
                 </div>
-                if let Some(profile) = state.profile.clone() {
-                    <ProfilePanel {profile}
+                if state.panel_visible() {
+                    <ProfilePanel profile={state.profile.clone()}
+                        analysis={analysis.clone()}
+                        findings={state.findings.clone()}
+                        selected_finding={state.selected_finding}
+                        tab={state.panel_tab_shown()}
+                        tabs={state.panel_tabs()}
+                        collapsed={state.panel_collapsed}
+                        estimate={estimate.clone()}
                         graph={state.graph.clone()}
                         selected={selected_name}
                         on_action={dispatch.clone()} />
@@ -387,6 +461,7 @@ pub fn app() -> Html {
             <StatusBar
                 graph={state.graph.clone()}
                 profile={state.profile.as_ref().map(|p| p.data.clone())}
+                analysis={analysis.clone()}
                 {progress}
                 stats={state.stats}
                 zoom={zoom.clone()}
@@ -411,8 +486,8 @@ async fn read_all(files: &[web_sys::File]) -> Result<Vec<FilePayload>, String> {
 }
 
 /// Keys: `f` fit, `+`/`-` zoom, `0` actual size, `Escape` clear the selection (then close the
-/// model panel), `i` model panel, `h` heat map, `/` or Ctrl+F search, Ctrl+O open. Ignored while
-/// typing in a field.
+/// model panel), `i` model panel, `h` heat map, `u` unit colours, `/` or Ctrl+F search, Ctrl+O
+/// open. Ignored while typing in a field.
 #[hook]
 fn use_keyboard_shortcuts(dispatch: Callback<Action>, on_open: Callback<()>) {
     let handler = use_mut_ref(|| (dispatch.clone(), on_open.clone()));
@@ -467,6 +542,7 @@ fn handle_key(event: &KeyboardEvent, dispatch: &Callback<Action>, on_open: &Call
         "0" => Action::ActualSize,
         "i" | "I" => Action::ToggleModelPanel,
         "h" | "H" => Action::ToggleHeat,
+        "u" | "U" => Action::ToggleUnits,
         "Escape" => Action::Dismiss,
         "/" => {
             event.prevent_default();

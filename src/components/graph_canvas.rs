@@ -16,9 +16,11 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, HtmlElement};
 use yew::prelude::*;
 
 use crate::canvas::draw::{self, Frame, Highlight};
+use crate::canvas::fusion::FusionOutlines;
 use crate::canvas::heat::HeatMap;
 use crate::canvas::scene::{op_node_names, Detail, Scene};
 use crate::canvas::text::TextCache;
+use crate::canvas::units::UnitMap;
 use crate::state::{format_us, Action, GraphHandle, Shared, Size, Viewport};
 
 #[derive(Properties, PartialEq)]
@@ -30,6 +32,12 @@ pub struct GraphCanvasProps {
     pub related: Vec<usize>,
     /// The heat-map overlay, when shown.
     pub heat: Option<Shared<HeatMap>>,
+    /// The heat map's times are the cost model's estimate, not a measurement.
+    pub estimated: bool,
+    /// The colour-by-unit overlay, when shown.
+    pub units: Option<Shared<UnitMap>>,
+    /// Fusion-group outlines, when shown.
+    pub outlines: Option<Shared<FusionOutlines>>,
     /// Version of what is drawn (graph and overlay); reported back once drawn.
     pub scene: u64,
     pub on_action: Callback<Action>,
@@ -404,6 +412,8 @@ impl GraphCanvas {
             },
             related: &props.related,
             heat: props.heat.as_deref(),
+            units: props.units.as_deref(),
+            outlines: props.outlines.as_deref(),
         };
         draw::draw(&context, &frame, &mut self.texts);
 
@@ -443,15 +453,34 @@ impl GraphCanvas {
         }
         let node_idx = self.hover.node?;
         let node = graph.view.nodes.get(node_idx)?;
-        // With the heat map on, the hovered node's measured time is always worth a tooltip.
-        let measured = props.heat.as_ref().and_then(|heat| {
-            let time = heat.times.get(node_idx).copied().flatten()?;
-            let unit = heat.units.get(node_idx).copied().flatten();
-            Some(match unit {
-                Some(unit) => format!("measured {} on {}", format_us(time), unit.label()),
-                None => format!("measured {}", format_us(time)),
+        // With the heat map on, the hovered node's time is always worth a tooltip; with the
+        // unit colours, its unit.
+        let how = if props.estimated {
+            "estimated"
+        } else {
+            "measured"
+        };
+        let measured = props
+            .heat
+            .as_ref()
+            .and_then(|heat| {
+                let time = heat.times.get(node_idx).copied().flatten()?;
+                let unit = heat.units.get(node_idx).copied().flatten();
+                Some(match unit {
+                    Some(unit) => format!("{how} {} on {}", format_us(time), unit.label()),
+                    None => format!("{how} {}", format_us(time)),
+                })
             })
-        });
+            .or_else(|| {
+                let unit = props
+                    .units
+                    .as_ref()?
+                    .units
+                    .get(node_idx)
+                    .copied()
+                    .flatten()?;
+                Some(format!("unit: {}", unit.label()))
+            });
         match measured {
             Some(measured) => Some((node.title.clone(), format!("{}\n{measured}", node.name))),
             None if Detail::at(props.viewport.scale).body_text => None,

@@ -1,5 +1,6 @@
-//! The heat map's legend, over the graph's lower left corner: the colour scale with its
-//! measured times (log scale), and the look of nodes without time.
+//! The heat map's legend, over the graph's lower left corner: the colour scale with its times
+//! (log scale), measured or labelled as the cost model's estimate, and the look of nodes without
+//! time.
 
 use yew::prelude::*;
 
@@ -10,14 +11,24 @@ use crate::state::{format_us, Shared};
 #[derive(Properties, PartialEq)]
 pub struct HeatLegendProps {
     pub heat: Shared<HeatMap>,
+    /// `estimated (cost model, Ascend 310)` when the times are the estimate.
+    pub estimate: Option<AttrValue>,
 }
 
 #[function_component(HeatLegend)]
 pub fn heat_legend(props: &HeatLegendProps) -> Html {
+    let what = if props.estimate.is_some() {
+        "Estimated"
+    } else {
+        "Measured"
+    };
+    let estimate = props.estimate.as_ref().map(|label| {
+        html! { <div class="estimate-label heat-legend-estimate">{ label.clone() }</div> }
+    });
     let Some(scale) = props.heat.scale else {
         return html! {
             <div class="heat-legend" aria-label="Heat map legend">
-                <div class="heat-legend-title">{ "Measured time" }</div>
+                <div class="heat-legend-title">{ format!("{what} time") }</div>
                 <div class="muted">{ "No node of this graph matched a profiled op." }</div>
             </div>
         };
@@ -34,9 +45,10 @@ pub fn heat_legend(props: &HeatLegendProps) -> Html {
     html! {
         <div class="heat-legend" aria-label="Heat map legend">
             <div class="heat-legend-title">
-                { "Measured time per node" }
+                { format!("{what} time per node") }
                 <span class="muted">{ " (log scale)" }</span>
             </div>
+            { estimate }
             <div class="heat-bar" style={gradient}></div>
             <div class="heat-ticks">
                 { for ticks.into_iter().enumerate().map(|(idx, value)| {
@@ -55,7 +67,7 @@ pub fn heat_legend(props: &HeatLegendProps) -> Html {
             </div>
             <div class="heat-legend-foot">
                 <span class="heat-none" style={format!("background:{}", palette::HEAT_NONE_FILL)}></span>
-                <span>{ "no measured time" }</span>
+                <span>{ if props.estimate.is_some() { "no estimated time" } else { "no measured time" } }</span>
                 <span class="heat-count">{ format!("{} nodes timed", props.heat.n_timed) }</span>
             </div>
         </div>

@@ -11,6 +11,8 @@ use crate::worker::protocol::ProfileData;
 #[derive(Properties, PartialEq)]
 pub struct OpTypeChartProps {
     pub data: Shared<ProfileData>,
+    /// `estimated (cost model, Ascend 310)` when the data is the estimate.
+    pub estimate: Option<AttrValue>,
 }
 
 /// Op types with a bar of their own.
@@ -40,6 +42,9 @@ pub fn op_type_chart(props: &OpTypeChartProps) -> Html {
         <figure id="chart-op-types" class="chart chart-op-types">
             <figcaption class="chart-title">
                 { "Time by op type" }
+                if let Some(label) = &props.estimate {
+                    <span class="estimate-label chart-estimate">{ label.clone() }</span>
+                }
                 if props.data.op_types.len() > TOP {
                     <span class="muted">{ format!(" (top {TOP} of {})", props.data.op_types.len()) }</span>
                 }

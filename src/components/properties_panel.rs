@@ -1,13 +1,18 @@
-//! The properties panel (`#properties`) of the selected node: what it is, its measured time when
-//! a profile is joined, its attributes, and its inputs and outputs with shape, dtype and weight
-//! size; neighbours are links.
+//! The properties panel (`#properties`) of the selected node: what it is; what the analysis says
+//! of it (its unit and why, its fusion group, its estimated and measured time, the findings that
+//! name it); its time from the profile (measured, or the estimate, labelled); its attributes;
+//! and its inputs and outputs with shape, dtype and weight size. Neighbours and fellow group
+//! members are links.
 
 use opscope_engine::report::{GraphView, ViewNodeKind, ViewPort};
 use yew::prelude::*;
 
+use super::findings_panel::with_code;
 use crate::canvas::palette;
-use crate::state::{format_bytes, format_count, format_share, format_us, Action, GraphHandle};
-use crate::worker::protocol::NodeStat;
+use crate::state::{
+    format_bytes, format_count, format_share, format_us, Action, FindingsView, GraphHandle, Shared,
+};
+use crate::worker::protocol::{AnalysisData, NodeStat, UnitSourceId};
 
 #[derive(Properties, PartialEq)]
 pub struct PropertiesPanelProps {
@@ -17,6 +22,13 @@ pub struct PropertiesPanelProps {
     pub stat: Option<NodeStat>,
     /// Total profiled time (us), when a profile is loaded.
     pub profile_total: Option<f64>,
+    /// The analysis, when it is of the graph drawn.
+    pub analysis: Option<Shared<AnalysisData>>,
+    pub findings: Shared<FindingsView>,
+    /// Nodes selected together (a finding's or a fused op's), this one included.
+    pub selection_count: usize,
+    /// `estimated (cost model, Ascend 310)` when the profile's times are the estimate.
+    pub estimate: Option<AttrValue>,
     pub on_action: Callback<Action>,
 }
 
@@ -87,6 +99,12 @@ pub fn properties_panel(props: &PropertiesPanelProps) -> Html {
                 <div class="sidebar-title">
                     <h2>{ &node.title }</h2>
                     <div class="sidebar-subtitle">{ &node.name }</div>
+                    if props.selection_count > 1 {
+                        <div id="selection-count" class="selection-count"
+                            title="The other selected nodes are outlined in the graph">
+                            { format!("1 of {} selected nodes", props.selection_count) }
+                        </div>
+                    }
                 </div>
                 <button class="btn-close" onclick={on_close} title="Close (Esc)" aria-label="Close">
                     { "×" }
@@ -101,8 +119,12 @@ pub fn properties_panel(props: &PropertiesPanelProps) -> Html {
                         }) }
                     </table>
                 </section>
+                if node.kind == ViewNodeKind::Op {
+                    { view_analysis(props) }
+                    { view_node_findings(props, &node.name) }
+                }
                 if node.kind == ViewNodeKind::Op && props.profile_total.is_some() {
-                    { view_measured(props.stat.as_ref(), &node.name) }
+                    { view_measured(props.stat.as_ref(), &node.name, props.estimate.as_ref()) }
                 }
                 if node.kind == ViewNodeKind::Op {
                     <section>
@@ -125,13 +147,181 @@ pub fn properties_panel(props: &PropertiesPanelProps) -> Html {
     }
 }
 
-/// The "Measured" section: time, tasks, unit and share from the joined profile.
-fn view_measured(stat: Option<&NodeStat>, node_name: &str) -> Html {
+/// The "Analysis" section: the unit and why, the fusion group and its other members, near
+/// misses through this node, and the estimated and measured time.
+fn view_analysis(props: &PropertiesPanelProps) -> Html {
+    let Some(analysis) = &props.analysis else {
+        return html! {};
+    };
+    let graph_node = props.graph.analysis_node(props.node_idx);
+    let Some((graph_node, node)) = graph_node.and_then(|g| Some((g, analysis.node(g)?))) else {
+        return html! {};
+    };
+    let (fill, _) = palette::exec_unit_fill(node.unit);
+    let source_title = match node.source {
+        UnitSourceId::Predicted => format!(
+            "predicted by the knowledge base for the {}",
+            analysis.target_name
+        ),
+        UnitSourceId::Graph => {
+            "recorded by the compiled graph (_ge_attr_op_kernel_lib_name)".to_string()
+        }
+        UnitSourceId::Measured => "the profile's task type".to_string(),
+    };
+    let member_link = |member: usize| -> Html {
+        let Some(view_idx) = props.graph.view_of_analysis_node(member) else {
+            return html! {};
+        };
+        let Some(other) = props.graph.view.nodes.get(view_idx) else {
+            return html! {};
+        };
+        let label = if other.name.is_empty() {
+            other.title.clone()
+        } else {
+            other.name.clone()
+        };
+        let onclick = props
+            .on_action
+            .reform(move |_: MouseEvent| Action::Reveal(view_idx));
+        html! {
+            <button class="link" {onclick} title={format!("{} {}", other.title, other.name)}>{ label }</button>
+        }
+    };
+    let group = node.group.and_then(|g| analysis.groups.get(g));
+    let near_misses: Vec<_> = analysis
+        .near_misses
+        .iter()
+        .filter(|miss| miss.nodes.contains(&graph_node))
+        .collect();
+    html! {
+        <section id="node-analysis" class="node-analysis">
+            <h3>{ format!("Analysis · {}", analysis.target_name) }</h3>
+            <table class="props-table">
+                <tr>
+                    <th scope="row">{ "unit" }</th>
+                    <td>
+                        <span class="unit-badge"><span class="swatch" style={format!("background:{fill}")}></span>
+                            { node.unit.label() }</span>
+                        <span class={classes!("unit-source", format!("unit-source-{}", node.source.label().replace(' ', "-")))}
+                            title={source_title}>{ node.source.label() }</span>
+                        if node.source == UnitSourceId::Measured && node.predicted != node.unit {
+                            <div class="muted">{ format!("predicted: {}", node.predicted.label()) }</div>
+                        }
+                    </td>
+                </tr>
+                <tr><th scope="row">{ "why" }</th><td class="unit-reason">{ analysis.reason(node) }</td></tr>
+                <tr>
+                    <th scope="row">{ "estimated" }</th>
+                    <td title={format!("cost model, {}", analysis.target_name)}>{ format_us(node.estimated_us) }</td>
+                </tr>
+                <tr>
+                    <th scope="row">{ "measured" }</th>
+                    <td>{ match node.measured_us {
+                        Some(us) => html! { format_us(us) },
+                        None if analysis.estimated => html! { <span class="muted">{ "no profile loaded" }</span> },
+                        None => html! { <span class="muted">{ "not in the profile" }</span> },
+                    } }</td>
+                </tr>
+                <tr>
+                    <th scope="row">{ "fusion" }</th>
+                    <td>{ match group {
+                        Some(group) => html! {
+                            <>
+                                <code class="wrap">{ &group.pattern }</code>
+                                <div class="muted">{ group.kind.label() }
+                                    if group.ddr_bytes_saved > 0 {
+                                        { format!(" · saves {} of DDR traffic", format_bytes(group.ddr_bytes_saved)) }
+                                    }
+                                </div>
+                                if group.nodes.len() > 1 {
+                                    <div class="fusion-members">
+                                        <span class="muted">{ "with " }</span>
+                                        { for group.nodes.iter().filter(|&&m| m != graph_node).map(|&m| member_link(m)) }
+                                    </div>
+                                }
+                            </>
+                        },
+                        None => html! { <span class="muted">{ "not in a fusion group" }</span> },
+                    } }</td>
+                </tr>
+            </table>
+            { for near_misses.iter().map(|miss| html! {
+                <div class="near-miss">
+                    <div><span class="rule-badge rule-badge-muted">{ "near miss" }</span>
+                        <code class="wrap">{ &miss.pattern }</code></div>
+                    <p>{ with_code(&miss.reason) }</p>
+                    if !miss.fix.is_empty() {
+                        <p class="finding-fix"><span class="finding-label">{ "Fix" }</span>{ with_code(&miss.fix) }</p>
+                    }
+                </div>
+            }) }
+        </section>
+    }
+}
+
+/// The findings that name this node; a click selects all of a finding's nodes.
+fn view_node_findings(props: &PropertiesPanelProps, node_name: &str) -> Html {
+    if node_name.is_empty() {
+        return html! {};
+    }
+    let view = &props.findings;
+    let mine: Vec<usize> = view
+        .groups
+        .iter()
+        .flat_map(|g| g.findings.iter().copied())
+        .filter(|&idx| {
+            view.rows
+                .get(idx)
+                .is_some_and(|row| row.nodes.iter().any(|n| n == node_name))
+        })
+        .collect();
+    if mine.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section id="node-findings">
+            <h3>{ format!("Findings ({})", mine.len()) }</h3>
+            <ul class="node-findings">
+                { for mine.iter().filter_map(|&idx| view.rows.get(idx).map(|row| (idx, row))).map(|(idx, row)| {
+                    let onclick = props.on_action.reform(move |_: MouseEvent| Action::SelectFinding(idx));
+                    html! {
+                        <li class="node-finding" data-rule={row.rule.clone()}>
+                            <button class="link node-finding-link" {onclick}
+                                title="Select all the nodes of this finding">
+                                <span class={classes!("severity", format!("severity-{}", row.severity))}>{ &row.severity }</span>
+                                <span class="rule-badge">{ &row.rule }</span>
+                                if let Some(gain) = row.gain_us {
+                                    <span class="finding-gain">{ format!("up to {}", format_us(gain)) }</span>
+                                }
+                            </button>
+                            <p class="finding-message">{ with_code(&row.message) }</p>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}
+
+/// The "Measured" section: time, tasks, unit and share from the joined profile; "Estimated" when
+/// the profile is the cost model's estimate.
+fn view_measured(stat: Option<&NodeStat>, node_name: &str, estimate: Option<&AttrValue>) -> Html {
+    let heading = if estimate.is_some() {
+        "Estimated"
+    } else {
+        "Measured"
+    };
+    let label = estimate.map(|label| html! { <div class="estimate-label">{ label.clone() }</div> });
     let Some(stat) = stat else {
         return html! {
             <section class="measured">
-                <h3>{ "Measured" }</h3>
-                <p class="muted">{ "No profiled task matched this node." }</p>
+                <h3>{ heading }</h3>
+                { label }
+                <p class="muted">{ if estimate.is_some() {
+                    "The cost model gives this node no time (no kernel)."
+                } else {
+                    "No profiled task matched this node."
+                } }</p>
             </section>
         };
     };
@@ -144,10 +334,12 @@ fn view_measured(stat: Option<&NodeStat>, node_name: &str) -> Html {
     let other_ops: Vec<&String> = stat.ops.iter().filter(|op| *op != node_name).collect();
     html! {
         <section class="measured">
-            <h3>{ "Measured" }</h3>
+            <h3>{ heading }</h3>
+            { label }
             <div class="measured-headline">
                 <span class="measured-time">{ format_us(stat.total_us) }</span>
-                <span class="measured-share">{ format!("{} of the profile", format_share(stat.share)) }</span>
+                <span class="measured-share">{ format!("{} of the {}", format_share(stat.share),
+                    if estimate.is_some() { "estimate" } else { "profile" }) }</span>
             </div>
             <table class="props-table">
                 <tr><th scope="row">{ "time" }</th><td>{ format!("{:.3} us", stat.total_us) }</td></tr>

@@ -1,16 +1,20 @@
 //! The status bar (`#status`): the loaded model (title, format, `N nodes`, the weights file of a
-//! Caffe net, a button to the importer's warnings when there are any), the loaded profile (`profile: N tasks, T ms`, `matched X%`), progress of a load,
-//! timings and the zoom.
+//! Caffe net, a button to the importer's warnings when there are any), the analysis (its target,
+//! and `estimated (cost model, Ascend 310)` while its times are the estimate), the loaded profile
+//! (`profile: N tasks, T ms`, `matched X%`), progress of a load, timings and the zoom.
 
 use yew::prelude::*;
 
-use crate::state::{format_count, format_ms, format_share, Action, GraphHandle, LoadStats, Shared};
-use crate::worker::protocol::ProfileData;
+use crate::state::{
+    estimate_label, format_count, format_ms, format_share, Action, GraphHandle, LoadStats, Shared,
+};
+use crate::worker::protocol::{AnalysisData, ProfileData};
 
 #[derive(Properties, PartialEq)]
 pub struct StatusBarProps {
     pub graph: Option<GraphHandle>,
     pub profile: Option<Shared<ProfileData>>,
+    pub analysis: Option<Shared<AnalysisData>>,
     pub progress: Option<String>,
     pub stats: Option<LoadStats>,
     pub zoom: AttrValue,
@@ -63,7 +67,29 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
         }
         None => html! { <span class="status-model status-muted">{ "No model loaded" }</span> },
     };
-    let profile = props.profile.as_ref().map(|data| {
+    let analysis = props.analysis.as_ref().map(|analysis| {
+        let text = if analysis.estimated {
+            html! {
+                <span id="estimate-status" class="estimate-label"
+                    title="Times from opscope's cost model, not a measurement; drop the profiling files of a run to measure">
+                    { estimate_label(&analysis.target_name) }
+                </span>
+            }
+        } else {
+            html! {
+                <span title={format!("analysed for the {} with the measured profile", analysis.target_name)}>
+                    { analysis.target_name.clone() }
+                </span>
+            }
+        };
+        html! {
+            <span class="status-analysis">
+                <span class="status-sep">{ "|" }</span>
+                { text }
+            </span>
+        }
+    });
+    let profile = props.profile.as_ref().filter(|data| !data.estimated).map(|data| {
         let tasks = if data.hotspots_by_type {
             format!("{} op types", format_count(data.op_statistics.len() as u64))
         } else {
@@ -119,6 +145,7 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
     html! {
         <footer id="status" class="statusbar" aria-live="polite">
             { model }
+            { analysis }
             { profile }
             { progress }
             <span class="toolbar-spacer"></span>

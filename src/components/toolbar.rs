@@ -1,5 +1,7 @@
 //! The top bar: open files, try a sample, pick among the models of a drop and the graphs of a
-//! model, zoom controls, the model panel and heat-map toggles, and the node search.
+//! model, zoom controls, the model panel, what the nodes are coloured by (category, unit, heat
+//! map) and the fusion outlines, the target chip of the analysis, the findings, and the node
+//! search.
 
 use yew::prelude::*;
 
@@ -7,8 +9,8 @@ use super::graph_picker::GraphPicker;
 use super::model_picker::ModelPicker;
 use super::search_box::SearchBox;
 use crate::inputs::{Sample, SAMPLES};
-use crate::state::{Action, GraphHandle, ZOOM_STEP};
-use crate::worker::protocol::ModelChoice;
+use crate::state::{format_count, Action, GraphHandle, Overlay, PanelTab, ZOOM_STEP};
+use crate::worker::protocol::{ModelChoice, TargetKey};
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
@@ -21,9 +23,19 @@ pub struct ToolbarProps {
     /// The models of the last drop and the one shown.
     pub models: Vec<ModelChoice>,
     pub shown_model: Option<usize>,
-    /// A profile is joined to the graph, so the heat map can be shown.
+    /// The overlay drawn, and which overlays the graph has.
+    pub overlay: Overlay,
+    pub units_available: bool,
+    /// A profile (or the estimate) is joined to the graph, so the heat map can be shown.
     pub heat_available: bool,
-    pub heat_on: bool,
+    /// The analysis found fusion groups in the graph drawn, and they are drawn.
+    pub fusion_available: bool,
+    pub fusion_on: bool,
+    /// The chip of the analysis.
+    pub target: TargetKey,
+    pub on_pick_target: Callback<TargetKey>,
+    /// Findings listed, when the findings panel can open.
+    pub findings: Option<usize>,
     pub on_open: Callback<()>,
     pub on_sample: Callback<Sample>,
     pub on_pick_model: Callback<usize>,
@@ -56,6 +68,62 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let act = |action: Action| {
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
+    };
+    let on_target = {
+        let on_pick_target = props.on_pick_target.clone();
+        Callback::from(move |event: Event| {
+            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            if let Some(target) = TargetKey::ALL
+                .into_iter()
+                .find(|t| t.id() == select.value())
+            {
+                on_pick_target.emit(target);
+            }
+        })
+    };
+    let overlay_button = |overlay: Overlay| {
+        let (available, title) = match overlay {
+            Overlay::None => (has_graph, "Colour nodes by op category".to_string()),
+            Overlay::Unit => (
+                props.units_available,
+                if props.units_available {
+                    "Colour nodes by the execution unit they run on (U)".to_string()
+                } else {
+                    "Units: load a model (the main graph is analysed)".to_string()
+                },
+            ),
+            Overlay::Heat => (
+                props.heat_available,
+                if props.heat_available {
+                    "Colour nodes by their time, measured or estimated (H)".to_string()
+                } else {
+                    "Heat map: load a model and the profiling files of its run".to_string()
+                },
+            ),
+        };
+        let active = available && props.overlay == overlay;
+        let action = match overlay {
+            Overlay::Heat => Action::ToggleHeat,
+            Overlay::Unit => Action::ToggleUnits,
+            Overlay::None => Action::SetOverlay(Overlay::None),
+        };
+        html! {
+            <button id={overlay.element_id()}
+                class={classes!("btn", "btn-segment", (overlay == Overlay::Heat).then_some("btn-heat"),
+                    active.then_some("btn-active"))}
+                onclick={act(action)} disabled={!available}
+                aria-pressed={active.to_string()} {title}>
+                if overlay == Overlay::Heat {
+                    <span class="heat-icon" aria-hidden="true"></span>
+                }
+                if overlay == Overlay::Unit {
+                    <span class="unit-icon" aria-hidden="true"></span>
+                }
+                { overlay.label() }
+            </button>
+        }
     };
     html! {
         <header class="toolbar">
@@ -104,18 +172,37 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 title="Model properties: format, inputs, outputs, metadata (I)">
                 { "Model" }
             </button>
-            <button id="overlay-heat"
-                class={classes!("btn", "btn-heat", (props.heat_on && props.heat_available).then_some("btn-active"))}
-                onclick={act(Action::ToggleHeat)} disabled={!props.heat_available}
-                aria-pressed={(props.heat_on && props.heat_available).to_string()}
-                title={if props.heat_available {
-                    "Colour nodes by measured time (H)"
+            <div class="toolbar-group segmented" role="group" aria-label="Colour nodes by">
+                { for Overlay::ALL.into_iter().map(overlay_button) }
+            </div>
+            <button id="overlay-fusion"
+                class={classes!("btn", (props.fusion_on && props.fusion_available).then_some("btn-active"))}
+                onclick={act(Action::ToggleFusion)} disabled={!props.fusion_available}
+                aria-pressed={(props.fusion_on && props.fusion_available).to_string()}
+                title={if props.fusion_available {
+                    "Outline the fusion groups the analysis simulates (solid: UB, dashed: L2/L1 candidates)"
                 } else {
-                    "Heat map: load a model and the profiling files of its run"
+                    "Fusion groups: none found in the graph drawn"
                 }}>
-                <span class="heat-icon" aria-hidden="true"></span>
-                { "Heat map" }
+                { "Fusion" }
             </button>
+            <label class="target-picker-label" title="The Ascend chip the analysis is for">
+                <span class="visually-hidden">{ "Target chip" }</span>
+                <select id="target-picker" class="target-picker" onchange={on_target}
+                    disabled={props.busy}>
+                    { for TargetKey::ALL.into_iter().map(|target| html! {
+                        <option value={target.id()} selected={target == props.target}>{ target.name() }</option>
+                    }) }
+                </select>
+            </label>
+            if let Some(count) = props.findings {
+                <button id="open-findings" class={classes!("btn", (count > 0).then_some("btn-findings"))}
+                    onclick={act(Action::SetPanelTab(PanelTab::Findings))}
+                    title="Show the findings: what to change, and the time it can save">
+                    { "Findings" }
+                    <span class="tab-count">{ format_count(count as u64) }</span>
+                </button>
+            }
             <div class="toolbar-spacer"></div>
             <SearchBox graph={props.graph.clone()} on_action={props.on_action.clone()} />
         </header>

@@ -11,6 +11,8 @@ use crate::worker::protocol::ProfileData;
 #[derive(Properties, PartialEq)]
 pub struct UnitChartProps {
     pub data: Shared<ProfileData>,
+    /// `estimated (cost model, Ascend 310)` when the data is the estimate.
+    pub estimate: Option<AttrValue>,
 }
 
 const SIZE: f64 = 112.0;
@@ -25,7 +27,10 @@ pub fn unit_chart(props: &UnitChartProps) -> Html {
     let centre = SIZE / 2.0;
     html! {
         <figure id="chart-units" class="chart chart-units">
-            <figcaption class="chart-title">{ "Time by unit" }</figcaption>
+            <figcaption class="chart-title">{ "Time by unit" }
+                if let Some(label) = &props.estimate {
+                    <span class="estimate-label chart-estimate">{ label.clone() }</span>
+                }</figcaption>
             if units.is_empty() {
                 <p class="muted">{ "No timed tasks." }</p>
             } else {

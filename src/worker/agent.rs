@@ -1,7 +1,7 @@
 //! The Web Worker that runs the engine off the page's thread.
 //!
-//! A load is a few steps (import the models, read the profile, lay out the shown model, join and
-//! report; see [`super::session`]), each run as its own task of the worker's event loop, so a
+//! A load is a few steps (import the models, read the profile, lay out the shown model, analyse
+//! it and join the profile; see [`super::session`]), each run as its own task of the worker's event loop, so a
 //! newer drop (or a cancel) that arrives during one step is seen before the next starts. The
 //! engine must not panic, but if it does the page is told (`FromWorker::Crashed`) instead of
 //! waiting forever: natively through `catch_unwind`, in the browser (where a panic aborts)
@@ -144,24 +144,50 @@ impl Worker for Agent {
                     self.job = None;
                 }
             }
-            ToWorker::Open { generation, files } => {
-                if generation < self.latest {
-                    return;
-                }
-                self.latest = generation;
-                let job = self.session.open(files);
-                self.start(scope, generation, id, job);
-            }
-            ToWorker::ShowModel {
+            ToWorker::Open {
                 generation,
-                index,
-                graph,
+                files,
+                target,
             } => {
                 if generation < self.latest {
                     return;
                 }
                 self.latest = generation;
-                match self.session.show(index, graph) {
+                let job = self.session.open(files, target);
+                self.start(scope, generation, id, job);
+            }
+            ToWorker::Analyse { generation, target } => {
+                if generation < self.latest {
+                    return;
+                }
+                self.latest = generation;
+                match self.session.reanalyse(target) {
+                    Some(job) => self.start(scope, generation, id, job),
+                    None => {
+                        self.job = None;
+                        scope.respond(
+                            id,
+                            FromWorker::Failed {
+                                generation,
+                                message: "the model is no longer held (the engine restarted \
+                                          after an internal error); drop the files again"
+                                    .to_string(),
+                            },
+                        );
+                    }
+                }
+            }
+            ToWorker::ShowModel {
+                generation,
+                index,
+                graph,
+                target,
+            } => {
+                if generation < self.latest {
+                    return;
+                }
+                self.latest = generation;
+                match self.session.show(index, graph, target) {
                     Some(job) => self.start(scope, generation, id, job),
                     None => {
                         self.job = None;

@@ -1,6 +1,7 @@
 //! The Web Worker side of the app and the messages it exchanges with the page.
 
 pub mod agent;
+pub mod analysis_data;
 pub mod profile_data;
 pub mod protocol;
 pub mod session;

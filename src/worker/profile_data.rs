@@ -5,13 +5,13 @@
 
 use std::collections::HashMap;
 
-use opscope_engine::analysis::rules::{Evidence, RULES};
 use opscope_engine::profile::{Join, OpAggregate, ProfileImport, Unit};
 use opscope_engine::report::profile::{self as report, ProfileOptions, ProfileReport};
 
+use super::analysis_data::finding_row;
 use super::protocol::{
-    EvidenceValue, FindingRow, HotspotRow, InsertedRow, JoinSummary, NodeStat, OpStatRow,
-    ProfileData, SourceRow, TypeTime, UnitId, UnmatchedRow,
+    HotspotRow, InsertedRow, JoinSummary, NodeStat, OpStatRow, ProfileData, SourceRow, TypeTime,
+    UnitId, UnmatchedRow,
 };
 
 /// Rows of one table sent to the page at most (hotspots, unmatched ops). A run has this many
@@ -71,6 +71,7 @@ pub fn profile_data(files: &[String], import: &ProfileImport, join: Option<&Join
     };
     ProfileData {
         files: files.to_vec(),
+        estimated: import.profile.is_estimate(),
         sources: report
             .sources
             .iter()
@@ -99,7 +100,7 @@ pub fn profile_data(files: &[String], import: &ProfileImport, join: Option<&Join
         op_types: time_by_type(&ops),
         op_statistics,
         op_statistics_computed,
-        findings: findings(&report),
+        findings: report.findings.iter().map(finding_row).collect(),
         skipped_checks: report
             .skipped_checks
             .iter()
@@ -129,38 +130,6 @@ fn hotspots(report: &ProfileReport) -> Vec<HotspotRow> {
             memory_bound: h.memory_bound,
             cube_utilization_pct: h.cube_utilization_pct,
             nodes: h.nodes.clone().unwrap_or_default(),
-        })
-        .collect()
-}
-
-fn findings(report: &ProfileReport) -> Vec<FindingRow> {
-    report
-        .findings
-        .iter()
-        .map(|f| FindingRow {
-            rule: f.rule.to_string(),
-            title: RULES
-                .iter()
-                .find(|r| r.id == f.rule)
-                .map(|r| r.title.to_string())
-                .unwrap_or_default(),
-            nodes: f.nodes.clone(),
-            message: f.message.clone(),
-            fix: f.fix.clone(),
-            evidence: f
-                .evidence
-                .iter()
-                .map(|(key, value)| {
-                    let value = match value {
-                        Evidence::Int(v) => EvidenceValue::Int(*v),
-                        Evidence::Num(v) => EvidenceValue::Num(*v),
-                        Evidence::Text(v) => EvidenceValue::Text(v.clone()),
-                        Evidence::List(v) => EvidenceValue::List(v.clone()),
-                    };
-                    (key.to_string(), value)
-                })
-                .collect(),
-            gain_us: f.gain_us,
         })
         .collect()
 }

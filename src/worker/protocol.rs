@@ -6,9 +6,11 @@
 //! The engine's profile report derives `Serialize` only, uses `&'static str` ids and skips empty
 //! keys (all fine for the CLI's JSON, none of it readable back through the worker's bincode), so
 //! the profile crosses the boundary as the twins below, built in [`super::profile_data`]. They
-//! never skip a field and hold no untagged enum: bincode needs every field, in order.
+//! never skip a field and hold no untagged enum: bincode needs every field, in order. The
+//! analysis crosses the same way ([`AnalysisData`], built in [`super::analysis_data`]).
 
 use opscope_engine::report::GraphView;
+use opscope_engine::target::{spec_of, TargetId};
 use serde::{Deserialize, Serialize};
 
 /// Page → worker.
@@ -20,6 +22,8 @@ pub enum ToWorker {
     Open {
         generation: u64,
         files: Vec<FilePayload>,
+        /// The chip to analyse the shown model for.
+        target: TargetKey,
     },
     /// Show a model of the last drop that had models (`index` into its [`ModelChoice`] list),
     /// re-joining the loaded profile to it when it is another model; `graph` indexes the
@@ -28,7 +32,11 @@ pub enum ToWorker {
         generation: u64,
         index: usize,
         graph: usize,
+        target: TargetKey,
     },
+    /// Analyse the shown model again for another chip, with the loaded profile if any; no
+    /// parsing, no layout.
+    Analyse { generation: u64, target: TargetKey },
     /// Drop any unfinished work of generations up to this one.
     Cancel { generation: u64 },
 }
@@ -87,9 +95,14 @@ pub enum Stage {
     Layout {
         n_nodes: usize,
     },
-    /// Joining the profile to the model and building its report.
+    /// Analysing the shown model for a chip (units, fusion, cost, rules), joined to the profile
+    /// when there is one; or, without a model, building the profile's report.
     Analysing {
+        /// Nodes of the main graph analysed (0 without a model).
+        n_nodes: usize,
         n_tasks: usize,
+        /// The chip's name (`Ascend 310`).
+        target: String,
     },
 }
 
@@ -103,6 +116,9 @@ pub struct LoadResult {
     /// The profile as it now stands: new profiling files, or the loaded profile joined to a new
     /// model.
     pub profile: Option<ProfileData>,
+    /// The analysis of the shown model, when it was run (a new model, a new profile, another
+    /// target).
+    pub analysis: Option<AnalysisData>,
     /// One line per file that could not be read, each naming the file (the engine's message).
     pub errors: Vec<String>,
     pub timings: Timings,
@@ -218,8 +234,10 @@ impl UnitId {
 /// `hotspots_total`), per-type totals, and the measured time of every matched graph node.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProfileData {
-    /// The profiling files of the run.
+    /// The profiling files of the run (none for an estimate).
     pub files: Vec<String>,
+    /// `true`: the cost model's estimate of a run, not a measurement; every view labels it so.
+    pub estimated: bool,
     pub sources: Vec<SourceRow>,
     pub chip: Option<String>,
     pub ai_core_num: Option<u32>,
@@ -301,11 +319,13 @@ pub struct OpStatRow {
     pub ratio_pct: Option<f64>,
 }
 
-/// One finding of the profile rules.
+/// One finding of the rules (model rules and profile rules alike).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FindingRow {
     pub rule: String,
     pub title: String,
+    /// `high`, `medium`, `low` or `info` (see `analysis_data::severity_of`).
+    pub severity: String,
     pub nodes: Vec<String>,
     pub message: String,
     pub fix: String,
@@ -364,4 +384,278 @@ pub struct NodeStat {
     pub share: f64,
     /// The profiled ops matched to the node (its own name, or a fused op's name).
     pub ops: Vec<String>,
+}
+
+/// The chips the analysis can target (the engine's `TargetId`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TargetKey {
+    #[default]
+    Ascend310,
+    Ascend310P,
+    Ascend910B,
+}
+
+impl TargetKey {
+    pub const ALL: [TargetKey; 3] = [
+        TargetKey::Ascend310,
+        TargetKey::Ascend310P,
+        TargetKey::Ascend910B,
+    ];
+
+    pub fn engine_id(self) -> TargetId {
+        match self {
+            TargetKey::Ascend310 => TargetId::Ascend310,
+            TargetKey::Ascend310P => TargetId::Ascend310P,
+            TargetKey::Ascend910B => TargetId::Ascend910B,
+        }
+    }
+
+    pub fn of(id: TargetId) -> TargetKey {
+        match id {
+            TargetId::Ascend310 => TargetKey::Ascend310,
+            TargetId::Ascend310P => TargetKey::Ascend310P,
+            TargetId::Ascend910B => TargetKey::Ascend910B,
+        }
+    }
+
+    /// The CLI's and the JSON's id (`ascend310`).
+    pub fn id(self) -> &'static str {
+        self.engine_id().id()
+    }
+
+    /// The chip's name from the engine's target table (`Ascend 310`).
+    pub fn name(self) -> &'static str {
+        spec_of(self.engine_id()).name
+    }
+}
+
+/// The execution unit of a node (the engine's `knowledge::ExecUnit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ExecUnitId {
+    Cube,
+    Vector,
+    Mix,
+    Scalar,
+    AiCpu,
+    Dvpp,
+    Communication,
+    Dsa,
+    /// No kernel: GE folds the op away or runs it on the host.
+    None,
+}
+
+impl ExecUnitId {
+    /// Legend order: the AI Core's units, the slow fallback, the others, no kernel last.
+    pub const ALL: [ExecUnitId; 9] = [
+        ExecUnitId::Cube,
+        ExecUnitId::Vector,
+        ExecUnitId::Mix,
+        ExecUnitId::Scalar,
+        ExecUnitId::AiCpu,
+        ExecUnitId::Dvpp,
+        ExecUnitId::Communication,
+        ExecUnitId::Dsa,
+        ExecUnitId::None,
+    ];
+
+    /// The engine's JSON id (`cube`, `ai_cpu`).
+    pub fn id(self) -> &'static str {
+        match self {
+            ExecUnitId::Cube => "cube",
+            ExecUnitId::Vector => "vector",
+            ExecUnitId::Mix => "mix",
+            ExecUnitId::Scalar => "scalar",
+            ExecUnitId::AiCpu => "ai_cpu",
+            ExecUnitId::Dvpp => "dvpp",
+            ExecUnitId::Communication => "communication",
+            ExecUnitId::Dsa => "dsa",
+            ExecUnitId::None => "none",
+        }
+    }
+
+    /// Short name for the legend and the node panel.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExecUnitId::Cube => "Cube",
+            ExecUnitId::Vector => "Vector",
+            ExecUnitId::Mix => "Cube+Vector",
+            ExecUnitId::Scalar => "Scalar",
+            ExecUnitId::AiCpu => "AI CPU",
+            ExecUnitId::Dvpp => "DVPP",
+            ExecUnitId::Communication => "Communication",
+            ExecUnitId::Dsa => "DSA",
+            ExecUnitId::None => "No kernel",
+        }
+    }
+}
+
+/// Where a node's unit came from (the engine's `analysis::units::UnitSource`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UnitSourceId {
+    /// The knowledge base's prediction.
+    Predicted,
+    /// The compiled graph records it (`_ge_attr_op_kernel_lib_name`).
+    Graph,
+    /// A profile measured it.
+    Measured,
+}
+
+impl UnitSourceId {
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitSourceId::Predicted => "predicted",
+            UnitSourceId::Graph => "from the compiled graph",
+            UnitSourceId::Measured => "measured",
+        }
+    }
+}
+
+/// Which buffer keeps a fusion group's intermediate data (the engine's `FusionKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FusionKindId {
+    /// One kernel, intermediates in the Unified Buffer.
+    Ub,
+    /// Separate kernels exchanging data through L2 (a candidate group).
+    L2,
+    /// A sub-graph keeping intermediates in L1 (a candidate group).
+    L1,
+}
+
+impl FusionKindId {
+    pub fn label(self) -> &'static str {
+        match self {
+            FusionKindId::Ub => "UB fusion",
+            FusionKindId::L2 => "L2 fusion candidate",
+            FusionKindId::L1 => "L1 fusion candidate",
+        }
+    }
+}
+
+/// The analysis of the shown model for one chip: per node of the main graph its unit and why, its
+/// fusion group and its times; the fusion groups and near misses; the findings; and, with a
+/// profile, how the knowledge base and the fusion simulation compare with the measurement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisData {
+    pub target: TargetKey,
+    /// `Ascend 310`.
+    pub target_name: String,
+    /// The CANN release assumed (`8.0.RC1`).
+    pub cann: String,
+    /// `true` without a profile: times are the cost model's estimate.
+    pub estimated: bool,
+    /// Per node of the main graph, by IR node index (`ViewNode::graph_node` of the main view).
+    pub nodes: Vec<NodeAnalysis>,
+    /// Distinct unit reasons; [`NodeAnalysis::reason`] indexes it (50,000 nodes share a few
+    /// dozen texts).
+    pub reasons: Vec<String>,
+    /// UB groups first, then L2 and L1 candidate groups.
+    pub groups: Vec<FusionGroupRow>,
+    pub near_misses: Vec<NearMissRow>,
+    pub findings: Vec<FindingRow>,
+    /// Rules that could not run, and why: `(rule, reason)`.
+    pub skipped_checks: Vec<(String, String)>,
+    /// Remarks of the rules and of the target (a profile from another chip).
+    pub notes: Vec<String>,
+    /// Per unit, in [`ExecUnitId::ALL`] order, units without nodes left out.
+    pub units: Vec<UnitTotal>,
+    /// The cost model's total for the graph, us.
+    pub estimated_total_us: f64,
+    /// With a profile: the knowledge base's units against the measured task types.
+    pub unit_check: Option<UnitCheckSummary>,
+    /// With real fused op names (GE dump, `.om`, `fusion_op`): simulated against real groups.
+    pub fusion_check: Option<FusionCheckSummary>,
+}
+
+impl AnalysisData {
+    pub fn node(&self, graph_node: usize) -> Option<&NodeAnalysis> {
+        self.nodes.get(graph_node)
+    }
+
+    pub fn reason(&self, node: &NodeAnalysis) -> &str {
+        self.reasons.get(node.reason).map_or("", String::as_str)
+    }
+}
+
+/// One node's analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeAnalysis {
+    pub unit: ExecUnitId,
+    pub source: UnitSourceId,
+    /// Index into [`AnalysisData::reasons`].
+    pub reason: usize,
+    /// The unit the knowledge base predicted (differs from `unit` when measured otherwise).
+    pub predicted: ExecUnitId,
+    /// Index into [`AnalysisData::groups`] of its UB group.
+    pub group: Option<usize>,
+    pub estimated_us: f64,
+    pub measured_us: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FusionGroupRow {
+    pub kind: FusionKindId,
+    /// The pattern as CANN names it where known (`TbeConvElemwiseFusionPass`).
+    pub pattern: String,
+    /// Member nodes (IR indices of the main graph), head first.
+    pub nodes: Vec<usize>,
+    pub ddr_bytes_saved: u64,
+}
+
+/// A chain a fusion pattern almost matched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NearMissRow {
+    pub pattern: String,
+    /// IR indices of the main graph, head first, including the node that stopped it.
+    pub nodes: Vec<usize>,
+    pub blocker: Option<usize>,
+    /// Why the pattern stopped, with the numbers.
+    pub reason: String,
+    pub fix: String,
+    pub ddr_bytes_saved: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct UnitTotal {
+    pub unit: ExecUnitId,
+    pub nodes: usize,
+    /// Measured time when the analysis has a profile, else the estimate, us.
+    pub time_us: f64,
+}
+
+/// `unit_check`: the share of profiled time whose op type the knowledge base put on the
+/// measured unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitCheckSummary {
+    pub agree_share: f64,
+    pub agree_ops: usize,
+    pub total_ops: usize,
+    pub disagreements: Vec<UnitDisagreementRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitDisagreementRow {
+    pub op_type: String,
+    pub predicted: String,
+    pub measured: String,
+    pub total_us: f64,
+}
+
+/// `fusion_check`: the simulated fusion groups against the real ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FusionCheckSummary {
+    pub source: String,
+    pub real_groups: usize,
+    pub simulated_groups: usize,
+    pub matched: usize,
+    pub agreement: f64,
+    pub differences: Vec<FusionDifferenceRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FusionDifferenceRow {
+    /// `missed`, `extra` or `partial`.
+    pub kind: String,
+    pub fused_op: Option<String>,
+    pub real: Vec<String>,
+    pub simulated: Vec<String>,
 }

@@ -14,8 +14,14 @@
 //!   the newly shown model;
 //! - a file that cannot be read is one line of [`LoadResult::errors`]; the others still load;
 //! - any graph of a model (a control-flow body, a library function) can be shown in place of its
-//!   main graph; the profile stays joined to the model.
+//!   main graph; the profile stays joined to the model;
+//! - the shown model is analysed for the chosen target whenever it changes, a profile arrives or
+//!   the target changes ([`Step::Analyse`]). With a profile the analysis is measured; without
+//!   one its cost model's estimate is sent as the profile ([`ProfileData::estimated`]), so the
+//!   page's hotspots, charts and heat map work on a model alone. The estimate is never held as
+//!   the session's profile: a measured profile dropped later replaces it.
 
+use opscope_engine::analysis::{analyze, AnalyzeOptions, CannVersion};
 use opscope_engine::ir::Model;
 use opscope_engine::profile::{import_profile, join, ProfileError, ProfileImport};
 use opscope_engine::report::{
@@ -24,9 +30,11 @@ use opscope_engine::report::{
 use opscope_engine::{classify_file, open_model, open_models, FileKind, InputFile, Pairing};
 use std::collections::BTreeMap;
 
+use super::analysis_data::analysis_data;
 use super::profile_data::profile_data;
 use super::protocol::{
-    FilePayload, GraphChoice, LoadResult, ModelChoice, ModelLoad, Stage, Timings,
+    AnalysisData, FilePayload, GraphChoice, LoadResult, ModelChoice, ModelLoad, ProfileData, Stage,
+    TargetKey, Timings,
 };
 use crate::inputs::is_model_name;
 
@@ -80,13 +88,16 @@ pub struct Job {
     show: Option<usize>,
     /// Which graph of that model (index into its graph list; 0 = the main graph).
     show_graph: usize,
-    /// The shown model changed, so a loaded profile must be joined again.
+    /// The shown model changed, so it is analysed and a loaded profile joined again.
     model_changed: bool,
+    /// The target changed: analyse the shown model again.
+    reanalyse: bool,
+    target: TargetKey,
     result: LoadResult,
 }
 
 impl Job {
-    fn new() -> Job {
+    fn new(target: TargetKey) -> Job {
         Job {
             model_files: Vec::new(),
             profile_files: Vec::new(),
@@ -96,10 +107,13 @@ impl Job {
             show: None,
             show_graph: 0,
             model_changed: false,
+            reanalyse: false,
+            target,
             result: LoadResult {
                 model: None,
                 models: None,
                 profile: None,
+                analysis: None,
                 errors: Vec::new(),
                 timings: Timings::default(),
             },
@@ -125,9 +139,9 @@ impl Job {
 }
 
 impl Session {
-    /// Starts loading the files of one drop.
-    pub fn open(&self, files: Vec<FilePayload>) -> Job {
-        let mut job = Job::new();
+    /// Starts loading the files of one drop; the shown model is analysed for `target`.
+    pub fn open(&self, files: Vec<FilePayload>, target: TargetKey) -> Job {
+        let mut job = Job::new(target);
         for file in files {
             let input = InputFile::new(file.name, file.bytes);
             match classify_file(&input) {
@@ -141,14 +155,22 @@ impl Session {
     /// Starts showing a graph of a model of the last drop; `None` when there is no such model.
     /// A graph that does not exist falls back to the main graph. Only another model needs the
     /// profile joined again: the join is to the model, whichever of its graphs is drawn.
-    pub fn show(&self, index: usize, graph: usize) -> Option<Job> {
+    pub fn show(&self, index: usize, graph: usize, target: TargetKey) -> Option<Job> {
         if index >= self.models.len() {
             return None;
         }
-        let mut job = Job::new();
+        let mut job = Job::new(target);
         job.show = Some(index);
         job.show_graph = graph;
         job.model_changed = self.shown != Some(index);
+        Some(job)
+    }
+
+    /// Starts analysing the shown model again for `target`; `None` when no model is shown.
+    pub fn reanalyse(&self, target: TargetKey) -> Option<Job> {
+        self.shown.filter(|&shown| shown < self.models.len())?;
+        let mut job = Job::new(target);
+        job.reanalyse = true;
         Some(job)
     }
 
@@ -190,12 +212,18 @@ impl Session {
                 })
             }
             Step::Analyse => {
-                let profile = job.new_profile.as_ref().or(self.profile.as_ref())?;
-                if job.new_profile.is_none() && !job.model_changed {
+                if job.new_profile.is_none() && !job.model_changed && !job.reanalyse {
+                    return None;
+                }
+                let profile = job.new_profile.as_ref().or(self.profile.as_ref());
+                let model = self.analysed_model(job);
+                if profile.is_none() && model.is_none() {
                     return None;
                 }
                 Some(Stage::Analysing {
-                    n_tasks: profile.import.profile.tasks.len(),
+                    n_nodes: model.map_or(0, |m| m.model.graph.nodes.len()),
+                    n_tasks: profile.map_or(0, |p| p.import.profile.tasks.len()),
+                    target: job.target.name().to_string(),
                 })
             }
         }
@@ -203,6 +231,14 @@ impl Session {
 
     fn models_of<'a>(&'a self, job: &'a Job) -> &'a [LoadedModel] {
         job.new_models.as_deref().unwrap_or(&self.models)
+    }
+
+    /// The model the load shows (or keeps showing), which the analysis is of.
+    fn analysed_model<'a>(&'a self, job: &'a Job) -> Option<&'a LoadedModel> {
+        match job.show {
+            Some(show) => self.models_of(job).get(show),
+            None => self.shown.and_then(|show| self.models.get(show)),
+        }
     }
 
     /// Runs the next step; returns the step it ran, or `None` when the load is complete.
@@ -255,19 +291,41 @@ impl Session {
     }
 
     fn analyse(&mut self, job: &mut Job) {
-        let Some(profile) = job.new_profile.as_ref().or(self.profile.as_ref()) else {
-            return;
+        let (profile, analysis) = self.analysis_of(job);
+        job.result.profile = profile;
+        job.result.analysis = analysis;
+    }
+
+    /// The profile as the page should now show it (`None`: unchanged) and the analysis of the
+    /// shown model.
+    fn analysis_of(&self, job: &Job) -> (Option<ProfileData>, Option<AnalysisData>) {
+        let profile = job.new_profile.as_ref().or(self.profile.as_ref());
+        let Some(loaded) = self.analysed_model(job) else {
+            // A profile without a model: its report alone.
+            let data = profile.map(|p| profile_data(&p.files, &p.import, None));
+            return (data, None);
         };
-        let shown = match job.show {
-            Some(show) => self.models_of(job).get(show),
-            None => self.shown.and_then(|show| self.models.get(show)),
+        let options = AnalyzeOptions {
+            target: job.target.engine_id(),
+            cann: CannVersion::DEFAULT,
         };
-        let joined = shown.map(|loaded| join(&profile.import.profile, &loaded.model));
-        job.result.profile = Some(profile_data(
-            &profile.files,
-            &profile.import,
-            joined.as_ref(),
-        ));
+        let mut analysis = analyze(&loaded.model, profile.map(|p| &p.import.profile), &options);
+        let data = analysis_data(&loaded.model, &analysis, job.target);
+        // A new target alone leaves a measured profile's tables as they are.
+        let profile_unchanged = job.new_profile.is_none() && !job.model_changed;
+        let profile_data = match (profile, analysis.measured.as_ref()) {
+            (Some(_), _) if profile_unchanged => None,
+            (Some(profile), measured) => Some(profile_data(
+                &profile.files,
+                &profile.import,
+                measured.map(|m| &m.join),
+            )),
+            (None, _) => analysis
+                .estimated_profile
+                .take()
+                .and_then(|estimate| estimated_data(&loaded.model, estimate)),
+        };
+        (profile_data, Some(data))
     }
 
     /// Ends the load: the session now holds what the page will show.
@@ -284,6 +342,29 @@ impl Session {
         }
         job.result
     }
+}
+
+/// The cost model's estimate as the page's profile, joined to the model it estimates; `None`
+/// when the estimate has no task (nothing to chart). Its findings are dropped: the profile rules
+/// judge measurements, and the analysis's own findings are the list the page shows.
+fn estimated_data(
+    model: &Model,
+    estimate: opscope_engine::profile::Profile,
+) -> Option<ProfileData> {
+    if estimate.tasks.is_empty() {
+        return None;
+    }
+    let joined = join(&estimate, model);
+    let import = ProfileImport {
+        profile: estimate,
+        issues: Vec::new(),
+        errors: Vec::new(),
+    };
+    let mut data = profile_data(&[], &import, Some(&joined));
+    data.estimated = true;
+    data.findings.clear();
+    data.skipped_checks.clear();
+    Some(data)
 }
 
 fn parse_models(job: &mut Job) {
@@ -398,7 +479,7 @@ mod tests {
     }
 
     fn load(session: &mut Session, files: Vec<FilePayload>) -> (LoadResult, Vec<Step>) {
-        let job = session.open(files);
+        let job = session.open(files, TargetKey::default());
         run(session, job)
     }
 
@@ -439,10 +520,124 @@ mod tests {
         assert_eq!(model.view.node_count, 122);
         assert_eq!(result.models.map(|m| m.len()), Some(1));
         let profile = result.profile.expect("a profile");
+        assert!(!profile.estimated);
         let join = profile.join.expect("joined");
         assert_eq!(join.node_stats.len(), 2);
         assert_eq!(join.unmatched.len(), 1);
         assert!(profile.findings.iter().any(|f| f.rule == "aicpu-op"));
+        // The analysis is measured, and its findings include the profile rules'.
+        let analysis = result.analysis.expect("an analysis");
+        assert!(!analysis.estimated);
+        assert_eq!(analysis.nodes.len(), 122);
+        assert!(analysis.findings.iter().any(|f| f.rule == "aicpu-op"));
+        let first = &analysis.nodes[0];
+        assert!(first.measured_us.is_some(), "the first conv was profiled");
+    }
+
+    #[test]
+    fn a_model_alone_is_analysed_as_an_estimate() {
+        let mut session = Session::default();
+        let (result, steps) = load(&mut session, vec![resnet()]);
+        assert_eq!(steps, vec![Step::ParseModels, Step::Layout, Step::Analyse]);
+        let analysis = result.analysis.expect("an analysis");
+        assert!(analysis.estimated);
+        assert_eq!(analysis.target, TargetKey::Ascend310);
+        assert_eq!(analysis.nodes.len(), 122);
+        // An estimate, when the cost model gives one, is labelled and carries no profile finding.
+        if let Some(profile) = result.profile {
+            assert!(profile.estimated && profile.files.is_empty());
+            assert!(profile.findings.is_empty());
+        }
+        assert!(
+            session.profile.is_none(),
+            "the estimate is not held as the profile"
+        );
+    }
+
+    #[test]
+    fn another_target_analyses_the_shown_model_again_without_parsing() {
+        let mut session = Session::default();
+        assert!(
+            session.reanalyse(TargetKey::Ascend910B).is_none(),
+            "no model yet"
+        );
+        load(&mut session, vec![resnet(), resnet_profile()]);
+        let job = session.reanalyse(TargetKey::Ascend910B).expect("a model");
+        let (result, steps) = run(&mut session, job);
+        assert_eq!(steps, vec![Step::Analyse]);
+        assert!(result.model.is_none() && result.models.is_none());
+        assert!(
+            result.profile.is_none(),
+            "the measured profile's tables are unchanged"
+        );
+        let analysis = result.analysis.expect("an analysis");
+        assert_eq!(analysis.target, TargetKey::Ascend910B);
+        assert_eq!(analysis.target_name, "Ascend 910B");
+        assert!(!analysis.estimated);
+        match session.next_stage(&mut session.reanalyse(TargetKey::Ascend310P).expect("job")) {
+            Some(Stage::Analysing {
+                n_nodes, target, ..
+            }) => assert_eq!((n_nodes, target.as_str()), (122, "Ascend 310P")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_estimate_with_tasks_becomes_a_labelled_joined_profile() {
+        use opscope_engine::profile::{Profile, Source, SourceKind, Sym, Task, Unit};
+        let (_, bytes) = opscope_engine::samples::bundled().remove(0);
+        let model = open_model(&InputFile::new("r.onnx", bytes)).expect("sample");
+        assert!(
+            estimated_data(&model, Profile::default()).is_none(),
+            "nothing to chart"
+        );
+        let mut estimate = Profile::default();
+        estimate.sources.push(Source {
+            file: "cost model".into(),
+            kind: SourceKind::Estimate,
+            rows: 2,
+            used: true,
+            note: String::new(),
+        });
+        for (node, unit, us) in [(0, Unit::AiCore, 120.0), (1, Unit::AiVector, 8.0)] {
+            let name = estimate.strings.intern(&model.graph.nodes[node].name);
+            let op_type = estimate.strings.intern(&model.graph.nodes[node].op_type);
+            let task_type = estimate.strings.intern("AI_CORE");
+            estimate.tasks.push(Task {
+                name,
+                op_type,
+                task_type,
+                unit,
+                op_state: Default::default(),
+                start_us: None,
+                duration_us: us,
+                wait_us: None,
+                block_dim: None,
+                mix_block_dim: None,
+                stream_id: None,
+                task_id: None,
+                input_shapes: Sym::EMPTY,
+                input_dtypes: Sym::EMPTY,
+                input_formats: Sym::EMPTY,
+                output_shapes: Sym::EMPTY,
+                output_dtypes: Sym::EMPTY,
+                output_formats: Sym::EMPTY,
+                pmu: None,
+                source: 0,
+                line: (node + 1) as u32,
+            });
+        }
+        let data = estimated_data(&model, estimate).expect("an estimate");
+        assert!(data.estimated);
+        assert!(data.files.is_empty());
+        assert!(
+            data.findings.is_empty(),
+            "profile rules judge measurements only"
+        );
+        assert_eq!(data.total_us, 128.0);
+        let join = data.join.expect("joined to the model it estimates");
+        assert_eq!(join.node_stats.len(), 2);
+        assert_eq!(join.node_stats[0].node, model.graph.nodes[0].name);
     }
 
     #[test]
@@ -558,12 +753,15 @@ mod tests {
         assert_eq!(models[1].format, "onnx");
         let shown = result.model.expect("the first model");
         assert_eq!(shown.view.format, "caffe");
-        // Switching shows the other one.
-        let job = session.show(1, 0).expect("a second model");
+        // Switching shows the other one, analysed.
+        let job = session
+            .show(1, 0, TargetKey::default())
+            .expect("a second model");
         let (result, steps) = run(&mut session, job);
-        assert_eq!(steps, vec![Step::Layout]);
+        assert_eq!(steps, vec![Step::Layout, Step::Analyse]);
         assert_eq!(result.model.map(|m| m.view.node_count), Some(122));
-        assert!(session.show(2, 0).is_none());
+        assert_eq!(result.analysis.map(|a| a.nodes.len()), Some(122));
+        assert!(session.show(2, 0, TargetKey::default()).is_none());
     }
 
     #[test]
@@ -589,14 +787,18 @@ mod tests {
         assert_eq!(shown.graph, 0);
         assert!(result.profile.is_some(), "the drop's profile is joined");
         // The function: laid out, the profile left as it is (it is joined to the model).
-        let job = session.show(0, 1).expect("the same model");
+        let job = session
+            .show(0, 1, TargetKey::default())
+            .expect("the same model");
         let (result, steps) = run(&mut session, job);
         assert_eq!(steps, vec![Step::Layout]);
         let shown = result.model.expect("the function");
         assert_eq!((shown.graph, shown.view.node_count), (1, 2));
         assert!(result.profile.is_none());
         // A graph that is not there falls back to the main graph.
-        let job = session.show(0, 9).expect("the same model");
+        let job = session
+            .show(0, 9, TargetKey::default())
+            .expect("the same model");
         let (result, _) = run(&mut session, job);
         assert_eq!(result.model.map(|m| m.graph), Some(0));
     }
@@ -635,7 +837,7 @@ mod tests {
     #[test]
     fn stages_describe_the_work() {
         let session = Session::default();
-        let mut job = session.open(vec![resnet(), resnet_profile()]);
+        let mut job = session.open(vec![resnet(), resnet_profile()], TargetKey::default());
         match session.next_stage(&mut job) {
             Some(Stage::Parsing {
                 file_name, n_files, ..

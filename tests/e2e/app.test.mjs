@@ -11,6 +11,7 @@ const SHOTS = join(ROOT, 'target', 'e2e');
 mkdirSync(SHOTS, { recursive: true });
 
 const results = [];
+const timings = {};
 async function test(name, body) {
   const started = Date.now();
   try {
@@ -56,6 +57,92 @@ await test('loads the bundled sample and draws it', async () => {
   await waitDrawn();
   await page.locator('#status', { hasText: '122 nodes' }).waitFor({ timeout: 5000 });
   await page.screenshot({ path: join(SHOTS, 'sample-resnet50.png') });
+});
+
+// ---- The analysis of a model alone: estimate label, unit overlay, target, findings ----
+
+await test('a model alone is analysed: unit legend, estimate label, another target', async () => {
+  // The sample loaded above has no profile: its times are the cost model's estimate.
+  const label = page.locator('#estimate-status');
+  await label.waitFor({ timeout: 10000 });
+  assert((await label.innerText()).trim() === 'estimated (cost model, Ascend 310)',
+    `status label: ${await label.innerText()}`);
+  // The units overlay is on with its legend; the legend lists the units with node counts.
+  assert((await page.locator('#overlay-unit').getAttribute('aria-pressed')) === 'true', 'unit overlay is off');
+  const legend = page.locator('#unit-legend');
+  await legend.waitFor({ timeout: 5000 });
+  const legendText = await legend.innerText();
+  for (const unit of ['Cube', 'Vector', 'Cube+Vector', 'AI CPU', 'DVPP', 'Communication', 'No kernel']) {
+    assert(legendText.includes(unit), `legend lacks ${unit}: ${legendText}`);
+  }
+  const cubes = Number(await legend.locator('[data-unit="cube"] .unit-legend-count').innerText());
+  assert(cubes >= 53, `ResNet-50 has 53 convolutions and a Gemm, the legend counts ${cubes} Cube nodes`);
+  // Every estimate shown elsewhere says so too (the panel title when the estimate has times).
+  for (const el of await page.locator('#profile[data-profile-state="estimated"]').all()) {
+    assert(/estimated \(cost model, Ascend 310\)/.test(await el.innerText()), 'the panel lacks the estimate label');
+  }
+  await page.screenshot({ path: join(SHOTS, 'analysis-estimate.png') });
+  // Another chip: analysed again in the worker, the graph kept.
+  await page.locator('#target-picker').selectOption('ascend910b');
+  await page.locator('#estimate-status', { hasText: 'Ascend 910B' }).waitFor({ timeout: 20000 });
+  await waitDrawn();
+  assert((await status.innerText()).includes('122 nodes'), 'the graph was lost');
+  await page.locator('#target-picker').selectOption('ascend310');
+  await page.locator('#estimate-status', { hasText: 'Ascend 310' }).waitFor({ timeout: 20000 });
+  await waitDrawn();
+});
+
+// The bundled ResNet-50's first convolution reads 3 channels: the channel-alignment rule fires
+// on it (once the model rules are merged; until then the analysis finds nothing here).
+await test('the findings panel lists findings; a click selects and frames their nodes', async () => {
+  const started = Date.now();
+  await page.locator('#open-findings').click();
+  const panel = page.locator('#findings');
+  await panel.waitFor({ timeout: 5000 });
+  const findings = panel.locator('.finding');
+  const n = await findings.count();
+  await page.screenshot({ path: join(SHOTS, 'analysis-findings.png') });
+  assert(n >= 1, `expected at least one finding on ResNet-50, the panel says: ${(await panel.innerText()).slice(0, 300)}`);
+  // Groups are sorted by their total gain.
+  const gains = await panel.locator('.finding-group').evaluateAll((groups) => groups.map((g) => {
+    const gain = g.querySelector('.finding-group-head .finding-gain');
+    if (!gain) return 0;
+    const m = gain.textContent.match(/([\d.,]+)\s*(us|ms|s)\b/);
+    if (!m) return 0;
+    const value = Number(m[1].replace(/,/g, ''));
+    return m[2] === 's' ? value * 1e6 : m[2] === 'ms' ? value * 1e3 : value;
+  }));
+  assert(gains.every((v, i) => i === 0 || gains[i - 1] >= v), `groups not sorted by gain: ${gains}`);
+  // The first finding that names nodes of the graph.
+  const finding = panel.locator('.finding:has(.node-link)').first();
+  await finding.waitFor({ timeout: 5000 });
+  const names = await finding.locator('.node-link').allInnerTexts();
+  await finding.locator('.finding-message').click();
+  const properties = page.locator('#properties');
+  await properties.waitFor({ timeout: 5000 });
+  const text = await properties.innerText();
+  assert(names.some((name) => text.includes(name)), `the properties panel shows none of ${names}`);
+  if (names.length > 1) {
+    await page.locator('#selection-count', { hasText: `of ${names.length} selected nodes` }).waitFor({ timeout: 5000 });
+  }
+  assert((await finding.getAttribute('class')).includes('selected'), 'the finding is not marked selected');
+  // Framed: every node of the finding is inside the graph area.
+  const inView = await page.evaluate((names) => {
+    const r = document.querySelector('#graph').getBoundingClientRect();
+    return names.every((name) => {
+      const c = window.opscope.nodeCenter(name);
+      return c && c.x >= r.left && c.x <= r.right && c.y >= r.top && c.y <= r.bottom;
+    });
+  }, names);
+  assert(inView, `the finding's nodes are not all in view: ${names}`);
+  // The node panel shows the analysis: unit, why, the findings naming the node.
+  assert(/Analysis · Ascend 310/i.test(text) && /\bunit\b/i.test(text) && /\bwhy\b/i.test(text), `node analysis: ${text.slice(0, 300)}`);
+  await page.locator('#node-findings').waitFor({ timeout: 5000 });
+  assert(await page.locator('#unit-legend').isVisible(), 'the unit legend is gone');
+  await waitDrawn();
+  await page.screenshot({ path: join(SHOTS, 'analysis-finding-selected.png') });
+  timings.findingsMs = Date.now() - started;
+  await page.keyboard.press('Escape');
 });
 
 // A second model dropped through the file input: a real zoo model when the shared samples are
@@ -133,7 +220,6 @@ const SHARED = join(ROOT, '../shared/samples');
 const fileOf = (path) => ({
   name: path.split('/').pop(), mimeType: 'application/octet-stream', buffer: readFileSync(path),
 });
-const timings = {};
 const waitProfile = () => page.locator('#profile[data-profile-state="loaded"]').waitFor({ timeout: 30000 });
 const hotspotRows = page.locator('#hotspots tr[data-op]');
 // Numbers as the tables print them (`1,234.56`).
@@ -272,6 +358,17 @@ await test('drops the ResNet-50 sample and its profile together: tables, charts,
   await page.screenshot({ path: join(SHOTS, 'profile-findings.png') });
   await finding.locator('.node-link').first().click();
   await page.locator('#properties', { hasText: profile.aicpu }).waitFor({ timeout: 5000 });
+  // The measured profile replaced the estimate: no estimate label, the analysis is measured.
+  assert(await page.locator('#estimate-status').count() === 0, 'a measured run is labelled as an estimate');
+  const analysisStatus = await page.locator('#status .status-analysis').innerText();
+  assert(analysisStatus.includes('Ascend 310') && !/estimated/.test(analysisStatus), `status: ${analysisStatus}`);
+  // A click on the finding itself selects its node and marks the finding.
+  await page.locator('#properties .btn-close').click();
+  await finding.locator('.finding-show').click();
+  await page.locator('#properties', { hasText: profile.aicpu }).waitFor({ timeout: 5000 });
+  await page.locator('#findings .finding.selected[data-rule="aicpu-op"]').waitFor({ timeout: 5000 });
+  const nodeFindings = await page.locator('#node-findings').innerText();
+  assert(nodeFindings.includes('aicpu-op'), `the node panel lacks its finding: ${nodeFindings}`);
 
   // Unmatched: the op that is not in the model.
   await page.locator('#tab-unmatched').click();

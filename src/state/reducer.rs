@@ -1,478 +1,25 @@
-//! The app's state and every way it changes: a reducer with no browser in it, so selection,
-//! viewport maths, the profile tables and the handling of stale worker results are tested
-//! natively.
-//!
-//! Components read [`AppState`] and send [`Action`]s; they never change state any other way.
+//! [`AppState`] and every way it changes ([`Action`]): loads and their stale results, selection,
+//! the viewport, overlays, the analysis and its findings, and the profile tables. [`AppState::apply`] is pure, so whole
+//! sessions are tested natively.
 
-pub mod table;
-
-use std::collections::HashMap;
-use std::ops::Deref;
 use std::rc::Rc;
 
-use opscope_engine::report::{GraphView, ViewNodeKind};
 use yew::Reducible;
 
-use self::table::{hotspot_rows, op_stat_rows, HotspotColumn, OpStatColumn, Sort, TableView};
+use super::analysis::{estimate_label, AnalysisState, FindingsView};
+use super::graph::GraphHandle;
+use super::loading::{GraphState, LoadStage, LoadStats, Loading};
+use super::overlay::Overlay;
+use super::profile::{PanelTab, ProfileState};
+use super::table::{HotspotColumn, OpStatColumn};
+use super::viewport::{min_scale, Bounds, Size, Viewport};
+use super::Shared;
+use crate::canvas::fusion::FusionOutlines;
 use crate::canvas::heat::HeatMap;
+use crate::canvas::units::UnitMap;
 use crate::worker::protocol::{
-    FromWorker, GraphChoice, LoadResult, ModelChoice, NodeStat, ProfileData, Stage, Timings,
+    FromWorker, LoadResult, ModelChoice, NodeAnalysis, NodeStat, ProfileData, TargetKey,
 };
-
-/// A value shared between the state and the components, compared by identity, so passing it as
-/// a prop never walks 50,000 nodes or 100,000 rows.
-#[derive(Debug)]
-pub struct Shared<T>(Rc<T>);
-
-impl<T> Shared<T> {
-    pub fn new(value: T) -> Shared<T> {
-        Shared(Rc::new(value))
-    }
-}
-
-impl<T> Clone for Shared<T> {
-    fn clone(&self) -> Shared<T> {
-        Shared(self.0.clone())
-    }
-}
-
-impl<T> PartialEq for Shared<T> {
-    fn eq(&self, other: &Shared<T>) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl<T> Deref for Shared<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
-/// A loaded graph. Compared by identity, so passing it as a prop never walks 50,000 nodes.
-#[derive(Debug, Clone)]
-pub struct GraphHandle {
-    pub generation: u64,
-    pub file_name: String,
-    /// The files the model came from, the main file first (a prototxt, then its caffemodel).
-    pub files: Vec<String>,
-    /// How a companion file was paired with the main one, if there was one.
-    pub pairing: Option<String>,
-    pub view: Rc<GraphView>,
-    /// Every graph of the model (main graph, bodies, functions) and which one `view` draws.
-    pub graphs: Rc<Vec<GraphChoice>>,
-    pub graph_index: usize,
-    /// View index by node name (op nodes win over inputs and outputs of the same name).
-    names: Rc<HashMap<String, usize>>,
-}
-
-impl PartialEq for GraphHandle {
-    fn eq(&self, other: &GraphHandle) -> bool {
-        self.generation == other.generation && Rc::ptr_eq(&self.view, &other.view)
-    }
-}
-
-impl GraphHandle {
-    pub fn new(
-        generation: u64,
-        file_name: String,
-        files: Vec<String>,
-        pairing: Option<String>,
-        view: GraphView,
-    ) -> GraphHandle {
-        let mut names: HashMap<String, usize> = HashMap::with_capacity(view.nodes.len());
-        for (node_idx, node) in view.nodes.iter().enumerate() {
-            if node.name.is_empty() {
-                continue;
-            }
-            let is_op = node.kind == ViewNodeKind::Op;
-            match names.get(&node.name) {
-                Some(&other) if !is_op || view.nodes[other].kind == ViewNodeKind::Op => {}
-                _ => {
-                    names.insert(node.name.clone(), node_idx);
-                }
-            }
-        }
-        GraphHandle {
-            generation,
-            file_name,
-            files,
-            pairing,
-            view: Rc::new(view),
-            graphs: Rc::new(Vec::new()),
-            graph_index: 0,
-            names: Rc::new(names),
-        }
-    }
-
-    /// The model's graph list, with the index of the graph this handle draws.
-    pub fn with_graphs(mut self, graph_index: usize, graphs: Vec<GraphChoice>) -> GraphHandle {
-        self.graph_index = graph_index;
-        self.graphs = Rc::new(graphs);
-        self
-    }
-
-    /// The graph drawn is not the main graph (a body or a function): profile names may not
-    /// match its nodes.
-    pub fn is_inner_graph(&self) -> bool {
-        self.graph_index != 0
-    }
-
-    /// The view index of the node of this name.
-    pub fn node_named(&self, name: &str) -> Option<usize> {
-        self.names.get(name).copied()
-    }
-}
-
-/// The tabs of the profile panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProfileTab {
-    Hotspots,
-    OpStatistics,
-    Findings,
-    Unmatched,
-}
-
-impl ProfileTab {
-    pub const ALL: [ProfileTab; 4] = [
-        ProfileTab::Hotspots,
-        ProfileTab::OpStatistics,
-        ProfileTab::Findings,
-        ProfileTab::Unmatched,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ProfileTab::Hotspots => "Hotspots",
-            ProfileTab::OpStatistics => "Op statistics",
-            ProfileTab::Findings => "Findings",
-            ProfileTab::Unmatched => "Unmatched",
-        }
-    }
-}
-
-/// A loaded profile and how its panel shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProfileState {
-    pub generation: u64,
-    pub data: Shared<ProfileData>,
-    /// Index into the join's `node_stats` by node name.
-    node_index: Shared<HashMap<String, usize>>,
-    pub tab: ProfileTab,
-    pub collapsed: bool,
-    pub hotspots: TableView<HotspotColumn>,
-    pub op_stats: TableView<OpStatColumn>,
-}
-
-impl ProfileState {
-    /// The panel for new profile data. When the same files come back (the profile joined to
-    /// another model) the tab, sort and filters the user chose are kept.
-    pub fn new(
-        generation: u64,
-        data: ProfileData,
-        previous: Option<&ProfileState>,
-    ) -> ProfileState {
-        let node_index = data
-            .join
-            .as_ref()
-            .map(|join| {
-                join.node_stats
-                    .iter()
-                    .enumerate()
-                    .map(|(idx, stat)| (stat.node.clone(), idx))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let same_run = previous.filter(|p| p.data.files == data.files);
-        let mut state = ProfileState {
-            generation,
-            data: Shared::new(data),
-            node_index: Shared::new(node_index),
-            tab: same_run.map_or(ProfileTab::Hotspots, |p| p.tab),
-            collapsed: previous.is_some_and(|p| p.collapsed),
-            hotspots: TableView::new(Sort {
-                column: HotspotColumn::Total,
-                descending: true,
-            }),
-            op_stats: TableView::new(Sort {
-                column: OpStatColumn::Total,
-                descending: true,
-            }),
-        };
-        if let Some(previous) = same_run {
-            state.hotspots.sort = previous.hotspots.sort;
-            state.hotspots.filter = previous.hotspots.filter.clone();
-            state.op_stats.sort = previous.op_stats.sort;
-            state.op_stats.filter = previous.op_stats.filter.clone();
-        }
-        state.refresh_hotspots();
-        state.refresh_op_stats();
-        state
-    }
-
-    pub fn refresh_hotspots(&mut self) {
-        self.hotspots.rows = hotspot_rows(&self.data, self.hotspots.sort, &self.hotspots.filter);
-    }
-
-    pub fn refresh_op_stats(&mut self) {
-        self.op_stats.rows = op_stat_rows(&self.data, self.op_stats.sort, &self.op_stats.filter);
-    }
-
-    /// The measured time of the node of this name, when the profile is joined.
-    pub fn node_stat(&self, node: &str) -> Option<&NodeStat> {
-        let idx = *self.node_index.get(node)?;
-        self.data.join.as_ref()?.node_stats.get(idx)
-    }
-}
-
-/// Size of the canvas in CSS pixels.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Size {
-    pub width: f64,
-    pub height: f64,
-}
-
-impl Size {
-    pub fn is_empty(self) -> bool {
-        !(self.width > 0.0 && self.height > 0.0)
-    }
-}
-
-/// Axis-aligned box in world (layout) coordinates.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Bounds {
-    pub x: f64,
-    pub y: f64,
-    pub width: f64,
-    pub height: f64,
-}
-
-/// Maps world (layout) coordinates to canvas CSS pixels: `screen = world * scale + (x, y)`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Viewport {
-    pub scale: f64,
-    pub x: f64,
-    pub y: f64,
-}
-
-impl Default for Viewport {
-    fn default() -> Viewport {
-        Viewport {
-            scale: 1.0,
-            x: 0.0,
-            y: 0.0,
-        }
-    }
-}
-
-/// Largest zoom; also the zoom "fit" never exceeds so small graphs are not blown up.
-pub const MAX_SCALE: f64 = 8.0;
-pub const FIT_MAX_SCALE: f64 = 1.0;
-/// Space kept around the graph when fitting, in CSS pixels.
-pub const FIT_PADDING: f64 = 24.0;
-/// Zoom at which node text is still comfortable to read; a loaded graph opens at least this
-/// close (see [`Viewport::opening`]).
-pub const READABLE_SCALE: f64 = 0.8;
-/// Zoom factor of one zoom-in / zoom-out step (buttons and keys).
-pub const ZOOM_STEP: f64 = 1.25;
-
-impl Viewport {
-    pub fn to_screen(&self, world_x: f64, world_y: f64) -> (f64, f64) {
-        (world_x * self.scale + self.x, world_y * self.scale + self.y)
-    }
-
-    pub fn to_world(&self, screen_x: f64, screen_y: f64) -> (f64, f64) {
-        (
-            (screen_x - self.x) / self.scale,
-            (screen_y - self.y) / self.scale,
-        )
-    }
-
-    /// The part of the world a canvas of `size` shows.
-    pub fn visible_world(&self, size: Size) -> Bounds {
-        let (x, y) = self.to_world(0.0, 0.0);
-        Bounds {
-            x,
-            y,
-            width: size.width / self.scale,
-            height: size.height / self.scale,
-        }
-    }
-
-    /// Zooms by `factor` keeping the world point under the screen point `(sx, sy)` in place;
-    /// the resulting scale is clamped to `[min_scale, MAX_SCALE]`.
-    pub fn zoom_at(&self, sx: f64, sy: f64, factor: f64, min_scale: f64) -> Viewport {
-        if !factor.is_finite() || factor <= 0.0 {
-            return *self;
-        }
-        let scale = (self.scale * factor).clamp(min_scale, MAX_SCALE);
-        let (wx, wy) = self.to_world(sx, sy);
-        Viewport {
-            scale,
-            x: sx - wx * scale,
-            y: sy - wy * scale,
-        }
-    }
-
-    pub fn pan(&self, dx: f64, dy: f64) -> Viewport {
-        Viewport {
-            scale: self.scale,
-            x: self.x + dx,
-            y: self.y + dy,
-        }
-    }
-
-    /// The viewport that shows all of `bounds` centred in `size`, never zoomed in beyond
-    /// [`FIT_MAX_SCALE`].
-    pub fn fit(bounds: Bounds, size: Size) -> Viewport {
-        if size.is_empty() {
-            return Viewport::default();
-        }
-        let avail_w = (size.width - 2.0 * FIT_PADDING).max(1.0);
-        let avail_h = (size.height - 2.0 * FIT_PADDING).max(1.0);
-        let scale_w = if bounds.width > 0.0 {
-            avail_w / bounds.width
-        } else {
-            FIT_MAX_SCALE
-        };
-        let scale_h = if bounds.height > 0.0 {
-            avail_h / bounds.height
-        } else {
-            FIT_MAX_SCALE
-        };
-        let scale = scale_w.min(scale_h).min(FIT_MAX_SCALE);
-        Viewport {
-            scale,
-            x: (size.width - bounds.width * scale) / 2.0 - bounds.x * scale,
-            y: (size.height - bounds.height * scale) / 2.0 - bounds.y * scale,
-        }
-    }
-
-    /// The view a freshly loaded graph opens with: the whole graph when it fits at a readable
-    /// zoom, else the top of the graph at [`READABLE_SCALE`], centred horizontally (as Netron
-    /// opens), so a tall network does not open as an unreadable strip. `f` still fits it all.
-    pub fn opening(bounds: Bounds, size: Size) -> Viewport {
-        let fit = Viewport::fit(bounds, size);
-        if fit.scale >= READABLE_SCALE || size.is_empty() {
-            return fit;
-        }
-        let scale = READABLE_SCALE;
-        Viewport {
-            scale,
-            x: size.width / 2.0 - (bounds.x + bounds.width / 2.0) * scale,
-            y: FIT_PADDING - bounds.y * scale,
-        }
-    }
-
-    /// Centres the world point `(wx, wy)` in `size` at `scale`.
-    pub fn centred_on(wx: f64, wy: f64, scale: f64, size: Size) -> Viewport {
-        Viewport {
-            scale,
-            x: size.width / 2.0 - wx * scale,
-            y: size.height / 2.0 - wy * scale,
-        }
-    }
-}
-
-/// The smallest zoom allowed for a graph: half of what fits it, and never more than 0.25 (so any
-/// graph can be seen whole), never less than 1e-4.
-pub fn min_scale(graph: Bounds, size: Size) -> f64 {
-    let fit = Viewport::fit(graph, size).scale;
-    (fit * 0.5).clamp(1e-4, 0.25)
-}
-
-/// What the page is fetching or the worker is computing.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LoadStage {
-    /// The page reads the files the user chose.
-    Reading,
-    /// The page downloads a bundled sample.
-    Fetching,
-    /// A stage the worker reported (or the page expects it to start with).
-    Worker(Stage),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Loading {
-    pub generation: u64,
-    /// What is loading: a file name, or `N files`.
-    pub file_name: String,
-    pub stage: LoadStage,
-    pub started_ms: f64,
-}
-
-impl Loading {
-    /// The status bar's progress text.
-    pub fn describe(&self) -> String {
-        match &self.stage {
-            LoadStage::Reading => format!("Reading {}…", self.file_name),
-            LoadStage::Fetching => format!("Fetching {}…", self.file_name),
-            LoadStage::Worker(Stage::Parsing {
-                file_name,
-                n_files,
-                n_bytes,
-            }) => {
-                if *n_files > 1 {
-                    format!(
-                        "Parsing {n_files} model files ({})…",
-                        format_bytes(*n_bytes)
-                    )
-                } else {
-                    format!("Parsing {file_name} ({})…", format_bytes(*n_bytes))
-                }
-            }
-            LoadStage::Worker(Stage::ReadingProfile { n_files, n_bytes }) => format!(
-                "Reading the profile ({} {}, {})…",
-                n_files,
-                if *n_files == 1 { "file" } else { "files" },
-                format_bytes(*n_bytes)
-            ),
-            LoadStage::Worker(Stage::Layout { n_nodes }) => {
-                format!("Laying out {n_nodes} nodes…")
-            }
-            LoadStage::Worker(Stage::Analysing { n_tasks }) => {
-                format!(
-                    "Analysing {} profiled tasks…",
-                    format_count(*n_tasks as u64)
-                )
-            }
-        }
-    }
-}
-
-/// Timing of the last successful load, for the status bar.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LoadStats {
-    pub timings: Timings,
-    /// Page clock (ms) of the user's action.
-    pub started_ms: f64,
-    /// From the user's action to the result received by the page.
-    pub received_ms: f64,
-    /// From the user's action to the first complete draw of what it loaded.
-    pub drawn_ms: Option<f64>,
-    /// The load brought a model (the parse and layout timings mean something).
-    pub had_model: bool,
-}
-
-/// The value of `#graph[data-graph-state]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GraphState {
-    Empty,
-    Loading,
-    Drawn,
-    Error,
-}
-
-impl GraphState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GraphState::Empty => "empty",
-            GraphState::Loading => "loading",
-            GraphState::Drawn => "drawn",
-            GraphState::Error => "error",
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppState {
@@ -483,11 +30,29 @@ pub struct AppState {
     /// The readable models of the last drop that had any (the model picker), and which is shown.
     pub models: Vec<ModelChoice>,
     pub shown_model: Option<usize>,
+    /// The profile: measured, or the analysis's estimate when no profile was loaded.
     pub profile: Option<ProfileState>,
-    /// The heat-map overlay is switched on (it shows only while a profile is joined).
-    pub heat_on: bool,
-    /// The overlay for the current graph and profile, when the profile is joined to it.
+    /// The analysis of the shown model (it runs with every model) for `target`.
+    pub analysis: Option<AnalysisState>,
+    /// The chip the analysis is for (the target picker).
+    pub target: TargetKey,
+    /// What the findings panel lists: the analysis's findings, else the profile's.
+    pub findings: Shared<FindingsView>,
+    /// The finding whose nodes are selected (index into `findings.rows`).
+    pub selected_finding: Option<usize>,
+    /// The overlay the user chose; it shows while available.
+    pub overlay: Overlay,
+    /// The heat map for the current graph and profile, when the profile is joined to it.
     pub heat: Option<Shared<HeatMap>>,
+    /// Units per node, when the analysis is of the graph drawn (its main graph).
+    pub units: Option<Shared<UnitMap>>,
+    /// Fusion-group outlines, when the analysis is of the graph drawn and found groups.
+    pub outlines: Option<Shared<FusionOutlines>>,
+    /// The user hid the fusion outlines.
+    pub fusion_hidden: bool,
+    /// The tab of the panel under the graph, and whether it is collapsed.
+    pub panel_tab: PanelTab,
+    pub panel_collapsed: bool,
     /// Bumped whenever what the canvas draws changes (a graph, an overlay); `drawn` is about
     /// this version.
     pub scene: u64,
@@ -497,7 +62,7 @@ pub struct AppState {
     pub errors: Vec<String>,
     /// Index into `GraphView::nodes`.
     pub selection: Option<usize>,
-    /// Other nodes of the selected profiled op (a fused op's nodes), highlighted with it.
+    /// Other selected nodes (a fused op's nodes, a finding's nodes), highlighted with it.
     pub related: Vec<usize>,
     pub viewport: Viewport,
     pub canvas: Size,
@@ -544,6 +109,8 @@ pub enum Action {
     RevealNamed(String),
     /// A hotspot row was clicked: select the first node the op matched, highlight the others.
     SelectOp(String),
+    /// A finding was clicked (index into `findings.rows`): select its nodes and frame them.
+    SelectFinding(usize),
     CanvasResized(Size),
     PanBy {
         dx: f64,
@@ -564,10 +131,17 @@ pub enum Action {
     ToggleModelPanel,
     /// Escape: clear the selection, else close the model panel.
     Dismiss,
+    /// Heat map on, or off when it is on.
     ToggleHeat,
-    SetProfileTab(ProfileTab),
-    /// Collapse or expand the profile panel.
-    ToggleProfilePanel,
+    /// Colour by unit on, or off when it is on.
+    ToggleUnits,
+    SetOverlay(Overlay),
+    ToggleFusion,
+    /// The chip to analyse for; the page asks the worker to analyse again.
+    SetTarget(TargetKey),
+    SetPanelTab(PanelTab),
+    /// Collapse or expand the panel under the graph.
+    TogglePanel,
     SortHotspots(HotspotColumn),
     FilterHotspots(String),
     SortOpStats(OpStatColumn),
@@ -604,9 +178,90 @@ impl AppState {
         self.heat.is_some()
     }
 
-    /// The overlay to draw, if it is available and switched on.
+    /// The heat map to draw, if it is available and chosen.
     pub fn heat_shown(&self) -> Option<&Shared<HeatMap>> {
-        self.heat.as_ref().filter(|_| self.heat_on)
+        self.heat.as_ref().filter(|_| self.overlay == Overlay::Heat)
+    }
+
+    /// The unit colours to draw, if available and chosen.
+    pub fn units_shown(&self) -> Option<&Shared<UnitMap>> {
+        self.units
+            .as_ref()
+            .filter(|_| self.overlay == Overlay::Unit)
+    }
+
+    /// The overlay drawn (the choice, when available).
+    pub fn overlay_shown(&self) -> Overlay {
+        match self.overlay {
+            Overlay::Heat if self.heat.is_some() => Overlay::Heat,
+            Overlay::Unit if self.units.is_some() => Overlay::Unit,
+            _ => Overlay::None,
+        }
+    }
+
+    pub fn overlay_available(&self, overlay: Overlay) -> bool {
+        match overlay {
+            Overlay::None => self.graph.is_some(),
+            Overlay::Unit => self.units.is_some(),
+            Overlay::Heat => self.heat.is_some(),
+        }
+    }
+
+    /// The fusion outlines to draw, unless hidden.
+    pub fn outlines_shown(&self) -> Option<&Shared<FusionOutlines>> {
+        self.outlines.as_ref().filter(|_| !self.fusion_hidden)
+    }
+
+    /// The label of the times shown when they are the cost model's estimate
+    /// (`estimated (cost model, Ascend 310)`), `None` when they are measured.
+    pub fn estimate(&self) -> Option<String> {
+        let analysis = self.analysis.as_ref().map(|a| &a.data);
+        // The profile shown is the estimate, or there is none and the analysis is unmeasured.
+        let estimated = match &self.profile {
+            Some(profile) => profile.data.estimated,
+            None => analysis.is_some_and(|a| a.estimated),
+        };
+        if !estimated {
+            return None;
+        }
+        Some(estimate_label(
+            analysis.map_or("", |a| a.target_name.as_str()),
+        ))
+    }
+
+    /// The panel under the graph shows (a profile, or an analysis with its findings).
+    pub fn panel_visible(&self) -> bool {
+        self.profile.is_some() || self.analysis.is_some()
+    }
+
+    /// The panel's tabs that have something to show.
+    pub fn panel_tabs(&self) -> Vec<PanelTab> {
+        PanelTab::ALL
+            .into_iter()
+            .filter(|tab| match tab {
+                PanelTab::Findings => self.panel_visible(),
+                PanelTab::Hotspots | PanelTab::OpStatistics => self.profile.is_some(),
+                PanelTab::Unmatched => self
+                    .profile
+                    .as_ref()
+                    .is_some_and(|p| !p.data.estimated && p.data.join.is_some()),
+            })
+            .collect()
+    }
+
+    /// The tab shown: the one chosen, or Findings when it has nothing to show.
+    pub fn panel_tab_shown(&self) -> PanelTab {
+        if self.panel_tabs().contains(&self.panel_tab) {
+            self.panel_tab
+        } else {
+            PanelTab::Findings
+        }
+    }
+
+    /// The analysis of a view node, when the analysis is of the graph drawn.
+    pub fn node_analysis(&self, node_idx: usize) -> Option<&NodeAnalysis> {
+        let graph_node = self.graph.as_ref()?.analysis_node(node_idx)?;
+        self.analysis.as_ref()?.data.node(graph_node)
     }
 
     pub fn graph_bounds(&self) -> Option<Bounds> {
@@ -694,24 +349,29 @@ impl AppState {
                 let n_nodes = self.graph.as_ref().map_or(0, |g| g.view.nodes.len());
                 self.selection = selection.filter(|&idx| idx < n_nodes);
                 self.related.clear();
+                self.selected_finding = None;
             }
             Action::Reveal(node_idx) => {
                 self.related.clear();
+                self.selected_finding = None;
                 self.reveal(node_idx);
             }
             Action::RevealNamed(name) => {
                 if let Some(node_idx) = self.graph.as_ref().and_then(|g| g.node_named(&name)) {
                     self.related.clear();
+                    self.selected_finding = None;
                     self.reveal(node_idx);
                 }
             }
             Action::SelectOp(op) => {
                 let nodes = self.nodes_of_op(&op);
                 if let Some((&first, rest)) = nodes.split_first() {
+                    self.selected_finding = None;
                     self.reveal(first);
                     self.related = rest.to_vec();
                 }
             }
+            Action::SelectFinding(idx) => self.select_finding(idx),
             Action::CanvasResized(size) => {
                 // Keep the world point at the centre where it is, so opening the properties
                 // panel or the error banner does not push the graph off to one side.
@@ -768,30 +428,41 @@ impl AppState {
                 self.model_panel = self.graph.is_some() && !showing;
                 self.selection = None;
                 self.related.clear();
+                self.selected_finding = None;
             }
             Action::Dismiss => {
                 if self.selection.is_some() {
                     self.selection = None;
                     self.related.clear();
+                    self.selected_finding = None;
                 } else {
                     self.model_panel = false;
                 }
             }
-            Action::ToggleHeat => {
-                if self.heat_available() {
-                    self.heat_on = !self.heat_on;
+            Action::ToggleHeat => self.toggle_overlay(Overlay::Heat),
+            Action::ToggleUnits => self.toggle_overlay(Overlay::Unit),
+            Action::SetOverlay(overlay) => {
+                if self.overlay_available(overlay) && self.overlay_shown() != overlay {
+                    self.overlay = overlay;
                     self.new_scene();
                 }
             }
-            Action::SetProfileTab(tab) => {
-                if let Some(profile) = self.profile.as_mut() {
-                    profile.tab = tab;
-                    profile.collapsed = false;
+            Action::ToggleFusion => {
+                if self.outlines.is_some() {
+                    self.fusion_hidden = !self.fusion_hidden;
+                    self.new_scene();
                 }
             }
-            Action::ToggleProfilePanel => {
-                if let Some(profile) = self.profile.as_mut() {
-                    profile.collapsed = !profile.collapsed;
+            Action::SetTarget(target) => self.target = target,
+            Action::SetPanelTab(tab) => {
+                if self.panel_tabs().contains(&tab) {
+                    self.panel_tab = tab;
+                    self.panel_collapsed = false;
+                }
+            }
+            Action::TogglePanel => {
+                if self.panel_visible() {
+                    self.panel_collapsed = !self.panel_collapsed;
                 }
             }
             Action::SortHotspots(column) => {
@@ -844,6 +515,70 @@ impl AppState {
         }
     }
 
+    /// Selects the nodes a finding names (the first as the selection, the others highlighted)
+    /// and frames them: the view fits their bounding box, never zoomed in past 100 %.
+    fn select_finding(&mut self, idx: usize) {
+        let (Some(graph), Some(row)) = (&self.graph, self.findings.rows.get(idx)) else {
+            return;
+        };
+        let mut nodes: Vec<usize> = Vec::with_capacity(row.nodes.len());
+        for node_idx in row.nodes.iter().filter_map(|name| graph.node_named(name)) {
+            if !nodes.contains(&node_idx) {
+                nodes.push(node_idx);
+            }
+        }
+        let rects: Vec<_> = nodes
+            .iter()
+            .filter_map(|&n| graph.view.nodes.get(n).map(|node| node.rect))
+            .collect();
+        self.selected_finding = Some(idx);
+        let Some((&first, rest)) = nodes.split_first() else {
+            return;
+        };
+        self.fresh_view = false;
+        self.selection = Some(first);
+        self.related = rest.to_vec();
+        let x0 = rects.iter().map(|r| r.x).fold(f64::INFINITY, f64::min);
+        let y0 = rects.iter().map(|r| r.y).fold(f64::INFINITY, f64::min);
+        let x1 = rects
+            .iter()
+            .map(|r| r.x + r.width)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let y1 = rects
+            .iter()
+            .map(|r| r.y + r.height)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let bounds = Bounds {
+            x: x0,
+            y: y0,
+            width: x1 - x0,
+            height: y1 - y0,
+        };
+        let finite = [x0, y0, x1, y1].iter().all(|v| v.is_finite());
+        if finite && !self.canvas.is_empty() {
+            let framed = Viewport::fit(bounds, self.canvas);
+            let scale = framed.scale.max(self.min_scale());
+            self.viewport = Viewport::centred_on(
+                bounds.x + bounds.width / 2.0,
+                bounds.y + bounds.height / 2.0,
+                scale,
+                self.canvas,
+            );
+        }
+    }
+
+    fn toggle_overlay(&mut self, overlay: Overlay) {
+        if !self.overlay_available(overlay) {
+            return;
+        }
+        self.overlay = if self.overlay_shown() == overlay {
+            Overlay::None
+        } else {
+            overlay
+        };
+        self.new_scene();
+    }
+
     /// View indexes of the nodes a profiled op matched (in the op's order).
     pub fn nodes_of_op(&self, op: &str) -> Vec<usize> {
         let (Some(graph), Some(profile)) = (&self.graph, &self.profile) else {
@@ -864,9 +599,9 @@ impl AppState {
         self.drawn = false;
     }
 
-    /// Recomputes the overlay after the graph or the profile changed; switches it on when a
-    /// profile is newly joined.
-    fn refresh_heat(&mut self, switch_on: bool) {
+    /// Recomputes the overlays and the findings list after the graph, the profile or the
+    /// analysis changed.
+    fn refresh_overlays(&mut self) {
         let joined = self
             .profile
             .as_ref()
@@ -878,9 +613,23 @@ impl AppState {
                 .map(Shared::new),
             _ => None,
         };
-        if switch_on && self.heat.is_some() {
-            self.heat_on = true;
-        }
+        // The analysis is of the main graph: an inner graph drawn gets neither.
+        let analysed = match (&self.graph, &self.analysis) {
+            (Some(graph), Some(analysis)) if !graph.is_inner_graph() => {
+                Some((graph, &analysis.data))
+            }
+            _ => None,
+        };
+        self.units = analysed.map(|(graph, data)| Shared::new(UnitMap::new(&graph.view, data)));
+        self.outlines = analysed
+            .map(|(graph, data)| FusionOutlines::new(&graph.view, data))
+            .filter(|outlines| !outlines.is_empty())
+            .map(Shared::new);
+        self.findings = Shared::new(FindingsView::of(
+            self.analysis.as_ref().map(|a| &*a.data),
+            self.profile.as_ref().map(|p| &*p.data),
+        ));
+        self.selected_finding = None;
     }
 
     fn worker_said(mut self, msg: FromWorker, now_ms: f64) -> AppState {
@@ -926,6 +675,7 @@ impl AppState {
             model,
             models,
             profile,
+            analysis,
             errors,
             timings,
         } = result;
@@ -967,24 +717,41 @@ impl AppState {
                 None => self.fit_pending = true,
             }
         }
-        if let Some(data) = profile {
-            let previous = self.profile.take();
-            self.profile = Some(ProfileState::new(generation, data, previous.as_ref()));
-        } else if had_model && !same_model {
-            // The worker joins a held profile to every new model and sends it back; a model
-            // without it means the worker lost the profile (it restarted after a crash), so the
-            // join shown belongs to the previous model.
-            if let Some(previous) = self.profile.take() {
-                let mut data = (*previous.data).clone();
-                data.join = None;
-                for row in &mut data.hotspots {
-                    row.nodes.clear();
-                }
-                self.profile = Some(ProfileState::new(generation, data, Some(&previous)));
+        let panel_was_visible = self.panel_visible();
+        let had_analysis = analysis.is_some();
+        match analysis {
+            Some(data) => {
+                self.analysis = Some(AnalysisState {
+                    generation,
+                    data: Shared::new(data),
+                })
+            }
+            // Every new model is analysed; one without an analysis leaves none that fits it.
+            None if had_model && !same_model => self.analysis = None,
+            None => {}
+        }
+        self.take_profile(generation, profile, had_model && !same_model, had_analysis);
+        if !panel_was_visible && self.panel_visible() {
+            self.panel_collapsed = false;
+            if self.panel_tab != PanelTab::Hotspots {
+                self.panel_tab = PanelTab::Findings;
             }
         }
-        if had_model || had_profile {
-            self.refresh_heat(true);
+        if had_model || had_profile || had_analysis {
+            self.refresh_overlays();
+            // A measured profile newly joined shows as the heat map; a new model alone shows
+            // its units. Another target or another graph of the model keeps the choice.
+            let measured_heat =
+                self.heat.is_some() && self.profile.as_ref().is_some_and(|p| !p.data.estimated);
+            if had_profile && measured_heat {
+                self.overlay = Overlay::Heat;
+            } else if had_model && !same_model {
+                if measured_heat {
+                    self.overlay = Overlay::Heat;
+                } else if self.units.is_some() {
+                    self.overlay = Overlay::Unit;
+                }
+            }
             if self.graph.is_some() {
                 self.new_scene();
             }
@@ -995,6 +762,45 @@ impl AppState {
                 drawn_ms: None,
                 had_model,
             });
+        }
+    }
+
+    /// Takes the profile a load sent (`None`: unchanged). A measured run new to the panel opens
+    /// its hotspots. An estimate never replaces a measured profile: the worker sends one only
+    /// when it has lost the measured profile (it restarted after a crash), and then, as for a
+    /// new model sent without its profile, the measured one stays, its join to the previous
+    /// model dropped. An estimate belongs to its analysis: a new analysis without one, or a
+    /// new model, clears it.
+    fn take_profile(
+        &mut self,
+        generation: u64,
+        profile: Option<ProfileData>,
+        new_model: bool,
+        had_analysis: bool,
+    ) {
+        let measured_shown = self.profile.as_ref().is_some_and(|p| !p.data.estimated);
+        match profile {
+            Some(data) if !(data.estimated && measured_shown) => {
+                let previous = self.profile.take();
+                let new_run =
+                    !data.estimated && previous.as_ref().is_none_or(|p| !p.same_run(&data));
+                self.profile = Some(ProfileState::new(generation, data, previous.as_ref()));
+                if new_run {
+                    self.panel_tab = PanelTab::Hotspots;
+                }
+            }
+            _ if new_model => {
+                if let Some(previous) = self.profile.take().filter(|p| !p.data.estimated) {
+                    let mut data = (*previous.data).clone();
+                    data.join = None;
+                    for row in &mut data.hotspots {
+                        row.nodes.clear();
+                    }
+                    self.profile = Some(ProfileState::new(generation, data, Some(&previous)));
+                }
+            }
+            _ if had_analysis && !measured_shown => self.profile = None,
+            _ => {}
         }
     }
 
@@ -1015,173 +821,19 @@ impl Reducible for AppState {
     }
 }
 
-/// The zoom as people read it: `100%`, `7%`, `0.4%`, `0.04%`.
-pub fn format_zoom(scale: f64) -> String {
-    let percent = scale * 100.0;
-    if percent >= 1.0 {
-        format!("{percent:.0}%")
-    } else if percent >= 0.1 {
-        format!("{percent:.1}%")
-    } else {
-        format!("{percent:.2}%")
-    }
-}
-
-/// `1.2 MB`, `36 kB`, `512 B`.
-pub fn format_bytes(n_bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
-    if n_bytes < 1000 {
-        return format!("{n_bytes} B");
-    }
-    let mut value = n_bytes as f64;
-    let mut unit = "B";
-    for candidate in UNITS {
-        if value < 1000.0 {
-            break;
-        }
-        value /= 1000.0;
-        unit = candidate;
-    }
-    if value < 10.0 {
-        format!("{value:.1} {unit}")
-    } else {
-        format!("{value:.0} {unit}")
-    }
-}
-
-/// `1,234,567`.
-pub fn format_count(n: u64) -> String {
-    let digits = n.to_string();
-    let head = digits.len() % 3;
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    out.push_str(&digits[..head]);
-    for group in digits.as_bytes()[head..].chunks(3) {
-        if !out.is_empty() {
-            out.push(',');
-        }
-        out.extend(group.iter().map(|&b| char::from(b)));
-    }
-    out
-}
-
-/// A duration given in microseconds, in the unit people read best: `850 us`, `12.4 ms`,
-/// `3.21 s`.
-pub fn format_us(us: f64) -> String {
-    if !us.is_finite() {
-        return "–".to_string();
-    }
-    let abs = us.abs();
-    if abs >= 1e6 {
-        format!("{:.2} s", us / 1e6)
-    } else if abs >= 1e4 {
-        format!("{:.1} ms", us / 1e3)
-    } else if abs >= 1e3 {
-        format!("{:.2} ms", us / 1e3)
-    } else if abs >= 100.0 {
-        format!("{us:.0} us")
-    } else if abs >= 1.0 {
-        format!("{us:.1} us")
-    } else {
-        format!("{us:.2} us")
-    }
-}
-
-/// A duration given in microseconds, in milliseconds: `1.36 ms`, `9,381.2 ms`, `0.012 ms`.
-pub fn format_ms(us: f64) -> String {
-    let ms = us / 1000.0;
-    let decimals = if ms.abs() >= 10.0 {
-        1
-    } else if ms.abs() >= 0.1 {
-        2
-    } else {
-        3
-    };
-    format!("{} ms", group_thousands(ms, decimals))
-}
-
-/// `value` with `decimals` decimals and its integer part grouped by thousands.
-fn group_thousands(value: f64, decimals: usize) -> String {
-    if !value.is_finite() {
-        return "–".to_string();
-    }
-    let text = format!("{:.*}", decimals, value.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let int = format_count(int.parse().unwrap_or(0));
-    let sign = if value < 0.0 { "-" } else { "" };
-    if frac.is_empty() {
-        format!("{sign}{int}")
-    } else {
-        format!("{sign}{int}.{frac}")
-    }
-}
-
-/// A number of microseconds for a table cell: two decimals (three below 1 us), thousands
-/// grouped, so a column lines up.
-pub fn format_us_cell(us: f64) -> String {
-    let decimals = if us.abs() < 1.0 && us != 0.0 { 3 } else { 2 };
-    group_thousands(us, decimals)
-}
-
-/// A share (0 to 1) as a percentage: `45.6%`, `0.12%`, `<0.01%`.
-pub fn format_share(share: f64) -> String {
-    let pct = share * 100.0;
-    if !pct.is_finite() {
-        "–".to_string()
-    } else if pct == 0.0 {
-        "0%".to_string()
-    } else if pct < 0.01 {
-        "<0.01%".to_string()
-    } else if pct < 10.0 {
-        format!("{pct:.2}%")
-    } else {
-        format!("{pct:.1}%")
-    }
-}
-
 #[cfg(test)]
-pub(crate) mod tests {
-    use opscope_engine::ir::OpCategory;
-    use opscope_engine::layout::Rect;
-    use opscope_engine::report::{ViewNode, ViewNodeKind};
+mod tests {
+    use opscope_engine::report::GraphView;
 
     use super::*;
-    use crate::worker::protocol::{HotspotRow, JoinSummary, ModelLoad, OpStatRow, UnitId};
-
-    /// A view with `n` op nodes in one column, 100×40 each, 60 apart.
-    pub(crate) fn column_view(n: usize) -> GraphView {
-        let nodes = (0..n)
-            .map(|idx| ViewNode {
-                kind: ViewNodeKind::Op,
-                graph_node: Some(idx),
-                title: "Relu".into(),
-                name: format!("relu_{idx}"),
-                category: OpCategory::Activation,
-                lines: Vec::new(),
-                rect: Rect {
-                    x: 0.0,
-                    y: idx as f64 * 60.0,
-                    width: 100.0,
-                    height: 40.0,
-                },
-                domain: String::new(),
-                scope: String::new(),
-                attrs: Vec::new(),
-                inputs: Vec::new(),
-                outputs: Vec::new(),
-            })
-            .collect();
-        GraphView {
-            title: "column".into(),
-            format: "onnx".into(),
-            node_count: n,
-            nodes,
-            edges: Vec::new(),
-            width: 100.0,
-            height: n as f64 * 60.0 - 20.0,
-            metadata: Vec::new(),
-            warnings: Vec::new(),
-        }
-    }
+    use crate::canvas::units::tests::analysis_of;
+    use crate::state::fixtures::column_view;
+    use crate::state::table::Sort;
+    use crate::state::viewport::{FIT_MAX_SCALE, FIT_PADDING, READABLE_SCALE, ZOOM_STEP};
+    use crate::worker::protocol::{
+        AnalysisData, ExecUnitId, FindingRow, FusionGroupRow, FusionKindId, HotspotRow,
+        JoinSummary, ModelChoice, ModelLoad, OpStatRow, ProfileData, Stage, Timings, UnitId,
+    };
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9
@@ -1213,6 +865,7 @@ pub(crate) mod tests {
             }),
             models: None,
             profile,
+            analysis: None,
             errors: Vec::new(),
             timings: Timings::default(),
         }
@@ -1243,78 +896,6 @@ pub(crate) mod tests {
     fn with_graph(n: usize) -> AppState {
         let state = AppState::default().apply(Action::CanvasResized(CANVAS));
         started(state, 1).apply(loaded(1, n))
-    }
-
-    #[test]
-    fn zoom_keeps_the_point_under_the_cursor() {
-        let viewport = Viewport {
-            scale: 0.5,
-            x: 30.0,
-            y: -40.0,
-        };
-        let before = viewport.to_world(200.0, 150.0);
-        let zoomed = viewport.zoom_at(200.0, 150.0, 1.7, 0.01);
-        let after = zoomed.to_world(200.0, 150.0);
-        assert!(close(zoomed.scale, 0.85));
-        assert!(close(before.0, after.0) && close(before.1, after.1));
-    }
-
-    #[test]
-    fn zoom_is_clamped_and_ignores_bad_factors() {
-        let viewport = Viewport::default();
-        assert!(close(viewport.zoom_at(0.0, 0.0, 1e6, 0.1).scale, MAX_SCALE));
-        assert!(close(viewport.zoom_at(0.0, 0.0, 1e-6, 0.1).scale, 0.1));
-        assert_eq!(viewport.zoom_at(5.0, 5.0, f64::NAN, 0.1), viewport);
-        assert_eq!(viewport.zoom_at(5.0, 5.0, 0.0, 0.1), viewport);
-    }
-
-    #[test]
-    fn fit_centres_the_graph_inside_the_padding() {
-        let bounds = Bounds {
-            x: 0.0,
-            y: 0.0,
-            width: 1000.0,
-            height: 4000.0,
-        };
-        let viewport = Viewport::fit(bounds, CANVAS);
-        // Height decides: (600 - 48) / 4000.
-        assert!(close(viewport.scale, 552.0 / 4000.0));
-        let (left, top) = viewport.to_screen(0.0, 0.0);
-        let (right, bottom) = viewport.to_screen(1000.0, 4000.0);
-        assert!(close(top, FIT_PADDING) && close(bottom, 600.0 - FIT_PADDING));
-        assert!(close(left + right, 800.0));
-    }
-
-    #[test]
-    fn fit_does_not_blow_up_small_graphs() {
-        let bounds = Bounds {
-            x: 10.0,
-            y: 10.0,
-            width: 100.0,
-            height: 50.0,
-        };
-        let viewport = Viewport::fit(bounds, CANVAS);
-        assert!(close(viewport.scale, FIT_MAX_SCALE));
-        assert_eq!(viewport.to_screen(60.0, 35.0), (400.0, 300.0));
-    }
-
-    #[test]
-    fn visible_world_inverts_the_transform() {
-        let viewport = Viewport {
-            scale: 2.0,
-            x: 100.0,
-            y: 50.0,
-        };
-        let visible = viewport.visible_world(CANVAS);
-        assert_eq!(
-            visible,
-            Bounds {
-                x: -50.0,
-                y: -25.0,
-                width: 400.0,
-                height: 300.0
-            }
-        );
     }
 
     #[test]
@@ -1445,20 +1026,6 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_small_graph_opens_fitted() {
-        let bounds = Bounds {
-            x: 0.0,
-            y: 0.0,
-            width: 300.0,
-            height: 200.0,
-        };
-        assert_eq!(
-            Viewport::opening(bounds, CANVAS),
-            Viewport::fit(bounds, CANVAS)
-        );
-    }
-
-    #[test]
     fn fit_waits_for_a_canvas_size() {
         let state = started(AppState::default(), 1).apply(loaded(1, 5));
         assert!(state.fit_pending);
@@ -1574,21 +1141,6 @@ pub(crate) mod tests {
         assert_eq!(state.progress(), None);
     }
 
-    #[test]
-    fn zoom_is_formatted_for_people() {
-        assert_eq!(format_zoom(1.0), "100%");
-        assert_eq!(format_zoom(0.0712), "7%");
-        assert_eq!(format_zoom(0.0042), "0.4%");
-        assert_eq!(format_zoom(0.00042), "0.04%");
-    }
-
-    #[test]
-    fn bytes_are_formatted_for_people() {
-        assert_eq!(format_bytes(512), "512 B");
-        assert_eq!(format_bytes(36088), "36 kB");
-        assert_eq!(format_bytes(1_234_567), "1.2 MB");
-    }
-
     fn hotspot(op: &str, op_type: &str, unit: UnitId, total_us: f64, nodes: &[&str]) -> HotspotRow {
         HotspotRow {
             op: op.into(),
@@ -1652,6 +1204,7 @@ pub(crate) mod tests {
         };
         ProfileData {
             files: vec!["op_summary_0.csv".into()],
+            estimated: false,
             sources: Vec::new(),
             chip: None,
             ai_core_num: None,
@@ -1809,13 +1362,14 @@ pub(crate) mod tests {
         assert_eq!(heat.fills[3].as_deref(), Some("#800026"));
         assert_eq!(heat.fills[4], None);
         // Toggling redraws: the graph is "drawn" again only after the canvas says so.
+        assert_eq!(state.overlay_shown(), Overlay::Heat);
         let state = state.apply(Action::ToggleHeat);
-        assert!(!state.heat_on && state.heat_shown().is_none());
+        assert!(state.overlay_shown() == Overlay::None && state.heat_shown().is_none());
         assert_eq!(state.graph_state(), GraphState::Loading);
         let state = drawn(state);
         assert_eq!(state.graph_state(), GraphState::Drawn);
         let state = state.apply(Action::ToggleHeat);
-        assert!(state.heat_on);
+        assert_eq!(state.overlay_shown(), Overlay::Heat);
         // Without a join there is nothing to toggle.
         let state = started(AppState::default(), 1).apply(finished(
             1,
@@ -1823,7 +1377,7 @@ pub(crate) mod tests {
         ));
         assert!(!state.heat_available());
         let state = state.apply(Action::ToggleHeat);
-        assert!(!state.heat_on);
+        assert_eq!(state.overlay_shown(), Overlay::None);
         // Joined, but no node of this graph ran: no overlay that would only dim every node.
         let mut elsewhere = profile_data(true);
         if let Some(join) = elsewhere.join.as_mut() {
@@ -1909,22 +1463,20 @@ pub(crate) mod tests {
     #[test]
     fn the_table_choices_survive_a_rejoin_but_not_a_new_run() {
         let state = with_graph_and_profile()
-            .apply(Action::SetProfileTab(ProfileTab::Findings))
+            .apply(Action::SetPanelTab(PanelTab::Findings))
             .apply(Action::FilterHotspots("relu".into()));
         // The same run joined to another model keeps the tab and filter.
         let state = started(state, 2).apply(finished(
             2,
             result(Some(column_view(6)), Some(profile_data(true))),
         ));
-        let profile = state.profile.clone().expect("a profile");
-        assert_eq!(profile.tab, ProfileTab::Findings);
+        assert_eq!(state.panel_tab_shown(), PanelTab::Findings);
         assert_eq!(hotspot_ops(&state), ["relu_3"]);
         // Another run starts afresh.
         let mut other = profile_data(true);
         other.files = vec!["kernel_details.csv".into()];
         let state = started(state, 3).apply(finished(3, result(None, Some(other))));
-        let profile = state.profile.clone().expect("a profile");
-        assert_eq!(profile.tab, ProfileTab::Hotspots);
+        assert_eq!(state.panel_tab_shown(), PanelTab::Hotspots);
         assert_eq!(hotspot_ops(&state).len(), 4);
     }
 
@@ -1988,55 +1540,241 @@ pub(crate) mod tests {
         assert_eq!(state.shown_model, Some(1));
     }
 
+    // ---- The analysis: units, fusion outlines, findings, estimates, targets ----
+
+    fn finding(rule: &str, nodes: &[&str], gain_us: Option<f64>) -> FindingRow {
+        FindingRow {
+            rule: rule.into(),
+            title: rule.into(),
+            severity: "medium".into(),
+            nodes: nodes.iter().map(|n| n.to_string()).collect(),
+            message: format!("{rule} fired"),
+            fix: "change it".into(),
+            evidence: Vec::new(),
+            gain_us,
+        }
+    }
+
+    /// An analysis of [`column_view`]`(6)`: Cube, Vector, AI CPU nodes, one UB group of nodes 0
+    /// and 1, and two findings.
+    fn analysis6() -> AnalysisData {
+        use ExecUnitId::{AiCpu, Cube, Vector};
+        let mut analysis = analysis_of(&[Cube, Vector, Vector, AiCpu, Cube, Vector]);
+        analysis.groups = vec![FusionGroupRow {
+            kind: FusionKindId::Ub,
+            pattern: "TbeConvElemwiseFusionPass".into(),
+            nodes: vec![0, 1],
+            ddr_bytes_saved: 1024,
+        }];
+        analysis.nodes[0].group = Some(0);
+        analysis.nodes[1].group = Some(0);
+        analysis.findings = vec![
+            finding("channel-alignment", &["relu_0"], Some(3.0)),
+            finding(
+                "missed-fusion",
+                &["relu_2", "relu_5", "relu_2", "ghost"],
+                Some(9.0),
+            ),
+        ];
+        analysis
+    }
+
+    fn analysed(generation: u64, analysis: AnalysisData) -> Action {
+        let mut load = result(Some(column_view(6)), None);
+        load.analysis = Some(analysis);
+        finished(generation, load)
+    }
+
+    fn with_analysis() -> AppState {
+        let state = AppState::default().apply(Action::CanvasResized(CANVAS));
+        drawn(started(state, 1).apply(analysed(1, analysis6())))
+    }
+
     #[test]
-    fn loading_stages_are_described() {
-        let loading = |stage| Loading {
-            generation: 1,
-            file_name: "3 files".into(),
-            stage,
-            started_ms: 0.0,
-        };
+    fn a_model_alone_shows_its_units_outlines_and_findings_as_an_estimate() {
+        let state = with_analysis();
+        assert_eq!(state.overlay_shown(), Overlay::Unit);
+        let units = state.units_shown().expect("the unit overlay");
+        assert_eq!(units.count(ExecUnitId::Vector), 3);
+        assert_eq!(units.units[3], Some(ExecUnitId::AiCpu));
+        let outlines = state.outlines_shown().expect("fusion outlines");
+        assert_eq!(outlines.outlines.len(), 1);
+        assert!(
+            state.heat.is_none(),
+            "no profile, no estimate with tasks: no heat map"
+        );
+        // The panel opens on the findings, grouped and sorted by gain.
+        assert!(state.panel_visible());
+        assert_eq!(state.panel_tabs(), vec![PanelTab::Findings]);
+        assert_eq!(state.panel_tab_shown(), PanelTab::Findings);
+        let rules: Vec<&str> = state
+            .findings
+            .groups
+            .iter()
+            .map(|g| g.rule.as_str())
+            .collect();
+        assert_eq!(rules, ["missed-fusion", "channel-alignment"]);
+        // Everything timed is labelled as the estimate.
         assert_eq!(
-            loading(LoadStage::Worker(Stage::ReadingProfile {
-                n_files: 2,
-                n_bytes: 825_246
-            }))
-            .describe(),
-            "Reading the profile (2 files, 825 kB)…"
+            state.estimate().as_deref(),
+            Some("estimated (cost model, Ascend 310)")
         );
         assert_eq!(
-            loading(LoadStage::Worker(Stage::Analysing { n_tasks: 500_000 })).describe(),
-            "Analysing 500,000 profiled tasks…"
+            state.node_analysis(3).map(|n| n.unit),
+            Some(ExecUnitId::AiCpu)
         );
+        // Overlays switch and redraw.
+        let state = state.apply(Action::ToggleUnits);
+        assert_eq!(state.overlay_shown(), Overlay::None);
+        assert_eq!(state.graph_state(), GraphState::Loading);
+        let state = drawn(state).apply(Action::ToggleHeat);
+        assert_eq!(state.overlay_shown(), Overlay::None, "no heat map to show");
+        let state = state
+            .apply(Action::SetOverlay(Overlay::Unit))
+            .apply(Action::ToggleFusion);
+        assert_eq!(state.overlay_shown(), Overlay::Unit);
+        assert!(state.outlines_shown().is_none());
+    }
+
+    #[test]
+    fn a_finding_selects_all_its_nodes_and_frames_them() {
+        let state = with_analysis();
+        // The missed-fusion finding: relu_2 and relu_5 (named twice, and a name not in the graph).
+        let idx = state
+            .findings
+            .rows
+            .iter()
+            .position(|f| f.rule == "missed-fusion")
+            .expect("the finding");
+        let state = state.apply(Action::SelectFinding(idx));
+        assert_eq!(state.selection, Some(2));
+        assert_eq!(state.related, vec![5]);
+        assert_eq!(state.selected_finding, Some(idx));
+        // Both boxes (y 120 to 340) are in view, centred.
+        let (_, top) = state.viewport.to_screen(0.0, 120.0);
+        let (_, bottom) = state.viewport.to_screen(100.0, 340.0);
+        assert!(top >= 0.0 && bottom <= CANVAS.height, "{top} {bottom}");
+        assert!(close(top + bottom, CANVAS.height));
+        // A click elsewhere ends the group selection.
+        let state = state.apply(Action::Select(Some(1)));
+        assert!(state.related.is_empty() && state.selected_finding.is_none());
+        // An index past the list changes nothing.
+        let after = state.clone().apply(Action::SelectFinding(99));
+        assert_eq!(after, state);
+    }
+
+    #[test]
+    fn a_measured_profile_replaces_the_estimate_and_shows_as_the_heat_map() {
+        let mut estimate = profile_data(true);
+        estimate.estimated = true;
+        estimate.files.clear();
+        let mut load = result(Some(column_view(6)), Some(estimate));
+        load.analysis = Some(analysis6());
+        let state = AppState::default().apply(Action::CanvasResized(CANVAS));
+        let state = drawn(started(state, 1).apply(finished(1, load)));
+        assert!(state.profile.as_ref().is_some_and(|p| p.data.estimated));
         assert_eq!(
-            loading(LoadStage::Worker(Stage::Parsing {
-                file_name: "a.prototxt".into(),
-                n_files: 2,
-                n_bytes: 2_000_000
-            }))
-            .describe(),
-            "Parsing 2 model files (2.0 MB)…"
+            state.overlay_shown(),
+            Overlay::Unit,
+            "a model alone shows its units"
+        );
+        assert!(state.heat_available(), "the estimate has a heat map too");
+        assert!(state.panel_tabs().contains(&PanelTab::Hotspots));
+        assert!(!state.panel_tabs().contains(&PanelTab::Unmatched));
+        assert!(state.estimate().is_some());
+        // The measured run arrives with its analysis.
+        let mut measured = analysis6();
+        measured.estimated = false;
+        let mut load = result(None, Some(profile_data(true)));
+        load.analysis = Some(measured);
+        let state = drawn(started(state, 2).apply(finished(2, load)));
+        assert!(state.profile.as_ref().is_some_and(|p| !p.data.estimated));
+        assert_eq!(state.overlay_shown(), Overlay::Heat);
+        assert_eq!(state.panel_tab_shown(), PanelTab::Hotspots);
+        assert_eq!(state.estimate(), None);
+        // The worker lost the profile (a restart) and sends a new model with an estimate: the
+        // measured profile stays, unjoined.
+        let mut estimate = profile_data(true);
+        estimate.estimated = true;
+        let mut load = result(Some(column_view(6)), Some(estimate));
+        if let Some(model) = load.model.as_mut() {
+            model.index = 1;
+        }
+        load.analysis = Some(analysis6());
+        let state = started(state, 3).apply(finished(3, load));
+        let profile = state.profile.clone().expect("the measured profile");
+        assert!(!profile.data.estimated && profile.data.join.is_none());
+    }
+
+    #[test]
+    fn an_analysis_without_an_estimate_clears_the_old_one() {
+        let mut estimate = profile_data(true);
+        estimate.estimated = true;
+        let mut load = result(Some(column_view(6)), Some(estimate));
+        load.analysis = Some(analysis6());
+        let state = drawn(started(AppState::default(), 1).apply(finished(1, load)));
+        assert!(state.profile.is_some());
+        // Another target whose cost model gave no task.
+        let state = state.apply(Action::SetTarget(TargetKey::Ascend910B));
+        assert_eq!(state.target, TargetKey::Ascend910B);
+        let mut again = result(None, None);
+        let mut analysis = analysis6();
+        analysis.target = TargetKey::Ascend910B;
+        analysis.target_name = "Ascend 910B".into();
+        again.analysis = Some(analysis);
+        let state = started(state, 2).apply(finished(2, again));
+        assert!(state.profile.is_none());
+        assert!(state.panel_visible(), "the findings stay");
+        assert_eq!(
+            state.estimate().as_deref(),
+            Some("estimated (cost model, Ascend 910B)")
         );
     }
 
     #[test]
-    fn times_and_shares_are_formatted_for_people() {
-        assert_eq!(format_us(850.0), "850 us");
-        assert_eq!(format_us(12_400.0), "12.4 ms");
-        assert_eq!(format_us(3_210_000.0), "3.21 s");
-        assert_eq!(format_us(1.25), "1.2 us");
-        assert_eq!(format_us_cell(1234.5678), "1,234.57");
-        assert_eq!(format_us_cell(53.741), "53.74");
-        assert_eq!(format_us_cell(6.5), "6.50");
-        assert_eq!(format_us_cell(0.25), "0.250");
-        assert_eq!(format_share(0.4567), "45.7%");
-        assert_eq!(format_share(0.012), "1.20%");
-        assert_eq!(format_share(0.00001), "<0.01%");
-        assert_eq!(format_count(1_234_567), "1,234,567");
-        assert_eq!(format_ms(1360.0), "1.36 ms");
-        assert_eq!(format_ms(9_381_234.0), "9,381.2 ms");
-        assert_eq!(format_ms(12.0), "0.012 ms");
-        assert_eq!(format_ms(45_600.0), "45.6 ms");
-        assert_eq!(format_count(12), "12");
+    fn an_inner_graph_has_no_unit_overlay_and_a_new_model_no_stale_analysis() {
+        let state = with_analysis();
+        let mut function = result(Some(column_view(2)), None);
+        if let Some(model) = function.model.as_mut() {
+            model.graph = 1;
+        }
+        let state = started(state, 2).apply(finished(2, function));
+        assert!(state.analysis.is_some(), "kept for the main graph");
+        assert!(state.units.is_none() && state.outlines.is_none());
+        assert_eq!(state.node_analysis(0), None);
+        assert_eq!(state.overlay_shown(), Overlay::None);
+        // Back on the main graph, the units show again.
+        let state = started(state, 3).apply(analysed(3, analysis6()));
+        assert_eq!(state.overlay_shown(), Overlay::Unit);
+        // A new model without an analysis (never sent, but possible) drops the old one.
+        let mut other = result(Some(column_view(3)), None);
+        if let Some(model) = other.model.as_mut() {
+            model.index = 1;
+        }
+        let state = started(state, 4).apply(finished(4, other));
+        assert!(state.analysis.is_none() && state.units.is_none());
+        assert!(!state.panel_visible());
+    }
+
+    #[test]
+    fn the_analysis_findings_replace_the_profile_findings() {
+        let mut data = profile_data(true);
+        data.findings = vec![finding("aicpu-op", &["relu_0"], Some(5.0))];
+        let state = started(AppState::default(), 1).apply(finished(
+            1,
+            result(Some(column_view(6)), Some(data.clone())),
+        ));
+        assert_eq!(
+            state.findings.len(),
+            1,
+            "the profile's findings without an analysis"
+        );
+        let mut load = result(Some(column_view(6)), Some(data));
+        let mut analysis = analysis6();
+        analysis.estimated = false;
+        load.analysis = Some(analysis);
+        let state = started(state, 2).apply(finished(2, load));
+        assert_eq!(state.findings.len(), 2, "one list: the analysis's");
+        assert!(state.findings.names_are_nodes);
     }
 }

@@ -1,0 +1,166 @@
+//! Fusion groups drawn as outlines: the bounding box of each group's members, computed once per
+//! graph and analysis and culled like the nodes. UB groups are drawn solid, L2 and L1 candidate
+//! groups dashed and a little further out, so a UB group inside one stays visible. Pure: tested
+//! natively.
+
+use opscope_engine::report::GraphView;
+
+use crate::state::Bounds;
+use crate::worker::protocol::{AnalysisData, FusionKindId};
+
+/// Space between a group's members and its outline, in world units, per kind.
+fn padding(kind: FusionKindId) -> f64 {
+    match kind {
+        FusionKindId::Ub => 8.0,
+        FusionKindId::L2 => 14.0,
+        FusionKindId::L1 => 20.0,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupOutline {
+    /// Index into the analysis's groups.
+    pub group: usize,
+    pub kind: FusionKindId,
+    pub pattern: String,
+    pub bounds: Bounds,
+    /// Members drawn in this view.
+    pub members: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FusionOutlines {
+    pub outlines: Vec<GroupOutline>,
+}
+
+impl FusionOutlines {
+    /// The outlines of the groups of `analysis` in `view`, which must draw the main graph. A
+    /// group with no member in the view is left out.
+    pub fn new(view: &GraphView, analysis: &AnalysisData) -> FusionOutlines {
+        let n_graph_nodes = analysis.nodes.len();
+        let mut view_of = vec![None; n_graph_nodes];
+        for (view_idx, node) in view.nodes.iter().enumerate() {
+            if let Some(slot) = node.graph_node.and_then(|g| view_of.get_mut(g)) {
+                *slot = Some(view_idx);
+            }
+        }
+        let outlines = analysis
+            .groups
+            .iter()
+            .enumerate()
+            .filter_map(|(group_idx, group)| {
+                let rects: Vec<_> = group
+                    .nodes
+                    .iter()
+                    .filter_map(|&g| view_of.get(g).copied().flatten())
+                    .filter_map(|v| view.nodes.get(v).map(|n| n.rect))
+                    .collect();
+                let first = rects.first()?;
+                let (mut x0, mut y0) = (first.x, first.y);
+                let (mut x1, mut y1) = (first.x + first.width, first.y + first.height);
+                for r in &rects {
+                    x0 = x0.min(r.x);
+                    y0 = y0.min(r.y);
+                    x1 = x1.max(r.x + r.width);
+                    y1 = y1.max(r.y + r.height);
+                }
+                let pad = padding(group.kind);
+                let bounds = Bounds {
+                    x: x0 - pad,
+                    y: y0 - pad,
+                    width: x1 - x0 + 2.0 * pad,
+                    height: y1 - y0 + 2.0 * pad,
+                };
+                let finite = [bounds.x, bounds.y, bounds.width, bounds.height]
+                    .iter()
+                    .all(|v| v.is_finite());
+                finite.then(|| GroupOutline {
+                    group: group_idx,
+                    kind: group.kind,
+                    pattern: group.pattern.clone(),
+                    bounds,
+                    members: rects.len(),
+                })
+            })
+            .collect();
+        FusionOutlines { outlines }
+    }
+
+    pub fn in_area<'a>(&'a self, area: &'a Bounds) -> impl Iterator<Item = &'a GroupOutline> + 'a {
+        self.outlines
+            .iter()
+            .filter(move |o| o.bounds.intersects(area))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.outlines.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::canvas::units::tests::analysis_of;
+    use crate::state::fixtures::column_view;
+    use crate::worker::protocol::{ExecUnitId, FusionGroupRow};
+
+    #[test]
+    fn an_outline_surrounds_the_members_of_its_group() {
+        let view = column_view(4);
+        let mut analysis = analysis_of(&[ExecUnitId::Cube; 4]);
+        analysis.groups = vec![
+            FusionGroupRow {
+                kind: FusionKindId::Ub,
+                pattern: "TbeConvElemwiseFusionPass".into(),
+                nodes: vec![1, 2],
+                ddr_bytes_saved: 4096,
+            },
+            FusionGroupRow {
+                kind: FusionKindId::L2,
+                pattern: "L2Fusion".into(),
+                nodes: vec![0, 3, 99],
+                ddr_bytes_saved: 0,
+            },
+            FusionGroupRow {
+                kind: FusionKindId::Ub,
+                pattern: "nowhere".into(),
+                nodes: vec![42],
+                ddr_bytes_saved: 0,
+            },
+        ];
+        let outlines = FusionOutlines::new(&view, &analysis);
+        assert_eq!(
+            outlines.outlines.len(),
+            2,
+            "a group without members in view is skipped"
+        );
+        let ub = &outlines.outlines[0];
+        // Nodes 1 and 2: y 60..100 and 120..160, x 0..100; padded by 8.
+        assert_eq!(
+            ub.bounds,
+            Bounds {
+                x: -8.0,
+                y: 52.0,
+                width: 116.0,
+                height: 116.0
+            }
+        );
+        assert_eq!(
+            (ub.members, ub.pattern.as_str()),
+            (2, "TbeConvElemwiseFusionPass")
+        );
+        let l2 = &outlines.outlines[1];
+        assert_eq!(
+            (l2.kind, l2.members, l2.bounds.y),
+            (FusionKindId::L2, 2, -14.0)
+        );
+        let area = Bounds {
+            x: 0.0,
+            y: 200.0,
+            width: 10.0,
+            height: 10.0,
+        };
+        let visible: Vec<usize> = outlines.in_area(&area).map(|o| o.group).collect();
+        assert_eq!(visible, vec![1]);
+    }
+}

@@ -1,0 +1,118 @@
+//! The loaded graph as the page holds it: the laid-out view, the model's graph list, and the
+//! lookups the panels need (a node by name, a view node by main-graph node index, which the
+//! analysis uses).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use opscope_engine::report::{GraphView, ViewNodeKind};
+
+use crate::worker::protocol::GraphChoice;
+
+/// A loaded graph. Compared by identity, so passing it as a prop never walks 50,000 nodes.
+#[derive(Debug, Clone)]
+pub struct GraphHandle {
+    pub generation: u64,
+    pub file_name: String,
+    /// The files the model came from, the main file first (a prototxt, then its caffemodel).
+    pub files: Vec<String>,
+    /// How a companion file was paired with the main one, if there was one.
+    pub pairing: Option<String>,
+    pub view: Rc<GraphView>,
+    /// Every graph of the model (main graph, bodies, functions) and which one `view` draws.
+    pub graphs: Rc<Vec<GraphChoice>>,
+    pub graph_index: usize,
+    /// View index by node name (op nodes win over inputs and outputs of the same name).
+    names: Rc<HashMap<String, usize>>,
+    /// View index by IR node index of the graph drawn (`ViewNode::graph_node`).
+    by_graph_node: Rc<Vec<Option<usize>>>,
+}
+
+impl PartialEq for GraphHandle {
+    fn eq(&self, other: &GraphHandle) -> bool {
+        self.generation == other.generation && Rc::ptr_eq(&self.view, &other.view)
+    }
+}
+
+impl GraphHandle {
+    pub fn new(
+        generation: u64,
+        file_name: String,
+        files: Vec<String>,
+        pairing: Option<String>,
+        view: GraphView,
+    ) -> GraphHandle {
+        let n_graph_nodes = view
+            .nodes
+            .iter()
+            .filter_map(|n| n.graph_node)
+            .max()
+            .map_or(0, |max| max + 1);
+        let mut by_graph_node = vec![None; n_graph_nodes];
+        for (node_idx, node) in view.nodes.iter().enumerate() {
+            if let Some(slot) = node.graph_node.and_then(|g| by_graph_node.get_mut(g)) {
+                *slot = Some(node_idx);
+            }
+        }
+        let mut names: HashMap<String, usize> = HashMap::with_capacity(view.nodes.len());
+        for (node_idx, node) in view.nodes.iter().enumerate() {
+            if node.name.is_empty() {
+                continue;
+            }
+            let is_op = node.kind == ViewNodeKind::Op;
+            match names.get(&node.name) {
+                Some(&other) if !is_op || view.nodes[other].kind == ViewNodeKind::Op => {}
+                _ => {
+                    names.insert(node.name.clone(), node_idx);
+                }
+            }
+        }
+        GraphHandle {
+            generation,
+            file_name,
+            files,
+            pairing,
+            view: Rc::new(view),
+            graphs: Rc::new(Vec::new()),
+            graph_index: 0,
+            names: Rc::new(names),
+            by_graph_node: Rc::new(by_graph_node),
+        }
+    }
+
+    /// The model's graph list, with the index of the graph this handle draws.
+    pub fn with_graphs(mut self, graph_index: usize, graphs: Vec<GraphChoice>) -> GraphHandle {
+        self.graph_index = graph_index;
+        self.graphs = Rc::new(graphs);
+        self
+    }
+
+    /// The graph drawn is not the main graph (a body or a function): profile names may not
+    /// match its nodes.
+    pub fn is_inner_graph(&self) -> bool {
+        self.graph_index != 0
+    }
+
+    /// The view index of the node of this name.
+    pub fn node_named(&self, name: &str) -> Option<usize> {
+        self.names.get(name).copied()
+    }
+
+    /// The main graph's node index of a view node, which indexes the analysis; `None` for graph
+    /// inputs and outputs and whenever an inner graph is drawn (the analysis is of the main
+    /// graph).
+    pub fn analysis_node(&self, view_idx: usize) -> Option<usize> {
+        if self.is_inner_graph() {
+            return None;
+        }
+        self.view.nodes.get(view_idx)?.graph_node
+    }
+
+    /// The view index of the main graph's node `graph_node` (see [`GraphHandle::analysis_node`]).
+    pub fn view_of_analysis_node(&self, graph_node: usize) -> Option<usize> {
+        if self.is_inner_graph() {
+            return None;
+        }
+        self.by_graph_node.get(graph_node).copied().flatten()
+    }
+}

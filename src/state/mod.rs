@@ -1,0 +1,74 @@
+//! The app's state and every way it changes: a reducer with no browser in it, so selection,
+//! viewport maths, the profile tables and the handling of stale worker results are tested
+//! natively.
+//!
+//! Components read [`AppState`] and send [`Action`]s; they never change state any other way.
+//!
+//! - [`reducer`]: [`AppState`], [`Action`] and the reduce function;
+//! - [`viewport`]: world ↔ screen maths (zoom, pan, fit);
+//! - [`graph`]: the loaded graph ([`GraphHandle`]) and its lookups;
+//! - [`profile`]: the loaded profile (measured or estimated) and its tables ([`table`]);
+//! - [`analysis`]: the analysis of the shown model and the findings list;
+//! - [`overlay`]: what the graph's nodes are coloured by;
+//! - [`loading`]: the progress of a load and its timings;
+//! - [`format`]: numbers, times and sizes as people read them.
+
+pub mod analysis;
+pub mod format;
+pub mod graph;
+pub mod loading;
+pub mod overlay;
+pub mod profile;
+pub mod reducer;
+pub mod table;
+pub mod viewport;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+
+use std::ops::Deref;
+use std::rc::Rc;
+
+pub use self::analysis::{estimate_label, AnalysisState, FindingGroup, FindingsView};
+pub use self::format::{
+    format_bytes, format_count, format_ms, format_share, format_us, format_us_cell, format_zoom,
+};
+pub use self::graph::GraphHandle;
+pub use self::loading::{GraphState, LoadStage, LoadStats, Loading};
+pub use self::overlay::Overlay;
+pub use self::profile::{PanelTab, ProfileState};
+pub use self::reducer::{Action, AppState};
+pub use self::viewport::{
+    min_scale, Bounds, Size, Viewport, FIT_MAX_SCALE, FIT_PADDING, MAX_SCALE, READABLE_SCALE,
+    ZOOM_STEP,
+};
+
+/// A value shared between the state and the components, compared by identity, so passing it as
+/// a prop never walks 50,000 nodes or 100,000 rows.
+#[derive(Debug)]
+pub struct Shared<T>(Rc<T>);
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Shared<T> {
+        Shared(Rc::new(value))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Shared<T> {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Shared<T>) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
