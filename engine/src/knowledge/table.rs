@@ -23,7 +23,18 @@ use crate::target::TargetId as T;
 
 // Dtype sets of AI Core kernels.
 const FLOAT: DTypeSet = DTypeSet::of(&[DType::F16, DType::F32, DType::BF16]);
-const CUBE_T: DTypeSet = DTypeSet::of(&[DType::F16, DType::F32, DType::BF16, DType::I8, DType::U8]);
+/// Cube ops: float and 8-bit data, int32 bias of int8 layers, int32 / int64 shape operands
+/// (`Conv2DBackpropInput`'s input size: INT32 in the A2 samples).
+const CUBE_T: DTypeSet = DTypeSet::of(&[DType::F16, DType::F32, DType::BF16, DType::I8, DType::U8, DType::I32, DType::I64]);
+/// Float data with int32 / int64 index or shape operands (axes, sizes, labels, segment ids,
+/// steps): the A2 samples run ReduceSum `FLOAT;INT64`, NLLLoss `FLOAT;INT64;FLOAT` and
+/// ApplyAdamWV2 `...;INT64` on the AI Core. The dtype check cannot tell data from index inputs.
+const FLOAT_IDX: DTypeSet = FLOAT.union(DTypeSet::of(&[DType::I32, DType::I64]));
+/// Float data with a uint8 / bool mask (DropOutDoMask `FLOAT16;UINT8;FLOAT16`, ScaledMaskedSoftmax
+/// `FLOAT16;BOOL` in the A2 samples).
+const MASKED: DTypeSet = FLOAT.union(DTypeSet::of(&[DType::U8, DType::Bool]));
+/// Attention kernels: bf16 / float data, uint8 / bool masks, int64 sequence lengths (A2 samples).
+const ATTENTION_T: DTypeSet = MASKED.union(DTypeSet::of(&[DType::I32, DType::I64]));
 /// Arithmetic: floats and the integer types the vector unit computes in.
 const NUM: DTypeSet = DTypeSet::of(&[DType::F16, DType::F32, DType::BF16, DType::I8, DType::U8, DType::I16, DType::I32, DType::I64]);
 /// Data movement: any type of 8 to 64 bits except float64 (the advisor's generic AI Core list).
@@ -130,6 +141,12 @@ impl OpSpec {
         self
     }
 
+    /// Input dtypes other than the shorthand's.
+    const fn inputs(mut self, dtypes: DTypeSet) -> OpSpec {
+        self.dtypes = dtypes;
+        self
+    }
+
     const fn outputs(mut self, out_dtypes: DTypeSet) -> OpSpec {
         self.out_dtypes = out_dtypes;
         self
@@ -164,17 +181,17 @@ pub const OPS: &[OpSpec] = &[
     cube("DeformableConv2D", &["DeformConv"], "CANN operator list: DeformableConv2D (DeformableOffsets on the vector unit, then a Cube convolution); main work on the Cube"),
     cube("Einsum", &[], "GE rewrites Einsum into Transpose + BatchMatMul; the work is on the Cube (uncertain for equations it cannot rewrite)"),
     cube("GroupedMatmul", &[], "Atlas A2 (910B) grouped MatMul kernel (MoE); Cube").on(&[(T::Ascend310, U::AiCpu)]),
-    op("DynamicRNN", &["LSTM", "BlockLSTM", "DynamicRNNV2", "DynamicRNNV3"], C::Layer, U::Cube, FLOAT, F::Opaque, "CANN operator list: DynamicRNN (LSTM) TBE kernel, matrix work on the Cube (DynamicRNNFusionPass); 310 support uncertain"),
-    op("DynamicGRUV2", &["GRU", "DynamicGRU"], C::Layer, U::Cube, FLOAT, F::Opaque, "CANN operator list: DynamicGRUV2 TBE kernel, matrix work on the Cube; 310 support uncertain"),
-    op("RNN", &["caffe:Recurrent", "BasicRNNCell", "DynamicRNNCell"], C::Layer, U::Cube, FLOAT, F::Opaque, "Caffe RNN / ONNX RNN: GE RNN ops, matrix work on the Cube; 310 support uncertain"),
-    op("Attention", &["MultiHeadAttention", "GroupQueryAttention", "PackedAttention", "PackedMultiHeadAttention", "QAttention", "LongformerAttention", "DecoderMaskedMultiHeadAttention", "DecoderAttention", "SparseAttention"], C::Layer, U::Cube, FLOAT, F::Opaque, S_ORT),
-    op("FlashAttentionScore", &["FlashAttentionScoreV2"], C::Layer, U::Mix, FLOAT, F::Opaque, "A2 samples: FlashAttentionScore on MIX_AIC (one kernel on cube and vector cores); FlashAttentionFusionPass; no Ascend 310 kernel known"),
-    op("FlashAttentionScoreGrad", &["FlashAttentionUnpaddingScoreGrad"], C::Layer, U::Mix, FLOAT, F::Opaque, "A2 samples: FlashAttentionScoreGrad on MIX_AIC"),
-    op("PromptFlashAttention", &[], C::Layer, U::Mix, FLOAT, F::Opaque, "Ascend C inference attention (Atlas A2, 310P); MIX kernel like FlashAttentionScore (uncertain)"),
-    op("IncreFlashAttention", &[], C::Layer, U::Mix, FLOAT, F::Opaque, "Ascend C incremental attention (Atlas A2, 310P); MIX kernel (uncertain)"),
-    op("FusedInferAttentionScore", &[], C::Layer, U::Mix, FLOAT, F::Opaque, "Ascend C fused inference attention (Atlas A2); MIX kernel (uncertain)"),
+    op("DynamicRNN", &["LSTM", "BlockLSTM", "DynamicRNNV2", "DynamicRNNV3"], C::Layer, U::Cube, FLOAT_IDX, F::Opaque, "CANN operator list: DynamicRNN (LSTM) TBE kernel, matrix work on the Cube (DynamicRNNFusionPass); 310 support uncertain"),
+    op("DynamicGRUV2", &["GRU", "DynamicGRU"], C::Layer, U::Cube, FLOAT_IDX, F::Opaque, "CANN operator list: DynamicGRUV2 TBE kernel, matrix work on the Cube; 310 support uncertain"),
+    op("RNN", &["caffe:Recurrent", "BasicRNNCell", "DynamicRNNCell"], C::Layer, U::Cube, FLOAT_IDX, F::Opaque, "Caffe RNN / ONNX RNN: GE RNN ops, matrix work on the Cube; 310 support uncertain"),
+    op("Attention", &["MultiHeadAttention", "GroupQueryAttention", "PackedAttention", "PackedMultiHeadAttention", "QAttention", "LongformerAttention", "DecoderMaskedMultiHeadAttention", "DecoderAttention", "SparseAttention"], C::Layer, U::Cube, ATTENTION_T, F::Opaque, S_ORT),
+    op("FlashAttentionScore", &["FlashAttentionScoreV2"], C::Layer, U::Mix, ATTENTION_T, F::Opaque, "A2 samples: FlashAttentionScore on MIX_AIC (one kernel on cube and vector cores); FlashAttentionFusionPass; no Ascend 310 kernel known"),
+    op("FlashAttentionScoreGrad", &["FlashAttentionUnpaddingScoreGrad"], C::Layer, U::Mix, ATTENTION_T, F::Opaque, "A2 samples: FlashAttentionScoreGrad on MIX_AIC"),
+    op("PromptFlashAttention", &[], C::Layer, U::Mix, ATTENTION_T, F::Opaque, "Ascend C inference attention (Atlas A2, 310P); MIX kernel like FlashAttentionScore (uncertain)"),
+    op("IncreFlashAttention", &[], C::Layer, U::Mix, ATTENTION_T, F::Opaque, "Ascend C incremental attention (Atlas A2, 310P); MIX kernel (uncertain)"),
+    op("FusedInferAttentionScore", &[], C::Layer, U::Mix, ATTENTION_T, F::Opaque, "Ascend C fused inference attention (Atlas A2); MIX kernel (uncertain)"),
     op("ExtractImagePatches", &["Im2col", "ExtractVolumePatches"], C::Tensor, U::Vector, ALL, F::Opaque, S_MOVE),
-    op("Col2im", &[], C::Tensor, U::Vector, FLOAT, F::Opaque, S_MOVE),
+    op("Col2im", &[], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, S_MOVE),
 
     // ── Normalisation, scale, bias (key rows first) ──
     op("BatchNorm", &["BatchNormalization", "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3", "BNInference", "BNInferenceD", "BatchNormWithGlobalNormalization"], C::Normalization, U::Vector, FLOAT, F::Broadcast, "ConvBatchnormFusionPass folds it into a preceding Conv (ascend.md 4.3)").with(K5HD),
@@ -203,7 +220,7 @@ pub const OPS: &[OpSpec] = &[
     train("RmsNormGrad", &[], C::Normalization, "A2 samples: RmsNormGrad on MIX_AIV (vector-led mix kernel)"),
 
     // ── Element-wise arithmetic (key rows first) ──
-    op("Pow", &[], C::Elementwise, U::AiCpu, FLOAT, F::Elementwise, "tuning guide: tf.Pow runs on the AI CPU of the Ascend 310, tf.mul on the AI Core; TBE Pow on the 310P / 910B").on(&[(T::Ascend310P, U::Vector), (T::Ascend910B, U::Vector)]).replaced("Mul chain", "the exponent is a constant integer", "tf.pow(x, 2) → x * x; x³ → x * x * x"),
+    op("Pow", &[], C::Elementwise, U::AiCpu, NUM, F::Elementwise, "tuning guide: tf.Pow runs on the AI CPU of the Ascend 310, tf.mul on the AI Core; TBE Pow on the 310P / 910B").on(&[(T::Ascend310P, U::Vector), (T::Ascend910B, U::Vector)]).replaced("Mul chain", "the exponent is a constant integer", "tf.pow(x, 2) → x * x; x³ → x * x * x"),
     ew("Power", &[], FLOAT, "Caffe Power (shift + scale·x)^power: GE Power has an AI Core kernel"),
     ew("Pows", &[], FLOAT, "A2 samples: Pows (power by a scalar) on AI_VECTOR_CORE"),
     ew("Add", &["AddV2", "Adds", "QLinearAdd", "AccumulateV2"], NUM, "samples: Add on AI_VECTOR_CORE (A2); TbeEltwiseFusionPass member"),
@@ -296,7 +313,7 @@ pub const OPS: &[OpSpec] = &[
     act("Tanh", &[], FLOAT, S_ACT),
     op("SoftmaxV2", &["Softmax", "BiasSoftmax"], C::Activation, U::Vector, FLOAT, F::Opaque, "tuning guide: the Vector unit runs Softmax; GE SoftmaxV2 (a reduction along an axis, not a UB element-wise member)"),
     op("LogSoftmaxV2", &["LogSoftmax"], C::Activation, U::Vector, FLOAT, F::Opaque, "A2 sample: LogSoftmaxV2 on AI_VECTOR_CORE"),
-    op("ScaledMaskedSoftmax", &[], C::Activation, U::Vector, FLOAT, F::Opaque, "A2 sample: ScaledMaskedSoftmax on AI_VECTOR_CORE"),
+    op("ScaledMaskedSoftmax", &[], C::Activation, U::Vector, MASKED, F::Opaque, "A2 sample: ScaledMaskedSoftmax on AI_VECTOR_CORE"),
     op("Hardmax", &[], C::Activation, U::Vector, FLOAT, F::Opaque, "ONNX Hardmax: ArgMax + OneHot on the vector unit (uncertain)"),
     act("Softplus", &["BNLL"], FLOAT, "TF / ONNX Softplus and Caffe BNLL (log(1 + eˣ)): vector unit"),
     act("Softsign", &[], FLOAT, S_ACT),
@@ -325,11 +342,11 @@ pub const OPS: &[OpSpec] = &[
     op("AdaptiveAvgPool2d", &[], C::Pool, U::Vector, FLOAT, F::Pool, S_TBE),
     op("AdaptiveAvgPool3d", &[], C::Pool, U::Vector, FLOAT, F::Pool, "A2 sample: AdaptiveAvgPool3d on AI_VECTOR_CORE"),
     op("AdaptiveMaxPool2d", &[], C::Pool, U::Vector, FLOAT, F::Pool, S_TBE),
-    op("MaxUnpool", &["MaxUnpool2D"], C::Pool, U::Vector, FLOAT, F::Opaque, "ONNX MaxUnpool: scatter by the pooling indices on the vector unit (uncertain)"),
+    op("MaxUnpool", &["MaxUnpool2D"], C::Pool, U::Vector, FLOAT_IDX, F::Opaque, "ONNX MaxUnpool: scatter by the pooling indices on the vector unit (uncertain)"),
     op("SPP", &[], C::Pool, U::Vector, FLOAT, F::Pool, "Caffe SPP (spatial pyramid pooling): GE SPP, pooling on the vector unit"),
-    op("ROIPooling", &["MaxRoiPool"], C::Pool, U::Vector, FLOAT, F::Opaque, "Caffe ROIPooling (Faster R-CNN, ATC custom-layer list) and ONNX MaxRoiPool: TBE kernel"),
-    op("ROIAlign", &[], C::Pool, U::Vector, FLOAT, F::Opaque, "ONNX RoiAlign / Caffe ROIAlign: GE ROIAlign TBE kernel"),
-    op("PSROIPooling", &["PSROIPoolingV2"], C::Pool, U::Vector, FLOAT, F::Opaque, "Caffe PSROIPooling (R-FCN, ATC custom-layer list): TBE kernel"),
+    op("ROIPooling", &["MaxRoiPool"], C::Pool, U::Vector, FLOAT_IDX, F::Opaque, "Caffe ROIPooling (Faster R-CNN, ATC custom-layer list) and ONNX MaxRoiPool: TBE kernel"),
+    op("ROIAlign", &[], C::Pool, U::Vector, FLOAT_IDX, F::Opaque, "ONNX RoiAlign / Caffe ROIAlign: GE ROIAlign TBE kernel"),
+    op("PSROIPooling", &["PSROIPoolingV2"], C::Pool, U::Vector, FLOAT_IDX, F::Opaque, "Caffe PSROIPooling (R-FCN, ATC custom-layer list): TBE kernel"),
     cpu("FractionalMaxPool", &["FractionalAvgPool"], C::Pool, S_AICPU),
     op("Dilation2D", &[], C::Pool, U::Vector, FLOAT, F::Opaque, S_TBE),
 
@@ -347,43 +364,43 @@ pub const OPS: &[OpSpec] = &[
     fold("Bitcast", &[], C::Conversion, "reinterprets the bytes: GE makes it a view, no kernel (uncertain)"),
 
     // ── Resize (key rows first) ──
-    op("Interp", &["ResizeBilinear", "ResizeBilinearV2", "ResizeBilinearV2D"], C::Tensor, U::Vector, FLOAT, F::Opaque, "tuning guide: Caffe Interp (dst-1)/(src-1) divisibility").with(&[Constraint::AlignCornersDivisible, Constraint::Supports5hd]),
-    op("Resize", &["Upsample", "ResizeNearestNeighbor", "ResizeNearestNeighborV2", "ResizeNearestNeighborV2D", "ResizeD"], C::Tensor, U::Vector, FLOAT, F::Opaque, "ONNX Resize / Upsample, Caffe Upsample (ATC custom-layer list), TF resize ops: nearest and linear modes have TBE kernels; cubic and tf_crop_and_resize go to the AI CPU (ResizeBicubic, CropAndResize)").with(&[Constraint::AlignCornersDivisible, Constraint::AttrStrNotIn { attr: "mode", values: &["cubic"] }, Constraint::AttrStrNotIn { attr: "coordinate_transformation_mode", values: &["tf_crop_and_resize"] }]),
+    op("Interp", &["ResizeBilinear", "ResizeBilinearV2", "ResizeBilinearV2D"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "tuning guide: Caffe Interp (dst-1)/(src-1) divisibility").with(&[Constraint::AlignCornersDivisible, Constraint::Supports5hd]),
+    op("Resize", &["Upsample", "ResizeNearestNeighbor", "ResizeNearestNeighborV2", "ResizeNearestNeighborV2D", "ResizeD"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "ONNX Resize / Upsample, Caffe Upsample (ATC custom-layer list), TF resize ops: nearest and linear modes have TBE kernels; cubic and tf_crop_and_resize go to the AI CPU (ResizeBicubic, CropAndResize)").with(&[Constraint::AlignCornersDivisible, Constraint::AttrStrNotIn { attr: "mode", values: &["cubic"] }, Constraint::AttrStrNotIn { attr: "coordinate_transformation_mode", values: &["tf_crop_and_resize"] }]),
     cpu("ResizeBicubic", &[], C::Tensor, "TF ResizeBicubic: AI CPU kernel (no TBE kernel known)"),
     cpu("ResizeArea", &[], C::Tensor, S_AICPU),
-    op("CropAndResize", &["CropAndResizeV2"], C::Tensor, U::Vector, FLOAT, F::Opaque, "TBE CropAndResize on training chips; AI CPU on the Ascend 310 (uncertain)").on(&[(T::Ascend310, U::AiCpu)]),
+    op("CropAndResize", &["CropAndResizeV2"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "TBE CropAndResize on training chips; AI CPU on the Ascend 310 (uncertain)").on(&[(T::Ascend310, U::AiCpu)]),
     train("ResizeBilinearV2Grad", &["ResizeBilinearGrad"], C::Tensor, S_TRAIN),
-    train("ResizeNearestNeighborV2Grad", &["ResizeNearestNeighborGrad"], C::Tensor, S_TRAIN),
+    train("ResizeNearestNeighborV2Grad", &["ResizeNearestNeighborGrad"], C::Tensor, S_TRAIN).inputs(FLOAT_IDX),
     op("GridSample", &["GridSampler2D", "GridSampler3D"], C::Tensor, U::Vector, FLOAT, F::Opaque, "ONNX GridSample: GE GridSampler2D on the 910B; AI CPU on the 310 (uncertain)").on(&[(T::Ascend310, U::AiCpu)]),
-    op("AffineGrid", &[], C::Tensor, U::Vector, FLOAT, F::Opaque, "ONNX AffineGrid: a small MatMul of the theta matrix (uncertain)"),
+    op("AffineGrid", &[], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "ONNX AffineGrid: a small MatMul of the theta matrix (uncertain)"),
     op("SpatialTransformer", &["SpatialTransformerD"], C::Tensor, U::Vector, FLOAT, F::Opaque, "Caffe SpatialTransformer (ATC custom-layer list): TBE kernel"),
     op("Aipp", &[], C::Conversion, U::Vector, ANY, F::Opaque, "AIPP (colour conversion, crop, normalisation of the input) runs in the AI Core's load path and fuses ahead of the first convolution (TbeAippConvReluMaxpoolingFusion); DVPP is a separate media unit outside the graph"),
 
     // ── Reductions (key rows first) ──
-    op("ReduceSum", &["ReduceSumD", "tf:Sum"], C::Reduce, U::Vector, FLOAT, F::Reduce, "TbeReduceElemwiseFusionPass (ascend.md 4.3); samples: ReduceSum on MIX_AIV, ReduceSumD on AI_VECTOR_CORE (A2)").with(&[Constraint::StaticShape { fallback: U::Vector }]),
-    op("ReduceMean", &["ReduceMeanD", "tf:Mean"], C::Reduce, U::Vector, FLOAT, F::Reduce, "TbeReduceElemwiseFusionPass (ascend.md 4.3); 910A sample: ReduceMeanD on AI_CORE"),
+    op("ReduceSum", &["ReduceSumD", "tf:Sum"], C::Reduce, U::Vector, FLOAT_IDX, F::Reduce, "TbeReduceElemwiseFusionPass (ascend.md 4.3); samples: ReduceSum on MIX_AIV, ReduceSumD on AI_VECTOR_CORE (A2)").with(&[Constraint::StaticShape { fallback: U::Vector }]),
+    op("ReduceMean", &["ReduceMeanD", "tf:Mean"], C::Reduce, U::Vector, FLOAT_IDX, F::Reduce, "TbeReduceElemwiseFusionPass (ascend.md 4.3); 910A sample: ReduceMeanD on AI_CORE"),
     op("Reduction", &[], C::Reduce, U::Vector, FLOAT, F::Reduce, "tuning guide: caffe reduce cannot fuse").with(&[Constraint::NoUbFusion { why: "a Caffe Reduction cannot fuse (tuning guide)" }]),
     op("ReduceMax", &["ReduceMaxD", "tf:Max"], C::Reduce, U::Vector, NUM, F::Reduce, "TbeReduceElemwiseFusionPass member (CommReduce)"),
     op("ReduceMin", &["ReduceMinD", "tf:Min"], C::Reduce, U::Vector, NUM, F::Reduce, "TbeReduceElemwiseFusionPass member (CommReduce)"),
-    op("ReduceProd", &["ReduceProdD", "tf:Prod"], C::Reduce, U::Vector, FLOAT, F::Reduce, S_TBE),
-    op("ReduceAll", &["ReduceAllD", "tf:All"], C::Reduce, U::Vector, BOOL, F::Reduce, S_TBE),
-    op("ReduceAny", &["ReduceAnyD", "tf:Any"], C::Reduce, U::Vector, BOOL, F::Reduce, S_TBE),
-    op("ReduceL2", &[], C::Reduce, U::Vector, FLOAT, F::Reduce, "ONNX ReduceL2: square, reduce-sum and sqrt on the vector unit (uncertain mapping)"),
-    op("ReduceL1", &[], C::Reduce, U::Vector, FLOAT, F::Reduce, "ONNX ReduceL1: abs and reduce-sum on the vector unit (uncertain mapping)"),
-    op("ReduceLogSum", &[], C::Reduce, U::Vector, FLOAT, F::Reduce, "ONNX ReduceLogSum: reduce-sum and log on the vector unit (uncertain mapping)"),
-    op("ReduceLogSumExp", &[], C::Reduce, U::Vector, FLOAT, F::Reduce, S_TBE),
-    op("ReduceSumSquare", &["SquareSumV1", "SquareSumV2"], C::Reduce, U::Vector, FLOAT, F::Reduce, S_TBE),
-    op("EuclideanNorm", &["EuclideanNormD"], C::Reduce, U::Vector, FLOAT, F::Reduce, S_TBE),
-    op("L2Loss", &[], C::Reduce, U::Vector, FLOAT, F::Reduce, S_TBE),
+    op("ReduceProd", &["ReduceProdD", "tf:Prod"], C::Reduce, U::Vector, FLOAT_IDX, F::Reduce, S_TBE),
+    op("ReduceAll", &["ReduceAllD", "tf:All"], C::Reduce, U::Vector, BOOL.union(INT), F::Reduce, S_TBE),
+    op("ReduceAny", &["ReduceAnyD", "tf:Any"], C::Reduce, U::Vector, BOOL.union(INT), F::Reduce, S_TBE),
+    op("ReduceL2", &[], C::Reduce, U::Vector, FLOAT_IDX, F::Reduce, "ONNX ReduceL2: square, reduce-sum and sqrt on the vector unit (uncertain mapping)"),
+    op("ReduceL1", &[], C::Reduce, U::Vector, FLOAT_IDX, F::Reduce, "ONNX ReduceL1: abs and reduce-sum on the vector unit (uncertain mapping)"),
+    op("ReduceLogSum", &[], C::Reduce, U::Vector, FLOAT_IDX, F::Reduce, "ONNX ReduceLogSum: reduce-sum and log on the vector unit (uncertain mapping)"),
+    op("ReduceLogSumExp", &[], C::Reduce, U::Vector, FLOAT_IDX, F::Reduce, S_TBE),
+    op("ReduceSumSquare", &["SquareSumV1", "SquareSumV2"], C::Reduce, U::Vector, FLOAT_IDX, F::Reduce, S_TBE),
+    op("EuclideanNorm", &["EuclideanNormD"], C::Reduce, U::Vector, FLOAT_IDX, F::Reduce, S_TBE),
+    op("L2Loss", &[], C::Reduce, U::Vector, FLOAT_IDX, F::Reduce, S_TBE),
     op("ArgMaxV2", &["ArgMax", "ArgMaxD"], C::Reduce, U::Vector, NUM, F::Opaque, "GE ArgMaxV2 in the ResNet-50 .om sample; TBE kernel"),
     op("ArgMaxWithK", &["caffe:ArgMax"], C::Reduce, U::Vector, FLOAT, F::Opaque, "Caffe ArgMax (top_k, out_max_val) maps to GE ArgMaxWithK"),
     op("ArgMaxWithValue", &[], C::Reduce, U::Vector, NUM, F::Opaque, "A2 sample: ArgMaxWithValue on AI_VECTOR_CORE"),
     op("ArgMin", &["ArgMinD", "ArgMinV2"], C::Reduce, U::AiCpu, NUM, F::Opaque, "msprof-analyze advisor: ArgMin runs on the AI CPU before CANN 7.0.RC1 (update CANN); AI Core on the 910B with current CANN").on(&[(T::Ascend910B, U::Vector)]),
     op("ArgMinWithValue", &[], C::Reduce, U::Vector, NUM, F::Opaque, S_TBE),
-    op("UnsortedSegmentSum", &["SegmentSum", "UnsortedSegmentSumD"], C::Reduce, U::Vector, FLOAT, F::Segment, "tuning guide: Segment + element-wise"),
-    op("UnsortedSegmentMax", &["UnsortedSegmentMaxD"], C::Reduce, U::Vector, FLOAT, F::Segment, S_TBE),
-    op("UnsortedSegmentMin", &["UnsortedSegmentMinD"], C::Reduce, U::Vector, FLOAT, F::Segment, S_TBE),
-    op("UnsortedSegmentProd", &["UnsortedSegmentProdD"], C::Reduce, U::Vector, FLOAT, F::Segment, S_TBE),
+    op("UnsortedSegmentSum", &["SegmentSum", "UnsortedSegmentSumD"], C::Reduce, U::Vector, FLOAT_IDX, F::Segment, "tuning guide: Segment + element-wise"),
+    op("UnsortedSegmentMax", &["UnsortedSegmentMaxD"], C::Reduce, U::Vector, FLOAT_IDX, F::Segment, S_TBE),
+    op("UnsortedSegmentMin", &["UnsortedSegmentMinD"], C::Reduce, U::Vector, FLOAT_IDX, F::Segment, S_TBE),
+    op("UnsortedSegmentProd", &["UnsortedSegmentProdD"], C::Reduce, U::Vector, FLOAT_IDX, F::Segment, S_TBE),
     op("SegmentMax", &[], C::Reduce, U::AiCpu, ANY, F::Segment, "sorted segment reductions other than sum: AI CPU kernels (uncertain)"),
     op("SegmentMin", &[], C::Reduce, U::AiCpu, ANY, F::Segment, "sorted segment reductions other than sum: AI CPU kernels (uncertain)"),
     op("SegmentMean", &[], C::Reduce, U::AiCpu, ANY, F::Segment, "sorted segment reductions other than sum: AI CPU kernels (uncertain)"),
@@ -395,7 +412,7 @@ pub const OPS: &[OpSpec] = &[
     op("Cumprod", &["CumprodD"], C::Reduce, U::Vector, NUM, F::Opaque, S_TBE),
 
     // ── Data movement ──
-    op("MirrorPad", &["MirrorPadD"], C::Tensor, U::Vector, FLOAT, F::Opaque, "tuning guide: MirrorPad before Mul costs two TransData (no 5HD)"),
+    op("MirrorPad", &["MirrorPadD"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "tuning guide: MirrorPad before Mul costs two TransData (no 5HD)"),
     op("Pad", &["PadD", "PadV3", "PadV3D"], C::Tensor, U::Vector, ALL, F::Opaque, "TF Pad / ONNX Pad: GE Pad / PadV3 on the vector unit; edge and wrap modes have no AI Core kernel on older CANN (uncertain)").with(&[Constraint::AttrStrNotIn { attr: "mode", values: &["edge", "wrap"] }]),
     mov("PadV2", &["PadV2D"], C::Tensor, S_MOVE),
     mov("ConcatD", &["Concat", "ConcatV2", "ConcatV2D", "QLinearConcat", "ParallelConcat"], C::Tensor, "sample: ConcatD on AI_VECTOR_CORE (A2) and AIcoreEngine in the 310 .om; GE turns Concat / ConcatV2 with a constant axis into ConcatD"),
@@ -434,12 +451,12 @@ pub const OPS: &[OpSpec] = &[
     mov("ZerosLike", &[], C::Tensor, "samples: ZerosLike on AI_VECTOR_CORE and AI_CORE (A2)"),
     mov("OnesLike", &[], C::Tensor, "A2 samples: OnesLike on AI_VECTOR_CORE"),
     mov("Eye", &["EyeLike"], C::Tensor, "ONNX EyeLike / TF Eye: GE Eye on the vector unit (uncertain)"),
-    op("Range", &["RangeD"], C::Shape, U::Vector, NUM, F::Opaque, "A2 samples: Range on AI_VECTOR_CORE; RangeD takes start / limit / delta as attributes").with(STATIC_CPU),
-    op("LinSpace", &["LinSpaceD"], C::Shape, U::Vector, FLOAT, F::Opaque, S_TBE).with(STATIC_CPU),
+    op("Range", &["RangeD"], C::Shape, U::Vector, NUM.union(DTypeSet::of(&[DType::F64])), F::Opaque, "A2 samples: Range with DOUBLE start / limit / delta (host scalars) on AI_VECTOR_CORE, so float64 is allowed here; RangeD takes them as attributes").with(STATIC_CPU),
+    op("LinSpace", &["LinSpaceD"], C::Shape, U::Vector, FLOAT_IDX, F::Opaque, S_TBE).with(STATIC_CPU),
     op("OneHot", &["OneHotD"], C::Tensor, U::Vector, ALL, F::Opaque, "910A sample: OneHotD on AI_CORE; OneHotD takes depth as an attribute").with(STATIC_CPU),
     op("TopKV2", &["TopK", "TopKD", "TopKV2D"], C::Tensor, U::Vector, NUM, F::Opaque, "A2 sample: TopKV2 on MIX_AIV; TopKD takes k as an attribute").with(STATIC_CPU),
     op("Sort", &["SortV2"], C::Tensor, U::Vector, NUM, F::Opaque, "A2 samples: Sort on MIX_AIV"),
-    op("InTopKV2", &["InTopK", "InTopKD"], C::Tensor, U::Vector, FLOAT, F::Opaque, S_TBE),
+    op("InTopKV2", &["InTopK", "InTopKD"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, S_TBE),
     cpu("NthElement", &[], C::Tensor, S_AICPU),
     mov("ReverseV2", &["Reverse", "ReverseV2D", "caffe:Reverse"], C::Tensor, S_MOVE),
     cpu("ReverseSequence", &[], C::Tensor, "ReverseSequence: AI CPU kernel (uncertain; a TBE kernel may exist on newer CANN)"),
@@ -459,7 +476,7 @@ pub const OPS: &[OpSpec] = &[
     op("Compress", &["MaskedSelect", "BooleanMask"], C::Tensor, U::AiCpu, ANY, F::Opaque, "select by a mask: output shape depends on the values, AI CPU kernel").with(DATA_DEP),
     op("ListDiff", &["SetDiff1D"], C::Tensor, U::AiCpu, ANY, F::Opaque, S_AICPU).with(DATA_DEP),
     op("NonMaxSuppression", &["NonMaxSuppressionV2", "NonMaxSuppressionV3", "NonMaxSuppressionV4", "NonMaxSuppressionV5", "NonMaxSuppressionV6", "NonMaxSuppressionWithOverlaps"], C::Tensor, U::AiCpu, ANY, F::Opaque, "NonMaxSuppression: output shape depends on the scores, AI CPU kernel (BatchMultiClassNonMaxSuppression is the AI Core alternative)").with(DATA_DEP).replaced("BatchMultiClassNonMaxSuppression", "the boxes can be padded to a fixed maximum count", "use a fixed-size NMS (BatchMultiClassNMS / CombinedNonMaxSuppression with max_total_size) that GE maps to the AI Core kernel"),
-    op("BatchMultiClassNonMaxSuppression", &["BatchMultiClassNMS", "CombinedNonMaxSuppression"], C::Tensor, U::Vector, FLOAT, F::Opaque, "310 .om sample: BatchMultiClassNonMaxSuppression on AIcoreEngine (fixed-size output)"),
+    op("BatchMultiClassNonMaxSuppression", &["BatchMultiClassNMS", "CombinedNonMaxSuppression"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "310 .om sample: BatchMultiClassNonMaxSuppression on AIcoreEngine (fixed-size output)"),
     mov("SearchSorted", &["LowerBound", "UpperBound", "Bucketize"], C::Tensor, "binary search of sorted boundaries: AI CPU on older CANN, vector kernel on the 910B (uncertain)").on(&[(T::Ascend310, U::AiCpu), (T::Ascend310P, U::AiCpu)]),
     cpu("Empty", &[], C::Tensor, "TF Empty (uninitialised tensor of a computed shape): AI CPU / host"),
     cpu("Bincount", &["DenseBincount"], C::Tensor, S_AICPU),
@@ -540,7 +557,7 @@ pub const OPS: &[OpSpec] = &[
     cpu("Bernoulli", &[], C::Other, S_RANDOM),
     cpu("StatelessRandomGetKeyCounter", &["StatelessRandomGetKeyCounterAlg"], C::Other, S_RANDOM),
     cpu("DropOutGenMask", &["DropoutGenMask", "DropOutGenMaskV3", "StatelessDropOutGenMask"], C::Other, "910A sample: DropoutGenMask on AI_CPU (the 910B generates masks on the DSA: DSAGenBitMask)"),
-    op("DropOutDoMask", &["DropOutDoMaskV3", "DropOutDoMaskV3D"], C::Elementwise, U::Vector, FLOAT, F::Elementwise, "samples: DropOutDoMask on AI_VECTOR_CORE (A2) and AI_CORE (910A)"),
+    op("DropOutDoMask", &["DropOutDoMaskV3", "DropOutDoMaskV3D"], C::Elementwise, U::Vector, MASKED, F::Elementwise, "samples: DropOutDoMask on AI_VECTOR_CORE (A2) and AI_CORE (910A)"),
     op("DSAGenBitMask", &[], C::Other, U::Dsa, ANY, F::Opaque, "A2 samples: DSAGenBitMask on DSA_SQE (the 910B's DSA engine)"),
     op("DSAStatelessGenBitMask", &[], C::Other, U::Dsa, ANY, F::Opaque, "A2 samples: DSAStatelessGenBitMask on DSA_SQE"),
     op("DSARandomUniform", &["DSAStatelessRandomUniform"], C::Other, U::Dsa, ANY, F::Opaque, "910B DSA random generation (name from the DSA op family; not seen in the samples, uncertain)"),
@@ -635,9 +652,9 @@ pub const OPS: &[OpSpec] = &[
 
     // ── Losses ──
     op("SoftmaxCrossEntropyWithLogits", &[], C::Activation, U::Vector, FLOAT, F::Opaque, "910A sample: SoftmaxCrossEntropyWithLogits on AI_CORE"),
-    op("SparseSoftmaxCrossEntropyWithLogits", &["onnx:SoftmaxCrossEntropyLoss", "SoftmaxWithLoss"], C::Activation, U::Vector, FLOAT, F::Opaque, "TF SparseSoftmaxCrossEntropyWithLogits, ONNX SoftmaxCrossEntropyLoss and Caffe SoftmaxWithLoss compute the same: TBE kernel"),
+    op("SparseSoftmaxCrossEntropyWithLogits", &["onnx:SoftmaxCrossEntropyLoss", "SoftmaxWithLoss"], C::Activation, U::Vector, FLOAT_IDX, F::Opaque, "TF SparseSoftmaxCrossEntropyWithLogits, ONNX SoftmaxCrossEntropyLoss and Caffe SoftmaxWithLoss compute the same: TBE kernel"),
     op("SigmoidCrossEntropyWithLogits", &["SigmoidCrossEntropyLoss", "SigmoidCrossEntropyWithLogitsV2"], C::Activation, U::Vector, FLOAT, F::Opaque, S_TBE),
-    op("NLLLoss", &["NegativeLogLikelihoodLoss"], C::Reduce, U::Vector, FLOAT, F::Opaque, "A2 samples: NLLLoss on MIX_AIV"),
+    op("NLLLoss", &["NegativeLogLikelihoodLoss"], C::Reduce, U::Vector, FLOAT_IDX, F::Opaque, "A2 samples: NLLLoss on MIX_AIV"),
     op("MseLoss", &["caffe:EuclideanLoss"], C::Reduce, U::Vector, FLOAT, F::Opaque, "MSE: GE MseLoss on the vector unit; Caffe EuclideanLoss computes the same (training only)"),
     cpu("HingeLoss", &[], C::Reduce, S_CAFFE_LOSS),
     cpu("ContrastiveLoss", &[], C::Reduce, S_CAFFE_LOSS),
@@ -661,20 +678,20 @@ pub const OPS: &[OpSpec] = &[
     train("SwiGluGrad", &[], C::Activation, "A2 samples: SwiGluGrad on AI_VECTOR_CORE"),
     train("SoftmaxGrad", &[], C::Activation, S_TRAIN),
     train("LogSoftmaxGrad", &[], C::Activation, "A2 sample: LogSoftmaxGrad on AI_VECTOR_CORE"),
-    train("NLLLossGrad", &[], C::Reduce, "A2 sample: NLLLossGrad on AI_VECTOR_CORE"),
+    train("NLLLossGrad", &[], C::Reduce, "A2 sample: NLLLossGrad on AI_VECTOR_CORE").inputs(FLOAT_IDX),
     train("BiasAddGrad", &[], C::Reduce, "910A sample: BiasAddGrad on AI_CORE"),
-    train("MaxPoolGradWithArgmax", &["MaxPoolGradWithArgmaxV1", "MaxPoolGradWithArgmaxV2"], C::Pool, "samples: MaxPoolGradWithArgmax (910A) on AI_CORE, MaxPoolGradWithArgmaxV1 (A2) on AI_VECTOR_CORE"),
+    train("MaxPoolGradWithArgmax", &["MaxPoolGradWithArgmaxV1", "MaxPoolGradWithArgmaxV2"], C::Pool, "samples: MaxPoolGradWithArgmax (910A) on AI_CORE, MaxPoolGradWithArgmaxV1 (A2) on AI_VECTOR_CORE").inputs(FLOAT_IDX.union(DTypeSet::of(&[DType::U16]))),
     train("MaxPoolGrad", &[], C::Pool, "TBE MaxPoolGrad on training chips; on the Ascend 310 it is an AI CPU op (aic-ascend310-ops-info has no AI Core entry, per a public CANN 5.0.4 model-test note)").on(&[(T::Ascend310, U::AiCpu)]),
-    train("AvgPoolGrad", &["AvgPoolGradD", "AvgPoolV2Grad"], C::Pool, S_TRAIN),
+    train("AvgPoolGrad", &["AvgPoolGradD", "AvgPoolV2Grad"], C::Pool, S_TRAIN).inputs(FLOAT_IDX),
     train("AdaptiveAvgPool3dGrad", &["AdaptiveAvgPool2dGrad"], C::Pool, "A2 sample: AdaptiveAvgPool3dGrad on MIX_AIV"),
-    train("StridedSliceGrad", &["StridedSliceGradD"], C::Tensor, S_TRAIN),
+    train("StridedSliceGrad", &["StridedSliceGradD"], C::Tensor, S_TRAIN).inputs(FLOAT_IDX),
     train("RotaryPositionEmbeddingGrad", &[], C::Elementwise, "A2 samples: RotaryPositionEmbeddingGrad on AI_VECTOR_CORE"),
-    train("EmbeddingDenseGrad", &["EmbeddingDenseGradV2"], C::Tensor, "A2 samples: EmbeddingDenseGradV2 on MIX_AIV"),
+    train("EmbeddingDenseGrad", &["EmbeddingDenseGradV2"], C::Tensor, "A2 samples: EmbeddingDenseGradV2 on MIX_AIV").inputs(FLOAT_IDX),
     train("ApplyMomentum", &["ResourceApplyMomentum", "ApplyMomentumD", "ResourceApplyKerasMomentum"], C::Other, S_TRAIN),
     train("FusedMulApplyMomentum", &["FusedMulApplyMomentumExtern"], C::Other, "910A sample: FusedMulApplyMomentum on AI_CORE"),
-    train("ApplyAdam", &["ResourceApplyAdam", "ApplyAdamD"], C::Other, S_TRAIN),
-    train("ApplyAdamW", &[], C::Other, "A2 sample: ApplyAdamW on AI_VECTOR_CORE"),
-    train("ApplyAdamWV2", &[], C::Other, "A2 samples: ApplyAdamWV2 on AI_VECTOR_CORE"),
+    train("ApplyAdam", &["ResourceApplyAdam", "ApplyAdamD"], C::Other, S_TRAIN).inputs(FLOAT_IDX),
+    train("ApplyAdamW", &[], C::Other, "A2 sample: ApplyAdamW on AI_VECTOR_CORE").inputs(FLOAT_IDX),
+    train("ApplyAdamWV2", &[], C::Other, "A2 samples: ApplyAdamWV2 on AI_VECTOR_CORE").inputs(FLOAT_IDX),
     train("ApplyGradientDescent", &["ResourceApplyGradientDescent"], C::Other, S_TRAIN),
     train("ApplyRMSProp", &["ResourceApplyRMSProp", "ApplyRMSPropD"], C::Other, S_TRAIN),
     train("ApplyAdagrad", &["ResourceApplyAdagrad", "ApplyAdagradD"], C::Other, S_TRAIN),
