@@ -384,3 +384,259 @@ pub fn apply_measured(units: &mut [NodeUnit], model: &Model, profile: &Profile, 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::{caffe, tensorflow};
+    use crate::samples::{self, caffe_layer, CaffeInput, CaffeWriter, OnnxWriter, TfWeights, TfWriter};
+    use crate::{open_model, InputFile};
+
+    fn open(name: &str, bytes: Vec<u8>) -> Model {
+        open_model(&InputFile::new(name, bytes)).unwrap_or_else(|err| panic!("{err}"))
+    }
+
+    /// The unit and reason of the first node of `op_type`.
+    fn unit_of(model: &Model, target: TargetId, op_type: &str) -> NodeUnit {
+        let units = assign(model, &Target::new(target));
+        assert_eq!(units.len(), model.graph.nodes.len());
+        let idx = model
+            .graph
+            .nodes
+            .iter()
+            .position(|n| n.op_type == op_type)
+            .unwrap_or_else(|| panic!("no {op_type} node"));
+        units[idx].clone()
+    }
+
+    /// ONNX: `x → Pow(x, 2) → Cast(to = code)`, batch symbolic when `symbolic`, plus a Tile.
+    fn onnx_model(cast_to: i64, symbolic: bool) -> Model {
+        let storage = samples::WeightStorage::External {
+            location: "w.bin".into(),
+        };
+        let mut w = OnnxWriter::new("units", storage);
+        if symbolic {
+            w = w.symbolic_batch("N");
+        }
+        let x = w.input("x", &[1, 16, 8, 8]);
+        let two = w.float_scalar("two", 2.0);
+        let shape = vec![1, 16, 8, 8];
+        let y = w.node("Pow", &[&x, &two], &[shape.clone()], vec![]).remove(0);
+        let y = w
+            .node("Cast", &[&y], &[shape], vec![samples::int("to", cast_to)])
+            .remove(0);
+        let reps = w.int64_constant("reps", &[1, 1, 2, 2]);
+        let y = w
+            .node("Tile", &[&y, &reps], &[vec![1, 16, 16, 16]], vec![])
+            .remove(0);
+        w.output(&y);
+        open("units.onnx", w.finish())
+    }
+
+    const ONNX_FLOAT16: i64 = 10;
+    const ONNX_DOUBLE: i64 = 11;
+
+    #[test]
+    fn onnx_pow_runs_on_the_ai_cpu_of_the_310_only() {
+        let model = onnx_model(ONNX_FLOAT16, false);
+        let on_310 = unit_of(&model, TargetId::Ascend310, "Pow");
+        assert_eq!(on_310.unit, ExecUnit::AiCpu);
+        assert_eq!(on_310.reason, UnitReason::Table { canonical: "Pow" });
+        assert_eq!(on_310.source, UnitSource::Predicted);
+        let on_910b = unit_of(&model, TargetId::Ascend910B, "Pow");
+        assert_eq!(on_910b.unit, ExecUnit::Vector);
+        let cast = unit_of(&model, TargetId::Ascend310, "Cast");
+        assert_eq!(cast.unit, ExecUnit::Vector, "{cast:?}");
+    }
+
+    #[test]
+    fn onnx_cast_to_float64_falls_back_by_dtype() {
+        let model = onnx_model(ONNX_DOUBLE, false);
+        let cast = unit_of(&model, TargetId::Ascend310, "Cast");
+        assert_eq!(cast.unit, ExecUnit::AiCpu);
+        assert_eq!(
+            cast.reason,
+            UnitReason::DtypeNotSupported {
+                canonical: "Cast",
+                dtype: "f64".into()
+            }
+        );
+        assert!(cast.reason.describe(cast.unit).contains("f64"));
+    }
+
+    #[test]
+    fn symbolic_dims_send_static_only_kernels_to_the_ai_cpu() {
+        let dynamic = onnx_model(ONNX_FLOAT16, true);
+        let tile = unit_of(&dynamic, TargetId::Ascend310, "Tile");
+        assert_eq!(tile.unit, ExecUnit::AiCpu);
+        assert_eq!(tile.reason, UnitReason::DynamicShape { canonical: "Tile" });
+        let fixed = onnx_model(ONNX_FLOAT16, false);
+        let tile = unit_of(&fixed, TargetId::Ascend310, "Tile");
+        assert_eq!(tile.unit, ExecUnit::Vector);
+        assert_eq!(tile.reason, UnitReason::Table { canonical: "Tile" });
+    }
+
+    #[test]
+    fn tensorflow_pow_and_double_cast() {
+        let mut w = TfWriter::new(TfWeights::Splat);
+        let x = w.placeholder("x", &[1, 8, 8, 16]);
+        let two = w.weight("two", &[]);
+        let float = tensorflow::pb::AttrValue {
+            value: Some(tensorflow::pb::attr_value::Value::Type(
+                tensorflow::pb::DataType::DtFloat as i32,
+            )),
+        };
+        let double = tensorflow::pb::AttrValue {
+            value: Some(tensorflow::pb::attr_value::Value::Type(
+                tensorflow::pb::DataType::DtDouble as i32,
+            )),
+        };
+        let shape = vec![1, 8, 8, 16];
+        let y = w.node("Pow", "pow", &[&x, &two], vec![("T", float.clone())], &[shape.clone()]);
+        let y = w.node(
+            "Cast",
+            "cast",
+            &[&y],
+            vec![("SrcT", float), ("DstT", double)],
+            &[shape],
+        );
+        let _ = y;
+        let model = open("units.pbtxt", w.finish().text().into_bytes());
+        let pow = unit_of(&model, TargetId::Ascend310, "Pow");
+        assert_eq!(
+            (pow.unit, pow.reason),
+            (ExecUnit::AiCpu, UnitReason::Table { canonical: "Pow" })
+        );
+        let cast = unit_of(&model, TargetId::Ascend310, "Cast");
+        assert_eq!(cast.unit, ExecUnit::AiCpu, "{cast:?}");
+        assert!(matches!(cast.reason, UnitReason::DtypeNotSupported { canonical: "Cast", .. }));
+    }
+
+    #[test]
+    fn caffe_stochastic_pooling_and_unknown_layers() {
+        let mut w = CaffeWriter::new("units");
+        let x = w.input("data", &[1, 16, 8, 8], CaffeInput::Layer);
+        let param = caffe::pb::PoolingParameter {
+            pool: Some(caffe::pb::pooling_parameter::PoolMethod::Stochastic as i32),
+            kernel_size: Some(2),
+            stride: Some(2),
+            ..Default::default()
+        };
+        let stochastic = caffe::pb::LayerParameter {
+            pooling_param: Some(param),
+            ..caffe_layer("pool", "Pooling", &[&x], &["pool"])
+        };
+        let y = w.layer(stochastic, vec![1, 16, 4, 4]);
+        let y = w.layer(caffe_layer("odd", "MyLayer", &[&y], &["odd"]), vec![1, 16, 4, 4]);
+        let y = w.layer(caffe_layer("power", "Power", &[&y], &["power"]), vec![1, 16, 4, 4]);
+        let _ = y;
+        let model = open("units.prototxt", w.prototxt().into_bytes());
+        let pool = unit_of(&model, TargetId::Ascend310, "Pooling");
+        assert_eq!(pool.unit, ExecUnit::AiCpu, "{pool:?}");
+        assert_eq!(
+            pool.reason,
+            UnitReason::AttrNotSupported {
+                canonical: "Pooling",
+                attr: "pool".into(),
+                value: "STOCHASTIC".into()
+            }
+        );
+        let odd = unit_of(&model, TargetId::Ascend310, "MyLayer");
+        assert_eq!((odd.unit, odd.reason, odd.spec), (ExecUnit::Vector, UnitReason::UnknownOp, None));
+        let power = unit_of(&model, TargetId::Ascend310, "Power");
+        assert_eq!(power.reason, UnitReason::Table { canonical: "Power" });
+        assert_eq!(power.unit, ExecUnit::Vector);
+    }
+
+    #[test]
+    fn ge_kernel_library_overrides_the_prediction() {
+        let model = open("resnet50_atc.om", samples::ge_resnet50().to_om(&samples::OmOptions::atc()));
+        let arg_max = unit_of(&model, TargetId::Ascend310, "ArgMaxV2");
+        assert_eq!(arg_max.unit, ExecUnit::AiCpu);
+        assert_eq!(arg_max.source, UnitSource::Graph);
+        assert_eq!(arg_max.predicted, ExecUnit::Vector);
+        assert_eq!(
+            arg_max.reason,
+            UnitReason::GraphAttr {
+                engine: "aicpu_ascend_kernel".into()
+            }
+        );
+        // AIcoreEngine on a convolution keeps the Cube.
+        let conv = unit_of(&model, TargetId::Ascend310, "Conv2D");
+        assert_eq!((conv.unit, conv.source), (ExecUnit::Cube, UnitSource::Graph));
+        let data = unit_of(&model, TargetId::Ascend310, "Data");
+        assert_eq!(data.unit, ExecUnit::None);
+    }
+
+    #[test]
+    fn engines_map_by_table() {
+        assert_eq!(unit_of_engine("AIcoreEngine", ExecUnit::Cube), Some(ExecUnit::Cube));
+        assert_eq!(unit_of_engine("AIcoreEngine", ExecUnit::AiCpu), Some(ExecUnit::Vector));
+        assert_eq!(unit_of_engine("aicpu_ascend_kernel", ExecUnit::Cube), Some(ExecUnit::AiCpu));
+        assert_eq!(unit_of_engine("DNN_VM_AICPU", ExecUnit::Vector), Some(ExecUnit::AiCpu));
+        assert_eq!(unit_of_engine("DNN_VM_GE_LOCAL_OP_STORE", ExecUnit::Vector), Some(ExecUnit::None));
+        assert_eq!(unit_of_engine("DNN_VM_RTS_OP_STORE", ExecUnit::Vector), Some(ExecUnit::None));
+        assert_eq!(unit_of_engine("DNN_VM_HCCL", ExecUnit::Vector), Some(ExecUnit::Communication));
+        assert_eq!(unit_of_engine("SomethingElse", ExecUnit::Vector), None);
+    }
+
+    #[test]
+    fn measured_units_override_joined_nodes() {
+        let model = onnx_model(ONNX_FLOAT16, false);
+        let name_of = |op: &str| {
+            model
+                .graph
+                .nodes
+                .iter()
+                .find(|n| n.op_type == op)
+                .map(|n| n.name.clone())
+                .unwrap_or_default()
+        };
+        let header = "Op Name,OP Type,Task Type,Task Start Time(us),Task Duration(us),Input Data Types,Output Data Types";
+        let csv = format!(
+            "{header}\n{},Pow,AI_CPU,1,30,FLOAT,FLOAT\n{},Cast,AI_VECTOR_CORE,40,5,FLOAT,FLOAT16\nunrelated,Relu,AI_CORE,50,5,FLOAT16,FLOAT16\n",
+            name_of("Pow"),
+            name_of("Cast")
+        );
+        let import = crate::profile::import_profile(&[InputFile::new("op_summary_0_1.csv", csv.into_bytes())]);
+        assert!(import.errors.is_empty(), "{:?}", import.errors);
+        let join = crate::profile::join(&import.profile, &model);
+        let mut units = assign(&model, &Target::new(TargetId::Ascend910B));
+        apply_measured(&mut units, &model, &import.profile, &join);
+        let at = |op: &str| {
+            let idx = model.graph.nodes.iter().position(|n| n.op_type == op).unwrap_or(0);
+            units[idx].clone()
+        };
+        let pow = at("Pow");
+        assert_eq!((pow.unit, pow.predicted, pow.source), (ExecUnit::AiCpu, ExecUnit::Vector, UnitSource::Measured));
+        assert_eq!(pow.reason, UnitReason::Measured { task_type: "AI_CPU".into() });
+        let cast = at("Cast");
+        assert_eq!((cast.unit, cast.source), (ExecUnit::Vector, UnitSource::Measured));
+        let tile = at("Tile");
+        assert_eq!(tile.source, UnitSource::Predicted);
+    }
+
+    #[test]
+    fn empty_and_odd_graphs_do_not_panic() {
+        let model = Model {
+            format: ModelFormat::Onnx,
+            name: "empty".into(),
+            metadata: Vec::new(),
+            opsets: Vec::new(),
+            graph: Graph::default(),
+            functions: Vec::new(),
+            warnings: Vec::new(),
+        };
+        assert!(assign(&model, &Target::default()).is_empty());
+        let mut odd = model.clone();
+        odd.graph.nodes.push(Node {
+            name: "dangling".into(),
+            op_type: "Tile".into(),
+            inputs: vec![Some(99), None],
+            outputs: vec![42],
+            ..Default::default()
+        });
+        let units = assign(&odd, &Target::default());
+        assert_eq!(units[0].unit, ExecUnit::Vector);
+    }
+}

@@ -420,11 +420,69 @@ mod tests {
     }
 
     #[test]
+    fn framework_scopes_pick_the_meaning() {
+        let canonical = |format, op| lookup(format, op).map(|s| s.canonical);
+        assert_eq!(canonical(ModelFormat::Caffe, "Slice"), Some("SplitV"));
+        assert_eq!(canonical(ModelFormat::Onnx, "Slice"), Some("Slice"));
+        assert_eq!(canonical(ModelFormat::Caffe, "Split"), Some("Identity"));
+        assert_eq!(canonical(ModelFormat::Tensorflow, "Max"), Some("ReduceMax"));
+        assert_eq!(canonical(ModelFormat::Onnx, "Max"), Some("Maximum"));
+        assert_eq!(canonical(ModelFormat::Onnx, "Where"), Some("Select"));
+        assert_eq!(canonical(ModelFormat::Tensorflow, "Where"), Some("Where"));
+        // A profile's op type has no framework: unscoped spellings first, then GE, ONNX, TF.
+        assert_eq!(lookup_any("Sum").map(|s| s.canonical), Some("AddN"));
+        assert_eq!(lookup_any("hcom_allReduce_").map(|s| s.canonical), Some("HcomAllReduce"));
+        assert_eq!(lookup_any("ReduceSumD").map(|s| s.canonical), Some("ReduceSum"));
+    }
+
+    #[test]
+    fn odd_names_are_looked_up_without_panicking() {
+        let long = "X".repeat(NAME_BUFFER + 10);
+        assert_eq!(lookup_any(&long), None);
+        assert_eq!(lookup_any(""), None);
+        assert_eq!(lookup_any("Ünïcode"), None);
+        assert_eq!(lookup(ModelFormat::Ge, "caffe:Slice"), None);
+    }
+
+    #[test]
+    fn the_fixed_canonicals_exist_and_every_row_has_a_source() {
+        for canonical in [
+            "Conv2D", "DepthwiseConv2D", "Conv2DTranspose", "MatMulV2", "BatchMatMulV2",
+            "BatchNorm", "Scale", "Pow", "Power", "Cast", "TransData", "MirrorPad", "Interp",
+            "Resize", "ReduceSum", "ReduceMean", "Reduction", "UnsortedSegmentSum", "Relu", "Add",
+            "Mul", "Sub",
+        ] {
+            let spec = lookup_any(canonical).unwrap_or_else(|| panic!("{canonical}"));
+            assert_eq!(spec.canonical, canonical);
+        }
+        for spec in OPS {
+            assert!(!spec.source.trim().is_empty(), "{}", spec.canonical);
+            assert!(!spec.canonical.contains(':'), "{}", spec.canonical);
+        }
+    }
+
+    #[test]
+    fn per_target_dtypes_and_units() {
+        let cast = lookup_any("Cast").expect("Cast row");
+        let (_, out_310) = cast.dtypes_for(TargetId::Ascend310);
+        let (_, out_910b) = cast.dtypes_for(TargetId::Ascend910B);
+        assert!(!out_310.allows(DType::I64));
+        assert!(out_910b.allows(DType::I64));
+        assert!(!out_910b.allows(DType::U64));
+        let pow = lookup_any("Pow").expect("Pow row");
+        assert_eq!(pow.unit_on(TargetId::Ascend310), ExecUnit::AiCpu);
+        assert_eq!(pow.unit_on(TargetId::Ascend910B), ExecUnit::Vector);
+        assert!(pow.replacement.is_some());
+    }
+
+    #[test]
     fn dtype_sets_hold_their_members() {
         let set = DTypeSet::of(&[DType::F16, DType::F32]);
         assert!(set.allows(DType::F16));
         assert!(!set.allows(DType::F64));
         assert!(set.allows(DType::Unknown));
         assert!(DTypeSet::ANY.allows(DType::F64));
+        let no_f32 = set.without(DTypeSet::of(&[DType::F32]));
+        assert!(no_f32.allows(DType::F16) && !no_f32.allows(DType::F32));
     }
 }
