@@ -13,10 +13,13 @@ use opscope_engine::{open_model, InputFile};
 
 fn open(name: &str) -> Option<Model> {
     let engine = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = ["../../shared/samples/models/ge", "../../../shared/samples/models/ge"]
-        .into_iter()
-        .map(|rel| engine.join(rel))
-        .find(|dir| dir.is_dir())?;
+    let dir = [
+        "../../shared/samples/models/ge",
+        "../../../shared/samples/models/ge",
+    ]
+    .into_iter()
+    .map(|rel| engine.join(rel))
+    .find(|dir| dir.is_dir())?;
     let data = std::fs::read(dir.join(name)).unwrap_or_else(|err| panic!("{name}: {err}"));
     Some(open_model(&InputFile::new(name, data)).unwrap_or_else(|err| panic!("{name}: {err}")))
 }
@@ -53,7 +56,10 @@ fn om_cast_to_int64_is_on_the_ai_cpu() {
         assert_eq!(cast.predicted, ExecUnit::AiCpu, "{file}");
         // The format-changing Casts GE inserted stay on the AI Core, predicted and recorded.
         let inserted = unit_named(&model, &units, "trans_Cast_0");
-        assert_eq!((inserted.unit, inserted.predicted), (ExecUnit::Vector, ExecUnit::Vector));
+        assert_eq!(
+            (inserted.unit, inserted.predicted),
+            (ExecUnit::Vector, ExecUnit::Vector)
+        );
     }
 }
 
@@ -77,7 +83,10 @@ fn onnx_source_predicts_the_same_ai_cpu_cast() {
         .map(|(name, _)| *name)
         .collect();
     assert_eq!(on_cpu, vec!["Cast_1206"], "{casts:?}");
-    let cast = casts.iter().find(|(name, _)| *name == "Cast_1206").map(|(_, u)| *u);
+    let cast = casts
+        .iter()
+        .find(|(name, _)| *name == "Cast_1206")
+        .map(|(_, u)| *u);
     assert!(
         matches!(
             cast.map(|u| &u.reason),

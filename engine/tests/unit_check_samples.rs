@@ -17,10 +17,13 @@ use opscope_engine::InputFile;
 /// `shared/` beside the checkout (CI, the main clone) or beside the folder of worktrees.
 fn samples_dir() -> Option<PathBuf> {
     let engine = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    ["../../shared/samples/profiling", "../../../shared/samples/profiling"]
-        .into_iter()
-        .map(|rel| engine.join(rel))
-        .find(|dir| dir.is_dir())
+    [
+        "../../shared/samples/profiling",
+        "../../../shared/samples/profiling",
+    ]
+    .into_iter()
+    .map(|rel| engine.join(rel))
+    .find(|dir| dir.is_dir())
 }
 
 /// Imports the named sample files as one profile and checks it for `target`.
@@ -53,7 +56,10 @@ fn assert_agrees(names: &[&str], target: TargetId, column: &str, vector_cores: b
         result.unchecked_us,
         result.disagreements
     );
-    assert!(result.total_ops > 0 && result.checked_us > 0.0, "{names:?}: nothing compared");
+    assert!(
+        result.total_ops > 0 && result.checked_us > 0.0,
+        "{names:?}: nothing compared"
+    );
     assert!(
         result.agree_share >= 0.95,
         "{names:?}: agree_share {} < 0.95; disagreements {:?}",
@@ -68,27 +74,52 @@ const A2: TargetId = TargetId::Ascend910B;
 
 #[test]
 fn a2_op_summary_with_communication_and_dsa() {
-    assert_agrees(&["msprof-a2-op_summary-l0bw-metrics.csv"], A2, "ascend910b", true);
+    assert_agrees(
+        &["msprof-a2-op_summary-l0bw-metrics.csv"],
+        A2,
+        "ascend910b",
+        true,
+    );
 }
 
 #[test]
 fn a2_convnet_kernel_details() {
-    assert_agrees(&["torchnpu-a2-convnet-kernel_details.csv"], A2, "ascend910b", true);
+    assert_agrees(
+        &["torchnpu-a2-convnet-kernel_details.csv"],
+        A2,
+        "ascend910b",
+        true,
+    );
 }
 
 #[test]
 fn a2_convnet_op_statistic() {
-    assert_agrees(&["torchnpu-a2-convnet-op_statistic.csv"], A2, "ascend910b", true);
+    assert_agrees(
+        &["torchnpu-a2-convnet-op_statistic.csv"],
+        A2,
+        "ascend910b",
+        true,
+    );
 }
 
 #[test]
 fn a2_convnet_trace_view() {
-    assert_agrees(&["torchnpu-a2-convnet-trace_view.json"], A2, "ascend910b", true);
+    assert_agrees(
+        &["torchnpu-a2-convnet-trace_view.json"],
+        A2,
+        "ascend910b",
+        true,
+    );
 }
 
 #[test]
 fn a2_kernel_details_with_ai_cpu_casts() {
-    assert_agrees(&["torchnpu-a2-kernel_details-arith-metrics.csv"], A2, "ascend910b", true);
+    assert_agrees(
+        &["torchnpu-a2-kernel_details-arith-metrics.csv"],
+        A2,
+        "ascend910b",
+        true,
+    );
     let Some(result) = check_samples(&["torchnpu-a2-kernel_details-arith-metrics.csv"], A2) else {
         return;
     };
@@ -103,17 +134,32 @@ fn a2_kernel_details_with_ai_cpu_casts() {
 
 #[test]
 fn a2_llm_kernel_details() {
-    assert_agrees(&["torchnpu-a2-llm-kernel_details-pipeutil.csv"], A2, "ascend910b", true);
+    assert_agrees(
+        &["torchnpu-a2-llm-kernel_details-pipeutil.csv"],
+        A2,
+        "ascend910b",
+        true,
+    );
 }
 
 #[test]
 fn a2_llm_op_statistic() {
-    assert_agrees(&["torchnpu-a2-llm-op_statistic.csv"], A2, "ascend910b", true);
+    assert_agrees(
+        &["torchnpu-a2-llm-op_statistic.csv"],
+        A2,
+        "ascend910b",
+        true,
+    );
 }
 
 #[test]
 fn a2_matmul_kernel_details() {
-    assert_agrees(&["torchnpu-a2-matmul-kernel_details-small.csv"], A2, "ascend910b", true);
+    assert_agrees(
+        &["torchnpu-a2-matmul-kernel_details-small.csv"],
+        A2,
+        "ascend910b",
+        true,
+    );
 }
 
 const ALEXNET: &str = "msprof-910a-alexnet/device_0";
@@ -171,13 +217,41 @@ fn import_text(files: &[(&str, String)]) -> opscope_engine::profile::Profile {
 
 fn mixed_run() -> String {
     let rows = [
-        op_summary_row("conv1", "Conv2D", "AI_CORE", 1, 100.0, ("FLOAT16;FLOAT16", "FLOAT16")),
+        op_summary_row(
+            "conv1",
+            "Conv2D",
+            "AI_CORE",
+            1,
+            100.0,
+            ("FLOAT16;FLOAT16", "FLOAT16"),
+        ),
         op_summary_row("pow1", "Pow", "AI_CPU", 2, 50.0, ("FLOAT;FLOAT", "FLOAT")),
-        op_summary_row("cast1", "Cast", "AI_VECTOR_CORE", 3, 10.0, ("INT32", "FLOAT")),
-        op_summary_row("trans_Cast_5", "Cast", "AI_CPU", 4, 5.0, ("INT32", "UINT64")),
+        op_summary_row(
+            "cast1",
+            "Cast",
+            "AI_VECTOR_CORE",
+            3,
+            10.0,
+            ("INT32", "FLOAT"),
+        ),
+        op_summary_row(
+            "trans_Cast_5",
+            "Cast",
+            "AI_CPU",
+            4,
+            5.0,
+            ("INT32", "UINT64"),
+        ),
         op_summary_row("cast3", "Cast", "AI_CPU", 5, 5.0, ("FLOAT16", "FLOAT")),
         op_summary_row("relu1", "Relu", "MIX_AIC", 6, 20.0, ("FLOAT16", "FLOAT16")),
-        op_summary_row("custom1", "MyCustomOp", "AI_CORE", 7, 15.0, ("FLOAT16", "FLOAT16")),
+        op_summary_row(
+            "custom1",
+            "MyCustomOp",
+            "AI_CORE",
+            7,
+            15.0,
+            ("FLOAT16", "FLOAT16"),
+        ),
         op_summary_row("copy", "MemcpyAsync", "SDMA", 8, 40.0, ("N/A", "N/A")),
     ];
     format!("{OP_SUMMARY_HEADER}\n{}\n", rows.join("\n"))
@@ -193,12 +267,22 @@ fn disagreements_are_caught_per_task_and_weighted_by_time() {
     // uint64 (its dtype predicts the AI CPU).
     assert!((result.checked_us - 205.0).abs() < 1e-9, "{result:?}");
     assert!((result.unchecked_us - 40.0).abs() < 1e-9, "{result:?}");
-    assert!((result.agree_share - 115.0 / 205.0).abs() < 1e-9, "{result:?}");
+    assert!(
+        (result.agree_share - 115.0 / 205.0).abs() < 1e-9,
+        "{result:?}"
+    );
     assert_eq!((result.agree_ops, result.total_ops), (1, 5));
     let found: Vec<(&str, &str, &str, f64)> = result
         .disagreements
         .iter()
-        .map(|d| (d.op_type.as_str(), d.predicted.as_str(), d.measured.as_str(), d.total_us))
+        .map(|d| {
+            (
+                d.op_type.as_str(),
+                d.predicted.as_str(),
+                d.measured.as_str(),
+                d.total_us,
+            )
+        })
         .collect();
     assert_eq!(
         found,
@@ -216,8 +300,22 @@ fn the_profile_chip_picks_the_column() {
     // The same run recorded on an Ascend 310 (info.json platform_version 0): Pow belongs on the
     // AI CPU there, and AI_CORE is the only AI Core task type, whatever target the caller has.
     let rows = [
-        op_summary_row("conv1", "Conv2D", "AI_CORE", 1, 100.0, ("FLOAT16;FLOAT16", "FLOAT16")),
-        op_summary_row("pow1", "Pow", "AI_CPU", 2, 50.0, ("FLOAT16;FLOAT16", "FLOAT16")),
+        op_summary_row(
+            "conv1",
+            "Conv2D",
+            "AI_CORE",
+            1,
+            100.0,
+            ("FLOAT16;FLOAT16", "FLOAT16"),
+        ),
+        op_summary_row(
+            "pow1",
+            "Pow",
+            "AI_CPU",
+            2,
+            50.0,
+            ("FLOAT16;FLOAT16", "FLOAT16"),
+        ),
         op_summary_row("relu1", "Relu", "AI_CORE", 3, 20.0, ("FLOAT16", "FLOAT16")),
         op_summary_row("Cast_1206", "Cast", "AI_CPU", 4, 8.0, ("FLOAT16", "INT64")),
     ];
@@ -236,14 +334,22 @@ fn the_profile_chip_picks_the_column() {
     // Core kernel there, and Cast to int64 too.
     let profile = import_text(&[("op_summary_0_1.csv", csv)]);
     let on_910b = check(&profile, &Target::new(TargetId::Ascend910B));
-    let wrong: Vec<&str> = on_910b.disagreements.iter().map(|d| d.op_type.as_str()).collect();
+    let wrong: Vec<&str> = on_910b
+        .disagreements
+        .iter()
+        .map(|d| d.op_type.as_str())
+        .collect();
     assert_eq!(wrong, vec!["Pow", "Cast"]);
-    assert!((on_910b.agree_share - 120.0 / 178.0).abs() < 1e-9, "{on_910b:?}");
+    assert!(
+        (on_910b.agree_share - 120.0 / 178.0).abs() < 1e-9,
+        "{on_910b:?}"
+    );
 }
 
 #[test]
 fn op_statistic_alone_is_checked_by_core_type() {
-    let csv = "OP Type,Core Type,Count,Total Time(us),Min Time(us),Avg Time(us),Max Time(us),Ratio(%)\n\
+    let csv =
+        "OP Type,Core Type,Count,Total Time(us),Min Time(us),Avg Time(us),Max Time(us),Ratio(%)\n\
                MatMulV2,AI_CORE,8,900.0,100.0,112.5,130.0,90.0\n\
                NonZero,AI_CPU,1,100.0,100.0,100.0,100.0,10.0\n";
     let profile = import_text(&[("op_statistic_0_1.csv", csv.to_string())]);

@@ -96,7 +96,11 @@ pub const AGREEMENT: &[(bool, ExecUnit, &[&str])] = &[
     (false, ExecUnit::Communication, &["HCCL", "COMMUNICATION"]),
     (false, ExecUnit::Dsa, &["DSA_SQE"]),
     (true, ExecUnit::Cube, &["AI_CORE", "MIX_AIC", "MIX_AIV"]),
-    (true, ExecUnit::Vector, &["AI_VECTOR_CORE", "MIX_AIV", "AI_CORE"]),
+    (
+        true,
+        ExecUnit::Vector,
+        &["AI_VECTOR_CORE", "MIX_AIV", "AI_CORE"],
+    ),
     (true, ExecUnit::Mix, &["MIX_AIC", "MIX_AIV"]),
     (true, ExecUnit::Scalar, &["AI_CORE", "AI_VECTOR_CORE"]),
     (true, ExecUnit::AiCpu, &["AI_CPU"]),
@@ -185,7 +189,8 @@ fn profile_dtype(name: &str) -> DType {
 
 /// Whether every dtype of a `;`-separated list (`INT32;FLOAT16`) is in `allowed`.
 fn dtypes_allowed(list: &str, allowed: DTypeSet) -> bool {
-    list.split(';').all(|name| allowed.allows(profile_dtype(name)))
+    list.split(';')
+        .all(|name| allowed.allows(profile_dtype(name)))
 }
 
 /// The knowledge base's unit for one task row: the row's unit in `column`, or the AI CPU when a
@@ -207,10 +212,16 @@ fn predict(spec: &OpSpec, column: TargetId, inputs: &str, outputs: &str) -> Exec
 fn op_type_from_name(name: &str) -> Option<(String, &'static OpSpec)> {
     let leaf = name.rsplit('/').next().unwrap_or(name);
     let leaf = match leaf.rsplit_once("-op") {
-        Some((head, counter)) if !counter.is_empty() && counter.bytes().all(|b| b.is_ascii_digit()) => head,
+        Some((head, counter))
+            if !counter.is_empty() && counter.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            head
+        }
         _ => leaf,
     };
-    let known = |candidate: &str| knowledge::lookup_any(candidate).map(|spec| (candidate.to_string(), spec));
+    let known = |candidate: &str| {
+        knowledge::lookup_any(candidate).map(|spec| (candidate.to_string(), spec))
+    };
     if let Some(found) = known(leaf) {
         return Some(found);
     }
@@ -362,10 +373,7 @@ pub fn check(profile: &Profile, target: &Target) -> UnitCheck {
             .add(predicted, measured, agreed, row.us);
     }
     let agreed_us: f64 = tallies.values().map(|t| t.agreed_us).sum();
-    let agree_ops = tallies
-        .values()
-        .filter(|t| t.disagreed.is_empty())
-        .count();
+    let agree_ops = tallies.values().filter(|t| t.disagreed.is_empty()).count();
     let mut disagreements: Vec<UnitDisagreement> = order
         .iter()
         .filter_map(|op_type| Some((op_type, tallies.get(op_type)?)))
@@ -409,7 +417,10 @@ mod tests {
     #[test]
     fn task_types_normalise_and_others_are_left_out() {
         assert_eq!(normalise_task_type("KERNEL_AICORE"), Some("AI_CORE"));
-        assert_eq!(normalise_task_type("ai_vector_core"), Some("AI_VECTOR_CORE"));
+        assert_eq!(
+            normalise_task_type("ai_vector_core"),
+            Some("AI_VECTOR_CORE")
+        );
         assert_eq!(normalise_task_type("KERNEL_MIX_AIV"), Some("MIX_AIV"));
         assert_eq!(normalise_task_type("AICPU"), Some("AI_CPU"));
         assert_eq!(normalise_task_type("DSA_SQE"), Some("DSA_SQE"));

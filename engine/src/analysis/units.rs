@@ -121,6 +121,8 @@ pub fn assign(model: &Model, target: &Target) -> Vec<NodeUnit> {
     let graph = &model.graph;
     let target_id = target.id();
     let mut specs: HashMap<&str, Option<&'static OpSpec>, FxBuild> = HashMap::default();
+    // Kernel library names repeat on every node of a GE graph: map each once.
+    let mut engines: HashMap<&str, Option<Option<ExecUnit>>, FxBuild> = HashMap::default();
     graph
         .nodes
         .iter()
@@ -139,15 +141,24 @@ pub fn assign(model: &Model, target: &Target) -> Vec<NodeUnit> {
                 predicted: unit,
                 spec,
             };
-            if let Some(engine) = kernel_lib(node) {
-                // The row's own AI Core unit says whether the AI Core library means Cube or
-                // Vector, even when a dtype check predicted the AI CPU.
-                let refine = spec
-                    .map(|spec| spec.unit_on(target_id))
-                    .filter(|unit| unit.is_ai_core())
-                    .unwrap_or(assigned.unit);
-                if let Some(unit) = unit_of_engine(engine, refine) {
-                    assigned.unit = unit;
+            let engine = match model.format {
+                ModelFormat::Ge => kernel_lib(node),
+                _ => None,
+            };
+            if let Some(engine) = engine {
+                let library = *engines.entry(engine).or_insert_with(|| engine_unit(engine));
+                if let Some(library) = library {
+                    // The row's own AI Core unit says whether the AI Core library means Cube
+                    // or Vector, even when a dtype check predicted the AI CPU.
+                    let refine = spec
+                        .map(|spec| spec.unit_on(target_id))
+                        .filter(|unit| unit.is_ai_core())
+                        .unwrap_or(assigned.unit);
+                    assigned.unit = library.unwrap_or(if refine.is_ai_core() {
+                        refine
+                    } else {
+                        ExecUnit::Vector
+                    });
                     assigned.source = UnitSource::Graph;
                     assigned.reason = UnitReason::GraphAttr {
                         engine: engine.to_string(),
@@ -159,11 +170,13 @@ pub fn assign(model: &Model, target: &Target) -> Vec<NodeUnit> {
         .collect()
 }
 
-/// The kernel library a GE node records, under either attribute name.
+/// The kernel library a GE node records, under either attribute name (one pass over the
+/// attributes).
 fn kernel_lib(node: &Node) -> Option<&str> {
-    [KERNEL_LIB_ATTR, LX_KERNEL_LIB_ATTR]
-        .into_iter()
-        .find_map(|name| node.attr(name).and_then(AttrValue::as_str))
+    node.attrs
+        .iter()
+        .find(|attr| attr.name == KERNEL_LIB_ATTR || attr.name == LX_KERNEL_LIB_ATTR)
+        .and_then(|attr| attr.value.as_str())
 }
 
 /// The unit of `spec` for `node` on `target`, with the first constraint the node breaks.
@@ -180,17 +193,23 @@ fn predict(
         return (unit, UnitReason::Table { canonical });
     }
     let (inputs_ok, outputs_ok) = spec.dtypes_for(target);
-    let input_dtypes = node.inputs.iter().flatten().map(|&id| dtype_of(graph, id));
-    if let Some(dtype) = input_dtypes.into_iter().find(|&d| !inputs_ok.allows(d)) {
-        return dtype_fallback(canonical, dtype);
+    if !inputs_ok.is_any() {
+        let mut dtypes = node.inputs.iter().flatten().map(|&id| dtype_of(graph, id));
+        if let Some(dtype) = dtypes.find(|&d| !inputs_ok.allows(d)) {
+            return dtype_fallback(canonical, dtype);
+        }
     }
-    let output_dtypes = node
-        .outputs
-        .iter()
-        .map(|&id| dtype_of(graph, id))
-        .chain(target_dtype_attr(node, format));
-    if let Some(dtype) = output_dtypes.into_iter().find(|&d| !outputs_ok.allows(d)) {
-        return dtype_fallback(canonical, dtype);
+    // Only rows that restrict outputs (Cast) pay for this: the `to` / `DstT` / `dst_type`
+    // attribute is the truth where a file's stated output type disagrees.
+    if !outputs_ok.is_any() {
+        let mut dtypes = node
+            .outputs
+            .iter()
+            .map(|&id| dtype_of(graph, id))
+            .chain(target_dtype_attr(node, format));
+        if let Some(dtype) = dtypes.find(|&d| !outputs_ok.allows(d)) {
+            return dtype_fallback(canonical, dtype);
+        }
     }
     for constraint in spec.constraints {
         match *constraint {
@@ -307,12 +326,20 @@ const ENGINES: &[(&str, Option<ExecUnit>)] = &[
     ("host", Some(ExecUnit::None)),
 ];
 
+/// The [`ENGINES`] row of a kernel library name: `None` when no row matches, `Some(None)` for
+/// an AI Core library.
+fn engine_unit(engine: &str) -> Option<Option<ExecUnit>> {
+    let lower = engine.to_ascii_lowercase();
+    ENGINES
+        .iter()
+        .find(|(text, _)| lower.contains(text))
+        .map(|&(_, unit)| unit)
+}
+
 /// The unit a GE kernel library name stands for; `predicted` refines the AI Core (cube or
 /// vector).
 pub fn unit_of_engine(engine: &str, predicted: ExecUnit) -> Option<ExecUnit> {
-    let lower = engine.to_ascii_lowercase();
-    let &(_, unit) = ENGINES.iter().find(|(text, _)| lower.contains(text))?;
-    Some(unit.unwrap_or(if predicted.is_ai_core() {
+    Some(engine_unit(engine)?.unwrap_or(if predicted.is_ai_core() {
         predicted
     } else {
         ExecUnit::Vector
@@ -370,7 +397,9 @@ pub fn apply_measured(units: &mut [NodeUnit], model: &Model, profile: &Profile, 
         };
         let raw = profile.str(task_type);
         for node in &matched.nodes {
-            let Some(assigned) = node_index.get(node.as_str()).and_then(|&i| units.get_mut(i))
+            let Some(assigned) = node_index
+                .get(node.as_str())
+                .and_then(|&i| units.get_mut(i))
             else {
                 continue;
             };
@@ -389,7 +418,9 @@ pub fn apply_measured(units: &mut [NodeUnit], model: &Model, profile: &Profile, 
 mod tests {
     use super::*;
     use crate::formats::{caffe, tensorflow};
-    use crate::samples::{self, caffe_layer, CaffeInput, CaffeWriter, OnnxWriter, TfWeights, TfWriter};
+    use crate::samples::{
+        self, caffe_layer, CaffeInput, CaffeWriter, OnnxWriter, TfWeights, TfWriter,
+    };
     use crate::{open_model, InputFile};
 
     fn open(name: &str, bytes: Vec<u8>) -> Model {
@@ -421,7 +452,9 @@ mod tests {
         let x = w.input("x", &[1, 16, 8, 8]);
         let two = w.float_scalar("two", 2.0);
         let shape = vec![1, 16, 8, 8];
-        let y = w.node("Pow", &[&x, &two], &[shape.clone()], vec![]).remove(0);
+        let y = w
+            .node("Pow", &[&x, &two], std::slice::from_ref(&shape), vec![])
+            .remove(0);
         let y = w
             .node("Cast", &[&y], &[shape], vec![samples::int("to", cast_to)])
             .remove(0);
@@ -492,7 +525,13 @@ mod tests {
             )),
         };
         let shape = vec![1, 8, 8, 16];
-        let y = w.node("Pow", "pow", &[&x, &two], vec![("T", float.clone())], &[shape.clone()]);
+        let y = w.node(
+            "Pow",
+            "pow",
+            &[&x, &two],
+            vec![("T", float.clone())],
+            std::slice::from_ref(&shape),
+        );
         let y = w.node(
             "Cast",
             "cast",
@@ -509,7 +548,13 @@ mod tests {
         );
         let cast = unit_of(&model, TargetId::Ascend310, "Cast");
         assert_eq!(cast.unit, ExecUnit::AiCpu, "{cast:?}");
-        assert!(matches!(cast.reason, UnitReason::DtypeNotSupported { canonical: "Cast", .. }));
+        assert!(matches!(
+            cast.reason,
+            UnitReason::DtypeNotSupported {
+                canonical: "Cast",
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -527,8 +572,14 @@ mod tests {
             ..caffe_layer("pool", "Pooling", &[&x], &["pool"])
         };
         let y = w.layer(stochastic, vec![1, 16, 4, 4]);
-        let y = w.layer(caffe_layer("odd", "MyLayer", &[&y], &["odd"]), vec![1, 16, 4, 4]);
-        let y = w.layer(caffe_layer("power", "Power", &[&y], &["power"]), vec![1, 16, 4, 4]);
+        let y = w.layer(
+            caffe_layer("odd", "MyLayer", &[&y], &["odd"]),
+            vec![1, 16, 4, 4],
+        );
+        let y = w.layer(
+            caffe_layer("power", "Power", &[&y], &["power"]),
+            vec![1, 16, 4, 4],
+        );
         let _ = y;
         let model = open("units.prototxt", w.prototxt().into_bytes());
         let pool = unit_of(&model, TargetId::Ascend310, "Pooling");
@@ -542,7 +593,10 @@ mod tests {
             }
         );
         let odd = unit_of(&model, TargetId::Ascend310, "MyLayer");
-        assert_eq!((odd.unit, odd.reason, odd.spec), (ExecUnit::Vector, UnitReason::UnknownOp, None));
+        assert_eq!(
+            (odd.unit, odd.reason, odd.spec),
+            (ExecUnit::Vector, UnitReason::UnknownOp, None)
+        );
         let power = unit_of(&model, TargetId::Ascend310, "Power");
         assert_eq!(power.reason, UnitReason::Table { canonical: "Power" });
         assert_eq!(power.unit, ExecUnit::Vector);
@@ -550,7 +604,10 @@ mod tests {
 
     #[test]
     fn ge_kernel_library_overrides_the_prediction() {
-        let model = open("resnet50_atc.om", samples::ge_resnet50().to_om(&samples::OmOptions::atc()));
+        let model = open(
+            "resnet50_atc.om",
+            samples::ge_resnet50().to_om(&samples::OmOptions::atc()),
+        );
         let arg_max = unit_of(&model, TargetId::Ascend310, "ArgMaxV2");
         assert_eq!(arg_max.unit, ExecUnit::AiCpu);
         assert_eq!(arg_max.source, UnitSource::Graph);
@@ -563,20 +620,44 @@ mod tests {
         );
         // AIcoreEngine on a convolution keeps the Cube.
         let conv = unit_of(&model, TargetId::Ascend310, "Conv2D");
-        assert_eq!((conv.unit, conv.source), (ExecUnit::Cube, UnitSource::Graph));
+        assert_eq!(
+            (conv.unit, conv.source),
+            (ExecUnit::Cube, UnitSource::Graph)
+        );
         let data = unit_of(&model, TargetId::Ascend310, "Data");
         assert_eq!(data.unit, ExecUnit::None);
     }
 
     #[test]
     fn engines_map_by_table() {
-        assert_eq!(unit_of_engine("AIcoreEngine", ExecUnit::Cube), Some(ExecUnit::Cube));
-        assert_eq!(unit_of_engine("AIcoreEngine", ExecUnit::AiCpu), Some(ExecUnit::Vector));
-        assert_eq!(unit_of_engine("aicpu_ascend_kernel", ExecUnit::Cube), Some(ExecUnit::AiCpu));
-        assert_eq!(unit_of_engine("DNN_VM_AICPU", ExecUnit::Vector), Some(ExecUnit::AiCpu));
-        assert_eq!(unit_of_engine("DNN_VM_GE_LOCAL_OP_STORE", ExecUnit::Vector), Some(ExecUnit::None));
-        assert_eq!(unit_of_engine("DNN_VM_RTS_OP_STORE", ExecUnit::Vector), Some(ExecUnit::None));
-        assert_eq!(unit_of_engine("DNN_VM_HCCL", ExecUnit::Vector), Some(ExecUnit::Communication));
+        assert_eq!(
+            unit_of_engine("AIcoreEngine", ExecUnit::Cube),
+            Some(ExecUnit::Cube)
+        );
+        assert_eq!(
+            unit_of_engine("AIcoreEngine", ExecUnit::AiCpu),
+            Some(ExecUnit::Vector)
+        );
+        assert_eq!(
+            unit_of_engine("aicpu_ascend_kernel", ExecUnit::Cube),
+            Some(ExecUnit::AiCpu)
+        );
+        assert_eq!(
+            unit_of_engine("DNN_VM_AICPU", ExecUnit::Vector),
+            Some(ExecUnit::AiCpu)
+        );
+        assert_eq!(
+            unit_of_engine("DNN_VM_GE_LOCAL_OP_STORE", ExecUnit::Vector),
+            Some(ExecUnit::None)
+        );
+        assert_eq!(
+            unit_of_engine("DNN_VM_RTS_OP_STORE", ExecUnit::Vector),
+            Some(ExecUnit::None)
+        );
+        assert_eq!(
+            unit_of_engine("DNN_VM_HCCL", ExecUnit::Vector),
+            Some(ExecUnit::Communication)
+        );
         assert_eq!(unit_of_engine("SomethingElse", ExecUnit::Vector), None);
     }
 
@@ -598,20 +679,39 @@ mod tests {
             name_of("Pow"),
             name_of("Cast")
         );
-        let import = crate::profile::import_profile(&[InputFile::new("op_summary_0_1.csv", csv.into_bytes())]);
+        let import = crate::profile::import_profile(&[InputFile::new(
+            "op_summary_0_1.csv",
+            csv.into_bytes(),
+        )]);
         assert!(import.errors.is_empty(), "{:?}", import.errors);
         let join = crate::profile::join(&import.profile, &model);
         let mut units = assign(&model, &Target::new(TargetId::Ascend910B));
         apply_measured(&mut units, &model, &import.profile, &join);
         let at = |op: &str| {
-            let idx = model.graph.nodes.iter().position(|n| n.op_type == op).unwrap_or(0);
+            let idx = model
+                .graph
+                .nodes
+                .iter()
+                .position(|n| n.op_type == op)
+                .unwrap_or(0);
             units[idx].clone()
         };
         let pow = at("Pow");
-        assert_eq!((pow.unit, pow.predicted, pow.source), (ExecUnit::AiCpu, ExecUnit::Vector, UnitSource::Measured));
-        assert_eq!(pow.reason, UnitReason::Measured { task_type: "AI_CPU".into() });
+        assert_eq!(
+            (pow.unit, pow.predicted, pow.source),
+            (ExecUnit::AiCpu, ExecUnit::Vector, UnitSource::Measured)
+        );
+        assert_eq!(
+            pow.reason,
+            UnitReason::Measured {
+                task_type: "AI_CPU".into()
+            }
+        );
         let cast = at("Cast");
-        assert_eq!((cast.unit, cast.source), (ExecUnit::Vector, UnitSource::Measured));
+        assert_eq!(
+            (cast.unit, cast.source),
+            (ExecUnit::Vector, UnitSource::Measured)
+        );
         let tile = at("Tile");
         assert_eq!(tile.source, UnitSource::Predicted);
     }

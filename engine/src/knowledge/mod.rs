@@ -305,7 +305,9 @@ impl Scope {
     }
 
     fn parse(prefix: &str) -> Option<Scope> {
-        Scope::ALL.into_iter().find(|scope| scope.prefix() == prefix)
+        Scope::ALL
+            .into_iter()
+            .find(|scope| scope.prefix() == prefix)
     }
 }
 
@@ -323,11 +325,16 @@ fn index() -> &'static HashMap<String, Entry> {
     INDEX.get_or_init(|| {
         let mut index: HashMap<String, Entry> = HashMap::new();
         for (row, spec) in OPS.iter().enumerate() {
-            let canonical = index.entry(spec.canonical.to_ascii_lowercase()).or_default();
+            let canonical = index
+                .entry(spec.canonical.to_ascii_lowercase())
+                .or_default();
             canonical.any.get_or_insert(row);
             for name in spec.names {
                 let lower = name.to_ascii_lowercase();
-                match lower.split_once(':').and_then(|(p, n)| Some((Scope::parse(p)?, n))) {
+                match lower
+                    .split_once(':')
+                    .and_then(|(p, n)| Some((Scope::parse(p)?, n)))
+                {
                     Some((scope, bare)) => {
                         let entry = index.entry(bare.to_string()).or_default();
                         entry.scoped[scope as usize].get_or_insert(row);
@@ -373,7 +380,9 @@ pub fn lookup(format: ModelFormat, op_type: &str) -> Option<&'static OpSpec> {
 /// unscoped spelling, then a GE-scoped one, then any other scoped one.
 pub fn lookup_any(op_type: &str) -> Option<&'static OpSpec> {
     with_entry(op_type, |entry| {
-        entry.any.or_else(|| entry.scoped.iter().find_map(|row| *row))
+        entry
+            .any
+            .or_else(|| entry.scoped.iter().find_map(|row| *row))
     })
     .and_then(|row| OPS.get(row))
 }
@@ -431,8 +440,14 @@ mod tests {
         assert_eq!(canonical(ModelFormat::Tensorflow, "Where"), Some("Where"));
         // A profile's op type has no framework: unscoped spellings first, then GE, ONNX, TF.
         assert_eq!(lookup_any("Sum").map(|s| s.canonical), Some("AddN"));
-        assert_eq!(lookup_any("hcom_allReduce_").map(|s| s.canonical), Some("HcomAllReduce"));
-        assert_eq!(lookup_any("ReduceSumD").map(|s| s.canonical), Some("ReduceSum"));
+        assert_eq!(
+            lookup_any("hcom_allReduce_").map(|s| s.canonical),
+            Some("HcomAllReduce")
+        );
+        assert_eq!(
+            lookup_any("ReduceSumD").map(|s| s.canonical),
+            Some("ReduceSum")
+        );
     }
 
     #[test]
@@ -447,10 +462,28 @@ mod tests {
     #[test]
     fn the_fixed_canonicals_exist_and_every_row_has_a_source() {
         for canonical in [
-            "Conv2D", "DepthwiseConv2D", "Conv2DTranspose", "MatMulV2", "BatchMatMulV2",
-            "BatchNorm", "Scale", "Pow", "Power", "Cast", "TransData", "MirrorPad", "Interp",
-            "Resize", "ReduceSum", "ReduceMean", "Reduction", "UnsortedSegmentSum", "Relu", "Add",
-            "Mul", "Sub",
+            "Conv2D",
+            "DepthwiseConv2D",
+            "Conv2DTranspose",
+            "MatMulV2",
+            "BatchMatMulV2",
+            "BatchNorm",
+            "Scale",
+            "Pow",
+            "Power",
+            "Cast",
+            "TransData",
+            "MirrorPad",
+            "Interp",
+            "Resize",
+            "ReduceSum",
+            "ReduceMean",
+            "Reduction",
+            "UnsortedSegmentSum",
+            "Relu",
+            "Add",
+            "Mul",
+            "Sub",
         ] {
             let spec = lookup_any(canonical).unwrap_or_else(|| panic!("{canonical}"));
             assert_eq!(spec.canonical, canonical);

@@ -25,7 +25,15 @@ use crate::target::TargetId as T;
 const FLOAT: DTypeSet = DTypeSet::of(&[DType::F16, DType::F32, DType::BF16]);
 /// Cube ops: float and 8-bit data, int32 bias of int8 layers, int32 / int64 shape operands
 /// (`Conv2DBackpropInput`'s input size: INT32 in the A2 samples).
-const CUBE_T: DTypeSet = DTypeSet::of(&[DType::F16, DType::F32, DType::BF16, DType::I8, DType::U8, DType::I32, DType::I64]);
+const CUBE_T: DTypeSet = DTypeSet::of(&[
+    DType::F16,
+    DType::F32,
+    DType::BF16,
+    DType::I8,
+    DType::U8,
+    DType::I32,
+    DType::I64,
+]);
 /// Float data with int32 / int64 index or shape operands (axes, sizes, labels, segment ids,
 /// steps): the A2 samples run ReduceSum `FLOAT;INT64`, NLLLoss `FLOAT;INT64;FLOAT` and
 /// ApplyAdamWV2 `...;INT64` on the AI Core. The dtype check cannot tell data from index inputs.
@@ -36,24 +44,83 @@ const MASKED: DTypeSet = FLOAT.union(DTypeSet::of(&[DType::U8, DType::Bool]));
 /// Attention kernels: bf16 / float data, uint8 / bool masks, int64 sequence lengths (A2 samples).
 const ATTENTION_T: DTypeSet = MASKED.union(DTypeSet::of(&[DType::I32, DType::I64]));
 /// Arithmetic: floats and the integer types the vector unit computes in.
-const NUM: DTypeSet = DTypeSet::of(&[DType::F16, DType::F32, DType::BF16, DType::I8, DType::U8, DType::I16, DType::I32, DType::I64]);
+const NUM: DTypeSet = DTypeSet::of(&[
+    DType::F16,
+    DType::F32,
+    DType::BF16,
+    DType::I8,
+    DType::U8,
+    DType::I16,
+    DType::I32,
+    DType::I64,
+]);
 /// Data movement: any type of 8 to 64 bits except float64 (the advisor's generic AI Core list).
-const ALL: DTypeSet = NUM.union(DTypeSet::of(&[DType::U16, DType::U32, DType::U64, DType::Bool]));
-const INT: DTypeSet = DTypeSet::of(&[DType::I8, DType::U8, DType::I16, DType::U16, DType::I32, DType::U32, DType::I64, DType::U64]);
+const ALL: DTypeSet = NUM.union(DTypeSet::of(&[
+    DType::U16,
+    DType::U32,
+    DType::U64,
+    DType::Bool,
+]));
+const INT: DTypeSet = DTypeSet::of(&[
+    DType::I8,
+    DType::U8,
+    DType::I16,
+    DType::U16,
+    DType::I32,
+    DType::U32,
+    DType::I64,
+    DType::U64,
+]);
 const BOOL: DTypeSet = DTypeSet::of(&[DType::Bool]);
 const ANY: DTypeSet = DTypeSet::ANY;
 /// Equal and Mul: the advisor's own lists (CANN 7.0 / 8.0.RC1, `aicpu_rules.yaml`).
-const EQUAL_T: DTypeSet = DTypeSet::of(&[DType::F16, DType::F32, DType::BF16, DType::Bool, DType::I8, DType::U8, DType::I32, DType::I64]);
+const EQUAL_T: DTypeSet = DTypeSet::of(&[
+    DType::F16,
+    DType::F32,
+    DType::BF16,
+    DType::Bool,
+    DType::I8,
+    DType::U8,
+    DType::I32,
+    DType::I64,
+]);
 /// Cast: the advisor's list (float, float16, bf16, bool, int32, uint32, int64, uint64, uint8)
 /// plus int8 (the TBE Cast converts int8 to float16).
-const CAST_IN: DTypeSet = DTypeSet::of(&[DType::F16, DType::F32, DType::BF16, DType::Bool, DType::I8, DType::U8, DType::I32, DType::U32, DType::I64, DType::U64]);
+const CAST_IN: DTypeSet = DTypeSet::of(&[
+    DType::F16,
+    DType::F32,
+    DType::BF16,
+    DType::Bool,
+    DType::I8,
+    DType::U8,
+    DType::I32,
+    DType::U32,
+    DType::I64,
+    DType::U64,
+]);
 /// Cast outputs: the A2 sample runs Cast INT32→UINT64 on the AI CPU, so uint64 is left out.
 const CAST_OUT: DTypeSet = CAST_IN.without(DTypeSet::of(&[DType::U64]));
 /// Cast outputs on the Ascend 310 (CANN 5.1): the `.om` sample runs Cast float16→int64 on the
 /// AI CPU (`aicpu_ascend_kernel`).
-const CAST_OUT_310: DTypeSet = DTypeSet::of(&[DType::F16, DType::F32, DType::Bool, DType::I8, DType::U8, DType::I32]);
+const CAST_OUT_310: DTypeSet = DTypeSet::of(&[
+    DType::F16,
+    DType::F32,
+    DType::Bool,
+    DType::I8,
+    DType::U8,
+    DType::I32,
+]);
 /// NonZero: the advisor's list for CANN 7.0.RC1.
-const NONZERO_T: DTypeSet = DTypeSet::of(&[DType::F16, DType::F32, DType::BF16, DType::Bool, DType::I32, DType::I64, DType::I8, DType::U8]);
+const NONZERO_T: DTypeSet = DTypeSet::of(&[
+    DType::F16,
+    DType::F32,
+    DType::BF16,
+    DType::Bool,
+    DType::I32,
+    DType::I64,
+    DType::I8,
+    DType::U8,
+]);
 
 // Constraint sets.
 const K5HD: &[Constraint] = &[Constraint::Supports5hd];
@@ -69,63 +136,180 @@ const S_TBE: &str = "CANN operator list: TBE / Ascend C kernel on the AI Core ve
 const S_ACT: &str = "tuning guide: the Vector unit runs activations; TBE element-wise kernel (TbeEltwiseFusionPass member)";
 const S_MATH: &str = "TBE element-wise kernel on the vector unit (TbeEltwiseFusionPass member); Ascend 310 coverage in old CANN not verified per op";
 const S_MOVE: &str = "TBE data-movement kernel on the vector unit (MTE-bound); Ascend 310 coverage in old CANN not verified per op";
-const S_FOLD: &str = "no device kernel: GE folds it at build time or runs it on the host (ge_local engine)";
+const S_FOLD: &str =
+    "no device kernel: GE folds it at build time or runs it on the host (ge_local engine)";
 const S_RTS: &str = "GE runtime (rts engine) op: a stream or memory task, no compute kernel";
-const S_CTRL: &str = "control flow: GE lowers it to stream switch / active tasks (rts engine), no compute kernel";
+const S_CTRL: &str =
+    "control flow: GE lowers it to stream switch / active tasks (rts engine), no compute kernel";
 const S_AICPU: &str = "CANN AI CPU op library: no TBE kernel known, GE falls back to the AI CPU";
 const S_STRING: &str = "string op: the AI Core has no string type; AI CPU or host only";
 const S_RANDOM: &str = "random-number op: AI CPU kernel in the CANN AI CPU op library";
 const S_TABLE: &str = "lookup-table / resource op: AI CPU or host (tf_kernel / aicpu library)";
-const S_LINALG: &str = "linear-algebra decomposition: AI CPU kernel only (no TBE implementation known)";
-const S_TRAIN: &str = "training kernel (TBE / Ascend C, vector unit); appears in training graphs and profiles";
+const S_LINALG: &str =
+    "linear-algebra decomposition: AI CPU kernel only (no TBE implementation known)";
+const S_TRAIN: &str =
+    "training kernel (TBE / Ascend C, vector unit); appears in training graphs and profiles";
 const S_HCCL: &str = "HCCL collective: task type HCCL / COMMUNICATION in the A2 and 910A samples";
 const S_ORT: &str = "onnxruntime contrib op: no Ascend op of that name, ATC would need it decomposed; unit of the main work (uncertain)";
 const S_CAFFE_LOSS: &str = "training-only Caffe layer: ATC converts deploy nets and has no Ascend kernel for it; assumed AI CPU (uncertain)";
 const S_DET: &str = "detection post-processing layer of the SSD / Faster R-CNN / YOLO Caffe extensions (ATC custom-layer list): TBE kernel on the vector unit";
 
 /// A row with the required columns; the optional ones start empty.
-const fn op(canonical: &'static str, names: &'static [&'static str], category: C, unit: U, dtypes: DTypeSet, fusion: F, source: &'static str) -> OpSpec {
-    OpSpec { canonical, names, category, unit, unit_on: &[], dtypes, out_dtypes: ANY, dtypes_on: &[], fusion, constraints: &[], replacement: None, source }
+const fn op(
+    canonical: &'static str,
+    names: &'static [&'static str],
+    category: C,
+    unit: U,
+    dtypes: DTypeSet,
+    fusion: F,
+    source: &'static str,
+) -> OpSpec {
+    OpSpec {
+        canonical,
+        names,
+        category,
+        unit,
+        unit_on: &[],
+        dtypes,
+        out_dtypes: ANY,
+        dtypes_on: &[],
+        fusion,
+        constraints: &[],
+        replacement: None,
+        source,
+    }
 }
 
 /// An element-wise vector op that takes the 5HD format.
-const fn ew(canonical: &'static str, names: &'static [&'static str], dtypes: DTypeSet, source: &'static str) -> OpSpec {
-    op(canonical, names, C::Elementwise, U::Vector, dtypes, F::Elementwise, source).with(K5HD)
+const fn ew(
+    canonical: &'static str,
+    names: &'static [&'static str],
+    dtypes: DTypeSet,
+    source: &'static str,
+) -> OpSpec {
+    op(
+        canonical,
+        names,
+        C::Elementwise,
+        U::Vector,
+        dtypes,
+        F::Elementwise,
+        source,
+    )
+    .with(K5HD)
 }
 
 /// An activation: element-wise on the vector unit, takes the 5HD format.
-const fn act(canonical: &'static str, names: &'static [&'static str], dtypes: DTypeSet, source: &'static str) -> OpSpec {
-    op(canonical, names, C::Activation, U::Vector, dtypes, F::Elementwise, source).with(K5HD)
+const fn act(
+    canonical: &'static str,
+    names: &'static [&'static str],
+    dtypes: DTypeSet,
+    source: &'static str,
+) -> OpSpec {
+    op(
+        canonical,
+        names,
+        C::Activation,
+        U::Vector,
+        dtypes,
+        F::Elementwise,
+        source,
+    )
+    .with(K5HD)
 }
 
 /// A data-movement kernel on the vector unit that does not take part in UB fusion.
-const fn mov(canonical: &'static str, names: &'static [&'static str], category: C, source: &'static str) -> OpSpec {
-    op(canonical, names, category, U::Vector, ALL, F::Opaque, source)
+const fn mov(
+    canonical: &'static str,
+    names: &'static [&'static str],
+    category: C,
+    source: &'static str,
+) -> OpSpec {
+    op(
+        canonical,
+        names,
+        category,
+        U::Vector,
+        ALL,
+        F::Opaque,
+        source,
+    )
 }
 
 /// A Cube op that heads conv/matmul fusion groups.
-const fn cube(canonical: &'static str, names: &'static [&'static str], source: &'static str) -> OpSpec {
-    op(canonical, names, C::Layer, U::Cube, CUBE_T, F::CubeHead, source)
+const fn cube(
+    canonical: &'static str,
+    names: &'static [&'static str],
+    source: &'static str,
+) -> OpSpec {
+    op(
+        canonical,
+        names,
+        C::Layer,
+        U::Cube,
+        CUBE_T,
+        F::CubeHead,
+        source,
+    )
 }
 
 /// An op without a device kernel.
-const fn fold(canonical: &'static str, names: &'static [&'static str], category: C, source: &'static str) -> OpSpec {
-    op(canonical, names, category, U::None, ANY, F::NoKernel, source)
+const fn fold(
+    canonical: &'static str,
+    names: &'static [&'static str],
+    category: C,
+    source: &'static str,
+) -> OpSpec {
+    op(
+        canonical,
+        names,
+        category,
+        U::None,
+        ANY,
+        F::NoKernel,
+        source,
+    )
 }
 
 /// An op that only has an AI CPU kernel.
-const fn cpu(canonical: &'static str, names: &'static [&'static str], category: C, source: &'static str) -> OpSpec {
+const fn cpu(
+    canonical: &'static str,
+    names: &'static [&'static str],
+    category: C,
+    source: &'static str,
+) -> OpSpec {
     op(canonical, names, category, U::AiCpu, ANY, F::Opaque, source)
 }
 
 /// A collective-communication op (HCCL).
 const fn hccl(canonical: &'static str, names: &'static [&'static str]) -> OpSpec {
-    op(canonical, names, C::Other, U::Communication, ANY, F::Opaque, S_HCCL)
+    op(
+        canonical,
+        names,
+        C::Other,
+        U::Communication,
+        ANY,
+        F::Opaque,
+        S_HCCL,
+    )
 }
 
 /// A training kernel (gradients, optimizers) on the vector unit.
-const fn train(canonical: &'static str, names: &'static [&'static str], category: C, source: &'static str) -> OpSpec {
-    op(canonical, names, category, U::Vector, FLOAT, F::Opaque, source)
+const fn train(
+    canonical: &'static str,
+    names: &'static [&'static str],
+    category: C,
+    source: &'static str,
+) -> OpSpec {
+    op(
+        canonical,
+        names,
+        category,
+        U::Vector,
+        FLOAT,
+        F::Opaque,
+        source,
+    )
 }
 
 impl OpSpec {
@@ -157,7 +341,12 @@ impl OpSpec {
         self
     }
 
-    const fn replaced(mut self, with: &'static str, when: &'static str, how: &'static str) -> OpSpec {
+    const fn replaced(
+        mut self,
+        with: &'static str,
+        when: &'static str,
+        how: &'static str,
+    ) -> OpSpec {
         self.replacement = Some(Replacement { with, when, how });
         self
     }
@@ -395,7 +584,7 @@ pub const OPS: &[OpSpec] = &[
     op("ArgMaxV2", &["ArgMax", "ArgMaxD"], C::Reduce, U::Vector, NUM, F::Opaque, "GE ArgMaxV2 in the ResNet-50 .om sample; TBE kernel"),
     op("ArgMaxWithK", &["caffe:ArgMax"], C::Reduce, U::Vector, FLOAT, F::Opaque, "Caffe ArgMax (top_k, out_max_val) maps to GE ArgMaxWithK"),
     op("ArgMaxWithValue", &[], C::Reduce, U::Vector, NUM, F::Opaque, "A2 sample: ArgMaxWithValue on AI_VECTOR_CORE"),
-    op("ArgMin", &["ArgMinD", "ArgMinV2"], C::Reduce, U::AiCpu, NUM, F::Opaque, "msprof-analyze advisor: ArgMin runs on the AI CPU before CANN 7.0.RC1 (update CANN); AI Core on the 910B with current CANN").on(&[(T::Ascend910B, U::Vector)]),
+    op("ArgMin", &["ArgMinD", "ArgMinV2"], C::Reduce, U::AiCpu, NUM, F::Opaque, "msprof-analyze advisor: ArgMin runs on the AI CPU before CANN 7.0.RC1 (update CANN); AI Core on the 910B with current CANN").on(&[(T::Ascend910B, U::Vector)]).replaced("ArgMax of the negated input", "the input is a float tensor", "argmin(x) = argmax(-x): Neg and ArgMaxV2 have AI Core kernels; or update to CANN 7.0.RC1 or later (msprof-analyze advisor)"),
     op("ArgMinWithValue", &[], C::Reduce, U::Vector, NUM, F::Opaque, S_TBE),
     op("UnsortedSegmentSum", &["SegmentSum", "UnsortedSegmentSumD"], C::Reduce, U::Vector, FLOAT_IDX, F::Segment, "tuning guide: Segment + element-wise"),
     op("UnsortedSegmentMax", &["UnsortedSegmentMaxD"], C::Reduce, U::Vector, FLOAT_IDX, F::Segment, S_TBE),
@@ -470,7 +659,7 @@ pub const OPS: &[OpSpec] = &[
     mov("AsStrided", &[], C::Tensor, "A2 sample: AsStrided on AI_VECTOR_CORE"),
     mov("TensorMove", &["ViewCopy"], C::Tensor, "samples: TensorMove on AI_VECTOR_CORE / AI_CORE (A2)"),
     mov("MemSet", &["AtomicAddrClean", "DynamicAtomicAddrClean"], C::Other, "samples: MemSet on AI_VECTOR_CORE (A2) and AI_CORE (910A); GE's AtomicAddrClean clears output memory the same way"),
-    op("NonZero", &["NonZeroWithValue"], C::Tensor, U::AiCpu, NONZERO_T, F::Opaque, "A2 samples: NonZero on MIX_AIV; the output shape depends on the values; AI CPU on the 310 / 310P (advisor: rewrite NonZero)").on(&[(T::Ascend910B, U::Vector)]).with(DATA_DEP),
+    op("NonZero", &["NonZeroWithValue"], C::Tensor, U::AiCpu, NONZERO_T, F::Opaque, "A2 samples: NonZero on MIX_AIV; the output shape depends on the values; AI CPU on the 310 / 310P (advisor: rewrite NonZero)").on(&[(T::Ascend910B, U::Vector)]).with(DATA_DEP).replaced("a boolean mask", "NonZero only feeds indexing or a masked update", "keep the mask and use torch.where / masked_fill / masked_select instead of nonzero() + indexing (msprof-analyze advisor: Samples of AI CPU Operator Replacement, NonZero)"),
     op("Where", &[], C::Elementwise, U::AiCpu, ANY, F::Opaque, "TF Where (one input: coordinates of true elements): output shape depends on the values, AI CPU kernel").with(DATA_DEP),
     op("Unique", &["UniqueV2", "UniqueWithCounts", "UniqueWithCountsV2", "UniqueConsecutive"], C::Tensor, U::AiCpu, ANY, F::Opaque, "Unique: output shape depends on the values, AI CPU kernel").with(DATA_DEP),
     op("Compress", &["MaskedSelect", "BooleanMask"], C::Tensor, U::AiCpu, ANY, F::Opaque, "select by a mask: output shape depends on the values, AI CPU kernel").with(DATA_DEP),
