@@ -163,6 +163,11 @@ impl DTypeSet {
         DTypeSet(self.0 | other.0)
     }
 
+    /// The set without the members of `other`.
+    pub const fn without(self, other: DTypeSet) -> DTypeSet {
+        DTypeSet(self.0 & !other.0)
+    }
+
     /// Whether `dtype` is in the set; unknown dtypes are never held against an op.
     pub fn allows(self, dtype: DType) -> bool {
         matches!(dtype, DType::Unknown | DType::Other) || self.0 & (1 << (dtype as u32)) != 0
@@ -231,6 +236,11 @@ pub struct OpSpec {
     pub unit_on: &'static [(TargetId, ExecUnit)],
     /// Input dtypes its AI Core kernel takes ([`DTypeSet::ANY`] when not restricted).
     pub dtypes: DTypeSet,
+    /// Output dtypes its AI Core kernel produces ([`DTypeSet::ANY`] when not restricted); what
+    /// decides a Cast to a type the kernel cannot write.
+    pub out_dtypes: DTypeSet,
+    /// Targets whose AI Core kernel takes other dtypes: `(target, inputs, outputs)`.
+    pub dtypes_on: &'static [(TargetId, DTypeSet, DTypeSet)],
     pub fusion: FusionClass,
     pub constraints: &'static [Constraint],
     /// Its AI Core replacement, for ops that run on (or fall back to) the AI CPU.
@@ -249,76 +259,132 @@ impl OpSpec {
             .unwrap_or(self.unit)
     }
 
+    /// The input and output dtypes the AI Core kernel takes on `target`.
+    pub fn dtypes_for(&self, target: TargetId) -> (DTypeSet, DTypeSet) {
+        self.dtypes_on
+            .iter()
+            .find(|(id, _, _)| *id == target)
+            .map(|&(_, inputs, outputs)| (inputs, outputs))
+            .unwrap_or((self.dtypes, self.out_dtypes))
+    }
+
     pub fn has(&self, constraint: fn(&Constraint) -> bool) -> bool {
         self.constraints.iter().any(constraint)
     }
 }
 
 /// The framework a name is scoped to in [`OpSpec::names`].
-fn scope_of(format: ModelFormat) -> &'static str {
+fn scope_of(format: ModelFormat) -> Scope {
     match format {
-        ModelFormat::Onnx => "onnx",
-        ModelFormat::Tensorflow => "tf",
-        ModelFormat::Caffe => "caffe",
-        ModelFormat::Ge => "ge",
+        ModelFormat::Onnx => Scope::Onnx,
+        ModelFormat::Tensorflow => Scope::Tf,
+        ModelFormat::Caffe => Scope::Caffe,
+        ModelFormat::Ge => Scope::Ge,
     }
 }
 
-struct Index {
-    /// `lowercase name` → row, for unscoped names.
-    any: HashMap<String, usize>,
-    /// `scope:lowercase name` → row, for scoped names.
-    scoped: HashMap<String, usize>,
+/// A framework prefix of a scoped spelling, in the order [`lookup_any`] tries them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Ge,
+    Onnx,
+    Tf,
+    Caffe,
 }
 
-fn index() -> &'static Index {
-    static INDEX: OnceLock<Index> = OnceLock::new();
+impl Scope {
+    const ALL: [Scope; 4] = [Scope::Ge, Scope::Onnx, Scope::Tf, Scope::Caffe];
+
+    fn prefix(self) -> &'static str {
+        match self {
+            Scope::Ge => "ge",
+            Scope::Onnx => "onnx",
+            Scope::Tf => "tf",
+            Scope::Caffe => "caffe",
+        }
+    }
+
+    fn parse(prefix: &str) -> Option<Scope> {
+        Scope::ALL
+            .into_iter()
+            .find(|scope| scope.prefix() == prefix)
+    }
+}
+
+/// The rows a lowercase spelling names: unscoped, and per framework scope.
+#[derive(Debug, Clone, Copy, Default)]
+struct Entry {
+    any: Option<usize>,
+    scoped: [Option<usize>; 4],
+}
+
+/// `lowercase name` → rows. Built once; a lookup lowercases into a stack buffer, so it does not
+/// allocate for names up to [`NAME_BUFFER`] bytes.
+fn index() -> &'static HashMap<String, Entry> {
+    static INDEX: OnceLock<HashMap<String, Entry>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut any = HashMap::new();
-        let mut scoped = HashMap::new();
+        let mut index: HashMap<String, Entry> = HashMap::new();
         for (row, spec) in OPS.iter().enumerate() {
-            any.entry(spec.canonical.to_ascii_lowercase())
-                .or_insert(row);
+            let canonical = index
+                .entry(spec.canonical.to_ascii_lowercase())
+                .or_default();
+            canonical.any.get_or_insert(row);
             for name in spec.names {
                 let lower = name.to_ascii_lowercase();
-                if lower.contains(':') {
-                    scoped.entry(lower).or_insert(row);
-                } else {
-                    any.entry(lower).or_insert(row);
+                match lower
+                    .split_once(':')
+                    .and_then(|(p, n)| Some((Scope::parse(p)?, n)))
+                {
+                    Some((scope, bare)) => {
+                        let entry = index.entry(bare.to_string()).or_default();
+                        entry.scoped[scope as usize].get_or_insert(row);
+                    }
+                    None => {
+                        index.entry(lower).or_default().any.get_or_insert(row);
+                    }
                 }
             }
         }
-        Index { any, scoped }
+        index
     })
+}
+
+/// Longest op type lowercased on the stack; longer ones allocate once.
+const NAME_BUFFER: usize = 96;
+
+/// Runs `find` on the index entry of `op_type`, lowercased without allocating where possible.
+fn with_entry<T>(op_type: &str, find: impl FnOnce(&Entry) -> Option<T>) -> Option<T> {
+    let index = index();
+    let bytes = op_type.as_bytes();
+    if bytes.len() <= NAME_BUFFER {
+        let mut buffer = [0u8; NAME_BUFFER];
+        let lower = &mut buffer[..bytes.len()];
+        lower.copy_from_slice(bytes);
+        lower.make_ascii_lowercase();
+        let key = std::str::from_utf8(lower).ok()?;
+        index.get(key).and_then(find)
+    } else {
+        index.get(&op_type.to_ascii_lowercase()).and_then(find)
+    }
 }
 
 /// The row of an op type as a model of `format` spells it: a spelling scoped to the framework
 /// first, then any unscoped spelling.
 pub fn lookup(format: ModelFormat, op_type: &str) -> Option<&'static OpSpec> {
-    let lower = op_type.to_ascii_lowercase();
-    let index = index();
-    let key = format!("{}:{lower}", scope_of(format));
-    index
-        .scoped
-        .get(&key)
-        .or_else(|| index.any.get(&lower))
-        .and_then(|&row| OPS.get(row))
+    let scope = scope_of(format);
+    with_entry(op_type, |entry| entry.scoped[scope as usize].or(entry.any))
+        .and_then(|row| OPS.get(row))
 }
 
 /// The row of an op type of unknown framework (a profile's `OP Type`, a viewer label): any
 /// unscoped spelling, then a GE-scoped one, then any other scoped one.
 pub fn lookup_any(op_type: &str) -> Option<&'static OpSpec> {
-    let lower = op_type.to_ascii_lowercase();
-    let index = index();
-    if let Some(&row) = index.any.get(&lower) {
-        return OPS.get(row);
-    }
-    for scope in ["ge", "onnx", "tf", "caffe"] {
-        if let Some(&row) = index.scoped.get(&format!("{scope}:{lower}")) {
-            return OPS.get(row);
-        }
-    }
-    None
+    with_entry(op_type, |entry| {
+        entry
+            .any
+            .or_else(|| entry.scoped.iter().find_map(|row| *row))
+    })
+    .and_then(|row| OPS.get(row))
 }
 
 /// The category of an op type in any framework's spelling (`ir::OpCategory::of`).
@@ -363,11 +429,93 @@ mod tests {
     }
 
     #[test]
+    fn framework_scopes_pick_the_meaning() {
+        let canonical = |format, op| lookup(format, op).map(|s| s.canonical);
+        assert_eq!(canonical(ModelFormat::Caffe, "Slice"), Some("SplitV"));
+        assert_eq!(canonical(ModelFormat::Onnx, "Slice"), Some("Slice"));
+        assert_eq!(canonical(ModelFormat::Caffe, "Split"), Some("Identity"));
+        assert_eq!(canonical(ModelFormat::Tensorflow, "Max"), Some("ReduceMax"));
+        assert_eq!(canonical(ModelFormat::Onnx, "Max"), Some("Maximum"));
+        assert_eq!(canonical(ModelFormat::Onnx, "Where"), Some("Select"));
+        assert_eq!(canonical(ModelFormat::Tensorflow, "Where"), Some("Where"));
+        // A profile's op type has no framework: unscoped spellings first, then GE, ONNX, TF.
+        assert_eq!(lookup_any("Sum").map(|s| s.canonical), Some("AddN"));
+        assert_eq!(
+            lookup_any("hcom_allReduce_").map(|s| s.canonical),
+            Some("HcomAllReduce")
+        );
+        assert_eq!(
+            lookup_any("ReduceSumD").map(|s| s.canonical),
+            Some("ReduceSum")
+        );
+    }
+
+    #[test]
+    fn odd_names_are_looked_up_without_panicking() {
+        let long = "X".repeat(NAME_BUFFER + 10);
+        assert_eq!(lookup_any(&long), None);
+        assert_eq!(lookup_any(""), None);
+        assert_eq!(lookup_any("Ünïcode"), None);
+        assert_eq!(lookup(ModelFormat::Ge, "caffe:Slice"), None);
+    }
+
+    #[test]
+    fn the_fixed_canonicals_exist_and_every_row_has_a_source() {
+        for canonical in [
+            "Conv2D",
+            "DepthwiseConv2D",
+            "Conv2DTranspose",
+            "MatMulV2",
+            "BatchMatMulV2",
+            "BatchNorm",
+            "Scale",
+            "Pow",
+            "Power",
+            "Cast",
+            "TransData",
+            "MirrorPad",
+            "Interp",
+            "Resize",
+            "ReduceSum",
+            "ReduceMean",
+            "Reduction",
+            "UnsortedSegmentSum",
+            "Relu",
+            "Add",
+            "Mul",
+            "Sub",
+        ] {
+            let spec = lookup_any(canonical).unwrap_or_else(|| panic!("{canonical}"));
+            assert_eq!(spec.canonical, canonical);
+        }
+        for spec in OPS {
+            assert!(!spec.source.trim().is_empty(), "{}", spec.canonical);
+            assert!(!spec.canonical.contains(':'), "{}", spec.canonical);
+        }
+    }
+
+    #[test]
+    fn per_target_dtypes_and_units() {
+        let cast = lookup_any("Cast").expect("Cast row");
+        let (_, out_310) = cast.dtypes_for(TargetId::Ascend310);
+        let (_, out_910b) = cast.dtypes_for(TargetId::Ascend910B);
+        assert!(!out_310.allows(DType::I64));
+        assert!(out_910b.allows(DType::I64));
+        assert!(!out_910b.allows(DType::U64));
+        let pow = lookup_any("Pow").expect("Pow row");
+        assert_eq!(pow.unit_on(TargetId::Ascend310), ExecUnit::AiCpu);
+        assert_eq!(pow.unit_on(TargetId::Ascend910B), ExecUnit::Vector);
+        assert!(pow.replacement.is_some());
+    }
+
+    #[test]
     fn dtype_sets_hold_their_members() {
         let set = DTypeSet::of(&[DType::F16, DType::F32]);
         assert!(set.allows(DType::F16));
         assert!(!set.allows(DType::F64));
         assert!(set.allows(DType::Unknown));
         assert!(DTypeSet::ANY.allows(DType::F64));
+        let no_f32 = set.without(DTypeSet::of(&[DType::F32]));
+        assert!(no_f32.allows(DType::F16) && !no_f32.allows(DType::F32));
     }
 }
