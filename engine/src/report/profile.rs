@@ -58,8 +58,9 @@ pub struct ProfileReport {
     pub inserted: Option<Vec<InsertedReport>>,
     pub warnings: Vec<String>,
     /// The knowledge base's units against the measured task types (`unit_check`), for the
-    /// profile's chip when known, else the default target.
-    pub unit_check: UnitCheck,
+    /// profile's chip (see [`target_of`]); absent when the profile has no typed ops to check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_check: Option<UnitCheck>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -306,16 +307,27 @@ pub fn build(
                 .collect()
         }),
         warnings,
-        unit_check: unit_check::check(profile, &target_of(profile)),
+        unit_check: Some(unit_check::check(profile, &target_of(profile)))
+            .filter(|check| check.total_ops > 0),
     }
 }
 
-/// The target a profile ran on: its chip when the table has it, else the default target.
+/// The target a profile ran on: its chip when the table has it; else an A2-class chip (the
+/// 910B row) when its task types show separate vector cores or mixed kernels, which only A2/A3
+/// chips have (`ascend.md` 1.2, 1.3); else the default target.
 pub fn target_of(profile: &Profile) -> Target {
-    let id = profile
-        .device
-        .chip
-        .and_then(TargetId::of_chip)
-        .unwrap_or_default();
+    let shows_vector_cores = || {
+        profile
+            .tasks
+            .iter()
+            .map(|t| t.unit)
+            .chain(profile.op_statistics.iter().map(|s| s.unit))
+            .any(|unit| matches!(unit, Unit::AiVector | Unit::Mix))
+    };
+    let id = match profile.device.chip {
+        Some(chip) => TargetId::of_chip(chip).unwrap_or_default(),
+        None if shows_vector_cores() => TargetId::Ascend910B,
+        None => TargetId::default(),
+    };
     Target::new(id).with_device(&profile.device)
 }
