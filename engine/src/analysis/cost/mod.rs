@@ -1,17 +1,50 @@
 //! The cost model: a time estimate per node for the target, so a model without a profile gets an
 //! estimated profile (hotspots, unit chart, heat map) and every finding a gain in microseconds.
 //!
-//! Invariants: one [`NodeCost`] per main-graph node; estimates are never presented as
-//! measurements (the estimated profile's one source is `SourceKind::Estimate`).
+//! The model, per kernel:
+//! - work from the graph ([`ops`]): Cube MACs with C0 and tile padding, Vector element
+//!   operations, bytes read and written (inputs, weights, outputs);
+//! - time from the target ([`rates`]): compute at the unit's peak, bytes at the memory bandwidth,
+//!   the larger of the two (roofline) plus a fixed launch cost per kernel;
+//! - a UB fusion group (`fusion.groups`, kind `Ub`) is one kernel: its members' compute adds up,
+//!   and only the bytes that cross the group's boundary go to DDR;
+//! - an AI CPU op costs a task, its compute on the AI CPU cores and a copy of its data.
+//!
+//! Where it is crude: peak rates are assumed reachable (no pipeline stalls, no bank conflicts,
+//! no L2 reuse between kernels; the 910B's 192 MB L2 makes its memory times pessimistic), the
+//! Cube and Vector stages of a fused kernel are assumed not to overlap, Interp/Resize modes and
+//! op-specific kernel quirks (the guide's Interp 175→350 case) are not modelled, and control-flow
+//! bodies are not costed. [`calibrate`] measures how far off each unit is when a profile exists.
+//!
+//! Invariants: one [`NodeCost`] per main-graph node; the per-node estimates add up to
+//! [`CostModel::total_us`]; every kernel of [`CostModel::kernels`] is one task of the estimated
+//! profile; estimates are never presented as measurements (the estimated profile's one source
+//! is `SourceKind::Estimate`).
+
+mod calibrate;
+mod estimate_profile;
+mod ops;
+mod rates;
 
 use serde::Serialize;
 
-use crate::ir::{Graph, Model};
-use crate::profile::{Join, Profile};
-use crate::target::Target;
+use crate::ir::{DType, Graph, NodeId};
+use crate::knowledge::ExecUnit;
+use crate::profile::Join;
+use crate::target::{Target, TargetId, TargetSpec};
 
-use super::fusion::Fusion;
+use super::fusion::{Fusion, FusionKind};
 use super::units::NodeUnit;
+
+pub use calibrate::{calibrate, spearman};
+pub use estimate_profile::estimated_profile;
+pub use rates::{
+    aicpu_compute_us, aicpu_copy_us, aicpu_us, cube_us, cube_us_on_cores, kernel_overhead_us,
+    memory_us, scalar_us, vector_us, vector_us_bits, AICPU_COPY_FACTOR, AICPU_OPS_PER_US_PER_CORE,
+    AICPU_TASK_US, KERNEL_OVERHEAD_CYCLES, SCALAR_OPS_PER_CYCLE, VECTOR_RATE_BITS,
+};
+
+use ops::{Channels, Counter, NodeWork};
 
 /// What limits a node's estimated time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -30,15 +63,62 @@ pub enum Bound {
 pub struct NodeCost {
     /// Multiply-accumulates on the Cube, with C0 padding.
     pub macs: u64,
+    /// The MACs the op needs without padding: `macs - unpadded_macs` is Cube work spent on
+    /// padding (channels not a multiple of C0, M/N not a multiple of the cube tile).
+    pub unpadded_macs: u64,
     /// Element operations on the Vector.
     pub vector_ops: u64,
     /// Bytes moved to and from DDR (intermediates inside a fused group excluded).
     pub bytes: u64,
     pub compute_us: f64,
     pub memory_us: f64,
-    /// The estimate: the larger of compute and memory time (roofline), plus fixed costs.
+    /// Fixed costs in `estimated_us`: the kernel launch (carried by a fused group's head), or
+    /// the AI CPU task.
+    pub overhead_us: f64,
+    /// The estimate: the larger of compute and memory time (roofline), plus fixed costs. In a
+    /// fused group, the node's share of the group's kernel (by its own compute and memory time).
     pub estimated_us: f64,
     pub bound: Bound,
+    /// The UB fusion group (index in `Fusion::groups`) whose kernel runs this node.
+    pub group: Option<usize>,
+}
+
+impl NodeCost {
+    const NONE: NodeCost = NodeCost {
+        macs: 0,
+        unpadded_macs: 0,
+        vector_ops: 0,
+        bytes: 0,
+        compute_us: 0.0,
+        memory_us: 0.0,
+        overhead_us: 0.0,
+        estimated_us: 0.0,
+        bound: Bound::None,
+        group: None,
+    };
+
+    /// Share of the Cube work spent on padding, 0 to 1 (0 without Cube work).
+    pub fn padding_share(&self) -> f64 {
+        if self.macs == 0 {
+            0.0
+        } else {
+            1.0 - self.unpadded_macs.min(self.macs) as f64 / self.macs as f64
+        }
+    }
+}
+
+/// One kernel (one task of a run): a node, or a UB fusion group compiled into one kernel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kernel {
+    /// The node the task is named after: the group's head (GE names a fused op after it).
+    pub head: NodeId,
+    /// The nodes it runs, head first.
+    pub nodes: Vec<NodeId>,
+    pub unit: ExecUnit,
+    pub estimated_us: f64,
+    pub bound: Bound,
+    /// Index in `Fusion::groups` for a fused kernel.
+    pub group: Option<usize>,
 }
 
 /// The estimate of a graph.
@@ -46,6 +126,39 @@ pub struct NodeCost {
 pub struct CostModel {
     pub per_node: Vec<NodeCost>,
     pub total_us: f64,
+    /// The kernels of a run, in node order of their heads; nodes without a kernel have none.
+    pub kernels: Vec<Kernel>,
+    /// What the estimate assumed about this graph (unknown dims counted as 1, unknown ops, ...).
+    pub notes: Vec<String>,
+    pub target: TargetId,
+    /// The target's figures as estimated with (the table row, adjusted by a profile's
+    /// `info.json`); `None` only for a default-constructed model.
+    #[serde(skip)]
+    pub target_spec: Option<TargetSpec>,
+}
+
+impl CostModel {
+    /// Estimated time and node count per unit, in `ExecUnit::ALL` order, units without nodes
+    /// left out.
+    pub fn unit_totals(&self, units: &[NodeUnit]) -> Vec<(ExecUnit, usize, f64)> {
+        let mut totals = [(0usize, 0.0f64); ExecUnit::ALL.len()];
+        for (node_id, cost) in self.per_node.iter().enumerate() {
+            let unit = units
+                .get(node_id)
+                .map(|u| u.unit)
+                .unwrap_or(ExecUnit::Vector);
+            if let Some(slot) = ExecUnit::ALL.iter().position(|u| *u == unit) {
+                totals[slot].0 += 1;
+                totals[slot].1 += cost.estimated_us;
+            }
+        }
+        ExecUnit::ALL
+            .into_iter()
+            .zip(totals)
+            .filter(|(_, (nodes, _))| *nodes > 0)
+            .map(|(unit, (nodes, us))| (unit, nodes, us))
+            .collect()
+    }
 }
 
 /// Predicted against measured, per unit, after calibration.
@@ -57,6 +170,9 @@ pub struct Calibration {
     pub rank_correlation: Option<f64>,
     /// Nodes with both an estimate and a measurement.
     pub nodes_compared: usize,
+    /// What could not be fitted (a unit measured but estimated at zero) and how items were
+    /// formed.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,26 +182,397 @@ pub struct UnitCalibration {
     pub predicted_us: f64,
     pub measured_us: f64,
     pub nodes: usize,
+    /// Spearman rank correlation within the unit (`None` below two items).
+    pub rank_correlation: Option<f64>,
+}
+
+/// How long a node's work takes on a unit.
+struct Timing {
+    compute_us: f64,
+    memory_us: f64,
+    overhead_us: f64,
+}
+
+impl Timing {
+    fn estimated_us(&self, unit: ExecUnit) -> f64 {
+        match unit {
+            ExecUnit::None => 0.0,
+            // The AI CPU's copy happens before and after its compute, not beside it.
+            ExecUnit::AiCpu => self.compute_us + self.memory_us + self.overhead_us,
+            _ => self.compute_us.max(self.memory_us) + self.overhead_us,
+        }
+    }
+}
+
+fn bound_of(unit: ExecUnit, compute_us: f64, memory_us: f64) -> Bound {
+    match unit {
+        ExecUnit::None => Bound::None,
+        ExecUnit::AiCpu => Bound::AiCpu,
+        _ if compute_us > memory_us => Bound::Compute,
+        _ => Bound::Memory,
+    }
+}
+
+/// The compute part of `work` on `unit` (fixed costs and memory apart).
+fn compute_us(target: &Target, unit: ExecUnit, work: &NodeWork) -> f64 {
+    match unit {
+        ExecUnit::Cube | ExecUnit::Mix => {
+            cube_us_on_cores(target, work.macs, work.int8, work.cube_tiles.max(1))
+                + vector_us_bits(target, work.vector_ops, work.vector_bits)
+        }
+        ExecUnit::Vector => vector_us_bits(target, work.element_ops(), work.vector_bits),
+        ExecUnit::Scalar => scalar_us(target, work.element_ops()),
+        ExecUnit::AiCpu => aicpu_compute_us(target, work.element_ops()),
+        ExecUnit::Dvpp | ExecUnit::Communication | ExecUnit::Dsa | ExecUnit::None => 0.0,
+    }
+}
+
+fn timing(target: &Target, unit: ExecUnit, work: &NodeWork, bytes: u64) -> Timing {
+    match unit {
+        ExecUnit::None => Timing {
+            compute_us: 0.0,
+            memory_us: 0.0,
+            overhead_us: 0.0,
+        },
+        ExecUnit::AiCpu => Timing {
+            compute_us: compute_us(target, unit, work),
+            memory_us: aicpu_copy_us(target, bytes),
+            overhead_us: AICPU_TASK_US,
+        },
+        _ => Timing {
+            compute_us: compute_us(target, unit, work),
+            memory_us: memory_us(target, bytes),
+            overhead_us: kernel_overhead_us(target),
+        },
+    }
+}
+
+fn node_cost(target: &Target, unit: ExecUnit, work: &NodeWork) -> NodeCost {
+    let bytes = work.bytes();
+    let timing = timing(target, unit, work, bytes);
+    if unit == ExecUnit::None {
+        return NodeCost::NONE;
+    }
+    NodeCost {
+        macs: work.macs,
+        unpadded_macs: work.unpadded_macs,
+        vector_ops: work.vector_ops,
+        bytes,
+        compute_us: timing.compute_us,
+        memory_us: timing.memory_us,
+        overhead_us: timing.overhead_us,
+        estimated_us: timing.estimated_us(unit),
+        bound: bound_of(unit, timing.compute_us, timing.memory_us),
+        group: None,
+    }
+}
+
+/// What the notes count.
+#[derive(Default)]
+struct Tally {
+    symbolic: usize,
+    shapeless: usize,
+    unknown_ops: usize,
+    float32_on_core: usize,
+    ai_cpu: usize,
+    fused_groups: usize,
+    saved_bytes: u64,
 }
 
 /// Estimates every node of the main graph on `target`.
 pub fn estimate(graph: &Graph, units: &[NodeUnit], fusion: &Fusion, target: &Target) -> CostModel {
-    let _ = (units, fusion, target);
-    CostModel {
-        per_node: vec![
-            NodeCost {
-                macs: 0,
-                vector_ops: 0,
-                bytes: 0,
-                compute_us: 0.0,
-                memory_us: 0.0,
-                estimated_us: 0.0,
-                bound: Bound::None,
-            };
-            graph.nodes.len()
-        ],
-        total_us: 0.0,
+    let counter = Counter::new(graph, units, target);
+    let n_nodes = graph.nodes.len();
+    let mut tally = Tally::default();
+    let mut per_node = Vec::with_capacity(n_nodes);
+    for (node_id, node) in graph.nodes.iter().enumerate() {
+        let unit = counter.unit(node_id);
+        let work = counter.count(node_id, unit, None);
+        if unit != ExecUnit::None {
+            tally.symbolic += usize::from(work.symbolic);
+            tally.shapeless += usize::from(work.shapeless);
+            tally.unknown_ops += usize::from(counter.spec(node_id).is_none());
+            tally.ai_cpu += usize::from(unit == ExecUnit::AiCpu);
+            let float32 = node
+                .outputs
+                .iter()
+                .filter_map(|&id| graph.tensors.get(id))
+                .any(|t| t.dtype == DType::F32);
+            tally.float32_on_core += usize::from(unit.is_ai_core() && float32);
+        }
+        per_node.push(node_cost(target, unit, &work));
     }
+    let mut kernel_of_node: Vec<Option<usize>> = vec![None; n_nodes];
+    let mut kernels = cost_fused_groups(
+        &counter,
+        fusion,
+        &mut per_node,
+        &mut kernel_of_node,
+        &mut tally,
+    );
+    for (node_id, cost) in per_node.iter().enumerate() {
+        let unit = counter.unit(node_id);
+        if unit == ExecUnit::None || kernel_of_node[node_id].is_some() {
+            continue;
+        }
+        kernels.push(Kernel {
+            head: node_id,
+            nodes: vec![node_id],
+            unit,
+            estimated_us: cost.estimated_us,
+            bound: cost.bound,
+            group: None,
+        });
+    }
+    kernels.sort_by_key(|k| k.head);
+    let total_us = per_node.iter().map(|c| c.estimated_us).sum();
+    CostModel {
+        per_node,
+        total_us,
+        kernels,
+        notes: notes(graph, &tally),
+        target: target.id(),
+        target_spec: Some(target.spec),
+    }
+}
+
+/// Costs each UB group as one kernel: compute adds up, only bytes crossing the group's boundary
+/// move, one launch. Members that are not AI Core ops or already in a group stay on their own.
+fn cost_fused_groups(
+    counter: &Counter,
+    fusion: &Fusion,
+    per_node: &mut [NodeCost],
+    kernel_of_node: &mut [Option<usize>],
+    tally: &mut Tally,
+) -> Vec<Kernel> {
+    let graph = counter.graph;
+    let target = counter.target;
+    let mut kernels = Vec::new();
+    let ub_groups = fusion
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.kind == FusionKind::Ub);
+    let mut is_graph_output: Option<Vec<bool>> = None;
+    for (group_idx, group) in ub_groups {
+        let mut members: Vec<NodeId> = Vec::with_capacity(group.nodes.len());
+        for &node_id in &group.nodes {
+            let usable = node_id < per_node.len()
+                && counter.unit(node_id).is_ai_core()
+                && kernel_of_node[node_id].is_none()
+                && !members.contains(&node_id);
+            if usable {
+                members.push(node_id);
+            }
+        }
+        if members.len() < 2 {
+            continue;
+        }
+        let is_output = is_graph_output.get_or_insert_with(|| {
+            let mut flags = vec![false; graph.tensors.len()];
+            for &id in &graph.outputs {
+                if let Some(flag) = flags.get_mut(id) {
+                    *flag = true;
+                }
+            }
+            flags
+        });
+        let mut parts = Vec::with_capacity(members.len());
+        for &node_id in &members {
+            let unit = counter.unit(node_id);
+            let work = counter.count(node_id, unit, None);
+            let Some(node) = graph.nodes.get(node_id) else {
+                continue;
+            };
+            let mut boundary = 0u64;
+            for (slot, id) in node.inputs.iter().enumerate() {
+                let inside = id
+                    .and_then(|id| graph.tensors.get(id))
+                    .and_then(|t| t.producer)
+                    .is_some_and(|p| members.contains(&p));
+                if !inside {
+                    boundary =
+                        boundary.saturating_add(work.input_bytes.get(slot).copied().unwrap_or(0));
+                }
+            }
+            for (idx, &id) in node.outputs.iter().enumerate() {
+                let inside = graph.tensors.get(id).is_some_and(|t| {
+                    !t.consumers.is_empty()
+                        && t.consumers.iter().all(|c| members.contains(c))
+                        && !is_output.get(id).copied().unwrap_or(false)
+                });
+                if !inside {
+                    boundary =
+                        boundary.saturating_add(work.output_bytes.get(idx).copied().unwrap_or(0));
+                }
+            }
+            tally.saved_bytes = tally
+                .saved_bytes
+                .saturating_add(work.bytes().saturating_sub(boundary));
+            let compute = compute_us(target, unit, &work);
+            parts.push((node_id, work, boundary, compute));
+        }
+        let compute: f64 = parts.iter().map(|p| p.3).sum();
+        let bytes = parts.iter().fold(0u64, |acc, p| acc.saturating_add(p.2));
+        let memory = memory_us(target, bytes);
+        let overhead = kernel_overhead_us(target);
+        let body = compute.max(memory);
+        let head_unit = counter.unit(members[0]);
+        let bound = bound_of(head_unit, compute, memory);
+        let own: Vec<f64> = parts.iter().map(|p| p.3 + memory_us(target, p.2)).collect();
+        let own_total: f64 = own.iter().sum();
+        for (idx, (node_id, work, boundary, part_compute)) in parts.iter().enumerate() {
+            let is_head = idx == 0;
+            let share = if own_total > 0.0 {
+                own[idx] / own_total
+            } else if is_head {
+                1.0
+            } else {
+                0.0
+            };
+            let overhead_us = if is_head { overhead } else { 0.0 };
+            per_node[*node_id] = NodeCost {
+                macs: work.macs,
+                unpadded_macs: work.unpadded_macs,
+                vector_ops: work.vector_ops,
+                bytes: *boundary,
+                compute_us: *part_compute,
+                memory_us: memory_us(target, *boundary),
+                overhead_us,
+                estimated_us: body * share + overhead_us,
+                bound,
+                group: Some(group_idx),
+            };
+            kernel_of_node[*node_id] = Some(group_idx);
+        }
+        tally.fused_groups += 1;
+        kernels.push(Kernel {
+            head: members[0],
+            nodes: members,
+            unit: head_unit,
+            estimated_us: body + overhead,
+            bound,
+            group: Some(group_idx),
+        });
+    }
+    kernels
+}
+
+fn notes(graph: &Graph, tally: &Tally) -> Vec<String> {
+    let mut notes = Vec::new();
+    if tally.symbolic > 0 {
+        notes.push(format!(
+            "{} nodes have unknown dims (a symbolic batch, `?`); each unknown dim was counted as 1",
+            tally.symbolic
+        ));
+    }
+    if tally.shapeless > 0 {
+        notes.push(format!(
+            "{} nodes have tensors without a shape; only what is known of their work, and their fixed costs, are counted",
+            tally.shapeless
+        ));
+    }
+    if tally.unknown_ops > 0 {
+        notes.push(format!(
+            "{} nodes have op types the knowledge base does not know; each was costed as one vector operation per output element",
+            tally.unknown_ops
+        ));
+    }
+    if tally.float32_on_core > 0 {
+        notes.push(format!(
+            "{} AI Core nodes have float32 tensors, counted as float16: ATC's default precision mode is force_fp16",
+            tally.float32_on_core
+        ));
+    }
+    if tally.ai_cpu > 0 {
+        notes.push(format!(
+            "{} nodes run on the AI CPU: each costs a task of {AICPU_TASK_US} µs, its compute on the AI CPU cores and a copy of its data",
+            tally.ai_cpu
+        ));
+    }
+    if tally.fused_groups > 0 {
+        notes.push(format!(
+            "{} UB fusion groups were costed as one kernel each, without their intermediate DDR traffic ({} bytes)",
+            tally.fused_groups, tally.saved_bytes
+        ));
+    }
+    let bodies = graph.subgraphs.len();
+    if bodies > 0 {
+        notes.push(format!(
+            "{bodies} control-flow bodies (subgraphs) are not costed; only their owners' tasks are"
+        ));
+    }
+    notes
+}
+
+/// The standalone cost of `node` (not fused) as if it ran on `unit`: e.g. an AI CPU op on the
+/// Vector. Zero cost for a node id that is not in the graph.
+pub fn node_cost_as(
+    graph: &Graph,
+    units: &[NodeUnit],
+    node: NodeId,
+    unit: ExecUnit,
+    target: &Target,
+) -> NodeCost {
+    let counter = Counter::new(graph, units, target);
+    node_cost(target, unit, &counter.count(node, unit, None))
+}
+
+/// The AI Core unit a node would run on without its AI CPU fallback: the knowledge base's unit
+/// when that is an AI Core unit, else the Cube for ops with MACs and the Vector for the rest.
+pub fn ai_core_unit(graph: &Graph, units: &[NodeUnit], node: NodeId, target: &Target) -> ExecUnit {
+    let counter = Counter::new(graph, units, target);
+    match counter.spec(node).map(|spec| spec.unit_on(target.id())) {
+        Some(unit) if unit.is_ai_core() => unit,
+        _ => {
+            let work = counter.count(node, ExecUnit::Vector, None);
+            if work.unpadded_macs > 0 {
+                ExecUnit::Cube
+            } else {
+                ExecUnit::Vector
+            }
+        }
+    }
+}
+
+/// The standalone cost of `node` on the AI Core ([`ai_core_unit`]): what an op falling back to
+/// the AI CPU would cost once replaced (`aicpu-replaceable` gains: its estimate minus this).
+pub fn node_cost_on_ai_core(
+    graph: &Graph,
+    units: &[NodeUnit],
+    node: NodeId,
+    target: &Target,
+) -> NodeCost {
+    let unit = ai_core_unit(graph, units, node, target);
+    node_cost_as(graph, units, node, unit, target)
+}
+
+/// The standalone cost of a Cube op (convolution family: input and output channels; MatMul: K
+/// and N) with other channel counts, on its own unit: `channel-alignment` gains compare it with
+/// the node's cost at its own counts. `None` for ops without Cube work or whose shapes do not
+/// allow counting.
+pub fn node_cost_with_channels(
+    graph: &Graph,
+    units: &[NodeUnit],
+    node: NodeId,
+    target: &Target,
+    in_channels: u64,
+    out_channels: u64,
+) -> Option<NodeCost> {
+    let counter = Counter::new(graph, units, target);
+    let unit = counter.unit(node);
+    let channels = Channels {
+        input: in_channels,
+        output: out_channels,
+    };
+    let work = counter.count(node, unit, Some(channels));
+    (work.unpadded_macs > 0).then(|| node_cost(target, unit, &work))
+}
+
+/// `channels` rounded up to C0 for elements of `bits` bits: the count the Cube computes with.
+pub fn padded_channels(target: &Target, channels: u64, bits: u64) -> u64 {
+    let c0 = target.c0_for_bits(bits).max(1);
+    channels.div_ceil(c0).saturating_mul(c0)
 }
 
 /// Measured time per main-graph node from a join (a fused op's time split over its nodes).
@@ -99,17 +586,4 @@ pub fn measured_node_us(graph: &Graph, join: &Join) -> Vec<Option<f64>> {
         .iter()
         .map(|node| by_name.get(node.name.as_str()).copied())
         .collect()
-}
-
-/// Fits one factor per unit so the estimate matches the measurement, and reports the fit.
-pub fn calibrate(cost: &CostModel, units: &[NodeUnit], node_us: &[Option<f64>]) -> Calibration {
-    let _ = (cost, units, node_us);
-    Calibration::default()
-}
-
-/// The estimate in the shape of a measured profile: one task per kernel (a fused group is one
-/// kernel), task types from the units, durations from the estimate.
-pub fn estimated_profile(model: &Model, units: &[NodeUnit], cost: &CostModel) -> Profile {
-    let _ = (model, units, cost);
-    Profile::default()
 }

@@ -1,0 +1,1022 @@
+//! Work per node: multiply-accumulates on the Cube (with C0 and tile padding), element operations
+//! on the Vector, and bytes per input and output, counted from the graph's shapes, dtypes and
+//! attributes.
+//!
+//! Ops are told apart only through the knowledge base (`OpSpec`): [`WORK`] is the one table from
+//! a canonical op, fusion class or category to a work formula; no op-type string of any framework
+//! appears here.
+//!
+//! Conventions the counts rely on (crude where said):
+//! - Unknown dims (symbolic batch, `?`, TF `-1`) count as 1; the caller notes it.
+//! - AI Core ops count float32 as float16: ATC's default precision mode is `force_fp16` (hiascend
+//!   ATC `--precision_mode`, "参数默认值: force_fp16", CANN 6.0.1 atctool_0090; `--precision_mode_v2`
+//!   default `fp16`, CANN 8.0.RC2 atlasatc_16_0099). The Cube has no fp32 mode on the 310; on the
+//!   910B a model kept in fp32 (`must_keep_origin_dtype`) runs slower than estimated.
+//! - Feature maps of ops that support 5HD (`Constraint::Supports5hd`) are stored as NC1HWC0 with C
+//!   padded to C0 (`ascend.md` 4.1), so their bytes count padded channels.
+//! - Stride, dilation and padding need no formula: the inferred output shape already holds them.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::ir::{AttrValue, DType, Dim, Graph, Node, NodeId, OpCategory, Shape, Tensor, TensorId};
+use crate::knowledge::{Constraint, ExecUnit, FusionClass, OpSpec, OPS};
+use crate::target::Target;
+
+use super::super::units::NodeUnit;
+
+/// A work formula.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Work {
+    /// No kernel.
+    Nothing,
+    /// Convolution: `batch × out pixels × Cout × Cin/group × kernel area` MACs.
+    Conv,
+    /// Convolution with one group per input channel.
+    DepthwiseConv,
+    /// Transposed convolution: every input pixel scatters `Cout/group × kernel area` MACs.
+    ConvTranspose,
+    /// Matrix product `batch × M × K × N` (MatMul, Gemm, fully connected, batched).
+    MatMul,
+    /// LSTM / GRU / RNN: every (step, batch) row multiplies the input and recurrent weights.
+    Recurrent,
+    /// Attention: Q·Kᵀ and P·V, plus the softmax in between.
+    Attention,
+    /// Pooling: `output elements × window area` vector operations.
+    Pool,
+    /// A reduction: one vector operation per input element.
+    Reduce,
+    /// `n` vector operations per output element.
+    PerElement(u32),
+    /// Resize / interpolation: `n` vector operations per output element.
+    Resize(u32),
+    /// Data movement (Transpose, Concat, Gather, TransData, Pad, Slice): bytes only; a kernel
+    /// reads as much as it writes, or its whole input when that is smaller.
+    Movement,
+    /// Control flow (If, Loop, Switch): a task, no data of its own; bodies are not costed.
+    Control,
+}
+
+/// What a [`WORK`] row matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Key {
+    Canonical(&'static str),
+    Fusion(FusionClass),
+    Category(OpCategory),
+}
+
+/// Ops per element of activations whose kernels are a few vector instructions (exp, add, div for
+/// Sigmoid, Tanh, Gelu, Swish, ...). Assumed.
+const TRANSCENDENTAL_OPS: u32 = 4;
+/// Ops per element of normalisations over an axis (mean, subtract, square, mean, rsqrt, scale,
+/// shift). Assumed from the arithmetic of LayerNorm.
+const NORMALIZE_OPS: u32 = 8;
+
+/// The work formula of every op, first matching row wins; rows go from the most specific key
+/// (canonical op) to the least (category), and a test checks that order and that every canonical
+/// name is a row of the knowledge base. Operation counts per element are assumed from each op's
+/// arithmetic (one vector instruction per arithmetic step); they matter little, since
+/// element-wise ops are memory-bound on every target (0.25 Top/s of Vector against 68 GB/s on the
+/// 310: an fp16 op moving 4 bytes per element needs 15 operations per element to be
+/// compute-bound).
+pub(crate) const WORK: &[(Key, Work)] = &[
+    (Key::Canonical("Conv2D"), Work::Conv),
+    (Key::Canonical("Conv3D"), Work::Conv),
+    (Key::Canonical("DepthwiseConv2D"), Work::DepthwiseConv),
+    (Key::Canonical("Conv2DTranspose"), Work::ConvTranspose),
+    (Key::Canonical("MatMulV2"), Work::MatMul),
+    (Key::Canonical("BatchMatMulV2"), Work::MatMul),
+    // Most einsums of real models are batched matrix products; others are miscounted.
+    (Key::Canonical("Einsum"), Work::MatMul),
+    (Key::Canonical("LSTM"), Work::Recurrent),
+    (Key::Canonical("GRU"), Work::Recurrent),
+    (Key::Canonical("RNN"), Work::Recurrent),
+    (Key::Canonical("Attention"), Work::Attention),
+    (Key::Canonical("FlashAttentionScore"), Work::Attention),
+    (Key::Canonical("Relu"), Work::PerElement(1)),
+    (Key::Canonical("Relu6"), Work::PerElement(2)),
+    (Key::Canonical("Clip"), Work::PerElement(2)),
+    (Key::Canonical("ClipByValue"), Work::PerElement(2)),
+    (Key::Canonical("LeakyRelu"), Work::PerElement(2)),
+    (Key::Canonical("PRelu"), Work::PerElement(2)),
+    // Softmax: max, subtract, exp, sum, divide.
+    (Key::Canonical("Softmax"), Work::PerElement(5)),
+    (Key::Canonical("LogSoftmax"), Work::PerElement(6)),
+    // Inference BatchNorm and Scale: one multiply and one add per element.
+    (Key::Canonical("BatchNorm"), Work::PerElement(2)),
+    (Key::Canonical("Scale"), Work::PerElement(2)),
+    // Bilinear: four taps, three interpolations.
+    (Key::Canonical("Interp"), Work::Resize(8)),
+    // Nearest (1) to bilinear (8): the mode is not read.
+    (Key::Canonical("Resize"), Work::Resize(4)),
+    (Key::Canonical("TransData"), Work::Movement),
+    (Key::Fusion(FusionClass::NoKernel), Work::Nothing),
+    (Key::Fusion(FusionClass::Pool), Work::Pool),
+    (Key::Fusion(FusionClass::Reduce), Work::Reduce),
+    (Key::Fusion(FusionClass::Segment), Work::Reduce),
+    (Key::Category(OpCategory::Constant), Work::Nothing),
+    (Key::Category(OpCategory::Shape), Work::Nothing),
+    (Key::Category(OpCategory::Control), Work::Control),
+    (Key::Category(OpCategory::Layer), Work::MatMul),
+    (Key::Category(OpCategory::Pool), Work::Pool),
+    (Key::Category(OpCategory::Reduce), Work::Reduce),
+    (
+        Key::Category(OpCategory::Activation),
+        Work::PerElement(TRANSCENDENTAL_OPS),
+    ),
+    (
+        Key::Category(OpCategory::Normalization),
+        Work::PerElement(NORMALIZE_OPS),
+    ),
+    (Key::Category(OpCategory::Elementwise), Work::PerElement(1)),
+    // Cast and quantisation: one conversion per element.
+    (Key::Category(OpCategory::Conversion), Work::PerElement(1)),
+    (Key::Category(OpCategory::Tensor), Work::Movement),
+    (Key::Category(OpCategory::Other), Work::PerElement(1)),
+];
+
+/// Ops missing from the knowledge base: one vector operation per output element (they are
+/// assumed to run on the Vector, see `units::assign`).
+pub(crate) const UNKNOWN_OP_WORK: Work = Work::PerElement(1);
+
+fn row_matches(key: Key, spec: &OpSpec) -> bool {
+    match key {
+        Key::Canonical(name) => spec.canonical == name,
+        Key::Fusion(class) => spec.fusion == class,
+        Key::Category(category) => spec.category == category,
+    }
+}
+
+/// The formula of an op: the first [`WORK`] row that matches its spec, memoised per spec.
+pub(crate) fn work_of(spec: Option<&OpSpec>) -> Work {
+    static BY_SPEC: OnceLock<HashMap<usize, Work>> = OnceLock::new();
+    let Some(spec) = spec else {
+        return UNKNOWN_OP_WORK;
+    };
+    let by_spec = BY_SPEC.get_or_init(|| {
+        OPS.iter()
+            .map(|spec| (spec as *const OpSpec as usize, lookup_work(spec)))
+            .collect()
+    });
+    by_spec
+        .get(&(spec as *const OpSpec as usize))
+        .copied()
+        .unwrap_or_else(|| lookup_work(spec))
+}
+
+fn lookup_work(spec: &OpSpec) -> Work {
+    WORK.iter()
+        .find(|(key, _)| row_matches(*key, spec))
+        .map(|&(_, work)| work)
+        .unwrap_or(UNKNOWN_OP_WORK)
+}
+
+/// What one node does, before rates turn it into time.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct NodeWork {
+    /// Cube MACs with C0 and tile padding.
+    pub macs: u64,
+    /// Cube MACs the op needs without padding.
+    pub unpadded_macs: u64,
+    /// AI Cores the Cube work can occupy: one per 16×16 output tile (GE splits a Cube op over
+    /// its output tiles).
+    pub cube_tiles: u64,
+    pub int8: bool,
+    pub vector_ops: u64,
+    /// Element width of the vector work, bits.
+    pub vector_bits: u64,
+    /// Bytes read per input slot (0 for an omitted input).
+    pub input_bytes: Vec<u64>,
+    /// Bytes written per output.
+    pub output_bytes: Vec<u64>,
+    /// A dim was unknown and counted as 1.
+    pub symbolic: bool,
+    /// A tensor had no shape: its part of the work is not counted.
+    pub shapeless: bool,
+}
+
+impl NodeWork {
+    pub fn bytes(&self) -> u64 {
+        self.input_bytes
+            .iter()
+            .chain(&self.output_bytes)
+            .fold(0u64, |acc, b| acc.saturating_add(*b))
+    }
+
+    /// Element operations when the work runs without a Cube (Vector, Scalar, AI CPU): one per
+    /// MAC plus the vector work.
+    pub fn element_ops(&self) -> u64 {
+        self.unpadded_macs.saturating_add(self.vector_ops)
+    }
+}
+
+/// Channel counts to cost a node with instead of its own (`channel-alignment` gains).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Channels {
+    pub input: u64,
+    pub output: u64,
+}
+
+/// What counting needs besides the node.
+pub(crate) struct Counter<'a> {
+    pub graph: &'a Graph,
+    pub units: &'a [NodeUnit],
+    pub target: &'a Target,
+    /// Graph-wide channels-last default, decided on first need.
+    channels_last: OnceCell<bool>,
+}
+
+fn round_up(value: u64, tile: u64) -> u64 {
+    if tile <= 1 {
+        value
+    } else {
+        value.div_ceil(tile).saturating_mul(tile)
+    }
+}
+
+/// A dim as a count: unknown dims count as 1 (`symbolic` is set).
+fn dim_value(dim: &Dim, symbolic: &mut bool) -> u64 {
+    match dim {
+        Dim::Known(value) if *value >= 0 => *value as u64,
+        _ => {
+            *symbolic = true;
+            1
+        }
+    }
+}
+
+fn shape_elements(shape: &Shape, symbolic: &mut bool) -> u64 {
+    shape.0.iter().fold(1u64, |acc, dim| {
+        acc.saturating_mul(dim_value(dim, symbolic))
+    })
+}
+
+/// Width of an element as the unit stores it: float32 (and unknown types) as float16 on the AI
+/// Core (`force_fp16`), the graph's own type elsewhere (unknown: 32 bits).
+pub(crate) fn element_bits(dtype: DType, on_ai_core: bool) -> u64 {
+    match dtype {
+        DType::F32 if on_ai_core => 16,
+        DType::Unknown | DType::Other | DType::String => {
+            if on_ai_core {
+                16
+            } else {
+                32
+            }
+        }
+        other => other.bits().unwrap_or(32),
+    }
+}
+
+fn bytes_of(elements: u64, bits: u64) -> u64 {
+    elements.saturating_mul(bits).div_ceil(8)
+}
+
+fn attr_int(node: &Node, name: &str) -> Option<i64> {
+    node.attr(name).and_then(AttrValue::as_int)
+}
+
+/// The product of a window attribute, or `None` when the node has none.
+fn attr_window_area(node: &Node, n_spatial: usize) -> Option<u64> {
+    let positive = |values: &[i64]| -> Option<u64> {
+        values.iter().try_fold(1u64, |acc, &v| {
+            (v > 0).then(|| acc.saturating_mul(v as u64))
+        })
+    };
+    for name in ["kernel_shape", "ksize", "window"] {
+        if let Some(values) = node.attr(name).and_then(AttrValue::as_ints) {
+            if !values.is_empty() {
+                return positive(values);
+            }
+        }
+    }
+    if let (Some(h), Some(w)) = (attr_int(node, "kernel_h"), attr_int(node, "kernel_w")) {
+        return positive(&[h, w]);
+    }
+    match node.attr("kernel_size") {
+        Some(AttrValue::Int(k)) => positive(&vec![*k; n_spatial.max(1)]),
+        Some(AttrValue::Ints(values)) if values.len() == 1 => {
+            positive(&vec![values[0]; n_spatial.max(1)])
+        }
+        Some(AttrValue::Ints(values)) if !values.is_empty() => positive(values),
+        _ => None,
+    }
+}
+
+/// Whether a `data_format` / layout string puts channels last (`NHWC`, `NDHWC`).
+fn layout_channels_last(text: &str) -> Option<bool> {
+    let text = text.trim().trim_start_matches("FORMAT_");
+    match text {
+        "NHWC" | "NDHWC" | "NWC" => Some(true),
+        "NCHW" | "NCDHW" | "NCW" | "NC1HWC0" => Some(false),
+        _ => None,
+    }
+}
+
+impl<'a> Counter<'a> {
+    pub fn new(graph: &'a Graph, units: &'a [NodeUnit], target: &'a Target) -> Counter<'a> {
+        Counter {
+            graph,
+            units,
+            target,
+            channels_last: OnceCell::new(),
+        }
+    }
+
+    pub fn spec(&self, node_id: NodeId) -> Option<&'static OpSpec> {
+        self.units.get(node_id).and_then(|u| u.spec)
+    }
+
+    pub fn unit(&self, node_id: NodeId) -> ExecUnit {
+        self.units
+            .get(node_id)
+            .map(|u| u.unit)
+            .unwrap_or(ExecUnit::Vector)
+    }
+
+    fn tensor(&self, id: Option<TensorId>) -> Option<&'a Tensor> {
+        id.and_then(|id| self.graph.tensors.get(id))
+    }
+
+    /// A weight, a constant, or something computed from constants by ops without a kernel (TF
+    /// `Const → Identity`, the ONNX light models' `ConstantOfShape`): never a data input.
+    pub fn is_constant_like(&self, tensor_id: TensorId) -> bool {
+        let mut current = tensor_id;
+        for _ in 0..8 {
+            let Some(tensor) = self.graph.tensors.get(current) else {
+                return false;
+            };
+            if tensor.is_weight() || tensor.value.is_some() {
+                return true;
+            }
+            let Some(producer) = tensor.producer else {
+                return false;
+            };
+            match self.spec(producer) {
+                Some(spec) if spec.category == OpCategory::Constant => return true,
+                Some(spec) if spec.fusion == FusionClass::NoKernel => {
+                    let node = self.graph.nodes.get(producer);
+                    match node.and_then(|n| n.inputs.iter().flatten().next()) {
+                        Some(&input) => current = input,
+                        None => return true,
+                    }
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// The graph's default layout for nodes that do not state theirs: channels last when any node
+    /// says `data_format = NHWC` and none says `NCHW` (TensorFlow graphs), else channels first.
+    fn default_channels_last(&self) -> bool {
+        *self.channels_last.get_or_init(|| {
+            let mut last = 0usize;
+            let mut first = 0usize;
+            for node in &self.graph.nodes {
+                if let Some(format) = node.attr("data_format").and_then(AttrValue::as_str) {
+                    match layout_channels_last(format) {
+                        Some(true) => last += 1,
+                        Some(false) => first += 1,
+                        None => {}
+                    }
+                }
+            }
+            last > first
+        })
+    }
+
+    /// Where a node keeps its channels: its `data_format`, else its first input's layout, else
+    /// the graph default.
+    fn channels_last(&self, node: &Node) -> bool {
+        if let Some(found) = node
+            .attr("data_format")
+            .and_then(AttrValue::as_str)
+            .and_then(layout_channels_last)
+        {
+            return found;
+        }
+        let first = self.tensor(node.inputs.iter().flatten().next().copied());
+        if let Some(found) = first
+            .and_then(|t| t.layout.as_deref())
+            .and_then(layout_channels_last)
+        {
+            return found;
+        }
+        self.default_channels_last()
+    }
+
+    /// Bytes of a tensor as `on_ai_core` stores it; with `pad_c0`, a rank-4 feature map counts its
+    /// channels padded to C0.
+    fn tensor_bytes(
+        &self,
+        tensor: &Tensor,
+        on_ai_core: bool,
+        pad_c0: Option<usize>,
+        work: &mut NodeWork,
+    ) -> u64 {
+        let Some(shape) = &tensor.shape else {
+            work.shapeless = true;
+            return 0;
+        };
+        let bits = element_bits(tensor.dtype, on_ai_core);
+        let mut elements = shape_elements(shape, &mut work.symbolic);
+        if let Some(axis) = pad_c0.filter(|_| shape.rank() == 4) {
+            if let Some(dim) = shape.0.get(axis) {
+                let channels = dim_value(dim, &mut work.symbolic).max(1);
+                let padded = round_up(channels, self.target.c0_for_bits(bits));
+                elements = (elements / channels).saturating_mul(padded);
+            }
+        }
+        bytes_of(elements, bits)
+    }
+
+    /// Counts the work of `node_id` as if it ran on `unit`, with its channel counts replaced by
+    /// `channels` (Cube ops only).
+    pub fn count(&self, node_id: NodeId, unit: ExecUnit, channels: Option<Channels>) -> NodeWork {
+        let Some(node) = self.graph.nodes.get(node_id) else {
+            return NodeWork::default();
+        };
+        let spec = self.spec(node_id);
+        let work = work_of(spec);
+        let on_ai_core = unit.is_ai_core();
+        let mut out = NodeWork {
+            vector_bits: 16,
+            ..NodeWork::default()
+        };
+        if unit == ExecUnit::None || work == Work::Nothing {
+            return out;
+        }
+        let five_hd =
+            on_ai_core && spec.is_some_and(|s| s.has(|c| matches!(c, Constraint::Supports5hd)));
+        let pad_axis = five_hd.then(|| if self.channels_last(node) { 3 } else { 1 });
+        out.input_bytes = node
+            .inputs
+            .iter()
+            .map(|&id| {
+                self.tensor(id)
+                    .map(|t| self.tensor_bytes(t, on_ai_core, pad_axis, &mut out))
+                    .unwrap_or(0)
+            })
+            .collect();
+        out.output_bytes = node
+            .outputs
+            .iter()
+            .map(|&id| {
+                self.tensor(Some(id))
+                    .map(|t| self.tensor_bytes(t, on_ai_core, pad_axis, &mut out))
+                    .unwrap_or(0)
+            })
+            .collect();
+        let first_input = self.tensor(node.inputs.first().copied().flatten());
+        out.vector_bits = first_input
+            .map(|t| element_bits(t.dtype, on_ai_core))
+            .unwrap_or(16);
+        let out_elements = self.output_elements(node, &mut out);
+        match work {
+            Work::Nothing => {}
+            Work::Conv | Work::DepthwiseConv | Work::ConvTranspose => {
+                if !self.count_conv(node, work, on_ai_core, channels, &mut out) {
+                    out.vector_ops = out_elements;
+                }
+            }
+            Work::MatMul => {
+                if !self.count_matmul(node, on_ai_core, channels, &mut out) {
+                    out.vector_ops = out_elements;
+                }
+            }
+            Work::Recurrent => self.count_recurrent(node, &mut out),
+            Work::Attention => self.count_attention(node, &mut out),
+            Work::Pool => {
+                let input = self.data_input_elements(node, &mut out);
+                let n_spatial = self
+                    .first_data_tensor(node)
+                    .and_then(|t| t.shape.as_ref())
+                    .map(|s| s.rank().saturating_sub(2))
+                    .unwrap_or(2);
+                let area = attr_window_area(node, n_spatial)
+                    .unwrap_or_else(|| (input / out_elements.max(1)).max(1));
+                out.vector_ops = out_elements.saturating_mul(area);
+            }
+            Work::Reduce => out.vector_ops = self.data_input_elements(node, &mut out),
+            Work::PerElement(n) | Work::Resize(n) => {
+                out.vector_ops = out_elements.saturating_mul(u64::from(n));
+            }
+            Work::Movement => {
+                let read: u64 = out.input_bytes.iter().sum();
+                let written: u64 = out.output_bytes.iter().sum();
+                if read > written && read > 0 {
+                    // Reads what it writes (Slice, Gather): scale every input down alike.
+                    for bytes in &mut out.input_bytes {
+                        *bytes = ((*bytes as f64) * (written as f64 / read as f64)) as u64;
+                    }
+                }
+            }
+            Work::Control => {
+                out.input_bytes.iter_mut().for_each(|b| *b = 0);
+                out.output_bytes.iter_mut().for_each(|b| *b = 0);
+            }
+        }
+        out
+    }
+
+    fn output_elements(&self, node: &Node, work: &mut NodeWork) -> u64 {
+        node.outputs
+            .iter()
+            .filter_map(|&id| self.graph.tensors.get(id))
+            .map(|t| match &t.shape {
+                Some(shape) => shape_elements(shape, &mut work.symbolic),
+                None => {
+                    work.shapeless = true;
+                    0
+                }
+            })
+            .fold(0u64, u64::saturating_add)
+    }
+
+    fn first_data_tensor(&self, node: &Node) -> Option<&'a Tensor> {
+        let slot = self.data_slot(node)?;
+        self.tensor(node.inputs.get(slot).copied().flatten())
+    }
+
+    fn data_input_elements(&self, node: &Node, work: &mut NodeWork) -> u64 {
+        match self.first_data_tensor(node).map(|t| &t.shape) {
+            Some(Some(shape)) => shape_elements(shape, &mut work.symbolic),
+            _ => {
+                work.shapeless = true;
+                0
+            }
+        }
+    }
+
+    /// The first input that is not constant-like (TF `Conv2DBackpropInput` has its data in slot
+    /// 2, after the output sizes and the filter).
+    fn data_slot(&self, node: &Node) -> Option<usize> {
+        node.inputs
+            .iter()
+            .position(|id| id.is_some_and(|id| !self.is_constant_like(id)))
+            .or_else(|| node.inputs.iter().position(Option::is_some))
+    }
+
+    /// The convolution's weight: the first constant-like input of rank 3 or more, else slot 1.
+    fn weight_slot(&self, node: &Node, data: usize) -> Option<usize> {
+        node.inputs
+            .iter()
+            .enumerate()
+            .position(|(slot, id)| {
+                slot != data
+                    && id.is_some_and(|id| {
+                        self.is_constant_like(id)
+                            && self
+                                .graph
+                                .tensors
+                                .get(id)
+                                .and_then(|t| t.shape.as_ref())
+                                .is_some_and(|s| s.rank() >= 3)
+                    })
+            })
+            .or_else(|| (data != 1 && node.inputs.len() > 1).then_some(1))
+    }
+
+    /// Convolution family. Returns false when the shapes do not allow counting.
+    fn count_conv(
+        &self,
+        node: &Node,
+        work: Work,
+        on_ai_core: bool,
+        channels: Option<Channels>,
+        out: &mut NodeWork,
+    ) -> bool {
+        let Some(data) = self.data_slot(node) else {
+            return false;
+        };
+        let x_tensor = self.tensor(node.inputs.get(data).copied().flatten());
+        let y_tensor = self.tensor(node.outputs.first().copied());
+        let (Some(x_tensor), Some(y_tensor)) = (x_tensor, y_tensor) else {
+            return false;
+        };
+        let (Some(x), Some(y)) = (&x_tensor.shape, &y_tensor.shape) else {
+            out.shapeless = true;
+            return false;
+        };
+        let rank = x.rank();
+        if rank < 3 || y.rank() != rank {
+            return false;
+        }
+        let weight_slot = self.weight_slot(node, data);
+        let weight = weight_slot
+            .and_then(|slot| self.tensor(node.inputs.get(slot).copied().flatten()))
+            .and_then(|t| t.shape.as_ref());
+        let depthwise = work == Work::DepthwiseConv;
+        let channels_last = self.conv_channels_last(node, x, y, weight, depthwise);
+        let axis = if channels_last { rank - 1 } else { 1 };
+        let sym = &mut out.symbolic;
+        let batch = dim_value(&x.0[0], sym).max(1);
+        let cin = dim_value(&x.0[axis], sym).max(1);
+        let cout = dim_value(&y.0[axis], sym).max(1);
+        let in_pixels = (shape_elements(x, sym) / batch / cin).max(1);
+        let out_pixels = (shape_elements(y, sym) / batch / cout).max(1);
+        let group_of = |cin: u64| -> u64 {
+            if depthwise {
+                cin
+            } else {
+                attr_int(node, "group")
+                    .or_else(|| attr_int(node, "groups"))
+                    .filter(|g| *g > 0)
+                    .map(|g| g as u64)
+                    .unwrap_or(1)
+                    .min(cin)
+            }
+        };
+        let group = group_of(cin).max(1);
+        // Weight elements = Cout × Cin/group × area for OIHW, HWIO and the transposed
+        // [Cin, Cout/group, ...] alike.
+        let area = match weight {
+            Some(w) => {
+                let elements = shape_elements(w, &mut out.symbolic);
+                (elements.saturating_mul(group) / cin.saturating_mul(cout).max(1)).max(1)
+            }
+            None => attr_window_area(node, rank - 2).unwrap_or(1),
+        };
+        let (cin, cout) = match channels {
+            Some(ch) => (ch.input.max(1), ch.output.max(1)),
+            None => (cin, cout),
+        };
+        let group = if channels.is_some() {
+            group_of(cin).max(1)
+        } else {
+            group
+        };
+        let (cin_g, cout_g) = ((cin / group).max(1), (cout / group).max(1));
+        let pixels = batch.saturating_mul(if work == Work::ConvTranspose {
+            in_pixels
+        } else {
+            out_pixels
+        });
+        let spec = &self.target.spec;
+        let (tile_m, tile_n) = (spec.cube_m.count().max(1), spec.cube_n.count().max(1));
+        let bits = element_bits(x_tensor.dtype, on_ai_core);
+        let c0 = self.target.c0_for_bits(bits).max(1);
+        // GE packs groups block-diagonally until a packed group fills one C0 block (assumed:
+        // depthwise kernels then use one diagonal fractal per C0 channels, wasting up to C0×).
+        let pack = (c0 / cin_g).clamp(1, group);
+        let packed_groups = group.div_ceil(pack);
+        let k_padded = round_up(pack * cin_g, c0).saturating_mul(area);
+        let n_padded = round_up(pack * cout_g, tile_n);
+        let m_padded = round_up(pixels, tile_m);
+        out.unpadded_macs = pixels
+            .saturating_mul(cin_g)
+            .saturating_mul(cout_g)
+            .saturating_mul(group)
+            .saturating_mul(area);
+        out.macs = packed_groups
+            .saturating_mul(m_padded)
+            .saturating_mul(k_padded)
+            .saturating_mul(n_padded);
+        out.cube_tiles = packed_groups
+            .saturating_mul(m_padded / tile_m)
+            .saturating_mul(n_padded / tile_n);
+        out.int8 = bits <= 8;
+        // Bytes in the layouts the Cube reads: 5HD feature maps, FRACTAL_Z weights.
+        let x_bits = bits;
+        let y_bits = element_bits(y_tensor.dtype, on_ai_core);
+        if let Some(slot) = out.input_bytes.get_mut(data) {
+            *slot = bytes_of(
+                batch
+                    .saturating_mul(in_pixels)
+                    .saturating_mul(round_up(cin, c0)),
+                x_bits,
+            );
+        }
+        if let Some(slot) = weight_slot {
+            let w_bits = self
+                .tensor(node.inputs.get(slot).copied().flatten())
+                .map(|t| element_bits(t.dtype, on_ai_core))
+                .unwrap_or(bits);
+            if let Some(bytes) = out.input_bytes.get_mut(slot) {
+                *bytes = bytes_of(
+                    packed_groups
+                        .saturating_mul(k_padded)
+                        .saturating_mul(n_padded),
+                    w_bits,
+                );
+            }
+        }
+        if let Some(slot) = out.output_bytes.first_mut() {
+            *slot = bytes_of(
+                batch
+                    .saturating_mul(out_pixels)
+                    .saturating_mul(round_up(cout, self.target.c0_for_bits(y_bits))),
+                y_bits,
+            );
+        }
+        true
+    }
+
+    /// Channels last when the node says so (`data_format`, its input's layout); else when the
+    /// weight's dims fit HWIO and not OIHW; else the graph default.
+    fn conv_channels_last(
+        &self,
+        node: &Node,
+        x: &Shape,
+        y: &Shape,
+        weight: Option<&Shape>,
+        depthwise: bool,
+    ) -> bool {
+        let stated = node
+            .attr("data_format")
+            .and_then(AttrValue::as_str)
+            .and_then(layout_channels_last)
+            .or_else(|| {
+                self.tensor(node.inputs.first().copied().flatten())
+                    .and_then(|t| t.layout.as_deref())
+                    .and_then(layout_channels_last)
+            });
+        if let Some(found) = stated {
+            return found;
+        }
+        let (Some(w), Some(xd), Some(yd)) = (
+            weight.and_then(Shape::known_dims),
+            x.known_dims(),
+            y.known_dims(),
+        ) else {
+            return self.default_channels_last();
+        };
+        let (r, wr) = (xd.len(), w.len());
+        if wr < 3 || r < 3 {
+            return self.default_channels_last();
+        }
+        let group = attr_int(node, "group")
+            .or_else(|| attr_int(node, "groups"))
+            .unwrap_or(1)
+            .max(1);
+        // OIHW: [Cout, Cin/g, k...]; HWIO: [k..., Cin/g, Cout] or depthwise [k..., C, mult].
+        let oihw = yd[1] == w[0] && (xd[1] == w[1] * group || depthwise);
+        let hwio = (yd[r - 1] == w[wr - 1] && xd[r - 1] == w[wr - 2] * group)
+            || (depthwise && xd[r - 1] == w[wr - 2] && yd[r - 1] == w[wr - 2] * w[wr - 1]);
+        match (oihw, hwio) {
+            (true, false) => false,
+            (false, true) => true,
+            _ => self.default_channels_last(),
+        }
+    }
+
+    /// MatMul, Gemm, fully connected, batched products: M and N from the output, K from the
+    /// first operand (whatever its transpose flag, its last two dims hold M × K), else from the
+    /// second. Returns false when the shapes do not allow counting.
+    fn count_matmul(
+        &self,
+        node: &Node,
+        on_ai_core: bool,
+        channels: Option<Channels>,
+        out: &mut NodeWork,
+    ) -> bool {
+        let y_tensor = self.tensor(node.outputs.first().copied());
+        let Some(y) = y_tensor.and_then(|t| t.shape.as_ref()) else {
+            out.shapeless = true;
+            return false;
+        };
+        let sym = &mut out.symbolic;
+        let ry = y.rank();
+        if ry == 0 {
+            return false;
+        }
+        let n = dim_value(&y.0[ry - 1], sym).max(1);
+        let m = if ry >= 2 {
+            dim_value(&y.0[ry - 2], sym).max(1)
+        } else {
+            1
+        };
+        let batch = y.0[..ry.saturating_sub(2)]
+            .iter()
+            .fold(1u64, |acc, d| acc.saturating_mul(dim_value(d, sym)))
+            .max(1);
+        let operand = |slot: usize| {
+            self.tensor(node.inputs.get(slot).copied().flatten())
+                .and_then(|t| t.shape.as_ref().map(|s| (t, s)))
+        };
+        let leading = |shape: &Shape, sym: &mut bool| -> u64 {
+            if ry >= 3 && shape.rank() >= 3 {
+                shape.0[..shape.rank() - 2]
+                    .iter()
+                    .fold(1u64, |acc, d| acc.saturating_mul(dim_value(d, sym)))
+                    .max(1)
+            } else {
+                1
+            }
+        };
+        let k = if let Some((_, a)) = operand(0) {
+            let lead = leading(a, sym);
+            shape_elements(a, sym) / m.saturating_mul(lead).max(1)
+        } else if let Some((_, b)) = operand(1) {
+            let lead = leading(b, sym);
+            shape_elements(b, sym) / n.saturating_mul(lead).max(1)
+        } else {
+            out.shapeless = true;
+            return false;
+        }
+        .max(1);
+        let (k_new, n_new) = match channels {
+            Some(ch) => (ch.input.max(1), ch.output.max(1)),
+            None => (k, n),
+        };
+        let a_bits = operand(0)
+            .map(|(t, _)| element_bits(t.dtype, on_ai_core))
+            .unwrap_or(16);
+        let spec = &self.target.spec;
+        let (tile_m, tile_n) = (spec.cube_m.count().max(1), spec.cube_n.count().max(1));
+        let tile_k = self.target.c0_for_bits(a_bits).max(1);
+        let m_padded = round_up(m, tile_m);
+        let n_padded = round_up(n_new, tile_n);
+        out.unpadded_macs = batch
+            .saturating_mul(m)
+            .saturating_mul(k_new)
+            .saturating_mul(n_new);
+        out.macs = batch
+            .saturating_mul(m_padded)
+            .saturating_mul(round_up(k_new, tile_k))
+            .saturating_mul(n_padded);
+        out.cube_tiles = batch
+            .saturating_mul(m_padded / tile_m)
+            .saturating_mul(n_padded / tile_n);
+        out.int8 = a_bits <= 8;
+        if channels.is_some() {
+            let scale = |bytes: &mut u64, ratio: f64| *bytes = (*bytes as f64 * ratio) as u64;
+            let k_ratio = k_new as f64 / k as f64;
+            let n_ratio = n_new as f64 / n as f64;
+            if let Some(a) = out.input_bytes.get_mut(0) {
+                scale(a, k_ratio);
+            }
+            if let Some(b) = out.input_bytes.get_mut(1) {
+                scale(b, k_ratio * n_ratio);
+            }
+            for extra in out.input_bytes.iter_mut().skip(2) {
+                scale(extra, n_ratio);
+            }
+            for y in &mut out.output_bytes {
+                scale(y, n_ratio);
+            }
+        }
+        true
+    }
+
+    /// Every (step, batch) row multiplies the input weights (slot 1) and the recurrent weights
+    /// (slot 2), of every direction; the gates add about 10 vector operations per output
+    /// element (assumed). No padding is counted: crude.
+    fn count_recurrent(&self, node: &Node, out: &mut NodeWork) {
+        let elements = |slot: usize, work: &mut NodeWork| -> Option<(u64, u64)> {
+            let shape = self
+                .tensor(node.inputs.get(slot).copied().flatten())?
+                .shape
+                .as_ref()?;
+            let last = shape.0.last().map(|d| dim_value(d, &mut work.symbolic))?;
+            Some((shape_elements(shape, &mut work.symbolic), last.max(1)))
+        };
+        let Some((x_elements, input_size)) = elements(0, out) else {
+            out.shapeless = true;
+            return;
+        };
+        let rows = x_elements / input_size;
+        let weights = [1, 2]
+            .into_iter()
+            .filter_map(|slot| elements(slot, out))
+            .fold(0u64, |acc, (e, _)| acc.saturating_add(e));
+        out.unpadded_macs = rows.saturating_mul(weights);
+        out.macs = out.unpadded_macs;
+        out.cube_tiles = (rows / 16).max(1);
+        let outputs = self.output_elements(node, out);
+        out.vector_ops = outputs.saturating_mul(10);
+    }
+
+    /// Q (slot 0, `[..., S, D]`) against K (slot 1): Q·Kᵀ and P·V are `2 × S × elements(K)` MACs;
+    /// the softmax between them about 5 vector operations per score. Layouts other than
+    /// BNSD / BSH are miscounted: crude.
+    fn count_attention(&self, node: &Node, out: &mut NodeWork) {
+        let shape = |slot: usize| {
+            self.tensor(node.inputs.get(slot).copied().flatten())
+                .and_then(|t| t.shape.as_ref())
+        };
+        let (Some(q), Some(k)) = (shape(0), shape(1)) else {
+            out.shapeless = true;
+            return;
+        };
+        let rank = q.rank();
+        if rank < 2 {
+            return;
+        }
+        let sym = &mut out.symbolic;
+        let seq = dim_value(&q.0[rank - 2], sym).max(1);
+        let depth = dim_value(&q.0[rank - 1], sym).max(1);
+        let macs = 2u64
+            .saturating_mul(seq)
+            .saturating_mul(shape_elements(k, sym));
+        out.unpadded_macs = macs;
+        out.macs = macs;
+        out.cube_tiles = (seq / 16).max(1);
+        out.vector_ops = (macs / 2 / depth).saturating_mul(5);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_go_from_canonical_to_category_and_name_real_ops() {
+        let rank = |key: Key| match key {
+            Key::Canonical(_) => 0,
+            Key::Fusion(_) => 1,
+            Key::Category(_) => 2,
+        };
+        for pair in WORK.windows(2) {
+            assert!(rank(pair[0].0) <= rank(pair[1].0), "{pair:?}");
+        }
+        for (key, _) in WORK {
+            if let Key::Canonical(name) = key {
+                assert!(
+                    OPS.iter().any(|spec| spec.canonical == *name),
+                    "{name} is not a canonical op of the knowledge base"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_op_of_the_knowledge_base_has_a_formula() {
+        let lookup = |name: &str| work_of(OPS.iter().find(|s| s.canonical == name));
+        assert_eq!(lookup("Conv2D"), Work::Conv);
+        assert_eq!(lookup("DepthwiseConv2D"), Work::DepthwiseConv);
+        assert_eq!(lookup("MatMulV2"), Work::MatMul);
+        assert_eq!(lookup("Relu"), Work::PerElement(1));
+        assert_eq!(lookup("Softmax"), Work::PerElement(5));
+        assert_eq!(lookup("Reshape"), Work::Nothing);
+        assert_eq!(lookup("Transpose"), Work::Movement);
+        assert_eq!(lookup("TransData"), Work::Movement);
+        assert_eq!(lookup("MaxPool"), Work::Pool);
+        assert_eq!(lookup("ReduceSum"), Work::Reduce);
+        assert_eq!(lookup("UnsortedSegmentSum"), Work::Reduce);
+        assert_eq!(work_of(None), UNKNOWN_OP_WORK);
+        // Every row of the knowledge base resolves through a row of the table, not the default.
+        for spec in OPS {
+            assert!(
+                WORK.iter().any(|(key, _)| row_matches(*key, spec)),
+                "{} has no row",
+                spec.canonical
+            );
+        }
+    }
+
+    #[test]
+    fn float32_counts_as_float16_on_the_ai_core_only() {
+        assert_eq!(element_bits(DType::F32, true), 16);
+        assert_eq!(element_bits(DType::F32, false), 32);
+        assert_eq!(element_bits(DType::I8, true), 8);
+        assert_eq!(element_bits(DType::Unknown, true), 16);
+        assert_eq!(element_bits(DType::I64, true), 64);
+    }
+
+    #[test]
+    fn layouts_and_windows_read_from_attributes() {
+        assert_eq!(layout_channels_last("NHWC"), Some(true));
+        assert_eq!(layout_channels_last("FORMAT_NCHW"), Some(false));
+        assert_eq!(layout_channels_last("ND"), None);
+        let node = |attrs: Vec<(&str, AttrValue)>| Node {
+            attrs: attrs
+                .into_iter()
+                .map(|(name, value)| crate::ir::Attr {
+                    name: name.to_string(),
+                    value,
+                })
+                .collect(),
+            ..Node::default()
+        };
+        let ints = |v: &[i64]| AttrValue::Ints(v.to_vec());
+        assert_eq!(
+            attr_window_area(&node(vec![("kernel_shape", ints(&[3, 3]))]), 2),
+            Some(9)
+        );
+        assert_eq!(
+            attr_window_area(&node(vec![("ksize", ints(&[1, 3, 3, 1]))]), 2),
+            Some(9)
+        );
+        assert_eq!(
+            attr_window_area(&node(vec![("kernel_size", AttrValue::Int(5))]), 2),
+            Some(25)
+        );
+        assert_eq!(
+            attr_window_area(
+                &node(vec![
+                    ("kernel_h", AttrValue::Int(2)),
+                    ("kernel_w", AttrValue::Int(4))
+                ]),
+                2
+            ),
+            Some(8)
+        );
+        assert_eq!(attr_window_area(&node(vec![]), 2), None);
+        assert_eq!(
+            attr_window_area(&node(vec![("kernel_shape", ints(&[3, -1]))]), 2),
+            None
+        );
+    }
+}
