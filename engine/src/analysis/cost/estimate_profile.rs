@@ -8,9 +8,14 @@
 //! estimate wherever it appears (`Profile::is_estimate`). Shapes and dtypes are written as the
 //! estimate counted them: unknown dims as 1, float32 on the AI Core as FLOAT16.
 
+use std::collections::HashMap;
+
+use crate::ir::fx_hash::FxBuild;
 use crate::ir::{DType, Dim, Graph, Model, NodeId, Shape, TensorId};
 use crate::knowledge::ExecUnit;
-use crate::profile::{DeviceInfo, FusionOp, OpState, Profile, Source, SourceKind, Task, Unit};
+use crate::profile::{
+    DeviceInfo, FusionOp, OpState, Profile, Source, SourceKind, Strings, Sym, Task, Unit,
+};
 use crate::target::spec_of;
 
 use super::super::units::NodeUnit;
@@ -57,6 +62,8 @@ fn profile_dtype_name(dtype: DType) -> &'static str {
 }
 
 /// What the task columns say about a list of tensors: shapes, dtypes and formats, `;`-separated.
+/// Reused from task to task (the text is interned, the buffers kept).
+#[derive(Default)]
 struct TensorColumns {
     shapes: String,
     dtypes: String,
@@ -65,57 +72,89 @@ struct TensorColumns {
     dynamic: bool,
 }
 
-fn shape_text(shape: &Shape, dynamic: &mut bool) -> String {
-    let dims: Vec<String> = shape
-        .0
-        .iter()
-        .map(|dim| match dim {
-            Dim::Known(value) if *value >= 0 => value.to_string(),
-            _ => {
-                *dynamic = true;
-                "1".to_string()
+impl TensorColumns {
+    fn fill(
+        &mut self,
+        graph: &Graph,
+        tensors: impl Iterator<Item = Option<TensorId>>,
+        on_ai_core: bool,
+    ) {
+        self.shapes.clear();
+        self.dtypes.clear();
+        self.formats.clear();
+        self.dynamic = false;
+        for (idx, id) in tensors.enumerate() {
+            if idx > 0 {
+                self.shapes.push(';');
+                self.dtypes.push(';');
+                self.formats.push(';');
             }
-        })
-        .collect();
-    dims.join(",")
-}
-
-fn tensor_columns(graph: &Graph, tensors: &[Option<TensorId>], on_ai_core: bool) -> TensorColumns {
-    let mut columns = TensorColumns {
-        shapes: String::new(),
-        dtypes: String::new(),
-        formats: String::new(),
-        dynamic: false,
-    };
-    for (idx, id) in tensors.iter().enumerate() {
-        if idx > 0 {
-            columns.shapes.push(';');
-            columns.dtypes.push(';');
-            columns.formats.push(';');
-        }
-        let Some(tensor) = id.and_then(|id| graph.tensors.get(id)) else {
-            continue;
-        };
-        if let Some(shape) = &tensor.shape {
-            columns
-                .shapes
-                .push_str(&shape_text(shape, &mut columns.dynamic));
-        }
-        let dtype = if on_ai_core && element_bits(tensor.dtype, true) == 16 {
-            match tensor.dtype {
-                DType::BF16 => DType::BF16,
-                DType::F32 | DType::F16 => DType::F16,
+            let Some(tensor) = id.and_then(|id| graph.tensors.get(id)) else {
+                continue;
+            };
+            if let Some(shape) = &tensor.shape {
+                self.push_shape(shape);
+            }
+            let dtype = match tensor.dtype {
+                DType::F32 if on_ai_core && element_bits(DType::F32, true) == 16 => DType::F16,
                 other => other,
+            };
+            self.dtypes.push_str(profile_dtype_name(dtype));
+            if let Some(layout) = &tensor.layout {
+                self.formats.push_str(layout);
             }
-        } else {
-            tensor.dtype
-        };
-        columns.dtypes.push_str(profile_dtype_name(dtype));
-        if let Some(layout) = &tensor.layout {
-            columns.formats.push_str(layout);
         }
     }
-    columns
+
+    fn push_shape(&mut self, shape: &Shape) {
+        for (idx, dim) in shape.0.iter().enumerate() {
+            if idx > 0 {
+                self.shapes.push(',');
+            }
+            match dim {
+                Dim::Known(value) if *value >= 0 => push_decimal(&mut self.shapes, *value as u64),
+                _ => {
+                    self.dynamic = true;
+                    self.shapes.push('1');
+                }
+            }
+        }
+    }
+}
+
+/// Appends `value` in decimal: `write!` costs more than the rest of a task on 50,000-node graphs.
+fn push_decimal(out: &mut String, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    loop {
+        digits[len] = b'0' + (value % 10) as u8;
+        len += 1;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    for &digit in digits[..len].iter().rev() {
+        out.push(char::from(digit));
+    }
+}
+
+/// Column texts (op types, shapes, dtypes) repeat from task to task: a small map in front of the
+/// profile's interner keeps their lookups out of the big name table.
+#[derive(Default)]
+struct ColumnSyms {
+    known: HashMap<String, Sym, FxBuild>,
+}
+
+impl ColumnSyms {
+    fn intern(&mut self, strings: &mut Strings, text: &str) -> Sym {
+        if let Some(&sym) = self.known.get(text) {
+            return sym;
+        }
+        let sym = strings.intern(text);
+        self.known.insert(text.to_string(), sym);
+        sym
+    }
 }
 
 /// The estimate in the shape of a measured profile: one task per kernel (a fused group is one
@@ -125,6 +164,13 @@ pub fn estimated_profile(model: &Model, units: &[NodeUnit], cost: &CostModel) ->
     let spec = cost.target_spec.unwrap_or(*spec_of(cost.target));
     let mut profile = Profile::default();
     let mut start_us = 0.0;
+    let mut inputs = TensorColumns::default();
+    let mut outputs = TensorColumns::default();
+    let mut written = Vec::new();
+    let mut columns = ColumnSyms::default();
+    // `Unit::from_task_type` allocates; the task types are a handful of constants.
+    let mut unit_of_type: HashMap<&'static str, Unit, FxBuild> = HashMap::default();
+    profile.tasks.reserve(cost.kernels.len());
     for kernel in &cost.kernels {
         let Some(head) = graph.nodes.get(kernel.head) else {
             continue;
@@ -133,19 +179,31 @@ pub fn estimated_profile(model: &Model, units: &[NodeUnit], cost: &CostModel) ->
             continue;
         };
         let on_ai_core = kernel.unit.is_ai_core();
-        let inputs = tensor_columns(graph, &head.inputs, on_ai_core);
-        let outputs = tensor_columns(graph, &kernel_outputs(graph, &kernel.nodes), on_ai_core);
+        inputs.fill(graph, head.inputs.iter().copied(), on_ai_core);
+        kernel_outputs(graph, kernel.nodes(), &mut written);
+        outputs.fill(graph, written.iter().map(|&id| Some(id)), on_ai_core);
         let duration_us = if kernel.estimated_us.is_finite() {
             kernel.estimated_us
         } else {
             0.0
         };
         let strings = &mut profile.strings;
+        let mut column = |text: &str| columns.intern(strings, text);
+        let op_type = column(&head.op_type);
+        let task_type_sym = column(task_type);
+        let input_shapes = column(&inputs.shapes);
+        let input_dtypes = column(&inputs.dtypes);
+        let input_formats = column(&inputs.formats);
+        let output_shapes = column(&outputs.shapes);
+        let output_dtypes = column(&outputs.dtypes);
+        let output_formats = column(&outputs.formats);
         let task = Task {
             name: strings.intern(&head.name),
-            op_type: strings.intern(&head.op_type),
-            task_type: strings.intern(task_type),
-            unit: Unit::from_task_type(task_type),
+            op_type,
+            task_type: task_type_sym,
+            unit: *unit_of_type
+                .entry(task_type)
+                .or_insert_with(|| Unit::from_task_type(task_type)),
             op_state: if inputs.dynamic || outputs.dynamic {
                 OpState::Dynamic
             } else {
@@ -158,23 +216,23 @@ pub fn estimated_profile(model: &Model, units: &[NodeUnit], cost: &CostModel) ->
             mix_block_dim: None,
             stream_id: None,
             task_id: u32::try_from(profile.tasks.len()).ok(),
-            input_shapes: strings.intern(&inputs.shapes),
-            input_dtypes: strings.intern(&inputs.dtypes),
-            input_formats: strings.intern(&inputs.formats),
-            output_shapes: strings.intern(&outputs.shapes),
-            output_dtypes: strings.intern(&outputs.dtypes),
-            output_formats: strings.intern(&outputs.formats),
+            input_shapes,
+            input_dtypes,
+            input_formats,
+            output_shapes,
+            output_dtypes,
+            output_formats,
             pmu: None,
             source: 0,
             line: u32::try_from(profile.tasks.len() + 1).unwrap_or(u32::MAX),
         };
         start_us += duration_us;
         profile.tasks.push(task);
-        if kernel.nodes.len() > 1 {
+        if kernel.nodes().len() > 1 {
             profile.fusions.push(FusionOp {
                 fused: head.name.clone(),
                 originals: kernel
-                    .nodes
+                    .nodes()
                     .iter()
                     .filter_map(|&id| graph.nodes.get(id))
                     .map(|n| n.name.clone())
@@ -216,23 +274,23 @@ pub fn estimated_profile(model: &Model, units: &[NodeUnit], cost: &CostModel) ->
     profile
 }
 
-/// The tensors a kernel writes: its nodes' outputs that a node outside the kernel reads, that
-/// are graph outputs, or that nobody reads.
-fn kernel_outputs(graph: &Graph, nodes: &[NodeId]) -> Vec<Option<TensorId>> {
-    let mut outputs = Vec::new();
+/// The tensors a kernel writes, into `out`: its nodes' outputs that a node outside the kernel
+/// reads, that are graph outputs, or that nobody reads.
+fn kernel_outputs(graph: &Graph, nodes: &[NodeId], out: &mut Vec<TensorId>) {
+    out.clear();
     for node in nodes.iter().filter_map(|&id| graph.nodes.get(id)) {
         for &id in &node.outputs {
-            let internal = graph.tensors.get(id).is_some_and(|t| {
-                !t.consumers.is_empty()
-                    && t.consumers.iter().all(|c| nodes.contains(c))
-                    && !graph.outputs.contains(&id)
-            });
+            let internal = nodes.len() > 1
+                && graph.tensors.get(id).is_some_and(|t| {
+                    !t.consumers.is_empty()
+                        && t.consumers.iter().all(|c| nodes.contains(c))
+                        && !graph.outputs.contains(&id)
+                });
             if !internal {
-                outputs.push(Some(id));
+                out.push(id);
             }
         }
     }
-    outputs
 }
 
 #[cfg(test)]
@@ -255,6 +313,15 @@ mod tests {
                     "{raw}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn decimals_print() {
+        for value in [0u64, 7, 10, 1234567, u64::MAX] {
+            let mut out = String::from("x");
+            push_decimal(&mut out, value);
+            assert_eq!(out, format!("x{value}"));
         }
     }
 

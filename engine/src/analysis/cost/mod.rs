@@ -112,13 +112,25 @@ impl NodeCost {
 pub struct Kernel {
     /// The node the task is named after: the group's head (GE names a fused op after it).
     pub head: NodeId,
-    /// The nodes it runs, head first.
-    pub nodes: Vec<NodeId>,
+    /// The nodes of a fused kernel, head first; empty for a kernel of one node (no allocation
+    /// per node on 50,000-node graphs). [`Kernel::nodes`] gives both.
+    pub fused_nodes: Vec<NodeId>,
     pub unit: ExecUnit,
     pub estimated_us: f64,
     pub bound: Bound,
     /// Index in `Fusion::groups` for a fused kernel.
     pub group: Option<usize>,
+}
+
+impl Kernel {
+    /// The nodes it runs, head first.
+    pub fn nodes(&self) -> &[NodeId] {
+        if self.fused_nodes.is_empty() {
+            std::slice::from_ref(&self.head)
+        } else {
+            &self.fused_nodes
+        }
+    }
 }
 
 /// The estimate of a graph.
@@ -317,7 +329,7 @@ pub fn estimate(graph: &Graph, units: &[NodeUnit], fusion: &Fusion, target: &Tar
         }
         kernels.push(Kernel {
             head: node_id,
-            nodes: vec![node_id],
+            fused_nodes: Vec::new(),
             unit,
             estimated_us: cost.estimated_us,
             bound: cost.bound,
@@ -391,8 +403,7 @@ fn cost_fused_groups(
                     .and_then(|t| t.producer)
                     .is_some_and(|p| members.contains(&p));
                 if !inside {
-                    boundary =
-                        boundary.saturating_add(work.input_bytes.get(slot).copied().unwrap_or(0));
+                    boundary = boundary.saturating_add(work.input_bytes.get(slot).unwrap_or(0));
                 }
             }
             for (idx, &id) in node.outputs.iter().enumerate() {
@@ -402,8 +413,7 @@ fn cost_fused_groups(
                         && !is_output.get(id).copied().unwrap_or(false)
                 });
                 if !inside {
-                    boundary =
-                        boundary.saturating_add(work.output_bytes.get(idx).copied().unwrap_or(0));
+                    boundary = boundary.saturating_add(work.output_bytes.get(idx).unwrap_or(0));
                 }
             }
             tally.saved_bytes = tally
@@ -448,7 +458,7 @@ fn cost_fused_groups(
         tally.fused_groups += 1;
         kernels.push(Kernel {
             head: members[0],
-            nodes: members,
+            fused_nodes: members,
             unit: head_unit,
             estimated_us: body + overhead,
             bound,

@@ -20,6 +20,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::ir::fx_hash::FxBuild;
 use crate::ir::{AttrValue, DType, Dim, Graph, Node, NodeId, OpCategory, Shape, Tensor, TensorId};
 use crate::knowledge::{Constraint, ExecUnit, FusionClass, OpSpec, OPS};
 use crate::target::Target;
@@ -150,7 +151,7 @@ fn row_matches(key: Key, spec: &OpSpec) -> bool {
 
 /// The formula of an op: the first [`WORK`] row that matches its spec, memoised per spec.
 pub(crate) fn work_of(spec: Option<&OpSpec>) -> Work {
-    static BY_SPEC: OnceLock<HashMap<usize, Work>> = OnceLock::new();
+    static BY_SPEC: OnceLock<HashMap<usize, Work, FxBuild>> = OnceLock::new();
     let Some(spec) = spec else {
         return UNKNOWN_OP_WORK;
     };
@@ -172,6 +173,59 @@ fn lookup_work(spec: &OpSpec) -> Work {
         .unwrap_or(UNKNOWN_OP_WORK)
 }
 
+/// Slots kept inline: nearly every node has at most this many inputs (or outputs), so counting
+/// 50,000 nodes allocates nothing per node.
+const INLINE_SLOTS: usize = 6;
+
+/// Bytes per input or output slot of a node.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct SlotBytes {
+    inline: [u64; INLINE_SLOTS],
+    len: usize,
+    spill: Vec<u64>,
+}
+
+impl SlotBytes {
+    fn push(&mut self, bytes: u64) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = bytes,
+            None => self.spill.push(bytes),
+        }
+        self.len += 1;
+    }
+
+    pub fn get(&self, idx: usize) -> Option<u64> {
+        if idx < self.len.min(INLINE_SLOTS) {
+            self.inline.get(idx).copied()
+        } else {
+            self.spill.get(idx.checked_sub(INLINE_SLOTS)?).copied()
+        }
+    }
+
+    pub fn get_mut(&mut self, idx: usize) -> Option<&mut u64> {
+        if idx < self.len.min(INLINE_SLOTS) {
+            self.inline.get_mut(idx)
+        } else {
+            self.spill.get_mut(idx.checked_sub(INLINE_SLOTS)?)
+        }
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut u64> {
+        let inline = self.len.min(INLINE_SLOTS);
+        self.inline[..inline]
+            .iter_mut()
+            .chain(self.spill.iter_mut())
+    }
+
+    pub fn sum(&self) -> u64 {
+        let inline = self.len.min(INLINE_SLOTS);
+        self.inline[..inline]
+            .iter()
+            .chain(&self.spill)
+            .fold(0u64, |acc, b| acc.saturating_add(*b))
+    }
+}
+
 /// What one node does, before rates turn it into time.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct NodeWork {
@@ -187,9 +241,9 @@ pub(crate) struct NodeWork {
     /// Element width of the vector work, bits.
     pub vector_bits: u64,
     /// Bytes read per input slot (0 for an omitted input).
-    pub input_bytes: Vec<u64>,
+    pub input_bytes: SlotBytes,
     /// Bytes written per output.
-    pub output_bytes: Vec<u64>,
+    pub output_bytes: SlotBytes,
     /// A dim was unknown and counted as 1.
     pub symbolic: bool,
     /// A tensor had no shape: its part of the work is not counted.
@@ -199,9 +253,8 @@ pub(crate) struct NodeWork {
 impl NodeWork {
     pub fn bytes(&self) -> u64 {
         self.input_bytes
-            .iter()
-            .chain(&self.output_bytes)
-            .fold(0u64, |acc, b| acc.saturating_add(*b))
+            .sum()
+            .saturating_add(self.output_bytes.sum())
     }
 
     /// Element operations when the work runs without a Cube (Vector, Scalar, AI CPU): one per
@@ -309,6 +362,80 @@ fn layout_channels_last(text: &str) -> Option<bool> {
     match text {
         "NHWC" | "NDHWC" | "NWC" => Some(true),
         "NCHW" | "NCDHW" | "NCW" | "NC1HWC0" => Some(false),
+        _ => None,
+    }
+}
+
+/// A feature map as `(batch, channels, pixels)`: 5HD layouts (`NC1HWC0`, `NDC1HWC0`) by their
+/// dims (channels already padded to C0), other layouts by the channel axis.
+fn feature_map(
+    shape: &Shape,
+    layout: Option<&str>,
+    channels_last: bool,
+    symbolic: &mut bool,
+) -> Option<(u64, u64, u64)> {
+    let dims = &shape.0;
+    let rank = dims.len();
+    let mut dim = |idx: usize| dim_value(&dims[idx], symbolic);
+    let (batch, channels) = match (layout.map(str::trim), rank) {
+        (Some("NC1HWC0"), 5) => (dim(0), dim(1).saturating_mul(dim(4))),
+        (Some("NDC1HWC0"), 6) => (dim(0), dim(2).saturating_mul(dim(5))),
+        (_, rank) if rank >= 3 => (dim(0), dim(if channels_last { rank - 1 } else { 1 })),
+        _ => return None,
+    };
+    let (batch, channels) = (batch.max(1), channels.max(1));
+    let elements = shape_elements(shape, symbolic);
+    Some((batch, channels, (elements / batch / channels).max(1)))
+}
+
+/// A matrix operand or result as `(batch, rows, cols)`: `FRACTAL_NZ` as
+/// `[..., cols/16, rows/16, 16, 16]`, 5HD as rows = N×H×W and cols = C, other layouts by their
+/// last two dims.
+fn matrix_view(
+    shape: &Shape,
+    layout: Option<&str>,
+    symbolic: &mut bool,
+) -> Option<(u64, u64, u64)> {
+    let dims = &shape.0;
+    let rank = dims.len();
+    let product = |range: &[Dim], symbolic: &mut bool| {
+        range
+            .iter()
+            .fold(1u64, |acc, d| acc.saturating_mul(dim_value(d, symbolic)))
+    };
+    let mut dim = |idx: usize| dim_value(&dims[idx], symbolic);
+    Some(match (layout.map(str::trim), rank) {
+        (_, 0) => return None,
+        (Some("FRACTAL_NZ"), rank) if rank >= 4 => {
+            let rows = dim(rank - 3).saturating_mul(dim(rank - 2));
+            let cols = dim(rank - 4).saturating_mul(dim(rank - 1));
+            (product(&dims[..rank - 4], symbolic), rows, cols)
+        }
+        (Some("NC1HWC0"), 5) => {
+            let rows = dim(0).saturating_mul(dim(2)).saturating_mul(dim(3));
+            (1, rows, dim(1).saturating_mul(dim(4)))
+        }
+        (_, 1) => (1, 1, dim(0)),
+        (_, rank) => {
+            let (rows, cols) = (dim(rank - 2), dim(rank - 1));
+            (product(&dims[..rank - 2], symbolic), rows, cols)
+        }
+    })
+}
+
+/// The window area of a convolution weight whose layout says where the window is; `None` for
+/// layouts where it follows from the channel counts (OIHW, HWIO, FRACTAL_Z) or is unknown.
+fn weight_window_area(weight: &Shape, layout: Option<&str>) -> Option<u64> {
+    let dims = weight.known_dims()?;
+    let positive = |values: &[i64]| {
+        values.iter().try_fold(1u64, |acc, &v| {
+            (v > 0).then(|| acc.saturating_mul(v as u64))
+        })
+    };
+    match (layout.map(str::trim), dims.len()) {
+        // GE depthwise filters: [C1, H, W, N, Co, C0].
+        (Some("C1HWNCoC0"), 6) => positive(&dims[1..3]),
+        (Some("HWCN"), rank) if rank >= 3 => positive(&dims[..rank - 2]),
         _ => None,
     }
 }
@@ -447,27 +574,26 @@ impl<'a> Counter<'a> {
         if unit == ExecUnit::None || work == Work::Nothing {
             return out;
         }
-        let five_hd =
-            on_ai_core && spec.is_some_and(|s| s.has(|c| matches!(c, Constraint::Supports5hd)));
+        // The convolution family computes its own 5HD bytes from its channel counts.
+        let conv_family = matches!(work, Work::Conv | Work::DepthwiseConv | Work::ConvTranspose);
+        let five_hd = on_ai_core
+            && !conv_family
+            && spec.is_some_and(|s| s.has(|c| matches!(c, Constraint::Supports5hd)));
         let pad_axis = five_hd.then(|| if self.channels_last(node) { 3 } else { 1 });
-        out.input_bytes = node
-            .inputs
-            .iter()
-            .map(|&id| {
-                self.tensor(id)
-                    .map(|t| self.tensor_bytes(t, on_ai_core, pad_axis, &mut out))
-                    .unwrap_or(0)
-            })
-            .collect();
-        out.output_bytes = node
-            .outputs
-            .iter()
-            .map(|&id| {
-                self.tensor(Some(id))
-                    .map(|t| self.tensor_bytes(t, on_ai_core, pad_axis, &mut out))
-                    .unwrap_or(0)
-            })
-            .collect();
+        for &id in &node.inputs {
+            let bytes = self
+                .tensor(id)
+                .map(|t| self.tensor_bytes(t, on_ai_core, pad_axis, &mut out))
+                .unwrap_or(0);
+            out.input_bytes.push(bytes);
+        }
+        for &id in &node.outputs {
+            let bytes = self
+                .tensor(Some(id))
+                .map(|t| self.tensor_bytes(t, on_ai_core, pad_axis, &mut out))
+                .unwrap_or(0);
+            out.output_bytes.push(bytes);
+        }
         let first_input = self.tensor(node.inputs.first().copied().flatten());
         out.vector_bits = first_input
             .map(|t| element_bits(t.dtype, on_ai_core))
@@ -503,11 +629,11 @@ impl<'a> Counter<'a> {
                 out.vector_ops = out_elements.saturating_mul(u64::from(n));
             }
             Work::Movement => {
-                let read: u64 = out.input_bytes.iter().sum();
-                let written: u64 = out.output_bytes.iter().sum();
+                let read = out.input_bytes.sum();
+                let written = out.output_bytes.sum();
                 if read > written && read > 0 {
                     // Reads what it writes (Slice, Gather): scale every input down alike.
-                    for bytes in &mut out.input_bytes {
+                    for bytes in out.input_bytes.iter_mut() {
                         *bytes = ((*bytes as f64) * (written as f64 / read as f64)) as u64;
                     }
                 }
@@ -599,23 +725,20 @@ impl<'a> Counter<'a> {
             out.shapeless = true;
             return false;
         };
-        let rank = x.rank();
-        if rank < 3 || y.rank() != rank {
-            return false;
-        }
         let weight_slot = self.weight_slot(node, data);
-        let weight = weight_slot
-            .and_then(|slot| self.tensor(node.inputs.get(slot).copied().flatten()))
-            .and_then(|t| t.shape.as_ref());
+        let weight_tensor =
+            weight_slot.and_then(|slot| self.tensor(node.inputs.get(slot).copied().flatten()));
+        let weight = weight_tensor.and_then(|t| t.shape.as_ref());
         let depthwise = work == Work::DepthwiseConv;
         let channels_last = self.conv_channels_last(node, x, y, weight, depthwise);
-        let axis = if channels_last { rank - 1 } else { 1 };
         let sym = &mut out.symbolic;
-        let batch = dim_value(&x.0[0], sym).max(1);
-        let cin = dim_value(&x.0[axis], sym).max(1);
-        let cout = dim_value(&y.0[axis], sym).max(1);
-        let in_pixels = (shape_elements(x, sym) / batch / cin).max(1);
-        let out_pixels = (shape_elements(y, sym) / batch / cout).max(1);
+        let x_view = feature_map(x, x_tensor.layout.as_deref(), channels_last, sym);
+        let y_view = feature_map(y, y_tensor.layout.as_deref(), channels_last, sym);
+        let (Some(x_view), Some(y_view)) = (x_view, y_view) else {
+            return false;
+        };
+        let (batch, cin, in_pixels) = x_view;
+        let (_, cout, out_pixels) = y_view;
         let group_of = |cin: u64| -> u64 {
             if depthwise {
                 cin
@@ -629,14 +752,15 @@ impl<'a> Counter<'a> {
             }
         };
         let group = group_of(cin).max(1);
-        // Weight elements = Cout × Cin/group × area for OIHW, HWIO and the transposed
-        // [Cin, Cout/group, ...] alike.
+        // Weight elements = Cout × Cin/group × area for OIHW, HWIO, FRACTAL_Z and the
+        // transposed [Cin, Cout/group, ...] alike; layouts that say where the window is win.
         let area = match weight {
-            Some(w) => {
-                let elements = shape_elements(w, &mut out.symbolic);
-                (elements.saturating_mul(group) / cin.saturating_mul(cout).max(1)).max(1)
-            }
-            None => attr_window_area(node, rank - 2).unwrap_or(1),
+            Some(w) => weight_window_area(w, weight_tensor.and_then(|t| t.layout.as_deref()))
+                .unwrap_or_else(|| {
+                    let elements = shape_elements(w, &mut out.symbolic);
+                    (elements.saturating_mul(group) / cin.saturating_mul(cout).max(1)).max(1)
+                }),
+            None => attr_window_area(node, x.rank().saturating_sub(2)).unwrap_or(1),
         };
         let (cin, cout) = match channels {
             Some(ch) => (ch.input.max(1), ch.output.max(1)),
@@ -702,7 +826,7 @@ impl<'a> Counter<'a> {
                 );
             }
         }
-        if let Some(slot) = out.output_bytes.first_mut() {
+        if let Some(slot) = out.output_bytes.get_mut(0) {
             *slot = bytes_of(
                 batch
                     .saturating_mul(out_pixels)
@@ -735,25 +859,31 @@ impl<'a> Counter<'a> {
         if let Some(found) = stated {
             return found;
         }
-        let (Some(w), Some(xd), Some(yd)) = (
-            weight.and_then(Shape::known_dims),
-            x.known_dims(),
-            y.known_dims(),
-        ) else {
+        let Some(w) = weight else {
             return self.default_channels_last();
         };
-        let (r, wr) = (xd.len(), w.len());
-        if wr < 3 || r < 3 {
+        let (r, wr) = (x.rank(), w.rank());
+        if wr < 3 || r < 3 || y.rank() != r {
             return self.default_channels_last();
         }
+        let at = |shape: &Shape, idx: usize| shape.0.get(idx).and_then(Dim::known);
+        let same = |a: Option<i64>, b: Option<i64>| a.is_some() && a == b;
+        let times = |a: Option<i64>, b: i64| a.and_then(|a| a.checked_mul(b));
         let group = attr_int(node, "group")
             .or_else(|| attr_int(node, "groups"))
             .unwrap_or(1)
             .max(1);
         // OIHW: [Cout, Cin/g, k...]; HWIO: [k..., Cin/g, Cout] or depthwise [k..., C, mult].
-        let oihw = yd[1] == w[0] && (xd[1] == w[1] * group || depthwise);
-        let hwio = (yd[r - 1] == w[wr - 1] && xd[r - 1] == w[wr - 2] * group)
-            || (depthwise && xd[r - 1] == w[wr - 2] && yd[r - 1] == w[wr - 2] * w[wr - 1]);
+        let oihw =
+            same(at(y, 1), at(w, 0)) && (depthwise || same(at(x, 1), times(at(w, 1), group)));
+        let hwio = (same(at(y, r - 1), at(w, wr - 1))
+            && same(at(x, r - 1), times(at(w, wr - 2), group)))
+            || (depthwise
+                && same(at(x, r - 1), at(w, wr - 2))
+                && same(
+                    at(y, r - 1),
+                    at(w, wr - 1).and_then(|m| times(at(w, wr - 2), m)),
+                ));
         match (oihw, hwio) {
             (true, false) => false,
             (false, true) => true,
@@ -776,41 +906,32 @@ impl<'a> Counter<'a> {
             out.shapeless = true;
             return false;
         };
+        let y_layout = y_tensor.and_then(|t| t.layout.as_deref());
         let sym = &mut out.symbolic;
-        let ry = y.rank();
-        if ry == 0 {
+        let Some((batch, m, n)) = matrix_view(y, y_layout, sym) else {
             return false;
-        }
-        let n = dim_value(&y.0[ry - 1], sym).max(1);
-        let m = if ry >= 2 {
-            dim_value(&y.0[ry - 2], sym).max(1)
-        } else {
-            1
         };
-        let batch = y.0[..ry.saturating_sub(2)]
-            .iter()
-            .fold(1u64, |acc, d| acc.saturating_mul(dim_value(d, sym)))
-            .max(1);
+        let (batch, m, n) = (batch.max(1), m.max(1), n.max(1));
         let operand = |slot: usize| {
             self.tensor(node.inputs.get(slot).copied().flatten())
                 .and_then(|t| t.shape.as_ref().map(|s| (t, s)))
         };
-        let leading = |shape: &Shape, sym: &mut bool| -> u64 {
-            if ry >= 3 && shape.rank() >= 3 {
-                shape.0[..shape.rank() - 2]
-                    .iter()
-                    .fold(1u64, |acc, d| acc.saturating_mul(dim_value(d, sym)))
-                    .max(1)
+        // Whatever the transpose flags, an operand's matrix holds M × K (A) or K × N (B). An
+        // unbatched product (Gemm, fully connected) flattens all of A but M into K (Caffe
+        // InnerProduct takes [N, C, H, W]).
+        let k_of = |(tensor, shape): (&Tensor, &Shape), other: u64, sym: &mut bool| -> u64 {
+            if batch == 1 {
+                shape_elements(shape, sym) / other
             } else {
-                1
+                matrix_view(shape, tensor.layout.as_deref(), sym)
+                    .map(|(_, rows, cols)| rows.saturating_mul(cols) / other)
+                    .unwrap_or(1)
             }
         };
-        let k = if let Some((_, a)) = operand(0) {
-            let lead = leading(a, sym);
-            shape_elements(a, sym) / m.saturating_mul(lead).max(1)
-        } else if let Some((_, b)) = operand(1) {
-            let lead = leading(b, sym);
-            shape_elements(b, sym) / n.saturating_mul(lead).max(1)
+        let k = if let Some(a) = operand(0) {
+            k_of(a, m, sym)
+        } else if let Some(b) = operand(1) {
+            k_of(b, n, sym)
         } else {
             out.shapeless = true;
             return false;
@@ -853,7 +974,7 @@ impl<'a> Counter<'a> {
             for extra in out.input_bytes.iter_mut().skip(2) {
                 scale(extra, n_ratio);
             }
-            for y in &mut out.output_bytes {
+            for y in out.output_bytes.iter_mut() {
                 scale(y, n_ratio);
             }
         }
