@@ -524,6 +524,9 @@ pub fn node_cost_as(
     unit: ExecUnit,
     target: &Target,
 ) -> NodeCost {
+    if node >= graph.nodes.len() {
+        return NodeCost::NONE;
+    }
     let counter = Counter::new(graph, units, target);
     node_cost(target, unit, &counter.count(node, unit, None))
 }
