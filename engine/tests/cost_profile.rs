@@ -278,3 +278,16 @@ fn analyze_without_a_profile_gives_the_estimated_profile() {
     let time: f64 = units.iter().map(|(_, _, us)| us).sum();
     assert!((time - analysis.cost.total_us).abs() < 1e-6 * time);
 }
+
+#[test]
+fn unnamed_nodes_get_distinct_task_names() {
+    let mut model = open("resnet50.onnx", resnet50());
+    for node in &mut model.graph.nodes {
+        node.name.clear();
+    }
+    let (units, cost) = estimate(&model, TargetId::Ascend310, &no_fusion(&model));
+    let profile = cost::estimated_profile(&model, &units, &cost);
+    let ops = profile.ops();
+    assert_eq!(ops.len(), profile.tasks.len());
+    assert_eq!(ops.iter().filter(|op| op.op == "Conv_0").count(), 1);
+}

@@ -197,8 +197,15 @@ pub fn estimated_profile(model: &Model, units: &[NodeUnit], cost: &CostModel) ->
         let output_shapes = column(&outputs.shapes);
         let output_dtypes = column(&outputs.dtypes);
         let output_formats = column(&outputs.formats);
+        // An unnamed node (ONNX allows it) gets a generated `<op type>_<node index>` name, so
+        // unnamed nodes do not merge into one hotspot row (the join cannot match them anyway).
+        let name = if head.name.is_empty() {
+            strings.intern(&format!("{}_{}", head.op_type, kernel.head))
+        } else {
+            strings.intern(&head.name)
+        };
         let task = Task {
-            name: strings.intern(&head.name),
+            name,
             op_type,
             task_type: task_type_sym,
             unit: *unit_of_type

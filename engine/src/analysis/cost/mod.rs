@@ -13,8 +13,10 @@
 //! Where it is crude: peak rates are assumed reachable (no pipeline stalls, no bank conflicts,
 //! no L2 reuse between kernels; the 910B's 192 MB L2 makes its memory times pessimistic), the
 //! Cube and Vector stages of a fused kernel are assumed not to overlap, Interp/Resize modes and
-//! op-specific kernel quirks (the guide's Interp 175→350 case) are not modelled, and control-flow
-//! bodies are not costed. [`calibrate`] measures how far off each unit is when a profile exists.
+//! op-specific kernel quirks (the guide's Interp 175→350 case) are not modelled, control-flow
+//! bodies are not costed, L2/L1 candidate groups are assumed to save nothing, and the format
+//! conversions GE inserts around ops without 5HD support (`TransData`, `Cast`) are costed only
+//! where the graph holds them (GE dumps, `.om`), not for framework models. [`calibrate`] measures how far off each unit is when a profile exists.
 //!
 //! Invariants: one [`NodeCost`] per main-graph node; the per-node estimates add up to
 //! [`CostModel::total_us`]; every kernel of [`CostModel::kernels`] is one task of the estimated
