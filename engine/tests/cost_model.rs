@@ -365,6 +365,14 @@ fn resnet50_counts_about_4_1_gmac_in_every_framework() {
     // including the 2048 × 1000 classifier.
     assert_eq!(macs(&onnx), 4_089_184_256);
     assert_eq!(macs(&tf), macs(&onnx));
+    // Without `data_format` (stripped defaults), the HWIO weights still tell TF's NHWC layout.
+    let mut stripped = tf.model.clone();
+    for node in &mut stripped.graph.nodes {
+        node.attrs.retain(|a| a.name != "data_format");
+    }
+    let stripped = Estimated::new(stripped, TargetId::Ascend310, None);
+    assert_eq!(macs(&stripped), macs(&onnx));
+    assert_eq!(stripped.cost.per_node, tf.cost.per_node);
     // Kaiming He's Caffe original strides the first 1×1 conv instead: 3.86 GMAC ("3.8 × 10⁹
     // FLOPs" in the ResNet paper's Table 1, which counts multiply-adds).
     assert!(

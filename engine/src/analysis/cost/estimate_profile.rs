@@ -125,18 +125,16 @@ impl TensorColumns {
 /// Appends `value` in decimal: `write!` costs more than the rest of a task on 50,000-node graphs.
 fn push_decimal(out: &mut String, mut value: u64) {
     let mut digits = [0u8; 20];
-    let mut len = 0;
+    let mut start = digits.len();
     loop {
-        digits[len] = b'0' + (value % 10) as u8;
-        len += 1;
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
         value /= 10;
         if value == 0 {
             break;
         }
     }
-    for &digit in digits[..len].iter().rev() {
-        out.push(char::from(digit));
-    }
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }
 
 /// Column texts (op types, shapes, dtypes) repeat from task to task: a small map in front of the

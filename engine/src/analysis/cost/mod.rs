@@ -297,8 +297,11 @@ struct Tally {
 pub fn estimate(graph: &Graph, units: &[NodeUnit], fusion: &Fusion, target: &Target) -> CostModel {
     let counter = Counter::new(graph, units, target);
     let n_nodes = graph.nodes.len();
+    let (groups, kernel_of_node) = fused_kernels(&counter, fusion);
     let mut tally = Tally::default();
     let mut per_node = Vec::with_capacity(n_nodes);
+    // The work of fused nodes, in node order: their group needs it per input and output.
+    let mut member_work: Vec<(NodeId, NodeWork)> = Vec::new();
     for (node_id, node) in graph.nodes.iter().enumerate() {
         let unit = counter.unit(node_id);
         let work = counter.count(node_id, unit, None);
@@ -315,13 +318,17 @@ pub fn estimate(graph: &Graph, units: &[NodeUnit], fusion: &Fusion, target: &Tar
             tally.float32_on_core += usize::from(unit.is_ai_core() && float32);
         }
         per_node.push(node_cost(target, unit, &work));
+        if kernel_of_node[node_id].is_some() {
+            member_work.push((node_id, work));
+        }
     }
-    let mut kernel_of_node: Vec<Option<usize>> = vec![None; n_nodes];
-    let mut kernels = cost_fused_groups(
+    let mut kernels = Vec::with_capacity(n_nodes);
+    cost_fused_groups(
         &counter,
-        fusion,
+        &groups,
+        &member_work,
         &mut per_node,
-        &mut kernel_of_node,
+        &mut kernels,
         &mut tally,
     );
     for (node_id, cost) in per_node.iter().enumerate() {
@@ -350,28 +357,25 @@ pub fn estimate(graph: &Graph, units: &[NodeUnit], fusion: &Fusion, target: &Tar
     }
 }
 
-/// Costs each UB group as one kernel: compute adds up, only bytes crossing the group's boundary
-/// move, one launch. Members that are not AI Core ops or already in a group stay on their own.
-fn cost_fused_groups(
+/// The UB groups that run as one kernel, as `(group index, members head first)`, and the group
+/// of each node. A member must be an AI Core op in no earlier group; a group left with fewer
+/// than two members is not a fused kernel.
+fn fused_kernels(
     counter: &Counter,
     fusion: &Fusion,
-    per_node: &mut [NodeCost],
-    kernel_of_node: &mut [Option<usize>],
-    tally: &mut Tally,
-) -> Vec<Kernel> {
-    let graph = counter.graph;
-    let target = counter.target;
-    let mut kernels = Vec::new();
+) -> (Vec<(usize, Vec<NodeId>)>, Vec<Option<usize>>) {
+    let n_nodes = counter.graph.nodes.len();
+    let mut kernel_of_node: Vec<Option<usize>> = vec![None; n_nodes];
+    let mut groups = Vec::new();
     let ub_groups = fusion
         .groups
         .iter()
         .enumerate()
         .filter(|(_, g)| g.kind == FusionKind::Ub);
-    let mut is_graph_output: Option<Vec<bool>> = None;
     for (group_idx, group) in ub_groups {
         let mut members: Vec<NodeId> = Vec::with_capacity(group.nodes.len());
         for &node_id in &group.nodes {
-            let usable = node_id < per_node.len()
+            let usable = node_id < n_nodes
                 && counter.unit(node_id).is_ai_core()
                 && kernel_of_node[node_id].is_none()
                 && !members.contains(&node_id);
@@ -382,19 +386,47 @@ fn cost_fused_groups(
         if members.len() < 2 {
             continue;
         }
-        let is_output = is_graph_output.get_or_insert_with(|| {
-            let mut flags = vec![false; graph.tensors.len()];
-            for &id in &graph.outputs {
-                if let Some(flag) = flags.get_mut(id) {
-                    *flag = true;
-                }
-            }
-            flags
-        });
-        let mut parts = Vec::with_capacity(members.len());
         for &node_id in &members {
-            let unit = counter.unit(node_id);
-            let work = counter.count(node_id, unit, None);
+            kernel_of_node[node_id] = Some(group_idx);
+        }
+        groups.push((group_idx, members));
+    }
+    (groups, kernel_of_node)
+}
+
+/// Costs each fused group as one kernel: compute adds up, only bytes crossing the group's
+/// boundary move, one launch carried by the head. `member_work` is sorted by node.
+fn cost_fused_groups(
+    counter: &Counter,
+    groups: &[(usize, Vec<NodeId>)],
+    member_work: &[(NodeId, NodeWork)],
+    per_node: &mut [NodeCost],
+    kernels: &mut Vec<Kernel>,
+    tally: &mut Tally,
+) {
+    let graph = counter.graph;
+    let target = counter.target;
+    let is_output = if groups.is_empty() {
+        Vec::new()
+    } else {
+        let mut flags = vec![false; graph.tensors.len()];
+        for &id in &graph.outputs {
+            if let Some(flag) = flags.get_mut(id) {
+                *flag = true;
+            }
+        }
+        flags
+    };
+    // (node, its work, bytes crossing the group boundary, compute µs)
+    let mut parts: Vec<(NodeId, &NodeWork, u64, f64)> = Vec::new();
+    let mut own: Vec<f64> = Vec::new();
+    for (group_idx, members) in groups {
+        parts.clear();
+        for &node_id in members {
+            let work = match member_work.binary_search_by_key(&node_id, |(id, _)| *id) {
+                Ok(idx) => &member_work[idx].1,
+                Err(_) => continue,
+            };
             let Some(node) = graph.nodes.get(node_id) else {
                 continue;
             };
@@ -421,7 +453,7 @@ fn cost_fused_groups(
             tally.saved_bytes = tally
                 .saved_bytes
                 .saturating_add(work.bytes().saturating_sub(boundary));
-            let compute = compute_us(target, unit, &work);
+            let compute = compute_us(target, counter.unit(node_id), work);
             parts.push((node_id, work, boundary, compute));
         }
         let compute: f64 = parts.iter().map(|p| p.3).sum();
@@ -431,9 +463,10 @@ fn cost_fused_groups(
         let body = compute.max(memory);
         let head_unit = counter.unit(members[0]);
         let bound = bound_of(head_unit, compute, memory);
-        let own: Vec<f64> = parts.iter().map(|p| p.3 + memory_us(target, p.2)).collect();
+        own.clear();
+        own.extend(parts.iter().map(|p| p.3 + memory_us(target, p.2)));
         let own_total: f64 = own.iter().sum();
-        for (idx, (node_id, work, boundary, part_compute)) in parts.iter().enumerate() {
+        for (idx, &(node_id, work, boundary, part_compute)) in parts.iter().enumerate() {
             let is_head = idx == 0;
             let share = if own_total > 0.0 {
                 own[idx] / own_total
@@ -443,31 +476,29 @@ fn cost_fused_groups(
                 0.0
             };
             let overhead_us = if is_head { overhead } else { 0.0 };
-            per_node[*node_id] = NodeCost {
+            per_node[node_id] = NodeCost {
                 macs: work.macs,
                 unpadded_macs: work.unpadded_macs,
                 vector_ops: work.vector_ops,
-                bytes: *boundary,
-                compute_us: *part_compute,
-                memory_us: memory_us(target, *boundary),
+                bytes: boundary,
+                compute_us: part_compute,
+                memory_us: memory_us(target, boundary),
                 overhead_us,
                 estimated_us: body * share + overhead_us,
                 bound,
-                group: Some(group_idx),
+                group: Some(*group_idx),
             };
-            kernel_of_node[*node_id] = Some(group_idx);
         }
         tally.fused_groups += 1;
         kernels.push(Kernel {
             head: members[0],
-            fused_nodes: members,
+            fused_nodes: members.clone(),
             unit: head_unit,
             estimated_us: body + overhead,
             bound,
-            group: Some(group_idx),
+            group: Some(*group_idx),
         });
     }
-    kernels
 }
 
 fn notes(graph: &Graph, tally: &Tally) -> Vec<String> {

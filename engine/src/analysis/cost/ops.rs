@@ -440,6 +440,35 @@ fn weight_window_area(weight: &Shape, layout: Option<&str>) -> Option<u64> {
     }
 }
 
+/// Whether a convolution's weight dims say channels last: they fit OIHW (`[Cout, Cin/g, k...]`,
+/// so channels first) or HWIO (`[k..., Cin/g, Cout]`, depthwise `[k..., C, multiplier]`, so
+/// channels last), and not both. The group is not read: `Cin/g` only has to divide `Cin`.
+fn weight_layout(x: &Shape, y: &Shape, w: &Shape, depthwise: bool) -> Option<bool> {
+    let (r, wr) = (x.rank(), w.rank());
+    if wr < 3 || r < 3 || y.rank() != r {
+        return None;
+    }
+    let at = |shape: &Shape, idx: usize| shape.0.get(idx).and_then(Dim::known);
+    let same = |a: Option<i64>, b: Option<i64>| a.is_some() && a == b;
+    let divides = |part: Option<i64>, whole: Option<i64>| match (part, whole) {
+        (Some(part), Some(whole)) => part > 0 && whole % part == 0,
+        _ => false,
+    };
+    let oihw = same(at(y, 1), at(w, 0)) && (depthwise || divides(at(w, 1), at(x, 1)));
+    let hwio = (same(at(y, r - 1), at(w, wr - 1)) && divides(at(w, wr - 2), at(x, r - 1)))
+        || (depthwise
+            && same(at(x, r - 1), at(w, wr - 2))
+            && same(
+                at(y, r - 1),
+                at(w, wr - 1).and_then(|m| at(w, wr - 2).and_then(|c| c.checked_mul(m))),
+            ));
+    match (oihw, hwio) {
+        (true, false) => Some(false),
+        (false, true) => Some(true),
+        _ => None,
+    }
+}
+
 impl<'a> Counter<'a> {
     pub fn new(graph: &'a Graph, units: &'a [NodeUnit], target: &'a Target) -> Counter<'a> {
         Counter {
@@ -494,10 +523,20 @@ impl<'a> Counter<'a> {
         false
     }
 
-    /// The graph's default layout for nodes that do not state theirs: channels last when any node
-    /// says `data_format = NHWC` and none says `NCHW` (TensorFlow graphs), else channels first.
+    /// The graph's default layout for nodes that do not state theirs: the first convolution whose
+    /// layout is clear (stated, or told by its weight's dims); without one, channels last when
+    /// more nodes say `data_format = NHWC` than `NCHW` (TensorFlow graphs). Decided once, from
+    /// the first convolution in almost every graph, so the scan stays short.
     fn default_channels_last(&self) -> bool {
         *self.channels_last.get_or_init(|| {
+            for (node_id, node) in self.graph.nodes.iter().enumerate() {
+                let work = work_of(self.spec(node_id));
+                if matches!(work, Work::Conv | Work::DepthwiseConv | Work::ConvTranspose) {
+                    if let Some(found) = self.conv_layout(node, work == Work::DepthwiseConv) {
+                        return found;
+                    }
+                }
+            }
             let mut last = 0usize;
             let mut first = 0usize;
             for node in &self.graph.nodes {
@@ -513,24 +552,41 @@ impl<'a> Counter<'a> {
         })
     }
 
+    /// A convolution's layout when it is clear: stated by the node, else told by its weight.
+    fn conv_layout(&self, node: &Node, depthwise: bool) -> Option<bool> {
+        if let Some(found) = self.stated_layout(node) {
+            return Some(found);
+        }
+        let data = self.data_slot(node)?;
+        let shape_at = |slot: usize| {
+            self.tensor(node.inputs.get(slot).copied().flatten())
+                .and_then(|t| t.shape.as_ref())
+        };
+        let x = shape_at(data)?;
+        let w = shape_at(self.weight_slot(node, data)?)?;
+        let y = self
+            .tensor(node.outputs.first().copied())
+            .and_then(|t| t.shape.as_ref())?;
+        weight_layout(x, y, w, depthwise)
+    }
+
+    /// A layout the node states: its `data_format`, else its first input's layout.
+    fn stated_layout(&self, node: &Node) -> Option<bool> {
+        node.attr("data_format")
+            .and_then(AttrValue::as_str)
+            .and_then(layout_channels_last)
+            .or_else(|| {
+                self.tensor(node.inputs.first().copied().flatten())
+                    .and_then(|t| t.layout.as_deref())
+                    .and_then(layout_channels_last)
+            })
+    }
+
     /// Where a node keeps its channels: its `data_format`, else its first input's layout, else
     /// the graph default.
     fn channels_last(&self, node: &Node) -> bool {
-        if let Some(found) = node
-            .attr("data_format")
-            .and_then(AttrValue::as_str)
-            .and_then(layout_channels_last)
-        {
-            return found;
-        }
-        let first = self.tensor(node.inputs.iter().flatten().next().copied());
-        if let Some(found) = first
-            .and_then(|t| t.layout.as_deref())
-            .and_then(layout_channels_last)
-        {
-            return found;
-        }
-        self.default_channels_last()
+        self.stated_layout(node)
+            .unwrap_or_else(|| self.default_channels_last())
     }
 
     /// Bytes of a tensor as `on_ai_core` stores it; with `pad_c0`, a rank-4 feature map counts its
@@ -847,48 +903,9 @@ impl<'a> Counter<'a> {
         weight: Option<&Shape>,
         depthwise: bool,
     ) -> bool {
-        let stated = node
-            .attr("data_format")
-            .and_then(AttrValue::as_str)
-            .and_then(layout_channels_last)
-            .or_else(|| {
-                self.tensor(node.inputs.first().copied().flatten())
-                    .and_then(|t| t.layout.as_deref())
-                    .and_then(layout_channels_last)
-            });
-        if let Some(found) = stated {
-            return found;
-        }
-        let Some(w) = weight else {
-            return self.default_channels_last();
-        };
-        let (r, wr) = (x.rank(), w.rank());
-        if wr < 3 || r < 3 || y.rank() != r {
-            return self.default_channels_last();
-        }
-        let at = |shape: &Shape, idx: usize| shape.0.get(idx).and_then(Dim::known);
-        let same = |a: Option<i64>, b: Option<i64>| a.is_some() && a == b;
-        let times = |a: Option<i64>, b: i64| a.and_then(|a| a.checked_mul(b));
-        let group = attr_int(node, "group")
-            .or_else(|| attr_int(node, "groups"))
-            .unwrap_or(1)
-            .max(1);
-        // OIHW: [Cout, Cin/g, k...]; HWIO: [k..., Cin/g, Cout] or depthwise [k..., C, mult].
-        let oihw =
-            same(at(y, 1), at(w, 0)) && (depthwise || same(at(x, 1), times(at(w, 1), group)));
-        let hwio = (same(at(y, r - 1), at(w, wr - 1))
-            && same(at(x, r - 1), times(at(w, wr - 2), group)))
-            || (depthwise
-                && same(at(x, r - 1), at(w, wr - 2))
-                && same(
-                    at(y, r - 1),
-                    at(w, wr - 1).and_then(|m| times(at(w, wr - 2), m)),
-                ));
-        match (oihw, hwio) {
-            (true, false) => false,
-            (false, true) => true,
-            _ => self.default_channels_last(),
-        }
+        self.stated_layout(node)
+            .or_else(|| weight.and_then(|w| weight_layout(x, y, w, depthwise)))
+            .unwrap_or_else(|| self.default_channels_last())
     }
 
     /// MatMul, Gemm, fully connected, batched products: M and N from the output, K from the
