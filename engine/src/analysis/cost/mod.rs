@@ -357,13 +357,13 @@ pub fn estimate(graph: &Graph, units: &[NodeUnit], fusion: &Fusion, target: &Tar
     }
 }
 
-/// The UB groups that run as one kernel, as `(group index, members head first)`, and the group
-/// of each node. A member must be an AI Core op in no earlier group; a group left with fewer
-/// than two members is not a fused kernel.
-fn fused_kernels(
-    counter: &Counter,
-    fusion: &Fusion,
-) -> (Vec<(usize, Vec<NodeId>)>, Vec<Option<usize>>) {
+/// A UB group that runs as one kernel: its index in `Fusion::groups` and its members, head
+/// first.
+type FusedGroup = (usize, Vec<NodeId>);
+
+/// The UB groups that run as one kernel, and the group of each node. A member must be an AI
+/// Core op in no earlier group; a group left with fewer than two members is not a fused kernel.
+fn fused_kernels(counter: &Counter, fusion: &Fusion) -> (Vec<FusedGroup>, Vec<Option<usize>>) {
     let n_nodes = counter.graph.nodes.len();
     let mut kernel_of_node: Vec<Option<usize>> = vec![None; n_nodes];
     let mut groups = Vec::new();
@@ -398,7 +398,7 @@ fn fused_kernels(
 /// boundary move, one launch carried by the head. `member_work` is sorted by node.
 fn cost_fused_groups(
     counter: &Counter,
-    groups: &[(usize, Vec<NodeId>)],
+    groups: &[FusedGroup],
     member_work: &[(NodeId, NodeWork)],
     per_node: &mut [NodeCost],
     kernels: &mut Vec<Kernel>,
