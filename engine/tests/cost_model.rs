@@ -10,7 +10,8 @@ use opscope_engine::analysis::units::{self, NodeUnit};
 use opscope_engine::ir::{DType, Model};
 use opscope_engine::knowledge::ExecUnit;
 use opscope_engine::samples::{
-    caffe_resnet50, ge_resnet50, resnet50, tf_resnet50, OnnxWriter, TfWeights, WeightStorage,
+    caffe_resnet50, ge_mobilenet_v2, ge_resnet50, mobilenet_v2, resnet50, tf_mobilenet_v2,
+    tf_resnet50, OnnxWriter, TfWeights, WeightStorage,
 };
 use opscope_engine::target::{Target, TargetId};
 use opscope_engine::{open_model, InputFile};
@@ -385,6 +386,37 @@ fn resnet50_counts_about_4_1_gmac_in_every_framework() {
     assert_eq!(padded(&tf), padded(&onnx));
     // The GE graph (after ATC) holds 5HD maps and FRACTAL_Z weights: the same padded work.
     assert_eq!(padded(&ge), padded(&onnx));
+}
+
+#[test]
+fn mobilenet_v2_depthwise_work_agrees_across_frameworks() {
+    let onnx = Estimated::new(
+        open("mobilenet_v2.onnx", mobilenet_v2()),
+        TargetId::Ascend310,
+        None,
+    );
+    let tf = Estimated::new(
+        open(
+            "mobilenet_v2.pbtxt",
+            tf_mobilenet_v2(TfWeights::Splat, true).text().into_bytes(),
+        ),
+        TargetId::Ascend310,
+        None,
+    );
+    let ge = Estimated::new(
+        open("mobilenet_v2.txt", ge_mobilenet_v2().to_text().into_bytes()),
+        TargetId::Ascend310,
+        None,
+    );
+    let macs = |e: &Estimated| e.cost.per_node.iter().map(|c| c.unpadded_macs).sum::<u64>();
+    let padded = |e: &Estimated| e.cost.per_node.iter().map(|c| c.macs).sum::<u64>();
+    // MobileNet v2 1.0 at 224×224: 0.30 GMAC.
+    assert_eq!(macs(&onnx), 300_774_272);
+    assert_eq!(macs(&tf), macs(&onnx));
+    // Depthwise layers (ONNX group = C, TF HWC1 filters, GE C1HWNCoC0 filters) pad alike.
+    assert_eq!(padded(&tf), padded(&onnx));
+    assert_eq!(padded(&ge), padded(&onnx));
+    assert!(padded(&onnx) > 2 * macs(&onnx));
 }
 
 #[test]

@@ -426,18 +426,17 @@ fn matrix_view(
 /// The window area of a convolution weight whose layout says where the window is; `None` for
 /// layouts where it follows from the channel counts (OIHW, HWIO, FRACTAL_Z) or is unknown.
 fn weight_window_area(weight: &Shape, layout: Option<&str>) -> Option<u64> {
-    let dims = weight.known_dims()?;
-    let positive = |values: &[i64]| {
-        values.iter().try_fold(1u64, |acc, &v| {
-            (v > 0).then(|| acc.saturating_mul(v as u64))
-        })
-    };
-    match (layout.map(str::trim), dims.len()) {
+    let dims = &weight.0;
+    let window = match (layout.map(str::trim), dims.len()) {
         // GE depthwise filters: [C1, H, W, N, Co, C0].
-        (Some("C1HWNCoC0"), 6) => positive(&dims[1..3]),
-        (Some("HWCN"), rank) if rank >= 3 => positive(&dims[..rank - 2]),
+        (Some("C1HWNCoC0"), 6) => &dims[1..3],
+        (Some("HWCN"), rank) if rank >= 3 => &dims[..rank - 2],
+        _ => return None,
+    };
+    window.iter().try_fold(1u64, |acc, dim| match dim {
+        Dim::Known(v) if *v > 0 => Some(acc.saturating_mul(*v as u64)),
         _ => None,
-    }
+    })
 }
 
 /// Whether a convolution's weight dims say channels last: they fit OIHW (`[Cout, Cin/g, k...]`,
