@@ -19,7 +19,7 @@ use crate::profile::{
 use crate::target::spec_of;
 
 use super::super::units::NodeUnit;
-use super::ops::element_bits;
+use super::views::element_bits;
 use super::CostModel;
 
 /// The task type msprof writes for a kernel on `unit` (`ascend.md` 1.3): cube and vector kernels

@@ -2,9 +2,9 @@
 //! estimated profile (hotspots, unit chart, heat map) and every finding a gain in microseconds.
 //!
 //! The model, per kernel:
-//! - work from the graph ([`ops`]): Cube MACs with C0 and tile padding, Vector element
+//! - work from the graph (`ops`, through `views` of its tensors): Cube MACs with C0 and tile padding, Vector element
 //!   operations, bytes read and written (inputs, weights, outputs);
-//! - time from the target ([`rates`]): compute at the unit's peak, bytes at the memory bandwidth,
+//! - time from the target (`rates`): compute at the unit's peak, bytes at the memory bandwidth,
 //!   the larger of the two (roofline) plus a fixed launch cost per kernel;
 //! - a UB fusion group (`fusion.groups`, kind `Ub`) is one kernel: its members' compute adds up,
 //!   and only the bytes that cross the group's boundary go to DDR;
@@ -16,7 +16,8 @@
 //! op-specific kernel quirks (the guide's Interp 175→350 case) are not modelled, control-flow
 //! bodies are not costed, L2/L1 candidate groups are assumed to save nothing, and the format
 //! conversions GE inserts around ops without 5HD support (`TransData`, `Cast`) are costed only
-//! where the graph holds them (GE dumps, `.om`), not for framework models. [`calibrate`] measures how far off each unit is when a profile exists.
+//! where the graph holds them (GE dumps, `.om`), not for framework models. [`calibrate`]
+//! measures how far off each unit is when a profile exists.
 //!
 //! Invariants: one [`NodeCost`] per main-graph node; the per-node estimates add up to
 //! [`CostModel::total_us`]; every kernel of [`CostModel::kernels`] is one task of the estimated
@@ -27,6 +28,7 @@ mod calibrate;
 mod estimate_profile;
 mod ops;
 mod rates;
+mod views;
 
 use serde::Serialize;
 
