@@ -182,6 +182,58 @@ fn depthwise_convolutions_waste_up_to_c0() {
     assert!((conv.padding_share() - 15.0 / 16.0).abs() < 1e-9);
 }
 
+#[test]
+fn per_op_work_follows_each_family() {
+    let mut w = OnnxWriter::new("ops", storage());
+    let x = w.input("x", &[1, 16, 32, 32]);
+    let pooled = w.max_pool(&x, 3, 2, 1);
+    let global = w.global_average_pool(&x);
+    let reduced = w.node("ReduceMean", &[&x], &[vec![1, 16, 1, 1]], vec![]);
+    let moved = w.node("Transpose", &[&x], &[vec![32, 32, 16, 1]], vec![]);
+    let joined = w.concat(&[&x, &x], 1);
+    let flat = w.flatten(&global);
+    let scores = w.softmax(&flat);
+    let up = w.input("y", &[1, 18, 8, 8]);
+    let filter = w.weight("deconv.weight", &[18, 32, 3, 3]);
+    let deconv = w.node(
+        "ConvTranspose",
+        &[&up, &filter],
+        &[vec![1, 32, 10, 10]],
+        vec![],
+    );
+    for out in [
+        &pooled,
+        &reduced[0],
+        &moved[0],
+        &joined,
+        &scores,
+        &deconv[0],
+    ] {
+        w.output(out);
+    }
+    let e = Estimated::new(open("ops.onnx", w.finish()), TargetId::Ascend310, None);
+    let input_elements = 16 * 32 * 32;
+    // Pooling: output elements × window area (3×3 max pool, stride 2: 16×16×16 outputs).
+    assert_eq!(e.cost_of("MaxPool").vector_ops, 16 * 16 * 16 * 9);
+    // Global pooling and reductions: one operation per input element.
+    assert_eq!(e.cost_of("GlobalAveragePool").vector_ops, input_elements);
+    assert_eq!(e.cost_of("ReduceMean").vector_ops, input_elements);
+    // Softmax: five operations per element.
+    assert_eq!(e.cost_of("Softmax").vector_ops, 5 * 16);
+    // Data movement: bytes only, read once and written once (fp16).
+    let transpose = e.cost_of("Transpose");
+    assert_eq!((transpose.vector_ops, transpose.macs), (0, 0));
+    assert_eq!(transpose.bytes, 2 * input_elements * 2);
+    assert_eq!(e.cost_of("Concat").bytes, 4 * input_elements * 2);
+    // Shape-only ops run no kernel.
+    assert_eq!(e.cost_of("Flatten").bound, Bound::None);
+    assert_eq!(e.cost_of("Flatten").estimated_us, 0.0);
+    // Transposed convolution: every input pixel scatters Cout × 3×3 MACs; Cin 18 pads to 32.
+    let deconv = e.cost_of("ConvTranspose");
+    assert_eq!(deconv.unpadded_macs, 64 * 18 * 32 * 9);
+    assert_eq!(deconv.macs, 64 * (32 * 9) * 32);
+}
+
 /// x → conv (64 → 64, 3×3) → relu → output, with or without one UB group around the two.
 fn conv_relu(fused: bool) -> Estimated {
     let mut w = OnnxWriter::new("conv_relu", storage());
