@@ -337,7 +337,9 @@ fn an_ai_cpu_node_costs_more_than_the_same_node_on_the_ai_core() {
     assert_eq!(cpu.bound, Bound::AiCpu);
     assert!(cpu.estimated_us >= cost::AICPU_TASK_US);
     let elements = 64 * 56 * 56;
-    // Compute: one op per element on 4 AI CPU cores; copy: in (f32 on the AI CPU) and out, twice.
+    // The AI CPU keeps float32: the input, the scalar exponent and the output, 4 bytes each.
+    assert_eq!(cpu.bytes, elements * 4 + 4 + elements * 4);
+    // Compute: one op per element on 4 AI CPU cores; copy: in and out, twice.
     let expected = cost::aicpu_us(&on_310.target, elements, cpu.bytes);
     assert!((cpu.estimated_us - expected).abs() < 1e-9);
     assert_eq!(
