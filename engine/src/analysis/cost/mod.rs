@@ -300,10 +300,13 @@ pub fn estimate(graph: &Graph, units: &[NodeUnit], fusion: &Fusion, target: &Tar
     let counter = Counter::new(graph, units, target);
     let n_nodes = graph.nodes.len();
     let (groups, kernel_of_node) = fused_kernels(&counter, fusion);
+    let is_output = graph_outputs(graph, !groups.is_empty());
     let mut tally = Tally::default();
     let mut per_node = Vec::with_capacity(n_nodes);
-    // The work of fused nodes, in node order: their group needs it per input and output.
-    let mut member_work: Vec<(NodeId, NodeWork)> = Vec::new();
+    // Fused nodes in node order, with what their group needs, taken while their tensors are
+    // at hand.
+    let mut members: Vec<(NodeId, MemberPart)> =
+        Vec::with_capacity(groups.iter().map(|(_, nodes)| nodes.len()).sum());
     for (node_id, node) in graph.nodes.iter().enumerate() {
         let unit = counter.unit(node_id);
         let work = counter.count(node_id, unit, None);
@@ -319,16 +322,26 @@ pub fn estimate(graph: &Graph, units: &[NodeUnit], fusion: &Fusion, target: &Tar
                 .any(|t| t.dtype == DType::F32);
             tally.float32_on_core += usize::from(unit.is_ai_core() && float32);
         }
-        per_node.push(node_cost(target, unit, &work));
-        if kernel_of_node[node_id].is_some() {
-            member_work.push((node_id, work));
+        let cost = node_cost(target, unit, &work);
+        if let Some(group) = kernel_of_node[node_id] {
+            let boundary =
+                boundary_bytes(graph, node_id, group, &work, &kernel_of_node, &is_output);
+            members.push((
+                node_id,
+                MemberPart {
+                    cost,
+                    boundary,
+                    compute_us: compute_us(target, unit, &work),
+                },
+            ));
         }
+        per_node.push(cost);
     }
     let mut kernels = Vec::with_capacity(n_nodes);
     cost_fused_groups(
         &counter,
         &groups,
-        &member_work,
+        &members,
         &mut per_node,
         &mut kernels,
         &mut tally,
@@ -357,6 +370,67 @@ pub fn estimate(graph: &Graph, units: &[NodeUnit], fusion: &Fusion, target: &Tar
         target: target.id(),
         target_spec: Some(target.spec),
     }
+}
+
+/// What a fused node brings to its group's kernel.
+struct MemberPart {
+    /// Its standalone cost (work counts).
+    cost: NodeCost,
+    /// Bytes it moves across the group's boundary.
+    boundary: u64,
+    compute_us: f64,
+}
+
+/// Per tensor, whether it is a graph output (written whatever reads it); empty when no group
+/// needs it.
+fn graph_outputs(graph: &Graph, needed: bool) -> Vec<bool> {
+    if !needed {
+        return Vec::new();
+    }
+    let mut flags = vec![false; graph.tensors.len()];
+    for &id in &graph.outputs {
+        if let Some(flag) = flags.get_mut(id) {
+            *flag = true;
+        }
+    }
+    flags
+}
+
+/// The bytes a member of `group` reads from outside the group and writes for outside it (or as
+/// a graph output): its intermediates stay in the Unified Buffer.
+fn boundary_bytes(
+    graph: &Graph,
+    node_id: NodeId,
+    group: usize,
+    work: &NodeWork,
+    kernel_of_node: &[Option<usize>],
+    is_output: &[bool],
+) -> u64 {
+    let Some(node) = graph.nodes.get(node_id) else {
+        return 0;
+    };
+    let in_group = |id: NodeId| kernel_of_node.get(id).copied().flatten() == Some(group);
+    let mut boundary = 0u64;
+    for (slot, id) in node.inputs.iter().enumerate() {
+        let inside = id
+            .and_then(|id| graph.tensors.get(id))
+            .and_then(|t| t.producer)
+            .is_some_and(in_group);
+        if !inside {
+            boundary = boundary.saturating_add(work.input_bytes.get(slot).unwrap_or(0));
+        }
+    }
+    for (idx, &id) in node.outputs.iter().enumerate() {
+        let inside = graph.tensors.get(id).is_some_and(|t| {
+            !t.consumers.is_empty()
+                && t.consumers.iter().all(|&c| in_group(c))
+                && !is_output.get(id).copied().unwrap_or(false)
+        });
+        if !inside {
+            boundary = boundary.saturating_add(work.output_bytes.get(idx).unwrap_or(0));
+        }
+    }
+    boundary
 }
 
 /// A UB group that runs as one kernel: its index in `Fusion::groups` and its members, head
@@ -397,78 +471,46 @@ fn fused_kernels(counter: &Counter, fusion: &Fusion) -> (Vec<FusedGroup>, Vec<Op
 }
 
 /// Costs each fused group as one kernel: compute adds up, only bytes crossing the group's
-/// boundary move, one launch carried by the head. `member_work` is sorted by node.
+/// boundary move, one launch carried by the head. `members` is sorted by node.
 fn cost_fused_groups(
     counter: &Counter,
     groups: &[FusedGroup],
-    member_work: &[(NodeId, NodeWork)],
+    members: &[(NodeId, MemberPart)],
     per_node: &mut [NodeCost],
     kernels: &mut Vec<Kernel>,
     tally: &mut Tally,
 ) {
-    let graph = counter.graph;
     let target = counter.target;
-    let is_output = if groups.is_empty() {
-        Vec::new()
-    } else {
-        let mut flags = vec![false; graph.tensors.len()];
-        for &id in &graph.outputs {
-            if let Some(flag) = flags.get_mut(id) {
-                *flag = true;
-            }
-        }
-        flags
-    };
-    // (node, its work, bytes crossing the group boundary, compute µs)
-    let mut parts: Vec<(NodeId, &NodeWork, u64, f64)> = Vec::new();
+    let overhead = kernel_overhead_us(target);
+    let mut parts: Vec<(NodeId, &MemberPart)> = Vec::new();
     let mut own: Vec<f64> = Vec::new();
-    for (group_idx, members) in groups {
+    for (group_idx, nodes) in groups {
         parts.clear();
-        for &node_id in members {
-            let work = match member_work.binary_search_by_key(&node_id, |(id, _)| *id) {
-                Ok(idx) => &member_work[idx].1,
-                Err(_) => continue,
-            };
-            let Some(node) = graph.nodes.get(node_id) else {
-                continue;
-            };
-            let mut boundary = 0u64;
-            for (slot, id) in node.inputs.iter().enumerate() {
-                let inside = id
-                    .and_then(|id| graph.tensors.get(id))
-                    .and_then(|t| t.producer)
-                    .is_some_and(|p| members.contains(&p));
-                if !inside {
-                    boundary = boundary.saturating_add(work.input_bytes.get(slot).unwrap_or(0));
-                }
-            }
-            for (idx, &id) in node.outputs.iter().enumerate() {
-                let inside = graph.tensors.get(id).is_some_and(|t| {
-                    !t.consumers.is_empty()
-                        && t.consumers.iter().all(|c| members.contains(c))
-                        && !is_output.get(id).copied().unwrap_or(false)
-                });
-                if !inside {
-                    boundary = boundary.saturating_add(work.output_bytes.get(idx).unwrap_or(0));
-                }
-            }
+        parts.extend(nodes.iter().filter_map(|&node_id| {
+            let idx = members.binary_search_by_key(&node_id, |(id, _)| *id).ok()?;
+            Some((node_id, &members[idx].1))
+        }));
+        let compute: f64 = parts.iter().map(|(_, p)| p.compute_us).sum();
+        let bytes = parts
+            .iter()
+            .fold(0u64, |acc, (_, p)| acc.saturating_add(p.boundary));
+        for (_, part) in &parts {
             tally.saved_bytes = tally
                 .saved_bytes
-                .saturating_add(work.bytes().saturating_sub(boundary));
-            let compute = compute_us(target, counter.unit(node_id), work);
-            parts.push((node_id, work, boundary, compute));
+                .saturating_add(part.cost.bytes.saturating_sub(part.boundary));
         }
-        let compute: f64 = parts.iter().map(|p| p.3).sum();
-        let bytes = parts.iter().fold(0u64, |acc, p| acc.saturating_add(p.2));
         let memory = memory_us(target, bytes);
-        let overhead = kernel_overhead_us(target);
         let body = compute.max(memory);
-        let head_unit = counter.unit(members[0]);
+        let head_unit = counter.unit(nodes[0]);
         let bound = bound_of(head_unit, compute, memory);
         own.clear();
-        own.extend(parts.iter().map(|p| p.3 + memory_us(target, p.2)));
+        own.extend(
+            parts
+                .iter()
+                .map(|(_, p)| p.compute_us + memory_us(target, p.boundary)),
+        );
         let own_total: f64 = own.iter().sum();
-        for (idx, &(node_id, work, boundary, part_compute)) in parts.iter().enumerate() {
+        for (idx, &(node_id, part)) in parts.iter().enumerate() {
             let is_head = idx == 0;
             let share = if own_total > 0.0 {
                 own[idx] / own_total
@@ -479,22 +521,20 @@ fn cost_fused_groups(
             };
             let overhead_us = if is_head { overhead } else { 0.0 };
             per_node[node_id] = NodeCost {
-                macs: work.macs,
-                unpadded_macs: work.unpadded_macs,
-                vector_ops: work.vector_ops,
-                bytes: boundary,
-                compute_us: part_compute,
-                memory_us: memory_us(target, boundary),
+                bytes: part.boundary,
+                compute_us: part.compute_us,
+                memory_us: memory_us(target, part.boundary),
                 overhead_us,
                 estimated_us: body * share + overhead_us,
                 bound,
                 group: Some(*group_idx),
+                ..part.cost
             };
         }
         tally.fused_groups += 1;
         kernels.push(Kernel {
-            head: members[0],
-            fused_nodes: members.clone(),
+            head: nodes[0],
+            fused_nodes: nodes.clone(),
             unit: head_unit,
             estimated_us: body + overhead,
             bound,
