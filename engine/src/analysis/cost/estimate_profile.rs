@@ -166,14 +166,19 @@ pub fn estimated_profile(model: &Model, units: &[NodeUnit], cost: &CostModel) ->
     let mut outputs = TensorColumns::default();
     let mut written = Vec::new();
     let mut columns = ColumnSyms::default();
-    // `Unit::from_task_type` allocates; the task types are a handful of constants.
-    let mut unit_of_type: HashMap<&'static str, Unit, FxBuild> = HashMap::default();
+    // The task type, its symbol and its unit per execution unit, decided once
+    // (`Unit::from_task_type` allocates).
+    let kinds = ExecUnit::ALL.map(|unit| {
+        task_type(unit, spec.separate_vector_cores)
+            .map(|raw| (profile.strings.intern(raw), Unit::from_task_type(raw)))
+    });
     profile.tasks.reserve(cost.kernels.len());
     for kernel in &cost.kernels {
         let Some(head) = graph.nodes.get(kernel.head) else {
             continue;
         };
-        let Some(task_type) = task_type(kernel.unit, spec.separate_vector_cores) else {
+        let kind = ExecUnit::ALL.iter().position(|u| *u == kernel.unit);
+        let Some((task_type, unit)) = kind.and_then(|idx| kinds[idx]) else {
             continue;
         };
         let on_ai_core = kernel.unit.is_ai_core();
@@ -188,7 +193,6 @@ pub fn estimated_profile(model: &Model, units: &[NodeUnit], cost: &CostModel) ->
         let strings = &mut profile.strings;
         let mut column = |text: &str| columns.intern(strings, text);
         let op_type = column(&head.op_type);
-        let task_type_sym = column(task_type);
         let input_shapes = column(&inputs.shapes);
         let input_dtypes = column(&inputs.dtypes);
         let input_formats = column(&inputs.formats);
@@ -205,10 +209,8 @@ pub fn estimated_profile(model: &Model, units: &[NodeUnit], cost: &CostModel) ->
         let task = Task {
             name,
             op_type,
-            task_type: task_type_sym,
-            unit: *unit_of_type
-                .entry(task_type)
-                .or_insert_with(|| Unit::from_task_type(task_type)),
+            task_type,
+            unit,
             op_state: if inputs.dynamic || outputs.dynamic {
                 OpState::Dynamic
             } else {
