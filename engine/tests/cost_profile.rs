@@ -201,6 +201,8 @@ fn calibration_recovers_known_factors_per_unit() {
         assert!((unit.measured_us - unit.factor * unit.predicted_us).abs() < 1e-6);
         assert_eq!(unit.rank_correlation, Some(1.0));
     }
+    assert!((calibration.factor(ExecUnit::Cube) - 1.5).abs() < 1e-9);
+    assert_eq!(calibration.factor(ExecUnit::AiCpu), 1.0);
 
     // A monotone (non-linear) measurement ranks the same: correlation 1.
     let monotone: Vec<Option<f64>> = cost

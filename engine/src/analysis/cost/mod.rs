@@ -191,6 +191,19 @@ pub struct Calibration {
     pub notes: Vec<String>,
 }
 
+impl Calibration {
+    /// The factor of `unit`, 1 when none was fitted: scales an estimate (a finding's gain) of an
+    /// op on that unit to what the profile suggests it really takes.
+    pub fn factor(&self, unit: ExecUnit) -> f64 {
+        self.factors
+            .iter()
+            .find(|f| f.unit == unit.id())
+            .map(|f| f.factor)
+            .filter(|f| f.is_finite() && *f > 0.0)
+            .unwrap_or(1.0)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitCalibration {
     pub unit: &'static str,
