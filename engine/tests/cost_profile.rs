@@ -269,8 +269,7 @@ fn analyze_without_a_profile_gives_the_estimated_profile() {
     assert_eq!(analysis.cost.per_node.len(), model.graph.nodes.len());
     assert!(analysis.cost.total_us > 0.0);
     let profile = analysis
-        .estimated_profile
-        .as_ref()
+        .estimated_profile(&model)
         .expect("an estimated profile");
     assert!(profile.is_estimate());
     assert!((profile.total_us() - analysis.cost.total_us).abs() < 1e-6 * analysis.cost.total_us);

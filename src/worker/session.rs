@@ -309,7 +309,7 @@ impl Session {
             target: job.target.engine_id(),
             cann: CannVersion::DEFAULT,
         };
-        let mut analysis = analyze(&loaded.model, profile.map(|p| &p.import.profile), &options);
+        let analysis = analyze(&loaded.model, profile.map(|p| &p.import.profile), &options);
         let data = analysis_data(&loaded.model, &analysis, job.target);
         // A new target alone leaves a measured profile's tables as they are.
         let profile_unchanged = job.new_profile.is_none() && !job.model_changed;
@@ -321,8 +321,7 @@ impl Session {
                 measured.map(|m| &m.join),
             )),
             (None, _) => analysis
-                .estimated_profile
-                .take()
+                .estimated_profile(&loaded.model)
                 .and_then(|estimate| estimated_data(&loaded.model, estimate)),
         };
         (profile_data, Some(data))

@@ -136,15 +136,21 @@ pub struct Analysis {
     pub rules: rules::RuleOutput,
     /// `None` without a profile: the analysis is then an estimate.
     pub measured: Option<Measured>,
-    /// Without a profile, the cost model's estimate in the shape of a measured profile, so
-    /// hotspot tables, unit charts and heat maps work on a model alone. Always labelled as an
-    /// estimate (its one source is `SourceKind::Estimate`).
-    pub estimated_profile: Option<Profile>,
 }
 
 impl Analysis {
     pub fn is_estimate(&self) -> bool {
         self.measured.is_none()
+    }
+
+    /// Without a profile, the cost model's estimate in the shape of a measured profile, so
+    /// hotspot tables, unit charts and heat maps work on a model alone; always labelled as an
+    /// estimate (its one source is `SourceKind::Estimate`). `None` when a profile was measured.
+    /// Built on demand: it interns every kernel name, which costs more than the analysis itself
+    /// on large graphs, and only views need it.
+    pub fn estimated_profile(&self, model: &Model) -> Option<Profile> {
+        self.is_estimate()
+            .then(|| cost::estimated_profile(model, &self.units, &self.cost))
     }
 }
 
@@ -176,11 +182,6 @@ pub fn analyze(model: &Model, profile: Option<&Profile>, options: &AnalyzeOption
         }
         _ => None,
     };
-    let estimated_profile = if measured.is_none() {
-        Some(cost::estimated_profile(model, &units, &cost))
-    } else {
-        None
-    };
     let rules = rules::check(&rules::RuleCtx {
         model: Some(rules::ModelCtx {
             model,
@@ -206,7 +207,6 @@ pub fn analyze(model: &Model, profile: Option<&Profile>, options: &AnalyzeOption
         cost,
         rules,
         measured,
-        estimated_profile,
     }
 }
 

@@ -250,9 +250,11 @@ pub fn build(
     });
 
     // Hotspots: the measured profile's, else the estimate's, joined to the model either way.
-    let shown_profile = profile
-        .map(|p| &p.profile)
-        .or(analysis.estimated_profile.as_ref());
+    let estimate = match profile {
+        Some(_) => None,
+        None => analysis.estimated_profile(model),
+    };
+    let shown_profile = profile.map(|p| &p.profile).or(estimate.as_ref());
     let hotspots = match shown_profile {
         Some(shown) => {
             let join = match &analysis.measured {

@@ -94,20 +94,19 @@ pub(crate) const WORK: &[(Key, Work)] = &[
     (Key::Canonical("BatchMatMulV2"), Work::MatMul),
     // Most einsums of real models are batched matrix products; others are miscounted.
     (Key::Canonical("Einsum"), Work::MatMul),
-    (Key::Canonical("LSTM"), Work::Recurrent),
-    (Key::Canonical("GRU"), Work::Recurrent),
+    (Key::Canonical("DynamicRNN"), Work::Recurrent),
+    (Key::Canonical("DynamicGRUV2"), Work::Recurrent),
     (Key::Canonical("RNN"), Work::Recurrent),
     (Key::Canonical("Attention"), Work::Attention),
     (Key::Canonical("FlashAttentionScore"), Work::Attention),
     (Key::Canonical("Relu"), Work::PerElement(1)),
     (Key::Canonical("Relu6"), Work::PerElement(2)),
-    (Key::Canonical("Clip"), Work::PerElement(2)),
     (Key::Canonical("ClipByValue"), Work::PerElement(2)),
     (Key::Canonical("LeakyRelu"), Work::PerElement(2)),
     (Key::Canonical("PRelu"), Work::PerElement(2)),
     // Softmax: max, subtract, exp, sum, divide.
-    (Key::Canonical("Softmax"), Work::PerElement(5)),
-    (Key::Canonical("LogSoftmax"), Work::PerElement(6)),
+    (Key::Canonical("SoftmaxV2"), Work::PerElement(5)),
+    (Key::Canonical("LogSoftmaxV2"), Work::PerElement(6)),
     // Inference BatchNorm and Scale: one multiply and one add per element.
     (Key::Canonical("BatchNorm"), Work::PerElement(2)),
     (Key::Canonical("Scale"), Work::PerElement(2)),
@@ -901,7 +900,7 @@ mod tests {
         assert_eq!(lookup("DepthwiseConv2D"), Work::DepthwiseConv);
         assert_eq!(lookup("MatMulV2"), Work::MatMul);
         assert_eq!(lookup("Relu"), Work::PerElement(1));
-        assert_eq!(lookup("Softmax"), Work::PerElement(5));
+        assert_eq!(lookup("SoftmaxV2"), Work::PerElement(5));
         assert_eq!(lookup("Reshape"), Work::Nothing);
         assert_eq!(lookup("Transpose"), Work::Movement);
         assert_eq!(lookup("TransData"), Work::Movement);
