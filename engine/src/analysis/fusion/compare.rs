@@ -2,11 +2,12 @@
 //! (`_datadump_original_op_names` on a node lists the original ops it replaced) or a profile's
 //! `fusion_op` rows.
 //!
-//! Groups are compared as sets of original op names. Real names the simulated model does not
-//! have (an op the exporter already folded, such as a BatchNorm an ONNX export merged into its
-//! convolution) are left out of the real group first; a real group none of whose names is in the
-//! model is counted as absent, not as missed. A real group left with one name matches when the
-//! simulation leaves that op alone too.
+//! Groups are compared as sets of original op names. The simulation predicts kernels: each UB
+//! group, and each other node alone (a node of a compiled graph stands for the ops GE fused into
+//! it). Real names the simulated model does not have (an op the exporter already folded, such as
+//! a BatchNorm an ONNX export merged into its convolution) are left out of the real group first;
+//! a real group none of whose names is in the model is counted as absent, not as missed. A real
+//! group matches when one predicted kernel holds exactly its remaining names.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -76,29 +77,39 @@ fn check(model: &Model, fusion: &Fusion, real: &[RealGroup], source: &str) -> Fu
     for node in &model.graph.nodes {
         universe.extend(stands_for(node.display_name()));
     }
-    let simulated: Vec<BTreeSet<String>> = fusion
-        .groups
-        .iter()
-        .filter(|g| g.kind == FusionKind::Ub)
-        .map(|g| {
-            g.nodes
-                .iter()
-                .filter_map(|&n| model.graph.nodes.get(n))
-                .flat_map(|node| stands_for(node.display_name()))
-                .collect()
-        })
-        .collect();
-    let mut in_simulated: HashMap<&str, usize> = HashMap::new();
-    for (idx, group) in simulated.iter().enumerate() {
-        for name in group {
-            in_simulated.entry(name.as_str()).or_insert(idx);
+    // The kernels the simulation predicts, as name sets: each UB group, and each other node
+    // alone (a compiled node stands for the ops GE fused into it).
+    let mut kernels: Vec<BTreeSet<String>> = Vec::new();
+    let mut is_group: Vec<bool> = Vec::new();
+    let mut grouped = vec![false; model.graph.nodes.len()];
+    for group in fusion.groups.iter().filter(|g| g.kind == FusionKind::Ub) {
+        let mut names = BTreeSet::new();
+        for &node in &group.nodes {
+            if let Some(n) = model.graph.nodes.get(node) {
+                names.extend(stands_for(n.display_name()));
+                grouped[node] = true;
+            }
+        }
+        kernels.push(names);
+        is_group.push(true);
+    }
+    for (node_id, node) in model.graph.nodes.iter().enumerate() {
+        if !grouped[node_id] {
+            kernels.push(stands_for(node.display_name()).into_iter().collect());
+            is_group.push(false);
+        }
+    }
+    let mut kernel_of: HashMap<&str, usize> = HashMap::new();
+    for (idx, kernel) in kernels.iter().enumerate() {
+        for name in kernel {
+            kernel_of.entry(name.as_str()).or_insert(idx);
         }
     }
 
     let mut real_groups = 0;
     let mut absent = 0;
     let mut matched = 0;
-    let mut touched = vec![false; simulated.len()];
+    let mut touched = vec![false; kernels.len()];
     let mut differences = Vec::new();
     for (fused, names) in real {
         let distinct: BTreeSet<&String> = names.iter().collect();
@@ -118,43 +129,43 @@ fn check(model: &Model, fusion: &Fusion, real: &[RealGroup], source: &str) -> Fu
         }
         let hits: BTreeSet<usize> = present
             .iter()
-            .filter_map(|n| in_simulated.get(n.as_str()).copied())
+            .filter_map(|n| kernel_of.get(n.as_str()).copied())
             .collect();
         for &idx in &hits {
             touched[idx] = true;
         }
-        let exact = match (present.len(), hits.len()) {
-            (1, 0) => true,
-            (_, 1) => hits
-                .first()
-                .is_some_and(|&idx| simulated[idx] == present && present.len() >= 2),
-            _ => false,
-        };
+        let exact = hits.len() == 1 && hits.first().is_some_and(|&idx| kernels[idx] == present);
         if exact {
             matched += 1;
             continue;
         }
-        let kind = if hits.is_empty() { "missed" } else { "partial" };
+        let simulated: Vec<String> = hits
+            .iter()
+            .filter(|&&idx| is_group[idx])
+            .flat_map(|&idx| kernels[idx].iter().cloned())
+            .collect();
         differences.push(FusionDifference {
-            kind,
+            kind: if simulated.is_empty() {
+                "missed"
+            } else {
+                "partial"
+            },
             fused_op: Some(fused.clone()),
             real: present.into_iter().collect(),
-            simulated: hits
-                .iter()
-                .flat_map(|&idx| simulated[idx].iter().cloned())
-                .collect(),
+            simulated,
         });
     }
-    for (idx, group) in simulated.iter().enumerate() {
-        if !touched[idx] {
+    for (idx, kernel) in kernels.iter().enumerate() {
+        if is_group[idx] && !touched[idx] {
             differences.push(FusionDifference {
                 kind: "extra",
                 fused_op: None,
                 real: Vec::new(),
-                simulated: group.iter().cloned().collect(),
+                simulated: kernel.iter().cloned().collect(),
             });
         }
     }
+    let simulated_groups = is_group.iter().filter(|&&g| g).count();
     let considered = real_groups - absent;
     let agreement = if considered > 0 {
         matched as f64 / considered as f64
@@ -166,7 +177,7 @@ fn check(model: &Model, fusion: &Fusion, real: &[RealGroup], source: &str) -> Fu
     FusionCheck {
         source: source.to_string(),
         real_groups,
-        simulated_groups: simulated.len(),
+        simulated_groups,
         matched,
         agreement,
         differences,

@@ -6,10 +6,11 @@
 //! Invariants: nothing here trusts `Tensor::producer`/`consumers` or any id in the graph; ids out
 //! of range are dropped, cycles put their nodes at the end of the order, self-loops are ignored.
 
-use crate::ir::{Dim, Graph, NodeId, TensorId, TensorKind};
+use crate::ir::{Dim, Graph, Node, NodeId, TensorId, TensorKind};
 use crate::knowledge::{Constraint, ExecUnit, FusionClass, OpSpec};
 
 use super::super::units::NodeUnit;
+use super::compare::ORIGINAL_NAMES_ATTR;
 
 /// Facts of one node.
 #[derive(Debug, Clone, Copy)]
@@ -23,13 +24,16 @@ pub struct NodeFacts {
     /// A format conversion GE inserts (TransData): it breaks chains and disappears when the
     /// formats agree.
     pub format_conversion: bool,
-    /// Whether the op runs on the Vector unit without 5HD support (it makes GE move data between
-    /// formats around it).
+    /// Whether the op's knowledge row lacks 5HD support (GE moves data between formats around
+    /// it).
     pub lacks_5hd: bool,
+    /// A kernel GE already compiled: the node lists the original ops it was fused from
+    /// (`_datadump_original_op_names`, a GE Build graph or `.om`). No pass fuses it again.
+    pub sealed: bool,
 }
 
 impl NodeFacts {
-    fn of(unit: Option<&NodeUnit>) -> NodeFacts {
+    fn of(unit: Option<&NodeUnit>, node: &Node) -> NodeFacts {
         let spec: Option<&'static OpSpec> = unit.and_then(|u| u.spec);
         let has = |f: fn(&Constraint) -> bool| spec.is_some_and(|s| s.has(f));
         NodeFacts {
@@ -44,6 +48,7 @@ impl NodeFacts {
             }),
             format_conversion: has(|c| matches!(c, Constraint::FormatConversion)),
             lacks_5hd: spec.is_some() && !has(|c| matches!(c, Constraint::Supports5hd)),
+            sealed: node.attr(ORIGINAL_NAMES_ATTR).is_some(),
         }
     }
 }
@@ -74,8 +79,11 @@ impl<'g> Facts<'g> {
     pub fn new(graph: &'g Graph, units: &[NodeUnit]) -> Facts<'g> {
         let n_nodes = graph.nodes.len();
         let n_tensors = graph.tensors.len();
-        let nodes: Vec<NodeFacts> = (0..n_nodes)
-            .map(|id| NodeFacts::of(units.get(id)))
+        let nodes: Vec<NodeFacts> = graph
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(id, node)| NodeFacts::of(units.get(id), node))
             .collect();
 
         let mut producer = vec![None; n_tensors];

@@ -10,6 +10,13 @@
 //!   wins, so specific patterns come before the general ones they refine.
 //! - Where a limit or a release boundary is not documented, the row's `source` says so; findings
 //!   carry the source into their evidence.
+//!
+//! Sources: the tuning guide's four classes; the hiascend UB-fusion rule pages and the mstt
+//! advisor's pattern file (`ascend.md` 4.3); and the pattern definitions of CANN's built-in
+//! fusion passes (`ops/built-in/fusion_pass/buffer_fusion/ub_fusion/ai_core/...`, as published
+//! in a public mirror of the Ascend ops repository, 2021–2022), "CANN ops source" below. Those
+//! define most named passes with exactly one element-wise op (`TBE_PATTERN_NUM_DEFAULT = 1`) and
+//! restrict it to a few op types, which the rows name.
 
 use crate::knowledge::FusionClass;
 use crate::target::TargetId;
@@ -143,7 +150,6 @@ pub const CANN_8_0_0: CannVersion = CannVersion {
 const ELEMENTWISE: &[FusionClass] = &[FusionClass::Elementwise];
 const ELEMENTWISE_OR_BROADCAST: &[FusionClass] =
     &[FusionClass::Elementwise, FusionClass::Broadcast];
-const CUBE: &[FusionClass] = &[FusionClass::CubeHead];
 
 const fn named(canonicals: &'static [&'static str], inputs: Arity) -> Member {
     Member {
@@ -167,6 +173,9 @@ const fn step(member: Member, min: u8, max: u8) -> Step {
 
 const SINGLE_ELEMENTWISE: Member = of_class(ELEMENTWISE, Arity::One);
 const CONVOLUTIONS: &[&str] = &["Conv2D", "DepthwiseConv2D", "Conv3D"];
+/// The guide's "the head must be a convolution"; depthwise convolution, deconvolution and MatMul
+/// heads have passes of their own with other limits.
+const PLAIN_CONVOLUTIONS: &[&str] = &["Conv2D", "Conv3D"];
 const BEFORE_8_0_0: Releases = Releases {
     from: None,
     until: Some(CANN_8_0_0),
@@ -242,7 +251,7 @@ pub const PATTERNS: &[Pattern] = &[
             step(of_class(ELEMENTWISE, Arity::Two), 1, 1),
             step(SINGLE_ELEMENTWISE, 1, 1),
         ],
-        "hiascend UB fusion rule list (ascend.md 4.3); mstt op_fusion_pass.yaml: Conv2D → Elemwise (two inputs: the residual Add) → Elemwise",
+        "hiascend UB fusion rule list, mstt op_fusion_pass.yaml (ascend.md 4.3); CANN ops source tbe_conv_double_in_fusion_pass.cc: Conv2D → ElemWise with another input → ElemWise; when both inputs of the Add are convolutions CANN takes the one with more input channels, the simulation the longer branch",
     ),
     row(
         "TBEConvAddFusion",
@@ -258,47 +267,50 @@ pub const PATTERNS: &[Pattern] = &[
             Pass::Ub,
             named(&["Conv2D"], Arity::Any),
             &[
-                step(SINGLE_ELEMENTWISE, 1, 1),
+                step(named(&["Relu", "LeakyRelu"], Arity::One), 0, 1),
                 step(named(&["MaxPool", "Pooling"], Arity::One), 1, 1),
             ],
-            "hiascend UB fusion rule list; mstt op_fusion_pass.yaml: Conv2D → Elemwise → MaxPool behind AIPP (ascend.md 4.3); Caffe `Pooling` is taken as max pooling (its method is not checked)",
+            "hiascend UB fusion rule list, mstt op_fusion_pass.yaml (ascend.md 4.3); CANN ops source tbe_aipp_conv_relu_maxpooling_fusion_pass.cc: AIPP → Conv → optional Relu/LeakyRelu → MaxPool/Pooling; its checks on the conv (C04 weights: at most 4 input channels, 3/5/7 kernels, limited width) and on the pooling (max, 2×2 or 3×3, stride 2) are not simulated",
         )
     },
     row(
         "TbeDepthwiseConvElemwiseFusionPass",
         Pass::Ub,
         named(&["DepthwiseConv2D"], Arity::Any),
-        &[step(SINGLE_ELEMENTWISE, 1, 3)],
-        "hiascend UB fusion rule list (ascend.md 4.3); limit of 3 assumed from the guide's Conv + element-wise (not documented for this pass)",
+        &[step(named(&["LeakyRelu", "Relu6"], Arity::One), 1, 1)],
+        "hiascend UB fusion rule list (ascend.md 4.3); CANN ops source tbe_depthwiseconv_elemwise_fusion_pass.cc: one LeakyRelu or Relu6 (then an optional quant)",
     ),
     row(
         "ATbeMatMulElemwiseFusionPass",
         Pass::Ub,
         named(&["MatMulV2"], Arity::Any),
-        &[step(SINGLE_ELEMENTWISE, 1, 3)],
-        "hiascend UB fusion rule list; mstt op_fusion_pass.yaml (ascend.md 4.3); limit of 3 assumed from the guide's Conv + element-wise (not documented for this pass)",
+        &[step(SINGLE_ELEMENTWISE, 1, 1)],
+        "hiascend UB fusion rule list, mstt op_fusion_pass.yaml (ascend.md 4.3); CANN ops source tbe_matmul_elemwise.cc (registered as ATbeMatmulElemwiseFusionPass): one ElemWise with one output, static shapes only",
     ),
     row(
         "TbeBatchMatmulElementWiseFusionPass",
         Pass::Ub,
         named(&["BatchMatMulV2"], Arity::Any),
-        &[step(SINGLE_ELEMENTWISE, 1, 3)],
-        "hiascend UB fusion rule list; mstt op_fusion_pass.yaml (ascend.md 4.3); limit of 3 assumed from the guide's Conv + element-wise (not documented for this pass)",
+        &[
+            step(named(&["Add", "AddV2", "Div", "RealDiv", "Relu"], Arity::Any), 1, 1),
+            step(named(&["Add", "AddV2", "Relu"], Arity::Any), 0, 1),
+        ],
+        "hiascend UB fusion rule list, mstt op_fusion_pass.yaml (ascend.md 4.3); CANN ops source batch_matmul_elementwise_ub_fusion.cc: Add/Div/RealDiv/Relu (or FusedMulAdd), then optionally Add/Relu",
     ),
     row(
         "TbeDxElemwisePass",
         Pass::Ub,
         named(&["Conv2DTranspose"], Arity::Any),
-        &[step(SINGLE_ELEMENTWISE, 1, 3)],
-        "hiascend UB fusion rule list; mstt op_fusion_pass.yaml (ascend.md 4.3): deconvolution (Conv2DBackpropInput) + element-wise; limit of 3 assumed",
+        &[step(named(&["Relu", "LeakyRelu", "PRelu"], Arity::Any), 1, 1)],
+        "hiascend UB fusion rule list, mstt op_fusion_pass.yaml (ascend.md 4.3); CANN ops source conv2d_bp_input_elemwise_pass.cc: deconvolution (Conv2DBackpropInput) + one Relu, LeakyRelu or PRelu",
     ),
     // ---- UB fusion: the guide's four classes ----
     row(
         "TbeConvElemwiseFusionPass",
         Pass::Ub,
-        of_class(CUBE, Arity::Any),
+        named(PLAIN_CONVOLUTIONS, Arity::Any),
         &[step(SINGLE_ELEMENTWISE, 1, 3)],
-        "tuning guide: Conv + element-wise, the head a convolution, at most 3 single-input single-output element-wise ops; the pass name is from older releases (ascend.md 4.3, not re-verified)",
+        "tuning guide: Conv + element-wise, the head a convolution, at most 3 single-input single-output element-wise ops; current CANN applies it as automatic UB fusion (AutomaticUbFusion in the hiascend list), the pass name is from older releases (ascend.md 4.3, not re-verified)",
     ),
     Pattern {
         limit_counts_head: true,

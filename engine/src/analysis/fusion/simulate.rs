@@ -211,7 +211,7 @@ impl<'f, 'g> Simulation<'f, 'g> {
 
     fn head_matches(&self, head: NodeId, pattern: &Pattern) -> bool {
         let facts = self.facts;
-        if !self.member_matches(pattern.head, head) {
+        if facts.nodes[head].sealed || !self.member_matches(pattern.head, head) {
             return false;
         }
         let n_inputs = facts.data_inputs(head).len();
@@ -457,10 +457,10 @@ impl<'f, 'g> Simulation<'f, 'g> {
         chain: &[NodeId],
     ) -> Fit {
         let facts = self.facts;
-        if self.group_of[reader].is_some() || chain.contains(&reader) {
+        let node = &facts.nodes[reader];
+        if node.sealed || self.group_of[reader].is_some() || chain.contains(&reader) {
             return Fit::No;
         }
-        let node = &facts.nodes[reader];
         let beyond = |reason| {
             // A format conversion or AI CPU op with one reader behind it that fits the step.
             let out = facts.chain_output(reader)?;
