@@ -605,7 +605,10 @@ impl<'f, 'g> Simulation<'f, 'g> {
         PATTERNS
             .iter()
             .filter(|p| p.name == pattern.name && p.limit() > pattern.limit())
-            .filter(|p| p.head == pattern.head && p.steps.len() == pattern.steps.len())
+            .filter(|p| {
+                p.steps.len() == pattern.steps.len()
+                    && p.limit_counts_head == pattern.limit_counts_head
+            })
             .filter_map(|p| p.releases.from.map(|from| (from, p.limit())))
             .filter(|(from, _)| *from > self.cann)
             .min()

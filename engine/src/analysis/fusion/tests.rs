@@ -172,3 +172,103 @@ fn near_miss_reasons_have_stable_ids() {
     let json = serde_json::to_value(NearMissReason::NoFusionHead).unwrap_or_default();
     assert_eq!(json, "no_fusion_head");
 }
+
+/// The TensorFlow cases that need ops the public writer API has no method for (its `node` is
+/// crate-visible): `Sum`, `MirrorPad`.
+mod tensorflow {
+    use crate::analysis::{analyze, AnalyzeOptions, CannVersion};
+    use crate::samples::{TfWeights, TfWriter};
+    use crate::target::TargetId;
+    use crate::{open_model, InputFile};
+
+    use super::super::{FusionKind, NearMissReason};
+
+    fn open(w: TfWriter) -> crate::ir::Model {
+        let text = w.finish().text();
+        open_model(&InputFile::new("model.pbtxt", text.into_bytes())).expect("model opens")
+    }
+
+    fn analyze_310(model: &crate::ir::Model) -> crate::analysis::Analysis {
+        analyze(
+            model,
+            None,
+            &AnalyzeOptions {
+                target: TargetId::Ascend310,
+                cann: CannVersion::DEFAULT,
+            },
+        )
+    }
+
+    #[test]
+    fn a_tensorflow_sum_fuses_with_the_element_wise_ops_after_it() {
+        let mut w = TfWriter::new(TfWeights::Splat).with_output_shapes();
+        let x = w.placeholder("x", &[1, 8, 8, 16]);
+        let axes = w.int32_constant("axes", &[1, 2]);
+        let sum = w.node("Sum", "Sum", &[&x, &axes], vec![], &[vec![1, 16]]);
+        let relu = w.relu(&sum);
+        w.unary("Sigmoid", &relu);
+        let model = open(w);
+        let analysis = analyze_310(&model);
+        let groups: Vec<_> = analysis
+            .fusion
+            .groups
+            .iter()
+            .filter(|g| g.kind == FusionKind::Ub)
+            .collect();
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].pattern, "TbeReduceElemwiseFusionPass");
+        let names: Vec<&str> = groups[0]
+            .nodes
+            .iter()
+            .map(|&n| model.graph.nodes[n].name.as_str())
+            .collect();
+        assert_eq!(names, ["Sum", "Relu", "Sigmoid"]);
+        assert_eq!(analysis.rules.of_rule("missed-fusion").count(), 0);
+    }
+
+    fn mirror_pad_mul(identity_conv: bool) -> crate::ir::Model {
+        let mut w = TfWriter::new(TfWeights::Splat).with_output_shapes();
+        let x = w.placeholder("x", &[1, 8, 8, 16]);
+        let c = w.conv2d(&x, 16, 3, 1, "SAME");
+        let paddings = w.int32_constant("paddings", &[0, 0, 1, 1, 1, 1, 0, 0]);
+        let padded = vec![1, 10, 10, 16];
+        let mut y = w.node(
+            "MirrorPad",
+            "MirrorPad",
+            &[&c, &paddings],
+            vec![],
+            &[padded.clone()],
+        );
+        if identity_conv {
+            y = w.conv2d(&y, 16, 1, 1, "SAME");
+        }
+        let scale = w.weight("scale", &[]);
+        let m = w.node("Mul", "Mul", &[&y, &scale], vec![], &[padded]);
+        w.conv2d(&m, 16, 3, 1, "VALID");
+        open(w)
+    }
+
+    #[test]
+    fn tensorflow_mirror_pad_then_mul_takes_the_identity_conv_trick() {
+        let model = mirror_pad_mul(false);
+        let analysis = analyze_310(&model);
+        let near = &analysis.fusion.near_misses[0];
+        assert_eq!(near.reason, NearMissReason::NoFusionHead);
+        let findings: Vec<_> = analysis.rules.of_rule("missed-fusion").collect();
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].nodes, ["MirrorPad", "Mul"]);
+        let fix = &findings[0].fix;
+        assert!(fix.contains("identity 1×1 convolution"), "{fix}");
+        assert!(fix.contains("after `MirrorPad`: `Mul` then fuses"), "{fix}");
+
+        let model = mirror_pad_mul(true);
+        let analysis = analyze_310(&model);
+        assert_eq!(analysis.rules.of_rule("missed-fusion").count(), 0);
+        assert!(analysis.fusion.groups.iter().any(|g| {
+            g.kind == FusionKind::Ub
+                && g.nodes
+                    .iter()
+                    .any(|&n| model.graph.nodes[n].op_type == "Mul")
+        }));
+    }
+}
