@@ -257,8 +257,8 @@ pub const PATTERNS: &[Pattern] = &[
         "TBEConvAddFusion",
         Pass::Ub,
         named(&["Conv2D"], Arity::Any),
-        &[step(named(&["Add", "AddV2"], Arity::Two), 1, 1)],
-        "mstt op_fusion_pass.yaml: Conv → Add (ascend.md 4.3); a residual Add with no activation after it",
+        &[step(named(&["Add", "AddV2", "Eltwise"], Arity::Two), 1, 1)],
+        "mstt op_fusion_pass.yaml: Conv → Add (ascend.md 4.3); a residual Add with no activation after it; a Caffe Eltwise is taken as its default SUM (its operation is not checked)",
     ),
     Pattern {
         head_input: HeadInput::AfterAipp,

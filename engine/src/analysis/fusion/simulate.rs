@@ -138,6 +138,12 @@ impl<'f, 'g> Simulation<'f, 'g> {
             let Some(stop) = growth.stop.clone() else {
                 continue;
             };
+            // A two-input op right after the head is the business of the two-input patterns
+            // (TbeConvDoubleInFusionPass, TBEConvAddFusion), not a chain stopped "in the middle".
+            if stop.reason == NearMissReason::MultiInputInMiddle && fold.last() == Some(&stop.tail)
+            {
+                continue;
+            }
             let potential = self.grow(&fold, pattern, Some(stop.reason));
             if !potential.valid || potential.nodes.len() <= formed.len() {
                 continue;
