@@ -75,7 +75,10 @@ fn tensorflow_mobilenet_v2() {
 #[test]
 fn caffe_resnet50_sample() {
     check(
-        &open("resnet50.prototxt", caffe_resnet50().prototxt().into_bytes()),
+        &open(
+            "resnet50.prototxt",
+            caffe_resnet50().prototxt().into_bytes(),
+        ),
         expect_file!["fusion_goldens/caffe_resnet50.txt"],
     );
 }
@@ -99,7 +102,10 @@ fn caffe_mobilenet_v2_real_file() {
 #[test]
 fn ge_resnet50_sample() {
     check(
-        &open("ge_proto_00042_Build.txt", ge_resnet50().to_text().into_bytes()),
+        &open(
+            "ge_proto_00042_Build.txt",
+            ge_resnet50().to_text().into_bytes(),
+        ),
         expect_file!["fusion_goldens/ge_resnet50.txt"],
     );
 }

@@ -103,7 +103,10 @@ fn a_conv_with_three_element_wise_ops_is_one_group_in_every_framework() {
         assert_eq!(groups[0].pattern, "TbeConvElemwiseFusionPass");
         assert_eq!(groups[0].nodes.len(), 4);
         let head = &model.graph.nodes[groups[0].nodes[0]];
-        assert!(matches!(head.op_type.as_str(), "Conv" | "Conv2D" | "Convolution"));
+        assert!(matches!(
+            head.op_type.as_str(),
+            "Conv" | "Conv2D" | "Convolution"
+        ));
         assert!(groups[0].ddr_bytes_saved > 0);
         assert!(fusion.near_misses.is_empty(), "{:?}", fusion.near_misses);
     }
@@ -125,7 +128,11 @@ fn a_conv_with_four_element_wise_ops_keeps_three_and_reports_the_fourth() {
         assert_eq!(fusion.near_misses.len(), 1);
         assert_eq!(near.reason, NearMissReason::TooManyElementwise);
         assert_eq!((near.limit, near.found), (Some(3), Some(4)));
-        assert!(near.detail.contains("too many element-wise ops: 4 follow"), "{}", near.detail);
+        assert!(
+            near.detail.contains("too many element-wise ops: 4 follow"),
+            "{}",
+            near.detail
+        );
         assert!(near.detail.contains("takes at most 3"), "{}", near.detail);
         let fourth = model.graph.nodes.len() - 1;
         assert_eq!(near.blocker, Some(fourth));
@@ -158,8 +165,9 @@ fn tf_elementwise_chain(n: usize) -> Model {
 
 #[test]
 fn element_wise_chains_of_5_6_7_follow_the_cann_release() {
-    // (chain length, release) → (group sizes, near miss (found, limit)).
-    let cases: [(usize, &str, &[usize], Option<(u32, u32)>); 6] = [
+    // (chain length, release, group sizes, near miss (found, limit)).
+    type Case = (usize, &'static str, &'static [usize], Option<(u32, u32)>);
+    let cases: [Case; 6] = [
         (5, "8.0.RC1", &[5], None),
         (6, "8.0.RC1", &[5], Some((6, 5))),
         (7, "8.0.RC1", &[5, 2], Some((7, 5))),
@@ -181,7 +189,11 @@ fn element_wise_chains_of_5_6_7_follow_the_cann_release() {
                 .filter(|m| m.reason == NearMissReason::TooManyElementwise)
                 .filter_map(|m| Some((m.found?, m.limit?)))
                 .collect();
-            assert_eq!(misses, near.into_iter().collect::<Vec<_>>(), "{n} under {release}");
+            assert_eq!(
+                misses,
+                near.into_iter().collect::<Vec<_>>(),
+                "{n} under {release}"
+            );
             if let Some(miss) = fusion.near_misses.first() {
                 let text = format!("{} in a row", near.map_or(0, |n| n.0));
                 assert!(miss.detail.contains(&text), "{}", miss.detail);
@@ -206,7 +218,9 @@ fn a_caffe_reduction_cannot_fuse_but_onnx_and_tf_reduces_do() {
     w.layer(caffe_layer("act2", "Sigmoid", &[&y], &["act2"]), vec![1]);
     let caffe = open("reduce.prototxt", w.prototxt().into_bytes());
     let fusion = simulate(&caffe, cann("8.0.RC1"));
-    assert!(ub_groups(&fusion).iter().all(|g| g.pattern != "TbeReduceElemwiseFusionPass"));
+    assert!(ub_groups(&fusion)
+        .iter()
+        .all(|g| g.pattern != "TbeReduceElemwiseFusionPass"));
     let near = &fusion.near_misses[0];
     assert_eq!(near.reason, NearMissReason::CaffeReduce);
     assert_eq!(near.pattern, "TbeReduceElemwiseFusionPass");
@@ -223,7 +237,9 @@ fn a_caffe_reduction_cannot_fuse_but_onnx_and_tf_reduces_do() {
     let r = w
         .node("ReduceSum", &[&x, &axes], &[vec![1, 16, 1, 1]], vec![])
         .remove(0);
-    let y = w.node("Relu", &[&r], &[vec![1, 16, 1, 1]], vec![]).remove(0);
+    let y = w
+        .node("Relu", &[&r], &[vec![1, 16, 1, 1]], vec![])
+        .remove(0);
     w.output(&y);
     let onnx = open("reduce.onnx", w.finish());
     let fusion = simulate(&onnx, cann("8.0.RC1"));
@@ -274,10 +290,13 @@ fn a_tensor_read_outside_the_chain_ends_it() {
         let near = &fusion.near_misses[0];
         assert_eq!(near.reason, NearMissReason::OutsideConsumer);
         let pool = node_name(&model, "MaxPool", 0);
-        assert_eq!(names(&model, &near.outside), [pool.clone()]);
+        assert_eq!(names(&model, &near.outside), std::slice::from_ref(&pool));
         assert_eq!(names(&model, &near.nodes).len(), 3);
         assert!(near.detail.contains(&pool), "{}", near.detail);
-        assert_eq!(near.blocker.map(|b| model.graph.nodes[b].op_type.as_str()), Some("Sigmoid"));
+        assert_eq!(
+            near.blocker.map(|b| model.graph.nodes[b].op_type.as_str()),
+            Some("Sigmoid")
+        );
     }
 }
 
@@ -299,7 +318,10 @@ fn a_multi_input_op_in_the_middle_stops_the_chain() {
     let c = w.conv("conv", &x, ConvSpec::new(16, 3).pad(1));
     let r = w.relu("relu", &c, false);
     let a = w.eltwise_sum("sum", &r, &x);
-    w.layer(caffe_layer("tanh", "TanH", &[&a], &["tanh"]), SHAPE.to_vec());
+    w.layer(
+        caffe_layer("tanh", "TanH", &[&a], &["tanh"]),
+        SHAPE.to_vec(),
+    );
     let caffe = open("multi.prototxt", w.prototxt().into_bytes());
 
     for model in [onnx, caffe] {
@@ -344,7 +366,9 @@ fn onnx_conv_pow_relu() -> Model {
     let x = w.input("x", &SHAPE);
     let c = w.conv(&x, 16, 3, 1, 1, 1);
     let two = w.float_scalar("two", 2.0);
-    let p = w.node("Pow", &[&c, &two], &[SHAPE.to_vec()], vec![]).remove(0);
+    let p = w
+        .node("Pow", &[&c, &two], &[SHAPE.to_vec()], vec![])
+        .remove(0);
     let r = w.relu(&p);
     w.output(&r);
     open("pow.onnx", w.finish())
@@ -354,7 +378,11 @@ fn onnx_conv_pow_relu() -> Model {
 fn an_ai_cpu_op_in_between_stops_the_chain_on_the_310_only() {
     let model = onnx_conv_pow_relu();
     let fusion = simulate(&model, cann("8.0.RC1"));
-    assert!(ub_groups(&fusion).is_empty(), "{:?}", group_names(&model, &fusion));
+    assert!(
+        ub_groups(&fusion).is_empty(),
+        "{:?}",
+        group_names(&model, &fusion)
+    );
     let near = &fusion.near_misses[0];
     assert_eq!(near.reason, NearMissReason::AiCpuInBetween);
     assert_eq!(near.nodes.len(), 3);
@@ -410,7 +438,10 @@ fn aipp_lets_the_first_conv_take_relu_and_max_pooling() {
         cann("8.0.RC1"),
         FusionOptions { aipp: true },
     );
-    assert_eq!(ub_groups(&aipp)[0].pattern, "TbeAippConvReluMaxpoolingFusion");
+    assert_eq!(
+        ub_groups(&aipp)[0].pattern,
+        "TbeAippConvReluMaxpoolingFusion"
+    );
     assert_eq!(ub_groups(&aipp)[0].nodes, vec![0, 1, 2]);
 }
 
@@ -432,7 +463,10 @@ fn the_missed_fusion_rule_reports_each_near_miss_with_its_numbers() {
     let findings: Vec<_> = analysis.rules.of_rule("missed-fusion").collect();
     assert_eq!(findings.len(), 1);
     let finding = findings[0];
-    assert_eq!(finding.nodes, names(&model, &analysis.fusion.near_misses[0].nodes));
+    assert_eq!(
+        finding.nodes,
+        names(&model, &analysis.fusion.near_misses[0].nodes)
+    );
     assert!(finding.message.contains("4 follow"), "{}", finding.message);
     assert!(finding.fix.contains("at most 3"), "{}", finding.fix);
     let evidence = serde_json::to_value(&finding.evidence).unwrap_or_default();
@@ -459,13 +493,20 @@ fn onnx_mirror_pad_mul(identity_conv: bool) -> Model {
     let padded_shape = vec![1, 16, 10, 10];
     let pads = w.int64_constant("pads", &[0, 0, 1, 1, 0, 0, 1, 1]);
     let mut y = w
-        .node("MirrorPad", &[&c, &pads], &[padded_shape.clone()], vec![])
+        .node(
+            "MirrorPad",
+            &[&c, &pads],
+            std::slice::from_ref(&padded_shape),
+            vec![],
+        )
         .remove(0);
     if identity_conv {
         y = w.conv(&y, 16, 1, 1, 0, 1);
     }
     let scale = w.float_scalar("scale", 0.5);
-    let m = w.node("Mul", &[&y, &scale], &[padded_shape], vec![]).remove(0);
+    let m = w
+        .node("Mul", &[&y, &scale], &[padded_shape], vec![])
+        .remove(0);
     let out = w.conv(&m, 16, 3, 1, 0, 1);
     w.output(&out);
     open("mirror_pad.onnx", w.finish())
@@ -480,10 +521,19 @@ fn mirror_pad_then_mul_fires_and_the_identity_conv_silences_it() {
     let finding = findings[0];
     assert_eq!(finding.nodes.len(), 2);
     assert_eq!(
-        model.graph.nodes.iter().find(|n| n.name == finding.nodes[0]).map(|n| n.op_type.as_str()),
+        model
+            .graph
+            .nodes
+            .iter()
+            .find(|n| n.name == finding.nodes[0])
+            .map(|n| n.op_type.as_str()),
         Some("MirrorPad")
     );
-    assert!(finding.fix.contains("identity 1×1 convolution"), "{}", finding.fix);
+    assert!(
+        finding.fix.contains("identity 1×1 convolution"),
+        "{}",
+        finding.fix
+    );
     assert!(finding.fix.contains("TransData"), "{}", finding.fix);
     let evidence = serde_json::to_value(&finding.evidence).unwrap_or_default();
     assert_eq!(evidence["reason"], "no_fusion_head");
@@ -497,7 +547,10 @@ fn mirror_pad_then_mul_fires_and_the_identity_conv_silences_it() {
     // The Mul now fuses into the identity convolution's group.
     let groups = group_names(&fixed, &analysis.fusion);
     let mul = node_name(&fixed, "Mul", 0);
-    assert!(groups.iter().any(|g| g.len() == 2 && g[1] == mul), "{groups:?}");
+    assert!(
+        groups.iter().any(|g| g.len() == 2 && g[1] == mul),
+        "{groups:?}"
+    );
 }
 
 #[test]
@@ -506,7 +559,11 @@ fn compiled_ge_graphs_are_not_fused_again_and_agree_with_themselves() {
         let model = open("model.json", model.to_json(JsonStyle::ATC).into_bytes());
         let fusion = simulate(&model, cann("8.0.RC1"));
         // Every compute op is a compiled kernel (it lists its original ops): nothing to add.
-        assert!(ub_groups(&fusion).is_empty(), "{:?}", group_names(&model, &fusion));
+        assert!(
+            ub_groups(&fusion).is_empty(),
+            "{:?}",
+            group_names(&model, &fusion)
+        );
         assert!(fusion.near_misses.is_empty(), "{:?}", fusion.near_misses);
         let check = fusion::compare(&model, None, &fusion).unwrap_or_default();
         assert_eq!(check.source, "_datadump_original_op_names");

@@ -78,7 +78,8 @@ pub fn render(model: &Model, fusion: &Fusion) -> String {
             near.reason.id(),
             near.pattern,
             names(model, &near.nodes).join(" "),
-            near.blocker.map_or_else(|| "-".to_string(), |b| name(model, b))
+            near.blocker
+                .map_or_else(|| "-".to_string(), |b| name(model, b))
         );
     }
     out

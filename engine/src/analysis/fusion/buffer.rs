@@ -24,14 +24,109 @@ use crate::target::Target;
 use super::facts::Facts;
 use super::{FusionGroup, FusionKind};
 
-/// One kernel: a UB group or a single AI Core node.
-struct Kernel {
+/// The kernels of the graph: UB groups and single AI Core nodes, as ranges of one flat node list
+/// (one allocation for all, whatever the graph's size).
+struct Kernels {
+    /// Kernel `k`'s nodes are `nodes[start[k]..start[k + 1]]`.
+    start: Vec<u32>,
     nodes: Vec<NodeId>,
-    uses_cube: bool,
-    head_class: FusionClass,
+    uses_cube: Vec<bool>,
+    head_class: Vec<FusionClass>,
+    /// Per graph node: its kernel.
+    of: Vec<Option<u32>>,
+    /// Kernels in data-flow order of their first node.
+    order: Vec<u32>,
 }
 
-/// Which buffer, with its capacity and pattern names.
+impl Kernels {
+    fn new(facts: &Facts, group_of: &[Option<usize>], ub_groups: &[FusionGroup]) -> Kernels {
+        let n_nodes = facts.nodes.len();
+        let mut kernels = Kernels {
+            start: Vec::with_capacity(ub_groups.len() + n_nodes / 2),
+            nodes: Vec::with_capacity(n_nodes),
+            uses_cube: Vec::new(),
+            head_class: Vec::new(),
+            of: vec![None; n_nodes],
+            order: Vec::new(),
+        };
+        for group in ub_groups {
+            kernels.push(facts, &group.nodes);
+        }
+        for node_id in 0..n_nodes {
+            let in_group = group_of.get(node_id).copied().flatten().is_some();
+            let node = &facts.nodes[node_id];
+            if !in_group && node.unit.is_ai_core() && node.class != FusionClass::NoKernel {
+                kernels.push(facts, &[node_id]);
+            }
+        }
+        kernels.start.push(kernels.nodes.len() as u32);
+        let mut seen = vec![false; kernels.len()];
+        for &node in &facts.order {
+            if let Some(k) = kernels.of[node] {
+                if !seen[k as usize] {
+                    seen[k as usize] = true;
+                    kernels.order.push(k);
+                }
+            }
+        }
+        kernels
+    }
+
+    fn push(&mut self, facts: &Facts, nodes: &[NodeId]) {
+        let k = self.start.len() as u32;
+        self.start.push(self.nodes.len() as u32);
+        for &node in nodes {
+            if let Some(slot) = self.of.get_mut(node) {
+                *slot = Some(k);
+            }
+        }
+        self.nodes.extend_from_slice(nodes);
+        self.uses_cube
+            .push(nodes.iter().any(|&n| facts.nodes[n].unit == ExecUnit::Cube));
+        self.head_class.push(
+            nodes
+                .first()
+                .map_or(FusionClass::Opaque, |&n| facts.nodes[n].class),
+        );
+    }
+
+    fn len(&self) -> usize {
+        self.uses_cube.len()
+    }
+
+    fn members(&self, k: u32) -> &[NodeId] {
+        let k = k as usize;
+        match (self.start.get(k), self.start.get(k + 1)) {
+            (Some(&a), Some(&b)) => &self.nodes[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// The one kernel that reads kernel `k`'s one external output, with that tensor.
+    fn next(&self, facts: &Facts, k: u32) -> Option<(u32, TensorId)> {
+        let mut external: Option<(u32, TensorId)> = None;
+        for &node in self.members(k) {
+            for &tensor in facts.used_outputs(node) {
+                let readers = facts.readers(tensor);
+                let graph_output = facts.is_graph_output(tensor);
+                if !graph_output && readers.iter().all(|&r| self.of[r] == Some(k)) {
+                    continue;
+                }
+                if external.is_some() || graph_output {
+                    return None;
+                }
+                let first = self.of[*readers.first()?]?;
+                if first == k || readers.iter().any(|&r| self.of[r] != Some(first)) {
+                    return None;
+                }
+                external = Some((first, tensor));
+            }
+        }
+        external
+    }
+}
+
+/// Which buffer, with its capacity and pattern name.
 struct Buffer {
     kind: FusionKind,
     bytes: u64,
@@ -47,7 +142,7 @@ pub(super) fn candidates(
     ub_groups: &[FusionGroup],
     target: &Target,
 ) -> Vec<FusionGroup> {
-    let (kernels, kernel_of, order) = kernels(facts, group_of, ub_groups);
+    let kernels = Kernels::new(facts, group_of, ub_groups);
     let buffers = [
         Buffer {
             kind: FusionKind::L2,
@@ -63,113 +158,43 @@ pub(super) fn candidates(
         },
     ];
     let mut out = Vec::new();
+    let mut chain: Vec<u32> = Vec::new();
+    let mut moved: Vec<(TensorId, u64)> = Vec::new();
     for buffer in &buffers {
         if buffer.bytes == 0 {
             continue;
         }
         let mut in_chain = vec![false; kernels.len()];
-        for &start in &order {
-            if in_chain[start] {
+        for &start in &kernels.order {
+            if in_chain[start as usize] {
                 continue;
             }
-            let mut chain = vec![start];
-            let mut moved: Vec<(TensorId, u64)> = Vec::new();
+            chain.clear();
+            moved.clear();
+            chain.push(start);
+            in_chain[start as usize] = true;
             let mut current = start;
-            while let Some((next, tensor)) = next_kernel(facts, &kernels, &kernel_of, current) {
-                if in_chain[next] || chain.contains(&next) {
+            while let Some((next, tensor)) = kernels.next(facts, current) {
+                if in_chain[next as usize] {
                     break;
                 }
-                if buffer.into_cube && !kernels[next].uses_cube {
+                if buffer.into_cube && !kernels.uses_cube[next as usize] {
                     break;
                 }
                 let Some(tasks) = fits(facts, tensor, buffer.bytes) else {
                     break;
                 };
                 chain.push(next);
+                in_chain[next as usize] = true;
                 moved.push((tensor, tasks));
                 current = next;
             }
-            if chain.len() < 2 {
-                continue;
+            if chain.len() >= 2 {
+                out.push(group(facts, &kernels, &chain, &moved, buffer));
             }
-            for &k in &chain {
-                in_chain[k] = true;
-            }
-            out.push(group(facts, &kernels, &chain, &moved, buffer));
         }
     }
     out
-}
-
-/// Kernels, the kernel of each node, and kernels in data-flow order of their first node.
-fn kernels(
-    facts: &Facts,
-    group_of: &[Option<usize>],
-    ub_groups: &[FusionGroup],
-) -> (Vec<Kernel>, Vec<Option<usize>>, Vec<usize>) {
-    let mut kernels: Vec<Kernel> = ub_groups
-        .iter()
-        .map(|g| Kernel {
-            nodes: g.nodes.clone(),
-            uses_cube: g.nodes.iter().any(|&n| facts.nodes[n].unit == ExecUnit::Cube),
-            head_class: g
-                .nodes
-                .first()
-                .map_or(FusionClass::Opaque, |&n| facts.nodes[n].class),
-        })
-        .collect();
-    let mut kernel_of: Vec<Option<usize>> = group_of.to_vec();
-    kernel_of.resize(facts.nodes.len(), None);
-    for (node_id, node) in facts.nodes.iter().enumerate() {
-        if kernel_of[node_id].is_none() && node.unit.is_ai_core() && node.class != FusionClass::NoKernel
-        {
-            kernel_of[node_id] = Some(kernels.len());
-            kernels.push(Kernel {
-                nodes: vec![node_id],
-                uses_cube: node.unit == ExecUnit::Cube,
-                head_class: node.class,
-            });
-        }
-    }
-    let mut seen = vec![false; kernels.len()];
-    let mut order = Vec::with_capacity(kernels.len());
-    for &node in &facts.order {
-        if let Some(k) = kernel_of[node] {
-            if !seen[k] {
-                seen[k] = true;
-                order.push(k);
-            }
-        }
-    }
-    (kernels, kernel_of, order)
-}
-
-/// The one kernel that reads `kernel`'s one external output, with that tensor.
-fn next_kernel(
-    facts: &Facts,
-    kernels: &[Kernel],
-    kernel_of: &[Option<usize>],
-    kernel: usize,
-) -> Option<(usize, TensorId)> {
-    let mut external: Option<(usize, TensorId)> = None;
-    for &node in &kernels[kernel].nodes {
-        for tensor in facts.used_outputs(node) {
-            let readers = facts.readers(tensor);
-            if readers.iter().all(|&r| kernel_of[r] == Some(kernel)) && !facts.is_graph_output(tensor)
-            {
-                continue;
-            }
-            if external.is_some() || facts.is_graph_output(tensor) {
-                return None;
-            }
-            let first = kernel_of[*readers.first()?]?;
-            if first == kernel || readers.iter().any(|&r| kernel_of[r] != Some(first)) {
-                return None;
-            }
-            external = Some((first, tensor));
-        }
-    }
-    external
 }
 
 /// Whether `tensor` fits a buffer of `capacity` bytes: `Some(tasks)`, 1 when whole, else the
@@ -187,53 +212,33 @@ fn fits(facts: &Facts, tensor: TensorId, capacity: u64) -> Option<u64> {
 
 fn group(
     facts: &Facts,
-    kernels: &[Kernel],
-    chain: &[usize],
+    kernels: &Kernels,
+    chain: &[u32],
     moved: &[(TensorId, u64)],
     buffer: &Buffer,
 ) -> FusionGroup {
     let reduce_then_segment = chain.windows(2).any(|pair| {
-        kernels[pair[0]].head_class == FusionClass::Reduce
-            && kernels[pair[1]].head_class == FusionClass::Segment
+        kernels.head_class[pair[0] as usize] == FusionClass::Reduce
+            && kernels.head_class[pair[1] as usize] == FusionClass::Segment
     });
     let pattern = match (buffer.kind, reduce_then_segment) {
         (FusionKind::L2, true) => "l2_optimize (reduce + segment)",
         _ => buffer.name,
     };
-    let nodes: Vec<NodeId> = chain
-        .iter()
-        .flat_map(|&k| kernels[k].nodes.iter().copied())
-        .collect();
+    let mut nodes = Vec::with_capacity(chain.iter().map(|&k| kernels.members(k).len()).sum());
+    for &k in chain {
+        nodes.extend_from_slice(kernels.members(k));
+    }
     let saved = moved.iter().fold(0u64, |acc, &(tensor, _)| {
         acc.saturating_add(facts.tensor_bytes(tensor).saturating_mul(2))
     });
-    let sizes: Vec<String> = moved
-        .iter()
-        .map(|&(tensor, tasks)| {
-            let size = mib(facts.tensor_bytes(tensor));
-            if tasks > 1 {
-                format!("{size} (as {tasks} batch slices)")
-            } else {
-                size
-            }
-        })
-        .collect();
+    let slices = moved.iter().map(|&(_, tasks)| tasks).max().unwrap_or(1);
     FusionGroup {
         kind: buffer.kind,
         pattern,
         nodes,
         ddr_bytes_saved: saved,
-        passes: vec![buffer.name],
-        detail: Some(format!(
-            "candidate: {} kernels pass {} through the {} {} instead of DDR",
-            chain.len(),
-            sizes.join(", "),
-            mib(buffer.bytes),
-            buffer.kind.id().to_ascii_uppercase()
-        )),
+        passes: Vec::new(),
+        batch_slices: u32::try_from(slices).unwrap_or(u32::MAX),
     }
-}
-
-fn mib(bytes: u64) -> String {
-    format!("{:.2} MiB", bytes as f64 / (1024.0 * 1024.0))
 }

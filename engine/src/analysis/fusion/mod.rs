@@ -20,9 +20,9 @@ pub mod compare;
 pub mod facts;
 pub mod patterns;
 mod simulate;
-mod text;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use serde::Serialize;
 
@@ -70,11 +70,13 @@ pub struct FusionGroup {
     pub nodes: Vec<NodeId>,
     /// DDR traffic the group saves: the intermediate tensors written and read back.
     pub ddr_bytes_saved: u64,
-    /// Every pass that formed the group, graph-fusion pre-passes first, then the UB pattern.
+    /// Every pass that formed a UB group, graph-fusion pre-passes first, then the UB pattern
+    /// (empty for L2/L1 candidates).
     pub passes: Vec<&'static str>,
-    /// For L2/L1 candidates: what passes through the buffer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    /// For L2/L1 candidates: into how many batch slices the largest intermediate must be split
+    /// to fit the buffer (the guide's "batch 8 runs as 4 tasks of batch 2"); 1 when it fits
+    /// whole, 0 for UB groups.
+    pub batch_slices: u32,
 }
 
 impl FusionGroup {
@@ -91,7 +93,7 @@ impl FusionGroup {
             nodes,
             ddr_bytes_saved,
             passes: vec![pattern],
-            detail: None,
+            batch_slices: 0,
         }
     }
 }
@@ -217,14 +219,7 @@ pub fn simulate(
     target: &Target,
     cann: CannVersion,
 ) -> Fusion {
-    simulate_with(
-        graph,
-        format,
-        units,
-        target,
-        cann,
-        FusionOptions::default(),
-    )
+    simulate_with(graph, format, units, target, cann, FusionOptions::default())
 }
 
 /// [`simulate`] with options.

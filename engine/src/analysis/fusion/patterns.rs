@@ -427,11 +427,7 @@ mod tests {
                 );
             }
             // At least one step must be required, or a head alone would be a "group".
-            assert!(
-                pattern.steps.iter().any(|s| s.min > 0),
-                "{}",
-                pattern.name
-            );
+            assert!(pattern.steps.iter().any(|s| s.min > 0), "{}", pattern.name);
         }
         let first_ub = PATTERNS.iter().position(|p| p.pass == Pass::Ub);
         let last_graph = PATTERNS.iter().rposition(|p| p.pass == Pass::Graph);

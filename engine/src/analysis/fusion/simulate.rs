@@ -40,17 +40,77 @@ struct Stop {
     why: Option<&'static str>,
 }
 
-/// A chain a pattern grew.
+/// A chain a pattern grew from a (folded) head.
 #[derive(Debug, Clone)]
 struct Growth {
-    /// Head (and folded ops) first, then the members in data-flow order; in a relaxed walk also
-    /// the format conversions it stepped through.
-    nodes: Vec<NodeId>,
+    /// The members after the folded head, in data-flow order; in a relaxed walk also the format
+    /// conversions it stepped through. Empty (no allocation) when the pattern took nothing.
+    added: Members,
     /// Every step's minimum is met.
     valid: bool,
     stop: Option<Stop>,
     /// Members taken by the last step.
     last_count: u32,
+}
+
+/// The members a pattern added, stored inline while short: most chains are a few ops long and
+/// the simulation grows several per head, so this saves an allocation per walk. Only shadow walks
+/// past a limit spill to the heap.
+#[derive(Debug, Clone, Default)]
+struct Members {
+    inline: [NodeId; Members::INLINE],
+    len: usize,
+    spill: Vec<NodeId>,
+}
+
+impl Members {
+    const INLINE: usize = 8;
+
+    fn push(&mut self, node: NodeId) {
+        if self.len < Members::INLINE {
+            self.inline[self.len] = node;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.extend_from_slice(&self.inline);
+            }
+            self.spill.push(node);
+        }
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[NodeId] {
+        if self.len > Members::INLINE {
+            &self.spill
+        } else {
+            &self.inline[..self.len]
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+        self.spill.clear();
+    }
+}
+
+/// The nodes a chain holds so far: the folded head and what a pattern added.
+#[derive(Clone, Copy)]
+struct Chain<'a> {
+    fold: &'a [NodeId],
+    added: &'a [NodeId],
+}
+
+impl Chain<'_> {
+    fn contains(&self, node: NodeId) -> bool {
+        self.fold.contains(&node) || self.added.contains(&node)
+    }
 }
 
 /// How a reader fits the current step.
@@ -72,6 +132,9 @@ pub(super) struct Simulation<'f, 'g> {
     pub group_of: Vec<Option<usize>>,
     pub groups: Vec<FusionGroup>,
     pub near_misses: Vec<NearMiss>,
+    /// Rows that stopped at a fixable obstacle for the current head (reused: one allocation
+    /// for the whole graph).
+    misses: Vec<(&'static Pattern, Growth)>,
 }
 
 impl<'f, 'g> Simulation<'f, 'g> {
@@ -92,11 +155,14 @@ impl<'f, 'g> Simulation<'f, 'g> {
             group_of: vec![None; facts.graph.nodes.len()],
             groups: Vec::new(),
             near_misses: Vec::new(),
+            misses: Vec::new(),
         }
     }
 
     /// Forms the UB groups and near misses of the whole graph.
     pub fn run(&mut self) {
+        // Groups are at most half the nodes; reserving avoids copying them as the list grows.
+        self.groups.reserve(self.facts.order.len() / 4);
         for idx in 0..self.facts.order.len() {
             let head = self.facts.order[idx];
             if self.group_of[head].is_none() {
@@ -108,33 +174,41 @@ impl<'f, 'g> Simulation<'f, 'g> {
     }
 
     fn try_head(&mut self, head: NodeId) {
+        if !self.patterns.iter().any(|p| self.head_matches(head, p)) {
+            return;
+        }
         let (fold, passes) = self.fold(head);
         let mut best: Option<(&'static Pattern, Growth)> = None;
-        let mut misses: Vec<(&'static Pattern, Growth)> = Vec::new();
+        let mut misses = std::mem::take(&mut self.misses);
+        misses.clear();
         for &pattern in &self.patterns {
             if pattern.pass != Pass::Ub || !self.head_matches(head, pattern) {
                 continue;
             }
             let growth = self.grow(&fold, pattern, None);
+            if growth.stop.is_some() {
+                misses.push((pattern, growth.clone()));
+            }
             if growth.valid
-                && growth.nodes.len() > fold.len()
+                && !growth.added.is_empty()
                 && best
                     .as_ref()
-                    .is_none_or(|(_, b)| growth.nodes.len() > b.nodes.len())
+                    .is_none_or(|(_, b)| growth.added.len() > b.added.len())
             {
-                best = Some((pattern, growth.clone()));
-            }
-            if growth.stop.is_some() {
-                misses.push((pattern, growth));
+                best = Some((pattern, growth));
             }
         }
-        let formed: Vec<NodeId> = match &best {
-            Some((_, growth)) => growth.nodes.clone(),
-            None => fold.clone(),
-        };
+        let added: &[NodeId] = best.as_ref().map_or(&[], |(_, g)| g.added.as_slice());
+        if fold.len() + added.len() < 2 && misses.is_empty() {
+            self.misses = misses;
+            return;
+        }
+        let mut formed: Vec<NodeId> = Vec::with_capacity(fold.len() + added.len());
+        formed.extend_from_slice(&fold);
+        formed.extend_from_slice(added);
         let formed_bytes = self.saved_bytes(&formed);
         let mut near: Option<NearMiss> = None;
-        for (pattern, growth) in misses {
+        for (pattern, growth) in misses.drain(..) {
             let Some(stop) = growth.stop.clone() else {
                 continue;
             };
@@ -145,29 +219,31 @@ impl<'f, 'g> Simulation<'f, 'g> {
                 continue;
             }
             let potential = self.grow(&fold, pattern, Some(stop.reason));
-            if !potential.valid || potential.nodes.len() <= formed.len() {
+            let reach = fold.len() + potential.added.len();
+            if !potential.valid || reach <= formed.len() {
                 continue;
             }
-            if near
-                .as_ref()
-                .is_some_and(|n| n.nodes.len() >= potential.nodes.len())
-            {
+            if near.as_ref().is_some_and(|n| n.nodes.len() >= reach) {
                 continue;
             }
-            let saved = self.saved_bytes(&potential.nodes).saturating_sub(formed_bytes);
-            near = Some(self.near_miss(pattern, &growth, &stop, &potential, saved));
+            let mut nodes = fold.clone();
+            nodes.extend_from_slice(potential.added.as_slice());
+            let saved = self.saved_bytes(&nodes).saturating_sub(formed_bytes);
+            near =
+                Some(self.near_miss(pattern, &growth, &stop, nodes, potential.last_count, saved));
         }
+        self.misses = misses;
         if let Some(near) = near {
             self.near_misses.push(near);
         }
         if formed.len() >= 2 {
-            let mut all_passes = passes.clone();
+            let mut all_passes = passes;
             let pattern = match &best {
                 Some((pattern, _)) => {
                     all_passes.push(pattern.name);
                     pattern.name
                 }
-                None => passes.first().copied().unwrap_or("graph fusion"),
+                None => all_passes.first().copied().unwrap_or("graph fusion"),
             };
             self.claim(FusionGroup {
                 kind: FusionKind::Ub,
@@ -175,7 +251,7 @@ impl<'f, 'g> Simulation<'f, 'g> {
                 ddr_bytes_saved: formed_bytes,
                 nodes: formed,
                 passes: all_passes,
-                detail: None,
+                batch_slices: 0,
             });
         }
     }
@@ -193,8 +269,9 @@ impl<'f, 'g> Simulation<'f, 'g> {
     /// Applies the graph-fusion pre-passes to `head` until none adds an op: the folded chain and
     /// the passes applied.
     fn fold(&self, head: NodeId) -> (Vec<NodeId>, Vec<&'static str>) {
-        let mut fold = vec![head];
-        let mut passes = Vec::new();
+        let mut fold = Vec::with_capacity(4);
+        fold.push(head);
+        let mut passes = Vec::with_capacity(2);
         for _ in 0..PATTERNS.len() {
             let mut progressed = false;
             for &pattern in &self.patterns {
@@ -202,8 +279,8 @@ impl<'f, 'g> Simulation<'f, 'g> {
                     continue;
                 }
                 let growth = self.grow(&fold, pattern, None);
-                if growth.valid && growth.nodes.len() > fold.len() {
-                    fold = growth.nodes;
+                if growth.valid && !growth.added.is_empty() {
+                    fold.extend_from_slice(growth.added.as_slice());
                     passes.push(pattern.name);
                     progressed = true;
                 }
@@ -229,19 +306,22 @@ impl<'f, 'g> Simulation<'f, 'g> {
         arity_ok
             && match pattern.head_input {
                 HeadInput::Any => true,
-                HeadInput::AfterAipp => facts.data_inputs(head).iter().any(|&t| {
-                    match facts.producer(t) {
-                        Some(p) => facts.nodes[p].canonical == AIPP,
-                        None => {
-                            self.options.aipp
-                                && facts
-                                    .graph
-                                    .tensors
-                                    .get(t)
-                                    .is_some_and(|t| t.kind == TensorKind::Input)
-                        }
-                    }
-                }),
+                HeadInput::AfterAipp => {
+                    facts
+                        .data_inputs(head)
+                        .iter()
+                        .any(|&t| match facts.producer(t) {
+                            Some(p) => facts.nodes[p].canonical == AIPP,
+                            None => {
+                                self.options.aipp
+                                    && facts
+                                        .graph
+                                        .tensors
+                                        .get(t)
+                                        .is_some_and(|t| t.kind == TensorKind::Input)
+                            }
+                        })
+                }
             }
     }
 
@@ -257,33 +337,33 @@ impl<'f, 'g> Simulation<'f, 'g> {
     /// Grows `fold` by `pattern`'s steps. `relax` names the one fixable obstacle to ignore
     /// (a shadow walk for a near miss); graph pre-passes stop at any obstacle.
     fn grow(&self, fold: &[NodeId], pattern: &Pattern, relax: Option<NearMissReason>) -> Growth {
-        let mut nodes = fold.to_vec();
+        let mut growth = Growth {
+            added: Members::default(),
+            valid: false,
+            stop: None,
+            last_count: 0,
+        };
         let Some(&head) = fold.first() else {
-            return Growth {
-                nodes,
-                valid: false,
-                stop: None,
-                last_count: 0,
-            };
+            return growth;
         };
         if pattern.pass == Pass::Ub {
             if let Some(stop) = self.head_obstacle(fold, relax) {
-                return Growth {
-                    nodes,
-                    valid: false,
-                    stop: Some(stop),
-                    last_count: 0,
-                };
+                growth.stop = Some(stop);
+                return growth;
             }
         }
         let steps = pattern.steps;
         let last = steps.len().saturating_sub(1);
-        let mut tail = *nodes.last().unwrap_or(&head);
+        let mut tail = *fold.last().unwrap_or(&head);
         let mut step_idx = 0;
         let mut count = 0u32;
-        let mut stop = None;
         while let Some(step) = steps.get(step_idx) {
-            let relaxed_limit = step_idx == last && relax == Some(NearMissReason::TooManyElementwise);
+            let chain = Chain {
+                fold,
+                added: growth.added.as_slice(),
+            };
+            let relaxed_limit =
+                step_idx == last && relax == Some(NearMissReason::TooManyElementwise);
             let max = if relaxed_limit {
                 u32::from(step.max) + SHADOW_CAP
             } else {
@@ -291,11 +371,10 @@ impl<'f, 'g> Simulation<'f, 'g> {
             };
             if count >= max {
                 if step_idx == last && !relaxed_limit && pattern.pass == Pass::Ub {
-                    if let Ok(Some((blocker, through))) =
-                        self.next_or_stop(tail, step, pattern, relax, &nodes)
+                    if let Ok(Some((blocker, None))) =
+                        self.next_or_stop(tail, step, pattern, relax, chain)
                     {
-                        debug_assert!(through.is_empty() || relax.is_some());
-                        stop = Some(Stop {
+                        growth.stop = Some(Stop {
                             reason: NearMissReason::TooManyElementwise,
                             blocker,
                             tail,
@@ -311,10 +390,12 @@ impl<'f, 'g> Simulation<'f, 'g> {
                 count = 0;
                 continue;
             }
-            match self.next_or_stop(tail, step, pattern, relax, &nodes) {
+            match self.next_or_stop(tail, step, pattern, relax, chain) {
                 Ok(Some((member, through))) => {
-                    nodes.extend(through);
-                    nodes.push(member);
+                    if let Some(through) = through {
+                        growth.added.push(through);
+                    }
+                    growth.added.push(member);
                     tail = member;
                     count += 1;
                 }
@@ -327,27 +408,22 @@ impl<'f, 'g> Simulation<'f, 'g> {
                     break;
                 }
                 Err(found) => {
-                    stop = Some(found);
+                    growth.stop = Some(found);
                     break;
                 }
             }
         }
-        let valid = match steps.get(step_idx) {
+        growth.valid = match steps.get(step_idx) {
             None => true,
             Some(step) => {
                 count >= u32::from(step.min) && steps[step_idx + 1..].iter().all(|s| s.min == 0)
             }
         };
-        let last_count = if step_idx == last { count } else { 0 };
-        if !valid {
-            nodes.truncate(fold.len());
+        growth.last_count = if step_idx == last { count } else { 0 };
+        if !growth.valid {
+            growth.added.clear();
         }
-        Growth {
-            nodes,
-            valid,
-            stop,
-            last_count,
-        }
+        growth
     }
 
     /// An obstacle at the head itself (or an op folded into it): the head runs on the AI CPU,
@@ -388,8 +464,8 @@ impl<'f, 'g> Simulation<'f, 'g> {
         step: &Step,
         pattern: &Pattern,
         relax: Option<NearMissReason>,
-        chain: &[NodeId],
-    ) -> Result<Option<(NodeId, Vec<NodeId>)>, Stop> {
+        chain: Chain,
+    ) -> Result<Option<(NodeId, Option<NodeId>)>, Stop> {
         let facts = self.facts;
         let Some(tensor) = facts.chain_output(tail) else {
             return Ok(None);
@@ -419,7 +495,7 @@ impl<'f, 'g> Simulation<'f, 'g> {
             why,
         };
         let (member, through) = match fit {
-            Fit::Member => (reader, Vec::new()),
+            Fit::Member => (reader, None),
             Fit::Soft(reason, why) => {
                 if pattern.pass == Pass::Graph {
                     return Ok(None);
@@ -433,7 +509,7 @@ impl<'f, 'g> Simulation<'f, 'g> {
                 if relax != Some(reason) {
                     return Err(soft_stop(reason, reader, None));
                 }
-                (behind, vec![reader])
+                (behind, Some(reader))
             }
             Fit::No => return Ok(None),
         };
@@ -460,20 +536,21 @@ impl<'f, 'g> Simulation<'f, 'g> {
         pattern: &Pattern,
         tensor: TensorId,
         relax: Option<NearMissReason>,
-        chain: &[NodeId],
+        chain: Chain,
     ) -> Fit {
         let facts = self.facts;
         let node = &facts.nodes[reader];
-        if node.sealed || self.group_of[reader].is_some() || chain.contains(&reader) {
+        if node.sealed || self.group_of[reader].is_some() || chain.contains(reader) {
             return Fit::No;
         }
         let beyond = |reason| {
             // A format conversion or AI CPU op with one reader behind it that fits the step.
             let out = facts.chain_output(reader)?;
             match (facts.readers(out), facts.is_graph_output(out)) {
-                ([behind], false) if !chain.contains(behind) => {
+                ([behind], false) if !chain.contains(*behind) => {
                     let behind_node = &facts.nodes[*behind];
-                    let plain = !behind_node.format_conversion && behind_node.unit != ExecUnit::AiCpu;
+                    let plain =
+                        !behind_node.format_conversion && behind_node.unit != ExecUnit::AiCpu;
                     (plain
                         && matches!(
                             self.fit(*behind, step, pattern, out, relax, chain),
@@ -549,7 +626,7 @@ impl<'f, 'g> Simulation<'f, 'g> {
         let facts = self.facts;
         let mut total = 0u64;
         for &node in nodes {
-            for tensor in facts.used_outputs(node) {
+            for &tensor in facts.used_outputs(node) {
                 let readers = facts.readers(tensor);
                 if !readers.is_empty()
                     && !facts.is_graph_output(tensor)
@@ -567,7 +644,8 @@ impl<'f, 'g> Simulation<'f, 'g> {
         pattern: &'static Pattern,
         growth: &Growth,
         stop: &Stop,
-        potential: &Growth,
+        nodes: Vec<NodeId>,
+        reached_last_count: u32,
         saved: u64,
     ) -> NearMiss {
         let text = super::text::NearMissText {
@@ -576,13 +654,13 @@ impl<'f, 'g> Simulation<'f, 'g> {
             stop_reason: stop.reason,
             blocker: stop.blocker,
             tail: stop.tail,
-            head: potential.nodes.first().copied().unwrap_or(stop.blocker),
+            head: nodes.first().copied().unwrap_or(stop.blocker),
             outside: &stop.outside,
             why: stop.why,
             cann: self.cann,
         };
         let (limit, found) = if stop.reason == NearMissReason::TooManyElementwise {
-            let found = potential.last_count.max(growth.last_count + 1)
+            let found = reached_last_count.max(growth.last_count + 1)
                 + u32::from(pattern.limit_counts_head);
             (Some(pattern.limit()), Some(found))
         } else {
@@ -592,7 +670,7 @@ impl<'f, 'g> Simulation<'f, 'g> {
         let fix = text.fix(limit, self.larger_limit_later(pattern));
         NearMiss {
             pattern: pattern.name,
-            nodes: potential.nodes.clone(),
+            nodes,
             blocker: Some(stop.blocker),
             reason: stop.reason,
             detail,
@@ -696,7 +774,9 @@ impl<'f, 'g> Simulation<'f, 'g> {
             if self.near_misses[idx].reason == NearMissReason::NoFusionHead {
                 continue;
             }
-            let merged = self.kernels_among(&self.near_misses[idx].nodes).saturating_sub(1);
+            let merged = self
+                .kernels_among(&self.near_misses[idx].nodes)
+                .saturating_sub(1);
             self.near_misses[idx].kernels_merged = merged;
         }
     }

@@ -145,7 +145,9 @@ fn a_long_element_wise_chain_splits_into_limited_groups_in_linear_time() {
     assert_eq!(fusion.near_misses.len(), 999);
     let first = &fusion.near_misses[0];
     assert_eq!(first.limit, Some(5));
-    assert!(first.found.is_some_and(|f| f > 5 && f <= 5 + simulate::SHADOW_CAP + 1));
+    assert!(first
+        .found
+        .is_some_and(|f| f > 5 && f <= 5 + simulate::SHADOW_CAP + 1));
 }
 
 #[test]
@@ -237,7 +239,7 @@ mod tensorflow {
             "MirrorPad",
             &[&c, &paddings],
             vec![],
-            &[padded.clone()],
+            std::slice::from_ref(&padded),
         );
         if identity_conv {
             y = w.conv2d(&y, 16, 1, 1, "SAME");

@@ -179,8 +179,8 @@ impl NearMissText<'_, '_> {
     fn dynamic_shapes(&self) -> String {
         let facts = self.facts;
         let mut shapes: Vec<String> = Vec::new();
-        let inputs = facts.data_inputs(self.blocker).iter().copied();
-        for tensor in inputs.chain(facts.used_outputs(self.blocker)) {
+        let inputs = facts.data_inputs(self.blocker).iter();
+        for &tensor in inputs.chain(facts.used_outputs(self.blocker)) {
             let text = facts
                 .graph
                 .tensors
