@@ -138,6 +138,8 @@ pub enum NearMissReason {
     OutsideConsumer,
     FormatConversion,
     AiCpuInBetween,
+    /// Reserved: the simulation does not report it, since a second reduce simply heads a group
+    /// of its own and there is nothing to change.
     TooManyReduces,
     /// An element-wise op left without an op to fuse into behind a producer without a fusion
     /// pattern or 5HD support (the tuning guide's MirrorPad → Mul).

@@ -203,9 +203,11 @@ impl<'f, 'g> Simulation<'f, 'g> {
             self.misses = misses;
             return;
         }
-        let mut formed: Vec<NodeId> = Vec::with_capacity(fold.len() + added.len());
-        formed.extend_from_slice(&fold);
+        // The group is the folded head plus the best pattern's members; the fold stays its prefix.
+        let fold_len = fold.len();
+        let mut formed = fold;
         formed.extend_from_slice(added);
+        let fold = &formed[..fold_len];
         let formed_bytes = self.saved_bytes(&formed);
         let mut near: Option<NearMiss> = None;
         for (pattern, growth) in misses.drain(..) {
@@ -218,7 +220,7 @@ impl<'f, 'g> Simulation<'f, 'g> {
             {
                 continue;
             }
-            let potential = self.grow(&fold, pattern, Some(stop.reason));
+            let potential = self.grow(fold, pattern, Some(stop.reason));
             let reach = fold.len() + potential.added.len();
             if !potential.valid || reach <= formed.len() {
                 continue;
@@ -226,7 +228,7 @@ impl<'f, 'g> Simulation<'f, 'g> {
             if near.as_ref().is_some_and(|n| n.nodes.len() >= reach) {
                 continue;
             }
-            let mut nodes = fold.clone();
+            let mut nodes = fold.to_vec();
             nodes.extend_from_slice(potential.added.as_slice());
             let saved = self.saved_bytes(&nodes).saturating_sub(formed_bytes);
             near =
@@ -269,9 +271,10 @@ impl<'f, 'g> Simulation<'f, 'g> {
     /// Applies the graph-fusion pre-passes to `head` until none adds an op: the folded chain and
     /// the passes applied.
     fn fold(&self, head: NodeId) -> (Vec<NodeId>, Vec<&'static str>) {
-        let mut fold = Vec::with_capacity(4);
+        // Room for the UB members too: the fold becomes the group's node list.
+        let mut fold = Vec::with_capacity(8);
         fold.push(head);
-        let mut passes = Vec::with_capacity(2);
+        let mut passes = Vec::new();
         for _ in 0..PATTERNS.len() {
             let mut progressed = false;
             for &pattern in &self.patterns {
