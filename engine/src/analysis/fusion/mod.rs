@@ -2,11 +2,27 @@
 //! CANN release, so a person without the board sees which ops will run as one kernel, and why a
 //! chain that almost fused did not.
 //!
+//! The stages, one file each: [`facts`] (per-node facts from the knowledge base and the graph),
+//! [`patterns`] (the pattern table), `simulate` (chains, groups, near misses), `buffer` (L2 and
+//! L1 candidates), [`compare`] (simulated against real groups), `text` (the words of near
+//! misses).
+//!
 //! Invariants:
 //! - Patterns are data rows (name, head class, member classes, limits, CANN versions), not code
 //!   per pattern.
 //! - A node is in at most one UB group; L2/L1 candidate groups may overlap UB groups.
-//! - Group and near-miss node lists index the main graph and are in data-flow order.
+//! - Group and near-miss node lists index the main graph and are in data-flow order, head first.
+//! - Deterministic and linear in the graph for bounded chains; any graph (cycles, self-loops,
+//!   dangling ids, empty) is simulated without panicking.
+
+mod buffer;
+pub mod compare;
+pub mod facts;
+pub mod patterns;
+mod simulate;
+#[cfg(test)]
+mod tests;
+mod text;
 
 use serde::Serialize;
 
@@ -16,6 +32,8 @@ use crate::target::Target;
 
 use super::units::NodeUnit;
 use super::CannVersion;
+
+pub use compare::{compare_with_real, real_groups, RealGroup, ORIGINAL_NAMES_ATTR};
 
 /// Which buffer keeps a group's intermediate data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -39,16 +57,45 @@ impl FusionKind {
     }
 }
 
-/// A simulated fusion group.
+/// A simulated fusion group. `Ub` groups are the ops that compile into one kernel: UB fusion,
+/// and graph-fusion folds (Conv + BatchNorm) that UB fusion then extends.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FusionGroup {
     pub kind: FusionKind,
-    /// The pattern as CANN names it where known (`TbeConvElemwiseFusionPass`).
+    /// The pattern as CANN names it where known (`TbeConvElemwiseFusionPass`); for a group that
+    /// only graph fusion formed, that pass (`ConvBatchnormFusionPass`); for L2/L1 candidates the
+    /// ATC buffer optimisation (`l2_optimize`).
     pub pattern: &'static str,
     /// Member nodes, head first.
     pub nodes: Vec<NodeId>,
     /// DDR traffic the group saves: the intermediate tensors written and read back.
     pub ddr_bytes_saved: u64,
+    /// Every pass that formed a UB group, graph-fusion pre-passes first, then the UB pattern
+    /// (empty for L2/L1 candidates).
+    pub passes: Vec<&'static str>,
+    /// For L2/L1 candidates: into how many batch slices the largest intermediate must be split
+    /// to fit the buffer (the guide's "batch 8 runs as 4 tasks of batch 2"); 1 when it fits
+    /// whole, 0 for UB groups.
+    pub batch_slices: u32,
+}
+
+impl FusionGroup {
+    /// A group formed by one pattern (for callers building groups by hand, e.g. in tests).
+    pub fn new(
+        kind: FusionKind,
+        pattern: &'static str,
+        nodes: Vec<NodeId>,
+        ddr_bytes_saved: u64,
+    ) -> FusionGroup {
+        FusionGroup {
+            kind,
+            pattern,
+            nodes,
+            ddr_bytes_saved,
+            passes: vec![pattern],
+            batch_slices: 0,
+        }
+    }
 }
 
 /// A chain a pattern almost matched, and exactly why it stopped.
@@ -65,8 +112,19 @@ pub struct NearMiss {
     pub detail: String,
     /// The change that would let it fuse.
     pub fix: String,
-    /// DDR traffic the fusion would save, bytes.
+    /// DDR traffic the fusion would save, bytes (beyond what the group formed saves).
     pub ddr_bytes_saved: u64,
+    /// The pattern's limit, for `TooManyElementwise` (as the pattern's documents count it).
+    pub limit: Option<u32>,
+    /// How many the chain had, for `TooManyElementwise`.
+    pub found: Option<u32>,
+    /// Readers outside the chain, for `OutsideConsumer` (empty: the graph's output).
+    pub outside: Vec<NodeId>,
+    /// Kernel launches the fusion would save: separate kernels among `nodes` now, minus one (or
+    /// the format conversions a rewrite removes).
+    pub kernels_merged: u32,
+    /// Where the pattern's facts come from and what is uncertain about them.
+    pub source: &'static str,
 }
 
 /// Why a pattern stopped.
@@ -80,7 +138,12 @@ pub enum NearMissReason {
     OutsideConsumer,
     FormatConversion,
     AiCpuInBetween,
+    /// Reserved: the simulation does not report it, since a second reduce simply heads a group
+    /// of its own and there is nothing to change.
     TooManyReduces,
+    /// An element-wise op left without an op to fuse into behind a producer without a fusion
+    /// pattern or 5HD support (the tuning guide's MirrorPad → Mul).
+    NoFusionHead,
     Other,
 }
 
@@ -95,6 +158,7 @@ impl NearMissReason {
             NearMissReason::FormatConversion => "format_conversion",
             NearMissReason::AiCpuInBetween => "ai_cpu_in_between",
             NearMissReason::TooManyReduces => "too_many_reduces",
+            NearMissReason::NoFusionHead => "no_fusion_head",
             NearMissReason::Other => "other",
         }
     }
@@ -121,10 +185,13 @@ pub struct FusionCheck {
     pub simulated_groups: usize,
     /// Real groups the simulation found exactly.
     pub matched: usize,
-    /// Share of real groups found exactly, 0 to 1.
+    /// Share of real groups found exactly, 0 to 1, over the real groups with at least one op
+    /// in the model (1 when there are none and the simulation fused nothing either).
     pub agreement: f64,
     /// Real groups the simulation missed or got partly, and simulated groups with no real one.
     pub differences: Vec<FusionDifference>,
+    /// Real groups none of whose original ops is in the model (another graph's names).
+    pub real_groups_absent: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -137,7 +204,16 @@ pub struct FusionDifference {
     pub simulated: Vec<String>,
 }
 
-/// Simulates the fusion passes of `cann` for `target` on the main graph.
+/// What the caller knows that the graph does not say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FusionOptions {
+    /// AIPP (image pre-processing, ATC `--insert_op_conf`) runs before the graph inputs: the
+    /// first convolution can then take `TbeAippConvReluMaxpoolingFusion`.
+    pub aipp: bool,
+}
+
+/// Simulates the fusion passes of `cann` for `target` on the main graph. Op facts come through
+/// `units` (the knowledge base's rows, with measured units applied), so `format` is not needed.
 pub fn simulate(
     graph: &Graph,
     format: ModelFormat,
@@ -145,18 +221,36 @@ pub fn simulate(
     target: &Target,
     cann: CannVersion,
 ) -> Fusion {
-    let _ = (format, units, target, cann);
+    simulate_with(graph, format, units, target, cann, FusionOptions::default())
+}
+
+/// [`simulate`] with options.
+pub fn simulate_with(
+    graph: &Graph,
+    format: ModelFormat,
+    units: &[NodeUnit],
+    target: &Target,
+    cann: CannVersion,
+    options: FusionOptions,
+) -> Fusion {
+    let _ = format;
+    let facts = facts::Facts::new(graph, units);
+    let mut simulation = simulate::Simulation::new(&facts, target.id(), cann, options);
+    simulation.run();
+    let mut groups = std::mem::take(&mut simulation.groups);
+    let candidates = buffer::candidates(&facts, &simulation.group_of, &groups, target);
+    groups.extend(candidates);
     Fusion {
-        groups: Vec::new(),
-        near_misses: Vec::new(),
-        group_of: vec![None; graph.nodes.len()],
+        groups,
+        near_misses: std::mem::take(&mut simulation.near_misses),
+        group_of: std::mem::take(&mut simulation.group_of),
     }
 }
 
 /// Compares the simulation with the real fused ops the model (GE dump, `.om`:
 /// `_datadump_original_op_names`) or the profile (`fusion_op`) names; `None` when neither names
-/// any.
+/// any. Meaningful when the simulated model is the pre-fusion graph and the real groups come
+/// from its compiled form; on a compiled graph itself, each node stands for its original ops.
 pub fn compare(model: &Model, profile: Option<&Profile>, fusion: &Fusion) -> Option<FusionCheck> {
-    let _ = (model, profile, fusion);
-    None
+    compare::compare(model, profile, fusion)
 }

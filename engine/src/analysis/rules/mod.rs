@@ -18,6 +18,7 @@ mod aicpu_op;
 mod block_dim;
 mod dynamic_shape;
 mod memory_bound;
+mod missed_fusion;
 mod no_bound;
 mod transdata_overhead;
 
@@ -192,6 +193,7 @@ pub const RULES: &[RuleSpec] = &[
     memory_bound::RULE,
     dynamic_shape::RULE,
     transdata_overhead::RULE,
+    missed_fusion::RULE,
 ];
 
 /// The row of a rule id.
@@ -453,6 +455,7 @@ mod tests {
             include_str!("memory_bound.rs"),
             include_str!("dynamic_shape.rs"),
             include_str!("transdata_overhead.rs"),
+            include_str!("missed_fusion.rs"),
         ];
         assert_eq!(files.len(), RULES.len(), "a rule file is missing here");
         for text in files {
