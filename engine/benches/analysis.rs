@@ -46,12 +46,12 @@ fn conv_relu_groups(model: &Model) -> Fusion {
         if let [relu] = consumers {
             if graph.nodes[*relu].op_type == "Relu" {
                 let idx = fusion.groups.len();
-                fusion.groups.push(FusionGroup {
-                    kind: FusionKind::Ub,
-                    pattern: "TbeConvElemwiseFusionPass",
-                    nodes: vec![node_id, *relu],
-                    ddr_bytes_saved: 0,
-                });
+                fusion.groups.push(FusionGroup::new(
+                    FusionKind::Ub,
+                    "TbeConvElemwiseFusionPass",
+                    vec![node_id, *relu],
+                    0,
+                ));
                 fusion.group_of[node_id] = Some(idx);
                 fusion.group_of[*relu] = Some(idx);
             }

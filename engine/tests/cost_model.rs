@@ -93,11 +93,13 @@ fn channel_padding_makes_18_channels_cost_like_32() {
     // The 18-channel feature maps are stored with 32 channels (NC1HWC0): the same bytes too.
     let ratio = n18.estimated_us / n32.estimated_us;
     assert!((0.95..=1.0).contains(&ratio), "18 vs 32 channels: {ratio}");
+    // The work beyond the fixed kernel cost (the 310's is 7.9 µs, read off a real profile).
+    let work = |n: &cost::NodeCost| n.estimated_us - n.overhead_us;
     assert!(
-        n16.estimated_us < 0.6 * n18.estimated_us,
+        work(&n16) < 0.6 * work(&n18),
         "16 channels {} vs 18 channels {}",
-        n16.estimated_us,
-        n18.estimated_us
+        work(&n16),
+        work(&n18)
     );
     // Re-costing the 18-channel conv at 16 channels lands on the 16-channel model's estimate
     // (up to the bias, which keeps its 18 values).
@@ -249,12 +251,12 @@ fn conv_relu(fused: bool) -> Estimated {
         let (Some(conv), Some(relu)) = (conv, relu) else {
             panic!("conv and relu");
         };
-        fusion.groups.push(FusionGroup {
-            kind: FusionKind::Ub,
-            pattern: "TbeConvElemwiseFusionPass",
-            nodes: vec![conv, relu],
-            ddr_bytes_saved: 0,
-        });
+        fusion.groups.push(FusionGroup::new(
+            FusionKind::Ub,
+            "TbeConvElemwiseFusionPass",
+            vec![conv, relu],
+            0,
+        ));
         fusion.group_of[conv] = Some(0);
         fusion.group_of[relu] = Some(0);
     }
@@ -297,18 +299,12 @@ fn a_fused_conv_relu_costs_less_than_the_two_apart() {
         .any(|n| n.contains("UB fusion groups")));
     // A group of L2 kind, or one naming nodes that are not there, changes nothing.
     let mut model_fusion = no_fusion(&apart.model);
-    model_fusion.groups.push(FusionGroup {
-        kind: FusionKind::L2,
-        pattern: "L2",
-        nodes: vec![0, 1],
-        ddr_bytes_saved: 0,
-    });
-    model_fusion.groups.push(FusionGroup {
-        kind: FusionKind::Ub,
-        pattern: "bad ids",
-        nodes: vec![1, 999],
-        ddr_bytes_saved: 0,
-    });
+    model_fusion
+        .groups
+        .push(FusionGroup::new(FusionKind::L2, "L2", vec![0, 1], 0));
+    model_fusion
+        .groups
+        .push(FusionGroup::new(FusionKind::Ub, "bad ids", vec![1, 999], 0));
     let odd = cost::estimate(
         &apart.model.graph,
         &apart.units,
@@ -349,11 +345,13 @@ fn an_ai_cpu_node_costs_more_than_the_same_node_on_the_ai_core() {
     let core = cost::node_cost_on_ai_core(&on_310.model.graph, &on_310.units, pow, &on_310.target);
     assert_eq!(core.bound, Bound::Memory);
     assert!(
-        cpu.estimated_us > 10.0 * core.estimated_us,
-        "AI CPU {} vs AI Core {}",
+        cpu.estimated_us > 10.0 * (core.estimated_us - core.overhead_us),
+        "AI CPU {} vs AI Core {} (of which {} fixed)",
         cpu.estimated_us,
-        core.estimated_us
+        core.estimated_us,
+        core.overhead_us
     );
+    assert!(cpu.estimated_us > 5.0 * core.estimated_us);
     assert!(on_310.cost.notes.iter().any(|n| n.contains("AI CPU")));
     // The 910B has a Vector kernel for Pow: the estimate is already the AI Core one.
     let on_910b = Estimated::new(pow_model(), TargetId::Ascend910B, None);
@@ -515,12 +513,12 @@ fn odd_graphs_cost_without_panicking() {
     model.graph.nodes[1].inputs.push(Some(first_output));
     model.graph.relink();
     let fusion = Fusion {
-        groups: vec![FusionGroup {
-            kind: FusionKind::Ub,
-            pattern: "cycle",
-            nodes: vec![1, 0, 1, 77],
-            ddr_bytes_saved: 0,
-        }],
+        groups: vec![FusionGroup::new(
+            FusionKind::Ub,
+            "cycle",
+            vec![1, 0, 1, 77],
+            0,
+        )],
         near_misses: Vec::new(),
         group_of: vec![Some(0); 1],
     };

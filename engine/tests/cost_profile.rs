@@ -44,12 +44,12 @@ fn conv_activation_groups(model: &Model) -> Fusion {
             if matches!(graph.nodes[activation].op_type.as_str(), "Relu" | "Clip") {
                 fusion.group_of[conv] = Some(fusion.groups.len());
                 fusion.group_of[activation] = Some(fusion.groups.len());
-                fusion.groups.push(FusionGroup {
-                    kind: FusionKind::Ub,
-                    pattern: "TbeConvElemwiseFusionPass",
-                    nodes: vec![conv, activation],
-                    ddr_bytes_saved: 0,
-                });
+                fusion.groups.push(FusionGroup::new(
+                    FusionKind::Ub,
+                    "TbeConvElemwiseFusionPass",
+                    vec![conv, activation],
+                    0,
+                ));
             }
         }
     }

@@ -173,6 +173,9 @@ pub struct TargetSpec {
     pub ai_cpu_cores: Figure,
     /// AI Core clock (MHz).
     pub clock_mhz: Figure,
+    /// Fixed time of one AI Core kernel (launch, scalar set-up, first DMA round trip), µs: what
+    /// fusing two kernels into one saves besides memory traffic.
+    pub kernel_overhead_us: Figure,
 }
 
 /// A figure the profile replaced, for reports.

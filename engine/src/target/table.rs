@@ -38,6 +38,7 @@ pub const TARGETS: &[TargetSpec] = &[
         memory_gbs: Figure::uncertain(68.0, "GB/s", "LPDDR4X 128-bit (Atlas 500 guide); speed grade not documented: 4266 MT/s assumed; test stub says DDR 67"),
         ai_cpu_cores: Figure::uncertain(4.0, "count", "8 Cortex-A55 shared by control CPU and AI CPU (ascend.md 5); the split is configurable, 4 assumed"),
         clock_mhz: Figure::uncertain(980.0, "MHz", "derived: 8 TFLOPS / (2 cores × 4096 MAC × 2); a real Atlas 200 DK export ran at 680 MHz (samples SOURCES.md); info.json overrides"),
+        kernel_overhead_us: Figure::derived(7.9, "us", "real Atlas 200 DK export (samples mindstudio-310-derain timeline_ts_0.json): the smallest of 12,532 AI Core tasks takes 7.9 us, an upper bound of the fixed cost"),
     },
     TargetSpec {
         id: TargetId::Ascend310P,
@@ -63,6 +64,7 @@ pub const TARGETS: &[TargetSpec] = &[
         memory_gbs: Figure::uncertain(204.0, "GB/s", "Atlas 300I Duo: 408 GB/s for two chips (third-party pages)"),
         ai_cpu_cores: Figure::uncertain(4.0, "count", "8 CPU cores shared by control CPU and AI CPU; the split is configurable, 4 assumed"),
         clock_mhz: Figure::derived(1080.0, "MHz", "derived: 70 TFLOPS / (8 cores × 4096 MAC × 2); info.json overrides"),
+        kernel_overhead_us: Figure::uncertain(3.0, "us", "not measured: between the 310's 7.9 us and the 910B's 1 us (no public 310P profile)"),
     },
     TargetSpec {
         id: TargetId::Ascend910B,
@@ -88,5 +90,6 @@ pub const TARGETS: &[TargetSpec] = &[
         memory_gbs: Figure::uncertain(1600.0, "GB/s", "HBM2e, about 1.6 TB/s per third-party pages; not in ascend.md"),
         ai_cpu_cores: Figure::uncertain(6.0, "count", "not found in primary sources; 6 assumed"),
         clock_mhz: Figure::documented(1800.0, "MHz", "ini Ascend910B: cube_freq 1800–1850 MHz"),
+        kernel_overhead_us: Figure::derived(1.0, "us", "A2 samples: the smallest AI_VECTOR_CORE tasks take 0.92 us (torchnpu-a2-kernel_details-arith-metrics.csv) to 1.26 us (torchnpu-a2-convnet-kernel_details.csv)"),
     },
 ];

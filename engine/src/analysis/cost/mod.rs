@@ -45,7 +45,7 @@ pub use estimate_profile::estimated_profile;
 pub use rates::{
     aicpu_compute_us, aicpu_copy_us, aicpu_us, cube_us, cube_us_on_cores, kernel_overhead_us,
     memory_us, scalar_us, vector_us, vector_us_bits, AICPU_COPY_FACTOR, AICPU_OPS_PER_US_PER_CORE,
-    AICPU_TASK_US, KERNEL_OVERHEAD_CYCLES, SCALAR_OPS_PER_CYCLE, VECTOR_RATE_BITS,
+    AICPU_TASK_US, SCALAR_OPS_PER_CYCLE, VECTOR_RATE_BITS,
 };
 
 use ops::{Channels, Counter, NodeWork};

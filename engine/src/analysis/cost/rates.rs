@@ -8,15 +8,6 @@
 
 use crate::target::Target;
 
-/// Fixed cost of one AI Core kernel (launch, scalar set-up, the first DMA round trip), in AI Core
-/// cycles. Derived from real profiles: the smallest `AI_VECTOR_CORE` tasks of the A2 samples take
-/// 0.92 µs (`torchnpu-a2-kernel_details-arith-metrics.csv`) to 1.26 µs
-/// (`torchnpu-a2-convnet-kernel_details.csv`) at 1.8 GHz, i.e. about 1,700–2,300 cycles.
-/// Assumed to scale with the clock on other chips; the real Ascend 310 DeRain profile
-/// (`mindstudio-310-derain`, 680 MHz) has no AI Core task below 8 µs, consistent with a floor of
-/// a few µs there.
-pub const KERNEL_OVERHEAD_CYCLES: f64 = 1800.0;
-
 /// Fixed cost of one AI CPU task (scheduling it from the task queue, its kernel launch, the
 /// synchronisation with the AI Core stream), µs. Measured: the smallest `AI_CPU` task of the
 /// samples, a Cast of a scalar int32 on an A2, took 74 µs (seven such tasks: 74–198 µs,
@@ -96,9 +87,10 @@ pub fn memory_us(target: &Target, bytes: u64) -> f64 {
     per(bytes as f64, target.bytes_per_us())
 }
 
-/// The fixed cost of one AI Core kernel on `target` ([`KERNEL_OVERHEAD_CYCLES`] at its clock).
+/// The fixed cost of one AI Core kernel on `target`: the target table's figure, read off the
+/// smallest tasks of real profiles (`TargetSpec::kernel_overhead_us`).
 pub fn kernel_overhead_us(target: &Target) -> f64 {
-    per(KERNEL_OVERHEAD_CYCLES, target.spec.clock_mhz.value)
+    target.spec.kernel_overhead_us.value.max(0.0)
 }
 
 /// Time of one AI CPU task doing `elements` element operations on `bytes` of operands and
@@ -140,8 +132,8 @@ mod tests {
         assert!((vector_us_bits(&target, 250_000, 32) - 2.0).abs() < 1e-9);
         // 68 GB/s = 68,000 bytes/µs.
         assert!((memory_us(&target, 68_000) - 1.0).abs() < 1e-9);
-        // 1800 cycles at 980 MHz.
-        assert!((kernel_overhead_us(&target) - 1800.0 / 980.0).abs() < 1e-9);
+        // The smallest AI Core task of the real Ascend 310 export.
+        assert!((kernel_overhead_us(&target) - 7.9).abs() < 1e-9);
         assert_eq!(cube_us(&target, 0, false), 0.0);
     }
 

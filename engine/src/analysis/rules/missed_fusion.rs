@@ -31,7 +31,9 @@
 use std::collections::BTreeMap;
 
 use super::{Evidence, Finding, ModelCtx, Needs, RuleCtx, RuleOutput, RuleSpec, Severity};
+use crate::analysis::cost;
 use crate::analysis::fusion::{NearMiss, NearMissReason};
+use crate::target::Target;
 
 pub(super) const RULE: RuleSpec = RuleSpec {
     id: "missed-fusion",
@@ -41,13 +43,6 @@ pub(super) const RULE: RuleSpec = RuleSpec {
     threshold: "every near miss of the fusion simulation: pattern limits of the tuning guide and CANN (ascend.md 4.3)",
     check,
 };
-
-/// Time one kernel launch costs, in µs. Assumed: on the real Ascend 310 run in
-/// `samples/profiling/mindstudio-310-derain` (timeline_ts_0.json), consecutive AI Core tasks that
-/// do not overlap are 20–25 µs apart (p10 20.5 µs, median 24.6 µs of 627 gaps), but most tasks
-/// overlap their predecessor, so the launch cost hidden behind compute is smaller; 5 µs is a
-/// deliberately low figure so the gain stays an upper bound of what fusion saves.
-pub const LAUNCH_US_PER_KERNEL: f64 = 5.0;
 
 fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
     let Some(model) = &ctx.model else {
@@ -67,15 +62,12 @@ fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
     out.extend_capped(RULE.id, findings);
 }
 
-/// The gain of a fusion in µs: `ddr_bytes` at `bytes_per_us` plus `kernels_merged` launches,
-/// capped by `members_us` (the estimated time of the ops involved) when that is known (> 0).
-pub fn gain_us(ddr_bytes: u64, kernels_merged: u32, bytes_per_us: f64, members_us: f64) -> f64 {
-    let traffic_us = if bytes_per_us > 0.0 {
-        ddr_bytes as f64 / bytes_per_us
-    } else {
-        0.0
-    };
-    let raw = traffic_us + f64::from(kernels_merged) * LAUNCH_US_PER_KERNEL;
+/// The gain of a fusion in µs, from the cost model: `ddr_bytes` of traffic at the target's
+/// bandwidth plus the fixed cost of each merged kernel (`cost::kernel_overhead_us`), capped by
+/// `members_us` (the estimated time of the ops involved) when that is known (> 0).
+pub fn gain_us(target: &Target, ddr_bytes: u64, kernels_merged: u32, members_us: f64) -> f64 {
+    let raw = cost::memory_us(target, ddr_bytes)
+        + f64::from(kernels_merged) * cost::kernel_overhead_us(target);
     if members_us > 0.0 {
         raw.min(members_us)
     } else {
@@ -97,9 +89,9 @@ fn finding(ctx: &ModelCtx, near: &NearMiss) -> Finding {
             .sum()
     };
     let gain = gain_us(
+        ctx.target,
         near.ddr_bytes_saved,
         near.kernels_merged,
-        ctx.target.bytes_per_us(),
         members_us,
     );
     let message = format!(
@@ -126,7 +118,10 @@ fn finding(ctx: &ModelCtx, near: &NearMiss) -> Finding {
     }
     evidence.insert("ddr_bytes", Evidence::from(near.ddr_bytes_saved));
     evidence.insert("kernels_merged", Evidence::from(near.kernels_merged));
-    evidence.insert("launch_us_per_kernel", Evidence::from(LAUNCH_US_PER_KERNEL));
+    evidence.insert(
+        "launch_us_per_kernel",
+        Evidence::from(cost::kernel_overhead_us(ctx.target)),
+    );
     evidence.insert(
         "bandwidth_gbs",
         Evidence::from(ctx.target.spec.memory_gbs.value),
@@ -172,12 +167,17 @@ mod tests {
 
     #[test]
     fn the_gain_is_traffic_plus_launches_capped_by_the_members_time() {
-        // 68 GB/s = 68 000 bytes per µs: 680 000 bytes take 10 µs; one launch adds 5 µs.
-        assert!((gain_us(680_000, 1, 68_000.0, 0.0) - 15.0).abs() < 1e-9);
+        let target = Target::new(crate::target::TargetId::Ascend310);
+        // The 310's 68 GB/s = 68 000 bytes per µs: 680 000 bytes take 10 µs; one merged kernel
+        // adds the target's kernel overhead.
+        let launch = target.spec.kernel_overhead_us.value;
+        let bandwidth = target.bytes_per_us();
+        assert!((bandwidth - 68_000.0).abs() < 1e-9, "{bandwidth}");
+        assert!((gain_us(&target, 680_000, 1, 0.0) - (10.0 + launch)).abs() < 1e-9);
         // A cost model that says the ops take 12 µs caps the gain.
-        assert!((gain_us(680_000, 1, 68_000.0, 12.0) - 12.0).abs() < 1e-9);
-        // No bandwidth: only launches count.
-        assert!((gain_us(680_000, 2, 0.0, 0.0) - 10.0).abs() < 1e-9);
+        assert!((gain_us(&target, 680_000, 1, 12.0) - 12.0).abs() < 1e-9);
+        // No traffic: only launches count.
+        assert!((gain_us(&target, 0, 2, 0.0) - 2.0 * launch).abs() < 1e-9);
         assert_eq!(bytes_text(2048), "2.0 KiB");
         assert_eq!(bytes_text(3 << 20), "3.00 MiB");
     }
