@@ -203,7 +203,7 @@ fn onnx_cast_from_f64() -> Model {
 
 /// What unit assignment does for a float64 Cast (the knowledge row's dtypes lack f64): the AI
 /// CPU, for want of a dtype. Set here by hand so the rule is tested on its own.
-fn cast_on_ai_cpu(model: &Model, units: &mut Vec<opscope_engine::analysis::NodeUnit>) {
+fn cast_on_ai_cpu(model: &Model, units: &mut [opscope_engine::analysis::NodeUnit]) {
     for (node, unit) in model.graph.nodes.iter().zip(units.iter_mut()) {
         if node.op_type == "Cast" {
             unit.unit = ExecUnit::AiCpu;

@@ -8,8 +8,8 @@ mod rules_support;
 use expect_test::expect;
 use opscope_engine::ir::{DType, Model};
 use opscope_engine::samples::{
-    CaffeInput, CaffeWriter, ConvSpec, FixtureAttr, GeDesc, GeGraphWriter, OnnxWriter, TfWeights,
-    TfWriter, WeightStorage,
+    ge_resnet50, CaffeInput, CaffeWriter, ConvSpec, FixtureAttr, GeDesc, GeGraphWriter, OmOptions,
+    OnnxWriter, TfWeights, TfWriter, WeightStorage,
 };
 use rules_support::{check_with, findings, num, of_rule, open, render, Setup};
 
@@ -119,6 +119,36 @@ fn tensorflow_nhwc_channels_are_read_from_the_last_axis() {
     assert!(findings(&tf_convs(16, &[16, 32, 32]), RULE).is_empty());
     // A 32×32 image with 18 channels in NHWC: had the rule read NCHW it would see 32 channels.
     assert_eq!(findings(&tf_convs(18, &[32]), RULE).len(), 1);
+
+    // `data_format = NCHW` moves the channels to axis 1.
+    let nchw = |channels: i64| {
+        let mut w = TfWriter::new(TfWeights::Splat);
+        let x = w.placeholder("x", &[1, channels, 32, 32]);
+        let filter = w.weight("filter", &[3, 3, channels, 32]);
+        w.op(
+            "Conv2D",
+            "conv",
+            &[&x, &filter],
+            &[
+                ("T", FixtureAttr::Type(DType::F32)),
+                ("data_format", FixtureAttr::str("NCHW")),
+                ("padding", FixtureAttr::str("SAME")),
+                ("strides", FixtureAttr::Ints(vec![1, 1, 1, 1])),
+            ],
+            &[vec![1, 32, 32, 32]],
+        );
+        open("nchw.pb", w.finish().binary())
+    };
+    let fired = findings(&nchw(18), RULE);
+    assert_eq!(fired.len(), 1, "{}", render(&fired));
+    assert_eq!(
+        (
+            num(&fired[0], "input_channels"),
+            num(&fired[0], "output_channels")
+        ),
+        (18.0, 32.0)
+    );
+    assert!(findings(&nchw(16), RULE).is_empty());
 }
 
 #[test]
@@ -263,6 +293,22 @@ fn a_3_channel_first_layer_gets_the_small_channel_advice() {
         assert!((num(&fired[0], "c04_share") - (1.0 - 48.0 / 144.0)).abs() < 1e-4);
     }
 
+    // After ATC (the bundled ResNet-50 .om): the 3 channels are read before the Cast and the
+    // TransData to 5HD, the 7×7 kernel from the FRACTAL_Z weight's rows (C1 · kh · kw).
+    let fired = findings(
+        &open("resnet50.om", ge_resnet50().to_om(&OmOptions::atc())),
+        RULE,
+    );
+    assert_eq!(fired.len(), 1, "{}", render(&fired));
+    assert_eq!(fired[0].nodes, ["conv1/Conv_1"]);
+    assert_eq!(
+        (
+            num(&fired[0], "input_channels"),
+            num(&fired[0], "kernel_area")
+        ),
+        (3.0, 49.0)
+    );
+
     // 3 channels deeper in the network are not an image: the plain padding advice.
     let fired = findings(&onnx_convs(16, &[3, 16]), RULE);
     assert_eq!(fired.len(), 2, "{}", render(&fired));
@@ -276,6 +322,36 @@ fn a_3_channel_first_layer_gets_the_small_channel_advice() {
     let y = w.conv(&x, 16, 1, 1, 0, 1);
     w.output(&y);
     assert!(findings(&open("stem.onnx", w.finish()), RULE).is_empty());
+}
+
+#[test]
+fn conv_transpose_counts() {
+    let deconv = |cin: i64, cout: i64| {
+        let mut w = OnnxWriter::new("deconv", WeightStorage::Inline);
+        let x = w.input("x", &[1, cin, 16, 16]);
+        let weight = w.weight("deconv.weight", &[cin, cout, 2, 2]);
+        let y = w.op(
+            "ConvTranspose",
+            &[&x, &weight],
+            vec![1, cout, 32, 32],
+            &[
+                ("kernel_shape", FixtureAttr::Ints(vec![2, 2])),
+                ("strides", FixtureAttr::Ints(vec![2, 2])),
+            ],
+        );
+        w.output(&y);
+        open("deconv.onnx", w.finish())
+    };
+    let fired = findings(&deconv(32, 18), RULE);
+    assert_eq!(fired.len(), 1, "{}", render(&fired));
+    assert_eq!(
+        (
+            num(&fired[0], "output_channels"),
+            num(&fired[0], "padded_output_channels")
+        ),
+        (18.0, 32.0)
+    );
+    assert!(findings(&deconv(32, 16), RULE).is_empty());
 }
 
 #[test]

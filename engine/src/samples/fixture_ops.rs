@@ -114,8 +114,9 @@ impl OnnxWriter {
 }
 
 /// The ONNX file `model` with the element types of the named values changed: graph inputs,
-/// outputs and value_info entries get `dtype`, initializers get it as their `data_type` (the
-/// writer types every value float32). Unreadable bytes come back unchanged.
+/// outputs and value_info entries get `dtype` (the writer types every value float32).
+/// Initializers keep theirs, so their payloads stay consistent. Unreadable bytes come back
+/// unchanged.
 pub fn onnx_with_dtypes(model: &[u8], dtypes: &[(&str, DType)]) -> Vec<u8> {
     let Ok(mut proto) = onnx::pb::ModelProto::decode(model) else {
         return model.to_vec();
@@ -140,11 +141,6 @@ pub fn onnx_with_dtypes(model: &[u8], dtypes: &[(&str, DType)]) -> Vec<u8> {
                 value.r#type.as_mut().and_then(|t| t.value.as_mut())
             {
                 tensor.elem_type = Some(code);
-            }
-        }
-        for init in &mut graph.initializer {
-            if let Some(code) = dtype_of(&init.name) {
-                init.data_type = Some(code);
             }
         }
     }

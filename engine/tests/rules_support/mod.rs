@@ -95,7 +95,7 @@ pub struct Setup<'a> {
     /// Per-node time estimates (µs) by node name; the others stay as the cost model left them.
     pub estimates: &'a [(&'a str, f64)],
     /// Edits the predicted units (to stand in for a unit assignment not merged yet).
-    pub edit_units: &'a dyn Fn(&Model, &mut Vec<NodeUnit>),
+    pub edit_units: &'a dyn Fn(&Model, &mut [NodeUnit]),
     /// The fusion simulation to use; the pipeline's when `None`.
     pub fusion: Option<Fusion>,
 }

@@ -38,7 +38,7 @@
 use std::collections::BTreeMap;
 
 use super::gain::{self, NodeTime};
-use super::layout::{known_dims, layout_of, Layout};
+use super::layout::{known_dims, node_layout, tensor_layout, Layout};
 use super::{fmt_pct, Evidence, Finding, ModelCtx, Needs, RuleCtx, RuleOutput, RuleSpec, Severity};
 use crate::ir::{AttrValue, DType, ModelFormat, Node, NodeId, OpCategory, TensorId};
 use crate::knowledge::{Constraint, ExecUnit, FusionClass};
@@ -197,9 +197,18 @@ fn inspect(ctx: &ModelCtx, id: NodeId) -> Option<Misaligned> {
         Operands::Conv | Operands::ConvTranspose => {
             let cin = input_channels(ctx, node, data);
             let cout = output_channels(ctx, node);
-            let groups = GROUP_ATTRS
+            // Both counts aligned: nothing to flag whatever the groups (the common case; the
+            // attribute scan below is the costly part on large graphs).
+            if let (Some(cin), Some(cout)) = (cin, cout) {
+                if cin % c0 == 0 && cout % c0 == 0 {
+                    return None;
+                }
+            }
+            let groups = node
+                .attrs
                 .iter()
-                .find_map(|a| node.attr(a).and_then(AttrValue::as_int))
+                .find(|a| GROUP_ATTRS.contains(&a.name.as_str()))
+                .and_then(|a| a.value.as_int())
                 .unwrap_or(1);
             if groups > 1 {
                 // Depthwise when groups = channels; other grouped convolutions are left alone.
@@ -261,15 +270,17 @@ fn input_channels(ctx: &ModelCtx, node: &Node, tensor: TensorId) -> Option<i64> 
     let graph = &ctx.model.graph;
     let mut node = node;
     let mut tensor_id = tensor;
+    let mut layout_of_node = node_layout(ctx.model, node);
     for _ in 0..MAX_HOPS {
         let tensor = graph.tensors.get(tensor_id)?;
-        let layout = layout_of(ctx.model, node, tensor);
+        let layout = tensor_layout(tensor, layout_of_node);
         if layout != Layout::FiveHd {
-            return layout.channels(&known_dims(tensor)?);
+            return layout.channels(tensor.shape.as_ref()?);
         }
         let producer = tensor.producer?;
         let spec = ctx.units.get(producer)?.spec?;
         node = graph.nodes.get(producer)?;
+        layout_of_node = node_layout(ctx.model, node);
         let keeps_channels = spec.category == OpCategory::Conversion
             || matches!(
                 spec.fusion,
@@ -287,9 +298,9 @@ fn input_channels(ctx: &ModelCtx, node: &Node, tensor: TensorId) -> Option<i64> 
 fn output_channels(ctx: &ModelCtx, node: &Node) -> Option<i64> {
     let graph = &ctx.model.graph;
     let out = graph.tensors.get(*node.outputs.first()?)?;
-    let layout = layout_of(ctx.model, node, out);
+    let layout = tensor_layout(out, node_layout(ctx.model, node));
     if layout != Layout::FiveHd {
-        return layout.channels(&known_dims(out)?);
+        return layout.channels(out.shape.as_ref()?);
     }
     node.inputs
         .iter()
@@ -375,7 +386,7 @@ fn reads_graph_input(ctx: &ModelCtx, tensor: TensorId) -> bool {
 
 /// The C04 saving of a first layer with `channels` input channels.
 fn small_channel(ctx: &ModelCtx, node: &Node, channels: i64, c0: i64) -> SmallChannel {
-    let kernel_area = kernel_area(ctx, node);
+    let kernel_area = kernel_area(ctx, node, channels, c0);
     let padded = round_up(channels, c0) as f64;
     let share = match kernel_area {
         Some(area) => {
@@ -392,8 +403,9 @@ fn small_channel(ctx: &ModelCtx, node: &Node, channels: i64, c0: i64) -> SmallCh
     }
 }
 
-/// kh × kw of a convolution, from its weight (OIHW, or HWIO in TensorFlow) or its attributes.
-fn kernel_area(ctx: &ModelCtx, node: &Node) -> Option<i64> {
+/// kh × kw of a convolution with `channels` input channels, from its weight (OIHW; HWIO in
+/// TensorFlow; FRACTAL_Z `[C1·kh·kw, C1out, C0, C0]` after ATC) or its attributes.
+fn kernel_area(ctx: &ModelCtx, node: &Node, channels: i64, c0: i64) -> Option<i64> {
     let graph = &ctx.model.graph;
     let weight = node
         .inputs
@@ -409,6 +421,10 @@ fn kernel_area(ctx: &ModelCtx, node: &Node) -> Option<i64> {
                 Some(kh * kw)
             }
             (_, "" | "NCHW" | "ND", [_, _, kh, kw]) => Some(kh * kw),
+            (_, "FRACTAL_Z", [rows, _, _, _]) => {
+                let c1 = round_up(channels, c0) / c0.max(1);
+                (c1 > 0 && rows % c1 == 0).then(|| rows / c1)
+            }
             _ => None,
         }
     });

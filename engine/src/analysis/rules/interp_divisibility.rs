@@ -30,7 +30,7 @@
 use std::collections::BTreeMap;
 
 use super::gain::{self, NodeTime};
-use super::layout::{known_dims, layout_of, Layout};
+use super::layout::{node_layout, tensor_layout, Layout};
 use super::{Evidence, Finding, ModelCtx, Needs, RuleCtx, RuleOutput, RuleSpec, Severity};
 use crate::ir::{AttrValue, ModelFormat, Node, NodeId};
 use crate::knowledge::Constraint;
@@ -148,9 +148,9 @@ fn inspect(ctx: &ModelCtx, id: NodeId) -> Option<Fractional> {
     }
     let input = graph.tensors.get(node.inputs.first().copied().flatten()?)?;
     let output = graph.tensors.get(*node.outputs.first()?)?;
-    let layout = layout_of(ctx.model, node, input);
-    let (src_h, src_w) = layout.spatial(&known_dims(input)?)?;
-    let (dst_h, dst_w) = layout.spatial(&known_dims(output)?)?;
+    let layout = tensor_layout(input, node_layout(ctx.model, node));
+    let (src_h, src_w) = layout.spatial(input.shape.as_ref()?)?;
+    let (dst_h, dst_w) = layout.spatial(output.shape.as_ref()?)?;
     let axis = |name, src, dst| Axis {
         name,
         src,
