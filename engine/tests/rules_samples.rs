@@ -227,6 +227,10 @@ fn odd_graphs_do_not_panic() {
             node("pow", "Pow", vec![Some(0), Some(42)], vec![3]),
             node("interp", "Interp", vec![Some(3)], vec![4]),
             node("gemm", "Gemm", vec![Some(4)], vec![]),
+            // Sizes at the integer limit: saturate, never overflow.
+            node("huge_conv", "Conv", vec![Some(5), Some(6)], vec![7]),
+            node("huge_fc", "Gemm", vec![Some(5), Some(6)], vec![8]),
+            node("huge_interp", "Interp", vec![Some(5)], vec![9]),
         ],
         tensors: vec![
             tensor("a", Some(&[1, 18])),
@@ -234,12 +238,19 @@ fn odd_graphs_do_not_panic() {
             tensor("c", Some(&[1, 18, 7, 7, 3, 2])),
             tensor("d", Some(&[])),
             tensor("e", Some(&[1, 1, 1, 1])),
+            tensor("huge_in", Some(&[1, 3, i64::MAX, i64::MAX])),
+            tensor("huge_w", Some(&[i64::MAX, 3, i64::MAX, i64::MAX])),
+            tensor("huge_out", Some(&[1, i64::MAX - 1, i64::MAX, 1])),
+            tensor("huge_fc_out", Some(&[1, i64::MAX - 1])),
+            tensor("huge_resized", Some(&[1, 3, i64::MAX, i64::MAX - 7])),
         ],
-        inputs: vec![7],
+        inputs: vec![5, 70],
         outputs: vec![4, 100],
         subgraphs: Vec::new(),
     };
     graph.tensors[1].kind = TensorKind::Input;
+    graph.tensors[5].kind = TensorKind::Input;
+    graph.tensors[6].kind = TensorKind::Weight;
     graph.relink();
     for format in [
         ModelFormat::Onnx,

@@ -350,6 +350,8 @@ pub struct GeGraphWriter {
     graph: ge::pb::GraphDef,
     descs: HashMap<String, ge::pb::TensorDescriptor>,
     next_id: i64,
+    /// Graph inputs so far (`Data.index`).
+    inputs: i64,
 }
 
 impl GeGraphWriter {
@@ -362,6 +364,7 @@ impl GeGraphWriter {
             },
             descs: HashMap::new(),
             next_id: 0,
+            inputs: 0,
         }
     }
 
@@ -403,7 +406,8 @@ impl GeGraphWriter {
 
     /// A graph input (`Data`).
     pub fn data(&mut self, name: &str, desc: GeDesc) -> String {
-        let index = self.graph.op.len() as i64;
+        let index = self.inputs;
+        self.inputs += 1;
         self.op(
             name,
             "Data",

@@ -332,7 +332,7 @@ fn matmul_counts(ctx: &ModelCtx, node: &Node, c0: i64) -> Vec<Count> {
     if let (Some(a), Some(out)) = (&a, &out) {
         let k = if a.len() > 2 && out.len() == 2 {
             // A fully connected layer flattens its input.
-            a.iter().skip(1).product::<i64>()
+            a.iter().skip(1).fold(1i64, |k, &d| k.saturating_mul(d))
         } else if transposed && a.len() >= 2 {
             a[a.len() - 2]
         } else {
@@ -418,9 +418,9 @@ fn kernel_area(ctx: &ModelCtx, node: &Node, channels: i64, c0: i64) -> Option<i6
         let dims = known_dims(w)?;
         match (ctx.model.format, layout, dims.as_slice()) {
             (ModelFormat::Tensorflow, _, [kh, kw, _, _]) | (_, "HWCN", [kh, kw, _, _]) => {
-                Some(kh * kw)
+                Some(kh.saturating_mul(*kw))
             }
-            (_, "" | "NCHW" | "ND", [_, _, kh, kw]) => Some(kh * kw),
+            (_, "" | "NCHW" | "ND", [_, _, kh, kw]) => Some(kh.saturating_mul(*kw)),
             (_, "FRACTAL_Z", [rows, _, _, _]) => {
                 let c1 = round_up(channels, c0) / c0.max(1);
                 (c1 > 0 && rows % c1 == 0).then(|| rows / c1)
@@ -428,14 +428,18 @@ fn kernel_area(ctx: &ModelCtx, node: &Node, channels: i64, c0: i64) -> Option<i6
             _ => None,
         }
     });
-    from_weight.or_else(|| {
-        KERNEL_ATTRS.iter().find_map(|attr| match node.attr(attr)? {
-            AttrValue::Ints(k) if k.len() >= 2 => Some(k[k.len() - 2] * k[k.len() - 1]),
-            AttrValue::Ints(k) if k.len() == 1 => Some(k[0] * k[0]),
-            AttrValue::Int(k) => Some(k * k),
-            _ => None,
+    from_weight
+        .or_else(|| {
+            KERNEL_ATTRS.iter().find_map(|attr| match node.attr(attr)? {
+                AttrValue::Ints(k) if k.len() >= 2 => {
+                    Some(k[k.len() - 2].saturating_mul(k[k.len() - 1]))
+                }
+                AttrValue::Ints(k) if k.len() == 1 => Some(k[0].saturating_mul(k[0])),
+                AttrValue::Int(k) => Some(k.saturating_mul(*k)),
+                _ => None,
+            })
         })
-    })
+        .filter(|&area| area > 0)
 }
 
 fn finding(ctx: &ModelCtx, m: Misaligned) -> Finding {

@@ -328,14 +328,14 @@ fn finding(ctx: &ModelCtx, c: Conversions) -> Finding {
     let message = if c.compiled {
         format!(
             "`{node}` ({op_type}) sits between two format conversions: `{before}` leaves 5HD before it and `{after}` returns to 5HD after it; {} of DDR traffic, {} at the {}'s bandwidth",
-            fmt_bytes(2 * c.bytes),
+            fmt_bytes(c.bytes.saturating_mul(2)),
             fmt_us(c.gain_us),
             ctx.target.spec.name
         )
     } else {
         format!(
             "`{node}` ({op_type}) has no 5HD kernel but sits between the 5HD ops `{before}` and `{after}`: GE converts to ND before it and back to 5HD after it (two TransData, {} of DDR traffic, {} at the {}'s bandwidth)",
-            fmt_bytes(2 * c.bytes),
+            fmt_bytes(c.bytes.saturating_mul(2)),
             fmt_us(c.gain_us),
             ctx.target.spec.name
         )
