@@ -104,7 +104,6 @@ impl OmOptions {
 }
 
 impl GeModel {
-    #[cfg(test)]
     pub(crate) fn from_def(def: pb::ModelDef) -> GeModel {
         GeModel { def }
     }

@@ -2,6 +2,7 @@
 //! the tests and the inputs of the benchmarks. Deterministic: the same call gives the same bytes.
 
 mod caffe_writer;
+mod fixture_ops;
 mod ge_writer;
 mod onnx_writer;
 mod rng;
@@ -12,6 +13,7 @@ pub use caffe_writer::{
     caffe_alexnet, caffe_mobilenet_v1, caffe_residual_chain, caffe_resnet50, layer as caffe_layer,
     BlobData, CaffeInput, CaffeWriter, ConvSpec, PoolMethod,
 };
+pub use fixture_ops::{onnx_dtype_code, onnx_with_dtypes, FixtureAttr, GeDesc, GeGraphWriter};
 pub use ge_writer::{
     ge_chain, ge_mobilenet_v2, ge_resnet50, ge_small, GeModel, JsonStyle, OmHeader, OmOptions,
 };

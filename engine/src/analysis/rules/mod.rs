@@ -15,11 +15,17 @@
 //! - Gains are in microseconds, from the cost model or the measurement, and are upper bounds.
 
 mod aicpu_op;
+mod aicpu_replaceable;
 mod block_dim;
+mod channel_alignment;
 mod dynamic_shape;
+mod gain;
+mod interp_divisibility;
+mod layout;
 mod memory_bound;
 mod missed_fusion;
 mod no_bound;
+mod transdata_avoidable;
 mod transdata_overhead;
 
 use std::collections::{BTreeMap, HashMap};
@@ -193,7 +199,11 @@ pub const RULES: &[RuleSpec] = &[
     memory_bound::RULE,
     dynamic_shape::RULE,
     transdata_overhead::RULE,
+    aicpu_replaceable::RULE,
+    channel_alignment::RULE,
+    interp_divisibility::RULE,
     missed_fusion::RULE,
+    transdata_avoidable::RULE,
 ];
 
 /// The row of a rule id.
@@ -455,7 +465,11 @@ mod tests {
             include_str!("memory_bound.rs"),
             include_str!("dynamic_shape.rs"),
             include_str!("transdata_overhead.rs"),
+            include_str!("aicpu_replaceable.rs"),
+            include_str!("channel_alignment.rs"),
+            include_str!("interp_divisibility.rs"),
             include_str!("missed_fusion.rs"),
+            include_str!("transdata_avoidable.rs"),
         ];
         assert_eq!(files.len(), RULES.len(), "a rule file is missing here");
         for text in files {
