@@ -238,6 +238,9 @@ fn predict(
             Constraint::DataDependentShape if outputs_unknown(node, graph) => {
                 return (unit, UnitReason::DynamicShape { canonical });
             }
+            Constraint::DataDependentOperands { inputs } if computed_shape(node, graph, inputs) => {
+                return (unit, UnitReason::DynamicShape { canonical });
+            }
             _ => {}
         }
     }
@@ -307,6 +310,47 @@ fn outputs_unknown(node: &Node, graph: &Graph) -> bool {
         .iter()
         .filter_map(|&id| graph.tensors.get(id))
         .any(|tensor| tensor.shape.as_ref().is_none_or(is_dynamic))
+}
+
+/// Whether a node's output shape depends on input values: its row says so outright
+/// (`DataDependentShape`: NonZero, Unique), or names operands that fix the shape
+/// (`DataDependentOperands`: TopK's k) and one of them is computed at run time while an output
+/// is left unknown. Dims that are merely symbolic come from dynamic input shapes, not values,
+/// and do not count. For the rules (`dynamic-shape`) and the unit reasons.
+pub fn is_data_dependent(spec: &OpSpec, node: &Node, graph: &Graph) -> bool {
+    spec.constraints.iter().any(|constraint| match *constraint {
+        Constraint::DataDependentShape => true,
+        Constraint::DataDependentOperands { inputs } => computed_shape(node, graph, inputs),
+        _ => false,
+    })
+}
+
+/// Whether one of `operands` is a run-time value (neither a weight nor a constant that shape
+/// inference could read) and an output has a dim nobody could work out.
+fn computed_shape(node: &Node, graph: &Graph, operands: &[usize]) -> bool {
+    let computed = operands.iter().any(|&slot| {
+        let Some(tensor) = node
+            .inputs
+            .get(slot)
+            .copied()
+            .flatten()
+            .and_then(|id| graph.tensors.get(id))
+        else {
+            return false;
+        };
+        !tensor.is_weight() && tensor.value.is_none()
+    });
+    computed
+        && node
+            .outputs
+            .iter()
+            .filter_map(|&id| graph.tensors.get(id))
+            .any(|tensor| {
+                tensor
+                    .shape
+                    .as_ref()
+                    .is_none_or(|shape| shape.0.iter().any(|dim| matches!(dim, Dim::Unknown)))
+            })
 }
 
 /// How a GE kernel library name maps to a unit: the first row whose text the name contains
@@ -714,6 +758,71 @@ mod tests {
         );
         let tile = at("Tile");
         assert_eq!(tile.source, UnitSource::Predicted);
+    }
+
+    /// ONNX `x → TopK(x, k)` with `k` a constant or a graph input, the outputs' shapes left for
+    /// inference (as an exporter that cannot know them leaves them).
+    fn onnx_top_k(k_is_input: bool) -> Model {
+        use prost::Message;
+        let storage = samples::WeightStorage::External {
+            location: "w.bin".into(),
+        };
+        let mut w = OnnxWriter::new("top_k", storage);
+        let x = w.input("x", &[1, 64]);
+        let k = if k_is_input {
+            w.input("k", &[1])
+        } else {
+            w.int64_constant("k", &[5])
+        };
+        let outputs = w.node("TopK", &[&x, &k], &[vec![1, 5], vec![1, 5]], vec![]);
+        w.output(&outputs[0]);
+        let mut proto = w.into_proto();
+        if let Some(graph) = proto.graph.as_mut() {
+            graph.value_info.clear();
+            graph
+                .output
+                .iter_mut()
+                .for_each(|value| value.r#type = None);
+        }
+        open("top_k.onnx", proto.encode_to_vec())
+    }
+
+    #[test]
+    fn a_computed_top_k_is_data_dependent_and_a_constant_one_is_not() {
+        for (k_is_input, dependent) in [(true, true), (false, false)] {
+            let model = onnx_top_k(k_is_input);
+            let idx = model
+                .graph
+                .nodes
+                .iter()
+                .position(|n| n.op_type == "TopK")
+                .unwrap_or_else(|| panic!("no TopK"));
+            let node = &model.graph.nodes[idx];
+            let spec = knowledge::lookup(model.format, "TopK").expect("TopK row");
+            assert_eq!(
+                is_data_dependent(spec, node, &model.graph),
+                dependent,
+                "k from an input: {k_is_input}"
+            );
+            let unit = unit_of(&model, TargetId::Ascend310, "TopK");
+            let reason = if dependent {
+                UnitReason::DynamicShape {
+                    canonical: "TopKV2",
+                }
+            } else {
+                UnitReason::Table {
+                    canonical: "TopKV2",
+                }
+            };
+            assert_eq!(unit.reason, reason);
+        }
+        // NonZero is data-dependent whatever its inputs.
+        let nonzero = knowledge::lookup_any("NonZero").expect("NonZero row");
+        assert!(is_data_dependent(
+            nonzero,
+            &Node::default(),
+            &Graph::default()
+        ));
     }
 
     #[test]
