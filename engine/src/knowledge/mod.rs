@@ -4,11 +4,22 @@
 //!
 //! Invariants:
 //! - One table ([`table::OPS`]), one row per canonical op; no other module keeps a list of op
-//!   types. `ir::OpCategory::of` is a view of this table.
+//!   types for what the ops are or do (units, classes, constraints, conversions, replacements):
+//!   the analysis and profile layers ask this table. `ir::OpCategory::of` is a view of it.
 //! - Lookups are case-insensitive and go through one index built once; a name may be scoped to a
 //!   framework (`caffe:Split`) where the same spelling means different ops in two frameworks.
 //! - The knowledge base predicts; it never reads a graph or a profile. Unit assignment
 //!   (`analysis::units`) applies a row to a node, and measurements override predictions there.
+//!
+//! Deliberate exceptions, tables of how one format spells and wires an op rather than of what
+//! the op is (tract keeps such tables per format too): shape inference's per-format rule rows
+//! (`shape::rules::FAMILIES` and the `ONNX` / `TF` / `CAFFE` / `GE` slices of each family file,
+//! e.g. `shape/elementwise.rs`, `shape/reduce.rs`); the importers' format-level lists (GE's
+//! `DATA_OPS`, `CONST_OPS`, `VARIABLE_OPS` and `NetOutput` in `formats/ge/convert.rs`,
+//! TensorFlow's `NO_OUTPUT_OPS`, `NOT_GRAPH_OUTPUTS` and `BOOL_OUTPUT_OPS` in
+//! `formats/tensorflow/convert.rs`, the Caffe layer dispatch in `formats/caffe/convert.rs`); and
+//! the ONNX input slot names the graph view prints (`report/graph_view.rs`). A fact about an op
+//! that the analysis uses belongs here, not there.
 
 mod table;
 
