@@ -301,7 +301,7 @@ time by unit:
 
 findings (2):
   aicpu-op (1):
-    fix: Make the op run on the AI Core: use a dtype and shape its AI Core kernel supports, or replace it by ops that have AI Core kernels (tuning guide: tf.Pow() → tf.mul()).
+    fix: Pow has an AI Core replacement, Mul chain, when the exponent is a constant integer: tf.pow(x, 2) → x * x; x³ → x * x * x.
     - `pow` (Pow) ran on the AI CPU: 1 tasks, 25.0 us (29.4% of compute time), longest 25.0 us
       gain: up to 25.000 us
   block-dim (1):

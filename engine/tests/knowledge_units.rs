@@ -90,7 +90,7 @@ fn onnx_source_predicts_the_same_ai_cpu_cast() {
     assert!(
         matches!(
             cast.map(|u| &u.reason),
-            Some(UnitReason::DtypeNotSupported { canonical: "Cast", dtype }) if dtype == "i64"
+            Some(UnitReason::DtypeNotSupported { canonical: "Cast", dtype }) if *dtype == "i64"
         ),
         "{cast:?}"
     );

@@ -69,7 +69,7 @@ conv,Conv2D,static,AI_CORE,60,55,8,FLOAT16,\"1,3,8,8\",NC1HWC0,NC1HWC0,FLOAT16,0
               gain: Some(40.0)
             aicpu-op ["nz"]
               `nz` (NonZero) ran on the AI CPU: 1 tasks, 5.0 us (5.0% of compute time), longest 5.0 us; inputs INT64 of shape 64
-              fix: Rewrite the NonZero call: it has no general AI Core kernel (msprof-analyze advisor gives rewrite samples, e.g. indexing by a mask instead of NonZero).
+              fix: NonZero has an AI Core replacement, a multiply by the mask, when NonZero only feeds indexing or a masked reduction: tensor[mask.nonzero()].sum() → (tensor * mask).sum(); keep the mask and use torch.where / masked_fill instead of nonzero() + indexing (msprof-analyze advisor: Samples of AI CPU Operator Replacement, nonzero).
               evidence: {"count":1,"input_dtypes":"INT64","input_shapes":"64","max_us":5.0,"share":0.05,"total_us":5.0}
               gain: Some(5.0)
         "#]],

@@ -218,7 +218,7 @@ fn cast_on_ai_cpu(model: &Model, units: &mut [opscope_engine::analysis::NodeUnit
             unit.source = UnitSource::Predicted;
             unit.reason = UnitReason::DtypeNotSupported {
                 canonical: "Cast",
-                dtype: "f64".to_string(),
+                dtype: "f64",
             };
         }
     }

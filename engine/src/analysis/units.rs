@@ -9,9 +9,13 @@
 //! kernel needs static shapes, a data-dependent output shape. Only AI Core predictions are
 //! checked: an op already on the AI CPU or without a kernel has nothing to fall back from.
 //!
-//! Cost: one knowledge lookup per distinct op type (cached), then a pass over each node's
-//! tensors; no allocation per node beyond the output vector.
+//! Cost: one knowledge lookup per distinct op type and one engine mapping per distinct kernel
+//! library name (cached), then a pass over each node's tensors. No allocation per node beyond the
+//! output vector: reasons borrow `'static` names (canonical ops, dtype names, the kernel
+//! libraries and task types of [`KNOWN_LIBRARIES`] and [`KNOWN_TASK_TYPES`]); only a fallback by
+//! attribute value or an engine or task type outside those tables keeps an owned string.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -49,12 +53,12 @@ pub enum UnitReason {
     /// An input (or, for Cast, output) dtype the AI Core kernel does not take.
     DtypeNotSupported {
         canonical: &'static str,
-        dtype: String,
+        dtype: &'static str,
     },
     /// An attribute value the AI Core kernel does not take.
     AttrNotSupported {
         canonical: &'static str,
-        attr: String,
+        attr: &'static str,
         value: String,
     },
     /// Unknown dims where the AI Core kernel needs static shapes, or an output shape that
@@ -62,10 +66,10 @@ pub enum UnitReason {
     DynamicShape { canonical: &'static str },
     /// The op type is not in the knowledge base; assumed to run where most ops do.
     UnknownOp,
-    /// The graph's kernel library attribute.
-    GraphAttr { engine: String },
-    /// The profile's task type.
-    Measured { task_type: String },
+    /// The graph's kernel library attribute (borrowed from [`KNOWN_LIBRARIES`] when listed).
+    GraphAttr { engine: Cow<'static, str> },
+    /// The profile's task type (borrowed from [`KNOWN_TASK_TYPES`] when listed).
+    Measured { task_type: Cow<'static, str> },
 }
 
 impl UnitReason {
@@ -121,15 +125,20 @@ pub fn assign(model: &Model, target: &Target) -> Vec<NodeUnit> {
     let graph = &model.graph;
     let target_id = target.id();
     let mut specs: HashMap<&str, Option<&'static OpSpec>, FxBuild> = HashMap::default();
-    // Kernel library names repeat on every node of a GE graph: map each once.
-    let mut engines: HashMap<&str, Option<Option<ExecUnit>>, FxBuild> = HashMap::default();
+    // Kernel library names repeat on every node of a GE graph and a graph has a handful: a
+    // short list beats hashing each node's name.
+    let mut engines: Vec<(&str, Engine)> = Vec::new();
     graph
         .nodes
         .iter()
         .map(|node| {
-            let spec = *specs
-                .entry(node.op_type.as_str())
-                .or_insert_with(|| knowledge::lookup(model.format, &node.op_type));
+            let op_type = node.op_type.as_str();
+            let spec = match specs.get(op_type) {
+                Some(&spec) => spec,
+                None => *specs
+                    .entry(op_type)
+                    .or_insert_with(|| knowledge::lookup(model.format, op_type)),
+            };
             let (unit, reason) = match spec {
                 Some(spec) => predict(spec, node, graph, model.format, target_id),
                 None => (ExecUnit::Vector, UnitReason::UnknownOp),
@@ -141,33 +150,95 @@ pub fn assign(model: &Model, target: &Target) -> Vec<NodeUnit> {
                 predicted: unit,
                 spec,
             };
-            let engine = match model.format {
+            let name = match model.format {
                 ModelFormat::Ge => kernel_lib(node),
                 _ => None,
             };
-            if let Some(engine) = engine {
-                let library = *engines.entry(engine).or_insert_with(|| engine_unit(engine));
-                if let Some(library) = library {
-                    // The row's own AI Core unit says whether the AI Core library means Cube
-                    // or Vector, even when a dtype check predicted the AI CPU.
-                    let refine = spec
-                        .map(|spec| spec.unit_on(target_id))
-                        .filter(|unit| unit.is_ai_core())
-                        .unwrap_or(assigned.unit);
-                    assigned.unit = library.unwrap_or(if refine.is_ai_core() {
-                        refine
-                    } else {
-                        ExecUnit::Vector
-                    });
-                    assigned.source = UnitSource::Graph;
-                    assigned.reason = UnitReason::GraphAttr {
-                        engine: engine.to_string(),
-                    };
+            let Some(name) = name else {
+                return assigned;
+            };
+            let engine = match engines.iter().find(|(known, _)| *known == name) {
+                Some((_, engine)) => engine.clone(),
+                None => {
+                    let engine = Engine::of(name);
+                    engines.push((name, engine.clone()));
+                    engine
                 }
+            };
+            if let Some(library) = engine.unit {
+                // The row's own AI Core unit says whether the AI Core library means Cube or
+                // Vector, even when a dtype check predicted the AI CPU.
+                let refine = spec
+                    .map(|spec| spec.unit_on(target_id))
+                    .filter(|unit| unit.is_ai_core())
+                    .unwrap_or(assigned.unit);
+                assigned.unit = library.unwrap_or(if refine.is_ai_core() {
+                    refine
+                } else {
+                    ExecUnit::Vector
+                });
+                assigned.source = UnitSource::Graph;
+                assigned.reason = UnitReason::GraphAttr {
+                    engine: engine.name,
+                };
             }
             assigned
         })
         .collect()
+}
+
+/// A kernel library name, mapped once per graph: its name for reasons and its unit.
+#[derive(Clone)]
+struct Engine {
+    name: Cow<'static, str>,
+    /// See [`engine_unit`].
+    unit: Option<Option<ExecUnit>>,
+}
+
+impl Engine {
+    fn of(name: &str) -> Engine {
+        Engine {
+            name: static_or_owned(KNOWN_LIBRARIES, name),
+            unit: engine_unit(name),
+        }
+    }
+}
+
+/// Kernel library names as GE writes them (the ds-cnn dump, the 310 `.om` and its JSON in
+/// `shared/samples/models/ge`; GE's engine names): a reason naming one borrows it from here.
+/// Names not listed still map through [`ENGINES`].
+pub const KNOWN_LIBRARIES: &[&str] = &[
+    "AIcoreEngine",
+    "aicpu_ascend_kernel",
+    "aicpu_tf_kernel",
+    "aicpu_kernel",
+    "DNN_VM_GE_LOCAL_OP_STORE",
+    "DNN_VM_RTS_OP_STORE",
+    "DNN_VM_AICPU",
+    "DNN_VM_HCCL",
+];
+
+/// Task types as profiles write them (op_summary `Task Type`, kernel_details `Accelerator Core`;
+/// `shared/samples/profiling`): a measured reason borrows its task type from here.
+pub const KNOWN_TASK_TYPES: &[&str] = &[
+    "AI_CORE",
+    "AI_VECTOR_CORE",
+    "AI_CPU",
+    "MIX_AIC",
+    "MIX_AIV",
+    "HCCL",
+    "COMMUNICATION",
+    "DSA_SQE",
+    "SDMA_SQE",
+];
+
+/// `text` borrowed from `known` when listed there (exact spelling, so the JSON shows what the
+/// file said), else owned.
+fn static_or_owned(known: &'static [&'static str], text: &str) -> Cow<'static, str> {
+    match known.iter().find(|&&k| k == text) {
+        Some(&k) => Cow::Borrowed(k),
+        None => Cow::Owned(text.to_string()),
+    }
 }
 
 /// The kernel library a GE node records, under either attribute name (one pass over the
@@ -238,6 +309,9 @@ fn predict(
             Constraint::DataDependentShape if outputs_unknown(node, graph) => {
                 return (unit, UnitReason::DynamicShape { canonical });
             }
+            Constraint::DataDependentOperands { inputs } if computed_shape(node, graph, inputs) => {
+                return (unit, UnitReason::DynamicShape { canonical });
+            }
             _ => {}
         }
     }
@@ -249,17 +323,21 @@ fn dtype_fallback(canonical: &'static str, dtype: DType) -> (ExecUnit, UnitReaso
         ExecUnit::AiCpu,
         UnitReason::DtypeNotSupported {
             canonical,
-            dtype: dtype.name().to_string(),
+            dtype: dtype.name(),
         },
     )
 }
 
-fn attr_fallback(canonical: &'static str, attr: &str, value: String) -> (ExecUnit, UnitReason) {
+fn attr_fallback(
+    canonical: &'static str,
+    attr: &'static str,
+    value: String,
+) -> (ExecUnit, UnitReason) {
     (
         ExecUnit::AiCpu,
         UnitReason::AttrNotSupported {
             canonical,
-            attr: attr.to_string(),
+            attr,
             value,
         },
     )
@@ -309,6 +387,47 @@ fn outputs_unknown(node: &Node, graph: &Graph) -> bool {
         .any(|tensor| tensor.shape.as_ref().is_none_or(is_dynamic))
 }
 
+/// Whether a node's output shape depends on input values: its row says so outright
+/// (`DataDependentShape`: NonZero, Unique), or names operands that fix the shape
+/// (`DataDependentOperands`: TopK's k) and one of them is computed at run time while an output
+/// is left unknown. Dims that are merely symbolic come from dynamic input shapes, not values,
+/// and do not count. For the rules (`dynamic-shape`) and the unit reasons.
+pub fn is_data_dependent(spec: &OpSpec, node: &Node, graph: &Graph) -> bool {
+    spec.constraints.iter().any(|constraint| match *constraint {
+        Constraint::DataDependentShape => true,
+        Constraint::DataDependentOperands { inputs } => computed_shape(node, graph, inputs),
+        _ => false,
+    })
+}
+
+/// Whether one of `operands` is a run-time value (neither a weight nor a constant that shape
+/// inference could read) and an output has a dim nobody could work out.
+fn computed_shape(node: &Node, graph: &Graph, operands: &[usize]) -> bool {
+    let computed = operands.iter().any(|&slot| {
+        let Some(tensor) = node
+            .inputs
+            .get(slot)
+            .copied()
+            .flatten()
+            .and_then(|id| graph.tensors.get(id))
+        else {
+            return false;
+        };
+        !tensor.is_weight() && tensor.value.is_none()
+    });
+    computed
+        && node
+            .outputs
+            .iter()
+            .filter_map(|&id| graph.tensors.get(id))
+            .any(|tensor| {
+                tensor
+                    .shape
+                    .as_ref()
+                    .is_none_or(|shape| shape.0.iter().any(|dim| matches!(dim, Dim::Unknown)))
+            })
+}
+
 /// How a GE kernel library name maps to a unit: the first row whose text the name contains
 /// (case-insensitive). `None` in the unit column means an AI Core library (the prediction says
 /// Cube or Vector).
@@ -349,8 +468,8 @@ pub fn unit_of_engine(engine: &str, predicted: ExecUnit) -> Option<ExecUnit> {
 /// The unit a measured task type stands for, given the unit assigned so far: the AI Core task
 /// types keep a Cube / Vector prediction (the task type cannot tell them apart on chips without
 /// separate vector cores), DMA and unknown task types say nothing about the op's kernel.
-fn unit_of_task(raw: &str, current: ExecUnit) -> Option<ExecUnit> {
-    match Unit::from_task_type(raw) {
+fn unit_of_task(raw: &str, measured: Unit, current: ExecUnit) -> Option<ExecUnit> {
+    match measured {
         Unit::AiCpu => Some(ExecUnit::AiCpu),
         Unit::AiCore | Unit::AiVector if current.is_ai_core() => Some(current),
         Unit::AiCore | Unit::AiVector => Some(ExecUnit::Vector),
@@ -396,6 +515,8 @@ pub fn apply_measured(units: &mut [NodeUnit], model: &Model, profile: &Profile, 
             continue;
         };
         let raw = profile.str(task_type);
+        let measured = Unit::from_task_type(raw);
+        let task_type = static_or_owned(KNOWN_TASK_TYPES, raw);
         for node in &matched.nodes {
             let Some(assigned) = node_index
                 .get(node.as_str())
@@ -403,11 +524,11 @@ pub fn apply_measured(units: &mut [NodeUnit], model: &Model, profile: &Profile, 
             else {
                 continue;
             };
-            if let Some(unit) = unit_of_task(raw, assigned.unit) {
+            if let Some(unit) = unit_of_task(raw, measured, assigned.unit) {
                 assigned.unit = unit;
                 assigned.source = UnitSource::Measured;
                 assigned.reason = UnitReason::Measured {
-                    task_type: raw.to_string(),
+                    task_type: task_type.clone(),
                 };
             }
         }
@@ -491,7 +612,7 @@ mod tests {
             cast.reason,
             UnitReason::DtypeNotSupported {
                 canonical: "Cast",
-                dtype: "f64".into()
+                dtype: "f64"
             }
         );
         assert!(cast.reason.describe(cast.unit).contains("f64"));
@@ -588,7 +709,7 @@ mod tests {
             pool.reason,
             UnitReason::AttrNotSupported {
                 canonical: "Pooling",
-                attr: "pool".into(),
+                attr: "pool",
                 value: "STOCHASTIC".into()
             }
         );
@@ -618,6 +739,17 @@ mod tests {
                 engine: "aicpu_ascend_kernel".into()
             }
         );
+        // Known library names are borrowed, not copied per node; the JSON is the file's name.
+        assert!(matches!(
+            &arg_max.reason,
+            UnitReason::GraphAttr {
+                engine: Cow::Borrowed("aicpu_ascend_kernel")
+            }
+        ));
+        assert_eq!(
+            serde_json::to_string(&arg_max.reason).unwrap_or_default(),
+            r#"{"kind":"graph_attr","engine":"aicpu_ascend_kernel"}"#
+        );
         // AIcoreEngine on a convolution keeps the Cube.
         let conv = unit_of(&model, TargetId::Ascend310, "Conv2D");
         assert_eq!(
@@ -626,6 +758,22 @@ mod tests {
         );
         let data = unit_of(&model, TargetId::Ascend310, "Data");
         assert_eq!(data.unit, ExecUnit::None);
+    }
+
+    #[test]
+    fn listed_names_are_borrowed_and_others_kept() {
+        assert!(matches!(
+            static_or_owned(KNOWN_LIBRARIES, "DNN_VM_GE_LOCAL_OP_STORE"),
+            Cow::Borrowed("DNN_VM_GE_LOCAL_OP_STORE")
+        ));
+        let other = static_or_owned(KNOWN_LIBRARIES, "my_aicore_lib");
+        assert!(matches!(&other, Cow::Owned(name) if name == "my_aicore_lib"));
+        // An unlisted name still maps through the substring table.
+        assert_eq!(Engine::of("my_aicore_lib").unit, Some(None));
+        assert!(matches!(
+            static_or_owned(KNOWN_TASK_TYPES, "AI_VECTOR_CORE"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
@@ -701,12 +849,12 @@ mod tests {
             (pow.unit, pow.predicted, pow.source),
             (ExecUnit::AiCpu, ExecUnit::Vector, UnitSource::Measured)
         );
-        assert_eq!(
+        assert!(matches!(
             pow.reason,
             UnitReason::Measured {
-                task_type: "AI_CPU".into()
+                task_type: Cow::Borrowed("AI_CPU")
             }
-        );
+        ));
         let cast = at("Cast");
         assert_eq!(
             (cast.unit, cast.source),
@@ -714,6 +862,71 @@ mod tests {
         );
         let tile = at("Tile");
         assert_eq!(tile.source, UnitSource::Predicted);
+    }
+
+    /// ONNX `x → TopK(x, k)` with `k` a constant or a graph input, the outputs' shapes left for
+    /// inference (as an exporter that cannot know them leaves them).
+    fn onnx_top_k(k_is_input: bool) -> Model {
+        use prost::Message;
+        let storage = samples::WeightStorage::External {
+            location: "w.bin".into(),
+        };
+        let mut w = OnnxWriter::new("top_k", storage);
+        let x = w.input("x", &[1, 64]);
+        let k = if k_is_input {
+            w.input("k", &[1])
+        } else {
+            w.int64_constant("k", &[5])
+        };
+        let outputs = w.node("TopK", &[&x, &k], &[vec![1, 5], vec![1, 5]], vec![]);
+        w.output(&outputs[0]);
+        let mut proto = w.into_proto();
+        if let Some(graph) = proto.graph.as_mut() {
+            graph.value_info.clear();
+            graph
+                .output
+                .iter_mut()
+                .for_each(|value| value.r#type = None);
+        }
+        open("top_k.onnx", proto.encode_to_vec())
+    }
+
+    #[test]
+    fn a_computed_top_k_is_data_dependent_and_a_constant_one_is_not() {
+        for (k_is_input, dependent) in [(true, true), (false, false)] {
+            let model = onnx_top_k(k_is_input);
+            let idx = model
+                .graph
+                .nodes
+                .iter()
+                .position(|n| n.op_type == "TopK")
+                .unwrap_or_else(|| panic!("no TopK"));
+            let node = &model.graph.nodes[idx];
+            let spec = knowledge::lookup(model.format, "TopK").expect("TopK row");
+            assert_eq!(
+                is_data_dependent(spec, node, &model.graph),
+                dependent,
+                "k from an input: {k_is_input}"
+            );
+            let unit = unit_of(&model, TargetId::Ascend310, "TopK");
+            let reason = if dependent {
+                UnitReason::DynamicShape {
+                    canonical: "TopKV2",
+                }
+            } else {
+                UnitReason::Table {
+                    canonical: "TopKV2",
+                }
+            };
+            assert_eq!(unit.reason, reason);
+        }
+        // NonZero is data-dependent whatever its inputs.
+        let nonzero = knowledge::lookup_any("NonZero").expect("NonZero row");
+        assert!(is_data_dependent(
+            nonzero,
+            &Node::default(),
+            &Graph::default()
+        ));
     }
 
     #[test]

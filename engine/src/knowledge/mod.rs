@@ -4,11 +4,22 @@
 //!
 //! Invariants:
 //! - One table ([`table::OPS`]), one row per canonical op; no other module keeps a list of op
-//!   types. `ir::OpCategory::of` is a view of this table.
+//!   types for what the ops are or do (units, classes, constraints, conversions, replacements):
+//!   the analysis and profile layers ask this table. `ir::OpCategory::of` is a view of it.
 //! - Lookups are case-insensitive and go through one index built once; a name may be scoped to a
 //!   framework (`caffe:Split`) where the same spelling means different ops in two frameworks.
 //! - The knowledge base predicts; it never reads a graph or a profile. Unit assignment
 //!   (`analysis::units`) applies a row to a node, and measurements override predictions there.
+//!
+//! Deliberate exceptions, tables of how one format spells and wires an op rather than of what
+//! the op is (tract keeps such tables per format too): shape inference's per-format rule rows
+//! (`shape::rules::FAMILIES` and the `ONNX` / `TF` / `CAFFE` / `GE` slices of each family file,
+//! e.g. `shape/elementwise.rs`, `shape/reduce.rs`); the importers' format-level lists (GE's
+//! `DATA_OPS`, `CONST_OPS`, `VARIABLE_OPS` and `NetOutput` in `formats/ge/convert.rs`,
+//! TensorFlow's `NO_OUTPUT_OPS`, `NOT_GRAPH_OUTPUTS` and `BOOL_OUTPUT_OPS` in
+//! `formats/tensorflow/convert.rs`, the Caffe layer dispatch in `formats/caffe/convert.rs`); and
+//! the ONNX input slot names the graph view prints (`report/graph_view.rs`). A fact about an op
+//! that the analysis uses belongs here, not there.
 
 mod table;
 
@@ -186,6 +197,10 @@ pub enum Constraint {
     StaticShape { fallback: ExecUnit },
     /// The output shape depends on the input values (NonZero, Unique): never static.
     DataDependentShape,
+    /// The output shape depends on the values of these inputs (TopK's k, Range's bounds, Tile's
+    /// multiples): data-dependent when one of them is computed at run time instead of being a
+    /// constant. `analysis::units::is_data_dependent` decides it for a node.
+    DataDependentOperands { inputs: &'static [usize] },
     /// A string attribute whose value the AI Core kernel does not take (e.g. Resize
     /// `mode = "cubic"`): with one of `values` the op falls back to the AI CPU.
     AttrStrNotIn {
@@ -206,6 +221,8 @@ pub enum Constraint {
     AlignCornersDivisible,
     /// The op is a format conversion GE inserts between formats (TransData).
     FormatConversion,
+    /// The op only changes the dtype (Cast); GE inserts it between ops that disagree on dtypes.
+    DtypeConversion,
     /// The op supports the 5HD format (NC1HWC0); ops without it force TransData around them.
     Supports5hd,
 }
@@ -270,6 +287,27 @@ impl OpSpec {
 
     pub fn has(&self, constraint: fn(&Constraint) -> bool) -> bool {
         self.constraints.iter().any(constraint)
+    }
+
+    /// Whether the op converts formats or dtypes and computes nothing (TransData, Cast): what
+    /// GE inserts between neighbours that disagree, and what profiles count as conversion time.
+    pub fn is_conversion(&self) -> bool {
+        self.has(|c| {
+            matches!(
+                c,
+                Constraint::FormatConversion | Constraint::DtypeConversion
+            )
+        })
+    }
+
+    /// Whether the op converts dtypes (Cast) rather than formats.
+    pub fn converts_dtype(&self) -> bool {
+        self.has(|c| matches!(c, Constraint::DtypeConversion))
+    }
+
+    /// Whether the op's AI Core kernel takes the 5HD format (NC1HWC0, or NDC1HWC0 for 3D ops).
+    pub fn supports_5hd(&self) -> bool {
+        self.has(|c| matches!(c, Constraint::Supports5hd))
     }
 }
 
@@ -506,6 +544,140 @@ mod tests {
         assert_eq!(pow.unit_on(TargetId::Ascend310), ExecUnit::AiCpu);
         assert_eq!(pow.unit_on(TargetId::Ascend910B), ExecUnit::Vector);
         assert!(pow.replacement.is_some());
+    }
+
+    fn row(name: &str) -> &'static OpSpec {
+        lookup_any(name).unwrap_or_else(|| panic!("no row for {name}"))
+    }
+
+    /// `transdata-avoidable` flags AI Core ops without 5HD between 5HD Cube ops: a missing mark
+    /// on a pooling or concat row makes it fire on every CNN (it did on ResNet-50 / DenseNet).
+    #[test]
+    fn pooling_concat_convolutions_and_elementwise_ops_take_5hd() {
+        for name in [
+            "MaxPool",
+            "AvgPool",
+            "AveragePool",
+            "GlobalAveragePool",
+            "GlobalMaxPool",
+            "MaxPoolWithArgmax",
+            "Concat",
+            "ConcatV2",
+            "ConcatD",
+            "Conv2D",
+            "DepthwiseConv2D",
+            "Conv2DTranspose",
+            "Conv3D",
+            "BatchNorm",
+            "Scale",
+            "Relu",
+            "Add",
+            "Mul",
+            "Cast",
+            "AscendQuant",
+            "AscendDequant",
+            "Resize",
+            "Interp",
+            "Crop",
+        ] {
+            assert!(row(name).supports_5hd(), "{name} should take 5HD");
+        }
+        let caffe_pooling = lookup(ModelFormat::Caffe, "Pooling").expect("Caffe Pooling");
+        assert!(caffe_pooling.supports_5hd());
+        for name in [
+            "MirrorPad",
+            "Pad",
+            "PadV3",
+            "Transpose",
+            "GatherV2",
+            "StridedSlice",
+            "SplitD",
+            "MatMulV2",
+            "BatchMatMulV2",
+            "TransData",
+            "Normalize",
+        ] {
+            assert!(!row(name).supports_5hd(), "{name} runs in ND");
+        }
+    }
+
+    #[test]
+    fn constraints_follow_the_op_class() {
+        for spec in OPS {
+            let on_ai_core = TargetId::ALL
+                .into_iter()
+                .any(|target| spec.unit_on(target).is_ai_core());
+            if on_ai_core
+                && matches!(
+                    spec.fusion,
+                    FusionClass::Elementwise | FusionClass::Broadcast
+                )
+            {
+                assert!(
+                    spec.supports_5hd(),
+                    "{}: element-wise ops take 5HD",
+                    spec.canonical
+                );
+            }
+            if spec.unit == ExecUnit::Cube {
+                assert!(
+                    spec.has(|c| matches!(c, Constraint::ChannelsMultipleOfC0)),
+                    "{}: Cube ops want channels in blocks of C0",
+                    spec.canonical
+                );
+            }
+            if spec.has(|c| matches!(c, Constraint::FormatConversion)) {
+                assert!(!spec.supports_5hd(), "{}", spec.canonical);
+            }
+            if spec.category == OpCategory::Shape && spec.unit == ExecUnit::None {
+                assert!(
+                    !spec.supports_5hd(),
+                    "{}: views have no kernel",
+                    spec.canonical
+                );
+            }
+        }
+        assert!(row("TransData").is_conversion() && !row("TransData").converts_dtype());
+        assert!(row("Cast").is_conversion() && row("Cast").converts_dtype());
+        assert!(!row("AscendQuant").is_conversion());
+    }
+
+    #[test]
+    fn data_dependent_shapes_and_replacements() {
+        for name in ["NonZero", "Unique", "NonMaxSuppression", "Bincount"] {
+            assert!(
+                row(name).has(|c| matches!(c, Constraint::DataDependentShape)),
+                "{name}"
+            );
+        }
+        let tf_where = lookup(ModelFormat::Tensorflow, "Where").expect("TF Where");
+        assert!(tf_where.has(|c| matches!(c, Constraint::DataDependentShape)));
+        // ONNX Where has three inputs and is a Select: nothing data-dependent.
+        let onnx_where = lookup(ModelFormat::Onnx, "Where").expect("ONNX Where");
+        assert!(!onnx_where.has(|c| matches!(c, Constraint::DataDependentShape)));
+        let top_k = row("TopK");
+        assert!(top_k.has(|c| matches!(c, Constraint::DataDependentOperands { inputs: &[1] })));
+        // The msprof-analyze advisor's replacement samples, and the tuning guide's Pow.
+        for name in [
+            "Equal",
+            "TensorEqual",
+            "Mul",
+            "IndexPut",
+            "Index",
+            "NonZero",
+            "ArgMin",
+            "Cast",
+            "Pow",
+        ] {
+            assert!(row(name).replacement.is_some(), "{name}");
+        }
+        // TensorEqual is not Equal: its AI Core kernel takes float64 but not int64.
+        let (tensor_equal, _) = row("TensorEqual").dtypes_for(TargetId::Ascend910B);
+        assert!(tensor_equal.allows(DType::F64) && !tensor_equal.allows(DType::I64));
+        let (equal, _) = row("Equal").dtypes_for(TargetId::Ascend910B);
+        assert!(!equal.allows(DType::F64) && equal.allows(DType::I64));
+        let (mul, _) = row("Mul").dtypes_for(TargetId::Ascend910B);
+        assert!(!mul.allows(DType::I16) && mul.allows(DType::Complex64));
     }
 
     #[test]

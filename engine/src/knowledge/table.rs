@@ -16,6 +16,14 @@
 //!   says so. Known 310 exceptions (Pow, MaxPoolGrad, Cast to int64) are listed per row.
 //! - GE picks the TBE (AI Core) kernel when its op information library has one and falls back to
 //!   the AI CPU library otherwise (CANN op development guide, operator information library).
+//! - 5HD (`Supports5hd`): convolutions, element-wise ops and activations, BatchNorm / Scale,
+//!   pooling, concat, resize, crop and the quantisation ops, from the format notes of the GE op
+//!   prototypes (CANN `fwkacllib/inc/ops`) and the 910A AlexNet sample (Conv2D, ReluV2,
+//!   MaxPoolWithArgmax and Cast follow each other with no TransData). Data movement that
+//!   rearranges elements (Transpose, Gather, Slice, Split, Pad, MirrorPad) runs in ND, MatMul in
+//!   ND / FRACTAL_NZ. A row without the mark makes `transdata-avoidable` report conversions
+//!   around it; rows whose format no source settles (Softmax, InstanceNorm, the adaptive
+//!   pools) are left without it and say so where a source was looked for.
 
 use super::{Constraint, DTypeSet, ExecUnit as U, FusionClass as F, OpSpec, Replacement};
 use crate::ir::{DType, OpCategory as C};
@@ -73,7 +81,7 @@ const INT: DTypeSet = DTypeSet::of(&[
 ]);
 const BOOL: DTypeSet = DTypeSet::of(&[DType::Bool]);
 const ANY: DTypeSet = DTypeSet::ANY;
-/// Equal and Mul: the advisor's own lists (CANN 7.0 / 8.0.RC1, `aicpu_rules.yaml`).
+/// Equal: the advisor's own list (CANN 7.0 / 8.0.RC1, `aicpu_rules.yaml` and its replacement samples).
 const EQUAL_T: DTypeSet = DTypeSet::of(&[
     DType::F16,
     DType::F32,
@@ -83,6 +91,28 @@ const EQUAL_T: DTypeSet = DTypeSet::of(&[
     DType::U8,
     DType::I32,
     DType::I64,
+]);
+/// Mul: the advisor's AI Core list (CANN 7.0 / 8.0.RC1 replacement samples).
+const MUL_T: DTypeSet = DTypeSet::of(&[
+    DType::F16,
+    DType::F32,
+    DType::BF16,
+    DType::I32,
+    DType::I64,
+    DType::I8,
+    DType::U8,
+    DType::Complex64,
+]);
+/// TensorEqual: the advisor's AI Core list (float64 in, int64 out).
+const TENSOR_EQUAL_T: DTypeSet = DTypeSet::of(&[
+    DType::F16,
+    DType::F32,
+    DType::BF16,
+    DType::F64,
+    DType::Bool,
+    DType::I32,
+    DType::I8,
+    DType::U8,
 ]);
 /// Cast: the advisor's list (float, float16, bf16, bool, int32, uint32, int64, uint64, uint8)
 /// plus int8 (the TBE Cast converts int8 to float16).
@@ -124,12 +154,20 @@ const NONZERO_T: DTypeSet = DTypeSet::of(&[
 
 // Constraint sets.
 const K5HD: &[Constraint] = &[Constraint::Supports5hd];
+/// Convolutions: channels in blocks of C0, feature maps in 5HD.
 const CONV_K: &[Constraint] = &[Constraint::ChannelsMultipleOfC0, Constraint::Supports5hd];
+/// MatMul-like Cube ops: K and N in blocks of C0, operands in ND / FRACTAL_NZ (not 5HD).
+const MATMUL_K: &[Constraint] = &[Constraint::ChannelsMultipleOfC0];
+const CAST_K: &[Constraint] = &[Constraint::DtypeConversion, Constraint::Supports5hd];
+const DATA_DEP: &[Constraint] = &[Constraint::DataDependentShape];
 /// The D form of the kernel takes shape-like operands as compile-time attributes; with unknown
 /// dims the dynamic form runs, on the AI CPU on the Ascend 310 (newer CANN ships dynamic TBE
-/// kernels for the 910/910B: uncertain there).
-const STATIC_CPU: &[Constraint] = &[Constraint::StaticShape { fallback: U::AiCpu }];
-const DATA_DEP: &[Constraint] = &[Constraint::DataDependentShape];
+/// kernels for the 910/910B: uncertain there). The shape comes from input 1's values (Tile's
+/// multiples, TopK's k, OneHot's depth).
+const OPERAND_1_CPU: &[Constraint] = &[
+    Constraint::StaticShape { fallback: U::AiCpu },
+    Constraint::DataDependentOperands { inputs: &[1] },
+];
 
 // Sources used by many rows.
 const S_TBE: &str = "CANN operator list: TBE / Ascend C kernel on the AI Core vector unit (unit by op class); Ascend 310 coverage in old CANN not verified per op";
@@ -149,6 +187,9 @@ const S_LINALG: &str =
     "linear-algebra decomposition: AI CPU kernel only (no TBE implementation known)";
 const S_TRAIN: &str =
     "training kernel (TBE / Ascend C, vector unit); appears in training graphs and profiles";
+const S_TRAIN_EW: &str =
+    "training kernel (TBE, vector unit); element-wise, so it takes 5HD like its forward op";
+const S_TBE_EW: &str = "TBE element-wise kernel on the vector unit; element-wise, so it takes 5HD";
 const S_HCCL: &str = "HCCL collective: task type HCCL / COMMUNICATION in the A2 and 910A samples";
 const S_ORT: &str = "onnxruntime contrib op: no Ascend op of that name, ATC would need it decomposed; unit of the main work (uncertain)";
 const S_CAFFE_LOSS: &str = "training-only Caffe layer: ATC converts deploy nets and has no Ascend kernel for it; assumed AI CPU (uncertain)";
@@ -357,23 +398,23 @@ impl OpSpec {
 pub const OPS: &[OpSpec] = &[
     // ── Cube: convolution, matrix multiplication (key rows: canonical names fixed) ──
     cube("Conv2D", &["Conv", "Convolution", "QLinearConv", "ConvInteger", "FusedConv", "NhwcConv", "NhwcFusedConv", "Conv2DCompress", "QuantizedConv2D", "FusedPadConv2D", "FusedResizeAndPadConv2D"], "tuning guide: Cube runs convolution; ascend.md 4.1 (C0); CANN operator list: float16 and int8 on the Atlas 200/300/500 (310), float32 too on training chips").with(CONV_K),
-    cube("DepthwiseConv2D", &["DepthwiseConv2dNative", "ConvolutionDepthwise", "DepthwiseConvolution"], "TbeDepthwiseConvElemwiseFusionPass (ascend.md 4.3); Caffe ConvolutionDepthwise in the ATC operator boundaries").with(K5HD),
+    cube("DepthwiseConv2D", &["DepthwiseConv2dNative", "ConvolutionDepthwise", "DepthwiseConvolution"], "TbeDepthwiseConvElemwiseFusionPass (ascend.md 4.3); Caffe ConvolutionDepthwise in the ATC operator boundaries; channel counts per C0 like every Cube op (ascend.md 4.1)").with(CONV_K),
     cube("Conv2DTranspose", &["ConvTranspose", "Deconvolution", "Conv2DBackpropInput", "Conv2DBackpropInputD", "Conv2DTransposeD", "ConvTransposeWithDynamicPads"], "tuning guide: Cube runs deconvolution; A2 sample: Conv2DBackpropInput on AI_CORE").with(CONV_K),
-    cube("MatMulV2", &["MatMul", "MatMulV3", "Gemm", "InnerProduct", "FullyConnection", "QLinearMatMul", "MatMulInteger", "FusedGemm", "FusedMatMul", "TransposeMatMul", "QGemm", "MatMulIntegerToFloat", "DynamicQuantizeMatMul", "MatMulNBits", "GemmFastGelu", "QuantizedMatMul"], "tuning guide: Cube runs fully connected; samples: MatMul / MatMulV2 / MatMulV3 on AI_CORE").with(&[Constraint::ChannelsMultipleOfC0]),
-    cube("BatchMatMulV2", &["BatchMatMul", "BatchMatMulV3", "WeightQuantBatchMatmulV2", "QuantBatchMatmulV3"], "samples: BatchMatMul on AI_CORE"),
-    cube("Conv3D", &["Conv3DV2"], "CANN operator list: Conv3D on the Cube (NDC1HWC0); TbeConv3dElemwisePass (ascend.md 4.3)"),
-    cube("Conv3DTranspose", &["Conv3DBackpropInput", "Conv3DBackpropInputV2", "Conv3DBackpropInputD", "Conv3DTransposeD"], "CANN operator list: Conv3DTranspose / Conv3DBackpropInput on the Cube"),
-    cube("Conv2DBackpropFilter", &["Conv2DBackpropFilterD"], "samples: Conv2DBackpropFilter (A2) and Conv2DBackpropFilterD (910A) on AI_CORE"),
-    cube("DepthwiseConv2DBackpropInput", &["DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2DBackpropInputD"], "CANN operator list: depthwise backprop on the Cube (training)"),
-    cube("DepthwiseConv2DBackpropFilter", &["DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2DBackpropFilterD"], "CANN operator list: depthwise backprop on the Cube (training)"),
-    cube("Conv3DBackpropFilter", &["Conv3DBackpropFilterV2", "Conv3DBackpropFilterD"], "CANN operator list: Conv3DBackpropFilter on the Cube (training)"),
-    cube("DeformableConv2D", &["DeformConv"], "CANN operator list: DeformableConv2D (DeformableOffsets on the vector unit, then a Cube convolution); main work on the Cube"),
-    cube("Einsum", &[], "GE rewrites Einsum into Transpose + BatchMatMul; the work is on the Cube (uncertain for equations it cannot rewrite)"),
-    cube("GroupedMatmul", &[], "Atlas A2 (910B) grouped MatMul kernel (MoE); Cube").on(&[(T::Ascend310, U::AiCpu)]),
-    op("DynamicRNN", &["LSTM", "BlockLSTM", "DynamicRNNV2", "DynamicRNNV3"], C::Layer, U::Cube, FLOAT_IDX, F::Opaque, "CANN operator list: DynamicRNN (LSTM) TBE kernel, matrix work on the Cube (DynamicRNNFusionPass); 310 support uncertain"),
-    op("DynamicGRUV2", &["GRU", "DynamicGRU"], C::Layer, U::Cube, FLOAT_IDX, F::Opaque, "CANN operator list: DynamicGRUV2 TBE kernel, matrix work on the Cube; 310 support uncertain"),
-    op("RNN", &["caffe:Recurrent", "BasicRNNCell", "DynamicRNNCell"], C::Layer, U::Cube, FLOAT_IDX, F::Opaque, "Caffe RNN / ONNX RNN: GE RNN ops, matrix work on the Cube; 310 support uncertain"),
-    op("Attention", &["MultiHeadAttention", "GroupQueryAttention", "PackedAttention", "PackedMultiHeadAttention", "QAttention", "LongformerAttention", "DecoderMaskedMultiHeadAttention", "DecoderAttention", "SparseAttention"], C::Layer, U::Cube, ATTENTION_T, F::Opaque, S_ORT),
+    cube("MatMulV2", &["MatMul", "MatMulV3", "Gemm", "InnerProduct", "FullyConnection", "QLinearMatMul", "MatMulInteger", "FusedGemm", "FusedMatMul", "TransposeMatMul", "QGemm", "MatMulIntegerToFloat", "DynamicQuantizeMatMul", "MatMulNBits", "GemmFastGelu", "QuantizedMatMul"], "tuning guide: Cube runs fully connected; samples: MatMul / MatMulV2 / MatMulV3 on AI_CORE; ND / FRACTAL_NZ, not 5HD: the 910A AlexNet sample converts out of 5HD (TransData) before its MatMul").with(MATMUL_K),
+    cube("BatchMatMulV2", &["BatchMatMul", "BatchMatMulV3", "WeightQuantBatchMatmulV2", "QuantBatchMatmulV3"], "samples: BatchMatMul on AI_CORE; Cube fractals take K and N in blocks of 16 (ascend.md 4.1); ND / FRACTAL_NZ, not 5HD (A2 samples: BatchMatMul inputs FORMAT_ND)").with(MATMUL_K),
+    cube("Conv3D", &["Conv3DV2"], "CANN operator list: Conv3D on the Cube (NDC1HWC0); TbeConv3dElemwisePass (ascend.md 4.3); NDC1HWC0 is the 3D form of 5HD (aclFormat)").with(CONV_K),
+    cube("Conv3DTranspose", &["Conv3DBackpropInput", "Conv3DBackpropInputV2", "Conv3DBackpropInputD", "Conv3DTransposeD"], "CANN operator list: Conv3DTranspose / Conv3DBackpropInput on the Cube (NDC1HWC0, the 3D form of 5HD)").with(CONV_K),
+    cube("Conv2DBackpropFilter", &["Conv2DBackpropFilterD"], "samples: Conv2DBackpropFilter (A2) and Conv2DBackpropFilterD (910A) on AI_CORE; the A2 sample reads NC1HWC0 feature maps").with(CONV_K),
+    cube("DepthwiseConv2DBackpropInput", &["DepthwiseConv2dNativeBackpropInput", "DepthwiseConv2DBackpropInputD"], "CANN operator list: depthwise backprop on the Cube (training) in 5HD like the forward op").with(CONV_K),
+    cube("DepthwiseConv2DBackpropFilter", &["DepthwiseConv2dNativeBackpropFilter", "DepthwiseConv2DBackpropFilterD"], "CANN operator list: depthwise backprop on the Cube (training) in 5HD like the forward op").with(CONV_K),
+    cube("Conv3DBackpropFilter", &["Conv3DBackpropFilterV2", "Conv3DBackpropFilterD"], "CANN operator list: Conv3DBackpropFilter on the Cube (training) (NDC1HWC0)").with(CONV_K),
+    cube("DeformableConv2D", &["DeformConv"], "CANN operator list: DeformableConv2D (DeformableOffsets on the vector unit, then a Cube convolution); main work on the Cube; 5HD not claimed: the format of its offsets kernel was not verified").with(MATMUL_K),
+    cube("Einsum", &[], "GE rewrites Einsum into Transpose + BatchMatMul; the work is on the Cube (uncertain for equations it cannot rewrite)").with(MATMUL_K),
+    cube("GroupedMatmul", &[], "Atlas A2 (910B) grouped MatMul kernel (MoE); Cube").on(&[(T::Ascend310, U::AiCpu)]).with(MATMUL_K),
+    op("DynamicRNN", &["LSTM", "BlockLSTM", "DynamicRNNV2", "DynamicRNNV3"], C::Layer, U::Cube, FLOAT_IDX, F::Opaque, "CANN operator list: DynamicRNN (LSTM) TBE kernel, matrix work on the Cube (DynamicRNNFusionPass); 310 support uncertain").with(MATMUL_K),
+    op("DynamicGRUV2", &["GRU", "DynamicGRU"], C::Layer, U::Cube, FLOAT_IDX, F::Opaque, "CANN operator list: DynamicGRUV2 TBE kernel, matrix work on the Cube; 310 support uncertain").with(MATMUL_K),
+    op("RNN", &["caffe:Recurrent", "BasicRNNCell", "DynamicRNNCell"], C::Layer, U::Cube, FLOAT_IDX, F::Opaque, "Caffe RNN / ONNX RNN: GE RNN ops, matrix work on the Cube; 310 support uncertain").with(MATMUL_K),
+    op("Attention", &["MultiHeadAttention", "GroupQueryAttention", "PackedAttention", "PackedMultiHeadAttention", "QAttention", "LongformerAttention", "DecoderMaskedMultiHeadAttention", "DecoderAttention", "SparseAttention"], C::Layer, U::Cube, ATTENTION_T, F::Opaque, S_ORT).with(MATMUL_K),
     op("FlashAttentionScore", &["FlashAttentionScoreV2"], C::Layer, U::Mix, ATTENTION_T, F::Opaque, "A2 samples: FlashAttentionScore on MIX_AIC (one kernel on cube and vector cores); FlashAttentionFusionPass; no Ascend 310 kernel known"),
     op("FlashAttentionScoreGrad", &["FlashAttentionUnpaddingScoreGrad"], C::Layer, U::Mix, ATTENTION_T, F::Opaque, "A2 samples: FlashAttentionScoreGrad on MIX_AIC"),
     op("PromptFlashAttention", &[], C::Layer, U::Mix, ATTENTION_T, F::Opaque, "Ascend C inference attention (Atlas A2, 310P); MIX kernel like FlashAttentionScore (uncertain)"),
@@ -383,7 +424,7 @@ pub const OPS: &[OpSpec] = &[
     op("Col2im", &[], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, S_MOVE),
 
     // ── Normalisation, scale, bias (key rows first) ──
-    op("BatchNorm", &["BatchNormalization", "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3", "BNInference", "BNInferenceD", "BatchNormWithGlobalNormalization"], C::Normalization, U::Vector, FLOAT, F::Broadcast, "ConvBatchnormFusionPass folds it into a preceding Conv (ascend.md 4.3)").with(K5HD),
+    op("BatchNorm", &["BatchNormalization", "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3", "BNInference", "BNInferenceD", "BatchNormWithGlobalNormalization"], C::Normalization, U::Vector, FLOAT, F::Broadcast, "ConvBatchnormFusionPass folds it into a preceding Conv (ascend.md 4.3); the prototype takes x as NC1HWC0 (GE op prototypes (CANN fwkacllib inc/ops, 2019-2025))").with(K5HD),
     op("Scale", &["ImageScaler", "Affine"], C::Normalization, U::Vector, FLOAT, F::Broadcast, "Caffe Scale: per-channel affine on the Vector").with(K5HD),
     op("Bias", &[], C::Elementwise, U::Vector, FLOAT, F::Broadcast, "Caffe Bias: per-channel add on the vector unit (GE Bias)").with(K5HD),
     op("BiasAdd", &["BiasAddV1"], C::Elementwise, U::Vector, NUM, F::Broadcast, "TF BiasAdd: broadcast add on the vector unit; MatMulBiasAddFusionPass / AABiasaddConvFusion fold it into the Cube op (ascend.md 4.3)").with(K5HD),
@@ -394,27 +435,27 @@ pub const OPS: &[OpSpec] = &[
     op("GroupNorm", &["GroupNormalization", "SkipGroupNorm", "GroupNormV2"], C::Normalization, U::Vector, FLOAT, F::Opaque, S_TBE),
     op("RmsNorm", &["SimplifiedLayerNormalization"], C::Normalization, U::Vector, FLOAT, F::Opaque, "A2 samples: RmsNorm on AI_VECTOR_CORE; onnxruntime SimplifiedLayerNormalization is RMS norm"),
     op("AddRmsNorm", &["SkipSimplifiedLayerNormalization"], C::Normalization, U::Vector, FLOAT, F::Opaque, "Atlas A2 fused Add + RmsNorm (Ascend C); uncertain outside the 910B"),
-    op("LRN", &[], C::Normalization, U::Vector, FLOAT, F::Opaque, "Caffe / ONNX / TF LRN: TBE LRN on the vector unit").with(K5HD),
+    op("LRN", &[], C::Normalization, U::Vector, FLOAT, F::Opaque, "Caffe / ONNX / TF LRN: TBE LRN on the vector unit; 5HD uncertain: the 2020 prototype asks for a 4-D input, kept as 5HD because GE runs it between convolutions in AlexNet / GoogLeNet (not verified on a device)").with(K5HD),
     op("LpNorm", &["LpNormalization", "L2Normalize"], C::Normalization, U::Vector, FLOAT, F::Opaque, S_TBE),
     op("LpNormV2", &[], C::Normalization, U::Vector, FLOAT, F::Reduce, "A2 samples: LpNormV2 on MIX_AIV"),
     op("LpNormReduceV2", &[], C::Reduce, U::Vector, FLOAT, F::Reduce, "A2 sample: LpNormReduceV2 on AI_VECTOR_CORE"),
-    op("LpNormUpdateV2", &[], C::Elementwise, U::Vector, FLOAT, F::Elementwise, "A2 sample: LpNormUpdateV2 on AI_VECTOR_CORE"),
-    op("Normalize", &["NormalizeV2"], C::Normalization, U::Vector, FLOAT, F::Opaque, "Caffe SSD Normalize (ATC custom-layer list): TBE kernel on the vector unit").with(K5HD),
+    op("LpNormUpdateV2", &[], C::Elementwise, U::Vector, FLOAT, F::Elementwise, "A2 sample: LpNormUpdateV2 on AI_VECTOR_CORE").with(K5HD),
+    op("Normalize", &["NormalizeV2"], C::Normalization, U::Vector, FLOAT, F::Opaque, "Caffe SSD Normalize (ATC custom-layer list): TBE kernel on the vector unit; no 5HD: its prototype takes x1 as NCHW or NHWC (GE op prototypes (CANN fwkacllib inc/ops, 2019-2025))"),
     op("MVN", &["MeanVarianceNormalization", "MVNV2"], C::Normalization, U::Vector, FLOAT, F::Opaque, "Caffe MVN / ONNX MeanVarianceNormalization: GE MVN / MVNV2 on the vector unit"),
-    train("BNTrainingReduce", &[], C::Normalization, S_TRAIN),
-    train("BNTrainingUpdate", &["BNTrainingUpdateV2", "BNTrainingUpdateV3"], C::Normalization, S_TRAIN),
-    train("BNTrainingReduceGrad", &[], C::Normalization, S_TRAIN),
-    train("BNTrainingUpdateGrad", &["FusedBatchNormGrad", "FusedBatchNormGradV2", "FusedBatchNormGradV3", "BatchNormGrad"], C::Normalization, S_TRAIN),
+    train("BNTrainingReduce", &[], C::Normalization, "training BatchNorm, split by GE; 5HD like BatchNorm / BatchNormGrad, whose prototypes take NC1HWC0").with(K5HD),
+    train("BNTrainingUpdate", &["BNTrainingUpdateV2", "BNTrainingUpdateV3"], C::Normalization, "training BatchNorm, split by GE; 5HD like BatchNorm / BatchNormGrad, whose prototypes take NC1HWC0").with(K5HD),
+    train("BNTrainingReduceGrad", &[], C::Normalization, "training BatchNorm, split by GE; 5HD like BatchNorm / BatchNormGrad, whose prototypes take NC1HWC0").with(K5HD),
+    train("BNTrainingUpdateGrad", &["FusedBatchNormGrad", "FusedBatchNormGradV2", "FusedBatchNormGradV3", "BatchNormGrad"], C::Normalization, "training BatchNorm, split by GE; 5HD like BatchNorm / BatchNormGrad, whose prototypes take NC1HWC0").with(K5HD),
     train("LayerNormGrad", &["LayerNormXBackprop", "LayerNormXBackpropV2", "LayerNormBetaGammaBackprop", "LayerNormBetaGammaBackpropV2", "LayerNormGradV3"], C::Normalization, S_TRAIN),
     train("RmsNormGrad", &[], C::Normalization, "A2 samples: RmsNormGrad on MIX_AIV (vector-led mix kernel)"),
 
     // ── Element-wise arithmetic (key rows first) ──
-    op("Pow", &[], C::Elementwise, U::AiCpu, NUM, F::Elementwise, "tuning guide: tf.Pow runs on the AI CPU of the Ascend 310, tf.mul on the AI Core; TBE Pow on the 310P / 910B").on(&[(T::Ascend310P, U::Vector), (T::Ascend910B, U::Vector)]).replaced("Mul chain", "the exponent is a constant integer", "tf.pow(x, 2) → x * x; x³ → x * x * x"),
+    op("Pow", &[], C::Elementwise, U::AiCpu, NUM, F::Elementwise, "tuning guide: tf.Pow runs on the AI CPU of the Ascend 310, tf.mul on the AI Core; TBE Pow on the 310P / 910B").on(&[(T::Ascend310P, U::Vector), (T::Ascend910B, U::Vector)]).replaced("Mul chain", "the exponent is a constant integer", "tf.pow(x, 2) → x * x; x³ → x * x * x").with(K5HD),
     ew("Power", &[], FLOAT, "Caffe Power (shift + scale·x)^power: GE Power has an AI Core kernel"),
     ew("Pows", &[], FLOAT, "A2 samples: Pows (power by a scalar) on AI_VECTOR_CORE"),
     ew("Add", &["AddV2", "Adds", "QLinearAdd", "AccumulateV2"], NUM, "samples: Add on AI_VECTOR_CORE (A2); TbeEltwiseFusionPass member"),
     ew("Sub", &["Subs"], NUM, "samples: Sub on AI_VECTOR_CORE (A2) and AI_CORE (910A)"),
-    ew("Mul", &["Muls", "QLinearMul"], EQUAL_T, "samples: Mul / Muls on AI_VECTOR_CORE; dtypes from the msprof-analyze advisor's Mul list (ascend.md 4.4)").replaced("a supported dtype", "an input is float64, complex or another type outside the AI Core list", "cast the operands to float32 / float16 (or int32) before the Mul (msprof-analyze advisor: Samples of AI CPU Operator Replacement, Mul)"),
+    ew("Mul", &["Muls", "QLinearMul"], MUL_T, "samples: Mul / Muls on AI_VECTOR_CORE; dtypes from the msprof-analyze advisor: Samples of AI CPU Operator Replacement (Mul): float, float16, bf16, int32, int64, int8, uint8, complex64 on the AI Core, int16 and complex128 on the AI CPU").replaced("a supported dtype", "an input is int16 or complex128 (the advisor's AI CPU types for Mul) or another type outside the AI Core list", "cast int16 operands to int32 (complex128 to complex64, float64 to float32) before the Mul (msprof-analyze advisor: Samples of AI CPU Operator Replacement, Mul)"),
     ew("Div", &[], NUM, S_MATH),
     ew("RealDiv", &[], NUM, "samples: RealDiv on AI_VECTOR_CORE (A2) and AI_CORE (910A)"),
     ew("FloorDiv", &[], NUM, S_MATH),
@@ -468,7 +509,8 @@ pub const OPS: &[OpSpec] = &[
     ew("IsFinite", &[], FLOAT, S_MATH),
     ew("IsInf", &[], FLOAT, S_MATH),
     ew("IsNan", &[], FLOAT, S_MATH),
-    ew("Equal", &["TensorEqual"], EQUAL_T, "samples: Equal on AI_VECTOR_CORE; dtypes from the msprof-analyze advisor's Equal list (ascend.md 4.4)").replaced("a supported dtype", "an input is float64, int16 or another type outside the AI Core list", "cast the operands (e.g. to int32 or float16) before comparing (msprof-analyze advisor: Samples of AI CPU Operator Replacement, Equal)"),
+    ew("Equal", &[], EQUAL_T, "samples: Equal on AI_VECTOR_CORE; dtypes from the msprof-analyze advisor: Samples of AI CPU Operator Replacement (Equal): float, float16, bf16, bool, int32, int64, int8, uint8 on the AI Core, int16, complex64 and complex128 on the AI CPU").replaced("a supported dtype", "an input is int16 or complex (the advisor's AI CPU types for Equal) or another type outside the AI Core list", "cast int16 operands to int32 (or float16) before comparing (msprof-analyze advisor: Samples of AI CPU Operator Replacement, Equal)"),
+    op("TensorEqual", &[], C::Reduce, U::Vector, TENSOR_EQUAL_T, F::Opaque, "torch.equal: GE TensorEqual (one bool for two whole tensors); dtypes from the msprof-analyze advisor: Samples of AI CPU Operator Replacement (TensorEqual): float, float16, bf16, float64, bool, int32, int8, uint8 on the AI Core, int16 and int64 on the AI CPU").replaced("a supported dtype", "an input is int16 or int64 (the advisor's AI CPU types for TensorEqual)", "cast the operands to int32 (or float32) before torch.equal where the values fit (msprof-analyze advisor: Samples of AI CPU Operator Replacement, TensorEqual)"),
     ew("NotEqual", &[], EQUAL_T, "A2 samples: NotEqual on AI_VECTOR_CORE"),
     ew("Greater", &[], NUM, "A2 samples: Greater on AI_VECTOR_CORE"),
     ew("GreaterEqual", &["GreaterOrEqual"], NUM, "A2 sample: GreaterEqual on AI_VECTOR_CORE"),
@@ -519,42 +561,42 @@ pub const OPS: &[OpSpec] = &[
     op("RotaryPositionEmbedding", &["RotaryEmbedding", "RotaryMul"], C::Elementwise, U::Vector, FLOAT, F::Opaque, "A2 samples: RotaryPositionEmbedding on AI_VECTOR_CORE; onnxruntime RotaryEmbedding computes the same"),
 
     // ── Pooling ──
-    op("MaxPool", &["MaxPoolV2", "MaxPoolV3", "NhwcMaxPool"], C::Pool, U::Vector, FLOAT, F::Pool, "tuning guide: the Vector unit runs pooling; TbeAippConvReluMaxpoolingFusion (ascend.md 4.3)").with(K5HD),
-    op("AvgPool", &["AveragePool", "AvgPoolV2", "QLinearAveragePool"], C::Pool, U::Vector, FLOAT, F::Pool, "tuning guide: the Vector unit runs pooling; GE AvgPool in the ResNet-50 .om sample").with(K5HD),
+    op("MaxPool", &["MaxPoolV2", "MaxPoolV3", "NhwcMaxPool"], C::Pool, U::Vector, FLOAT, F::Pool, "tuning guide: the Vector unit runs pooling; TbeAippConvReluMaxpoolingFusion (ascend.md 4.3); the prototype takes x as NC1HWC0 (GE op prototypes (CANN fwkacllib inc/ops, 2019-2025))").with(K5HD),
+    op("AvgPool", &["AveragePool", "AvgPoolV2", "QLinearAveragePool"], C::Pool, U::Vector, FLOAT, F::Pool, "tuning guide: the Vector unit runs pooling; GE AvgPool in the ResNet-50 .om sample; the prototype's data_format includes NC1HWC0").with(K5HD),
     op("Pooling", &[], C::Pool, U::Vector, FLOAT, F::Pool, "Caffe Pooling (MAX or AVE; ATC operator boundaries: pool 0 or 1 only, so STOCHASTIC has no AI Core kernel)").with(&[Constraint::Supports5hd, Constraint::AttrStrNotIn { attr: "pool", values: &["STOCHASTIC"] }]),
     op("GlobalAveragePool", &["QLinearGlobalAveragePool", "GlobalAvgPool"], C::Pool, U::Vector, FLOAT, F::Pool, "ONNX GlobalAveragePool: GE GlobalAveragePool on the vector unit").with(K5HD),
     op("GlobalMaxPool", &[], C::Pool, U::Vector, FLOAT, F::Pool, S_TBE).with(K5HD),
-    op("LpPool", &["GlobalLpPool"], C::Pool, U::Vector, FLOAT, F::Pool, "ONNX LpPool: no dedicated TBE kernel known, lowered to Pow + AvgPool (uncertain)"),
-    op("MaxPool3D", &[], C::Pool, U::Vector, FLOAT, F::Pool, S_TBE),
-    op("AvgPool3D", &["AvgPool3DD"], C::Pool, U::Vector, FLOAT, F::Pool, S_TBE),
-    op("MaxPoolWithArgmax", &["MaxPoolWithArgmaxV1", "MaxPoolWithArgmaxV2"], C::Pool, U::Vector, FLOAT, F::Opaque, "samples: MaxPoolWithArgmax (910A) on AI_CORE, MaxPoolWithArgmaxV1 (A2) on AI_VECTOR_CORE"),
-    op("AdaptiveAvgPool2d", &[], C::Pool, U::Vector, FLOAT, F::Pool, S_TBE),
-    op("AdaptiveAvgPool3d", &[], C::Pool, U::Vector, FLOAT, F::Pool, "A2 sample: AdaptiveAvgPool3d on AI_VECTOR_CORE"),
-    op("AdaptiveMaxPool2d", &[], C::Pool, U::Vector, FLOAT, F::Pool, S_TBE),
+    op("LpPool", &["GlobalLpPool"], C::Pool, U::Vector, FLOAT, F::Pool, "ONNX LpPool: no dedicated TBE kernel known, lowered to Pow + AvgPool (uncertain); 5HD like its parts").with(K5HD),
+    op("MaxPool3D", &[], C::Pool, U::Vector, FLOAT, F::Pool, "TBE MaxPool3D on the vector unit, NDC1HWC0 (the 3D form of 5HD; aclFormat)").with(K5HD),
+    op("AvgPool3D", &["AvgPool3DD"], C::Pool, U::Vector, FLOAT, F::Pool, "TBE AvgPool3D on the vector unit, NDC1HWC0 (the 3D form of 5HD; aclFormat)").with(K5HD),
+    op("MaxPoolWithArgmax", &["MaxPoolWithArgmaxV1", "MaxPoolWithArgmaxV2"], C::Pool, U::Vector, FLOAT, F::Opaque, "samples: MaxPoolWithArgmax (910A) on AI_CORE, MaxPoolWithArgmaxV1 (A2) on AI_VECTOR_CORE, both with NC1HWC0 tensors; the 910A AlexNet sample runs Conv2D → ReluV2 → MaxPoolWithArgmax → Conv2D with no TransData between").with(K5HD),
+    op("AdaptiveAvgPool2d", &[], C::Pool, U::Vector, FLOAT, F::Pool, "TBE kernel on the vector unit; no 5HD claimed: the A2 sample runs AdaptiveAvgPool3d in ND and the 2D kernel's formats were not verified"),
+    op("AdaptiveAvgPool3d", &[], C::Pool, U::Vector, FLOAT, F::Pool, "A2 sample: AdaptiveAvgPool3d on AI_VECTOR_CORE; in ND there, so no 5HD claimed"),
+    op("AdaptiveMaxPool2d", &[], C::Pool, U::Vector, FLOAT, F::Pool, "TBE kernel on the vector unit; no 5HD claimed (formats not verified, see AdaptiveAvgPool2d)"),
     op("MaxUnpool", &["MaxUnpool2D"], C::Pool, U::Vector, FLOAT_IDX, F::Opaque, "ONNX MaxUnpool: scatter by the pooling indices on the vector unit (uncertain)"),
-    op("SPP", &[], C::Pool, U::Vector, FLOAT, F::Pool, "Caffe SPP (spatial pyramid pooling): GE SPP, pooling on the vector unit"),
-    op("ROIPooling", &["MaxRoiPool"], C::Pool, U::Vector, FLOAT_IDX, F::Opaque, "Caffe ROIPooling (Faster R-CNN, ATC custom-layer list) and ONNX MaxRoiPool: TBE kernel"),
-    op("ROIAlign", &[], C::Pool, U::Vector, FLOAT_IDX, F::Opaque, "ONNX RoiAlign / Caffe ROIAlign: GE ROIAlign TBE kernel"),
-    op("PSROIPooling", &["PSROIPoolingV2"], C::Pool, U::Vector, FLOAT_IDX, F::Opaque, "Caffe PSROIPooling (R-FCN, ATC custom-layer list): TBE kernel"),
+    op("SPP", &[], C::Pool, U::Vector, FLOAT, F::Pool, "Caffe SPP (spatial pyramid pooling): GE SPP, pooling on the vector unit and concat, both 5HD").with(K5HD),
+    op("ROIPooling", &["MaxRoiPool"], C::Pool, U::Vector, FLOAT_IDX, F::Opaque, "Caffe ROIPooling (Faster R-CNN, ATC custom-layer list) and ONNX MaxRoiPool: TBE kernel; 5HD feature maps like ROIAlign (GE op prototypes (CANN fwkacllib inc/ops, 2019-2025))").with(K5HD),
+    op("ROIAlign", &[], C::Pool, U::Vector, FLOAT_IDX, F::Opaque, "ONNX RoiAlign / Caffe ROIAlign: GE ROIAlign TBE kernel; the prototype takes features as 5HD").with(K5HD),
+    op("PSROIPooling", &["PSROIPoolingV2"], C::Pool, U::Vector, FLOAT_IDX, F::Opaque, "Caffe PSROIPooling (R-FCN, ATC custom-layer list): TBE kernel; the prototype takes x as NC1HWC0").with(K5HD),
     cpu("FractionalMaxPool", &["FractionalAvgPool"], C::Pool, S_AICPU),
     op("Dilation2D", &[], C::Pool, U::Vector, FLOAT, F::Opaque, S_TBE),
 
     // ── Conversions (key rows first) ──
-    op("Cast", &["CastLike"], C::Conversion, U::Vector, CAST_IN, F::Elementwise, "samples: Cast INT32→UINT64 runs on AI_CPU, other Casts on the vector core (A2); the 310 .om sample runs Cast float16→int64 on the AI CPU (Cast_1206, aicpu_ascend_kernel); dtypes from the advisor's Cast list; ascend.md 4.4").outputs(CAST_OUT).types(&[(T::Ascend310, CAST_IN, CAST_OUT_310)]).replaced("float32", "the input or output is float64 or uint64", "cast to float32 (or int32) before the op; AI Core Cast takes no double (msprof-analyze advisor double→float rule)"),
-    op("TransData", &["TransDataRNN", "TransDataD"], C::Conversion, U::Vector, ALL, F::Opaque, "GE inserts TransData between formats (ascend.md 4.1); samples: AI_VECTOR_CORE (A2), AI_CORE (910A)").with(&[Constraint::FormatConversion]),
-    op("AscendQuant", &["QuantizeLinear", "caffe:Quant", "Quant", "DynamicQuant"], C::Conversion, U::Vector, FLOAT, F::Elementwise, "AMCT / ONNX QuantizeLinear: GE AscendQuant on the vector unit (TbeEltwiseQuantFusionPass)"),
-    op("AscendDequant", &["DequantizeLinear", "caffe:Dequant", "Dequant"], C::Conversion, U::Vector, ANY, F::Elementwise, "AMCT / ONNX DequantizeLinear: GE AscendDequant on the vector unit (fused after the Cube op)"),
-    op("AscendRequant", &[], C::Conversion, U::Vector, ANY, F::Elementwise, S_TBE),
-    op("AscendAntiQuant", &["AscendAntiQuantV2"], C::Conversion, U::Vector, ANY, F::Elementwise, S_TBE),
+    op("Cast", &["CastLike"], C::Conversion, U::Vector, CAST_IN, F::Elementwise, "samples: Cast INT32→UINT64 runs on AI_CPU, other Casts on the vector core (A2); the 310 .om sample runs Cast float16→int64 on the AI CPU (Cast_1206, aicpu_ascend_kernel); dtypes from the advisor's Cast list; ascend.md 4.4; 5HD: the 910A AlexNet sample runs Cast → Conv2D → Cast with no TransData between").outputs(CAST_OUT).types(&[(T::Ascend310, CAST_IN, CAST_OUT_310)]).replaced("float32", "the input or output is float64 or uint64", "cast to float32 (or int32) before the op; AI Core Cast takes no double (msprof-analyze advisor double→float rule)").with(CAST_K),
+    op("TransData", &["TransDataRNN", "TransDataD"], C::Conversion, U::Vector, ALL, F::Opaque, "GE inserts TransData between formats (ascend.md 4.1); samples: AI_VECTOR_CORE (A2), AI_CORE (910A); converts formats, so never counted as taking 5HD itself").with(&[Constraint::FormatConversion]),
+    op("AscendQuant", &["QuantizeLinear", "caffe:Quant", "Quant", "DynamicQuant"], C::Conversion, U::Vector, FLOAT, F::Elementwise, "AMCT / ONNX QuantizeLinear: GE AscendQuant on the vector unit (TbeEltwiseQuantFusionPass); its output is NC1HWC0 (GE op prototypes (CANN fwkacllib inc/ops, 2019-2025))").with(K5HD),
+    op("AscendDequant", &["DequantizeLinear", "caffe:Dequant", "Dequant"], C::Conversion, U::Vector, ANY, F::Elementwise, "AMCT / ONNX DequantizeLinear: GE AscendDequant on the vector unit (fused after the Cube op); NC1HWC0 in and out (GE op prototypes (CANN fwkacllib inc/ops, 2019-2025))").with(K5HD),
+    op("AscendRequant", &[], C::Conversion, U::Vector, ANY, F::Elementwise, "TBE AscendRequant after an int8 Cube op, NC1HWC0 like AscendDequant").with(K5HD),
+    op("AscendAntiQuant", &["AscendAntiQuantV2"], C::Conversion, U::Vector, ANY, F::Elementwise, "TBE AscendAntiQuant; the prototype takes NC1HWC0 (GE op prototypes (CANN fwkacllib inc/ops, 2019-2025))").with(K5HD),
     op("DynamicQuantizeLinear", &[], C::Conversion, U::Vector, FLOAT, F::Opaque, "ONNX DynamicQuantizeLinear: per-tensor scale by a reduction, then quantise (vector; uncertain on the 310)"),
     cpu("QuantizeV2", &["tf:Quantize"], C::Conversion, "TF QuantizeV2 (min / max ranges): no Ascend AI Core kernel known, AI CPU (uncertain)"),
     cpu("Dequantize", &["tf:Dequantize"], C::Conversion, "TF Dequantize (min / max ranges): no Ascend AI Core kernel known, AI CPU (uncertain)"),
-    op("FakeQuantWithMinMaxVars", &["FakeQuantWithMinMaxArgs", "FakeQuantWithMinMaxVarsPerChannel"], C::Conversion, U::Vector, FLOAT, F::Elementwise, S_TBE),
+    op("FakeQuantWithMinMaxVars", &["FakeQuantWithMinMaxArgs", "FakeQuantWithMinMaxVarsPerChannel"], C::Conversion, U::Vector, FLOAT, F::Elementwise, S_TBE_EW).with(K5HD),
     fold("Bitcast", &[], C::Conversion, "reinterprets the bytes: GE makes it a view, no kernel (uncertain)"),
 
     // ── Resize (key rows first) ──
-    op("Interp", &["ResizeBilinear", "ResizeBilinearV2", "ResizeBilinearV2D"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "tuning guide: Caffe Interp (dst-1)/(src-1) divisibility").with(&[Constraint::AlignCornersDivisible, Constraint::Supports5hd]),
-    op("Resize", &["Upsample", "ResizeNearestNeighbor", "ResizeNearestNeighborV2", "ResizeNearestNeighborV2D", "ResizeD"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "ONNX Resize / Upsample, Caffe Upsample (ATC custom-layer list), TF resize ops: nearest and linear modes have TBE kernels; cubic and tf_crop_and_resize go to the AI CPU (ResizeBicubic, CropAndResize)").with(&[Constraint::AlignCornersDivisible, Constraint::AttrStrNotIn { attr: "mode", values: &["cubic"] }, Constraint::AttrStrNotIn { attr: "coordinate_transformation_mode", values: &["tf_crop_and_resize"] }]),
+    op("Interp", &["ResizeBilinear", "ResizeBilinearV2", "ResizeBilinearV2D"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "tuning guide: Caffe Interp (dst-1)/(src-1) divisibility; ResizeBilinearV2D takes 5-D (NC1HWC0) input").with(&[Constraint::AlignCornersDivisible, Constraint::Supports5hd]),
+    op("Resize", &["Upsample", "ResizeNearestNeighbor", "ResizeNearestNeighborV2", "ResizeNearestNeighborV2D", "ResizeD"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "ONNX Resize / Upsample, Caffe Upsample (ATC custom-layer list), TF resize ops: nearest and linear modes have TBE kernels; cubic and tf_crop_and_resize go to the AI CPU (ResizeBicubic, CropAndResize); 5HD: ResizeNearestNeighborV2D's prototype takes NC1HWC0 and ResizeBilinearV2D 5-D input (GE op prototypes (CANN fwkacllib inc/ops, 2019-2025))").with(&[Constraint::AlignCornersDivisible, Constraint::Supports5hd, Constraint::AttrStrNotIn { attr: "mode", values: &["cubic"] }, Constraint::AttrStrNotIn { attr: "coordinate_transformation_mode", values: &["tf_crop_and_resize"] }]),
     cpu("ResizeBicubic", &[], C::Tensor, "TF ResizeBicubic: AI CPU kernel (no TBE kernel known)"),
     cpu("ResizeArea", &[], C::Tensor, S_AICPU),
     op("CropAndResize", &["CropAndResizeV2"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "TBE CropAndResize on training chips; AI CPU on the Ascend 310 (uncertain)").on(&[(T::Ascend310, U::AiCpu)]),
@@ -601,10 +643,10 @@ pub const OPS: &[OpSpec] = &[
     op("Cumprod", &["CumprodD"], C::Reduce, U::Vector, NUM, F::Opaque, S_TBE),
 
     // ── Data movement ──
-    op("MirrorPad", &["MirrorPadD"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "tuning guide: MirrorPad before Mul costs two TransData (no 5HD)"),
-    op("Pad", &["PadD", "PadV3", "PadV3D"], C::Tensor, U::Vector, ALL, F::Opaque, "TF Pad / ONNX Pad: GE Pad / PadV3 on the vector unit; edge and wrap modes have no AI Core kernel on older CANN (uncertain)").with(&[Constraint::AttrStrNotIn { attr: "mode", values: &["edge", "wrap"] }]),
+    op("MirrorPad", &["MirrorPadD"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "tuning guide: MirrorPad before Mul costs two TransData (no 5HD); GE's Pad kernels are ND"),
+    op("Pad", &["PadD", "PadV3", "PadV3D"], C::Tensor, U::Vector, ALL, F::Opaque, "TF Pad / ONNX Pad: GE Pad / PadV3 on the vector unit; edge and wrap modes have no AI Core kernel on older CANN (uncertain); no 5HD: CANN's Pad, PadV2 and PadV3 list ND only (ops-math docs), and a constant Pad before a Conv2D is folded into it (PadConv2dFusionPass, ascend.md 4.3)").with(&[Constraint::AttrStrNotIn { attr: "mode", values: &["edge", "wrap"] }]),
     mov("PadV2", &["PadV2D"], C::Tensor, S_MOVE),
-    mov("ConcatD", &["Concat", "ConcatV2", "ConcatV2D", "QLinearConcat", "ParallelConcat"], C::Tensor, "sample: ConcatD on AI_VECTOR_CORE (A2) and AIcoreEngine in the 310 .om; GE turns Concat / ConcatV2 with a constant axis into ConcatD"),
+    mov("ConcatD", &["Concat", "ConcatV2", "ConcatV2D", "QLinearConcat", "ParallelConcat"], C::Tensor, "sample: ConcatD on AI_VECTOR_CORE (A2) and AIcoreEngine in the 310 .om; GE turns Concat / ConcatV2 with a constant axis into ConcatD; ConcatD / ConcatV2D take NC1HWC0 or ND (GE op prototypes (CANN fwkacllib inc/ops, 2019-2025)), so a concat between convolutions stays in 5HD").with(K5HD),
     mov("Pack", &["Stack"], C::Tensor, S_MOVE),
     mov("Unpack", &["Unstack"], C::Tensor, S_MOVE),
     mov("SplitD", &["Split"], C::Tensor, "TF / ONNX Split: GE SplitD (constant axis) on the vector unit"),
@@ -617,33 +659,33 @@ pub const OPS: &[OpSpec] = &[
     mov("GatherNd", &[], C::Tensor, S_MOVE),
     mov("TensorScatterUpdate", &["onnx:ScatterND"], C::Tensor, "ONNX ScatterND (data, indices, updates) is TF TensorScatterUpdate: GE TensorScatterUpdate on the vector unit; AI CPU on the 310 (uncertain)").on(&[(T::Ascend310, U::AiCpu)]),
     mov("TensorScatterAdd", &[], C::Tensor, S_MOVE),
-    mov("ScatterNd", &["ScatterNdD"], C::Tensor, S_MOVE),
+    mov("ScatterNd", &["ScatterNdD"], C::Tensor, S_MOVE).with(&[Constraint::DataDependentOperands { inputs: &[2] }]),
     mov("ScatterNdUpdate", &[], C::Tensor, S_MOVE),
     mov("ScatterNdAdd", &["ScatterNdNonAliasingAdd"], C::Tensor, S_MOVE),
     mov("ScatterUpdate", &["ResourceScatterUpdate"], C::Tensor, S_MOVE),
     mov("ScatterAdd", &["ResourceScatterAdd"], C::Tensor, S_MOVE),
     mov("ScatterElements", &["Scatter"], C::Tensor, "ONNX ScatterElements: GE ScatterElements on the vector unit; AI CPU on the 310 (uncertain)").on(&[(T::Ascend310, U::AiCpu)]),
-    mov("Index", &[], C::Tensor, "A2 sample: Index on AI_VECTOR_CORE; the advisor points AI CPU Index to a rewrite").replaced("a masked or gathered rewrite", "indexing with a boolean mask or advanced indices falls back to the AI CPU", "replace tensor[mask] / tensor[idx] by torch.masked_select or index_select / gather (msprof-analyze advisor: Samples of AI CPU Operator Replacement, Index)"),
-    op("IndexPut", &["IndexPutV2"], C::Tensor, U::AiCpu, ALL, F::Opaque, "msprof-analyze advisor: IndexPut runs on the AI CPU and has a rewrite (ascend.md 4.4)").on(&[(T::Ascend910B, U::Vector)]).replaced("torch.where / masked_fill", "index_put with a boolean mask", "x[mask] = v → x = torch.where(mask, v, x) or x.masked_fill_(mask, v) (msprof-analyze advisor: Samples of AI CPU Operator Replacement, index_put)"),
+    mov("Index", &[], C::Tensor, "A2 sample: Index on AI_VECTOR_CORE; the advisor points AI CPU Index to a rewrite").replaced("index_select (GatherV2)", "indexing by an index tensor (index by index) falls back to the AI CPU", "tensor[idx] → torch.index_select(tensor, dim, idx), which runs as GatherV2 on the AI Core; with a mask, keep the shape (torch.where) and extract at the end (msprof-analyze advisor: Samples of AI CPU Operator Replacement, Index)"),
+    op("IndexPut", &["IndexPutV2"], C::Tensor, U::AiCpu, ALL, F::Opaque, "msprof-analyze advisor: IndexPut runs on the AI CPU and has a rewrite (ascend.md 4.4)").on(&[(T::Ascend910B, U::Vector)]).replaced("a multiply or torch.where by the mask", "index_put by a boolean mask (by an index: turn the index into a mask, or keep it when the indices are few)", "x[mask] = 0 → x *= ~mask (the advisor measured 9.64 ms → 0.17 ms on a (512, 32, 64) float32 tensor); x[mask] = v → torch.where(mask, v, x), which runs as SelectV2 (msprof-analyze advisor: Samples of AI CPU Operator Replacement, IndexPut)"),
     mov("DepthToSpace", &[], C::Tensor, S_MOVE),
     mov("SpaceToDepth", &[], C::Tensor, S_MOVE),
     mov("BatchToSpaceND", &["BatchToSpace", "BatchToSpaceNDD"], C::Tensor, S_MOVE),
     mov("SpaceToBatchND", &["SpaceToBatch", "SpaceToBatchNDD"], C::Tensor, S_MOVE),
-    mov("Crop", &[], C::Tensor, "Caffe Crop (ATC operator boundaries): GE Crop on the vector unit"),
+    mov("Crop", &[], C::Tensor, "Caffe Crop (ATC operator boundaries): GE Crop on the vector unit; the prototype supports ND, NCHW, NHWC and NC1HWC0").with(K5HD),
     mov("CenterCropPad", &[], C::Tensor, "ONNX CenterCropPad: slice + pad on the vector unit (uncertain)"),
     mov("ShuffleChannel", &[], C::Tensor, "Caffe ShuffleChannel (ATC custom-layer list): TBE kernel"),
     mov("Reorg", &["ReorgD"], C::Tensor, "Caffe Reorg (YOLOv2, ATC custom-layer list): TBE kernel"),
     mov("PassThrough", &[], C::Tensor, "Caffe PassThrough (YOLOv2, ATC custom-layer list): TBE kernel"),
-    mov("Tile", &["TileD"], C::Shape, "TF / ONNX / Caffe Tile: GE TileD (constant multiples) on the vector unit").with(STATIC_CPU),
-    mov("BroadcastTo", &["BroadcastToD", "Expand", "ExpandD"], C::Shape, "samples: BroadcastTo on AI_VECTOR_CORE (A2); ONNX Expand is the same broadcast").with(STATIC_CPU),
-    mov("Fill", &["FillD"], C::Tensor, "A2 samples: Fill on AI_VECTOR_CORE"),
+    mov("Tile", &["TileD"], C::Shape, "TF / ONNX / Caffe Tile: GE TileD (constant multiples) on the vector unit").with(OPERAND_1_CPU),
+    mov("BroadcastTo", &["BroadcastToD", "Expand", "ExpandD"], C::Shape, "samples: BroadcastTo on AI_VECTOR_CORE (A2); ONNX Expand is the same broadcast").with(OPERAND_1_CPU),
+    mov("Fill", &["FillD"], C::Tensor, "A2 samples: Fill on AI_VECTOR_CORE").with(&[Constraint::DataDependentOperands { inputs: &[0] }]),
     mov("ZerosLike", &[], C::Tensor, "samples: ZerosLike on AI_VECTOR_CORE and AI_CORE (A2)"),
     mov("OnesLike", &[], C::Tensor, "A2 samples: OnesLike on AI_VECTOR_CORE"),
     mov("Eye", &["EyeLike"], C::Tensor, "ONNX EyeLike / TF Eye: GE Eye on the vector unit (uncertain)"),
-    op("Range", &["RangeD"], C::Shape, U::Vector, NUM.union(DTypeSet::of(&[DType::F64])), F::Opaque, "A2 samples: Range with DOUBLE start / limit / delta (host scalars) on AI_VECTOR_CORE, so float64 is allowed here; RangeD takes them as attributes").with(STATIC_CPU),
-    op("LinSpace", &["LinSpaceD"], C::Shape, U::Vector, FLOAT_IDX, F::Opaque, S_TBE).with(STATIC_CPU),
-    op("OneHot", &["OneHotD"], C::Tensor, U::Vector, ALL, F::Opaque, "910A sample: OneHotD on AI_CORE; OneHotD takes depth as an attribute").with(STATIC_CPU),
-    op("TopKV2", &["TopK", "TopKD", "TopKV2D"], C::Tensor, U::Vector, NUM, F::Opaque, "A2 sample: TopKV2 on MIX_AIV; TopKD takes k as an attribute").with(STATIC_CPU),
+    op("Range", &["RangeD"], C::Shape, U::Vector, NUM.union(DTypeSet::of(&[DType::F64])), F::Opaque, "A2 samples: Range with DOUBLE start / limit / delta (host scalars) on AI_VECTOR_CORE, so float64 is allowed here; RangeD takes them as attributes").with(&[Constraint::StaticShape { fallback: U::AiCpu }, Constraint::DataDependentOperands { inputs: &[0, 1, 2] }]),
+    op("LinSpace", &["LinSpaceD"], C::Shape, U::Vector, FLOAT_IDX, F::Opaque, S_TBE).with(&[Constraint::StaticShape { fallback: U::AiCpu }, Constraint::DataDependentOperands { inputs: &[2] }]),
+    op("OneHot", &["OneHotD"], C::Tensor, U::Vector, ALL, F::Opaque, "910A sample: OneHotD on AI_CORE; OneHotD takes depth as an attribute").with(OPERAND_1_CPU),
+    op("TopKV2", &["TopK", "TopKD", "TopKV2D"], C::Tensor, U::Vector, NUM, F::Opaque, "A2 sample: TopKV2 on MIX_AIV; TopKD takes k as an attribute; a k computed at run time makes the output shape data-dependent").with(OPERAND_1_CPU),
     op("Sort", &["SortV2"], C::Tensor, U::Vector, NUM, F::Opaque, "A2 samples: Sort on MIX_AIV"),
     op("InTopKV2", &["InTopK", "InTopKD"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, S_TBE),
     cpu("NthElement", &[], C::Tensor, S_AICPU),
@@ -659,7 +701,7 @@ pub const OPS: &[OpSpec] = &[
     mov("AsStrided", &[], C::Tensor, "A2 sample: AsStrided on AI_VECTOR_CORE"),
     mov("TensorMove", &["ViewCopy"], C::Tensor, "samples: TensorMove on AI_VECTOR_CORE / AI_CORE (A2)"),
     mov("MemSet", &["AtomicAddrClean", "DynamicAtomicAddrClean"], C::Other, "samples: MemSet on AI_VECTOR_CORE (A2) and AI_CORE (910A); GE's AtomicAddrClean clears output memory the same way"),
-    op("NonZero", &["NonZeroWithValue"], C::Tensor, U::AiCpu, NONZERO_T, F::Opaque, "A2 samples: NonZero on MIX_AIV; the output shape depends on the values; AI CPU on the 310 / 310P (advisor: rewrite NonZero)").on(&[(T::Ascend910B, U::Vector)]).with(DATA_DEP).replaced("a boolean mask", "NonZero only feeds indexing or a masked update", "keep the mask and use torch.where / masked_fill / masked_select instead of nonzero() + indexing (msprof-analyze advisor: Samples of AI CPU Operator Replacement, NonZero)"),
+    op("NonZero", &["NonZeroWithValue"], C::Tensor, U::AiCpu, NONZERO_T, F::Opaque, "A2 samples: NonZero on MIX_AIV; the output shape depends on the values; AI CPU on the 310 / 310P (advisor: rewrite NonZero)").on(&[(T::Ascend910B, U::Vector)]).with(DATA_DEP).replaced("a multiply by the mask", "NonZero only feeds indexing or a masked reduction", "tensor[mask.nonzero()].sum() → (tensor * mask).sum(); keep the mask and use torch.where / masked_fill instead of nonzero() + indexing (msprof-analyze advisor: Samples of AI CPU Operator Replacement, nonzero)"),
     op("Where", &[], C::Elementwise, U::AiCpu, ANY, F::Opaque, "TF Where (one input: coordinates of true elements): output shape depends on the values, AI CPU kernel").with(DATA_DEP),
     op("Unique", &["UniqueV2", "UniqueWithCounts", "UniqueWithCountsV2", "UniqueConsecutive"], C::Tensor, U::AiCpu, ANY, F::Opaque, "Unique: output shape depends on the values, AI CPU kernel").with(DATA_DEP),
     op("Compress", &["MaskedSelect", "BooleanMask"], C::Tensor, U::AiCpu, ANY, F::Opaque, "select by a mask: output shape depends on the values, AI CPU kernel").with(DATA_DEP),
@@ -667,18 +709,18 @@ pub const OPS: &[OpSpec] = &[
     op("NonMaxSuppression", &["NonMaxSuppressionV2", "NonMaxSuppressionV3", "NonMaxSuppressionV4", "NonMaxSuppressionV5", "NonMaxSuppressionV6", "NonMaxSuppressionWithOverlaps"], C::Tensor, U::AiCpu, ANY, F::Opaque, "NonMaxSuppression: output shape depends on the scores, AI CPU kernel (BatchMultiClassNonMaxSuppression is the AI Core alternative)").with(DATA_DEP).replaced("BatchMultiClassNonMaxSuppression", "the boxes can be padded to a fixed maximum count", "use a fixed-size NMS (BatchMultiClassNMS / CombinedNonMaxSuppression with max_total_size) that GE maps to the AI Core kernel"),
     op("BatchMultiClassNonMaxSuppression", &["BatchMultiClassNMS", "CombinedNonMaxSuppression"], C::Tensor, U::Vector, FLOAT_IDX, F::Opaque, "310 .om sample: BatchMultiClassNonMaxSuppression on AIcoreEngine (fixed-size output)"),
     mov("SearchSorted", &["LowerBound", "UpperBound", "Bucketize"], C::Tensor, "binary search of sorted boundaries: AI CPU on older CANN, vector kernel on the 910B (uncertain)").on(&[(T::Ascend310, U::AiCpu), (T::Ascend310P, U::AiCpu)]),
-    cpu("Empty", &[], C::Tensor, "TF Empty (uninitialised tensor of a computed shape): AI CPU / host"),
-    cpu("Bincount", &["DenseBincount"], C::Tensor, S_AICPU),
+    cpu("Empty", &[], C::Tensor, "TF Empty (uninitialised tensor of a computed shape): AI CPU / host").with(&[Constraint::DataDependentOperands { inputs: &[0] }]),
+    cpu("Bincount", &["DenseBincount"], C::Tensor, "Bincount: the output length is the largest input value + 1 (data-dependent), AI CPU kernel").with(DATA_DEP),
     cpu("InvertPermutation", &[], C::Tensor, S_AICPU),
     cpu("UnravelIndex", &[], C::Tensor, S_AICPU),
     cpu("EditDistance", &[], C::Tensor, S_AICPU),
-    cpu("SparseToDense", &[], C::Tensor, S_AICPU),
+    cpu("SparseToDense", &[], C::Tensor, S_AICPU).with(&[Constraint::DataDependentOperands { inputs: &[1] }]),
     cpu("Cross", &[], C::Elementwise, S_AICPU),
     mov("DataFormatDimMap", &[], C::Tensor, S_MOVE),
     cpu("DataFormatVecPermute", &[], C::Tensor, S_AICPU),
 
     // ── Shape-only ops (no kernel) ──
-    fold("Reshape", &["ReshapeD"], C::Shape, "a view: GE removes it or makes it a no-op over the same memory"),
+    fold("Reshape", &["ReshapeD"], C::Shape, "a view: GE removes it or makes it a no-op over the same memory").with(&[Constraint::DataDependentOperands { inputs: &[1] }]),
     fold("Flatten", &["FlattenV2"], C::Shape, "a view: GE removes it or makes it a no-op over the same memory"),
     fold("Squeeze", &["SqueezeV2", "SqueezeV3"], C::Shape, "a view: GE removes it or makes it a no-op over the same memory"),
     fold("Unsqueeze", &["UnsqueezeV2", "UnsqueezeV3"], C::Shape, "a view: GE removes it or makes it a no-op over the same memory"),
@@ -695,7 +737,7 @@ pub const OPS: &[OpSpec] = &[
 
     // ── Constants, inputs, outputs, variables ──
     fold("Const", &["Constant", "ImmutableConst", "HostConst", "caffe:Parameter", "GivenTensorFill"], C::Constant, "GE local (ge_local engine): a constant in device memory, no kernel; samples: Const on DNN_VM_GE_LOCAL_OP_STORE"),
-    op("ConstantOfShape", &[], C::Constant, U::None, ANY, F::NoKernel, "ONNX ConstantOfShape: with a constant shape input ATC folds it into a constant; with a computed shape it becomes GE Fill on the vector unit").with(&[Constraint::StaticShape { fallback: U::Vector }]),
+    op("ConstantOfShape", &[], C::Constant, U::None, ANY, F::NoKernel, "ONNX ConstantOfShape: with a constant shape input ATC folds it into a constant; with a computed shape it becomes GE Fill on the vector unit").with(&[Constraint::StaticShape { fallback: U::Vector }, Constraint::DataDependentOperands { inputs: &[0] }]),
     fold("Data", &["Placeholder", "PlaceholderWithDefault", "Input", "caffe:Data", "ImageData", "HDF5Data", "MemoryData", "WindowData", "DummyData", "RefData", "AippData", "_Arg"], C::Constant, "graph input (ge_local engine): no kernel; samples: Data on DNN_VM_GE_LOCAL_OP_STORE"),
     fold("NetOutput", &["_Retval", "HDF5Output"], C::Other, "graph output (rts engine): samples: NetOutput on DNN_VM_RTS_OP_STORE"),
     fold("Variable", &["VariableV2", "VarHandleOp", "TemporaryVariable"], C::Constant, "GE sample: Variable on DNN_VM_GE_LOCAL_OP_STORE (device memory, no kernel)"),
@@ -746,7 +788,7 @@ pub const OPS: &[OpSpec] = &[
     cpu("Bernoulli", &[], C::Other, S_RANDOM),
     cpu("StatelessRandomGetKeyCounter", &["StatelessRandomGetKeyCounterAlg"], C::Other, S_RANDOM),
     cpu("DropOutGenMask", &["DropoutGenMask", "DropOutGenMaskV3", "StatelessDropOutGenMask"], C::Other, "910A sample: DropoutGenMask on AI_CPU (the 910B generates masks on the DSA: DSAGenBitMask)"),
-    op("DropOutDoMask", &["DropOutDoMaskV3", "DropOutDoMaskV3D"], C::Elementwise, U::Vector, MASKED, F::Elementwise, "samples: DropOutDoMask on AI_VECTOR_CORE (A2) and AI_CORE (910A)"),
+    op("DropOutDoMask", &["DropOutDoMaskV3", "DropOutDoMaskV3D"], C::Elementwise, U::Vector, MASKED, F::Elementwise, "samples: DropOutDoMask on AI_VECTOR_CORE (A2) and AI_CORE (910A)").with(K5HD),
     op("DSAGenBitMask", &[], C::Other, U::Dsa, ANY, F::Opaque, "A2 samples: DSAGenBitMask on DSA_SQE (the 910B's DSA engine)"),
     op("DSAStatelessGenBitMask", &[], C::Other, U::Dsa, ANY, F::Opaque, "A2 samples: DSAStatelessGenBitMask on DSA_SQE"),
     op("DSARandomUniform", &["DSAStatelessRandomUniform"], C::Other, U::Dsa, ANY, F::Opaque, "910B DSA random generation (name from the DSA op family; not seen in the samples, uncertain)"),
@@ -756,7 +798,7 @@ pub const OPS: &[OpSpec] = &[
     cpu("StringToNumber", &[], C::Other, S_STRING),
     cpu("AsString", &[], C::Other, S_STRING),
     cpu("StringJoin", &["StringConcat", "ReduceJoin"], C::Other, S_STRING),
-    cpu("StringSplit", &["StringSplitV2"], C::Other, S_STRING),
+    cpu("StringSplit", &["StringSplitV2"], C::Other, "string op: the AI Core has no string type; AI CPU or host only; the number of pieces depends on the values").with(DATA_DEP),
     cpu("RegexReplace", &["StaticRegexReplace"], C::Other, S_STRING),
     cpu("RegexFullMatch", &["StaticRegexFullMatch"], C::Other, S_STRING),
     cpu("StringLength", &[], C::Other, S_STRING),
@@ -830,7 +872,7 @@ pub const OPS: &[OpSpec] = &[
     cpu("ScaleAndTranslate", &[], C::Other, S_AICPU),
 
     // ── Detection post-processing (Caffe SSD / Faster R-CNN / YOLO extensions) ──
-    op("PriorBox", &["PriorBoxD", "PriorBoxDV2"], C::Tensor, U::Vector, FLOAT, F::Opaque, "Caffe PriorBox (SSD, ATC custom-layer list): TBE PriorBoxD; depends on shapes only, so static nets may get it folded (uncertain)"),
+    op("PriorBox", &["PriorBoxD", "PriorBoxDV2"], C::Tensor, U::Vector, FLOAT, F::Opaque, "Caffe PriorBox (SSD, ATC custom-layer list): TBE PriorBoxD; depends on shapes only, so static nets may get it folded (uncertain); the prototype takes x as NC1HWC0 or NCHW").with(K5HD),
     op("SSDDetectionOutput", &["DetectionOutput"], C::Tensor, U::Vector, FLOAT, F::Opaque, S_DET),
     op("FSRDetectionOutput", &[], C::Tensor, U::Vector, FLOAT, F::Opaque, S_DET),
     op("Proposal", &["ProposalD"], C::Tensor, U::Vector, FLOAT, F::Opaque, S_DET),
@@ -851,26 +893,26 @@ pub const OPS: &[OpSpec] = &[
     cpu("MultinomialLogisticLoss", &[], C::Reduce, S_CAFFE_LOSS),
     cpu("Accuracy", &[], C::Reduce, S_CAFFE_LOSS),
     cpu("CTCLoss", &["CTCLossV2"], C::Reduce, S_AICPU),
-    cpu("CTCGreedyDecoder", &["CTCBeamSearchDecoder"], C::Tensor, S_AICPU),
-    cpu("Filter", &[], C::Tensor, "Caffe Filter (keeps the items a selector marks): output shape depends on the values, AI CPU (uncertain)"),
+    cpu("CTCGreedyDecoder", &["CTCBeamSearchDecoder"], C::Tensor, S_AICPU).with(DATA_DEP),
+    cpu("Filter", &[], C::Tensor, "Caffe Filter (keeps the items a selector marks): output shape depends on the values, AI CPU (uncertain)").with(DATA_DEP),
     cpu("Python", &[], C::Other, "Caffe Python layer: user code, no Ascend kernel; ATC needs a custom op (assumed AI CPU)"),
 
     // ── Gradients and optimizers (training graphs and profiles) ──
-    train("ReluGrad", &[], C::Activation, "A2 samples: ReluGrad on AI_VECTOR_CORE; 910A: ReluGrad on AI_CORE"),
-    train("ReluGradV2", &[], C::Activation, "910A sample: ReluGradV2 on AI_CORE"),
-    train("Relu6Grad", &[], C::Activation, S_TRAIN),
-    train("LeakyReluGrad", &[], C::Activation, S_TRAIN),
-    train("SigmoidGrad", &[], C::Activation, S_TRAIN),
-    train("TanhGrad", &[], C::Activation, S_TRAIN),
-    train("GeluGrad", &[], C::Activation, S_TRAIN),
-    train("FastGeluGrad", &[], C::Activation, S_TRAIN),
+    train("ReluGrad", &[], C::Activation, "A2 samples: ReluGrad on AI_VECTOR_CORE; 910A: ReluGrad on AI_CORE").with(K5HD),
+    train("ReluGradV2", &[], C::Activation, "910A sample: ReluGradV2 on AI_CORE").with(K5HD),
+    train("Relu6Grad", &[], C::Activation, S_TRAIN_EW).with(K5HD),
+    train("LeakyReluGrad", &[], C::Activation, S_TRAIN_EW).with(K5HD),
+    train("SigmoidGrad", &[], C::Activation, S_TRAIN_EW).with(K5HD),
+    train("TanhGrad", &[], C::Activation, S_TRAIN_EW).with(K5HD),
+    train("GeluGrad", &[], C::Activation, S_TRAIN_EW).with(K5HD),
+    train("FastGeluGrad", &[], C::Activation, S_TRAIN_EW).with(K5HD),
     train("SwiGluGrad", &[], C::Activation, "A2 samples: SwiGluGrad on AI_VECTOR_CORE"),
-    train("SoftmaxGrad", &[], C::Activation, S_TRAIN),
+    train("SoftmaxGrad", &[], C::Activation, "TBE SoftmaxGrad; the prototype takes NC1HWC0 (or ND) tensors").with(K5HD),
     train("LogSoftmaxGrad", &[], C::Activation, "A2 sample: LogSoftmaxGrad on AI_VECTOR_CORE"),
     train("NLLLossGrad", &[], C::Reduce, "A2 sample: NLLLossGrad on AI_VECTOR_CORE").inputs(FLOAT_IDX),
     train("BiasAddGrad", &[], C::Reduce, "910A sample: BiasAddGrad on AI_CORE"),
-    train("MaxPoolGradWithArgmax", &["MaxPoolGradWithArgmaxV1", "MaxPoolGradWithArgmaxV2"], C::Pool, "samples: MaxPoolGradWithArgmax (910A) on AI_CORE, MaxPoolGradWithArgmaxV1 (A2) on AI_VECTOR_CORE").inputs(FLOAT_IDX.union(DTypeSet::of(&[DType::U16]))),
-    train("MaxPoolGrad", &[], C::Pool, "TBE MaxPoolGrad on training chips; on the Ascend 310 it is an AI CPU op (aic-ascend310-ops-info has no AI Core entry, per a public CANN 5.0.4 model-test note)").on(&[(T::Ascend310, U::AiCpu)]),
+    train("MaxPoolGradWithArgmax", &["MaxPoolGradWithArgmaxV1", "MaxPoolGradWithArgmaxV2"], C::Pool, "samples: MaxPoolGradWithArgmax (910A) on AI_CORE, MaxPoolGradWithArgmaxV1 (A2) on AI_VECTOR_CORE; NC1HWC0 in the A2 sample").inputs(FLOAT_IDX.union(DTypeSet::of(&[DType::U16]))).with(K5HD),
+    train("MaxPoolGrad", &[], C::Pool, "TBE MaxPoolGrad on training chips; on the Ascend 310 it is an AI CPU op (aic-ascend310-ops-info has no AI Core entry, per a public CANN 5.0.4 model-test note); the prototype takes NC1HWC0 tensors").on(&[(T::Ascend310, U::AiCpu)]).with(K5HD),
     train("AvgPoolGrad", &["AvgPoolGradD", "AvgPoolV2Grad"], C::Pool, S_TRAIN).inputs(FLOAT_IDX),
     train("AdaptiveAvgPool3dGrad", &["AdaptiveAvgPool2dGrad"], C::Pool, "A2 sample: AdaptiveAvgPool3dGrad on MIX_AIV"),
     train("StridedSliceGrad", &["StridedSliceGradD"], C::Tensor, S_TRAIN).inputs(FLOAT_IDX),

@@ -6,18 +6,21 @@
 //! 2. a fused op listed in `fusion_op` → every original op that is a node;
 //! 3. the name with a scope prefix stripped (`a/b/conv1` ↔ `conv1`), only when that leaf name is
 //!    unique in the graph;
-//! 4. ops GE inserted (`trans_TransData_*`, `trans_Cast_*`): placed on the graph edge whose tensor
-//!    has the op's logical shape (and dtype for Cast) when exactly one edge fits, else unplaced;
+//! 4. ops GE inserted (`trans_<OpType>_<n>`: `trans_TransData_3`, `trans_Cast_12`): placed on the
+//!    graph edge whose tensor has the op's logical shape (and dtype for a dtype conversion) when
+//!    exactly one edge fits, else unplaced;
 //! 5. anything else is unmatched and listed with the reason. torch_npu / aclnn kernel names
 //!    (`aclnnMatmul_MatMulV3Common_MatMulV3`) name only an op type: a type never claims a node,
 //!    so they stay unmatched.
 //!
 //! The join knows the IR only through node names, that one attribute, and tensor shapes and
-//! dtypes, so it works for every importer (ONNX today; TF, Caffe, GE later).
+//! dtypes, so it works for every importer (ONNX today; TF, Caffe, GE later). What an op type is
+//! (an op at all, a dtype conversion) comes from the knowledge base, never from a list here.
 
 use std::collections::HashMap;
 
 use crate::ir::{AttrValue, DType, Dim, Graph, Model};
+use crate::knowledge::{self, OpSpec};
 use crate::profile::model::{OpAggregate, Profile, Sym};
 
 /// The node attribute GE uses to list the original ops a fused node replaced.
@@ -164,11 +167,33 @@ impl<'m> NodeIndex<'m> {
     }
 }
 
-/// Whether an op name is a conversion GE inserted (`trans_TransData_3`, `trans_Cast_12`).
+/// The prefix GE gives the ops it inserts between neighbours that disagree on format or dtype:
+/// `trans_<OpType>_<n>` (ascend.md 4.1; samples: `trans_TransData_20`, `trans_Cast_19`).
+pub const INSERTED_PREFIX: &str = "trans_";
+
+/// The op type in the name of an op GE inserted (`trans_TransData_3` → `TransData`), when the
+/// knowledge base knows that type.
+pub fn inserted_op_type(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix(INSERTED_PREFIX)?;
+    let op_type = match rest.rsplit_once('_') {
+        Some((head, counter))
+            if !counter.is_empty() && counter.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            head
+        }
+        _ => rest,
+    };
+    knowledge::lookup_any(op_type).map(|_| op_type)
+}
+
+/// Whether an op name is one GE inserted (`trans_TransData_3`, `trans_Cast_12`).
 pub fn is_inserted_name(name: &str) -> bool {
-    name.starts_with("trans_TransData")
-        || name.starts_with("trans_Cast")
-        || name.starts_with("trans_TransposeD")
+    inserted_op_type(name).is_some()
+}
+
+/// Whether an op type converts dtypes (Cast) rather than formats, by the knowledge base.
+fn converts_dtype(op_type: &str) -> bool {
+    knowledge::lookup_any(op_type).is_some_and(OpSpec::converts_dtype)
 }
 
 /// The op type a torch_npu / aclnn kernel name ends with (`aclnnMatmul_MatMulV3Common_MatMulV3`
@@ -183,18 +208,9 @@ pub fn aclnn_op_type(name: &str) -> Option<&str> {
 }
 
 /// An op type implied by a kernel name, for sources without a type column (timeline,
-/// task_time): the aclnn suffix, or `TransData` / `Cast` for GE's inserted conversions.
+/// task_time): the aclnn suffix, or the type in the name of an op GE inserted.
 pub fn op_type_from_name(name: &str) -> Option<&str> {
-    if let Some(op_type) = aclnn_op_type(name) {
-        return Some(op_type);
-    }
-    if name.starts_with("trans_TransData") {
-        Some("TransData")
-    } else if name.starts_with("trans_Cast") {
-        Some("Cast")
-    } else {
-        None
-    }
+    aclnn_op_type(name).or_else(|| inserted_op_type(name))
 }
 
 /// Joins the profile's ops to the model's nodes.
@@ -270,8 +286,10 @@ pub fn join(profile: &Profile, model: &Model) -> Join {
             .find_sym(&op.op)
             .and_then(|sym| first_task.get(&sym))
             .and_then(|&i| profile.tasks.get(i));
-        let inserted_type = matches!(op.op_type.as_str(), "TransData" | "Cast" | "TransposeD");
-        if is_inserted_name(&op.op) || (inserted_type && op.op.starts_with("trans_")) {
+        // GE's prefix with a type the knowledge base knows, from the name or the type column.
+        let inserted = is_inserted_name(&op.op)
+            || (op.op.starts_with(INSERTED_PREFIX) && knowledge::lookup_any(&op.op_type).is_some());
+        if inserted {
             let placed = task.map(|t| place(profile, &index, &op.op_type, t));
             let (between, tensor, note) = placed.unwrap_or((None, None, "no task row".to_string()));
             out.inserted_us += op.total_us;
@@ -413,7 +431,8 @@ fn place(
     let in_format = first_item(profile.str(task.input_formats));
     let out_format = first_item(profile.str(task.output_formats));
     // The logical side of a TransData is the one in NCHW/ND...; a Cast keeps its shape.
-    let (shapes, dtype) = if is_logical_format(in_format) || op_type == "Cast" {
+    let dtype_conversion = converts_dtype(op_type);
+    let (shapes, dtype) = if is_logical_format(in_format) || dtype_conversion {
         (
             profile.str(task.input_shapes),
             first_item(profile.str(task.input_dtypes)),
@@ -437,7 +456,7 @@ fn place(
             "no shape in the profile; not placed".to_string(),
         );
     };
-    let want_dtype = if op_type == "Cast" {
+    let want_dtype = if dtype_conversion {
         profile_dtype(dtype)
     } else {
         None
@@ -511,7 +530,13 @@ mod tests {
         );
         assert_eq!(aclnn_op_type("Conv2D1"), None);
         assert!(is_inserted_name("trans_TransData_20"));
+        assert!(is_inserted_name("trans_TransposeD_3"));
         assert!(!is_inserted_name("TransData_20"));
+        assert!(!is_inserted_name("trans_layer_7"));
+        assert_eq!(op_type_from_name("trans_Cast_19"), Some("Cast"));
+        assert_eq!(op_type_from_name("trans_TransData"), Some("TransData"));
+        assert_eq!(op_type_from_name("trans_"), None);
+        assert!(converts_dtype("Cast") && !converts_dtype("TransData"));
         assert_eq!(
             first_shape("\"32,3,224,224;64,3\""),
             Some(vec![32, 3, 224, 224])

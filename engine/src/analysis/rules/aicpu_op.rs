@@ -13,7 +13,9 @@
 //!
 //! ## What to do
 //! Give the op a dtype and shape its AI Core kernel supports (float64 → float32 above all), or
-//! replace it by ops with AI Core kernels (the tuning guide's example: `tf.Pow` → `tf.mul`).
+//! replace it by ops with AI Core kernels: the knowledge base's replacement for the op type where
+//! it has one (`OpSpec::replacement`: the tuning guide's `tf.Pow` → `tf.mul`, the msprof-analyze
+//! advisor's rewrite samples for IndexPut, Index, NonZero, ArgMin, Equal, Mul).
 //!
 //! ## Evidence
 //! `count`, `total_us`, `max_us`, `share`, and the first task's `input_dtypes` and
@@ -23,6 +25,7 @@ use super::{
     fmt_pct, fmt_us, group_tasks, Evidence, Finding, Needs, ProfileCtx, RuleCtx, RuleOutput,
     RuleSpec, Severity,
 };
+use crate::knowledge;
 use crate::profile::model::Unit;
 
 pub(super) const RULE: RuleSpec = RuleSpec {
@@ -36,9 +39,6 @@ pub(super) const RULE: RuleSpec = RuleSpec {
 
 /// Minimum longest AI CPU task for the rule to report (advisor).
 pub const MIN_LONGEST_US: f64 = 20.0;
-
-/// Ops the advisor gives code-rewrite guidance for (ascend.md 4.4).
-const REWRITE_OPS: &[&str] = &["IndexPut", "Index", "NonZero", "ArgMin"];
 
 struct AiCpuOp {
     op: String,
@@ -138,12 +138,16 @@ fn finding(ctx: &ProfileCtx, op: AiCpuOp) -> Finding {
         }
     }
     let upper = op.dtypes.to_ascii_uppercase();
+    let replacement = knowledge::lookup_any(&op.op_type).and_then(|spec| spec.replacement);
     let fix = if upper.contains("DOUBLE") || upper.contains("FLOAT64") {
         "Convert the float64 (double) inputs to float32: AI Core kernels do not take double, so the op falls back to the AI CPU (msprof-analyze advisor's double→float rule).".to_string()
     } else if upper.contains("COMPLEX") || upper.contains("STRING") {
         "Avoid complex or string tensors in this op: AI Core kernels take float, float16, bf16, bool and integer types only.".to_string()
-    } else if REWRITE_OPS.contains(&op.op_type.as_str()) {
-        format!("Rewrite the {} call: it has no general AI Core kernel (msprof-analyze advisor gives rewrite samples, e.g. indexing by a mask instead of {}).", op.op_type, op.op_type)
+    } else if let Some(replacement) = replacement {
+        format!(
+            "{} has an AI Core replacement, {}, when {}: {}.",
+            op.op_type, replacement.with, replacement.when, replacement.how
+        )
     } else {
         "Make the op run on the AI Core: use a dtype and shape its AI Core kernel supports, or replace it by ops that have AI Core kernels (tuning guide: tf.Pow() → tf.mul()).".to_string()
     };

@@ -1,8 +1,10 @@
 //! `transdata-overhead`: time spent converting formats and dtypes.
 //!
 //! ## What it flags
-//! `TransData` / `TransDataRNN` (format) and `Cast` (dtype) kernels, including the ones GE
-//! inserted (`trans_TransData_*`, `trans_Cast_*`), grouped by conversion (op type, from → to),
+//! Format conversions (`TransData`, `TransDataRNN`) and dtype conversions (`Cast`): the
+//! knowledge base's rows with `Constraint::FormatConversion` or `Constraint::DtypeConversion`,
+//! and every op GE inserted (`trans_TransData_*`, `trans_Cast_*`), grouped by conversion (op type,
+//! from → to),
 //! when all conversions together take at least 5% of the compute time (AI Core, vector, mix and
 //! AI CPU tasks). The 5% floor is ours: no public threshold exists; the tuning guide shows
 //! removing two TransData copies as a win.
@@ -23,13 +25,15 @@
 //! model, `placements` ("A → B" edges). `gain_us` is the conversion time: an upper bound of what
 //! removing them saves.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{
     fmt_pct, fmt_us, Evidence, Finding, Needs, ProfileCtx, RuleCtx, RuleOutput, RuleSpec, Severity,
 };
-use crate::profile::join::is_inserted_name;
-use crate::profile::model::Task;
+use crate::ir::fx_hash::FxBuild;
+use crate::knowledge::{self, OpSpec};
+use crate::profile::join::{inserted_op_type, is_inserted_name};
+use crate::profile::model::{Sym, Task};
 
 pub(super) const RULE: RuleSpec = RuleSpec {
     id: "transdata-overhead",
@@ -43,9 +47,15 @@ pub(super) const RULE: RuleSpec = RuleSpec {
 pub const MIN_SHARE: f64 = 0.05;
 const LISTED_OPS: usize = 10;
 
-/// Whether a task converts format or dtype.
+/// Whether a task converts format or dtype: its type is a conversion in the knowledge base, or
+/// GE inserted it.
 pub fn is_conversion(op_type: &str, name: &str) -> bool {
-    matches!(op_type, "TransData" | "TransDataRNN" | "Cast") || is_inserted_name(name)
+    knowledge::lookup_any(op_type).is_some_and(OpSpec::is_conversion) || is_inserted_name(name)
+}
+
+/// Whether an op type converts dtypes (Cast) rather than formats.
+fn converts_dtype(op_type: &str) -> bool {
+    knowledge::lookup_any(op_type).is_some_and(OpSpec::converts_dtype)
 }
 
 fn first(list: &str) -> &str {
@@ -70,10 +80,16 @@ fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
     if profile.tasks.is_empty() {
         return;
     }
+    // Profiles repeat a few names and types over many tasks: decide each pair once.
+    let mut decided: HashMap<(Sym, Sym), bool, FxBuild> = HashMap::default();
     let conversions: Vec<&Task> = profile
         .tasks
         .iter()
-        .filter(|t| is_conversion(profile.str(t.op_type), profile.str(t.name)))
+        .filter(|t| {
+            *decided
+                .entry((t.op_type, t.name))
+                .or_insert_with(|| is_conversion(profile.str(t.op_type), profile.str(t.name)))
+        })
         .collect();
     let total: f64 = conversions.iter().map(|t| t.duration_us).sum();
     if conversions.is_empty() || ctx.share(total) < MIN_SHARE {
@@ -82,12 +98,13 @@ fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
     let mut groups: BTreeMap<(String, String, String), Conversion> = BTreeMap::new();
     for task in conversions {
         let op_type = profile.str(task.op_type);
+        // A conversion without a type column is one GE inserted: its name carries the type.
         let op_type = if op_type.is_empty() {
-            "TransData"
+            inserted_op_type(profile.str(task.name)).unwrap_or("?")
         } else {
             op_type
         };
-        let (from, to) = if op_type == "Cast" {
+        let (from, to) = if converts_dtype(op_type) {
             (
                 first(profile.str(task.input_dtypes)),
                 first(profile.str(task.output_dtypes)),
@@ -156,7 +173,7 @@ fn finding(ctx: &ProfileCtx, op_type: &str, from: &str, to: &str, group: Convers
     if !placements.is_empty() {
         message.push_str(&format!("; placed on {} edges", placements.len()));
     }
-    let fix = if op_type == "Cast" {
+    let fix = if converts_dtype(op_type) {
         "Run the segment in one dtype so GE need not insert casts: export the model in the precision the device uses, or keep the ops around the cast in the same dtype.".to_string()
     } else {
         "Keep tensors in one layout so GE need not convert formats: make neighbouring ops agree on the format, or fuse the op that forces the round trip (tuning guide: an identity conv after MirrorPad removed two TransData).".to_string()
