@@ -603,8 +603,84 @@ fn notes(graph: &Graph, tally: &Tally) -> Vec<String> {
     notes
 }
 
-/// The standalone cost of `node` (not fused) as if it ran on `unit`: e.g. an AI CPU op on the
-/// Vector. Zero cost for a node id that is not in the graph.
+/// Standalone costs of single nodes under changed assumptions (another unit, other channel
+/// counts), for the gains of findings. Build it once per graph and reuse it: it keeps the
+/// graph-wide facts (the channels-last default) that counting each node needs.
+pub struct Costing<'a> {
+    counter: Counter<'a>,
+}
+
+impl<'a> Costing<'a> {
+    pub fn new(graph: &'a Graph, units: &'a [NodeUnit], target: &'a Target) -> Costing<'a> {
+        Costing {
+            counter: Counter::new(graph, units, target),
+        }
+    }
+
+    /// The standalone cost of `node` (not fused) as if it ran on `unit`: e.g. an AI CPU op on
+    /// the Vector. Zero cost for a node id that is not in the graph.
+    pub fn as_unit(&self, node: NodeId, unit: ExecUnit) -> NodeCost {
+        if node >= self.counter.graph.nodes.len() {
+            return NodeCost::NONE;
+        }
+        node_cost(
+            self.counter.target,
+            unit,
+            &self.counter.count(node, unit, None),
+        )
+    }
+
+    /// The AI Core unit a node would run on without its AI CPU fallback: the knowledge base's
+    /// unit when that is an AI Core unit, else the Cube for ops with MACs and the Vector for the
+    /// rest.
+    pub fn ai_core_unit(&self, node: NodeId) -> ExecUnit {
+        let target = self.counter.target;
+        match self
+            .counter
+            .spec(node)
+            .map(|spec| spec.unit_on(target.id()))
+        {
+            Some(unit) if unit.is_ai_core() => unit,
+            _ => {
+                let work = self.counter.count(node, ExecUnit::Vector, None);
+                if work.unpadded_macs > 0 {
+                    ExecUnit::Cube
+                } else {
+                    ExecUnit::Vector
+                }
+            }
+        }
+    }
+
+    /// The standalone cost of `node` on the AI Core ([`Costing::ai_core_unit`]): what an op
+    /// falling back to the AI CPU would cost once replaced (`aicpu-replaceable` gains: its
+    /// estimate minus this).
+    pub fn on_ai_core(&self, node: NodeId) -> NodeCost {
+        self.as_unit(node, self.ai_core_unit(node))
+    }
+
+    /// The standalone cost of a Cube op (convolution family: input and output channels; MatMul:
+    /// K and N) with other channel counts, on its own unit: `channel-alignment` gains compare it
+    /// with the node's cost at its own counts. `None` for ops without Cube work or whose shapes
+    /// do not allow counting.
+    pub fn with_channels(
+        &self,
+        node: NodeId,
+        in_channels: u64,
+        out_channels: u64,
+    ) -> Option<NodeCost> {
+        let unit = self.counter.unit(node);
+        let channels = Channels {
+            input: in_channels,
+            output: out_channels,
+        };
+        let work = self.counter.count(node, unit, Some(channels));
+        (work.unpadded_macs > 0).then(|| node_cost(self.counter.target, unit, &work))
+    }
+}
+
+/// [`Costing::as_unit`] for one node (builds the graph-wide facts each call: use a [`Costing`]
+/// for many nodes).
 pub fn node_cost_as(
     graph: &Graph,
     units: &[NodeUnit],
@@ -612,46 +688,25 @@ pub fn node_cost_as(
     unit: ExecUnit,
     target: &Target,
 ) -> NodeCost {
-    if node >= graph.nodes.len() {
-        return NodeCost::NONE;
-    }
-    let counter = Counter::new(graph, units, target);
-    node_cost(target, unit, &counter.count(node, unit, None))
+    Costing::new(graph, units, target).as_unit(node, unit)
 }
 
-/// The AI Core unit a node would run on without its AI CPU fallback: the knowledge base's unit
-/// when that is an AI Core unit, else the Cube for ops with MACs and the Vector for the rest.
+/// [`Costing::ai_core_unit`] for one node.
 pub fn ai_core_unit(graph: &Graph, units: &[NodeUnit], node: NodeId, target: &Target) -> ExecUnit {
-    let counter = Counter::new(graph, units, target);
-    match counter.spec(node).map(|spec| spec.unit_on(target.id())) {
-        Some(unit) if unit.is_ai_core() => unit,
-        _ => {
-            let work = counter.count(node, ExecUnit::Vector, None);
-            if work.unpadded_macs > 0 {
-                ExecUnit::Cube
-            } else {
-                ExecUnit::Vector
-            }
-        }
-    }
+    Costing::new(graph, units, target).ai_core_unit(node)
 }
 
-/// The standalone cost of `node` on the AI Core ([`ai_core_unit`]): what an op falling back to
-/// the AI CPU would cost once replaced (`aicpu-replaceable` gains: its estimate minus this).
+/// [`Costing::on_ai_core`] for one node.
 pub fn node_cost_on_ai_core(
     graph: &Graph,
     units: &[NodeUnit],
     node: NodeId,
     target: &Target,
 ) -> NodeCost {
-    let unit = ai_core_unit(graph, units, node, target);
-    node_cost_as(graph, units, node, unit, target)
+    Costing::new(graph, units, target).on_ai_core(node)
 }
 
-/// The standalone cost of a Cube op (convolution family: input and output channels; MatMul: K
-/// and N) with other channel counts, on its own unit: `channel-alignment` gains compare it with
-/// the node's cost at its own counts. `None` for ops without Cube work or whose shapes do not
-/// allow counting.
+/// [`Costing::with_channels`] for one node.
 pub fn node_cost_with_channels(
     graph: &Graph,
     units: &[NodeUnit],
@@ -660,14 +715,7 @@ pub fn node_cost_with_channels(
     in_channels: u64,
     out_channels: u64,
 ) -> Option<NodeCost> {
-    let counter = Counter::new(graph, units, target);
-    let unit = counter.unit(node);
-    let channels = Channels {
-        input: in_channels,
-        output: out_channels,
-    };
-    let work = counter.count(node, unit, Some(channels));
-    (work.unpadded_macs > 0).then(|| node_cost(target, unit, &work))
+    Costing::new(graph, units, target).with_channels(node, in_channels, out_channels)
 }
 
 /// `channels` rounded up to C0 for elements of `bits` bits: the count the Cube computes with.

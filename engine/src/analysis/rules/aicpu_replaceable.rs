@@ -34,6 +34,7 @@
 
 use super::gain::{self, NodeTime};
 use super::{fmt_us, Evidence, Finding, ModelCtx, Needs, RuleCtx, RuleOutput, RuleSpec, Severity};
+use crate::analysis::cost;
 use crate::analysis::units::UnitReason;
 use crate::ir::{AttrValue, ConstValue, DType, Graph, NodeId, TensorId};
 use crate::knowledge::{ExecUnit, OpSpec, Replacement};
@@ -87,6 +88,7 @@ fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
         return;
     };
     let graph = &ctx.model.graph;
+    let costing = cost::Costing::new(graph, ctx.units, ctx.target);
     let mut found = Vec::new();
     for (id, unit) in ctx.units.iter().enumerate() {
         if unit.unit != ExecUnit::AiCpu {
@@ -107,7 +109,7 @@ fn check(ctx: &RuleCtx, out: &mut RuleOutput) {
         };
         let time = gain::node_time(ctx, id);
         let (gain_us, replacement_us) =
-            gain::aicpu_replacement_gain(ctx, id, time, rewrite.kernels);
+            gain::aicpu_replacement_gain(&costing, id, time, rewrite.kernels);
         found.push(Replaceable {
             node: id,
             op_type: node.op_type.clone(),

@@ -56,12 +56,12 @@ pub fn node_time(ctx: &ModelCtx, node: NodeId) -> NodeTime {
 /// AI Core (the cost model's estimate of this node re-costed on its AI Core unit, each kernel
 /// with its fixed cost). Returns the gain and the replacement's time.
 pub fn aicpu_replacement_gain(
-    ctx: &ModelCtx,
+    costing: &cost::Costing,
     node: NodeId,
     time: NodeTime,
     kernels: u64,
 ) -> (f64, f64) {
-    let one = cost::node_cost_on_ai_core(&ctx.model.graph, ctx.units, node, ctx.target);
+    let one = costing.on_ai_core(node);
     let replacement_us = kernels as f64 * finite(one.estimated_us);
     (nonneg(time.us - replacement_us), replacement_us)
 }
