@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::state::{
     format_count, format_share, format_us, Action, FindingsView, GraphHandle, Shared,
 };
-use crate::worker::protocol::{AnalysisData, EvidenceValue, FindingRow};
+use crate::worker::protocol::{AnalysisData, EvidenceValue, FindingRow, UnitCheckSummary};
 
 #[derive(Properties, PartialEq)]
 pub struct FindingsPanelProps {
@@ -36,8 +36,9 @@ pub fn findings_panel(props: &FindingsPanelProps) -> Html {
                     { for view.notes.iter().map(|note| html! { <p class="muted">{ note }</p> }) }
                 </div>
             }
+            { view_unit_check(view.unit_check.as_ref()) }
             if let Some(analysis) = &props.analysis {
-                { view_checks(analysis) }
+                { view_fusion_check(analysis) }
             }
         </>
     };
@@ -200,9 +201,13 @@ fn view_finding(idx: usize, finding: &FindingRow, props: &FindingsPanelProps) ->
     }
 }
 
-/// What the analysis compared with the measurement.
-fn view_checks(analysis: &AnalysisData) -> Html {
-    let unit_check = analysis.unit_check.as_ref().map(|check| html! {
+/// The knowledge base's units against the measured task types (the analysis's, or a profile's
+/// alone).
+fn view_unit_check(check: Option<&UnitCheckSummary>) -> Html {
+    let Some(check) = check else {
+        return Html::default();
+    };
+    html! {
         <details class="analysis-check" id="unit-check">
             <summary>
                 { "Predicted units against the profile: " }
@@ -225,7 +230,11 @@ fn view_checks(analysis: &AnalysisData) -> Html {
                 </table>
             }
         </details>
-    });
+    }
+}
+
+/// The simulated fusion groups against the real ones.
+fn view_fusion_check(analysis: &AnalysisData) -> Html {
     let fusion_check = analysis.fusion_check.as_ref().map(|check| {
         html! {
             <details class="analysis-check" id="fusion-check">
@@ -258,7 +267,7 @@ fn view_checks(analysis: &AnalysisData) -> Html {
             </details>
         }
     });
-    html! { <>{ unit_check }{ fusion_check }</> }
+    html! { <>{ fusion_check }</> }
 }
 
 pub fn evidence_text(value: &EvidenceValue) -> String {

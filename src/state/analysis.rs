@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use super::Shared;
-use crate::worker::protocol::{AnalysisData, FindingRow, ProfileData};
+use crate::worker::protocol::{AnalysisData, FindingRow, ProfileData, UnitCheckSummary};
 
 /// The analysis of the shown model, from the load that brought it.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,24 +46,36 @@ pub struct FindingsView {
     /// The node names of `rows` belong to the model (the analysis, or a profile joined to it),
     /// not to profiled op names.
     pub names_are_nodes: bool,
+    /// The knowledge base's units against the measured task types: the analysis's when a model
+    /// is analysed with a profile, else the profile's own.
+    pub unit_check: Option<UnitCheckSummary>,
 }
 
 impl FindingsView {
     /// The list for the current analysis, else the current profile.
     pub fn of(analysis: Option<&AnalysisData>, profile: Option<&ProfileData>) -> FindingsView {
         match (analysis, profile) {
-            (Some(analysis), _) => FindingsView::new(
-                analysis.findings.clone(),
-                analysis.skipped_checks.clone(),
-                analysis.notes.clone(),
-                true,
-            ),
-            (None, Some(profile)) if !profile.estimated => FindingsView::new(
-                profile.findings.clone(),
-                profile.skipped_checks.clone(),
-                profile.notes.clone(),
-                profile.join.is_some(),
-            ),
+            (Some(analysis), _) => FindingsView {
+                unit_check: analysis
+                    .unit_check
+                    .clone()
+                    .or_else(|| profile.and_then(|p| p.unit_check.clone())),
+                ..FindingsView::new(
+                    analysis.findings.clone(),
+                    analysis.skipped_checks.clone(),
+                    analysis.notes.clone(),
+                    true,
+                )
+            },
+            (None, Some(profile)) if !profile.estimated => FindingsView {
+                unit_check: profile.unit_check.clone(),
+                ..FindingsView::new(
+                    profile.findings.clone(),
+                    profile.skipped_checks.clone(),
+                    profile.notes.clone(),
+                    profile.join.is_some(),
+                )
+            },
             _ => FindingsView::default(),
         }
     }
@@ -110,6 +122,7 @@ impl FindingsView {
             skipped,
             notes,
             names_are_nodes,
+            unit_check: None,
         }
     }
 

@@ -1230,6 +1230,7 @@ mod tests {
             skipped_checks: Vec::new(),
             notes: Vec::new(),
             warnings: Vec::new(),
+            unit_check: None,
             join: joined.then(|| JoinSummary {
                 matched_share: 0.85,
                 matched_us: 85.0,

@@ -183,7 +183,7 @@ fn unit_totals(nodes: &[NodeAnalysis], estimated: bool) -> Vec<UnitTotal> {
     totals
 }
 
-fn unit_check_summary(check: &UnitCheck) -> UnitCheckSummary {
+pub fn unit_check_summary(check: &UnitCheck) -> UnitCheckSummary {
     UnitCheckSummary {
         agree_share: check.agree_share,
         agree_ops: check.agree_ops,

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use opscope_engine::profile::{Join, OpAggregate, ProfileImport, Unit};
 use opscope_engine::report::profile::{self as report, ProfileOptions, ProfileReport};
 
-use super::analysis_data::finding_row;
+use super::analysis_data::{finding_row, unit_check_summary};
 use super::protocol::{
     HotspotRow, InsertedRow, JoinSummary, NodeStat, OpStatRow, ProfileData, SourceRow, TypeTime,
     UnitId, UnmatchedRow,
@@ -110,6 +110,11 @@ pub fn profile_data(files: &[String], import: &ProfileImport, join: Option<&Join
         // The unreadable files are errors of the load (the banner lists them), not warnings.
         warnings: import.issues.iter().map(ToString::to_string).collect(),
         join: join.map(|join| join_summary(join, &ops, report.total_us)),
+        unit_check: report
+            .unit_check
+            .as_ref()
+            .filter(|_| !import.profile.is_estimate())
+            .map(unit_check_summary),
     }
 }
 
@@ -320,6 +325,28 @@ mod tests {
         let files = vec![InputFile::new("op_summary_1.csv", csv.as_bytes().to_vec())];
         let import = import_profile(&files);
         profile_data(&["op_summary_1.csv".to_string()], &import, None)
+    }
+
+    #[test]
+    fn a_profile_alone_carries_its_unit_check() {
+        let data = data(SUMMARY);
+        let check = data.unit_check.expect("a unit check");
+        // Conv2D and Relu ran where the knowledge base puts them; the ArgMaxV2 fell back to the
+        // AI CPU (40 of the 100 us).
+        assert_eq!((check.agree_ops, check.total_ops), (2, 3), "{check:?}");
+        assert!((check.agree_share - 0.6).abs() < 1e-9, "{check:?}");
+        assert_eq!(check.disagreements[0].op_type, "ArgMaxV2");
+        assert_eq!(check.disagreements[0].measured, "AI_CPU");
+        // The page lists it under the profile's findings when no model is analysed.
+        let view = crate::state::FindingsView::of(None, Some(&data_with(&check)));
+        assert_eq!(view.unit_check.as_ref(), Some(&check));
+    }
+
+    fn data_with(check: &super::super::protocol::UnitCheckSummary) -> ProfileData {
+        ProfileData {
+            unit_check: Some(check.clone()),
+            ..data(SUMMARY)
+        }
     }
 
     #[test]

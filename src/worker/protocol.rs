@@ -265,6 +265,9 @@ pub struct ProfileData {
     pub warnings: Vec<String>,
     /// Set when the profile is joined to the shown model.
     pub join: Option<JoinSummary>,
+    /// The knowledge base's units against the profile's task types (none for an estimate, or
+    /// when nothing could be checked).
+    pub unit_check: Option<UnitCheckSummary>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
