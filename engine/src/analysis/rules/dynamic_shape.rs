@@ -4,7 +4,8 @@
 //! ## What it flags
 //! Model half: a model whose graph inputs have unknown or symbolic dims (ONNX `dim_param`,
 //! TensorFlow `-1`, GE `-1`), or that holds ops whose output shape depends on the input values
-//! (knowledge rows with `Constraint::DataDependentShape`, e.g. NonZero). One finding per model
+//! (knowledge rows with `Constraint::DataDependentShape`, e.g. NonZero, or with
+//! `DataDependentOperands` fed at run time, e.g. TopK with a computed k: `units::is_data_dependent`). One finding per model
 //! listing these entry points and counting the kernel nodes whose shapes are not static.
 //!
 //! Profile half: a run where the `OP State` column is present and no task is `static`. As
@@ -42,8 +43,9 @@ use super::{
     RuleSpec, Severity,
 };
 use crate::analysis::fusion::NearMissReason;
+use crate::analysis::units;
 use crate::ir::{Dim, NodeId, Shape};
-use crate::knowledge::{Constraint, ExecUnit};
+use crate::knowledge::ExecUnit;
 use crate::profile::model::{OpState, Unit};
 
 pub(super) const RULE: RuleSpec = RuleSpec {
@@ -88,9 +90,9 @@ fn check_model(ctx: &ModelCtx, out: &mut RuleOutput) {
         .units
         .iter()
         .enumerate()
-        .filter(|(_, u)| {
-            u.spec
-                .is_some_and(|s| s.has(|c| matches!(c, Constraint::DataDependentShape)))
+        .filter(|&(id, u)| match (u.spec, graph.nodes.get(id)) {
+            (Some(spec), Some(node)) => units::is_data_dependent(spec, node, graph),
+            _ => false,
         })
         .map(|(id, _)| id)
         .collect();
