@@ -1,5 +1,5 @@
-//! `opscope analyze MODEL [--weights F] [--profile FILE]... [--target T] [--cann VERSION]
-//! [--format text|json|md|html] [-o FILE] [--fail-on RULE,...]`.
+//! `opscope analyze MODEL [--weights F] [--profile FILE]... [--fused COMPILED] [--target T]
+//! [--cann VERSION] [--format text|json|md|html] [-o FILE] [--fail-on RULE,...]`.
 //!
 //! Runs the Ascend analysis (units, fusion, rules, cost model; calibrated by the profile when
 //! one is given) and writes the report. `--fail-on` makes CI fail (exit 1, not 2) when one of the
@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use opscope_engine::analysis::{self, rules, AnalyzeOptions, CannVersion};
+use opscope_engine::analysis::{self, fusion, rules, AnalyzeOptions, CannVersion};
 use opscope_engine::profile;
 use opscope_engine::report::{self, analysis as analysis_report, render};
 use opscope_engine::target::TargetId;
@@ -32,6 +32,10 @@ pub struct AnalyzeArgs {
     /// info.json overrides the core count and clock.
     #[arg(long, default_value = "ascend310", value_parser = parse_target)]
     target: TargetId,
+    /// The compiled model of the same network (a GE dump, om JSON or .om made by ATC from
+    /// MODEL): its fused ops are compared with the simulated fusion groups (`fusion_check`).
+    #[arg(long, value_name = "COMPILED_MODEL")]
+    fused: Option<PathBuf>,
     /// CANN release whose fusion rules are simulated (e.g. 8.0.RC1, 7.0.0).
     #[arg(long, value_parser = parse_cann)]
     cann: Option<CannVersion>,
@@ -113,7 +117,26 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UserError> {
         target: args.target,
         cann: args.cann.unwrap_or(CannVersion::DEFAULT),
     };
-    let analysis = analysis::analyze(&model, import.as_ref().map(|i| &i.profile), &options);
+    let mut analysis = analysis::analyze(&model, import.as_ref().map(|i| &i.profile), &options);
+    if let Some(path) = &args.fused {
+        let compiled = load_model(path, None)?;
+        if fusion::real_groups(&compiled).is_empty() {
+            return Err(UserError(format!(
+                "{}: no fused op in this model names its original ops (`_datadump_original_op_names`); --fused takes a GE dump, om JSON or .om made by ATC",
+                path.display()
+            )));
+        }
+        let source = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        analysis.fusion_check = Some(fusion::compare_with_compiled(
+            &model,
+            &analysis.fusion,
+            &compiled,
+            &source,
+        ));
+    }
     let report = analysis_report::build(&model, &analysis, import.as_ref());
     let text = match args.format {
         Format::Text => render::text(&report),

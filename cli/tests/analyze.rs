@@ -216,3 +216,30 @@ fn bad_flags_and_files_exit_2() {
         "{stderr}"
     );
 }
+
+#[test]
+fn fused_compares_the_simulation_with_a_compiled_model() {
+    let model = sample("resnet50.onnx");
+    // The bundled .om is ResNet-50 compiled by ATC: its fused nodes name their original ops.
+    let (code, stdout, stderr) = opscope(&[
+        "analyze",
+        &model,
+        "--fused",
+        &sample("resnet50_atc.om"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    let check = &json["fusion_check"];
+    assert_eq!(check["source"], "resnet50_atc.om");
+    assert_eq!(check["real_groups"], 69);
+    assert!(
+        check["simulated_groups"].as_u64().unwrap_or(0) > 40,
+        "{check}"
+    );
+    // A model without fused ops cannot be the compiled one.
+    let (code, _, stderr) = opscope(&["analyze", &model, "--fused", &model]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--fused takes a GE dump"), "{stderr}");
+}

@@ -131,11 +131,7 @@ pub fn analysis_data(model: &Model, analysis: &Analysis, target: TargetKey) -> A
             .measured
             .as_ref()
             .map(|m| unit_check_summary(&m.unit_check)),
-        fusion_check: analysis
-            .measured
-            .as_ref()
-            .and_then(|m| m.fusion_check.as_ref())
-            .map(fusion_check_summary),
+        fusion_check: analysis.fusion_check.as_ref().map(fusion_check_summary),
     };
     within_graph(data, model.graph.nodes.len())
 }

@@ -117,9 +117,6 @@ pub struct AnalyzeOptions {
 pub struct Measured {
     pub join: Join,
     pub unit_check: UnitCheck,
-    /// The simulated fusion groups against the real ones, when the model or the profile names
-    /// real fused ops.
-    pub fusion_check: Option<FusionCheck>,
     pub calibration: cost::Calibration,
     /// Measured time per main-graph node (a fused op's time split over its nodes), µs.
     pub node_us: Vec<Option<f64>>,
@@ -132,6 +129,9 @@ pub struct Analysis {
     pub cann: CannVersion,
     pub units: Vec<NodeUnit>,
     pub fusion: Fusion,
+    /// The simulated fusion groups against the real ones, when the model (a GE dump or `.om`:
+    /// `_datadump_original_op_names`) or the profile (`fusion_op`) names real fused ops.
+    pub fusion_check: Option<FusionCheck>,
     pub cost: CostModel,
     pub rules: rules::RuleOutput,
     /// `None` without a profile: the analysis is then an estimate.
@@ -174,7 +174,6 @@ pub fn analyze(model: &Model, profile: Option<&Profile>, options: &AnalyzeOption
             let calibration = cost::calibrate(&cost, &units, &node_us);
             Some(Measured {
                 unit_check: unit_check::check(profile, &target),
-                fusion_check: fusion::compare(model, Some(profile), &fusion),
                 calibration,
                 node_us,
                 join,
@@ -199,11 +198,13 @@ pub fn analyze(model: &Model, profile: Option<&Profile>, options: &AnalyzeOption
             compute_us: profile.compute_us(),
         }),
     });
+    let fusion_check = fusion::compare(model, profile, &fusion);
     Analysis {
         target,
         cann: options.cann,
         units,
         fusion,
+        fusion_check,
         cost,
         rules,
         measured,

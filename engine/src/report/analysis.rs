@@ -294,10 +294,7 @@ pub fn build(
             calibration: analysis.measured.as_ref().map(|m| m.calibration.clone()),
         },
         unit_check: analysis.measured.as_ref().map(|m| m.unit_check.clone()),
-        fusion_check: analysis
-            .measured
-            .as_ref()
-            .and_then(|m| m.fusion_check.clone()),
+        fusion_check: analysis.fusion_check.clone(),
         profile: match (profile, &analysis.measured) {
             (Some(import), Some(measured)) => Some(ProfileSummary {
                 files: import

@@ -35,33 +35,42 @@ pub fn real_groups(model: &Model) -> Vec<RealGroup> {
         .collect()
 }
 
-/// See [`super::compare`].
+/// See [`super::compare`]. The real groups come from the profile's `fusion_op` rows; a model
+/// that is itself compiled (its fused nodes name their originals) is not compared with itself:
+/// the simulation keeps those nodes as they are, so every group would trivially "match". Compare
+/// a source model with its compiled model through [`compare_with_compiled`] instead.
 pub(super) fn compare(
     model: &Model,
     profile: Option<&Profile>,
     fusion: &Fusion,
 ) -> Option<FusionCheck> {
-    let from_model = real_groups(model);
-    let (source, real) = if !from_model.is_empty() {
-        (ORIGINAL_NAMES_ATTR, from_model)
-    } else {
-        let fusions = &profile?.fusions;
-        if fusions.is_empty() {
-            return None;
-        }
-        let real = fusions
-            .iter()
-            .map(|f| (f.fused.clone(), f.originals.clone()))
-            .collect();
-        ("fusion_op", real)
-    };
-    Some(check(model, fusion, &real, source))
+    let fusions = &profile?.fusions;
+    if fusions.is_empty() {
+        return None;
+    }
+    let real: Vec<RealGroup> = fusions
+        .iter()
+        .map(|f| (f.fused.clone(), f.originals.clone()))
+        .collect();
+    Some(check(model, fusion, &real, "fusion_op"))
 }
 
 /// Compares the simulation on `model` (usually the source model: ONNX, TensorFlow, Caffe) with
 /// real groups taken from elsewhere (the compiled `.om` of the same model, a `fusion_op` file).
 pub fn compare_with_real(model: &Model, fusion: &Fusion, real: &[RealGroup]) -> FusionCheck {
     check(model, fusion, real, "given real groups")
+}
+
+/// [`compare_with_real`] with the real groups of a compiled model of the same network (a GE
+/// dump, om JSON or `.om` whose fused nodes name their original ops); `source` names it in the
+/// check (a file name).
+pub fn compare_with_compiled(
+    model: &Model,
+    fusion: &Fusion,
+    compiled: &Model,
+    source: &str,
+) -> FusionCheck {
+    check(model, fusion, &real_groups(compiled), source)
 }
 
 fn check(model: &Model, fusion: &Fusion, real: &[RealGroup], source: &str) -> FusionCheck {

@@ -33,7 +33,9 @@ use crate::target::Target;
 use super::units::NodeUnit;
 use super::CannVersion;
 
-pub use compare::{compare_with_real, real_groups, RealGroup, ORIGINAL_NAMES_ATTR};
+pub use compare::{
+    compare_with_compiled, compare_with_real, real_groups, RealGroup, ORIGINAL_NAMES_ATTR,
+};
 
 /// Which buffer keeps a group's intermediate data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
