@@ -10,11 +10,10 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use opscope_engine::analysis::{self, fusion, rules, AnalyzeOptions, CannVersion};
-use opscope_engine::profile;
 use opscope_engine::report::{self, analysis as analysis_report, render};
 use opscope_engine::target::TargetId;
 
-use crate::{load_model, print_output, read_input, UserError};
+use crate::{load_model, print_output, read_profile, UserError};
 
 #[derive(Args)]
 pub struct AnalyzeArgs {
@@ -87,27 +86,7 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UserError> {
     let import = if args.profiles.is_empty() {
         None
     } else {
-        let mut files = Vec::with_capacity(args.profiles.len());
-        for path in &args.profiles {
-            if path.is_dir() {
-                return Err(UserError(format!(
-                    "{}: is a directory; name the profiling files in it (e.g. {}/*.csv)",
-                    path.display(),
-                    path.display()
-                )));
-            }
-            files.push(read_input(path)?);
-        }
-        let import = profile::import_profile(&files);
-        if let Some(first) = import.errors.first() {
-            let more = import.errors.len() - 1;
-            let suffix = if more > 0 {
-                format!(" (and {more} more unreadable files)")
-            } else {
-                String::new()
-            };
-            return Err(UserError(format!("{first}{suffix}")));
-        }
+        let import = read_profile(&args.profiles)?;
         for issue in &import.issues {
             eprintln!("warning: {issue}");
         }

@@ -90,6 +90,36 @@ pub fn load_model(path: &Path, weights: Option<&Path>) -> Result<Model, UserErro
     Ok(model)
 }
 
+/// Reads the profiling files of one run named on the command line. A folder is refused with a
+/// hint (name its files), and the first unreadable file is the error; recoverable issues are for
+/// the caller to print.
+pub fn read_profile(
+    paths: &[std::path::PathBuf],
+) -> Result<opscope_engine::profile::ProfileImport, UserError> {
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        if path.is_dir() {
+            return Err(UserError(format!(
+                "{}: is a directory; name the profiling files in it (e.g. {}/*.csv)",
+                path.display(),
+                path.display()
+            )));
+        }
+        files.push(read_input(path)?);
+    }
+    let import = opscope_engine::profile::import_profile(&files);
+    if let Some(first) = import.errors.first() {
+        let more = import.errors.len() - 1;
+        let suffix = if more > 0 {
+            format!(" (and {more} more unreadable files)")
+        } else {
+            String::new()
+        };
+        return Err(UserError(format!("{first}{suffix}")));
+    }
+    Ok(import)
+}
+
 /// Prints a report as pretty JSON (`--json`) or as the subcommand's text rendering.
 pub fn print_report<R: serde::Serialize>(
     report: &R,

@@ -11,7 +11,7 @@ use clap::Args;
 use opscope_engine::profile;
 use opscope_engine::report::profile::{self as report, ProfileOptions, ProfileReport};
 
-use crate::{load_model, print_report, read_input, UserError};
+use crate::{load_model, print_report, read_profile, UserError};
 
 #[derive(Args)]
 pub struct ProfileArgs {
@@ -37,27 +37,7 @@ pub struct ProfileArgs {
 }
 
 pub fn run(args: &ProfileArgs) -> Result<(), UserError> {
-    let mut files = Vec::with_capacity(args.files.len());
-    for path in &args.files {
-        if path.is_dir() {
-            return Err(UserError(format!(
-                "{}: is a directory; name the profiling files in it (e.g. {}/*.csv)",
-                path.display(),
-                path.display()
-            )));
-        }
-        files.push(read_input(path)?);
-    }
-    let import = profile::import_profile(&files);
-    if let Some(first) = import.errors.first() {
-        let more = import.errors.len() - 1;
-        let suffix = if more > 0 {
-            format!(" (and {more} more unreadable files)")
-        } else {
-            String::new()
-        };
-        return Err(UserError(format!("{first}{suffix}")));
-    }
+    let import = read_profile(&args.files)?;
     let join = match &args.model {
         Some(path) => {
             let model = load_model(path, args.weights.as_deref())?;

@@ -1,36 +1,11 @@
 //! `opscope analyze` as CI pipelines call it: formats, the documented JSON keys (a public
 //! interface), exit codes (`--fail-on` exits 1, bad input 2), and deterministic output.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::Command;
 
-fn opscope(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_opscope"))
-        .args(args)
-        .output()
-        .expect("the opscope binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("opscope-analyze-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
-    let path = temp_dir().join(name);
-    std::fs::write(&path, bytes).expect("temp file");
-    path
-}
-
-fn sample(name: &str) -> String {
-    format!("{}/../www/samples/{name}", env!("CARGO_MANIFEST_DIR"))
-}
+use common::{opscope, sample, temp_dir, temp_file};
 
 /// An op_summary in the real column layout: the model's first convolution on the AI Core and a
 /// ReLU that fell back to the AI CPU (the `aicpu-op` profile rule fires on it).

@@ -1,32 +1,11 @@
 //! `opscope inspect` as users' scripts call it: exit codes, the one `error:` line, and the JSON
 //! keys that are a public interface.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::Command;
 
-fn opscope(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_opscope"))
-        .args(args)
-        .output()
-        .expect("the opscope binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("opscope-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).expect("temp file");
-    path
-}
-
-fn sample(name: &str) -> String {
-    format!("{}/../www/samples/{name}", env!("CARGO_MANIFEST_DIR"))
-}
+use common::{opscope, sample, temp_file};
 
 #[test]
 fn json_has_the_documented_keys_and_values() {

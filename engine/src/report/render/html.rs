@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::markdown::target_figures;
 use super::svg::{esc, graph_picture, unit_bar, unit_legend, MAX_PICTURE_NODES};
-use super::{findings_by_rule, fmt_bytes, fmt_pct, fmt_us, time_label};
+use super::{findings_by_rule, findings_summary, fmt_bytes, fmt_pct, fmt_us, time_label};
 use crate::report::analysis::{AnalysisReport, NodeReport};
 use crate::report::GraphView;
 
@@ -70,22 +70,10 @@ pub fn html(report: &AnalysisReport, view: Option<&GraphView>) -> String {
     }
 
     // Summary.
-    let gain: f64 = report.findings.iter().filter_map(|f| f.gain_us).sum();
-    let count = |severity: &str| {
-        report
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count()
-    };
     let _ = writeln!(
         out,
-        "<h2>Summary</h2><p>{} findings ({} high, {} medium, {} low), estimated gain up to {}. {} fusion groups, {} near misses.</p>",
-        report.findings.len(),
-        count("high"),
-        count("medium"),
-        count("low"),
-        esc(&fmt_us(gain)),
+        "<h2>Summary</h2><p>{}. {} fusion groups, {} near misses.</p>",
+        esc(&findings_summary(report)),
         report.fusion_groups.len(),
         report.near_misses.len()
     );

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::{findings_by_rule, fmt_bytes, fmt_pct, fmt_us, time_label, visible};
+use super::{findings_by_rule, findings_summary, fmt_bytes, fmt_pct, fmt_us, time_label, visible};
 use crate::report::analysis::AnalysisReport;
 
 /// Rows of the per-node time table kept in Markdown (the JSON has every node).
@@ -55,23 +55,7 @@ pub fn markdown(report: &AnalysisReport) -> String {
         md(&report.cann)
     );
     let _ = writeln!(out, "- Times: {label}; total {}", fmt_us(report.total_us));
-    let gain: f64 = report.findings.iter().filter_map(|f| f.gain_us).sum();
-    let count = |severity: &str| {
-        report
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count()
-    };
-    let _ = writeln!(
-        out,
-        "- Findings: {} ({} high, {} medium, {} low); estimated gain up to {}",
-        report.findings.len(),
-        count("high"),
-        count("medium"),
-        count("low"),
-        fmt_us(gain)
-    );
+    let _ = writeln!(out, "- Findings: {}", findings_summary(report));
     if report.estimated {
         let _ = writeln!(
             out,

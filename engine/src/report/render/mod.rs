@@ -77,6 +77,27 @@ pub(crate) fn time_label(report: &AnalysisReport) -> String {
     }
 }
 
+/// "4 findings (1 high, 2 medium, 1 low), estimated gain up to 1.23 ms": the one-line summary of
+/// every rendering.
+pub(crate) fn findings_summary(report: &AnalysisReport) -> String {
+    let count = |severity: &str| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    };
+    let gain: f64 = report.findings.iter().filter_map(|f| f.gain_us).sum();
+    format!(
+        "{} findings ({} high, {} medium, {} low), estimated gain up to {}",
+        report.findings.len(),
+        count("high"),
+        count("medium"),
+        count("low"),
+        fmt_us(gain)
+    )
+}
+
 /// Findings grouped by rule: groups ordered by their total gain, findings within by gain.
 pub(crate) fn findings_by_rule(
     report: &AnalysisReport,
