@@ -37,6 +37,33 @@ footer { color: var(--muted); font-size: 12px; margin-top: 32px; }
 @media print { body { margin: 0; max-width: none; font-size: 11px; } .picture { max-height: none; overflow: visible; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; } }
 "#;
 
+/// A message or fix: escaped, with its `backticked` names as `<code>` (messages quote node names
+/// and commands that way).
+fn rich(text: &str) -> String {
+    let escaped = esc(text);
+    let mut out = String::with_capacity(escaped.len() + 16);
+    let mut parts = escaped.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let rest: Vec<&str> = parts.collect();
+    // An odd count of backticks leaves the last one as it is.
+    let pairs = rest.len() / 2 * 2;
+    for (idx, part) in rest.iter().enumerate() {
+        if idx >= pairs {
+            out.push('`');
+            out.push_str(part);
+        } else if idx % 2 == 0 {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 /// Renders the report as an HTML page; `view` (the laid-out main graph) adds a picture of the
 /// graph coloured by unit with the fusion groups outlined.
 pub fn html(report: &AnalysisReport, view: Option<&GraphView>) -> String {
@@ -111,9 +138,9 @@ pub fn html(report: &AnalysisReport, view: Option<&GraphView>) -> String {
                 "<div class=\"finding {}\"><span class=\"sev\">{}</span>{}{}<div class=\"fix\">Fix: {}</div><div class=\"nodes\">Nodes: {}{}</div></div>",
                 esc(finding.severity),
                 esc(finding.severity),
-                esc(&finding.message),
+                rich(&finding.message),
                 esc(&gain),
-                esc(&finding.fix),
+                rich(&finding.fix),
                 nodes.join(", "),
                 if more > 0 { format!(" … ({more} more)") } else { String::new() }
             );
@@ -193,8 +220,8 @@ pub fn html(report: &AnalysisReport, view: Option<&GraphView>) -> String {
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(miss.pattern),
                 nodes.join(" → "),
-                esc(&miss.reason),
-                esc(&miss.fix)
+                rich(&miss.reason),
+                rich(&miss.fix)
             );
         }
         out.push_str("</table>\n");
@@ -325,4 +352,19 @@ pub fn html(report: &AnalysisReport, view: Option<&GraphView>) -> String {
         esc(&label)
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rich;
+
+    #[test]
+    fn backticks_become_code_and_markup_stays_text() {
+        assert_eq!(
+            rich("`a<b>` then `c`"),
+            "<code>a&lt;b&gt;</code> then <code>c</code>"
+        );
+        assert_eq!(rich("odd ` tick"), "odd ` tick");
+        assert_eq!(rich("`x` and `y"), "<code>x</code> and `y");
+    }
 }
