@@ -183,7 +183,7 @@ pub fn estimated_profile(model: &Model, units: &[NodeUnit], cost: &CostModel) ->
         };
         let on_ai_core = kernel.unit.is_ai_core();
         inputs.fill(graph, head.inputs.iter().copied(), on_ai_core);
-        kernel_outputs(graph, kernel.nodes(), &mut written);
+        kernel_outputs(graph, cost.kernel_nodes(kernel), &mut written);
         outputs.fill(graph, written.iter().map(|&id| Some(id)), on_ai_core);
         let duration_us = if kernel.estimated_us.is_finite() {
             kernel.estimated_us
@@ -235,11 +235,11 @@ pub fn estimated_profile(model: &Model, units: &[NodeUnit], cost: &CostModel) ->
         };
         start_us += duration_us;
         profile.tasks.push(task);
-        if kernel.nodes().len() > 1 {
+        let nodes = cost.kernel_nodes(kernel);
+        if nodes.len() > 1 {
             profile.fusions.push(FusionOp {
                 fused: head.name.clone(),
-                originals: kernel
-                    .nodes()
+                originals: nodes
                     .iter()
                     .filter_map(|&id| graph.nodes.get(id))
                     .map(|n| n.name.clone())

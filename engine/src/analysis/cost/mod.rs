@@ -30,6 +30,8 @@ mod ops;
 mod rates;
 mod views;
 
+use std::ops::Range;
+
 use serde::Serialize;
 
 use crate::ir::{DType, Graph, NodeId};
@@ -116,25 +118,15 @@ impl NodeCost {
 pub struct Kernel {
     /// The node the task is named after: the group's head (GE names a fused op after it).
     pub head: NodeId,
-    /// The nodes of a fused kernel, head first; empty for a kernel of one node (no allocation
-    /// per node on 50,000-node graphs). [`Kernel::nodes`] gives both.
-    pub fused_nodes: Vec<NodeId>,
+    /// The nodes of a fused kernel, head first, as a range of [`CostModel::fused_members`]; empty
+    /// for a kernel of one node (one list for the whole graph instead of one allocation per
+    /// kernel). [`CostModel::kernel_nodes`] gives both.
+    pub fused_nodes: Range<usize>,
     pub unit: ExecUnit,
     pub estimated_us: f64,
     pub bound: Bound,
     /// Index in `Fusion::groups` for a fused kernel.
     pub group: Option<usize>,
-}
-
-impl Kernel {
-    /// The nodes it runs, head first.
-    pub fn nodes(&self) -> &[NodeId] {
-        if self.fused_nodes.is_empty() {
-            std::slice::from_ref(&self.head)
-        } else {
-            &self.fused_nodes
-        }
-    }
 }
 
 /// The estimate of a graph.
@@ -144,6 +136,8 @@ pub struct CostModel {
     pub total_us: f64,
     /// The kernels of a run, in node order of their heads; nodes without a kernel have none.
     pub kernels: Vec<Kernel>,
+    /// The members of every fused kernel, one range per kernel (`Kernel::fused_nodes`).
+    pub fused_members: Vec<NodeId>,
     /// What the estimate assumed about this graph (unknown dims counted as 1, unknown ops, ...).
     pub notes: Vec<String>,
     pub target: TargetId,
@@ -154,6 +148,14 @@ pub struct CostModel {
 }
 
 impl CostModel {
+    /// The nodes `kernel` runs, head first.
+    pub fn kernel_nodes<'a>(&'a self, kernel: &'a Kernel) -> &'a [NodeId] {
+        match self.fused_members.get(kernel.fused_nodes.clone()) {
+            Some(nodes) if !nodes.is_empty() => nodes,
+            _ => std::slice::from_ref(&kernel.head),
+        }
+    }
+
     /// Estimated time and node count per unit, in `ExecUnit::ALL` order, units without nodes
     /// left out.
     pub fn unit_totals(&self, units: &[NodeUnit]) -> Vec<(ExecUnit, usize, f64)> {
@@ -310,16 +312,15 @@ struct Tally {
 
 /// Estimates every node of the main graph on `target`.
 pub fn estimate(graph: &Graph, units: &[NodeUnit], fusion: &Fusion, target: &Target) -> CostModel {
-    let counter = Counter::new(graph, units, target);
+    let counter = Counter::with_sizes(graph, units, target);
     let n_nodes = graph.nodes.len();
-    let (groups, kernel_of_node) = fused_kernels(&counter, fusion);
-    let is_output = graph_outputs(graph, !groups.is_empty());
+    let fused = fused_kernels(&counter, fusion);
+    let is_output = graph_outputs(graph, !fused.groups.is_empty());
     let mut tally = Tally::default();
     let mut per_node = Vec::with_capacity(n_nodes);
-    // Fused nodes in node order, with what their group needs, taken while their tensors are
-    // at hand.
-    let mut members: Vec<(NodeId, MemberPart)> =
-        Vec::with_capacity(groups.iter().map(|(_, nodes)| nodes.len()).sum());
+    // What each fused node brings to its kernel, at its place in `fused.members`, taken while
+    // its tensors are at hand.
+    let mut parts = vec![MemberPart::NONE; fused.members.len()];
     for (node_id, node) in graph.nodes.iter().enumerate() {
         let unit = counter.unit(node_id);
         let work = counter.count(node_id, unit, None);
@@ -336,37 +337,35 @@ pub fn estimate(graph: &Graph, units: &[NodeUnit], fusion: &Fusion, target: &Tar
             tally.float32_on_core += usize::from(unit.is_ai_core() && float32);
         }
         let cost = node_cost(target, unit, &work);
-        if let Some(group) = kernel_of_node[node_id] {
-            let boundary =
-                boundary_bytes(graph, node_id, group, &work, &kernel_of_node, &is_output);
-            members.push((
-                node_id,
-                MemberPart {
+        if let Some(slot) = fused.of_node[node_id] {
+            let boundary = boundary_bytes(graph, node_id, slot.group, &work, &fused, &is_output);
+            if let Some(part) = parts.get_mut(slot.position) {
+                *part = MemberPart {
                     cost,
                     boundary,
                     compute_us: compute_us(target, unit, &work),
-                },
-            ));
+                };
+            }
         }
         per_node.push(cost);
     }
     let mut kernels = Vec::with_capacity(n_nodes);
     cost_fused_groups(
         &counter,
-        &groups,
-        &members,
+        &fused,
+        &parts,
         &mut per_node,
         &mut kernels,
         &mut tally,
     );
     for (node_id, cost) in per_node.iter().enumerate() {
         let unit = counter.unit(node_id);
-        if unit == ExecUnit::None || kernel_of_node[node_id].is_some() {
+        if unit == ExecUnit::None || fused.of_node[node_id].is_some() {
             continue;
         }
         kernels.push(Kernel {
             head: node_id,
-            fused_nodes: Vec::new(),
+            fused_nodes: 0..0,
             unit,
             estimated_us: cost.estimated_us,
             bound: cost.bound,
@@ -379,6 +378,7 @@ pub fn estimate(graph: &Graph, units: &[NodeUnit], fusion: &Fusion, target: &Tar
         per_node,
         total_us,
         kernels,
+        fused_members: fused.members,
         notes: notes(graph, &tally),
         target: target.id(),
         target_spec: Some(target.spec),
@@ -386,12 +386,21 @@ pub fn estimate(graph: &Graph, units: &[NodeUnit], fusion: &Fusion, target: &Tar
 }
 
 /// What a fused node brings to its group's kernel.
+#[derive(Clone, Copy)]
 struct MemberPart {
     /// Its standalone cost (work counts).
     cost: NodeCost,
     /// Bytes it moves across the group's boundary.
     boundary: u64,
     compute_us: f64,
+}
+
+impl MemberPart {
+    const NONE: MemberPart = MemberPart {
+        cost: NodeCost::NONE,
+        boundary: 0,
+        compute_us: 0.0,
+    };
 }
 
 /// Per tensor, whether it is a graph output (written whatever reads it); empty when no group
@@ -416,13 +425,13 @@ fn boundary_bytes(
     node_id: NodeId,
     group: usize,
     work: &NodeWork,
-    kernel_of_node: &[Option<usize>],
+    fused: &FusedKernels,
     is_output: &[bool],
 ) -> u64 {
     let Some(node) = graph.nodes.get(node_id) else {
         return 0;
     };
-    let in_group = |id: NodeId| kernel_of_node.get(id).copied().flatten() == Some(group);
+    let in_group = |id: NodeId| fused.group_of(id) == Some(group);
     let mut boundary = 0u64;
     for (slot, id) in node.inputs.iter().enumerate() {
         let inside = id
@@ -446,84 +455,115 @@ fn boundary_bytes(
     boundary
 }
 
-/// A UB group that runs as one kernel: its index in `Fusion::groups` and its members, head
-/// first.
-type FusedGroup = (usize, Vec<NodeId>);
+/// Where a fused node sits.
+#[derive(Debug, Clone, Copy)]
+struct MemberSlot {
+    /// Its group's index in `Fusion::groups`.
+    group: usize,
+    /// Its place in [`FusedKernels::members`].
+    position: usize,
+}
+
+/// The UB groups that run as one kernel, their members in one list (no allocation per group).
+struct FusedKernels {
+    /// Per fused kernel: its group's index in `Fusion::groups` and its range of `members`.
+    groups: Vec<(usize, Range<usize>)>,
+    /// The members of every fused kernel, head first per kernel.
+    members: Vec<NodeId>,
+    /// Per node: where it sits, for fused nodes.
+    of_node: Vec<Option<MemberSlot>>,
+}
+
+impl FusedKernels {
+    fn group_of(&self, node: NodeId) -> Option<usize> {
+        self.of_node.get(node).copied().flatten().map(|s| s.group)
+    }
+}
 
 /// The UB groups that run as one kernel, and the group of each node. A member must be an AI
 /// Core op in no earlier group; a group left with fewer than two members is not a fused kernel.
-fn fused_kernels(counter: &Counter, fusion: &Fusion) -> (Vec<FusedGroup>, Vec<Option<usize>>) {
+fn fused_kernels(counter: &Counter, fusion: &Fusion) -> FusedKernels {
     let n_nodes = counter.graph.nodes.len();
-    let mut kernel_of_node: Vec<Option<usize>> = vec![None; n_nodes];
-    let mut groups = Vec::new();
+    let mut fused = FusedKernels {
+        groups: Vec::new(),
+        members: Vec::new(),
+        of_node: vec![None; n_nodes],
+    };
     let ub_groups = fusion
         .groups
         .iter()
         .enumerate()
         .filter(|(_, g)| g.kind == FusionKind::Ub);
     for (group_idx, group) in ub_groups {
-        let mut members: Vec<NodeId> = Vec::with_capacity(group.nodes.len());
+        let start = fused.members.len();
         for &node_id in &group.nodes {
             let usable = node_id < n_nodes
                 && counter.unit(node_id).is_ai_core()
-                && kernel_of_node[node_id].is_none()
-                && !members.contains(&node_id);
+                && fused.of_node[node_id].is_none()
+                && !fused.members[start..].contains(&node_id);
             if usable {
-                members.push(node_id);
+                fused.members.push(node_id);
             }
         }
-        if members.len() < 2 {
+        if fused.members.len() - start < 2 {
+            fused.members.truncate(start);
             continue;
         }
-        for &node_id in &members {
-            kernel_of_node[node_id] = Some(group_idx);
+        for position in start..fused.members.len() {
+            let node_id = fused.members[position];
+            fused.of_node[node_id] = Some(MemberSlot {
+                group: group_idx,
+                position,
+            });
         }
-        groups.push((group_idx, members));
+        fused.groups.push((group_idx, start..fused.members.len()));
     }
-    (groups, kernel_of_node)
+    fused
 }
 
 /// Costs each fused group as one kernel: compute adds up, only bytes crossing the group's
-/// boundary move, one launch carried by the head. `members` is sorted by node.
+/// boundary move, one launch carried by the head. `parts` is aligned with `fused.members`.
 fn cost_fused_groups(
     counter: &Counter,
-    groups: &[FusedGroup],
-    members: &[(NodeId, MemberPart)],
+    fused: &FusedKernels,
+    parts: &[MemberPart],
     per_node: &mut [NodeCost],
     kernels: &mut Vec<Kernel>,
     tally: &mut Tally,
 ) {
     let target = counter.target;
     let overhead = kernel_overhead_us(target);
-    let mut parts: Vec<(NodeId, &MemberPart)> = Vec::new();
     let mut own: Vec<f64> = Vec::new();
-    for (group_idx, nodes) in groups {
-        parts.clear();
-        parts.extend(nodes.iter().filter_map(|&node_id| {
-            let idx = members.binary_search_by_key(&node_id, |(id, _)| *id).ok()?;
-            Some((node_id, &members[idx].1))
-        }));
-        let compute: f64 = parts.iter().map(|(_, p)| p.compute_us).sum();
+    for (group_idx, range) in &fused.groups {
+        let (Some(nodes), Some(parts)) =
+            (fused.members.get(range.clone()), parts.get(range.clone()))
+        else {
+            continue;
+        };
+        let Some(&head) = nodes.first() else {
+            continue;
+        };
+        let compute: f64 = parts.iter().map(|p| p.compute_us).sum();
         let bytes = parts
             .iter()
-            .fold(0u64, |acc, (_, p)| acc.saturating_add(p.boundary));
-        for (_, part) in &parts {
+            .fold(0u64, |acc, p| acc.saturating_add(p.boundary));
+        for part in parts {
             tally.saved_bytes = tally
                 .saved_bytes
                 .saturating_add(part.cost.bytes.saturating_sub(part.boundary));
         }
         let memory = memory_us(target, bytes);
         let body = compute.max(memory);
-        let head_unit = counter.unit(nodes[0]);
+        let head_unit = counter.unit(head);
         let bound = bound_of(head_unit, compute, memory);
         own.clear();
         own.extend(
             parts
                 .iter()
-                .map(|(_, p)| p.compute_us + memory_us(target, p.boundary)),
+                .map(|p| p.compute_us + memory_us(target, p.boundary)),
         );
         let own_total: f64 = own.iter().sum();
-        for (idx, &(node_id, part)) in parts.iter().enumerate() {
+        for (idx, (&node_id, part)) in nodes.iter().zip(parts).enumerate() {
             let is_head = idx == 0;
             let share = if own_total > 0.0 {
                 own[idx] / own_total
@@ -533,21 +573,23 @@ fn cost_fused_groups(
                 0.0
             };
             let overhead_us = if is_head { overhead } else { 0.0 };
-            per_node[node_id] = NodeCost {
-                bytes: part.boundary,
-                compute_us: part.compute_us,
-                memory_us: memory_us(target, part.boundary),
-                overhead_us,
-                estimated_us: body * share + overhead_us,
-                bound,
-                group: Some(*group_idx),
-                ..part.cost
-            };
+            if let Some(slot) = per_node.get_mut(node_id) {
+                *slot = NodeCost {
+                    bytes: part.boundary,
+                    compute_us: part.compute_us,
+                    memory_us: memory_us(target, part.boundary),
+                    overhead_us,
+                    estimated_us: body * share + overhead_us,
+                    bound,
+                    group: Some(*group_idx),
+                    ..part.cost
+                };
+            }
         }
         tally.fused_groups += 1;
         kernels.push(Kernel {
-            head: nodes[0],
-            fused_nodes: nodes.clone(),
+            head,
+            fused_nodes: range.clone(),
             unit: head_unit,
             estimated_us: body + overhead,
             bound,

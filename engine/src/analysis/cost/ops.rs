@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::ir::fx_hash::FxBuild;
-use crate::ir::{AttrValue, Graph, Node, NodeId, OpCategory, Shape, Tensor, TensorId};
+use crate::ir::{AttrValue, DType, Graph, Node, NodeId, OpCategory, Shape, Tensor, TensorId};
 use crate::knowledge::{Constraint, ExecUnit, FusionClass, OpSpec, OPS};
 use crate::target::Target;
 
@@ -274,6 +274,51 @@ pub(crate) struct Channels {
     pub output: u64,
 }
 
+/// What counting reads of a tensor's shape. [`Counter::with_sizes`] gathers it for every tensor
+/// in one pass, so costing a whole graph chases each tensor's shape once rather than once per
+/// node that reads or writes it (the heap-scattered shapes, not the arithmetic, are what a
+/// 50,000-node graph spends its time on).
+#[derive(Debug, Clone, Copy)]
+struct TensorSize {
+    /// Elements, unknown dims counted as 1.
+    elements: u64,
+    /// Dims 1 and 3 of a rank-4 shape (where a feature map keeps its channels, NCHW or NHWC);
+    /// `None` for other ranks.
+    channel_dims: Option<[u64; 2]>,
+    dtype: DType,
+    /// The tensor has a shape (a rank).
+    shaped: bool,
+    /// A dim was unknown and counted as 1.
+    symbolic: bool,
+}
+
+impl TensorSize {
+    fn of(tensor: &Tensor) -> TensorSize {
+        let mut symbolic = false;
+        let (elements, channel_dims) = match &tensor.shape {
+            Some(shape) => {
+                let elements = shape_elements(shape, &mut symbolic);
+                let channel_dims = match shape.0.as_slice() {
+                    [_, c1, _, c3] => Some([
+                        dim_value(c1, &mut symbolic).max(1),
+                        dim_value(c3, &mut symbolic).max(1),
+                    ]),
+                    _ => None,
+                };
+                (elements, channel_dims)
+            }
+            None => (0, None),
+        };
+        TensorSize {
+            elements,
+            channel_dims,
+            dtype: tensor.dtype,
+            shaped: tensor.shape.is_some(),
+            symbolic,
+        }
+    }
+}
+
 /// What counting needs besides the node.
 pub(crate) struct Counter<'a> {
     pub graph: &'a Graph,
@@ -281,6 +326,8 @@ pub(crate) struct Counter<'a> {
     pub target: &'a Target,
     /// Graph-wide channels-last default, decided on first need.
     channels_last: OnceCell<bool>,
+    /// Per tensor, when gathered ([`Counter::with_sizes`]); else read from the tensor.
+    sizes: Vec<TensorSize>,
 }
 
 impl<'a> Counter<'a> {
@@ -290,6 +337,23 @@ impl<'a> Counter<'a> {
             units,
             target,
             channels_last: OnceCell::new(),
+            sizes: Vec::new(),
+        }
+    }
+
+    /// A counter for costing every node of the graph: the shapes of all tensors are read once,
+    /// up front.
+    pub fn with_sizes(graph: &'a Graph, units: &'a [NodeUnit], target: &'a Target) -> Counter<'a> {
+        Counter {
+            sizes: graph.tensors.iter().map(TensorSize::of).collect(),
+            ..Counter::new(graph, units, target)
+        }
+    }
+
+    fn size(&self, id: TensorId) -> Option<TensorSize> {
+        match self.sizes.get(id) {
+            Some(size) => Some(*size),
+            None => self.graph.tensors.get(id).map(TensorSize::of),
         }
     }
 
@@ -403,29 +467,38 @@ impl<'a> Counter<'a> {
             .unwrap_or_else(|| self.default_channels_last())
     }
 
-    /// Bytes of a tensor as `on_ai_core` stores it; with `pad_c0`, a rank-4 feature map counts its
-    /// channels padded to C0.
+    /// Bytes of a tensor as `on_ai_core` stores it (0 for an id out of range); with `pad_c0`, a
+    /// rank-4 feature map counts its channels (dim 1, or dim 3 channels last) padded to C0.
+    /// Adds its elements to `elements`.
     fn tensor_bytes(
         &self,
-        tensor: &Tensor,
+        id: TensorId,
         on_ai_core: bool,
         pad_c0: Option<usize>,
         work: &mut NodeWork,
+        elements: &mut u64,
     ) -> u64 {
-        let Some(shape) = &tensor.shape else {
-            work.shapeless = true;
+        let Some(size) = self.size(id) else {
             return 0;
         };
-        let bits = element_bits(tensor.dtype, on_ai_core);
-        let mut elements = shape_elements(shape, &mut work.symbolic);
-        if let Some(axis) = pad_c0.filter(|_| shape.rank() == 4) {
-            if let Some(dim) = shape.0.get(axis) {
-                let channels = dim_value(dim, &mut work.symbolic).max(1);
-                let padded = round_up(channels, self.target.c0_for_bits(bits));
-                elements = (elements / channels).saturating_mul(padded);
-            }
+        if !size.shaped {
+            work.shapeless = true;
+            return 0;
         }
-        bytes_of(elements, bits)
+        work.symbolic |= size.symbolic;
+        *elements = elements.saturating_add(size.elements);
+        let bits = element_bits(size.dtype, on_ai_core);
+        let mut stored = size.elements;
+        let channels = match (pad_c0, size.channel_dims) {
+            (Some(1), Some([c1, _])) => Some(c1),
+            (Some(3), Some([_, c3])) => Some(c3),
+            _ => None,
+        };
+        if let Some(channels) = channels {
+            let padded = round_up(channels, self.target.c0_for_bits(bits));
+            stored = (stored / channels).saturating_mul(padded);
+        }
+        bytes_of(stored, bits)
     }
 
     /// Counts the work of `node_id` as if it ran on `unit`, with its channel counts replaced by
@@ -450,25 +523,23 @@ impl<'a> Counter<'a> {
             && !conv_family
             && spec.is_some_and(|s| s.has(|c| matches!(c, Constraint::Supports5hd)));
         let pad_axis = five_hd.then(|| if self.channels_last(node) { 3 } else { 1 });
+        let mut in_elements = 0;
         for &id in &node.inputs {
-            let bytes = self
-                .tensor(id)
-                .map(|t| self.tensor_bytes(t, on_ai_core, pad_axis, &mut out))
-                .unwrap_or(0);
+            let bytes = id.map_or(0, |id| {
+                self.tensor_bytes(id, on_ai_core, pad_axis, &mut out, &mut in_elements)
+            });
             out.input_bytes.push(bytes);
         }
+        let mut out_elements = 0;
         for &id in &node.outputs {
-            let bytes = self
-                .tensor(Some(id))
-                .map(|t| self.tensor_bytes(t, on_ai_core, pad_axis, &mut out))
-                .unwrap_or(0);
+            let bytes = self.tensor_bytes(id, on_ai_core, pad_axis, &mut out, &mut out_elements);
             out.output_bytes.push(bytes);
         }
-        let first_input = self.tensor(node.inputs.first().copied().flatten());
+        let first_input = node.inputs.first().copied().flatten();
         out.vector_bits = first_input
-            .map(|t| element_bits(t.dtype, on_ai_core))
+            .and_then(|id| self.size(id))
+            .map(|size| element_bits(size.dtype, on_ai_core))
             .unwrap_or(16);
-        let out_elements = self.output_elements(node, &mut out);
         match work {
             Work::Nothing => {}
             Work::Conv | Work::DepthwiseConv | Work::ConvTranspose => {

@@ -22,7 +22,7 @@ use crate::knowledge::{ExecUnit, FusionClass};
 use crate::target::Target;
 
 use super::facts::Facts;
-use super::{FusionGroup, FusionKind};
+use super::{FusionGroup, FusionKind, Passes};
 
 /// The kernels of the graph: UB groups and single AI Core nodes, as ranges of one flat node list
 /// (one allocation for all, whatever the graph's size).
@@ -238,7 +238,7 @@ fn group(
         pattern,
         nodes,
         ddr_bytes_saved: saved,
-        passes: Vec::new(),
+        passes: Passes::default(),
         batch_slices: u32::try_from(slices).unwrap_or(u32::MAX),
     }
 }

@@ -74,7 +74,7 @@ pub struct FusionGroup {
     pub ddr_bytes_saved: u64,
     /// Every pass that formed a UB group, graph-fusion pre-passes first, then the UB pattern
     /// (empty for L2/L1 candidates).
-    pub passes: Vec<&'static str>,
+    pub passes: Passes,
     /// For L2/L1 candidates: into how many batch slices the largest intermediate must be split
     /// to fit the buffer (the guide's "batch 8 runs as 4 tasks of batch 2"); 1 when it fits
     /// whole, 0 for UB groups.
@@ -94,9 +94,55 @@ impl FusionGroup {
             pattern,
             nodes,
             ddr_bytes_saved,
-            passes: vec![pattern],
+            passes: Passes::of(pattern),
             batch_slices: 0,
         }
+    }
+}
+
+/// The passes that formed a group, kept inline: a chain meets few passes (the graph pre-passes
+/// and one UB pattern), and a list per group would be one allocation per group on graphs with
+/// tens of thousands of groups. Serialised as a list of names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Passes {
+    names: [&'static str; Passes::CAPACITY],
+    len: u8,
+}
+
+impl Passes {
+    /// More than any chain meets: the pattern table has a handful of graph pre-passes.
+    pub const CAPACITY: usize = 8;
+
+    pub fn of(name: &'static str) -> Passes {
+        let mut passes = Passes::default();
+        passes.push(name);
+        passes
+    }
+
+    /// Adds a pass; beyond [`Passes::CAPACITY`] the name is dropped (the group still forms).
+    pub fn push(&mut self, name: &'static str) {
+        if let Some(slot) = self.names.get_mut(usize::from(self.len)) {
+            *slot = name;
+            self.len += 1;
+        }
+    }
+
+    pub fn as_slice(&self) -> &[&'static str] {
+        &self.names[..usize::from(self.len).min(Passes::CAPACITY)]
+    }
+}
+
+impl std::ops::Deref for Passes {
+    type Target = [&'static str];
+
+    fn deref(&self) -> &[&'static str] {
+        self.as_slice()
+    }
+}
+
+impl Serialize for Passes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.as_slice())
     }
 }
 

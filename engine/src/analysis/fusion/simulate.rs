@@ -22,7 +22,7 @@ use crate::target::TargetId;
 use super::super::CannVersion;
 use super::facts::Facts;
 use super::patterns::{Arity, HeadInput, Member, Pass, Pattern, Step, AIPP, PATTERNS, TRICKS};
-use super::{FusionGroup, FusionKind, FusionOptions, NearMiss, NearMissReason};
+use super::{FusionGroup, FusionKind, FusionOptions, NearMiss, NearMissReason, Passes};
 
 /// The longest walk past a pattern's limit when counting how many members would follow.
 pub const SHADOW_CAP: u32 = 64;
@@ -270,11 +270,11 @@ impl<'f, 'g> Simulation<'f, 'g> {
 
     /// Applies the graph-fusion pre-passes to `head` until none adds an op: the folded chain and
     /// the passes applied.
-    fn fold(&self, head: NodeId) -> (Vec<NodeId>, Vec<&'static str>) {
+    fn fold(&self, head: NodeId) -> (Vec<NodeId>, Passes) {
         // Room for the UB members too: the fold becomes the group's node list.
         let mut fold = Vec::with_capacity(8);
         fold.push(head);
-        let mut passes = Vec::new();
+        let mut passes = Passes::default();
         for _ in 0..PATTERNS.len() {
             let mut progressed = false;
             for &pattern in &self.patterns {
