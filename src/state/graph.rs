@@ -9,6 +9,8 @@ use opscope_engine::report::{GraphView, ViewNodeKind};
 
 use crate::worker::protocol::GraphChoice;
 
+use super::viewport::{reading_start, Bounds, Size};
+
 /// A loaded graph. Compared by identity, so passing it as a prop never walks 50,000 nodes.
 #[derive(Debug, Clone)]
 pub struct GraphHandle {
@@ -35,6 +37,27 @@ impl PartialEq for GraphHandle {
 }
 
 impl GraphHandle {
+    /// The first nodes in reading order, where the opening view goes (see
+    /// [`super::viewport::reading_start`]).
+    pub fn reading_start(&self, size: Size) -> Option<Bounds> {
+        let rects: Vec<Bounds> = self
+            .view
+            .nodes
+            .iter()
+            .map(|n| Bounds {
+                x: n.rect.x,
+                y: n.rect.y,
+                width: n.rect.width,
+                height: n.rect.height,
+            })
+            .collect();
+        let inputs: Vec<usize> = (0..self.view.nodes.len())
+            .filter(|&idx| self.view.nodes[idx].kind == ViewNodeKind::Input)
+            .collect();
+        let edges: Vec<(usize, usize)> = self.view.edges.iter().map(|e| (e.from, e.to)).collect();
+        reading_start(&rects, &inputs, &edges, size)
+    }
+
     pub fn new(
         generation: u64,
         file_name: String,

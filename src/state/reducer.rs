@@ -304,7 +304,11 @@ impl AppState {
         if self.canvas.is_empty() {
             return None;
         }
-        Some(Viewport::opening(bounds, self.canvas))
+        let start = self
+            .graph
+            .as_ref()
+            .and_then(|g| g.reading_start(self.canvas));
+        Some(Viewport::opening(bounds, start, self.canvas))
     }
 
     /// Applies one action; pure, so the same state and action always give the same result.
@@ -1015,7 +1019,8 @@ mod tests {
             height: 5980.0,
         };
         assert!(Viewport::fit(bounds, CANVAS).scale < READABLE_SCALE);
-        assert_eq!(state.viewport, Viewport::opening(bounds, CANVAS));
+        let start = state.graph.as_ref().and_then(|g| g.reading_start(CANVAS));
+        assert_eq!(state.viewport, Viewport::opening(bounds, start, CANVAS));
         assert!(close(state.viewport.scale, READABLE_SCALE));
         // The top of the graph sits just below the top edge, centred horizontally.
         let (_, top) = state.viewport.to_screen(0.0, 0.0);

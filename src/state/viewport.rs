@@ -125,18 +125,25 @@ impl Viewport {
     }
 
     /// The view a freshly loaded graph opens with: the whole graph when it fits at a readable
-    /// zoom, else the top of the graph at [`READABLE_SCALE`], centred horizontally (as Netron
-    /// opens), so a tall network does not open as an unreadable strip. `f` still fits it all.
-    pub fn opening(bounds: Bounds, size: Size) -> Viewport {
+    /// zoom, else the first nodes in reading order (`start`, see [`reading_start`]) at
+    /// [`READABLE_SCALE`], their top just below the canvas's top edge and centred across (as
+    /// Netron opens), so a tall network does not open as an unreadable strip and a staircase or
+    /// a wide fan-out does not open on the empty middle of its bounding box. Without `start`, the
+    /// top of the bounding box, centred. `f` still fits it all.
+    pub fn opening(bounds: Bounds, start: Option<Bounds>, size: Size) -> Viewport {
         let fit = Viewport::fit(bounds, size);
         if fit.scale >= READABLE_SCALE || size.is_empty() {
             return fit;
         }
         let scale = READABLE_SCALE;
+        let focus = start.unwrap_or(Bounds {
+            height: 0.0,
+            ..bounds
+        });
         Viewport {
             scale,
-            x: size.width / 2.0 - (bounds.x + bounds.width / 2.0) * scale,
-            y: FIT_PADDING - bounds.y * scale,
+            x: size.width / 2.0 - (focus.x + focus.width / 2.0) * scale,
+            y: FIT_PADDING - focus.y * scale,
         }
     }
 
@@ -147,6 +154,81 @@ impl Viewport {
             x: size.width / 2.0 - wx * scale,
             y: size.height / 2.0 - wy * scale,
         }
+    }
+}
+
+/// The box of the first nodes in reading order, for the opening view: the first graph input
+/// (top-most, then left-most; the first node when the graph has no inputs) and as many of the
+/// nodes it feeds, nearest first, as fit across `size` at [`READABLE_SCALE`] together with it.
+/// `rects` are node boxes in world coordinates, `inputs` the indices of input nodes, `edges`
+/// `(from, to)` index pairs. `None` for an empty graph.
+pub fn reading_start(
+    rects: &[Bounds],
+    inputs: &[usize],
+    edges: &[(usize, usize)],
+    size: Size,
+) -> Option<Bounds> {
+    let reading_key = |idx: &usize| {
+        rects
+            .get(*idx)
+            .map_or((f64::INFINITY, f64::INFINITY), |r| (r.y, r.x))
+    };
+    let first = inputs
+        .iter()
+        .copied()
+        .filter(|&idx| idx < rects.len())
+        .min_by(|a, b| {
+            reading_key(a)
+                .partial_cmp(&reading_key(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .or_else(|| {
+            (0..rects.len()).min_by(|a, b| {
+                reading_key(a)
+                    .partial_cmp(&reading_key(b))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+        })?;
+    let mut start = rects[first];
+    let room = if size.is_empty() {
+        f64::INFINITY
+    } else {
+        (size.width - 2.0 * FIT_PADDING).max(1.0) / READABLE_SCALE
+    };
+    let mut consumers: Vec<usize> = edges
+        .iter()
+        .filter(|&&(from, to)| from == first && to < rects.len() && to != first)
+        .map(|&(_, to)| to)
+        .collect();
+    let anchor_x = start.x + start.width / 2.0;
+    consumers.sort_by(|a, b| {
+        let distance = |idx: &usize| {
+            let r = rects[*idx];
+            (r.y, (r.x + r.width / 2.0 - anchor_x).abs())
+        };
+        distance(a)
+            .partial_cmp(&distance(b))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    consumers.dedup();
+    for idx in consumers {
+        let grown = union(start, rects[idx]);
+        if grown.width > room {
+            break;
+        }
+        start = grown;
+    }
+    Some(start)
+}
+
+fn union(a: Bounds, b: Bounds) -> Bounds {
+    let x = a.x.min(b.x);
+    let y = a.y.min(b.y);
+    Bounds {
+        x,
+        y,
+        width: (a.x + a.width).max(b.x + b.width) - x,
+        height: (a.y + a.height).max(b.y + b.height) - y,
     }
 }
 
@@ -251,8 +333,86 @@ mod tests {
             height: 200.0,
         };
         assert_eq!(
-            Viewport::opening(bounds, CANVAS),
+            Viewport::opening(bounds, None, CANVAS),
             Viewport::fit(bounds, CANVAS)
         );
+    }
+
+    fn node(x: f64, y: f64) -> Bounds {
+        Bounds {
+            x,
+            y,
+            width: 120.0,
+            height: 40.0,
+        }
+    }
+
+    fn bounds_of(rects: &[Bounds]) -> Bounds {
+        rects.iter().copied().reduce(union).expect("nodes")
+    }
+
+    /// Whether the whole of `rect` is on the canvas.
+    fn on_screen(viewport: Viewport, rect: Bounds, size: Size) -> bool {
+        let (left, top) = viewport.to_screen(rect.x, rect.y);
+        let (right, bottom) = viewport.to_screen(rect.x + rect.width, rect.y + rect.height);
+        left >= 0.0 && top >= 0.0 && right <= size.width && bottom <= size.height
+    }
+
+    fn opening_of(rects: &[Bounds], inputs: &[usize], edges: &[(usize, usize)]) -> Viewport {
+        let start = reading_start(rects, inputs, edges, CANVAS);
+        Viewport::opening(bounds_of(rects), start, CANVAS)
+    }
+
+    #[test]
+    fn a_staircase_opens_on_its_first_nodes_not_on_the_empty_middle() {
+        // 48 blocks, each further right and down: the bounding box's top centre is empty.
+        let rects: Vec<Bounds> = (0..48)
+            .map(|i| node(f64::from(i) * 400.0, f64::from(i) * 300.0))
+            .collect();
+        let edges: Vec<(usize, usize)> = (1..48).map(|i| (i - 1, i)).collect();
+        let viewport = opening_of(&rects, &[0], &edges);
+        assert!(close(viewport.scale, READABLE_SCALE));
+        assert!(on_screen(viewport, rects[0], CANVAS), "{viewport:?}");
+        // The old opening (top centre of the bounding box) showed none of the nodes.
+        let old = Viewport::opening(bounds_of(&rects), None, CANVAS);
+        assert!(!rects.iter().any(|&r| on_screen(old, r, CANVAS)));
+    }
+
+    #[test]
+    fn a_wide_fan_out_opens_on_the_input_and_its_nearest_readers() {
+        // One input at the far left feeding 40 blocks spread across 16,000 units, each block a
+        // column of 30 nodes below it.
+        let mut rects = vec![node(0.0, 0.0)];
+        let mut edges = Vec::new();
+        for block in 0..40 {
+            let x = f64::from(block) * 400.0;
+            for row in 0..30 {
+                let idx = rects.len();
+                rects.push(node(x, 100.0 + f64::from(row) * 80.0));
+                edges.push((if row == 0 { 0 } else { idx - 1 }, idx));
+            }
+        }
+        let viewport = opening_of(&rects, &[0], &edges);
+        assert!(on_screen(viewport, rects[0], CANVAS));
+        assert!(
+            on_screen(viewport, rects[1], CANVAS),
+            "its first reader too"
+        );
+    }
+
+    #[test]
+    fn a_graph_without_inputs_opens_on_its_top_left_node() {
+        let rects = vec![node(5000.0, 900.0), node(3000.0, 0.0), node(9000.0, 0.0)];
+        let tall = [rects.clone(), vec![node(0.0, 20_000.0)]].concat();
+        let viewport = opening_of(&tall, &[], &[]);
+        assert!(on_screen(viewport, tall[1], CANVAS));
+        assert_eq!(reading_start(&[], &[], &[], CANVAS), None);
+    }
+
+    #[test]
+    fn a_graph_that_fits_readably_opens_fitted() {
+        let rects = vec![node(0.0, 0.0), node(0.0, 100.0)];
+        let viewport = opening_of(&rects, &[0], &[(0, 1)]);
+        assert_eq!(viewport, Viewport::fit(bounds_of(&rects), CANVAS));
     }
 }
