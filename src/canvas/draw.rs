@@ -38,6 +38,8 @@ struct NodeLook<'a> {
     header_text: &'a str,
     dimmed: bool,
     unit_stripe: Option<&'static str>,
+    /// The unit's letter, drawn at the left of the header under the unit overlay.
+    glyph: Option<&'static str>,
 }
 
 fn node_look<'a>(node: &'a ViewNode, node_idx: usize, frame: &Frame<'a>) -> NodeLook<'a> {
@@ -51,11 +53,19 @@ fn node_look<'a>(node: &'a ViewNode, node_idx: usize, frame: &Frame<'a>) -> Node
             Some(unit) => palette::exec_unit_fill(unit),
             None => (palette::category_fill(node.category), palette::HEADER_TEXT),
         };
+        // The fusion overlay keeps the members of UB groups in colour and dims the rest.
+        let outside_groups = frame.fusion_view
+            && is_op
+            && frame.outlines.is_some_and(|o| {
+                !o.in_ub_group.get(node_idx).copied().unwrap_or(false)
+                    && o.near_miss_of.get(node_idx).copied().flatten().is_none()
+            });
         return NodeLook {
             header,
             header_text,
-            dimmed: frame.units.is_some() && is_op && unit.is_none(),
+            dimmed: (frame.units.is_some() && is_op && unit.is_none()) || outside_groups,
             unit_stripe: None,
+            glyph: unit.map(palette::exec_unit_glyph),
         };
     };
     match heat.fills.get(node_idx).and_then(Option::as_deref) {
@@ -73,12 +83,14 @@ fn node_look<'a>(node: &'a ViewNode, node_idx: usize, frame: &Frame<'a>) -> Node
                 .copied()
                 .flatten()
                 .map(palette::unit_colour),
+            glyph: None,
         },
         None => NodeLook {
             header: palette::HEAT_NONE_FILL,
             header_text: palette::HEAT_NONE_TEXT,
             dimmed: true,
             unit_stripe: None,
+            glyph: None,
         },
     }
 }
@@ -100,6 +112,10 @@ pub struct Frame<'a> {
     pub units: Option<&'a super::units::UnitMap>,
     /// Fusion-group outlines, when shown.
     pub outlines: Option<&'a FusionOutlines>,
+    /// The fusion overlay is on: non-members dimmed, near misses drawn.
+    pub fusion_view: bool,
+    /// Per view node: how many findings name it (a badge on its corner).
+    pub badges: Option<&'a [u16]>,
 }
 
 /// Fills the canvas with the background colour.
@@ -139,7 +155,13 @@ pub fn draw(ctx: &CanvasRenderingContext2d, frame: &Frame, texts: &mut TextCache
         }
     }
     if let Some(outlines) = frame.outlines {
+        if frame.fusion_view {
+            draw_near_misses(ctx, outlines, &area, detail, px);
+        }
         draw_outlines(ctx, outlines, &area, detail, px);
+    }
+    if let Some(badges) = frame.badges.filter(|_| detail.titles) {
+        draw_badges(ctx, frame, badges, &visible_nodes);
     }
     let highlight = frame.highlight;
     for &node_idx in frame.related {
@@ -389,6 +411,17 @@ fn draw_node(
         r.x + r.width / 2.0,
         r.y + header_height / 2.0 + 0.5,
     );
+    if let Some(glyph) = look.glyph {
+        // The unit's letter in a light disc at the header's left: readable without colour.
+        let (cx, cy) = (r.x + 10.0, r.y + header_height / 2.0);
+        ctx.begin_path();
+        let _ = ctx.arc(cx, cy, 6.5, 0.0, std::f64::consts::TAU);
+        ctx.set_fill_style_str(palette::HEADER_TEXT);
+        ctx.fill();
+        ctx.set_font(&format!("700 9px {FONT_FAMILY}"));
+        ctx.set_fill_style_str(look.header);
+        let _ = ctx.fill_text(glyph, cx, cy + 0.5);
+    }
     if !detail.body_text || !has_body {
         ctx.set_global_alpha(1.0);
         return;
@@ -519,6 +552,78 @@ fn draw_outlines(
             ctx.set_text_baseline("top");
             let _ = ctx.fill_text(&outline.pattern, b.x + 6.0, b.y + b.height + 2.0);
         }
+    }
+}
+
+/// Near misses: a dashed box in the warning colour around the chain a pattern almost fused,
+/// named by its pattern below its bottom edge where titles are readable.
+fn draw_near_misses(
+    ctx: &CanvasRenderingContext2d,
+    outlines: &FusionOutlines,
+    area: &Bounds,
+    detail: Detail,
+    px: f64,
+) {
+    let visible: Vec<_> = outlines.near_misses_in(area).collect();
+    if visible.is_empty() {
+        return;
+    }
+    let dash_array = js_sys::Array::new();
+    for length in [6.0 * px.max(0.5), 4.0 * px.max(0.5)] {
+        dash_array.push(&wasm_bindgen::JsValue::from_f64(length));
+    }
+    let _ = ctx.set_line_dash(&dash_array);
+    ctx.set_stroke_style_str(palette::NEAR_MISS);
+    ctx.set_line_width((2.0_f64).max(2.0 * px));
+    for miss in &visible {
+        round_rect(ctx, miss.bounds, 10.0);
+        ctx.stroke();
+    }
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    if !detail.titles {
+        return;
+    }
+    ctx.set_font(&format!("600 10px {FONT_FAMILY}"));
+    ctx.set_text_align("right");
+    ctx.set_text_baseline("top");
+    ctx.set_fill_style_str(palette::NEAR_MISS);
+    for miss in &visible {
+        let b = miss.bounds;
+        let _ = ctx.fill_text(
+            &format!("near miss: {}", miss.pattern),
+            b.x + b.width - 6.0,
+            b.y + b.height + 2.0,
+        );
+    }
+}
+
+/// A red disc with the number of findings on the top-right corner of each node they name.
+fn draw_badges(
+    ctx: &CanvasRenderingContext2d,
+    frame: &Frame,
+    badges: &[u16],
+    visible_nodes: &[usize],
+) {
+    ctx.set_font(&format!("700 10px {FONT_FAMILY}"));
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    for &node_idx in visible_nodes {
+        let count = badges.get(node_idx).copied().unwrap_or(0);
+        let Some(b) = frame.scene.nodes.get(node_idx).filter(|_| count > 0) else {
+            continue;
+        };
+        let (cx, cy) = (b.x + b.width - 2.0, b.y + 2.0);
+        ctx.begin_path();
+        let _ = ctx.arc(cx, cy, 8.0, 0.0, std::f64::consts::TAU);
+        ctx.set_fill_style_str(palette::BADGE_FILL);
+        ctx.fill();
+        ctx.set_fill_style_str(palette::BADGE_TEXT);
+        let label = if count > 9 {
+            "9+".to_string()
+        } else {
+            count.to_string()
+        };
+        let _ = ctx.fill_text(&label, cx, cy + 0.5);
     }
 }
 

@@ -1,7 +1,8 @@
 //! Fusion groups drawn as outlines: the bounding box of each group's members, computed once per
 //! graph and analysis and culled like the nodes. UB groups are drawn solid, L2 and L1 candidate
-//! groups dashed and a little further out, so a UB group inside one stays visible. Pure: tested
-//! natively.
+//! groups dashed and a little further out, so a UB group inside one stays visible. Near misses
+//! (chains a pattern almost fused) get outlines of their own, which the fusion overlay draws
+//! dashed, with their reason on the hovered member's tooltip. Pure: tested natively.
 
 use opscope_engine::report::GraphView;
 
@@ -28,9 +29,49 @@ pub struct GroupOutline {
     pub members: usize,
 }
 
+/// A chain a pattern almost fused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearMissOutline {
+    pub pattern: String,
+    /// Why the pattern stopped, with the numbers.
+    pub reason: String,
+    pub bounds: Bounds,
+}
+
+/// Space between a near miss's members and its outline: outside a UB group's, inside an L2's.
+const NEAR_MISS_PADDING: f64 = 11.0;
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FusionOutlines {
     pub outlines: Vec<GroupOutline>,
+    pub near_misses: Vec<NearMissOutline>,
+    /// Per view node: whether it is in a UB group (the fusion overlay dims the others).
+    pub in_ub_group: Vec<bool>,
+    /// Per view node: the near miss it belongs to (index in `near_misses`), first one wins.
+    pub near_miss_of: Vec<Option<usize>>,
+}
+
+/// The bounding box of `rects` grown by `pad`; `None` without rects or for non-finite boxes.
+fn padded_bounds(rects: &[opscope_engine::layout::Rect], pad: f64) -> Option<Bounds> {
+    let first = rects.first()?;
+    let (mut x0, mut y0) = (first.x, first.y);
+    let (mut x1, mut y1) = (first.x + first.width, first.y + first.height);
+    for r in rects {
+        x0 = x0.min(r.x);
+        y0 = y0.min(r.y);
+        x1 = x1.max(r.x + r.width);
+        y1 = y1.max(r.y + r.height);
+    }
+    let bounds = Bounds {
+        x: x0 - pad,
+        y: y0 - pad,
+        width: x1 - x0 + 2.0 * pad,
+        height: y1 - y0 + 2.0 * pad,
+    };
+    [bounds.x, bounds.y, bounds.width, bounds.height]
+        .iter()
+        .all(|v| v.is_finite())
+        .then_some(bounds)
 }
 
 impl FusionOutlines {
@@ -44,37 +85,33 @@ impl FusionOutlines {
                 *slot = Some(view_idx);
             }
         }
+        let rects_of = |nodes: &[usize]| -> Vec<opscope_engine::layout::Rect> {
+            nodes
+                .iter()
+                .filter_map(|&g| view_of.get(g).copied().flatten())
+                .filter_map(|v| view.nodes.get(v).map(|n| n.rect))
+                .collect()
+        };
+        let mut in_ub_group = vec![false; view.nodes.len()];
         let outlines = analysis
             .groups
             .iter()
             .enumerate()
             .filter_map(|(group_idx, group)| {
-                let rects: Vec<_> = group
-                    .nodes
-                    .iter()
-                    .filter_map(|&g| view_of.get(g).copied().flatten())
-                    .filter_map(|v| view.nodes.get(v).map(|n| n.rect))
-                    .collect();
-                let first = rects.first()?;
-                let (mut x0, mut y0) = (first.x, first.y);
-                let (mut x1, mut y1) = (first.x + first.width, first.y + first.height);
-                for r in &rects {
-                    x0 = x0.min(r.x);
-                    y0 = y0.min(r.y);
-                    x1 = x1.max(r.x + r.width);
-                    y1 = y1.max(r.y + r.height);
+                let rects = rects_of(&group.nodes);
+                let bounds = padded_bounds(&rects, padding(group.kind))?;
+                if group.kind == FusionKindId::Ub {
+                    for v in group
+                        .nodes
+                        .iter()
+                        .filter_map(|&g| view_of.get(g).copied().flatten())
+                    {
+                        if let Some(flag) = in_ub_group.get_mut(v) {
+                            *flag = true;
+                        }
+                    }
                 }
-                let pad = padding(group.kind);
-                let bounds = Bounds {
-                    x: x0 - pad,
-                    y: y0 - pad,
-                    width: x1 - x0 + 2.0 * pad,
-                    height: y1 - y0 + 2.0 * pad,
-                };
-                let finite = [bounds.x, bounds.y, bounds.width, bounds.height]
-                    .iter()
-                    .all(|v| v.is_finite());
-                finite.then(|| GroupOutline {
+                Some(GroupOutline {
                     group: group_idx,
                     kind: group.kind,
                     pattern: group.pattern.clone(),
@@ -83,7 +120,50 @@ impl FusionOutlines {
                 })
             })
             .collect();
-        FusionOutlines { outlines }
+        let mut near_miss_of = vec![None; view.nodes.len()];
+        let mut near_misses = Vec::new();
+        for miss in &analysis.near_misses {
+            let rects = rects_of(&miss.nodes);
+            let Some(bounds) = padded_bounds(&rects, NEAR_MISS_PADDING) else {
+                continue;
+            };
+            let idx = near_misses.len();
+            for v in miss
+                .nodes
+                .iter()
+                .filter_map(|&g| view_of.get(g).copied().flatten())
+            {
+                if let Some(slot @ None) = near_miss_of.get_mut(v) {
+                    *slot = Some(idx);
+                }
+            }
+            near_misses.push(NearMissOutline {
+                pattern: miss.pattern.clone(),
+                reason: miss.reason.clone(),
+                bounds,
+            });
+        }
+        FusionOutlines {
+            outlines,
+            near_misses,
+            in_ub_group,
+            near_miss_of,
+        }
+    }
+
+    /// The near miss `view_node` belongs to, if any.
+    pub fn near_miss(&self, view_node: usize) -> Option<&NearMissOutline> {
+        self.near_misses
+            .get(self.near_miss_of.get(view_node).copied().flatten()?)
+    }
+
+    pub fn near_misses_in<'a>(
+        &'a self,
+        area: &'a Bounds,
+    ) -> impl Iterator<Item = &'a NearMissOutline> + 'a {
+        self.near_misses
+            .iter()
+            .filter(move |o| o.bounds.intersects(area))
     }
 
     pub fn in_area<'a>(&'a self, area: &'a Bounds) -> impl Iterator<Item = &'a GroupOutline> + 'a {
@@ -93,7 +173,7 @@ impl FusionOutlines {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.outlines.is_empty()
+        self.outlines.is_empty() && self.near_misses.is_empty()
     }
 }
 
@@ -102,7 +182,7 @@ mod tests {
     use super::*;
     use crate::canvas::units::tests::analysis_of;
     use crate::state::fixtures::column_view;
-    use crate::worker::protocol::{ExecUnitId, FusionGroupRow};
+    use crate::worker::protocol::{ExecUnitId, FusionGroupRow, NearMissRow};
 
     #[test]
     fn an_outline_surrounds_the_members_of_its_group() {
@@ -162,5 +242,34 @@ mod tests {
         };
         let visible: Vec<usize> = outlines.in_area(&area).map(|o| o.group).collect();
         assert_eq!(visible, vec![1]);
+    }
+
+    #[test]
+    fn near_misses_get_outlines_and_mark_their_members() {
+        let view = column_view(4);
+        let mut analysis = analysis_of(&[ExecUnitId::Cube; 4]);
+        analysis.groups = vec![FusionGroupRow {
+            kind: FusionKindId::Ub,
+            pattern: "TbeConvElemwiseFusionPass".into(),
+            nodes: vec![0, 1],
+            ddr_bytes_saved: 0,
+        }];
+        analysis.near_misses = vec![NearMissRow {
+            pattern: "TbeConvElemwiseFusionPass".into(),
+            nodes: vec![0, 1, 2, 77],
+            blocker: Some(2),
+            reason: "4 element-wise ops follow the convolution; the pattern takes at most 3".into(),
+            fix: String::new(),
+            ddr_bytes_saved: 0,
+        }];
+        let outlines = FusionOutlines::new(&view, &analysis);
+        assert_eq!(outlines.in_ub_group, vec![true, true, false, false]);
+        assert_eq!(outlines.near_misses.len(), 1);
+        let miss = outlines.near_miss(2).expect("node 2 is in the near miss");
+        assert!(miss.reason.starts_with("4 element-wise"));
+        assert!(outlines.near_miss(3).is_none());
+        // Nodes 0..=2: y 0..160, padded by 11.
+        assert_eq!(miss.bounds.y, -11.0);
+        assert_eq!(miss.bounds.height, 182.0);
     }
 }

@@ -98,5 +98,26 @@ pub fn exec_unit_fill(unit: ExecUnitId) -> (&'static str, &'static str) {
     }
 }
 
+/// A letter drawn beside the unit colour (on the node and in the legend), so the overlay still
+/// reads in greyscale and for people who do not tell the colours apart.
+pub fn exec_unit_glyph(unit: ExecUnitId) -> &'static str {
+    match unit {
+        ExecUnitId::Cube => "C",
+        ExecUnitId::Vector => "V",
+        ExecUnitId::Mix => "M",
+        ExecUnitId::Scalar => "S",
+        ExecUnitId::AiCpu => "A",
+        ExecUnitId::Dvpp => "D",
+        ExecUnitId::Communication => "H",
+        ExecUnitId::Dsa => "R",
+        ExecUnitId::None => "·",
+    }
+}
+
+/// Near misses (fusion overlay) and finding badges.
+pub const NEAR_MISS: &str = "#e8590c";
+pub const BADGE_FILL: &str = "#c92a2a";
+pub const BADGE_TEXT: &str = "#ffffff";
+
 /// Outlines of fusion groups and their labels.
 pub const FUSION_OUTLINE: &str = "#343a40";

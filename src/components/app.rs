@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use super::drop_zone::{DropOverlay, DropZone};
 use super::error_banner::ErrorBanner;
+use super::fusion_legend::FusionLegend;
 use super::graph_canvas::GraphCanvas;
 use super::heat_legend::HeatLegend;
 use super::model_panel::ModelPanel;
@@ -23,7 +24,7 @@ use super::toolbar::Toolbar;
 use super::unit_legend::UnitLegend;
 use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
-use crate::state::{format_zoom, Action, AppState, LoadStage, ZOOM_STEP};
+use crate::state::{format_zoom, Action, AppState, LoadStage, Overlay, ZOOM_STEP};
 use crate::worker::agent::Agent;
 use crate::worker::protocol::{FilePayload, FromWorker, Stage, TargetKey, ToWorker};
 
@@ -272,7 +273,14 @@ pub fn app() -> Html {
     // `?sample=resnet50` opens a bundled sample with the page (links, `scripts/serve`).
     {
         let load = load.clone();
+        let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
+            // `?overlay=unit|fusion|heat|none`: the overlay a linking page asks for, kept
+            // through loads until the user picks another.
+            if let Some(overlay) = platform::query_param("overlay").and_then(|v| Overlay::parse(&v))
+            {
+                dispatch.emit(Action::PinOverlay(overlay));
+            }
             if let Some(sample) = platform::query_param("sample").and_then(|n| sample_named(&n)) {
                 load.emit(Source::Sample(sample));
             }
@@ -362,6 +370,7 @@ pub fn app() -> Html {
     let heat = state.heat_shown().cloned();
     let units = state.units_shown().cloned();
     let outlines = state.outlines_shown().cloned();
+    let overlay_shown = state.overlay_shown();
     let profile_total = state.profile.as_ref().map(|p| p.data.total_us);
     let has_graph = state.graph.is_some();
     let analysis = state.analysis.as_ref().map(|a| a.data.clone());
@@ -409,7 +418,8 @@ pub fn app() -> Html {
                     (!has_graph && state.panel_visible() && !state.panel_collapsed)
                         .then_some("profile-only"))}>
                 <div class="workspace-top">
-                    <div id="graph" class="graph" data-graph-state={graph_state.as_str()}>
+                    <div id="graph" class="graph" data-graph-state={graph_state.as_str()}
+                        data-overlay={overlay_shown.id()}>
                         <GraphCanvas
                             graph={state.graph.clone()}
                             viewport={state.viewport}
@@ -419,6 +429,8 @@ pub fn app() -> Html {
                             estimated={estimate.is_some()}
                             units={units.clone()}
                             outlines={outlines.clone()}
+                            fusion_view={overlay_shown == Overlay::Fusion}
+                            badges={state.badges.clone()}
                             scene={state.scene}
                             on_action={dispatch.clone()}
                             {on_drawn} />
@@ -427,12 +439,19 @@ pub fn app() -> Html {
                                 profile_loaded={state.profile.is_some()}
                                 {on_open} {on_sample} />
                         }
-                        if let Some(heat) = heat {
-                            <HeatLegend {heat} estimate={estimate.clone()} />
-                        }
-                        if let Some(units) = units {
-                            <UnitLegend {units} target={target_name.clone()}
-                                outlines={outlines.is_some()} />
+                        if overlay_shown != Overlay::None {
+                            <div id="legend" data-overlay={overlay_shown.id()}>
+                                if let Some(heat) = heat {
+                                    <HeatLegend {heat} estimate={estimate.clone()} />
+                                }
+                                if let Some(units) = units {
+                                    <UnitLegend {units} target={target_name.clone()}
+                                        outlines={outlines.is_some()} />
+                                }
+                                if let Some(outlines) = outlines.clone().filter(|_| overlay_shown == Overlay::Fusion) {
+                                    <FusionLegend {outlines} />
+                                }
+                            </div>
                         }
                     </div>
                     if let Some((graph, node_idx)) = selected {
@@ -543,6 +562,7 @@ fn handle_key(event: &KeyboardEvent, dispatch: &Callback<Action>, on_open: &Call
         "i" | "I" => Action::ToggleModelPanel,
         "h" | "H" => Action::ToggleHeat,
         "u" | "U" => Action::ToggleUnits,
+        "g" | "G" => Action::ToggleFusionOverlay,
         "Escape" => Action::Dismiss,
         "/" => {
             event.prevent_default();

@@ -38,6 +38,12 @@ pub struct GraphCanvasProps {
     pub units: Option<Shared<UnitMap>>,
     /// Fusion-group outlines, when shown.
     pub outlines: Option<Shared<FusionOutlines>>,
+    /// The fusion overlay is on: non-members dimmed, near misses drawn and explained on hover.
+    #[prop_or_default]
+    pub fusion_view: bool,
+    /// Per view node: how many findings name it.
+    #[prop_or_default]
+    pub badges: Option<Shared<Vec<u16>>>,
     /// Version of what is drawn (graph and overlay); reported back once drawn.
     pub scene: u64,
     pub on_action: Callback<Action>,
@@ -414,6 +420,8 @@ impl GraphCanvas {
             heat: props.heat.as_deref(),
             units: props.units.as_deref(),
             outlines: props.outlines.as_deref(),
+            fusion_view: props.fusion_view,
+            badges: props.badges.as_deref().map(Vec::as_slice),
         };
         draw::draw(&context, &frame, &mut self.texts);
 
@@ -453,6 +461,18 @@ impl GraphCanvas {
         }
         let node_idx = self.hover.node?;
         let node = graph.view.nodes.get(node_idx)?;
+        // Under the fusion overlay a member of a near miss says why the pattern stopped.
+        if let Some(miss) = props
+            .outlines
+            .as_ref()
+            .filter(|_| props.fusion_view)
+            .and_then(|o| o.near_miss(node_idx))
+        {
+            return Some((
+                format!("Near miss: {}", miss.pattern),
+                format!("{}\n{}", node_label(node), miss.reason),
+            ));
+        }
         // With the heat map on, the hovered node's time is always worth a tooltip; with the
         // unit colours, its unit.
         let how = if props.estimated {
@@ -568,8 +588,8 @@ impl TestHooks {
     }
 }
 
-/// Centre of the named node in client coordinates, or `None` if there is no such node or its
-/// centre is outside the canvas. Op nodes win over inputs and outputs of the same name.
+/// Centre of the named node in client coordinates (`x`, `y`; and its box: `left`, `top`, `width`,
+/// `height`), or `None` if there is no such node or its centre is outside the canvas. Op nodes win over inputs and outputs of the same name.
 fn node_center(data: &HookData, name: &str) -> Option<JsValue> {
     let view = data.view.as_ref()?;
     let canvas = data.canvas.as_ref()?;
@@ -589,5 +609,17 @@ fn node_center(data: &HookData, name: &str) -> Option<JsValue> {
     let point = js_sys::Object::new();
     js_sys::Reflect::set(&point, &"x".into(), &JsValue::from_f64(rect.left() + sx)).ok()?;
     js_sys::Reflect::set(&point, &"y".into(), &JsValue::from_f64(rect.top() + sy)).ok()?;
+    // The box itself in client pixels, for tests that read the canvas's pixels.
+    let (left, top) = data.viewport.to_screen(node.rect.x, node.rect.y);
+    let scale = data.viewport.scale;
+    for (key, value) in [
+        ("left", rect.left() + left),
+        ("top", rect.top() + top),
+        ("width", node.rect.width * scale),
+        ("height", node.rect.height * scale),
+        ("scale", scale),
+    ] {
+        js_sys::Reflect::set(&point, &key.into(), &JsValue::from_f64(value)).ok()?;
+    }
     Some(point.into())
 }

@@ -6,6 +6,7 @@ pub mod data_table;
 pub mod drop_zone;
 pub mod error_banner;
 pub mod findings_panel;
+pub mod fusion_legend;
 pub mod graph_canvas;
 pub mod graph_picker;
 pub mod heat_legend;

@@ -94,6 +94,14 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     "Units: load a model (the main graph is analysed)".to_string()
                 },
             ),
+            Overlay::Fusion => (
+                props.fusion_available,
+                if props.fusion_available {
+                    "Show the fusion groups: members in colour, near misses dashed (G)".to_string()
+                } else {
+                    "Fusion: load a model (the main graph is analysed)".to_string()
+                },
+            ),
             Overlay::Heat => (
                 props.heat_available,
                 if props.heat_available {
@@ -107,6 +115,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         let action = match overlay {
             Overlay::Heat => Action::ToggleHeat,
             Overlay::Unit => Action::ToggleUnits,
+            Overlay::Fusion => Action::ToggleFusionOverlay,
             Overlay::None => Action::SetOverlay(Overlay::None),
         };
         html! {
@@ -175,16 +184,16 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <div class="toolbar-group segmented" role="group" aria-label="Colour nodes by">
                 { for Overlay::ALL.into_iter().map(overlay_button) }
             </div>
-            <button id="overlay-fusion"
+            <button id="fusion-outlines"
                 class={classes!("btn", (props.fusion_on && props.fusion_available).then_some("btn-active"))}
                 onclick={act(Action::ToggleFusion)} disabled={!props.fusion_available}
                 aria-pressed={(props.fusion_on && props.fusion_available).to_string()}
                 title={if props.fusion_available {
-                    "Outline the fusion groups the analysis simulates (solid: UB, dashed: L2/L1 candidates)"
+                    "Outline the fusion groups on the other overlays too (solid: UB, dashed: L2/L1 candidates)"
                 } else {
                     "Fusion groups: none found in the graph drawn"
                 }}>
-                { "Fusion" }
+                { "Outlines" }
             </button>
             <label class="target-picker-label" title="The Ascend chip the analysis is for">
                 <span class="visually-hidden">{ "Target chip" }</span>

@@ -41,7 +41,8 @@ pub fn unit_legend(props: &UnitLegendProps) -> Html {
             html! {
                 <li class={classes!("unit-legend-item", (count == 0).then_some("unit-legend-empty"))}
                     data-unit={unit.id()}>
-                    <span class="swatch" style={format!("background:{fill}")}></span>
+                    <span class="swatch unit-swatch" style={format!("background:{fill}")}
+                        aria-hidden="true">{ palette::exec_unit_glyph(unit) }</span>
                     <span class="unit-legend-label">{ unit.label() }</span>
                     <span class="unit-legend-count">{ format_count(count as u64) }</span>
                 </li>

@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use super::Shared;
+use super::{GraphHandle, Shared};
 use crate::worker::protocol::{AnalysisData, FindingRow, ProfileData, UnitCheckSummary};
 
 /// The analysis of the shown model, from the load that brought it.
@@ -52,6 +52,30 @@ pub struct FindingsView {
 }
 
 impl FindingsView {
+    /// Per view node of `graph`: how many findings name it (0 when the names are profiled op
+    /// names rather than the model's nodes). Counts saturate.
+    pub fn badges(&self, graph: &GraphHandle) -> Vec<u16> {
+        let mut counts = vec![0u16; graph.view.nodes.len()];
+        if !self.names_are_nodes {
+            return counts;
+        }
+        for row in &self.rows {
+            let mut named: Vec<usize> = row
+                .nodes
+                .iter()
+                .filter_map(|name| graph.node_named(name))
+                .collect();
+            named.sort_unstable();
+            named.dedup();
+            for idx in named {
+                if let Some(count) = counts.get_mut(idx) {
+                    *count = count.saturating_add(1);
+                }
+            }
+        }
+        counts
+    }
+
     /// The list for the current analysis, else the current profile.
     pub fn of(analysis: Option<&AnalysisData>, profile: Option<&ProfileData>) -> FindingsView {
         match (analysis, profile) {

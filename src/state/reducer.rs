@@ -42,12 +42,17 @@ pub struct AppState {
     pub selected_finding: Option<usize>,
     /// The overlay the user chose; it shows while available.
     pub overlay: Overlay,
+    /// The overlay was named by the page's URL (`?overlay=`): loads keep it instead of picking
+    /// one (a documentation page asked for it), until the user picks another.
+    pub overlay_pinned: bool,
     /// The heat map for the current graph and profile, when the profile is joined to it.
     pub heat: Option<Shared<HeatMap>>,
     /// Units per node, when the analysis is of the graph drawn (its main graph).
     pub units: Option<Shared<UnitMap>>,
     /// Fusion-group outlines, when the analysis is of the graph drawn and found groups.
     pub outlines: Option<Shared<FusionOutlines>>,
+    /// Per view node: how many findings name it; `None` when no node is named.
+    pub badges: Option<Shared<Vec<u16>>>,
     /// The user hid the fusion outlines.
     pub fusion_hidden: bool,
     /// The tab of the panel under the graph, and whether it is collapsed.
@@ -136,6 +141,10 @@ pub enum Action {
     /// Colour by unit on, or off when it is on.
     ToggleUnits,
     SetOverlay(Overlay),
+    /// The overlay the page's URL names: chosen now and kept through loads.
+    PinOverlay(Overlay),
+    /// The fusion overlay on, or off when it is on.
+    ToggleFusionOverlay,
     ToggleFusion,
     /// The chip to analyse for; the page asks the worker to analyse again.
     SetTarget(TargetKey),
@@ -195,6 +204,7 @@ impl AppState {
         match self.overlay {
             Overlay::Heat if self.heat.is_some() => Overlay::Heat,
             Overlay::Unit if self.units.is_some() => Overlay::Unit,
+            Overlay::Fusion if self.outlines.is_some() => Overlay::Fusion,
             _ => Overlay::None,
         }
     }
@@ -203,13 +213,16 @@ impl AppState {
         match overlay {
             Overlay::None => self.graph.is_some(),
             Overlay::Unit => self.units.is_some(),
+            Overlay::Fusion => self.outlines.is_some(),
             Overlay::Heat => self.heat.is_some(),
         }
     }
 
     /// The fusion outlines to draw, unless hidden.
     pub fn outlines_shown(&self) -> Option<&Shared<FusionOutlines>> {
-        self.outlines.as_ref().filter(|_| !self.fusion_hidden)
+        self.outlines
+            .as_ref()
+            .filter(|_| !self.fusion_hidden || self.overlay_shown() == Overlay::Fusion)
     }
 
     /// The label of the times shown when they are the cost model's estimate
@@ -448,9 +461,18 @@ impl AppState {
             Action::SetOverlay(overlay) => {
                 if self.overlay_available(overlay) && self.overlay_shown() != overlay {
                     self.overlay = overlay;
+                    self.overlay_pinned = false;
                     self.new_scene();
                 }
             }
+            Action::PinOverlay(overlay) => {
+                self.overlay = overlay;
+                self.overlay_pinned = true;
+                if self.graph.is_some() {
+                    self.new_scene();
+                }
+            }
+            Action::ToggleFusionOverlay => self.toggle_overlay(Overlay::Fusion),
             Action::ToggleFusion => {
                 if self.outlines.is_some() {
                     self.fusion_hidden = !self.fusion_hidden;
@@ -575,6 +597,7 @@ impl AppState {
         if !self.overlay_available(overlay) {
             return;
         }
+        self.overlay_pinned = false;
         self.overlay = if self.overlay_shown() == overlay {
             Overlay::None
         } else {
@@ -633,6 +656,12 @@ impl AppState {
             self.analysis.as_ref().map(|a| &*a.data),
             self.profile.as_ref().map(|p| &*p.data),
         ));
+        self.badges = self
+            .graph
+            .as_ref()
+            .map(|graph| self.findings.badges(graph))
+            .filter(|counts| counts.iter().any(|&c| c > 0))
+            .map(Shared::new);
         self.selected_finding = None;
     }
 
@@ -747,7 +776,9 @@ impl AppState {
             // its units. Another target or another graph of the model keeps the choice.
             let measured_heat =
                 self.heat.is_some() && self.profile.as_ref().is_some_and(|p| !p.data.estimated);
-            if had_profile && measured_heat {
+            if self.overlay_pinned {
+                // The URL's choice stands; it shows once available.
+            } else if had_profile && measured_heat {
                 self.overlay = Overlay::Heat;
             } else if had_model && !same_model {
                 if measured_heat {
@@ -1594,6 +1625,60 @@ mod tests {
     fn with_analysis() -> AppState {
         let state = AppState::default().apply(Action::CanvasResized(CANVAS));
         drawn(started(state, 1).apply(analysed(1, analysis6())))
+    }
+
+    #[test]
+    fn the_fusion_overlay_shows_outlines_even_when_they_are_toggled_off() {
+        let state = with_analysis().apply(Action::ToggleFusion);
+        assert!(
+            state.outlines_shown().is_none(),
+            "outlines off on the unit overlay"
+        );
+        let scene = state.scene;
+        let state = state.apply(Action::ToggleFusionOverlay);
+        assert_eq!(state.overlay_shown(), Overlay::Fusion);
+        assert!(state.scene > scene, "the canvas redraws");
+        assert!(
+            state.outlines_shown().is_some(),
+            "the fusion overlay draws them"
+        );
+        assert!(state.units_shown().is_none() && state.heat_shown().is_none());
+        let state = state.apply(Action::ToggleFusionOverlay);
+        assert_eq!(state.overlay_shown(), Overlay::None);
+    }
+
+    #[test]
+    fn an_overlay_named_by_the_url_is_kept_through_loads_until_the_user_picks_one() {
+        let state = AppState::default()
+            .apply(Action::CanvasResized(CANVAS))
+            .apply(Action::PinOverlay(Overlay::Fusion));
+        assert_eq!(state.overlay_shown(), Overlay::None, "nothing loaded yet");
+        let state = drawn(started(state, 1).apply(analysed(1, analysis6())));
+        // A model alone would open on its units; the URL asked for fusion.
+        assert_eq!(state.overlay_shown(), Overlay::Fusion);
+        let state = state.apply(Action::SetOverlay(Overlay::Unit));
+        assert_eq!(state.overlay_shown(), Overlay::Unit);
+        assert!(!state.overlay_pinned);
+    }
+
+    #[test]
+    fn nodes_named_by_findings_carry_a_badge() {
+        let state = with_analysis();
+        let badges = state.badges.clone().expect("findings name nodes");
+        let graph = state.graph.as_ref().expect("a graph");
+        for row in &state.findings.rows {
+            for name in &row.nodes {
+                if let Some(idx) = graph.node_named(name) {
+                    assert!(badges[idx] >= 1, "{name} has no badge");
+                }
+            }
+        }
+        let total: u32 = badges.iter().map(|&c| u32::from(c)).sum();
+        assert!(total >= 2, "{badges:?}");
+        assert!(badges
+            .iter()
+            .enumerate()
+            .any(|(idx, &c)| c == 0 && idx < badges.len()));
     }
 
     #[test]

@@ -145,6 +145,71 @@ await test('the findings panel lists findings; a click selects and frames their 
   await page.keyboard.press('Escape');
 });
 
+// ---- Overlays: data-overlay, #legend, keys, the colour of a known node, the URL ----
+
+/** The canvas's colour (r, g, b) in the lower part of the named node's header, right of centre. */
+async function headerColour(p, name) {
+  return p.evaluate((name) => {
+    const box = window.opscope.nodeCenter(name);
+    if (!box) return null;
+    const canvas = document.querySelector('#graph canvas');
+    const r = canvas.getBoundingClientRect();
+    const sx = (box.left + box.width * 0.82 - r.left) * (canvas.width / r.width);
+    // The header is 22 world units tall; 17 is below the title's middle and the finding badge.
+    const sy = (box.top + 17 * box.scale - r.top) * (canvas.height / r.height);
+    const [red, green, blue] = canvas.getContext('2d').getImageData(Math.round(sx), Math.round(sy), 1, 1).data;
+    return [red, green, blue];
+  }, name);
+}
+const near = (a, b, tolerance = 40) => a && a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
+
+await test('overlays switch by key and toolbar: data-overlay, #legend, node colours', async () => {
+  await waitDrawn();
+  assert((await graph.getAttribute('data-overlay')) === 'unit', `data-overlay ${await graph.getAttribute('data-overlay')}`);
+  const legend = page.locator('#legend');
+  await legend.locator('#unit-legend').waitFor({ timeout: 5000 });
+  // A convolution runs on the Cube: its header is the Cube colour (#1864ab).
+  const conv = await page.evaluate(() => {
+    const names = window.opscope.nodeNames();
+    return names.find((n) => window.opscope.nodeCenter(n) && /conv/i.test(n));
+  });
+  assert(conv, 'no convolution in view');
+  const cube = await headerColour(page, conv);
+  assert(near(cube, [0x18, 0x64, 0xab]), `${conv} under the unit overlay is ${cube}, not the Cube blue`);
+  await page.screenshot({ path: join(SHOTS, 'overlay-unit.png') });
+  // G: fusion groups; the legend says what the outlines mean.
+  await page.locator('body').press('g');
+  await page.locator('#graph[data-overlay="fusion"]').waitFor({ timeout: 5000 });
+  await legend.locator('#fusion-legend').waitFor({ timeout: 5000 });
+  assert(Number(await legend.locator('[data-fusion="ub"] .unit-legend-count').innerText()) >= 1,
+    'ResNet-50 has UB groups');
+  assert((await page.locator('#overlay-fusion').getAttribute('aria-pressed')) === 'true', 'fusion button not pressed');
+  await waitDrawn();
+  const fused = await headerColour(page, conv);
+  assert(!near(fused, cube, 10), `${conv} kept its unit colour under the fusion overlay: ${fused}`);
+  await page.screenshot({ path: join(SHOTS, 'overlay-fusion.png') });
+  // Plain: category colours, no legend.
+  await page.locator('#overlay-none').click();
+  await page.locator('#graph[data-overlay="none"]').waitFor({ timeout: 5000 });
+  assert((await legend.count()) === 0, 'a legend without an overlay');
+  await page.screenshot({ path: join(SHOTS, 'overlay-none.png') });
+  // U: back to the units, as the later tests expect.
+  await page.locator('body').press('u');
+  await page.locator('#graph[data-overlay="unit"]').waitFor({ timeout: 5000 });
+  await waitDrawn();
+});
+
+await test('?overlay= in the URL picks the overlay a model opens with', async () => {
+  const other = await context.newPage();
+  other.on('request', (request) => requests.push(request.url()));
+  other.on('pageerror', (err) => pageErrors.push(String(err)));
+  await other.goto(`${BASE_URL}?overlay=fusion&sample=resnet50`);
+  await other.locator('#graph[data-graph-state="drawn"]').waitFor({ timeout: 30000 });
+  await other.locator('#graph[data-overlay="fusion"]').waitFor({ timeout: 10000 });
+  await other.locator('#legend #fusion-legend').waitFor({ timeout: 5000 });
+  await other.close();
+});
+
 // A second model dropped through the file input: a real zoo model when the shared samples are
 // present, else the bundled MobileNet v2.
 const zooModel = join(ROOT, '../shared/samples/models/onnx/light_inception_v1.onnx');
