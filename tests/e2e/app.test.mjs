@@ -149,6 +149,8 @@ await test('the findings panel lists findings; a click selects and frames their 
 
 /** The canvas's colour (r, g, b) in the lower part of the named node's header, right of centre. */
 async function headerColour(p, name) {
+  // Two frames, so a resize of the canvas (a panel closing) has been drawn and published.
+  await p.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   return p.evaluate((name) => {
     const box = window.opscope.nodeCenter(name);
     if (!box) return null;
@@ -169,6 +171,7 @@ await test('overlays switch by key and toolbar: data-overlay, #legend, node colo
   const legend = page.locator('#legend');
   await legend.locator('#unit-legend').waitFor({ timeout: 5000 });
   // A convolution runs on the Cube: its header is the Cube colour (#1864ab).
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   const conv = await page.evaluate(() => {
     const names = window.opscope.nodeNames();
     return names.find((n) => window.opscope.nodeCenter(n) && /conv/i.test(n));
