@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ir::{
-    AttrValue, Graph, Model, ModelFormat, Node, OpCategory, Tensor, TensorId, TensorKind,
+    AttrValue, ConstValue, DType, Graph, Model, ModelFormat, Node, OpCategory, Tensor, TensorId,
+    TensorKind,
 };
 use crate::layout::{self, BoxSize, LayoutConfig, LayoutInput, Point, Rect};
 
@@ -372,26 +373,7 @@ fn op_node(
             if !drawn_here {
                 return None;
             }
-            let shape = tensor
-                .shape
-                .as_ref()
-                .map(|s| s.to_string())
-                .unwrap_or_default();
-            Some(match &tensor.value {
-                Some(value)
-                    if tensor
-                        .shape
-                        .as_ref()
-                        .is_some_and(|s| s.element_count().unwrap_or(99) <= 4) =>
-                {
-                    format!("{} = {}", slot_label(slots, slot), value.display())
-                }
-                _ => format!(
-                    "{} ⟨{}⟩",
-                    slot_label(slots, slot),
-                    shape.trim_matches(['[', ']']).replace(',', "×")
-                ),
-            })
+            Some(stored_line(&slot_label(slots, slot), tensor))
         })
         .collect();
     if lines.len() > MAX_LINES {
@@ -419,6 +401,41 @@ fn op_node(
             .collect(),
         inputs,
         outputs,
+    }
+}
+
+/// The line a stored input (a weight, a folded constant) gets in its consumer's box: `B = 0.5`
+/// or `shape = 1,-1` for a small known value, `W ⟨64×3×7×7⟩` otherwise.
+fn stored_line(slot: &str, tensor: &Tensor) -> String {
+    let small = tensor
+        .shape
+        .as_ref()
+        .is_some_and(|s| s.element_count().is_some_and(|n| n <= 4));
+    match tensor.value.as_ref().filter(|_| small) {
+        Some(ConstValue::Ints(values)) => format!("{slot} = {}", join(values, ",")),
+        Some(ConstValue::Floats(values)) => {
+            // Values read from f32 payloads print as the f32 they were (0.1, not
+            // 0.10000000149011612).
+            let text: Vec<String> = values
+                .iter()
+                .map(|&v| match tensor.dtype {
+                    DType::F64 => v.to_string(),
+                    _ => (v as f32).to_string(),
+                })
+                .collect();
+            format!("{slot} = {}", text.join(","))
+        }
+        None => {
+            let dims = tensor
+                .shape
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            format!(
+                "{slot} ⟨{}⟩",
+                dims.trim_matches(['[', ']']).replace(',', "×")
+            )
+        }
     }
 }
 
@@ -631,3 +648,6 @@ fn slot_label(slots: &[&str], slot: usize) -> String {
         .map(|s| s.to_string())
         .unwrap_or_else(|| slot.to_string())
 }
+
+#[cfg(test)]
+mod tests;
