@@ -405,7 +405,8 @@ fn op_node(
 }
 
 /// The line a stored input (a weight, a folded constant) gets in its consumer's box: `B = 0.5`
-/// or `shape = 1,-1` for a small known value, `W ⟨64×3×7×7⟩` otherwise.
+/// or `shape = 1,-1` for a small known value, `W ⟨64×3×7×7⟩` otherwise (`⟨scalar⟩`, `⟨?⟩` when
+/// the rank is unknown).
 fn stored_line(slot: &str, tensor: &Tensor) -> String {
     let small = tensor
         .shape
@@ -425,17 +426,17 @@ fn stored_line(slot: &str, tensor: &Tensor) -> String {
                 .collect();
             format!("{slot} = {}", text.join(","))
         }
-        None => {
-            let dims = tensor
-                .shape
-                .as_ref()
-                .map(|s| s.to_string())
-                .unwrap_or_default();
-            format!(
-                "{slot} ⟨{}⟩",
-                dims.trim_matches(['[', ']']).replace(',', "×")
-            )
-        }
+        None => match &tensor.shape {
+            Some(shape) if shape.rank() == 0 => format!("{slot} ⟨scalar⟩"),
+            Some(shape) => {
+                let dims = shape.to_string();
+                format!(
+                    "{slot} ⟨{}⟩",
+                    dims.trim_matches(['[', ']']).replace(',', "×")
+                )
+            }
+            None => format!("{slot} ⟨?⟩"),
+        },
     }
 }
 
