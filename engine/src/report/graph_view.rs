@@ -36,7 +36,7 @@ pub struct GraphView {
 }
 
 /// How [`graph_view_with`] draws a graph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct GraphViewOptions {
     /// Draw constant nodes (ONNX `Constant`, TensorFlow and GE `Const`, anything the knowledge
     /// base files as a constant) that read no computed tensor inside their consumers' boxes, as
