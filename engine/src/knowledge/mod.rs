@@ -18,8 +18,9 @@
 //! `DATA_OPS`, `CONST_OPS`, `VARIABLE_OPS` and `NetOutput` in `formats/ge/convert.rs`,
 //! TensorFlow's `NO_OUTPUT_OPS`, `NOT_GRAPH_OUTPUTS` and `BOOL_OUTPUT_OPS` in
 //! `formats/tensorflow/convert.rs`, the Caffe layer dispatch in `formats/caffe/convert.rs`); and
-//! the ONNX input slot names the graph view prints (`report/graph_view.rs`). A fact about an op
-//! that the analysis uses belongs here, not there.
+//! the input slot names and key attribute spellings the graph view prints
+//! (`report/graph_view.rs`; which ops it folds as constants is asked here, `OpCategory::Constant`).
+//! A fact about an op that the analysis uses belongs here, not there.
 
 mod table;
 
