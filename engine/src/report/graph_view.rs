@@ -104,6 +104,10 @@ pub struct ViewPort {
     pub layout: Option<String>,
     pub weight: bool,
     pub byte_size: Option<u64>,
+    /// For an input made by a folded constant: that node, as `Const conv1/weights` (it has no
+    /// box to link to).
+    #[serde(default)]
+    pub folded_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -348,7 +352,13 @@ fn op_node(
         .enumerate()
         .filter_map(|(slot, id)| {
             let tensor = graph.tensors.get((*id)?)?;
-            Some(port(tensor, slot_label(slots, slot)))
+            let mut port = port(tensor, slot_label(slots, slot));
+            port.folded_from = tensor
+                .producer
+                .filter(|&p| folds.get(p).copied().unwrap_or(false))
+                .and_then(|p| graph.nodes.get(p))
+                .map(|n| format!("{} {}", n.op_type, n.display_name()));
+            Some(port)
         })
         .collect();
     let outputs = node
@@ -582,6 +592,7 @@ fn port(tensor: &Tensor, slot: String) -> ViewPort {
         layout: tensor.layout.clone(),
         weight: tensor.kind == TensorKind::Weight,
         byte_size: tensor.byte_size,
+        folded_from: None,
     }
 }
 

@@ -98,9 +98,17 @@ fn a_tensorflow_const_folds_into_its_conv2d() {
     assert_eq!(folded.folded[0].op_type, "Const");
     assert_eq!(folded.folded[0].into, vec![view_index(&folded, "Conv2D")]);
 
-    // The filter is a line of the Conv2D box, after its attributes; no edge comes from it.
+    // The filter is a line of the Conv2D box, after its attributes; no edge comes from it, and
+    // its port names the node.
     let conv = op(&folded, "Conv2D");
     assert_eq!(conv.lines, vec!["/2", "filter ⟨3×3×3×4⟩"]);
+    let filter_node = &model.graph.nodes[const_id];
+    assert_eq!(
+        conv.inputs[1].folded_from,
+        Some(format!("Const {}", filter_node.name))
+    );
+    assert_eq!(conv.inputs[0].folded_from, None);
+    assert_eq!(op(&unfolded, "Conv2D").inputs[1].folded_from, None);
     assert!(!sources_of(&folded, view_index(&folded, "Conv2D")).contains(&"Const"));
     assert_eq!(folded.edges.len() + 1, unfolded.edges.len());
 
