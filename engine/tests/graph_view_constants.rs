@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use opscope_engine::ir::{Model, OpCategory, TensorKind};
+use opscope_engine::knowledge;
 use opscope_engine::report::{
     graph_view, graph_view_with, GraphView, GraphViewOptions, ViewNodeKind,
 };
@@ -56,6 +57,11 @@ fn check(name: &str, model: &Model) -> usize {
             OpCategory::Constant,
             "{name}: {} folded",
             node.op_type
+        );
+        assert!(
+            !knowledge::is_feed(model.format, &node.op_type),
+            "{name}: the feed {} folded",
+            node.display_name()
         );
         for &input in node.inputs.iter().flatten() {
             let tensor = &graph.tensors[input];

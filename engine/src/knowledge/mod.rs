@@ -426,6 +426,17 @@ pub fn lookup_any(op_type: &str) -> Option<&'static OpSpec> {
     .and_then(|row| OPS.get(row))
 }
 
+/// The canonical op of graph inputs: GE `Data`, TensorFlow `Placeholder`, Caffe `Input` and data
+/// layers, which the category files with the constants (no kernel, no data input).
+const FEED: &str = "Data";
+
+/// Whether an op of a `format` model feeds the graph (a graph input the caller fills) rather than
+/// holding a constant, though both are [`OpCategory::Constant`]: the graph view folds constants
+/// into their readers and must keep the feeds.
+pub fn is_feed(format: ModelFormat, op_type: &str) -> bool {
+    lookup(format, op_type).is_some_and(|spec| spec.canonical == FEED)
+}
+
 /// The category of an op type in any framework's spelling (`ir::OpCategory::of`).
 pub fn category_of(op_type: &str) -> OpCategory {
     lookup_any(op_type)

@@ -7,6 +7,7 @@ use crate::ir::{
     AttrValue, ConstValue, DType, Graph, Model, ModelFormat, Node, OpCategory, Tensor, TensorId,
     TensorKind,
 };
+use crate::knowledge;
 use crate::layout::{self, BoxSize, LayoutConfig, LayoutInput, Point, Rect};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,7 +147,7 @@ pub fn graph_view_of(model: &Model, graph: &Graph) -> GraphView {
 /// Builds the drawable view of one graph of the model, drawn as `options` say.
 pub fn graph_view_with(model: &Model, graph: &Graph, options: GraphViewOptions) -> GraphView {
     let folds = if options.fold_constants {
-        foldable_constants(graph)
+        foldable_constants(model.format, graph)
     } else {
         vec![false; graph.nodes.len()]
     };
@@ -260,34 +261,47 @@ pub fn graph_view_with(model: &Model, graph: &Graph, options: GraphViewOptions) 
 }
 
 /// Per node, whether it is a constant the view folds into its consumers: the knowledge base
-/// files its op as a constant ([`OpCategory::Constant`]), it reads nothing computed (no data
-/// input, or only stored weights, as the ONNX zoo's `ConstantOfShape` of an initializer shape),
-/// it is not a graph input (`Placeholder`, GE `Data`: they feed the graph) nor produces a graph
-/// output, and something reads it (a constant nobody reads stays a box, or it would vanish).
-fn foldable_constants(graph: &Graph) -> Vec<bool> {
+/// files its op as a constant ([`OpCategory::Constant`]) and not as a feed
+/// ([`knowledge::is_feed`]: `Placeholder`, GE `Data`, Caffe data layers feed the graph), it reads
+/// nothing computed (no data input, or only stored weights, as the ONNX zoo's `ConstantOfShape`
+/// of an initializer shape), it produces no graph input or output, and something reads it (a
+/// constant nobody reads stays a box, or it would vanish).
+fn foldable_constants(format: ModelFormat, graph: &Graph) -> Vec<bool> {
+    // Graph inputs and outputs by tensor, so the check stays linear on large graphs.
+    let mut boundary = vec![false; graph.tensors.len()];
+    for &id in graph.inputs.iter().chain(&graph.outputs) {
+        if let Some(slot) = boundary.get_mut(id) {
+            *slot = true;
+        }
+    }
     let stored = |id: &TensorId| {
         graph
             .tensors
             .get(*id)
             .is_some_and(|t| t.producer.is_none() && t.is_weight())
     };
+    let foldable_output = |id: &TensorId| {
+        graph
+            .tensors
+            .get(*id)
+            .is_some_and(|t| t.kind != TensorKind::Input && !boundary[*id])
+    };
+    let read = |id: &TensorId| {
+        graph
+            .tensors
+            .get(*id)
+            .is_some_and(|t| !t.consumers.is_empty())
+    };
     graph
         .nodes
         .iter()
         .map(|node| {
-            let outputs: Vec<&Tensor> = node
-                .outputs
-                .iter()
-                .filter_map(|&id| graph.tensors.get(id))
-                .collect();
-            OpCategory::of(&node.op_type) == OpCategory::Constant
+            !node.outputs.is_empty()
+                && node.outputs.iter().all(foldable_output)
+                && node.outputs.iter().any(read)
                 && node.inputs.iter().flatten().all(stored)
-                && !outputs.is_empty()
-                && outputs.len() == node.outputs.len()
-                && outputs.iter().all(|t| t.kind != TensorKind::Input)
-                && !node.outputs.iter().any(|id| graph.inputs.contains(id))
-                && !node.outputs.iter().any(|id| graph.outputs.contains(id))
-                && outputs.iter().any(|t| !t.consumers.is_empty())
+                && OpCategory::of(&node.op_type) == OpCategory::Constant
+                && !knowledge::is_feed(format, &node.op_type)
         })
         .collect()
 }

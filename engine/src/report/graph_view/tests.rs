@@ -439,6 +439,28 @@ fn odd_constants_fold_only_when_safe() {
 }
 
 #[test]
+fn feeds_are_never_folded() {
+    // A Caffe training net: its Data layer reads nothing and outputs an activation, like a
+    // constant, but it feeds the graph.
+    let net = r#"
+name: "LeNet"
+layer { name: "mnist" type: "Data" top: "data" top: "label" include { phase: TEST }
+  data_param { source: "test_lmdb" batch_size: 100 backend: LMDB } }
+layer { name: "ip" type: "InnerProduct" bottom: "data" top: "ip" inner_product_param { num_output: 10 } }
+layer { name: "loss" type: "SoftmaxWithLoss" bottom: "ip" bottom: "label" top: "loss" }
+"#;
+    let model = import("net.prototxt", net.as_bytes().to_vec());
+    let view = graph_view(&model);
+    assert_consistent(&view);
+    assert_eq!(view.folded_constants, 0);
+    assert!(op_titles(&view).contains(&"Data"));
+    assert!(knowledge::is_feed(ModelFormat::Caffe, "Data"));
+    assert!(knowledge::is_feed(ModelFormat::Tensorflow, "Placeholder"));
+    assert!(!knowledge::is_feed(ModelFormat::Tensorflow, "Const"));
+    assert!(!knowledge::is_feed(ModelFormat::Onnx, "Constant"));
+}
+
+#[test]
 fn dangling_ids_do_not_panic() {
     let mut model = odd_graph();
     // A consumer list naming a node that does not exist, and an input naming no tensor.
