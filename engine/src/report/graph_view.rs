@@ -465,7 +465,7 @@ fn stored_line(slot: &str, tensor: &Tensor) -> String {
 }
 
 /// What a key attribute is, so it reads the same in every framework's spelling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum KeyAttr {
     /// Window of a convolution or a pool: `3×3`.
     Kernel,
