@@ -27,6 +27,7 @@ use crate::platform;
 use crate::state::{format_zoom, Action, AppState, LoadStage, Overlay, ZOOM_STEP};
 use crate::worker::agent::Agent;
 use crate::worker::protocol::{FilePayload, FromWorker, Stage, TargetKey, ToWorker};
+use opscope_engine::report::GraphViewOptions;
 
 /// The engine worker, started on first use and again after a crash.
 #[derive(Default)]
@@ -67,13 +68,14 @@ enum Source {
     /// Files dropped or chosen together, in the order they are handed to the worker.
     Files(Vec<web_sys::File>),
     Sample(Sample),
-    /// A model of the last drop (the model picker), or another graph of the shown model (the
-    /// graph picker).
+    /// A model of the last drop (the model picker), another graph of the shown model (the
+    /// graph picker), or the shown graph drawn another way ("Constants as nodes").
     Model {
         index: usize,
         graph: usize,
         label: String,
         n_nodes: usize,
+        view: GraphViewOptions,
     },
     /// The shown model analysed again for another chip.
     Analyse {
@@ -113,6 +115,7 @@ pub fn app() -> Html {
         let next_generation = next_generation.clone();
         let dispatch = dispatch.clone();
         let target = state.target;
+        let view = state.view_options();
         Callback::from(move |source: Source| {
             let generation = {
                 let mut next = next_generation.borrow_mut();
@@ -152,11 +155,14 @@ pub fn app() -> Html {
                 &dispatch,
             );
             let direct = match source {
-                Source::Model { index, graph, .. } => Some(ToWorker::ShowModel {
+                Source::Model {
+                    index, graph, view, ..
+                } => Some(ToWorker::ShowModel {
                     generation,
                     index,
                     graph,
                     target,
+                    view,
                 }),
                 Source::Analyse { target, .. } => Some(ToWorker::Analyse { generation, target }),
                 Source::Files(_) | Source::Sample(_) => None,
@@ -192,6 +198,7 @@ pub fn app() -> Html {
                             generation,
                             files,
                             target,
+                            view,
                         },
                         &dispatch,
                     )
@@ -221,6 +228,7 @@ pub fn app() -> Html {
         })
     };
     let on_sample = load.reform(Source::Sample);
+    let view_options = state.view_options();
     let on_pick_model = {
         let load = load.clone();
         let models = state.models.clone();
@@ -233,6 +241,7 @@ pub fn app() -> Html {
                 graph: 0,
                 label: model.files.first().cloned().unwrap_or_default(),
                 n_nodes: model.n_nodes,
+                view: view_options,
             });
         })
     };
@@ -250,7 +259,43 @@ pub fn app() -> Html {
                 graph,
                 label: choice.label.clone(),
                 n_nodes: choice.n_nodes,
+                view: view_options,
             });
+        })
+    };
+    // Constants as nodes, or folded again: the shown graph is laid out anew. Not while a load
+    // runs (it would be cancelled for a graph of the models it replaces).
+    let on_toggle_constants = {
+        let load = load.clone();
+        let dispatch = dispatch.clone();
+        let busy = state.loading.is_some();
+        let toggled = GraphViewOptions {
+            fold_constants: state.constants_as_nodes,
+        };
+        let shown = state
+            .shown_model
+            .zip(state.graph.as_ref())
+            .map(|(index, g)| {
+                let label = g
+                    .graphs
+                    .get(g.graph_index)
+                    .map_or_else(|| g.file_name.clone(), |choice| choice.label.clone());
+                (index, g.graph_index, label, g.view.node_count)
+            });
+        Callback::from(move |_: ()| {
+            if busy {
+                return;
+            }
+            dispatch.emit(Action::ToggleConstants);
+            if let Some((index, graph, label, n_nodes)) = shown.clone() {
+                load.emit(Source::Model {
+                    index,
+                    graph,
+                    label,
+                    n_nodes,
+                    view: toggled,
+                });
+            }
         })
     };
 
@@ -307,7 +352,11 @@ pub fn app() -> Html {
         })
     };
 
-    use_keyboard_shortcuts(dispatch.clone(), on_open.clone());
+    use_keyboard_shortcuts(
+        dispatch.clone(),
+        on_open.clone(),
+        on_toggle_constants.clone(),
+    );
 
     // Drag and drop anywhere on the page.
     let carries_files = |event: &DragEvent| {
@@ -402,6 +451,8 @@ pub fn app() -> Html {
                 heat_available={state.heat_available()}
                 fusion_available={state.outlines.is_some()}
                 fusion_on={!state.fusion_hidden}
+                constants_as_nodes={state.constants_as_nodes}
+                {on_toggle_constants}
                 target={state.target}
                 {on_pick_target}
                 findings={state.panel_visible().then(|| state.findings.len())}
@@ -505,12 +556,16 @@ async fn read_all(files: &[web_sys::File]) -> Result<Vec<FilePayload>, String> {
 }
 
 /// Keys: `f` fit, `+`/`-` zoom, `0` actual size, `Escape` clear the selection (then close the
-/// model panel), `i` model panel, `h` heat map, `u` unit colours, `/` or Ctrl+F search, Ctrl+O
-/// open. Ignored while typing in a field.
+/// model panel), `i` model panel, `h` heat map, `u` unit colours, `c` constants as nodes, `/` or
+/// Ctrl+F search, Ctrl+O open. Ignored while typing in a field.
 #[hook]
-fn use_keyboard_shortcuts(dispatch: Callback<Action>, on_open: Callback<()>) {
-    let handler = use_mut_ref(|| (dispatch.clone(), on_open.clone()));
-    *handler.borrow_mut() = (dispatch, on_open);
+fn use_keyboard_shortcuts(
+    dispatch: Callback<Action>,
+    on_open: Callback<()>,
+    on_constants: Callback<()>,
+) {
+    let handler = use_mut_ref(|| (dispatch.clone(), on_open.clone(), on_constants.clone()));
+    *handler.borrow_mut() = (dispatch, on_open, on_constants);
     use_effect_with((), move |_| {
         let listener = web_sys::window().map(|window| {
             EventListener::new_with_options(
@@ -521,8 +576,8 @@ fn use_keyboard_shortcuts(dispatch: Callback<Action>, on_open: Callback<()>) {
                     let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
                         return;
                     };
-                    let (dispatch, on_open) = handler.borrow().clone();
-                    handle_key(event, &dispatch, &on_open);
+                    let (dispatch, on_open, on_constants) = handler.borrow().clone();
+                    handle_key(event, &dispatch, &on_open, &on_constants);
                 },
             )
         });
@@ -530,7 +585,12 @@ fn use_keyboard_shortcuts(dispatch: Callback<Action>, on_open: Callback<()>) {
     });
 }
 
-fn handle_key(event: &KeyboardEvent, dispatch: &Callback<Action>, on_open: &Callback<()>) {
+fn handle_key(
+    event: &KeyboardEvent,
+    dispatch: &Callback<Action>,
+    on_open: &Callback<()>,
+    on_constants: &Callback<()>,
+) {
     let typing = event
         .target()
         .and_then(|t| t.dyn_into::<HtmlElement>().ok())
@@ -564,6 +624,11 @@ fn handle_key(event: &KeyboardEvent, dispatch: &Callback<Action>, on_open: &Call
         "u" | "U" => Action::ToggleUnits,
         "g" | "G" => Action::ToggleFusionOverlay,
         "Escape" => Action::Dismiss,
+        "c" | "C" => {
+            event.prevent_default();
+            on_constants.emit(());
+            return;
+        }
         "/" => {
             event.prevent_default();
             focus_search();

@@ -32,6 +32,10 @@ pub fn model_panel(props: &ModelPanelProps) -> Html {
         ("nodes", view.node_count.to_string()),
         ("edges", view.edges.len().to_string()),
     ]);
+    if view.folded_constants > 0 {
+        // Drawn as lines in the boxes that read them ("Constants as nodes" draws them).
+        facts.push(("constants folded", view.folded_constants.to_string()));
+    }
     let io = |kind: ViewNodeKind| -> Html {
         let nodes: Vec<(usize, &opscope_engine::report::ViewNode)> = view
             .nodes

@@ -428,6 +428,11 @@ fn view_port(
                     }
                 </div>
             }
+            if let Some(constant) = &port.folded_from {
+                <div class="port-meta" title="Drawn in this box; \"Constants as nodes\" (C) draws it as a node">
+                    { format!("from {constant} (folded)") }
+                </div>
+            }
             if !neighbours.is_empty() {
                 <div class="port-links">
                     <span class="muted">{ if is_input { "from " } else { "to " } }</span>

@@ -4,7 +4,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::canvas::palette;
-use crate::search::search_nodes;
+use crate::search::{search_nodes, SearchHit};
 use crate::state::{Action, GraphHandle};
 
 /// Results listed at most.
@@ -23,7 +23,7 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
     let open = use_state(|| false);
 
     // Memoised: a search walks every node, and the toolbar re-renders on every zoom step.
-    let results: Vec<usize> = {
+    let results: Vec<SearchHit> = {
         let key = (props.graph.clone(), (*query).clone());
         (*use_memo(key, |(graph, query)| match graph {
             Some(graph) => search_nodes(&graph.view, query, MAX_RESULTS),
@@ -69,8 +69,8 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
                 active.set(active.saturating_sub(1));
             }
             "Enter" => {
-                if let Some(&node_idx) = results.get(*active) {
-                    reveal.emit(node_idx);
+                if let Some(hit) = results.get(*active) {
+                    reveal.emit(hit.node);
                 }
             }
             "Escape" => {
@@ -93,21 +93,32 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
 
     let list = if *open && !query.trim().is_empty() {
         let graph = props.graph.as_ref();
-        let items = results.iter().enumerate().filter_map(|(pos, &node_idx)| {
-            let node = graph?.view.nodes.get(node_idx)?;
+        let items = results.iter().enumerate().filter_map(|(pos, hit)| {
+            let view = &graph?.view;
+            let node_idx = hit.node;
+            let node = view.nodes.get(node_idx)?;
+            // A folded constant: its type and name, and the box that draws it.
+            let (category, title, name) = match hit.folded.and_then(|f| view.folded.get(f)) {
+                Some(constant) => (
+                    opscope_engine::ir::OpCategory::Constant,
+                    constant.op_type.clone(),
+                    format!("{} (in {})", constant.name, node.name),
+                ),
+                None => (node.category, node.title.clone(), node.name.clone()),
+            };
             let reveal = reveal.clone();
             // `mousedown` rather than `click`: it fires before the input's blur closes the list.
             let on_pick = Callback::from(move |event: MouseEvent| {
                 event.prevent_default();
                 reveal.emit(node_idx);
             });
-            let swatch = format!("background:{}", palette::category_fill(node.category));
+            let swatch = format!("background:{}", palette::category_fill(category));
             Some(html! {
                 <li class={classes!("search-result", (pos == *active).then_some("active"))}
                     onmousedown={on_pick} role="option">
                     <span class="swatch" style={swatch}></span>
-                    <span class="search-type">{ &node.title }</span>
-                    <span class="search-name">{ &node.name }</span>
+                    <span class="search-type">{ title }</span>
+                    <span class="search-name">{ name }</span>
                 </li>
             })
         });

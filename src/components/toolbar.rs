@@ -1,7 +1,7 @@
 //! The top bar: open files, try a sample, pick among the models of a drop and the graphs of a
 //! model, zoom controls, the model panel, what the nodes are coloured by (category, unit, heat
-//! map) and the fusion outlines, the target chip of the analysis, the findings, and the node
-//! search.
+//! map), the fusion outlines, constants as nodes or folded, the target chip of the analysis, the
+//! findings, and the node search.
 
 use yew::prelude::*;
 
@@ -31,6 +31,9 @@ pub struct ToolbarProps {
     /// The analysis found fusion groups in the graph drawn, and they are drawn.
     pub fusion_available: bool,
     pub fusion_on: bool,
+    /// Constants are drawn as boxes of their own (else folded into their readers' boxes).
+    pub constants_as_nodes: bool,
+    pub on_toggle_constants: Callback<()>,
     /// The chip of the analysis.
     pub target: TargetKey,
     pub on_pick_target: Callback<TargetKey>,
@@ -194,6 +197,18 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     "Fusion groups: none found in the graph drawn"
                 }}>
                 { "Outlines" }
+            </button>
+            <button id="constants-as-nodes"
+                class={classes!("btn", (has_graph && props.constants_as_nodes).then_some("btn-active"))}
+                onclick={props.on_toggle_constants.reform(|_: MouseEvent| ())}
+                disabled={!has_graph || props.busy}
+                aria-pressed={props.constants_as_nodes.to_string()}
+                title={if props.constants_as_nodes {
+                    "Constants are drawn as nodes; fold them into the boxes that read them (C)"
+                } else {
+                    "Constants are lines in the boxes that read them; draw them as nodes with their edges (C)"
+                }}>
+                { "Constants as nodes" }
             </button>
             <label class="target-picker-label" title="The Ascend chip the analysis is for">
                 <span class="visually-hidden">{ "Target chip" }</span>

@@ -37,5 +37,7 @@ pub(crate) fn column_view(n: usize) -> GraphView {
         height: n as f64 * 60.0 - 20.0,
         metadata: Vec::new(),
         warnings: Vec::new(),
+        folded_constants: 0,
+        folded: Vec::new(),
     }
 }

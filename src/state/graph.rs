@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use opscope_engine::report::{GraphView, ViewNodeKind};
+use opscope_engine::report::{GraphView, GraphViewOptions, ViewNodeKind};
 
 use crate::worker::protocol::GraphChoice;
 
@@ -24,9 +24,13 @@ pub struct GraphHandle {
     /// Every graph of the model (main graph, bodies, functions) and which one `view` draws.
     pub graphs: Rc<Vec<GraphChoice>>,
     pub graph_index: usize,
-    /// View index by node name (op nodes win over inputs and outputs of the same name).
+    /// How `view` was drawn (constants folded or as nodes).
+    pub options: GraphViewOptions,
+    /// View index by node name (op nodes win over inputs and outputs of the same name, and
+    /// both over a folded constant, which names the first box that draws it).
     names: Rc<HashMap<String, usize>>,
-    /// View index by IR node index of the graph drawn (`ViewNode::graph_node`).
+    /// View index by IR node index of the graph drawn (`ViewNode::graph_node`); a folded
+    /// constant maps to the first box that draws it (its first reader).
     by_graph_node: Rc<Vec<Option<usize>>>,
 }
 
@@ -69,12 +73,19 @@ impl GraphHandle {
             .nodes
             .iter()
             .filter_map(|n| n.graph_node)
+            .chain(view.folded.iter().map(|f| f.graph_node))
             .max()
             .map_or(0, |max| max + 1);
         let mut by_graph_node = vec![None; n_graph_nodes];
         for (node_idx, node) in view.nodes.iter().enumerate() {
             if let Some(slot) = node.graph_node.and_then(|g| by_graph_node.get_mut(g)) {
                 *slot = Some(node_idx);
+            }
+        }
+        for folded in &view.folded {
+            let first = folded.into.first().filter(|&&v| v < view.nodes.len());
+            if let (Some(slot), Some(&first)) = (by_graph_node.get_mut(folded.graph_node), first) {
+                slot.get_or_insert(first);
             }
         }
         let mut names: HashMap<String, usize> = HashMap::with_capacity(view.nodes.len());
@@ -90,6 +101,12 @@ impl GraphHandle {
                 }
             }
         }
+        for folded in &view.folded {
+            let first = folded.into.first().filter(|&&v| v < view.nodes.len());
+            if let (false, Some(&first)) = (folded.name.is_empty(), first) {
+                names.entry(folded.name.clone()).or_insert(first);
+            }
+        }
         GraphHandle {
             generation,
             file_name,
@@ -98,6 +115,7 @@ impl GraphHandle {
             view: Rc::new(view),
             graphs: Rc::new(Vec::new()),
             graph_index: 0,
+            options: GraphViewOptions::default(),
             names: Rc::new(names),
             by_graph_node: Rc::new(by_graph_node),
         }
@@ -107,6 +125,12 @@ impl GraphHandle {
     pub fn with_graphs(mut self, graph_index: usize, graphs: Vec<GraphChoice>) -> GraphHandle {
         self.graph_index = graph_index;
         self.graphs = Rc::new(graphs);
+        self
+    }
+
+    /// How the view was drawn.
+    pub fn with_options(mut self, options: GraphViewOptions) -> GraphHandle {
+        self.options = options;
         self
     }
 
@@ -129,6 +153,12 @@ impl GraphHandle {
             return None;
         }
         self.view.nodes.get(view_idx)?.graph_node
+    }
+
+    /// The view index of the drawn graph's node `graph_node`: its box, or for a folded constant
+    /// the first box that draws it.
+    pub fn view_of_graph_node(&self, graph_node: usize) -> Option<usize> {
+        self.by_graph_node.get(graph_node).copied().flatten()
     }
 
     /// The view index of the main graph's node `graph_node` (see [`GraphHandle::analysis_node`]).

@@ -20,6 +20,7 @@ use crate::canvas::units::UnitMap;
 use crate::worker::protocol::{
     FromWorker, LoadResult, ModelChoice, NodeAnalysis, NodeStat, ProfileData, TargetKey,
 };
+use opscope_engine::report::GraphViewOptions;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppState {
@@ -81,6 +82,10 @@ pub struct AppState {
     /// The model panel (format, inputs, outputs, metadata) is open; a selected node's panel
     /// takes its place while there is a selection.
     pub model_panel: bool,
+    /// Draw constant nodes as boxes of their own instead of as lines in their readers' boxes
+    /// (the toolbar's "Constants as nodes", key `C`); the page asks the worker to lay the shown
+    /// graph out again when it changes.
+    pub constants_as_nodes: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -146,6 +151,8 @@ pub enum Action {
     /// The fusion overlay on, or off when it is on.
     ToggleFusionOverlay,
     ToggleFusion,
+    /// Constants as nodes on, or off when it is on.
+    ToggleConstants,
     /// The chip to analyse for; the page asks the worker to analyse again.
     SetTarget(TargetKey),
     SetPanelTab(PanelTab),
@@ -179,6 +186,13 @@ impl AppState {
                 Some(format!("Drawing {} nodes…", graph.view.node_count))
             }
             _ => None,
+        }
+    }
+
+    /// How the worker should draw graphs: constants folded unless shown as nodes.
+    pub fn view_options(&self) -> GraphViewOptions {
+        GraphViewOptions {
+            fold_constants: !self.constants_as_nodes,
         }
     }
 
@@ -479,6 +493,7 @@ impl AppState {
                     self.new_scene();
                 }
             }
+            Action::ToggleConstants => self.constants_as_nodes = !self.constants_as_nodes,
             Action::SetTarget(target) => self.target = target,
             Action::SetPanelTab(tab) => {
                 if self.panel_tabs().contains(&tab) {
@@ -539,6 +554,31 @@ impl AppState {
                 );
             }
         }
+    }
+
+    /// Selects a node and centres the view on it at the zoom the view has.
+    fn centre_on(&mut self, node_idx: usize) {
+        let Some(rect) = self
+            .graph
+            .as_ref()
+            .and_then(|g| g.view.nodes.get(node_idx))
+            .map(|n| n.rect)
+        else {
+            return;
+        };
+        self.selection = Some(node_idx);
+        self.fresh_view = false;
+        if self.canvas.is_empty() {
+            self.fit_pending = true;
+            return;
+        }
+        let scale = self.viewport.scale.max(self.min_scale());
+        self.viewport = Viewport::centred_on(
+            rect.x + rect.width / 2.0,
+            rect.y + rect.height / 2.0,
+            scale,
+            self.canvas,
+        );
     }
 
     /// Selects the nodes a finding names (the first as the selection, the others highlighted)
@@ -722,6 +762,19 @@ impl AppState {
         }
         let had_model = model.is_some();
         let had_profile = profile.is_some();
+        // The graph shown, drawn another way (constants as nodes or folded): the selection
+        // follows its IR node, to the box that now draws it.
+        let relayout = same_model
+            && model.as_ref().map(|m| (m.graph, m.options))
+                != self.graph.as_ref().map(|g| (g.graph_index, g.options))
+            && model.as_ref().map(|m| m.graph) == self.graph.as_ref().map(|g| g.graph_index);
+        let kept = self
+            .graph
+            .as_ref()
+            .zip(self.selection)
+            .and_then(|(graph, idx)| graph.view.nodes.get(idx))
+            .and_then(|node| node.graph_node)
+            .filter(|_| relayout);
         if let Some(model) = model {
             let file_name = model
                 .files
@@ -737,17 +790,20 @@ impl AppState {
                     model.pairing,
                     *model.view,
                 )
-                .with_graphs(model.graph, model.graphs),
+                .with_graphs(model.graph, model.graphs)
+                .with_options(model.options),
             );
             self.selection = None;
             self.related.clear();
-            match self.opening_view() {
-                Some(viewport) => {
+            let reselected = kept.and_then(|g| self.graph.as_ref()?.view_of_graph_node(g));
+            match (reselected, self.opening_view()) {
+                (Some(node_idx), _) => self.centre_on(node_idx),
+                (None, Some(viewport)) => {
                     self.viewport = viewport;
                     self.fit_pending = false;
                     self.fresh_view = true;
                 }
-                None => self.fit_pending = true,
+                (None, None) => self.fit_pending = true,
             }
         }
         let panel_was_visible = self.panel_visible();
@@ -896,6 +952,7 @@ mod tests {
                 files: vec!["m.onnx".into()],
                 pairing: None,
                 graph: 0,
+                options: GraphViewOptions::default(),
                 graphs: Vec::new(),
             }),
             models: None,
@@ -1082,6 +1139,85 @@ mod tests {
         assert_eq!(state.selection, None);
         let state = state.apply(Action::Select(Some(1)));
         let state = started(state, 2).apply(loaded(2, 3));
+        assert_eq!(state.selection, None);
+    }
+
+    #[test]
+    fn constants_as_nodes_is_a_toggle_of_the_view_options() {
+        let state = with_graph(3).apply(Action::Select(Some(1)));
+        assert!(!state.constants_as_nodes);
+        assert!(state.view_options().fold_constants);
+        let state = state.apply(Action::ToggleConstants);
+        assert!(state.constants_as_nodes);
+        assert_eq!(
+            state.view_options(),
+            GraphViewOptions {
+                fold_constants: false
+            }
+        );
+        // The toggle alone changes nothing drawn: the worker's new layout will.
+        assert_eq!(state.selection, Some(1));
+        assert!(state.graph.is_some());
+        let state = state.apply(Action::ToggleConstants);
+        assert!(state.view_options().fold_constants);
+    }
+
+    /// `column_view(n)` with a constant (IR node `n`, named `k`) folded into box `into`.
+    fn with_folded(n: usize, into: usize) -> GraphView {
+        let mut view = column_view(n);
+        view.folded = vec![opscope_engine::report::FoldedConstant {
+            graph_node: n,
+            name: "k".into(),
+            op_type: "Const".into(),
+            into: vec![into],
+        }];
+        view.folded_constants = 1;
+        view
+    }
+
+    fn drawn_as(view: GraphView, fold_constants: bool) -> LoadResult {
+        let mut load = result(Some(view), None);
+        if let Some(model) = load.model.as_mut() {
+            model.options = GraphViewOptions { fold_constants };
+        }
+        load
+    }
+
+    #[test]
+    fn a_folded_constant_selects_the_box_that_draws_it() {
+        let state = AppState::default().apply(Action::CanvasResized(CANVAS));
+        let state = started(state, 1).apply(finished(1, drawn_as(with_folded(3, 2), true)));
+        let graph = state.graph.clone().expect("a graph");
+        assert_eq!(graph.node_named("k"), Some(2));
+        assert_eq!(graph.view_of_analysis_node(3), Some(2));
+        assert_eq!(graph.view_of_analysis_node(4), None);
+        let state = state.apply(Action::RevealNamed("k".into()));
+        assert_eq!(state.selection, Some(2));
+    }
+
+    #[test]
+    fn a_new_layout_of_the_shown_graph_keeps_the_selected_node() {
+        let state = AppState::default().apply(Action::CanvasResized(CANVAS));
+        let state = started(state, 1).apply(finished(1, drawn_as(with_folded(3, 2), true)));
+        // Relu 1 selected, then the constant drawn as a box of its own, first: every box moves
+        // down one.
+        let state = state
+            .apply(Action::Select(Some(1)))
+            .apply(Action::ToggleConstants);
+        let mut unfolded = column_view(4);
+        for (idx, node) in unfolded.nodes.iter_mut().enumerate() {
+            node.graph_node = Some((idx + 3) % 4);
+        }
+        let state = started(state, 2).apply(finished(2, drawn_as(unfolded, false)));
+        assert_eq!(state.selection, Some(2));
+        let (x, y) = state.viewport.to_screen(50.0, 2.0 * 60.0 + 20.0);
+        assert!(close(x, CANVAS.width / 2.0) && close(y, CANVAS.height / 2.0));
+        // Folded again, with the constant selected: its reader is.
+        let state = state.apply(Action::Select(Some(0)));
+        let state = started(state, 3).apply(finished(3, drawn_as(with_folded(3, 2), true)));
+        assert_eq!(state.selection, Some(2));
+        // The same drawing again is a new graph: no selection kept.
+        let state = started(state, 4).apply(finished(4, drawn_as(with_folded(3, 2), true)));
         assert_eq!(state.selection, None);
     }
 

@@ -148,12 +148,13 @@ impl Worker for Agent {
                 generation,
                 files,
                 target,
+                view,
             } => {
                 if generation < self.latest {
                     return;
                 }
                 self.latest = generation;
-                let job = self.session.open(files, target);
+                let job = self.session.open(files, target, view);
                 self.start(scope, generation, id, job);
             }
             ToWorker::Analyse { generation, target } => {
@@ -182,12 +183,13 @@ impl Worker for Agent {
                 index,
                 graph,
                 target,
+                view,
             } => {
                 if generation < self.latest {
                     return;
                 }
                 self.latest = generation;
-                match self.session.show(index, graph, target) {
+                match self.session.show(index, graph, target, view) {
                     Some(job) => self.start(scope, generation, id, job),
                     None => {
                         self.job = None;

@@ -9,7 +9,7 @@
 //! never skip a field and hold no untagged enum: bincode needs every field, in order. The
 //! analysis crosses the same way ([`AnalysisData`], built in [`super::analysis_data`]).
 
-use opscope_engine::report::GraphView;
+use opscope_engine::report::{GraphView, GraphViewOptions};
 use opscope_engine::target::{spec_of, TargetId};
 use serde::{Deserialize, Serialize};
 
@@ -24,15 +24,19 @@ pub enum ToWorker {
         files: Vec<FilePayload>,
         /// The chip to analyse the shown model for.
         target: TargetKey,
+        /// How to draw the shown graph (constants folded or as nodes).
+        view: GraphViewOptions,
     },
     /// Show a model of the last drop that had models (`index` into its [`ModelChoice`] list),
     /// re-joining the loaded profile to it when it is another model; `graph` indexes the
-    /// model's [`GraphChoice`] list (0 = the main graph).
+    /// model's [`GraphChoice`] list (0 = the main graph). The shown graph again with other
+    /// `view` options is a new layout of it (the toolbar's "Constants as nodes").
     ShowModel {
         generation: u64,
         index: usize,
         graph: usize,
         target: TargetKey,
+        view: GraphViewOptions,
     },
     /// Analyse the shown model again for another chip, with the loaded profile if any; no
     /// parsing, no layout.
@@ -136,6 +140,8 @@ pub struct ModelLoad {
     pub pairing: Option<String>,
     /// Which of `graphs` the view draws.
     pub graph: usize,
+    /// How the view is drawn (constants folded or as nodes).
+    pub options: GraphViewOptions,
     /// Every graph of the model the viewer can show, main graph first.
     pub graphs: Vec<GraphChoice>,
 }

@@ -25,7 +25,7 @@ use opscope_engine::analysis::{analyze, AnalyzeOptions, CannVersion};
 use opscope_engine::ir::Model;
 use opscope_engine::profile::{import_profile, join, ProfileError, ProfileImport};
 use opscope_engine::report::{
-    graph_at, graph_list, graph_view, graph_view_of, GraphEntry, GraphKind, GraphView,
+    graph_at, graph_list, graph_view_with, GraphEntry, GraphKind, GraphView, GraphViewOptions,
 };
 use opscope_engine::{classify_file, open_model, open_models, FileKind, InputFile, Pairing};
 use std::collections::BTreeMap;
@@ -50,8 +50,9 @@ struct LoadedModel {
     files: Vec<String>,
     pairing: Option<Pairing>,
     model: Model,
-    /// Views laid out so far, by index into the model's graph list; kept for the pickers.
-    views: BTreeMap<usize, GraphView>,
+    /// Views laid out so far, by index into the model's graph list and the options they were
+    /// drawn with; kept for the pickers and the "Constants as nodes" toggle.
+    views: BTreeMap<(usize, GraphViewOptions), GraphView>,
 }
 
 struct LoadedProfile {
@@ -88,6 +89,8 @@ pub struct Job {
     show: Option<usize>,
     /// Which graph of that model (index into its graph list; 0 = the main graph).
     show_graph: usize,
+    /// How to draw it.
+    view: GraphViewOptions,
     /// The shown model changed, so it is analysed and a loaded profile joined again.
     model_changed: bool,
     /// The target changed: analyse the shown model again.
@@ -97,7 +100,7 @@ pub struct Job {
 }
 
 impl Job {
-    fn new(target: TargetKey) -> Job {
+    fn new(target: TargetKey, view: GraphViewOptions) -> Job {
         Job {
             model_files: Vec::new(),
             profile_files: Vec::new(),
@@ -106,6 +109,7 @@ impl Job {
             new_profile: None,
             show: None,
             show_graph: 0,
+            view,
             model_changed: false,
             reanalyse: false,
             target,
@@ -139,9 +143,10 @@ impl Job {
 }
 
 impl Session {
-    /// Starts loading the files of one drop; the shown model is analysed for `target`.
-    pub fn open(&self, files: Vec<FilePayload>, target: TargetKey) -> Job {
-        let mut job = Job::new(target);
+    /// Starts loading the files of one drop; the shown model is drawn as `view` says and
+    /// analysed for `target`.
+    pub fn open(&self, files: Vec<FilePayload>, target: TargetKey, view: GraphViewOptions) -> Job {
+        let mut job = Job::new(target, view);
         for file in files {
             let input = InputFile::new(file.name, file.bytes);
             match classify_file(&input) {
@@ -154,12 +159,19 @@ impl Session {
 
     /// Starts showing a graph of a model of the last drop; `None` when there is no such model.
     /// A graph that does not exist falls back to the main graph. Only another model needs the
-    /// profile joined again: the join is to the model, whichever of its graphs is drawn.
-    pub fn show(&self, index: usize, graph: usize, target: TargetKey) -> Option<Job> {
+    /// profile joined again: the join is to the model, whichever of its graphs is drawn (or
+    /// however: the same graph with other `view` options is only laid out again).
+    pub fn show(
+        &self,
+        index: usize,
+        graph: usize,
+        target: TargetKey,
+        view: GraphViewOptions,
+    ) -> Option<Job> {
         if index >= self.models.len() {
             return None;
         }
-        let mut job = Job::new(target);
+        let mut job = Job::new(target, view);
         job.show = Some(index);
         job.show_graph = graph;
         job.model_changed = self.shown != Some(index);
@@ -169,7 +181,7 @@ impl Session {
     /// Starts analysing the shown model again for `target`; `None` when no model is shown.
     pub fn reanalyse(&self, target: TargetKey) -> Option<Job> {
         self.shown.filter(|&shown| shown < self.models.len())?;
-        let mut job = Job::new(target);
+        let mut job = Job::new(target, GraphViewOptions::default());
         job.reanalyse = true;
         Some(job)
     }
@@ -272,12 +284,13 @@ impl Session {
             None => (0, &entries[0].path),
         };
         let model = &loaded.model;
+        let options = job.view;
         let view = loaded
             .views
-            .entry(graph)
-            .or_insert_with(|| match graph_at(model, path) {
-                Some(graph) => graph_view_of(model, graph),
-                None => graph_view(model),
+            .entry((graph, options))
+            .or_insert_with(|| {
+                let shown = graph_at(model, path).unwrap_or(&model.graph);
+                graph_view_with(model, shown, options)
             })
             .clone();
         job.result.model = Some(ModelLoad {
@@ -286,6 +299,7 @@ impl Session {
             files: loaded.files.clone(),
             pairing: loaded.pairing.map(|p| p.describe().to_string()),
             graph,
+            options,
             graphs: entries.iter().map(graph_choice).collect(),
         });
     }
@@ -478,7 +492,7 @@ mod tests {
     }
 
     fn load(session: &mut Session, files: Vec<FilePayload>) -> (LoadResult, Vec<Step>) {
-        let job = session.open(files, TargetKey::default());
+        let job = session.open(files, TargetKey::default(), GraphViewOptions::default());
         run(session, job)
     }
 
@@ -754,13 +768,15 @@ mod tests {
         assert_eq!(shown.view.format, "caffe");
         // Switching shows the other one, analysed.
         let job = session
-            .show(1, 0, TargetKey::default())
+            .show(1, 0, TargetKey::default(), GraphViewOptions::default())
             .expect("a second model");
         let (result, steps) = run(&mut session, job);
         assert_eq!(steps, vec![Step::Layout, Step::Analyse]);
         assert_eq!(result.model.map(|m| m.view.node_count), Some(122));
         assert_eq!(result.analysis.map(|a| a.nodes.len()), Some(122));
-        assert!(session.show(2, 0, TargetKey::default()).is_none());
+        assert!(session
+            .show(2, 0, TargetKey::default(), GraphViewOptions::default())
+            .is_none());
     }
 
     #[test]
@@ -787,7 +803,7 @@ mod tests {
         assert!(result.profile.is_some(), "the drop's profile is joined");
         // The function: laid out, the profile left as it is (it is joined to the model).
         let job = session
-            .show(0, 1, TargetKey::default())
+            .show(0, 1, TargetKey::default(), GraphViewOptions::default())
             .expect("the same model");
         let (result, steps) = run(&mut session, job);
         assert_eq!(steps, vec![Step::Layout]);
@@ -796,10 +812,45 @@ mod tests {
         assert!(result.profile.is_none());
         // A graph that is not there falls back to the main graph.
         let job = session
-            .show(0, 9, TargetKey::default())
+            .show(0, 9, TargetKey::default(), GraphViewOptions::default())
             .expect("the same model");
         let (result, _) = run(&mut session, job);
         assert_eq!(result.model.map(|m| m.graph), Some(0));
+    }
+
+    #[test]
+    fn constants_as_nodes_lays_the_shown_graph_out_again() {
+        let graph = opscope_engine::samples::tf_mobilenet_v2(
+            opscope_engine::samples::TfWeights::Splat,
+            false,
+        );
+        let mut session = Session::default();
+        let (result, _) = load(&mut session, vec![payload("net.pb", graph.binary())]);
+        let folded = result.model.expect("the model").view;
+        assert!(folded.folded_constants > 0);
+        let as_nodes = GraphViewOptions {
+            fold_constants: false,
+        };
+        let job = session
+            .show(0, 0, TargetKey::default(), as_nodes)
+            .expect("the same model");
+        let (result, steps) = run(&mut session, job);
+        // A layout alone: the analysis and the profile are of the model, which did not change.
+        assert_eq!(steps, vec![Step::Layout]);
+        assert!(result.analysis.is_none() && result.profile.is_none());
+        let unfolded = result.model.expect("the graph again").view;
+        assert_eq!(unfolded.node_count, folded.node_count);
+        assert_eq!(unfolded.folded_constants, 0);
+        assert_eq!(
+            unfolded.nodes.len(),
+            folded.nodes.len() + folded.folded_constants
+        );
+        // Back to folded: the first layout, kept.
+        let job = session
+            .show(0, 0, TargetKey::default(), GraphViewOptions::default())
+            .expect("the same model");
+        let (result, _) = run(&mut session, job);
+        assert_eq!(result.model.map(|m| m.view), Some(folded));
     }
 
     fn shared_sample(path: &str) -> Option<FilePayload> {
@@ -836,7 +887,11 @@ mod tests {
     #[test]
     fn stages_describe_the_work() {
         let session = Session::default();
-        let mut job = session.open(vec![resnet(), resnet_profile()], TargetKey::default());
+        let mut job = session.open(
+            vec![resnet(), resnet_profile()],
+            TargetKey::default(),
+            GraphViewOptions::default(),
+        );
         match session.next_stage(&mut job) {
             Some(Stage::Parsing {
                 file_name, n_files, ..

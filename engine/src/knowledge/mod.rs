@@ -18,8 +18,9 @@
 //! `DATA_OPS`, `CONST_OPS`, `VARIABLE_OPS` and `NetOutput` in `formats/ge/convert.rs`,
 //! TensorFlow's `NO_OUTPUT_OPS`, `NOT_GRAPH_OUTPUTS` and `BOOL_OUTPUT_OPS` in
 //! `formats/tensorflow/convert.rs`, the Caffe layer dispatch in `formats/caffe/convert.rs`); and
-//! the ONNX input slot names the graph view prints (`report/graph_view.rs`). A fact about an op
-//! that the analysis uses belongs here, not there.
+//! the input slot names and key attribute spellings the graph view prints
+//! (`report/graph_view.rs`; which ops it folds as constants is asked here, `OpCategory::Constant`).
+//! A fact about an op that the analysis uses belongs here, not there.
 
 mod table;
 
@@ -423,6 +424,17 @@ pub fn lookup_any(op_type: &str) -> Option<&'static OpSpec> {
             .or_else(|| entry.scoped.iter().find_map(|row| *row))
     })
     .and_then(|row| OPS.get(row))
+}
+
+/// The canonical op of graph inputs: GE `Data`, TensorFlow `Placeholder`, Caffe `Input` and data
+/// layers, which the category files with the constants (no kernel, no data input).
+const FEED: &str = "Data";
+
+/// Whether an op of a `format` model feeds the graph (a graph input the caller fills) rather than
+/// holding a constant, though both are [`OpCategory::Constant`]: the graph view folds constants
+/// into their readers and must keep the feeds.
+pub fn is_feed(format: ModelFormat, op_type: &str) -> bool {
+    lookup(format, op_type).is_some_and(|spec| spec.canonical == FEED)
 }
 
 /// The category of an op type in any framework's spelling (`ir::OpCategory::of`).

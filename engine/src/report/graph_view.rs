@@ -3,7 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ir::{Graph, Model, Node, OpCategory, Tensor, TensorId, TensorKind};
+use crate::ir::{
+    AttrValue, ConstValue, DType, Graph, Model, ModelFormat, Node, OpCategory, Tensor, TensorId,
+    TensorKind,
+};
+use crate::knowledge;
 use crate::layout::{self, BoxSize, LayoutConfig, LayoutInput, Point, Rect};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,6 +26,43 @@ pub struct GraphView {
     /// What the importer and shape inference noticed but read past (skipped fields, stated
     /// shapes that disagree with inferred ones), so the page can show what the CLI prints.
     pub warnings: Vec<String>,
+    /// Constant nodes drawn inside their consumers' boxes instead of as boxes of their own
+    /// ([`GraphViewOptions::fold_constants`]): `folded.len()`.
+    #[serde(default)]
+    pub folded_constants: usize,
+    /// The folded constant nodes, in node order, each with the boxes that draw it, so a search,
+    /// a finding or a link naming one selects its consumer.
+    #[serde(default)]
+    pub folded: Vec<FoldedConstant>,
+}
+
+/// How [`graph_view_with`] draws a graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct GraphViewOptions {
+    /// Draw constant nodes (ONNX `Constant`, TensorFlow and GE `Const`, anything the knowledge
+    /// base files as a constant) that read no computed tensor inside their consumers' boxes, as
+    /// weights are, instead of as boxes of their own with an edge to each consumer.
+    pub fold_constants: bool,
+}
+
+impl Default for GraphViewOptions {
+    fn default() -> GraphViewOptions {
+        GraphViewOptions {
+            fold_constants: true,
+        }
+    }
+}
+
+/// A constant node that is not drawn: its value is a line in each consumer's box.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FoldedConstant {
+    /// Index of the IR node.
+    pub graph_node: usize,
+    pub name: String,
+    pub op_type: String,
+    /// View indexes of its consumers, in node order (never empty: a constant nobody reads is
+    /// drawn).
+    pub into: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +105,10 @@ pub struct ViewPort {
     pub layout: Option<String>,
     pub weight: bool,
     pub byte_size: Option<u64>,
+    /// For an input made by a folded constant: that node, as `Const conv1/weights` (it has no
+    /// box to link to).
+    #[serde(default)]
+    pub folded_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,17 +132,28 @@ const TITLE_HEIGHT: f64 = 22.0;
 const LINE_HEIGHT: f64 = 15.0;
 const MAX_LINES: usize = 4;
 
-/// Builds the drawable view of the model's main graph.
+/// Builds the drawable view of the model's main graph, constants folded.
 pub fn graph_view(model: &Model) -> GraphView {
-    graph_view_of(model, &model.graph)
+    graph_view_with(model, &model.graph, GraphViewOptions::default())
 }
 
 /// Builds the drawable view of one graph of the model (the main graph, a body, a function; see
-/// [`super::graph_list`]); the model supplies the title, format, metadata and warnings.
+/// [`super::graph_list`]), constants folded; the model supplies the title, format, metadata and
+/// warnings.
 pub fn graph_view_of(model: &Model, graph: &Graph) -> GraphView {
+    graph_view_with(model, graph, GraphViewOptions::default())
+}
+
+/// Builds the drawable view of one graph of the model, drawn as `options` say.
+pub fn graph_view_with(model: &Model, graph: &Graph, options: GraphViewOptions) -> GraphView {
+    let folds = if options.fold_constants {
+        foldable_constants(model.format, graph)
+    } else {
+        vec![false; graph.nodes.len()]
+    };
     let mut nodes =
         Vec::with_capacity(graph.nodes.len() + graph.inputs.len() + graph.outputs.len());
-    let mut view_of_node = vec![usize::MAX; graph.nodes.len()];
+    let mut view_of_node: Vec<Option<usize>> = vec![None; graph.nodes.len()];
     let mut view_of_input = std::collections::HashMap::new();
 
     for &tensor_id in &graph.inputs {
@@ -108,21 +164,48 @@ pub fn graph_view_of(model: &Model, graph: &Graph) -> GraphView {
         nodes.push(io_node(ViewNodeKind::Input, tensor));
     }
     for (node_id, node) in graph.nodes.iter().enumerate() {
-        view_of_node[node_id] = nodes.len();
-        nodes.push(op_node(graph, node_id, node));
+        if folds[node_id] {
+            continue;
+        }
+        view_of_node[node_id] = Some(nodes.len());
+        nodes.push(op_node(model.format, graph, node_id, node, &folds));
     }
+    // The box of an IR node; `None` for a folded constant.
+    let view_of = |node_id: usize| view_of_node.get(node_id).copied().flatten();
+    let folded: Vec<FoldedConstant> = folds
+        .iter()
+        .enumerate()
+        .filter(|(_, &fold)| fold)
+        .filter_map(|(node_id, _)| {
+            let node = graph.nodes.get(node_id)?;
+            let mut into: Vec<usize> = node
+                .outputs
+                .iter()
+                .filter_map(|&id| graph.tensors.get(id))
+                .flat_map(|t| t.consumers.iter().filter_map(|&c| view_of(c)))
+                .collect();
+            into.sort_unstable();
+            into.dedup();
+            Some(FoldedConstant {
+                graph_node: node_id,
+                name: node.name.clone(),
+                op_type: node.op_type.clone(),
+                into,
+            })
+        })
+        .collect();
     let mut edges = Vec::new();
     for (producer, consumer, tensor_id) in graph.data_edges() {
-        edges.push(edge(
-            graph,
-            view_of_node[producer],
-            view_of_node[consumer],
-            tensor_id,
-        ));
+        // Folded constants have no box, so no edge either: their consumers draw them.
+        if let (Some(from), Some(to)) = (view_of(producer), view_of(consumer)) {
+            edges.push(edge(graph, from, to, tensor_id));
+        }
     }
     for (&tensor_id, &view_idx) in sorted(&view_of_input) {
         for &consumer in &graph.tensors[tensor_id].consumers {
-            edges.push(edge(graph, view_idx, view_of_node[consumer], tensor_id));
+            if let Some(to) = view_of(consumer) {
+                edges.push(edge(graph, view_idx, to, tensor_id));
+            }
         }
     }
     for &tensor_id in &graph.outputs {
@@ -132,7 +215,7 @@ pub fn graph_view_of(model: &Model, graph: &Graph) -> GraphView {
         let view_idx = nodes.len();
         nodes.push(io_node(ViewNodeKind::Output, tensor));
         let source = match tensor.producer {
-            Some(producer) => Some(view_of_node[producer]),
+            Some(producer) => view_of(producer),
             None => view_of_input.get(&tensor_id).copied(),
         };
         if let Some(source) = source {
@@ -172,7 +255,55 @@ pub fn graph_view_of(model: &Model, graph: &Graph) -> GraphView {
         height: placed.height,
         metadata: model.metadata.clone(),
         warnings: model.warnings.clone(),
+        folded_constants: folded.len(),
+        folded,
     }
+}
+
+/// Per node, whether it is a constant the view folds into its consumers: the knowledge base
+/// files its op as a constant ([`OpCategory::Constant`]) and not as a feed
+/// ([`knowledge::is_feed`]: `Placeholder`, GE `Data`, Caffe data layers feed the graph), it reads
+/// nothing computed (no data input, or only stored weights, as the ONNX zoo's `ConstantOfShape`
+/// of an initializer shape), it produces no graph input or output, and something reads it (a
+/// constant nobody reads stays a box, or it would vanish).
+fn foldable_constants(format: ModelFormat, graph: &Graph) -> Vec<bool> {
+    // Graph inputs and outputs by tensor, so the check stays linear on large graphs.
+    let mut boundary = vec![false; graph.tensors.len()];
+    for &id in graph.inputs.iter().chain(&graph.outputs) {
+        if let Some(slot) = boundary.get_mut(id) {
+            *slot = true;
+        }
+    }
+    let stored = |id: &TensorId| {
+        graph
+            .tensors
+            .get(*id)
+            .is_some_and(|t| t.producer.is_none() && t.is_weight())
+    };
+    let foldable_output = |id: &TensorId| {
+        graph
+            .tensors
+            .get(*id)
+            .is_some_and(|t| t.kind != TensorKind::Input && !boundary[*id])
+    };
+    let read = |id: &TensorId| {
+        graph
+            .tensors
+            .get(*id)
+            .is_some_and(|t| !t.consumers.is_empty())
+    };
+    graph
+        .nodes
+        .iter()
+        .map(|node| {
+            !node.outputs.is_empty()
+                && node.outputs.iter().all(foldable_output)
+                && node.outputs.iter().any(read)
+                && node.inputs.iter().flatten().all(stored)
+                && OpCategory::of(&node.op_type) == OpCategory::Constant
+                && !knowledge::is_feed(format, &node.op_type)
+        })
+        .collect()
 }
 
 fn sorted<K: Ord, V>(map: &std::collections::HashMap<K, V>) -> Vec<(&K, &V)> {
@@ -221,7 +352,13 @@ fn io_node(kind: ViewNodeKind, tensor: &Tensor) -> ViewNode {
     }
 }
 
-fn op_node(graph: &Graph, node_id: usize, node: &Node) -> ViewNode {
+fn op_node(
+    format: ModelFormat,
+    graph: &Graph,
+    node_id: usize,
+    node: &Node,
+    folds: &[bool],
+) -> ViewNode {
     let slots = slot_names(&node.op_type);
     let inputs: Vec<ViewPort> = node
         .inputs
@@ -229,7 +366,13 @@ fn op_node(graph: &Graph, node_id: usize, node: &Node) -> ViewNode {
         .enumerate()
         .filter_map(|(slot, id)| {
             let tensor = graph.tensors.get((*id)?)?;
-            Some(port(tensor, slot_label(slots, slot)))
+            let mut port = port(tensor, slot_label(slots, slot));
+            port.folded_from = tensor
+                .producer
+                .filter(|&p| folds.get(p).copied().unwrap_or(false))
+                .and_then(|p| graph.nodes.get(p))
+                .map(|n| format!("{} {}", n.op_type, n.display_name()));
+            Some(port)
         })
         .collect();
     let outputs = node
@@ -239,36 +382,22 @@ fn op_node(graph: &Graph, node_id: usize, node: &Node) -> ViewNode {
         .filter_map(|(slot, &id)| Some(port(graph.tensors.get(id)?, slot.to_string())))
         .collect();
     // Weights and constant inputs are drawn inside the box (as Netron does) rather than as
-    // separate nodes: they have no producer, so no edge leads to them.
+    // separate nodes: weights have no producer, and folded constants no box, so no edge leads
+    // to them.
     let mut lines: Vec<String> = node
         .inputs
         .iter()
         .enumerate()
         .filter_map(|(slot, id)| {
             let tensor = graph.tensors.get((*id)?)?;
-            if tensor.producer.is_some() || tensor.kind != TensorKind::Weight {
+            let drawn_here = match tensor.producer {
+                Some(producer) => folds.get(producer).copied().unwrap_or(false),
+                None => tensor.kind == TensorKind::Weight,
+            };
+            if !drawn_here {
                 return None;
             }
-            let shape = tensor
-                .shape
-                .as_ref()
-                .map(|s| s.to_string())
-                .unwrap_or_default();
-            Some(match &tensor.value {
-                Some(value)
-                    if tensor
-                        .shape
-                        .as_ref()
-                        .is_some_and(|s| s.element_count().unwrap_or(99) <= 4) =>
-                {
-                    format!("{} = {}", slot_label(slots, slot), value.display())
-                }
-                _ => format!(
-                    "{} ⟨{}⟩",
-                    slot_label(slots, slot),
-                    shape.trim_matches(['[', ']']).replace(',', "×")
-                ),
-            })
+            Some(stored_line(&slot_label(slots, slot), tensor))
         })
         .collect();
     if lines.len() > MAX_LINES {
@@ -276,7 +405,9 @@ fn op_node(graph: &Graph, node_id: usize, node: &Node) -> ViewNode {
         lines.truncate(MAX_LINES - 1);
         lines.push(format!("+{hidden} more"));
     }
-    let _ = node_id;
+    if let Some(attrs) = key_attrs(format, node) {
+        lines.insert(0, attrs);
+    }
     ViewNode {
         kind: ViewNodeKind::Op,
         graph_node: Some(node_id),
@@ -297,6 +428,171 @@ fn op_node(graph: &Graph, node_id: usize, node: &Node) -> ViewNode {
     }
 }
 
+/// The line a stored input (a weight, a folded constant) gets in its consumer's box: `B = 0.5`
+/// or `shape = 1,-1` for a small known value, `W ⟨64×3×7×7⟩` otherwise (`⟨scalar⟩`, `⟨?⟩` when
+/// the rank is unknown).
+fn stored_line(slot: &str, tensor: &Tensor) -> String {
+    let small = tensor
+        .shape
+        .as_ref()
+        .is_some_and(|s| s.element_count().is_some_and(|n| n <= 4));
+    match tensor.value.as_ref().filter(|_| small) {
+        Some(ConstValue::Ints(values)) => format!("{slot} = {}", join(values, ",")),
+        Some(ConstValue::Floats(values)) => {
+            // Values read from f32 payloads print as the f32 they were (0.1, not
+            // 0.10000000149011612).
+            let text: Vec<String> = values
+                .iter()
+                .map(|&v| match tensor.dtype {
+                    DType::F64 => v.to_string(),
+                    _ => (v as f32).to_string(),
+                })
+                .collect();
+            format!("{slot} = {}", text.join(","))
+        }
+        None => match &tensor.shape {
+            Some(shape) if shape.rank() == 0 => format!("{slot} ⟨scalar⟩"),
+            Some(shape) => {
+                let dims = shape.to_string();
+                format!(
+                    "{slot} ⟨{}⟩",
+                    dims.trim_matches(['[', ']']).replace(',', "×")
+                )
+            }
+            None => format!("{slot} ⟨?⟩"),
+        },
+    }
+}
+
+/// What a key attribute is, so it reads the same in every framework's spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyAttr {
+    /// Window of a convolution or a pool: `3×3`.
+    Kernel,
+    /// `/2`; hidden when every stride is 1.
+    Stride,
+    /// `d2`; hidden when every dilation is 1.
+    Dilation,
+    /// `g32`; hidden when 1.
+    Group,
+    /// `axis 1`.
+    Axis,
+    /// `perm 0,2,3,1`.
+    Perm,
+}
+
+/// The attributes the box shows under its title, in every framework's spelling: ONNX
+/// (`kernel_shape`, `strides`, `dilations`, `group`, `axis`, `perm`), TensorFlow (`ksize`,
+/// `strides`, `dilations` as full-rank lists), Caffe (`kernel_size`, `kernel_h`/`kernel_w`,
+/// `stride`, `stride_h`/`stride_w`, `dilation`, `group`, `axis`) and GE (`ksize`, `window`,
+/// `strides`, `stride`, `dilations`, `groups`, `axis`, `concat_dim`, `perm`). A row whose names
+/// are all present gives the values of its kind (several names are joined in order, as
+/// `kernel_h` and `kernel_w`); the first such row of a kind wins, and the kinds are shown in
+/// [`KeyAttr`] order.
+const KEY_ATTRS: &[(KeyAttr, &[&str])] = &[
+    (KeyAttr::Kernel, &["kernel_shape"]),
+    (KeyAttr::Kernel, &["ksize"]),
+    (KeyAttr::Kernel, &["kernel_size"]),
+    (KeyAttr::Kernel, &["kernel_h", "kernel_w"]),
+    (KeyAttr::Kernel, &["window"]),
+    (KeyAttr::Stride, &["strides"]),
+    (KeyAttr::Stride, &["stride"]),
+    (KeyAttr::Stride, &["stride_h", "stride_w"]),
+    (KeyAttr::Dilation, &["dilations"]),
+    (KeyAttr::Dilation, &["dilation"]),
+    (KeyAttr::Group, &["group"]),
+    (KeyAttr::Group, &["groups"]),
+    (KeyAttr::Axis, &["axis"]),
+    (KeyAttr::Axis, &["concat_dim"]),
+    (KeyAttr::Perm, &["perm"]),
+];
+
+/// The key attributes of a node on one line (`3×3 /2 g32`, `axis 1`, `perm 0,2,3,1`), or
+/// `None` when it has none worth showing.
+fn key_attrs(format: ModelFormat, node: &Node) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut done: Vec<KeyAttr> = Vec::new();
+    for &(kind, names) in KEY_ATTRS {
+        if done.contains(&kind) {
+            continue;
+        }
+        let Some(values) = names
+            .iter()
+            .map(|name| node.attr(name).and_then(ints_of))
+            .collect::<Option<Vec<Vec<i64>>>>()
+            .map(|lists| lists.concat())
+        else {
+            continue;
+        };
+        done.push(kind);
+        let spatial = || spatial_part(format, node, &values);
+        let part = match kind {
+            KeyAttr::Kernel => {
+                let dims = spatial();
+                (!dims.is_empty()).then(|| join(&dims, "×"))
+            }
+            KeyAttr::Stride => not_ones(spatial()).map(|s| format!("/{}", same_or_all(&s))),
+            KeyAttr::Dilation => not_ones(spatial()).map(|d| format!("d{}", same_or_all(&d))),
+            KeyAttr::Group => values.first().filter(|&&g| g > 1).map(|g| format!("g{g}")),
+            KeyAttr::Axis => values.first().map(|a| format!("axis {a}")),
+            KeyAttr::Perm => (!values.is_empty()).then(|| format!("perm {}", join(&values, ","))),
+        };
+        parts.extend(part);
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// Integer values of an attribute: one int or a list.
+fn ints_of(value: &AttrValue) -> Option<Vec<i64>> {
+    match value {
+        AttrValue::Int(v) => Some(vec![*v]),
+        AttrValue::Ints(vs) => Some(vs.clone()),
+        _ => None,
+    }
+}
+
+/// The spatial part of a window, stride or dilation list. TensorFlow and GE state them for every
+/// dimension (`[1,2,2,1]` in NHWC, `[1,1,2,2]` in NCHW, per `data_format`); ONNX and Caffe for the
+/// spatial dimensions only, and Caffe's one value stands for both of a 2-D window.
+fn spatial_part(format: ModelFormat, node: &Node, values: &[i64]) -> Vec<i64> {
+    match format {
+        ModelFormat::Tensorflow | ModelFormat::Ge if values.len() >= 4 => {
+            let channels_first = node
+                .attr("data_format")
+                .and_then(AttrValue::as_str)
+                .is_some_and(|f| f.to_ascii_uppercase().starts_with("NC"));
+            if channels_first {
+                values[2..].to_vec()
+            } else {
+                values[1..values.len() - 1].to_vec()
+            }
+        }
+        ModelFormat::Caffe if values.len() == 1 => vec![values[0]; 2],
+        _ => values.to_vec(),
+    }
+}
+
+/// `None` when every value is 1 (or there are none).
+fn not_ones(values: Vec<i64>) -> Option<Vec<i64>> {
+    values.iter().any(|&v| v != 1).then_some(values)
+}
+
+/// `2` for `[2, 2]`, `1×2` for `[1, 2]`.
+fn same_or_all(values: &[i64]) -> String {
+    match values.split_first() {
+        Some((first, rest)) if rest.iter().all(|v| v == first) => first.to_string(),
+        _ => join(values, "×"),
+    }
+}
+
+fn join(values: &[i64], separator: &str) -> String {
+    values
+        .iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
 fn port(tensor: &Tensor, slot: String) -> ViewPort {
     ViewPort {
         slot,
@@ -310,6 +606,7 @@ fn port(tensor: &Tensor, slot: String) -> ViewPort {
         layout: tensor.layout.clone(),
         weight: tensor.kind == TensorKind::Weight,
         byte_size: tensor.byte_size,
+        folded_from: None,
     }
 }
 
@@ -331,11 +628,20 @@ fn edge(graph: &Graph, from: usize, to: usize, tensor_id: TensorId) -> ViewEdge 
     }
 }
 
-/// Input slot names of common ops (ONNX schema names), so weights read `W ⟨64×3×7×7⟩` rather
-/// than `1 ⟨...⟩`.
+/// Input slot names of common ops (ONNX schema names; TensorFlow and GE ones where the op type
+/// is theirs), so weights read `W ⟨64×3×7×7⟩` rather than `1 ⟨...⟩`.
 fn slot_names(op_type: &str) -> &'static [&'static str] {
     const SLOTS: &[(&str, &[&str])] = &[
         ("Conv", &["X", "W", "B"]),
+        ("Conv2D", &["x", "filter", "bias"]),
+        ("DepthwiseConv2dNative", &["x", "filter"]),
+        ("DepthwiseConv2D", &["x", "filter", "bias"]),
+        ("BiasAdd", &["x", "bias"]),
+        (
+            "FusedBatchNormV3",
+            &["x", "scale", "offset", "mean", "variance"],
+        ),
+        ("Transpose", &["x", "perm"]),
         ("ConvTranspose", &["X", "W", "B"]),
         ("Gemm", &["A", "B", "C"]),
         ("MatMul", &["A", "B"]),
@@ -368,3 +674,6 @@ fn slot_label(slots: &[&str], slot: usize) -> String {
         .map(|s| s.to_string())
         .unwrap_or_else(|| slot.to_string())
 }
+
+#[cfg(test)]
+mod tests;
