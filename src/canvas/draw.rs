@@ -142,6 +142,9 @@ pub fn draw(ctx: &CanvasRenderingContext2d, frame: &Frame, texts: &mut TextCache
     let visible_edges: Vec<usize> = frame.scene.edges_in(&area).collect();
     draw_edges(ctx, frame, &visible_edges, detail, px);
     draw_highlighted_edges(ctx, frame, px, detail);
+    if scale >= EDGE_LABEL_SCALE {
+        draw_edge_labels(ctx, frame, &visible_edges);
+    }
 
     let visible_nodes: Vec<usize> = frame.scene.nodes_in(&area).collect();
     if detail.plain_boxes {
@@ -218,6 +221,37 @@ fn draw_edges(
         }
         ctx.set_fill_style_str(palette::EDGE);
         ctx.fill();
+    }
+}
+
+/// Zoom from which edges carry their tensor's type and shape (`f32 [1,64,56,56]`).
+const EDGE_LABEL_SCALE: f64 = 0.95;
+/// More labels than this in one view would only cover each other.
+const MAX_EDGE_LABELS: usize = 400;
+
+/// The tensor's type and shape beside the middle of each edge, on a halo of the background so it
+/// reads over other edges. Drawn before the nodes, which cover it where they overlap.
+fn draw_edge_labels(ctx: &CanvasRenderingContext2d, frame: &Frame, edges: &[usize]) {
+    ctx.set_font(&format!("10px {FONT_FAMILY}"));
+    ctx.set_text_align("left");
+    ctx.set_text_baseline("middle");
+    ctx.set_line_width(3.0);
+    ctx.set_line_join("round");
+    ctx.set_stroke_style_str(palette::BACKGROUND);
+    ctx.set_fill_style_str(palette::EDGE_LABEL);
+    for &edge_idx in edges.iter().take(MAX_EDGE_LABELS) {
+        let Some(edge) = frame.view.edges.get(edge_idx) else {
+            continue;
+        };
+        if edge.label.is_empty() || edge.points.len() < 2 {
+            continue;
+        }
+        // The middle point of the route, or the middle of its two middle points.
+        let n = edge.points.len();
+        let (a, b) = (edge.points[(n - 1) / 2], edge.points[n / 2]);
+        let (x, y) = ((a.x + b.x) / 2.0 + 4.0, (a.y + b.y) / 2.0);
+        let _ = ctx.stroke_text(&edge.label, x, y);
+        let _ = ctx.fill_text(&edge.label, x, y);
     }
 }
 

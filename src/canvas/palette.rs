@@ -114,6 +114,9 @@ pub fn exec_unit_glyph(unit: ExecUnitId) -> &'static str {
     }
 }
 
+/// Tensor type and shape on edges when zoomed in.
+pub const EDGE_LABEL: &str = "#5c6773";
+
 /// Near misses (fusion overlay) and finding badges.
 pub const NEAR_MISS: &str = "#e8590c";
 pub const BADGE_FILL: &str = "#c92a2a";

@@ -156,19 +156,34 @@ pub fn graph_view_with(model: &Model, graph: &Graph, options: GraphViewOptions) 
     let mut view_of_node: Vec<Option<usize>> = vec![None; graph.nodes.len()];
     let mut view_of_input = std::collections::HashMap::new();
 
+    // A graph input that a node produces (TensorFlow `Placeholder`, GE `Data`) is drawn once, as
+    // that node in the input's shape; the others (ONNX, Caffe inputs) get a box of their own.
+    let mut feeds = vec![false; graph.nodes.len()];
     for &tensor_id in &graph.inputs {
         let Some(tensor) = graph.tensors.get(tensor_id) else {
             continue;
         };
-        view_of_input.insert(tensor_id, nodes.len());
-        nodes.push(io_node(ViewNodeKind::Input, tensor));
+        match tensor
+            .producer
+            .filter(|&p| p < graph.nodes.len() && !folds[p])
+        {
+            Some(producer) => feeds[producer] = true,
+            None => {
+                view_of_input.insert(tensor_id, nodes.len());
+                nodes.push(io_node(ViewNodeKind::Input, tensor));
+            }
+        }
     }
     for (node_id, node) in graph.nodes.iter().enumerate() {
         if folds[node_id] {
             continue;
         }
         view_of_node[node_id] = Some(nodes.len());
-        nodes.push(op_node(model.format, graph, node_id, node, &folds));
+        let mut view_node = op_node(model.format, graph, node_id, node, &folds);
+        if feeds[node_id] {
+            view_node.kind = ViewNodeKind::Input;
+        }
+        nodes.push(view_node);
     }
     // The box of an IR node; `None` for a folded constant.
     let view_of = |node_id: usize| view_of_node.get(node_id).copied().flatten();

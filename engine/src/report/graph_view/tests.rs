@@ -119,8 +119,23 @@ fn a_tensorflow_const_folds_into_its_conv2d() {
     assert_eq!(op(&unfolded, "Conv2D").lines, vec!["/2"]);
     // The TF pool shows the spatial part of its NHWC window and strides.
     assert_eq!(op(&folded, "MaxPool").lines, vec!["3×3 /2"]);
-    // The Placeholder feeds the graph: never folded.
-    assert!(op_titles(&folded).contains(&"Placeholder"));
+    // The Placeholder feeds the graph: never folded, and drawn once, as the graph's input.
+    let inputs: Vec<&str> = folded
+        .nodes
+        .iter()
+        .filter(|n| n.kind == ViewNodeKind::Input)
+        .map(|n| n.title.as_str())
+        .collect();
+    assert_eq!(inputs, ["Placeholder"]);
+    let placeholder = folded
+        .nodes
+        .iter()
+        .find(|n| n.title == "Placeholder")
+        .expect("the Placeholder");
+    assert!(
+        placeholder.graph_node.is_some(),
+        "it stays the model's node"
+    );
 }
 
 #[test]
