@@ -1,10 +1,12 @@
-//! Thin wrappers over the browser APIs the app needs (clock, files, downloads, the worker).
+//! Thin wrappers over the browser APIs the app needs (clock, files, downloads, the worker, the
+//! theme).
 //! Kept in one place so components stay readable; natively these are never called.
 
 use gloo_worker::{Spawnable, WorkerBridge};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::state::{Scheme, Theme};
 use crate::worker::agent::Agent;
 use crate::worker::protocol::FromWorker;
 
@@ -123,4 +125,77 @@ pub fn file_list(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
         return Vec::new();
     };
     (0..list.length()).filter_map(|idx| list.get(idx)).collect()
+}
+
+/// The media query of the system's dark preference.
+const DARK_QUERY: &str = "(prefers-color-scheme: dark)";
+/// The `localStorage` key of the theme the user chose.
+pub const THEME_KEY: &str = "opscope.theme";
+
+fn dark_query() -> Option<web_sys::MediaQueryList> {
+    web_sys::window()?.match_media(DARK_QUERY).ok()?
+}
+
+fn scheme_of(query: Option<&web_sys::MediaQueryList>) -> Scheme {
+    if query.is_some_and(|q| q.matches()) {
+        Scheme::Dark
+    } else {
+        Scheme::Light
+    }
+}
+
+/// The system's colour scheme now (light where the browser does not say).
+pub fn system_scheme() -> Scheme {
+    scheme_of(dark_query().as_ref())
+}
+
+/// Calls `on_change` with the system's scheme whenever it changes, for as long as the returned
+/// listener lives.
+pub fn watch_system_scheme(
+    on_change: impl Fn(Scheme) + 'static,
+) -> Option<gloo_events::EventListener> {
+    let query = dark_query()?;
+    let target: web_sys::EventTarget = query.clone().into();
+    Some(gloo_events::EventListener::new(
+        &target,
+        "change",
+        move |_| on_change(scheme_of(Some(&query))),
+    ))
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    // Storage can be refused (private windows, sandboxed frames): the theme is then not kept.
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The theme the user chose on an earlier visit.
+pub fn stored_theme() -> Option<Theme> {
+    let value = local_storage()?.get_item(THEME_KEY).ok()??;
+    Theme::parse(&value)
+}
+
+/// Remembers the theme the user chose ("System" is remembered by forgetting the others).
+pub fn store_theme(theme: Theme) {
+    let Some(storage) = local_storage() else {
+        return;
+    };
+    let _ = match theme {
+        Theme::System => storage.remove_item(THEME_KEY),
+        Theme::Light | Theme::Dark => storage.set_item(THEME_KEY, theme.id()),
+    };
+}
+
+/// Sets `data-theme` on `<html>` for a forced theme; "System" removes it, so the style sheet's
+/// `prefers-color-scheme` query decides.
+pub fn apply_theme(theme: Theme) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match theme.attribute() {
+        Some(value) => root.set_attribute("data-theme", value),
+        None => root.remove_attribute("data-theme"),
+    };
 }

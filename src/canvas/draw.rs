@@ -8,7 +8,7 @@ use web_sys::CanvasRenderingContext2d;
 use super::fusion::FusionOutlines;
 use super::heat::HeatMap;
 use super::mask::PixelMask;
-use super::palette;
+use super::palette::{self, Palette};
 use super::scene::{Detail, Scene};
 use super::text::{fit_text, FittedText, TextCache};
 use crate::state::{Bounds, Size, Viewport};
@@ -74,7 +74,7 @@ fn node_look<'a>(node: &'a ViewNode, node_idx: usize, frame: &Frame<'a>) -> Node
             header_text: if heat.dark.get(node_idx).copied().unwrap_or(false) {
                 palette::HEADER_TEXT
             } else {
-                palette::HEAT_LIGHT_TEXT
+                frame.palette.heat_light_text
             },
             dimmed: false,
             unit_stripe: heat
@@ -86,8 +86,8 @@ fn node_look<'a>(node: &'a ViewNode, node_idx: usize, frame: &Frame<'a>) -> Node
             glyph: None,
         },
         None => NodeLook {
-            header: palette::HEAT_NONE_FILL,
-            header_text: palette::HEAT_NONE_TEXT,
+            header: frame.palette.heat_none_fill,
+            header_text: frame.palette.heat_none_text,
             dimmed: true,
             unit_stripe: None,
             glyph: None,
@@ -116,18 +116,25 @@ pub struct Frame<'a> {
     pub fusion_view: bool,
     /// Per view node: how many findings name it (a badge on its corner).
     pub badges: Option<&'a [u16]>,
+    /// The colours of the theme drawn.
+    pub palette: &'a Palette,
 }
 
 /// Fills the canvas with the background colour.
-pub fn clear(ctx: &CanvasRenderingContext2d, size: Size, device_pixel_ratio: f64) {
+pub fn clear(
+    ctx: &CanvasRenderingContext2d,
+    size: Size,
+    device_pixel_ratio: f64,
+    colours: &Palette,
+) {
     let _ = ctx.set_transform(device_pixel_ratio, 0.0, 0.0, device_pixel_ratio, 0.0, 0.0);
-    ctx.set_fill_style_str(palette::BACKGROUND);
+    ctx.set_fill_style_str(colours.background);
     ctx.fill_rect(0.0, 0.0, size.width, size.height);
 }
 
 /// Draws one frame; returns how many nodes were drawn.
 pub fn draw(ctx: &CanvasRenderingContext2d, frame: &Frame, texts: &mut TextCache) -> usize {
-    clear(ctx, frame.size, frame.device_pixel_ratio);
+    clear(ctx, frame.size, frame.device_pixel_ratio, frame.palette);
     let Viewport { scale, x, y } = frame.viewport;
     let dpr = frame.device_pixel_ratio;
     let _ = ctx.set_transform(dpr * scale, 0.0, 0.0, dpr * scale, dpr * x, dpr * y);
@@ -153,31 +160,52 @@ pub fn draw(ctx: &CanvasRenderingContext2d, frame: &Frame, texts: &mut TextCache
         for &node_idx in &visible_nodes {
             if let Some(node) = frame.view.nodes.get(node_idx) {
                 let look = node_look(node, node_idx, frame);
-                draw_node(ctx, node, node_idx, &look, detail, px, texts);
+                draw_node(ctx, node, node_idx, &look, detail, px, texts, frame.palette);
             }
         }
     }
     if let Some(outlines) = frame.outlines {
         if frame.fusion_view {
-            draw_near_misses(ctx, outlines, &area, detail, px);
+            draw_near_misses(ctx, outlines, &area, detail, px, frame.palette);
         }
-        draw_outlines(ctx, outlines, &area, detail, px);
+        draw_outlines(ctx, outlines, &area, detail, px, frame.palette);
     }
     if let Some(badges) = frame.badges.filter(|_| detail.titles) {
         draw_badges(ctx, frame, badges, &visible_nodes);
     }
     let highlight = frame.highlight;
     for &node_idx in frame.related {
-        outline(ctx, frame.scene, node_idx, palette::RELATED, 2.5 * px, px);
+        outline(
+            ctx,
+            frame.scene,
+            node_idx,
+            frame.palette.related,
+            2.5 * px,
+            px,
+        );
     }
     if let Some(node_idx) = highlight
         .hovered_node
         .filter(|&n| Some(n) != highlight.selected)
     {
-        outline(ctx, frame.scene, node_idx, palette::HOVER, 2.0 * px, px);
+        outline(
+            ctx,
+            frame.scene,
+            node_idx,
+            frame.palette.hover,
+            2.0 * px,
+            px,
+        );
     }
     if let Some(node_idx) = highlight.selected {
-        outline(ctx, frame.scene, node_idx, palette::ACCENT, 3.0 * px, px);
+        outline(
+            ctx,
+            frame.scene,
+            node_idx,
+            frame.palette.accent,
+            3.0 * px,
+            px,
+        );
     }
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     visible_nodes.len()
@@ -209,9 +237,9 @@ fn draw_edges(
         (1.1_f64).max(0.8 * px)
     });
     ctx.set_stroke_style_str(if detail.plain_edges {
-        palette::EDGE_FAR
+        frame.palette.edge_far
     } else {
-        palette::EDGE
+        frame.palette.edge
     });
     ctx.stroke();
     if !detail.plain_edges {
@@ -219,7 +247,7 @@ fn draw_edges(
         for &edge_idx in edges {
             trace_arrow(ctx, frame.scene, edge_idx);
         }
-        ctx.set_fill_style_str(palette::EDGE);
+        ctx.set_fill_style_str(frame.palette.edge);
         ctx.fill();
     }
 }
@@ -237,8 +265,8 @@ fn draw_edge_labels(ctx: &CanvasRenderingContext2d, frame: &Frame, edges: &[usiz
     ctx.set_text_baseline("middle");
     ctx.set_line_width(3.0);
     ctx.set_line_join("round");
-    ctx.set_stroke_style_str(palette::BACKGROUND);
-    ctx.set_fill_style_str(palette::EDGE_LABEL);
+    ctx.set_stroke_style_str(frame.palette.background);
+    ctx.set_fill_style_str(frame.palette.edge_label);
     for &edge_idx in edges.iter().take(MAX_EDGE_LABELS) {
         let Some(edge) = frame.view.edges.get(edge_idx) else {
             continue;
@@ -264,8 +292,8 @@ fn draw_highlighted_edges(ctx: &CanvasRenderingContext2d, frame: &Frame, px: f64
         .map(Vec::as_slice)
         .unwrap_or(&[]);
     let groups: [(&[usize], &str); 2] = [
-        (selected_edges, palette::ACCENT),
-        (highlight.hovered_edge.as_slice(), palette::HOVER),
+        (selected_edges, frame.palette.accent),
+        (highlight.hovered_edge.as_slice(), frame.palette.hover),
     ];
     for (edges, colour) in groups {
         if edges.is_empty() {
@@ -341,7 +369,7 @@ fn draw_plain_boxes(ctx: &CanvasRenderingContext2d, frame: &Frame, nodes: &[usiz
         };
         let fill = match node.kind {
             ViewNodeKind::Op => node_look(node, node_idx, frame).header,
-            ViewNodeKind::Input | ViewNodeKind::Output => palette::IO_BORDER,
+            ViewNodeKind::Input | ViewNodeKind::Output => frame.palette.io_border,
         };
         match by_fill.iter_mut().find(|(f, _)| *f == fill) {
             Some((_, list)) => list.push(node_idx),
@@ -371,6 +399,7 @@ fn draw_plain_boxes(ctx: &CanvasRenderingContext2d, frame: &Frame, nodes: &[usiz
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn draw_node(
     ctx: &CanvasRenderingContext2d,
     node: &ViewNode,
@@ -379,6 +408,7 @@ fn draw_node(
     detail: Detail,
     px: f64,
     texts: &mut TextCache,
+    colours: &Palette,
 ) {
     let r = Bounds {
         x: node.rect.x,
@@ -399,15 +429,15 @@ fn draw_node(
     }
     if is_io {
         round_rect(ctx, r, r.height.min(12.0));
-        ctx.set_fill_style_str(palette::IO_FILL);
+        ctx.set_fill_style_str(colours.io_fill);
         ctx.fill();
         ctx.set_line_width(px.max(1.0));
-        ctx.set_stroke_style_str(palette::IO_BORDER);
+        ctx.set_stroke_style_str(colours.io_border);
         ctx.stroke();
     } else {
         if has_body {
             round_rect(ctx, r, CORNER);
-            ctx.set_fill_style_str(palette::NODE_BODY);
+            ctx.set_fill_style_str(colours.node_body);
             ctx.fill();
         }
         top_round_rect(ctx, r, header_height, CORNER, !has_body);
@@ -420,12 +450,12 @@ fn draw_node(
         }
         round_rect(ctx, r, CORNER);
         ctx.set_line_width(px.max(1.0));
-        ctx.set_stroke_style_str(palette::NODE_BORDER);
+        ctx.set_stroke_style_str(colours.node_border);
         ctx.stroke();
     }
 
     if !detail.body_text {
-        draw_text_placeholders(ctx, node, r, header_height);
+        draw_text_placeholders(ctx, node, r, header_height, colours.placeholder);
     }
     if !detail.titles {
         ctx.set_global_alpha(1.0);
@@ -436,7 +466,7 @@ fn draw_node(
     ctx.set_text_baseline("middle");
     ctx.set_font(&format!("600 12px {FONT_FAMILY}"));
     ctx.set_fill_style_str(if is_io {
-        palette::NAME_TEXT
+        colours.name_text
     } else {
         look.header_text
     });
@@ -465,16 +495,16 @@ fn draw_node(
     if !text.name.is_empty() {
         ctx.set_font(&format!("11px {FONT_FAMILY}"));
         ctx.set_fill_style_str(if is_io {
-            palette::BODY_TEXT
+            colours.body_text
         } else {
-            palette::NAME_TEXT
+            colours.name_text
         });
         let _ = ctx.fill_text(&text.name, r.x + PADDING_X, line_y);
         line_y += LINE_HEIGHT;
     }
     if !text.lines.is_empty() {
         ctx.set_font(&format!("11px {FONT_FAMILY}"));
-        ctx.set_fill_style_str(palette::BODY_TEXT);
+        ctx.set_fill_style_str(colours.body_text);
         for line in &text.lines {
             if line_y > r.y + r.height {
                 break;
@@ -493,6 +523,7 @@ fn draw_text_placeholders(
     node: &ViewNode,
     r: Bounds,
     header_height: f64,
+    fill: &str,
 ) {
     let texts = std::iter::once(&node.name)
         .filter(|name| !name.is_empty())
@@ -508,7 +539,7 @@ fn draw_text_placeholders(
         ctx.rect(r.x + PADDING_X, line_y, width, 5.0);
         line_y += LINE_HEIGHT;
     }
-    ctx.set_fill_style_str(palette::PLACEHOLDER);
+    ctx.set_fill_style_str(fill);
     ctx.fill();
 }
 
@@ -541,6 +572,7 @@ fn draw_outlines(
     area: &Bounds,
     detail: Detail,
     px: f64,
+    colours: &Palette,
 ) {
     let min_side = 6.0 * px;
     let visible: Vec<_> = outlines
@@ -550,7 +582,7 @@ fn draw_outlines(
     if visible.is_empty() {
         return;
     }
-    ctx.set_stroke_style_str(palette::FUSION_OUTLINE);
+    ctx.set_stroke_style_str(colours.fusion_outline);
     ctx.set_line_width((1.5_f64).max(1.5 * px));
     for kind in [FusionKindId::Ub, FusionKindId::L2, FusionKindId::L1] {
         let dash = match kind {
@@ -576,7 +608,7 @@ fn draw_outlines(
     // a UB group starting where its L2 group starts does not overwrite its name.
     ctx.set_font(&format!("600 10px {FONT_FAMILY}"));
     ctx.set_text_align("left");
-    ctx.set_fill_style_str(palette::FUSION_OUTLINE);
+    ctx.set_fill_style_str(colours.fusion_outline);
     for outline in &visible {
         let b = outline.bounds;
         if outline.kind == FusionKindId::Ub {
@@ -597,6 +629,7 @@ fn draw_near_misses(
     area: &Bounds,
     detail: Detail,
     px: f64,
+    colours: &Palette,
 ) {
     let visible: Vec<_> = outlines.near_misses_in(area).collect();
     if visible.is_empty() {
@@ -607,7 +640,7 @@ fn draw_near_misses(
         dash_array.push(&wasm_bindgen::JsValue::from_f64(length));
     }
     let _ = ctx.set_line_dash(&dash_array);
-    ctx.set_stroke_style_str(palette::NEAR_MISS);
+    ctx.set_stroke_style_str(colours.near_miss);
     ctx.set_line_width((2.0_f64).max(2.0 * px));
     for miss in &visible {
         round_rect(ctx, miss.bounds, 10.0);
@@ -620,7 +653,7 @@ fn draw_near_misses(
     ctx.set_font(&format!("600 10px {FONT_FAMILY}"));
     ctx.set_text_align("right");
     ctx.set_text_baseline("top");
-    ctx.set_fill_style_str(palette::NEAR_MISS);
+    ctx.set_fill_style_str(colours.near_miss);
     for miss in &visible {
         let b = miss.bounds;
         let _ = ctx.fill_text(
@@ -649,9 +682,9 @@ fn draw_badges(
         let (cx, cy) = (b.x + b.width - 2.0, b.y + 2.0);
         ctx.begin_path();
         let _ = ctx.arc(cx, cy, 8.0, 0.0, std::f64::consts::TAU);
-        ctx.set_fill_style_str(palette::BADGE_FILL);
+        ctx.set_fill_style_str(frame.palette.badge_fill);
         ctx.fill();
-        ctx.set_fill_style_str(palette::BADGE_TEXT);
+        ctx.set_fill_style_str(frame.palette.badge_text);
         let label = if count > 9 {
             "9+".to_string()
         } else {

@@ -24,7 +24,7 @@ use super::toolbar::Toolbar;
 use super::unit_legend::UnitLegend;
 use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
-use crate::state::{format_zoom, Action, AppState, LoadStage, Overlay, ZOOM_STEP};
+use crate::state::{format_zoom, Action, AppState, LoadStage, Overlay, Theme, ZOOM_STEP};
 use crate::worker::agent::Agent;
 use crate::worker::protocol::{FilePayload, FromWorker, Stage, TargetKey, ToWorker};
 use opscope_engine::report::GraphViewOptions;
@@ -86,7 +86,7 @@ enum Source {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(AppState::default);
+    let state = use_reducer(initial_state);
     let worker = use_mut_ref(WorkerLink::default);
     let next_generation = use_mut_ref(|| 0u64);
     let file_input = use_node_ref();
@@ -352,6 +352,7 @@ pub fn app() -> Html {
         })
     };
 
+    use_theme(state.theme, state.theme_chosen, dispatch.clone());
     use_keyboard_shortcuts(
         dispatch.clone(),
         on_open.clone(),
@@ -460,7 +461,9 @@ pub fn app() -> Html {
                 on_sample={on_sample.clone()}
                 {on_pick_model}
                 {on_pick_graph}
-                on_action={dispatch.clone()} />
+                on_action={dispatch.clone()}
+                theme={state.theme}
+                scheme={state.scheme()} />
             if !state.errors.is_empty() {
                 <ErrorBanner messages={state.errors.clone()}
                     on_dismiss={dispatch.reform(|_| Action::DismissError)} />
@@ -483,6 +486,7 @@ pub fn app() -> Html {
                             fusion_view={overlay_shown == Overlay::Fusion}
                             badges={state.badges.clone()}
                             scene={state.scene}
+                            scheme={state.scheme()}
                             on_action={dispatch.clone()}
                             {on_drawn} />
                         if !has_graph {
@@ -543,6 +547,36 @@ pub fn app() -> Html {
     }
 }
 
+/// The state the page opens with: the theme the URL names (`?theme=dark|light|system`), else the
+/// one chosen on an earlier visit, and the system's scheme.
+fn initial_state() -> AppState {
+    let theme = platform::query_param("theme")
+        .and_then(|value| Theme::parse(&value))
+        .or_else(platform::stored_theme)
+        .unwrap_or_default();
+    AppState::default()
+        .apply(Action::SystemScheme(platform::system_scheme()))
+        .apply(Action::PinTheme(theme))
+}
+
+/// The theme on the page: `data-theme` on `<html>` (a forced theme only), remembered when the
+/// user chose it; the system's scheme followed as it changes.
+#[hook]
+fn use_theme(theme: Theme, chosen: bool, dispatch: Callback<Action>) {
+    use_effect_with((theme, chosen), |&(theme, chosen)| {
+        platform::apply_theme(theme);
+        if chosen {
+            platform::store_theme(theme);
+        }
+    });
+    use_effect_with((), move |_| {
+        let listener = platform::watch_system_scheme(move |scheme| {
+            dispatch.emit(Action::SystemScheme(scheme));
+        });
+        move || drop(listener)
+    });
+}
+
 /// Reads the files of a drop; the first that cannot be read fails the load.
 async fn read_all(files: &[web_sys::File]) -> Result<Vec<FilePayload>, String> {
     let mut payloads = Vec::with_capacity(files.len());
@@ -556,8 +590,8 @@ async fn read_all(files: &[web_sys::File]) -> Result<Vec<FilePayload>, String> {
 }
 
 /// Keys: `f` fit, `+`/`-` zoom, `0` actual size, `Escape` clear the selection (then close the
-/// model panel), `i` model panel, `h` heat map, `u` unit colours, `c` constants as nodes, `/` or
-/// Ctrl+F search, Ctrl+O open. Ignored while typing in a field.
+/// model panel), `i` model panel, `h` heat map, `u` unit colours, `c` constants as nodes, `t`
+/// theme, `/` or Ctrl+F search, Ctrl+O open. Ignored while typing in a field.
 #[hook]
 fn use_keyboard_shortcuts(
     dispatch: Callback<Action>,
@@ -623,6 +657,7 @@ fn handle_key(
         "h" | "H" => Action::ToggleHeat,
         "u" | "U" => Action::ToggleUnits,
         "g" | "G" => Action::ToggleFusionOverlay,
+        "t" | "T" => Action::CycleTheme,
         "Escape" => Action::Dismiss,
         "c" | "C" => {
             event.prevent_default();

@@ -18,10 +18,11 @@ use yew::prelude::*;
 use crate::canvas::draw::{self, Frame, Highlight};
 use crate::canvas::fusion::FusionOutlines;
 use crate::canvas::heat::HeatMap;
+use crate::canvas::palette::Palette;
 use crate::canvas::scene::{op_node_names, Detail, Scene};
 use crate::canvas::text::TextCache;
 use crate::canvas::units::UnitMap;
-use crate::state::{format_us, Action, GraphHandle, Shared, Size, Viewport};
+use crate::state::{format_us, Action, GraphHandle, Scheme, Shared, Size, Viewport};
 
 #[derive(Properties, PartialEq)]
 pub struct GraphCanvasProps {
@@ -44,7 +45,10 @@ pub struct GraphCanvasProps {
     /// Per view node: how many findings name it.
     #[prop_or_default]
     pub badges: Option<Shared<Vec<u16>>>,
-    /// Version of what is drawn (graph and overlay); reported back once drawn.
+    /// Light or dark: the colours drawn with.
+    #[prop_or_default]
+    pub scheme: Scheme,
+    /// Version of what is drawn (graph, overlay, scheme); reported back once drawn.
     pub scene: u64,
     pub on_action: Callback<Action>,
     /// Called with the scene version after its first complete draw.
@@ -401,7 +405,7 @@ impl GraphCanvas {
             canvas.set_height(backing_height);
         }
         let (Some(graph), Some((_, scene))) = (&props.graph, &self.scene) else {
-            draw::clear(&context, size, dpr);
+            draw::clear(&context, size, dpr, Palette::of(props.scheme));
             return;
         };
         let scene = scene.clone();
@@ -422,6 +426,7 @@ impl GraphCanvas {
             outlines: props.outlines.as_deref(),
             fusion_view: props.fusion_view,
             badges: props.badges.as_deref().map(Vec::as_slice),
+            palette: Palette::of(props.scheme),
         };
         draw::draw(&context, &frame, &mut self.texts);
 

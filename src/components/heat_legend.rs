@@ -5,7 +5,6 @@
 use yew::prelude::*;
 
 use crate::canvas::heat::{colour_at, HeatMap};
-use crate::canvas::palette;
 use crate::state::{format_us, Shared};
 
 #[derive(Properties, PartialEq)]
@@ -66,7 +65,7 @@ pub fn heat_legend(props: &HeatLegendProps) -> Html {
                 }) }
             </div>
             <div class="heat-legend-foot">
-                <span class="heat-none" style={format!("background:{}", palette::HEAT_NONE_FILL)}></span>
+                <span class="heat-none"></span>
                 <span>{ if props.estimate.is_some() { "no estimated time" } else { "no measured time" } }</span>
                 <span class="heat-count">{ format!("{} nodes timed", props.heat.n_timed) }</span>
             </div>

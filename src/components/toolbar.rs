@@ -1,7 +1,7 @@
 //! The top bar: open files, try a sample, pick among the models of a drop and the graphs of a
 //! model, zoom controls, the model panel, what the nodes are coloured by (category, unit, heat
 //! map), the fusion outlines, constants as nodes or folded, the target chip of the analysis, the
-//! findings, and the node search.
+//! findings, the node search, and the theme.
 
 use yew::prelude::*;
 
@@ -9,7 +9,9 @@ use super::graph_picker::GraphPicker;
 use super::model_picker::ModelPicker;
 use super::search_box::SearchBox;
 use crate::inputs::{Sample, SAMPLES};
-use crate::state::{format_count, Action, GraphHandle, Overlay, PanelTab, ZOOM_STEP};
+use crate::state::{
+    format_count, Action, GraphHandle, Overlay, PanelTab, Scheme, Theme, ZOOM_STEP,
+};
 use crate::worker::protocol::{ModelChoice, TargetKey};
 
 #[derive(Properties, PartialEq)]
@@ -45,6 +47,11 @@ pub struct ToolbarProps {
     /// Another graph of the shown model (index into its graph list).
     pub on_pick_graph: Callback<usize>,
     pub on_action: Callback<Action>,
+    /// The theme chosen, and the scheme it gives (the system's, for "System").
+    #[prop_or_default]
+    pub theme: Theme,
+    #[prop_or_default]
+    pub scheme: Scheme,
 }
 
 #[function_component(Toolbar)]
@@ -229,6 +236,27 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }
             <div class="toolbar-spacer"></div>
             <SearchBox graph={props.graph.clone()} on_action={props.on_action.clone()} />
+            { theme_button(props.theme, props.scheme, act(Action::CycleTheme)) }
         </header>
+    }
+}
+
+/// The theme button: shows the theme chosen, and cycles System → Light → Dark (key `T`).
+fn theme_button(theme: Theme, scheme: Scheme, onclick: Callback<MouseEvent>) -> Html {
+    let icon = match theme {
+        Theme::System => "◐",
+        Theme::Light => "☀",
+        Theme::Dark => "☾",
+    };
+    let now = match theme {
+        Theme::System => format!("System ({})", scheme.id()),
+        other => other.label().to_string(),
+    };
+    let label = format!("Theme: {now}; switch to {}", theme.next().label());
+    html! {
+        <button id="theme" class="btn btn-icon btn-theme" {onclick} data-theme-choice={theme.id()}
+            aria-label={label.clone()} title={format!("{label} (T)")}>
+            <span aria-hidden="true">{ icon }</span>
+        </button>
     }
 }

@@ -42,7 +42,7 @@ pub fn unit_chart(props: &UnitChartProps) -> Html {
                             let share = if total > 0.0 { us / total } else { 0.0 };
                             html! {
                                 <path d={donut_path(centre, centre, OUTER, INNER, *slice)}
-                                    fill={palette::unit_colour(*unit)} stroke="#ffffff" stroke-width="1">
+                                    fill={palette::unit_colour(*unit)} stroke-width="1">
                                     <title>{ format!("{}: {} ({})", unit.label(), format_us(*us), format_share(share)) }</title>
                                 </path>
                             }

@@ -10,6 +10,7 @@
 //! - [`profile`]: the loaded profile (measured or estimated) and its tables ([`table`]);
 //! - [`analysis`]: the analysis of the shown model and the findings list;
 //! - [`overlay`]: what the graph's nodes are coloured by;
+//! - [`theme`]: the light or dark theme, chosen or the system's;
 //! - [`loading`]: the progress of a load and its timings;
 //! - [`format`]: numbers, times and sizes as people read them.
 
@@ -21,6 +22,7 @@ pub mod overlay;
 pub mod profile;
 pub mod reducer;
 pub mod table;
+pub mod theme;
 pub mod viewport;
 
 #[cfg(test)]
@@ -38,6 +40,7 @@ pub use self::loading::{GraphState, LoadStage, LoadStats, Loading};
 pub use self::overlay::Overlay;
 pub use self::profile::{PanelTab, ProfileState};
 pub use self::reducer::{Action, AppState};
+pub use self::theme::{Scheme, Theme};
 pub use self::viewport::{
     min_scale, Bounds, Size, Viewport, FIT_MAX_SCALE, FIT_PADDING, MAX_SCALE, READABLE_SCALE,
     ZOOM_STEP,

@@ -12,6 +12,7 @@ use super::loading::{GraphState, LoadStage, LoadStats, Loading};
 use super::overlay::Overlay;
 use super::profile::{PanelTab, ProfileState};
 use super::table::{HotspotColumn, OpStatColumn};
+use super::theme::{Scheme, Theme};
 use super::viewport::{min_scale, Bounds, Size, Viewport};
 use super::Shared;
 use crate::canvas::fusion::FusionOutlines;
@@ -86,6 +87,12 @@ pub struct AppState {
     /// (the toolbar's "Constants as nodes", key `C`); the page asks the worker to lay the shown
     /// graph out again when it changes.
     pub constants_as_nodes: bool,
+    /// The theme chosen (System, Light, Dark) and the system's scheme, which "System" follows.
+    pub theme: Theme,
+    pub system_scheme: Scheme,
+    /// The user chose the theme (the button, key `T`), so the page remembers it; one named by
+    /// the URL or restored from the last visit is not written again.
+    pub theme_chosen: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +165,15 @@ pub enum Action {
     SetPanelTab(PanelTab),
     /// Collapse or expand the panel under the graph.
     TogglePanel,
+    /// The user chose a theme; the page remembers it.
+    SetTheme(Theme),
+    /// The theme button and key `T`: System → Light → Dark → System.
+    CycleTheme,
+    /// The theme the URL names (`?theme=dark`) or the last visit chose: shown, not remembered
+    /// again.
+    PinTheme(Theme),
+    /// The system's light or dark preference, at start and when it changes.
+    SystemScheme(Scheme),
     SortHotspots(HotspotColumn),
     FilterHotspots(String),
     SortOpStats(OpStatColumn),
@@ -194,6 +210,11 @@ impl AppState {
         GraphViewOptions {
             fold_constants: !self.constants_as_nodes,
         }
+    }
+
+    /// The scheme drawn: the theme chosen, or the system's.
+    pub fn scheme(&self) -> Scheme {
+        self.theme.scheme(self.system_scheme)
     }
 
     /// The profile is joined to the shown graph, so the heat map can be drawn.
@@ -506,6 +527,19 @@ impl AppState {
                     self.panel_collapsed = !self.panel_collapsed;
                 }
             }
+            Action::SetTheme(theme) => {
+                self.theme_chosen = true;
+                self.set_theme(theme, self.system_scheme);
+            }
+            Action::CycleTheme => {
+                self.theme_chosen = true;
+                self.set_theme(self.theme.next(), self.system_scheme);
+            }
+            Action::PinTheme(theme) => {
+                self.theme_chosen = false;
+                self.set_theme(theme, self.system_scheme);
+            }
+            Action::SystemScheme(system) => self.set_theme(self.theme, system),
             Action::SortHotspots(column) => {
                 if let Some(profile) = self.profile.as_mut() {
                     profile.hotspots.sort = profile.hotspots.sort.clicked(column);
@@ -658,6 +692,16 @@ impl AppState {
             .iter()
             .filter_map(|name| graph.node_named(name))
             .collect()
+    }
+
+    /// A theme or a system scheme; the canvas draws again when the scheme drawn changes.
+    fn set_theme(&mut self, theme: Theme, system: Scheme) {
+        let before = self.scheme();
+        self.theme = theme;
+        self.system_scheme = system;
+        if self.scheme() != before && self.graph.is_some() {
+            self.new_scene();
+        }
     }
 
     /// Something the canvas draws changed: it must report a complete draw again.
@@ -2003,5 +2047,76 @@ mod tests {
         let state = started(state, 2).apply(finished(2, load));
         assert_eq!(state.findings.len(), 2, "one list: the analysis's");
         assert!(state.findings.names_are_nodes);
+    }
+
+    #[test]
+    fn the_theme_cycles_system_light_dark_and_is_remembered_when_chosen() {
+        let state = AppState::default();
+        assert_eq!(state.theme, Theme::System);
+        assert!(!state.theme_chosen);
+        let state = state.apply(Action::CycleTheme);
+        assert_eq!((state.theme, state.scheme()), (Theme::Light, Scheme::Light));
+        assert!(
+            state.theme_chosen,
+            "the user chose it: the page remembers it"
+        );
+        let state = state.apply(Action::CycleTheme);
+        assert_eq!((state.theme, state.scheme()), (Theme::Dark, Scheme::Dark));
+        let state = state.apply(Action::CycleTheme);
+        assert_eq!(state.theme, Theme::System);
+        let state = state.apply(Action::SetTheme(Theme::Dark));
+        assert_eq!(state.theme, Theme::Dark);
+        // A theme from the URL shows, and is not written over the user's.
+        let state = state.apply(Action::PinTheme(Theme::Light));
+        assert_eq!(state.theme, Theme::Light);
+        assert!(!state.theme_chosen);
+    }
+
+    #[test]
+    fn the_system_scheme_applies_only_to_the_system_theme() {
+        let state = AppState::default().apply(Action::SystemScheme(Scheme::Dark));
+        assert_eq!(state.scheme(), Scheme::Dark, "System follows the system");
+        let state = state.apply(Action::SetTheme(Theme::Light));
+        assert_eq!(state.scheme(), Scheme::Light, "Light is forced");
+        let state = state.apply(Action::SystemScheme(Scheme::Light));
+        let state = state.apply(Action::SystemScheme(Scheme::Dark));
+        assert_eq!(
+            state.scheme(),
+            Scheme::Light,
+            "the system changing does not matter"
+        );
+        let state = state.apply(Action::SetTheme(Theme::System));
+        assert_eq!(
+            state.scheme(),
+            Scheme::Dark,
+            "System again: the system's, as it is now"
+        );
+        assert_eq!(state.system_scheme, Scheme::Dark);
+    }
+
+    #[test]
+    fn the_graph_is_drawn_again_when_the_scheme_changes() {
+        let state = drawn(with_graph(4));
+        assert_eq!(state.graph_state(), GraphState::Drawn);
+        let scene = state.scene;
+        // Light is the scheme already: nothing to draw again.
+        let state = state.apply(Action::SetTheme(Theme::Light));
+        assert_eq!(state.scene, scene);
+        assert!(state.drawn);
+        let state = state.apply(Action::CycleTheme);
+        assert_eq!(state.scheme(), Scheme::Dark);
+        assert_eq!(state.scene, scene + 1, "a new scene version for the canvas");
+        assert!(!state.drawn, "the dark drawing must be reported");
+        let state = drawn(state);
+        // The system turning light does not change a forced dark theme.
+        let state = state.apply(Action::SystemScheme(Scheme::Light));
+        assert_eq!(state.scene, scene + 1);
+        // Back to System while the system is light: light again.
+        let state = state.apply(Action::CycleTheme);
+        assert_eq!(state.scheme(), Scheme::Light);
+        assert_eq!(state.scene, scene + 2);
+        // Without a graph no scene waits for a draw.
+        let state = AppState::default().apply(Action::SetTheme(Theme::Dark));
+        assert_eq!(state.scene, 0);
     }
 }
