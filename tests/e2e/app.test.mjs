@@ -690,6 +690,75 @@ await test('several bad files are listed one per line and the good one loads', a
   await page.screenshot({ path: join(SHOTS, 'errors-several-files.png') });
 });
 
+// ---- Themes: ?theme=dark, the canvas in the theme's colours, key T, the system's scheme ----
+
+/** Waits until the canvas's corners are drawn in the `dark` or light background (most of them:
+ * a node may reach a corner) and none in the other; returns the corners' colours. */
+async function canvasIn(p, dark) {
+  const handle = await p.waitForFunction((dark) => {
+    const canvas = document.querySelector('#graph canvas');
+    if (!canvas || canvas.width < 8 || canvas.height < 8) return null;
+    const ctx = canvas.getContext('2d');
+    const [w, h] = [canvas.width, canvas.height];
+    const corners = [[3, 3], [w - 4, 3], [3, h - 4], [w - 4, h - 4]]
+      .map(([x, y]) => Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3)));
+    const luma = ([r, g, b]) => 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    const matching = corners.filter((c) => (dark ? luma(c) < 50 : luma(c) > 200)).length;
+    const opposite = corners.filter((c) => (dark ? luma(c) > 200 : luma(c) < 50)).length;
+    return matching >= 3 && opposite === 0 ? corners : null;
+  }, dark, { timeout: 10000 });
+  return handle.jsonValue();
+}
+const themeAttribute = () => page.evaluate(() => document.documentElement.dataset.theme ?? null);
+const storedTheme = () => page.evaluate(() => localStorage.getItem('opscope.theme'));
+const bodyBackground = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+
+await test('themes: ?theme=dark draws the page and the canvas dark; T cycles System, Light, Dark', async () => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(`${BASE_URL}?theme=dark&sample=resnet50`);
+  await waitDrawn();
+  assert((await themeAttribute()) === 'dark', `data-theme: ${await themeAttribute()}`);
+  assert((await bodyBackground()) === 'rgb(27, 30, 35)', `dark page background: ${await bodyBackground()}`);
+  const button = page.locator('#theme');
+  assert((await button.getAttribute('data-theme-choice')) === 'dark', 'the button does not show Dark');
+  assert(/^Theme: Dark; switch to System/.test(await button.getAttribute('aria-label')),
+    `button label: ${await button.getAttribute('aria-label')}`);
+  const dark = await canvasIn(page, true);
+  assert(dark.some((c) => near(c, [0x1b, 0x1e, 0x23], 4)), `no corner in the dark background: ${JSON.stringify(dark)}`);
+  assert((await storedTheme()) === null, 'a theme named by the URL was remembered');
+  await page.screenshot({ path: join(SHOTS, 'theme-dark.png') });
+
+  // T: System (the emulated system is light), then Light, remembered.
+  await page.locator('body').press('t');
+  await page.waitForFunction(() => document.documentElement.dataset.theme === undefined, null, { timeout: 5000 });
+  await canvasIn(page, false);
+  assert((await button.getAttribute('data-theme-choice')) === 'system', 'the button does not show System');
+  await page.locator('body').press('t');
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'light', null, { timeout: 5000 });
+  await waitDrawn();
+  const light = await canvasIn(page, false);
+  assert(light.some((c) => near(c, [0xf7, 0xf8, 0xfa], 4)), `no corner in the light background: ${JSON.stringify(light)}`);
+  assert((await bodyBackground()) === 'rgb(247, 248, 250)', `light page background: ${await bodyBackground()}`);
+  assert((await storedTheme()) === 'light', `stored theme: ${await storedTheme()}`);
+  await page.screenshot({ path: join(SHOTS, 'theme-light.png') });
+
+  // The button: Dark, then System, which follows the system turning dark.
+  await button.click();
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark', null, { timeout: 5000 });
+  await canvasIn(page, true);
+  await button.click();
+  await page.waitForFunction(() => document.documentElement.dataset.theme === undefined, null, { timeout: 5000 });
+  await canvasIn(page, false);
+  assert((await storedTheme()) === null, 'System is remembered by forgetting the others');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await canvasIn(page, true);
+  assert((await bodyBackground()) === 'rgb(27, 30, 35)', `system dark page background: ${await bodyBackground()}`);
+  assert(/System \(dark\)/.test(await button.getAttribute('aria-label')),
+    `button label: ${await button.getAttribute('aria-label')}`);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await canvasIn(page, false);
+});
+
 await test('the page made no request outside this machine and threw no error', async () => {
   const foreign = requests.filter((url) => {
     if (url.startsWith('data:') || url.startsWith('blob:')) return false;
