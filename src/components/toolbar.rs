@@ -150,6 +150,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <span class="brand-mark" aria-hidden="true"></span>
                 <span class="brand-name">{ "opscope" }</span>
             </div>
+            // Beside the brand, not at the far end: the toolbar is wider than a 1400 px window
+            // once a model is open, and its end is cut off.
+            { theme_button(props.theme, props.scheme, act(Action::CycleTheme)) }
             <div class="toolbar-group">
                 <button class="btn btn-primary" onclick={on_open}
                     title="Open a model and/or the profiling files of a run; several files at once (Ctrl+O)">
@@ -236,7 +239,6 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }
             <div class="toolbar-spacer"></div>
             <SearchBox graph={props.graph.clone()} on_action={props.on_action.clone()} />
-            { theme_button(props.theme, props.scheme, act(Action::CycleTheme)) }
         </header>
     }
 }

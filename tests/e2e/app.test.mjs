@@ -721,6 +721,8 @@ await test('themes: ?theme=dark draws the page and the canvas dark; T cycles Sys
   assert((await bodyBackground()) === 'rgb(27, 30, 35)', `dark page background: ${await bodyBackground()}`);
   const button = page.locator('#theme');
   assert((await button.getAttribute('data-theme-choice')) === 'dark', 'the button does not show Dark');
+  const box = await button.boundingBox();
+  assert(box && box.x >= 0 && box.x + box.width <= 1400, `the theme button is off the window: ${JSON.stringify(box)}`);
   assert(/^Theme: Dark; switch to System/.test(await button.getAttribute('aria-label')),
     `button label: ${await button.getAttribute('aria-label')}`);
   const dark = await canvasIn(page, true);
