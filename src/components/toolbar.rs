@@ -42,6 +42,9 @@ pub struct ToolbarProps {
     /// Another graph of the shown model (index into its graph list).
     pub on_pick_graph: Callback<usize>,
     pub on_action: Callback<Action>,
+    /// A node is selected (zoom to the selection).
+    #[prop_or_default]
+    pub selection: bool,
 }
 
 #[function_component(Toolbar)]
@@ -168,6 +171,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     disabled={!has_graph} title="Zoom in (+)" aria-label="Zoom in">{ "+" }</button>
                 <button id="fit" class="btn" onclick={act(Action::Fit)} disabled={!has_graph}
                     title="Fit the graph to the window (F)">{ "Fit" }</button>
+                <button id="zoom-selection" class="btn" onclick={act(Action::ZoomToSelection)}
+                    disabled={!props.selection} aria-label="Zoom to the selection"
+                    title="Zoom to the selected node and the nodes highlighted with it (Z)">
+                    { "Selection" }
+                </button>
             </div>
             <ModelPicker models={props.models.clone()} shown={props.shown_model}
                 busy={props.busy} on_pick={props.on_pick_model.clone()} />

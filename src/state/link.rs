@@ -20,7 +20,9 @@ pub fn node_hash(name: &str) -> String {
 /// it names none or is not valid percent-encoded UTF-8.
 pub fn node_from_hash(hash: &str) -> Option<String> {
     let hash = hash.strip_prefix('#').unwrap_or(hash);
-    let encoded = hash.split('&').find_map(|part| part.strip_prefix("node="))?;
+    let encoded = hash
+        .split('&')
+        .find_map(|part| part.strip_prefix("node="))?;
     let name = percent_decode(encoded)?;
     (!name.is_empty()).then_some(name)
 }
@@ -73,8 +75,14 @@ mod tests {
         assert_eq!(node_from_hash("#top"), None);
         assert_eq!(node_from_hash("#node=%zz"), None);
         assert_eq!(node_from_hash("#node=%e2%82"), None, "cut UTF-8");
-        assert_eq!(node_from_hash("#x=1&node=relu_1").as_deref(), Some("relu_1"));
+        assert_eq!(
+            node_from_hash("#x=1&node=relu_1").as_deref(),
+            Some("relu_1")
+        );
         // Browsers may hand the hash back with characters encoded they need not have.
-        assert_eq!(node_from_hash("#node=%2Fconv1%2FConv").as_deref(), Some("/conv1/Conv"));
+        assert_eq!(
+            node_from_hash("#node=%2Fconv1%2FConv").as_deref(),
+            Some("/conv1/Conv")
+        );
     }
 }

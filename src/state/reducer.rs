@@ -1996,7 +1996,11 @@ mod tests {
         assert_eq!(state.selection, None);
         let state = state.apply(Action::Select(Some(0)));
         let state = state.apply(Action::Move(Direction::Consumer));
-        assert_eq!(state.selection, Some(1), "the consumer straight below first");
+        assert_eq!(
+            state.selection,
+            Some(1),
+            "the consumer straight below first"
+        );
         assert!(centred(&state, 1));
         let state = state.apply(Action::Move(Direction::Right));
         assert_eq!(state.selection, Some(2));
@@ -2025,12 +2029,18 @@ mod tests {
         let state = with_graph(100);
         // Nothing selected: the view stays.
         let before = state.viewport;
-        assert_eq!(state.clone().apply(Action::ZoomToSelection).viewport, before);
+        assert_eq!(
+            state.clone().apply(Action::ZoomToSelection).viewport,
+            before
+        );
         let mut state = state.apply(Action::Select(Some(10)));
         state.related = vec![40];
         let state = state.apply(Action::ZoomToSelection);
         assert!(in_view(&state, 10) && in_view(&state, 40));
-        assert!(state.viewport.scale < READABLE_SCALE, "zoomed out to show both");
+        assert!(
+            state.viewport.scale < READABLE_SCALE,
+            "zoomed out to show both"
+        );
         // One node alone: centred at 100 %.
         let state = state
             .apply(Action::Select(Some(70)))
