@@ -1,4 +1,5 @@
-//! Thin wrappers over the browser APIs the app needs (clock, files, downloads, the worker).
+//! Thin wrappers over the browser APIs the app needs (clock, files, downloads, the worker, the
+//! URL's hash).
 //! Kept in one place so components stay readable; natively these are never called.
 
 use gloo_worker::{Spawnable, WorkerBridge};
@@ -123,4 +124,50 @@ pub fn file_list(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
         return Vec::new();
     };
     (0..list.length()).filter_map(|idx| list.get(idx)).collect()
+}
+
+/// The page URL's hash (`#node=...`), empty when it has none.
+pub fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the page URL's hash (`None` removes it) with `history.replaceState`: no navigation,
+/// no request, no history entry, no `hashchange`.
+pub fn replace_hash(hash: Option<&str>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let (Ok(path), Ok(search)) = (location.pathname(), location.search()) else {
+        return;
+    };
+    let url = format!("{path}{search}{}", hash.unwrap_or(""));
+    let Ok(history) = js_sys::Reflect::get(&window, &"history".into()) else {
+        return;
+    };
+    let replace = js_sys::Reflect::get(&history, &"replaceState".into()).ok();
+    if let Some(replace) = replace
+        .as_ref()
+        .and_then(|f| f.dyn_ref::<js_sys::Function>())
+    {
+        let _ = replace.call3(
+            &history,
+            &JsValue::NULL,
+            &JsValue::from_str(""),
+            &JsValue::from_str(&url),
+        );
+    }
+}
+
+/// Calls `on_change` with the new hash whenever the page URL's hash changes (a link followed,
+/// the address bar edited); the listener lasts as long as the value returned.
+pub fn on_hash_change(on_change: impl Fn(String) + 'static) -> Option<gloo_events::EventListener> {
+    let window = web_sys::window()?;
+    Some(gloo_events::EventListener::new(
+        &window,
+        "hashchange",
+        move |_| on_change(location_hash()),
+    ))
 }

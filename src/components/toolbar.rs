@@ -45,6 +45,9 @@ pub struct ToolbarProps {
     /// Another graph of the shown model (index into its graph list).
     pub on_pick_graph: Callback<usize>,
     pub on_action: Callback<Action>,
+    /// A node is selected (zoom to the selection).
+    #[prop_or_default]
+    pub selection: bool,
 }
 
 #[function_component(Toolbar)]
@@ -171,6 +174,15 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     disabled={!has_graph} title="Zoom in (+)" aria-label="Zoom in">{ "+" }</button>
                 <button id="fit" class="btn" onclick={act(Action::Fit)} disabled={!has_graph}
                     title="Fit the graph to the window (F)">{ "Fit" }</button>
+                <button id="zoom-selection" class="btn btn-icon" onclick={act(Action::ZoomToSelection)}
+                    disabled={!props.selection} aria-label="Zoom to the selection"
+                    title="Zoom to the selected node and the nodes highlighted with it (Z)">
+                    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="none"
+                        stroke="currentColor" stroke-width="1.6">
+                        <path d="M1.5 5V1.5H5M11 1.5h3.5V5M14.5 11v3.5H11M5 14.5H1.5V11" />
+                        <rect x="5.5" y="5.5" width="5" height="5" rx="1" fill="currentColor" stroke="none" />
+                    </svg>
+                </button>
             </div>
             <ModelPicker models={props.models.clone()} shown={props.shown_model}
                 busy={props.busy} on_pick={props.on_pick_model.clone()} />

@@ -213,6 +213,96 @@ await test('?overlay= in the URL picks the overlay a model opens with', async ()
   await other.close();
 });
 
+// ---- Navigation: search with a match count, #node= links, arrow keys, the minimap ----
+
+/** Waits until the page's URL names this node (`#node=`), as selecting it writes. */
+const waitHashNode = (p, name) => p.waitForFunction(
+  (h) => decodeURIComponent(window.location.hash) === h, `#node=${name}`, { timeout: 5000 });
+/** Waits until the named node's centre is on the canvas (the canvas draws on the next frame). */
+const waitInView = (p, name) => p.waitForFunction(
+  (n) => window.opscope.nodeCenter(n) !== null, name, { timeout: 5000 });
+/** Waits until the properties panel shows this node. */
+const waitSelected = (p, name) => p.waitForFunction(
+  (n) => document.querySelector('#properties .sidebar-subtitle')?.textContent === n, name, { timeout: 10000 });
+
+await test('search counts every match and steps through them, revealing each', async () => {
+  await waitDrawn();
+  const names = await page.evaluate(() => window.opscope.nodeNames());
+  const relus = names.filter((n) => /relu/i.test(n));
+  assert(relus.length > 10, `ResNet-50 has many Relu nodes: ${relus.length}`);
+  const search = page.locator('#search');
+  const count = page.locator('#search-count');
+  await search.fill('relu');
+  await count.waitFor({ timeout: 5000 });
+  assert((await count.innerText()).trim() === `1 / ${relus.length}`, `count: ${await count.innerText()}`);
+  // Enter reveals the first match; the properties and the URL name it.
+  await search.press('Enter');
+  await waitHashNode(page, relus[0]);
+  await waitSelected(page, relus[0]);
+  await waitInView(page, relus[0]);
+  // The next button, then Enter again: the second and third matches.
+  assert((await page.locator('#search-next').getAttribute('aria-label')) === 'Next match', 'next button label');
+  await page.locator('#search-next').click();
+  await page.locator('#search-count', { hasText: `2 / ${relus.length}` }).waitFor({ timeout: 5000 });
+  await waitHashNode(page, relus[1]);
+  await search.press('Enter');
+  await page.locator('#search-count', { hasText: `3 / ${relus.length}` }).waitFor({ timeout: 5000 });
+  await search.press('Shift+Enter');
+  await page.locator('#search-count', { hasText: `2 / ${relus.length}` }).waitFor({ timeout: 5000 });
+  await waitHashNode(page, relus[1]);
+  // An attribute value: the stem's 7×7 convolution is the only one.
+  await search.fill('kernel_shape=7,7');
+  await page.locator('#search-count', { hasText: '1 / 1' }).waitFor({ timeout: 5000 });
+  await search.press('Enter');
+  await page.locator('#properties', { hasText: 'kernel_shape' }).waitFor({ timeout: 5000 });
+  assert(/\[7,\s*7\]/.test(await page.locator('#properties').innerText()), 'not the 7×7 convolution');
+  await page.screenshot({ path: join(SHOTS, 'search-count.png') });
+  await search.fill('');
+  await search.press('Escape');
+  await page.keyboard.press('Escape');
+});
+
+await test('#node= in the URL opens the node; arrow down moves to its consumer; the minimap pans', async () => {
+  const other = await context.newPage();
+  other.on('request', (request) => requests.push(request.url()));
+  other.on('pageerror', (err) => pageErrors.push(String(err)));
+  // The stem: its first convolution feeds only its Relu.
+  const names = await page.evaluate(() => window.opscope.nodeNames());
+  const [conv, relu] = names;
+  assert(/conv/i.test(conv) && /relu/i.test(relu), `unexpected first nodes ${conv}, ${relu}`);
+  await other.goto(`${BASE_URL}?sample=resnet50#node=${encodeURIComponent(conv)}`);
+  await other.locator('#graph[data-graph-state="drawn"]').waitFor({ timeout: 30000 });
+  await waitSelected(other, conv);
+  await waitInView(other, conv);
+  // Arrow down: its consumer, selected, revealed and written to the URL.
+  await other.locator('body').press('ArrowDown');
+  await waitHashNode(other, relu);
+  await waitSelected(other, relu);
+  await waitInView(other, relu);
+  await other.locator('body').press('ArrowUp');
+  await waitHashNode(other, conv);
+  await waitSelected(other, conv);
+  // The hash changed by hand selects its node too.
+  await other.evaluate((n) => { window.location.hash = `node=${encodeURIComponent(n)}`; }, relu);
+  await waitSelected(other, relu);
+  // Z frames the selection.
+  await other.locator('body').press('z');
+  // The minimap: visible, a click on its bottom moves the view to the end of the graph.
+  const minimap = other.locator('#minimap canvas');
+  await minimap.waitFor({ timeout: 5000 });
+  assert(await minimap.isVisible(), 'the minimap is not visible');
+  await other.screenshot({ path: join(SHOTS, 'navigation-minimap.png') });
+  const last = names[names.length - 1];
+  assert(!(await other.evaluate((n) => window.opscope.nodeCenter(n) !== null, last)), `${last} is already in view`);
+  const box = await minimap.boundingBox();
+  await minimap.click({ position: { x: box.width / 2, y: box.height - 3 } });
+  await waitInView(other, last);
+  // M hides it.
+  await other.locator('body').press('m');
+  await other.locator('#minimap').waitFor({ state: 'detached', timeout: 5000 });
+  await other.close();
+});
+
 // A second model dropped through the file input: a real zoo model when the shared samples are
 // present, else the bundled MobileNet v2.
 const zooModel = join(ROOT, '../shared/samples/models/onnx/light_inception_v1.onnx');
