@@ -22,6 +22,7 @@ use super::properties_panel::PropertiesPanel;
 use super::status_bar::StatusBar;
 use super::toolbar::Toolbar;
 use super::unit_legend::UnitLegend;
+use crate::export::{self, ExportKind, ExportSource};
 use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
 use crate::state::{format_zoom, Action, AppState, LoadStage, Overlay, ZOOM_STEP};
@@ -309,6 +310,21 @@ pub fn app() -> Html {
 
     use_keyboard_shortcuts(dispatch.clone(), on_open.clone());
 
+    let on_export = {
+        let state = state.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |kind: ExportKind| {
+            let Some(source) = ExportSource::of(&state) else {
+                return;
+            };
+            let failed = dispatch.reform(Action::ExportFailed);
+            match export::export(kind, &source, move |message| failed.emit(message)) {
+                Ok(name) => web_sys::console::info_1(&format!("opscope: saved {name}").into()),
+                Err(message) => dispatch.emit(Action::ExportFailed(message)),
+            }
+        })
+    };
+
     // Drag and drop anywhere on the page.
     let carries_files = |event: &DragEvent| {
         event
@@ -409,6 +425,7 @@ pub fn app() -> Html {
                 on_sample={on_sample.clone()}
                 {on_pick_model}
                 {on_pick_graph}
+                {on_export}
                 on_action={dispatch.clone()} />
             if !state.errors.is_empty() {
                 <ErrorBanner messages={state.errors.clone()}
