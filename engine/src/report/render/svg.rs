@@ -1018,7 +1018,7 @@ mod tests {
                 assert_eq!(stack.pop().as_deref(), Some(name), "mismatched </{name}>");
             } else {
                 let name: String = tag.chars().take_while(|c| c.is_alphanumeric()).collect();
-                assert!(tag.matches('"').count() % 2 == 0, "odd quotes in {tag:?}");
+                assert!(tag.split('"').count() % 2 == 1, "odd quotes in {tag:?}");
                 names.push(name.clone());
                 if !tag.ends_with('/') {
                     stack.push(name);
