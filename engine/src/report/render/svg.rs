@@ -466,7 +466,9 @@ fn intersects(a: &Rect, b: &Rect) -> bool {
 
 /// `text` cut to about `max_width` at `char_width` per character, with `…` when cut.
 fn fit(text: &str, max_width: f64, char_width: f64) -> String {
-    let max_chars = (max_width / char_width).floor().max(1.0) as usize;
+    // The layout sized boxes with the same estimate: a text it sized for fits exactly, so
+    // rounding must not cut its last character.
+    let max_chars = (max_width / char_width + 1e-6).floor().max(1.0) as usize;
     if text.chars().count() <= max_chars {
         return text.to_string();
     }
@@ -1135,6 +1137,16 @@ mod tests {
             graph_svg(&view, &unit_style(), Some(empty)),
             graph_svg(&view, &unit_style(), None)
         );
+    }
+
+    #[test]
+    fn texts_the_layout_sized_a_box_for_are_not_cut() {
+        for n in 1..=36 {
+            let name = "x".repeat(n);
+            let width = (n as f64 * TEXT_CHAR_WIDTH + 16.0).max(72.0);
+            assert_eq!(fit(&name, width - 2.0 * PADDING_X, TEXT_CHAR_WIDTH), name);
+        }
+        assert_eq!(fit("abcdef", 3.0 * TEXT_CHAR_WIDTH, TEXT_CHAR_WIDTH), "ab…");
     }
 
     #[test]
