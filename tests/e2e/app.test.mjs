@@ -149,6 +149,14 @@ await test('the findings panel lists findings; a click selects and frames their 
 
 /** The canvas's colour (r, g, b) in the lower part of the named node's header, right of centre. */
 async function headerColour(p, name) {
+  // A layout change (a panel closing) resizes the canvas before its next frame redraws it: wait
+  // until the drawing is the canvas's size, or the sample lands on a stretched picture.
+  await p.waitForFunction(() => {
+    const canvas = document.querySelector('#graph canvas');
+    const r = canvas.getBoundingClientRect();
+    return Math.abs(canvas.width - Math.round(r.width * devicePixelRatio)) <= 1
+      && Math.abs(canvas.height - Math.round(r.height * devicePixelRatio)) <= 1;
+  }, null, { timeout: 5000 });
   return p.evaluate((name) => {
     const box = window.opscope.nodeCenter(name);
     if (!box) return null;
