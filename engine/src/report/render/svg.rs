@@ -704,7 +704,7 @@ fn write_node(
             r.y,
             r.width,
             r.height,
-            r.height.min(12.0) / 2.0
+            12.0_f64.min(r.height / 2.0).min(r.width / 2.0)
         );
     } else {
         let radius = CORNER.min(r.width / 2.0).min(header_height / 2.0).max(0.0);
