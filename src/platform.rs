@@ -171,3 +171,40 @@ pub fn on_hash_change(on_change: impl Fn(String) + 'static) -> Option<gloo_event
         move |_| on_change(location_hash()),
     ))
 }
+
+/// Saves `blob` as a file named `file_name`: a link to an object URL, clicked. The URL is
+/// revoked a minute later, once the browser has surely read it.
+pub fn download_blob(blob: &web_sys::Blob, file_name: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let url = web_sys::Url::create_object_url_with_blob(blob)
+        .map_err(|e| format!("{file_name}: cannot save the file ({})", js_text(&e)))?;
+    let link: web_sys::HtmlElement = document
+        .create_element("a")
+        .map_err(|e| js_text(&e))?
+        .dyn_into()
+        .map_err(|_| "not a link")?;
+    let _ = link.set_attribute("href", &url);
+    let _ = link.set_attribute("download", file_name);
+    link.set_hidden(true);
+    let body = document.body().ok_or("no body")?;
+    let _ = body.append_child(&link);
+    link.click();
+    let _ = body.remove_child(&link);
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    let _ = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
+    Ok(())
+}
+
+/// Saves `text` as a file of type `mime` named `file_name`.
+pub fn download_text(text: &str, mime: &str, file_name: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("{file_name}: cannot save the file ({})", js_text(&e)))?;
+    download_blob(&blob, file_name)
+}

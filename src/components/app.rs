@@ -23,6 +23,7 @@ use super::properties_panel::PropertiesPanel;
 use super::status_bar::StatusBar;
 use super::toolbar::Toolbar;
 use super::unit_legend::UnitLegend;
+use crate::export::{self, ExportKind, ExportSource};
 use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
 use crate::state::link::{node_from_hash, node_hash};
@@ -368,6 +369,21 @@ pub fn app() -> Html {
         on_toggle_constants.clone(),
     );
 
+    let on_export = {
+        let state = state.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |kind: ExportKind| {
+            let Some(source) = ExportSource::of(&state) else {
+                return;
+            };
+            let failed = dispatch.reform(Action::ExportFailed);
+            match export::export(kind, &source, move |message| failed.emit(message)) {
+                Ok(name) => web_sys::console::info_1(&format!("opscope: saved {name}").into()),
+                Err(message) => dispatch.emit(Action::ExportFailed(message)),
+            }
+        })
+    };
+
     // Drag and drop anywhere on the page.
     let carries_files = |event: &DragEvent| {
         event
@@ -472,6 +488,7 @@ pub fn app() -> Html {
                 {on_pick_model}
                 {on_pick_graph}
                 selection={state.selection.is_some()}
+                {on_export}
                 on_action={dispatch.clone()} />
             if !state.errors.is_empty() {
                 <ErrorBanner messages={state.errors.clone()}

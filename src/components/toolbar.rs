@@ -1,13 +1,14 @@
 //! The top bar: open files, try a sample, pick among the models of a drop and the graphs of a
 //! model, zoom controls, the model panel, what the nodes are coloured by (category, unit, heat
-//! map), the fusion outlines, constants as nodes or folded, the target chip of the analysis, the
-//! findings, and the node search.
+//! map), the fusion outlines, constants as nodes or folded, the export menu (SVG or PNG of the
+//! view or the whole graph), the target chip of the analysis, the findings, and the node search.
 
 use yew::prelude::*;
 
 use super::graph_picker::GraphPicker;
 use super::model_picker::ModelPicker;
 use super::search_box::SearchBox;
+use crate::export::ExportKind;
 use crate::inputs::{Sample, SAMPLES};
 use crate::state::{format_count, Action, GraphHandle, Overlay, PanelTab, ZOOM_STEP};
 use crate::worker::protocol::{ModelChoice, TargetKey};
@@ -48,6 +49,8 @@ pub struct ToolbarProps {
     /// A node is selected (zoom to the selection).
     #[prop_or_default]
     pub selection: bool,
+    /// The export menu: what to save.
+    pub on_export: Callback<ExportKind>,
 }
 
 #[function_component(Toolbar)]
@@ -86,6 +89,19 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 .find(|t| t.id() == select.value())
             {
                 on_pick_target.emit(target);
+            }
+        })
+    };
+    let on_export = {
+        let on_export = props.on_export.clone();
+        Callback::from(move |event: Event| {
+            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            let chosen = ExportKind::parse(&select.value());
+            select.set_value("");
+            if let Some(kind) = chosen {
+                on_export.emit(kind);
             }
         })
     };
@@ -222,6 +238,14 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 }}>
                 { "Constants as nodes" }
             </button>
+            <select id="export" class="export-picker" aria-label="Export the graph"
+                onchange={on_export} disabled={!has_graph || props.busy}
+                title="Save the current view or the whole graph as SVG (text stays text) or PNG, with the overlay shown">
+                <option value="" selected=true>{ "Export…" }</option>
+                { for ExportKind::ALL.into_iter().map(|kind| html! {
+                    <option value={kind.id()}>{ kind.label() }</option>
+                }) }
+            </select>
             <label class="target-picker-label" title="The Ascend chip the analysis is for">
                 <span class="visually-hidden">{ "Target chip" }</span>
                 <select id="target-picker" class="target-picker" onchange={on_target}

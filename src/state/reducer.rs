@@ -145,6 +145,8 @@ pub enum Action {
     ActualSize,
     Fit,
     DismissError,
+    /// An export could not be made or saved.
+    ExportFailed(String),
     ToggleModelPanel,
     /// Escape: clear the selection, else close the model panel.
     Dismiss,
@@ -472,6 +474,11 @@ impl AppState {
                 }
             }
             Action::DismissError => self.errors.clear(),
+            Action::ExportFailed(message) => {
+                if !self.errors.contains(&message) {
+                    self.errors.push(message);
+                }
+            }
             Action::ToggleModelPanel => {
                 self.fresh_view = false;
                 let showing = self.model_panel && self.selection.is_none();
@@ -1129,6 +1136,16 @@ mod tests {
         // The next load clears the banner.
         let state = started(state, 3);
         assert!(state.errors.is_empty());
+    }
+
+    #[test]
+    fn a_failed_export_shows_once_and_keeps_the_graph() {
+        let state = drawn(with_graph(3))
+            .apply(Action::ExportFailed("x.png: too big".into()))
+            .apply(Action::ExportFailed("x.png: too big".into()));
+        assert_eq!(state.errors, vec!["x.png: too big".to_string()]);
+        assert_eq!(state.graph_state(), GraphState::Drawn);
+        assert!(state.apply(Action::DismissError).errors.is_empty());
     }
 
     #[test]

@@ -151,6 +151,14 @@ await test('the findings panel lists findings; a click selects and frames their 
 async function headerColour(p, name) {
   // Two frames, so a resize of the canvas (a panel closing) has been drawn and published.
   await p.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  // A layout change (a panel closing) resizes the canvas before its next frame redraws it: wait
+  // until the drawing is the canvas's size, or the sample lands on a stretched picture.
+  await p.waitForFunction(() => {
+    const canvas = document.querySelector('#graph canvas');
+    const r = canvas.getBoundingClientRect();
+    return Math.abs(canvas.width - Math.round(r.width * devicePixelRatio)) <= 1
+      && Math.abs(canvas.height - Math.round(r.height * devicePixelRatio)) <= 1;
+  }, null, { timeout: 5000 });
   return p.evaluate((name) => {
     const box = window.opscope.nodeCenter(name);
     if (!box) return null;
@@ -301,6 +309,57 @@ await test('#node= in the URL opens the node; arrow down moves to its consumer; 
   await other.locator('body').press('m');
   await other.locator('#minimap').waitFor({ state: 'detached', timeout: 5000 });
   await other.close();
+// ---- Export: SVG with text as text and the overlay's colours, PNG of the canvas ----
+
+const xmlEscape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/** Chooses `kind` in the export menu and returns the download it starts. */
+async function exportAs(kind) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 20000 }),
+    page.locator('#export').selectOption(kind),
+  ]);
+  return download;
+}
+
+await test('export: SVG of the whole graph has the names as text and the unit colours; PNGs', async () => {
+  await waitDrawn();
+  assert((await graph.getAttribute('data-overlay')) === 'unit', 'the unit overlay should be on');
+  const names = await page.evaluate(() => window.opscope.nodeNames());
+  const download = await exportAs('svg-graph');
+  assert(download.suggestedFilename() === 'resnet50-unit.svg', `saved as ${download.suggestedFilename()}`);
+  const svg = readFileSync(await download.path(), 'utf8');
+  assert(svg.startsWith('<?xml') && svg.includes('<svg xmlns="http://www.w3.org/2000/svg"'), 'not an SVG file');
+  // Every op name that fits its box is a <text>; the Cube colour and its legend entry are there.
+  const fitting = names.filter((n) => n.length <= 30);
+  const missing = fitting.filter((n) => !svg.includes(`>${xmlEscape(n)}</text>`));
+  assert(fitting.length > 100 && missing.length === 0, `names missing from the SVG: ${missing.slice(0, 5)}`);
+  assert(svg.includes('fill="#1864ab"'), 'no node in the Cube colour');
+  assert(/>Cube \(\d+\)<\/text>/.test(svg), 'no Cube entry in the legend');
+  assert(svg.includes('class="ol"'), 'no fusion group outlined');
+  // It parses as SVG, with one node group per node of the graph.
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror')?.textContent ?? null, nodes: doc.querySelectorAll('g.node').length };
+  }, svg);
+  assert(parsed.error === null, `the SVG does not parse: ${parsed.error}`);
+  assert(parsed.nodes >= 122, `${parsed.nodes} node groups`);
+  assert((await page.locator('#export').inputValue()) === '', 'the menu should go back to its label');
+
+  // The current view: fewer nodes than the whole graph.
+  const view = readFileSync(await (await exportAs('svg-view')).path(), 'utf8');
+  const viewNodes = (view.match(/<g class="node"/g) ?? []).length;
+  assert(viewNodes > 0 && viewNodes < parsed.nodes, `${viewNodes} nodes in the current view's SVG`);
+
+  for (const [kind, name] of [['png-view', 'resnet50-unit-view.png'], ['png-graph', /^resnet50-unit(-\d+pct)?\.png$/]]) {
+    const png = await exportAs(kind);
+    const saved = png.suggestedFilename();
+    assert(typeof name === 'string' ? saved === name : name.test(saved), `${kind} saved as ${saved}`);
+    const bytes = readFileSync(await png.path());
+    assert(bytes.subarray(1, 4).toString() === 'PNG' && bytes.length > 5000, `${kind}: not a PNG (${bytes.length} bytes)`);
+  }
+  assert((await page.locator('.error-banner').count()) === 0, 'an export failed');
 });
 
 // A second model dropped through the file input: a real zoo model when the shared samples are
