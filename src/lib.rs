@@ -6,6 +6,7 @@
 //! - [`canvas`]: drawing and hit testing of the graph, the heat-map overlay (tested natively);
 //! - [`charts`]: geometry of the profile charts (tested natively);
 //! - [`components`]: the page, one component per file;
+//! - [`export`]: the graph as SVG or PNG files, with the overlay shown;
 //! - [`platform`]: the browser APIs used (clock, files, downloads, worker start).
 //!
 //! The crate compiles natively too (the workspace's tests run natively); only the two binaries
@@ -14,6 +15,7 @@
 pub mod canvas;
 pub mod charts;
 pub mod components;
+pub mod export;
 pub mod inputs;
 pub mod platform;
 pub mod search;

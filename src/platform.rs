@@ -1,5 +1,5 @@
 //! Thin wrappers over the browser APIs the app needs (clock, files, downloads, the worker, the
-//! theme).
+//! URL's hash, the theme).
 //! Kept in one place so components stay readable; natively these are never called.
 
 use gloo_worker::{Spawnable, WorkerBridge};
@@ -198,4 +198,87 @@ pub fn apply_theme(theme: Theme) {
         Some(value) => root.set_attribute("data-theme", value),
         None => root.remove_attribute("data-theme"),
     };
+}
+
+/// The page URL's hash (`#node=...`), empty when it has none.
+pub fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the page URL's hash (`None` removes it) with `history.replaceState`: no navigation,
+/// no request, no history entry, no `hashchange`.
+pub fn replace_hash(hash: Option<&str>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let (Ok(path), Ok(search)) = (location.pathname(), location.search()) else {
+        return;
+    };
+    let url = format!("{path}{search}{}", hash.unwrap_or(""));
+    let Ok(history) = js_sys::Reflect::get(&window, &"history".into()) else {
+        return;
+    };
+    let replace = js_sys::Reflect::get(&history, &"replaceState".into()).ok();
+    if let Some(replace) = replace
+        .as_ref()
+        .and_then(|f| f.dyn_ref::<js_sys::Function>())
+    {
+        let _ = replace.call3(
+            &history,
+            &JsValue::NULL,
+            &JsValue::from_str(""),
+            &JsValue::from_str(&url),
+        );
+    }
+}
+
+/// Calls `on_change` with the new hash whenever the page URL's hash changes (a link followed,
+/// the address bar edited); the listener lasts as long as the value returned.
+pub fn on_hash_change(on_change: impl Fn(String) + 'static) -> Option<gloo_events::EventListener> {
+    let window = web_sys::window()?;
+    Some(gloo_events::EventListener::new(
+        &window,
+        "hashchange",
+        move |_| on_change(location_hash()),
+    ))
+}
+
+/// Saves `blob` as a file named `file_name`: a link to an object URL, clicked. The URL is
+/// revoked a minute later, once the browser has surely read it.
+pub fn download_blob(blob: &web_sys::Blob, file_name: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let url = web_sys::Url::create_object_url_with_blob(blob)
+        .map_err(|e| format!("{file_name}: cannot save the file ({})", js_text(&e)))?;
+    let link: web_sys::HtmlElement = document
+        .create_element("a")
+        .map_err(|e| js_text(&e))?
+        .dyn_into()
+        .map_err(|_| "not a link")?;
+    let _ = link.set_attribute("href", &url);
+    let _ = link.set_attribute("download", file_name);
+    link.set_hidden(true);
+    let body = document.body().ok_or("no body")?;
+    let _ = body.append_child(&link);
+    link.click();
+    let _ = body.remove_child(&link);
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    let _ = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
+    Ok(())
+}
+
+/// Saves `text` as a file of type `mime` named `file_name`.
+pub fn download_text(text: &str, mime: &str, file_name: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| format!("{file_name}: cannot save the file ({})", js_text(&e)))?;
+    download_blob(&blob, file_name)
 }

@@ -1,5 +1,6 @@
 //! Writes the generated benchmark models to a folder (default `target/bench-models`), so the
-//! end-to-end timings of `opscope analyze` can be measured on them:
+//! end-to-end timings of `opscope analyze` and the browser benchmark (`scripts/browser-bench`) can
+//! be measured on them:
 //! `cargo run --release -p opscope-engine --example write_bench_models [DIR]`.
 
 use opscope_engine::samples::{gpt2_like, residual_chain, WeightStorage, GPT2_12K_BLOCKS};
@@ -18,6 +19,10 @@ fn main() -> std::io::Result<()> {
             "residual_chain_50k.onnx",
             residual_chain(50_000, external()),
         ),
+        // The browser benchmark's sizes (`scripts/browser-bench`).
+        ("chain_1k.onnx", residual_chain(1_000, external())),
+        ("chain_10k.onnx", residual_chain(10_000, external())),
+        ("chain_100k.onnx", residual_chain(100_000, external())),
     ];
     for (name, bytes) in models {
         let path = format!("{dir}/{name}");

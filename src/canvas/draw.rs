@@ -32,20 +32,46 @@ pub struct Highlight {
 
 /// What each node box looks like: its header fill and text, whether it is dimmed, and the unit
 /// stripe of the heat map. The heat map wins over the unit colours (the state shows one at a
-/// time), and either over the category colours.
-struct NodeLook<'a> {
-    header: &'a str,
-    header_text: &'a str,
-    dimmed: bool,
-    unit_stripe: Option<&'static str>,
+/// time), and either over the category colours. The export draws the same looks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeLook<'a> {
+    pub header: &'a str,
+    pub header_text: &'a str,
+    pub dimmed: bool,
+    pub unit_stripe: Option<&'static str>,
     /// The unit's letter, drawn at the left of the header under the unit overlay.
-    glyph: Option<&'static str>,
+    pub glyph: Option<&'static str>,
 }
 
-fn node_look<'a>(node: &'a ViewNode, node_idx: usize, frame: &Frame<'a>) -> NodeLook<'a> {
+/// The overlays that decide how nodes look (see [`node_look`]), and the theme's colours.
+#[derive(Debug, Clone, Copy)]
+pub struct Overlays<'a> {
+    pub heat: Option<&'a HeatMap>,
+    pub units: Option<&'a super::units::UnitMap>,
+    pub outlines: Option<&'a FusionOutlines>,
+    /// The fusion overlay is on: non-members dimmed.
+    pub fusion_view: bool,
+    /// The heat map's untimed nodes take the theme's colours.
+    pub palette: &'a Palette,
+}
+
+/// No overlay, in the light theme.
+impl Default for Overlays<'_> {
+    fn default() -> Self {
+        Overlays {
+            heat: None,
+            units: None,
+            outlines: None,
+            fusion_view: false,
+            palette: &Palette::LIGHT,
+        }
+    }
+}
+
+pub fn node_look<'a>(node: &'a ViewNode, node_idx: usize, overlays: &Overlays<'a>) -> NodeLook<'a> {
     let is_op = node.kind == ViewNodeKind::Op;
-    let Some(heat) = frame.heat.filter(|_| is_op) else {
-        let unit = frame
+    let Some(heat) = overlays.heat.filter(|_| is_op) else {
+        let unit = overlays
             .units
             .filter(|_| is_op)
             .and_then(|units| units.units.get(node_idx).copied().flatten());
@@ -54,16 +80,16 @@ fn node_look<'a>(node: &'a ViewNode, node_idx: usize, frame: &Frame<'a>) -> Node
             None => (palette::category_fill(node.category), palette::HEADER_TEXT),
         };
         // The fusion overlay keeps the members of UB groups in colour and dims the rest.
-        let outside_groups = frame.fusion_view
+        let outside_groups = overlays.fusion_view
             && is_op
-            && frame.outlines.is_some_and(|o| {
+            && overlays.outlines.is_some_and(|o| {
                 !o.in_ub_group.get(node_idx).copied().unwrap_or(false)
                     && o.near_miss_of.get(node_idx).copied().flatten().is_none()
             });
         return NodeLook {
             header,
             header_text,
-            dimmed: (frame.units.is_some() && is_op && unit.is_none()) || outside_groups,
+            dimmed: (overlays.units.is_some() && is_op && unit.is_none()) || outside_groups,
             unit_stripe: None,
             glyph: unit.map(palette::exec_unit_glyph),
         };
@@ -74,7 +100,7 @@ fn node_look<'a>(node: &'a ViewNode, node_idx: usize, frame: &Frame<'a>) -> Node
             header_text: if heat.dark.get(node_idx).copied().unwrap_or(false) {
                 palette::HEADER_TEXT
             } else {
-                frame.palette.heat_light_text
+                overlays.palette.heat_light_text
             },
             dimmed: false,
             unit_stripe: heat
@@ -86,8 +112,8 @@ fn node_look<'a>(node: &'a ViewNode, node_idx: usize, frame: &Frame<'a>) -> Node
             glyph: None,
         },
         None => NodeLook {
-            header: frame.palette.heat_none_fill,
-            header_text: frame.palette.heat_none_text,
+            header: overlays.palette.heat_none_fill,
+            header_text: overlays.palette.heat_none_text,
             dimmed: true,
             unit_stripe: None,
             glyph: None,
@@ -118,6 +144,18 @@ pub struct Frame<'a> {
     pub badges: Option<&'a [u16]>,
     /// The colours of the theme drawn.
     pub palette: &'a Palette,
+}
+
+impl<'a> Frame<'a> {
+    pub fn overlays(&self) -> Overlays<'a> {
+        Overlays {
+            heat: self.heat,
+            units: self.units,
+            outlines: self.outlines,
+            fusion_view: self.fusion_view,
+            palette: self.palette,
+        }
+    }
 }
 
 /// Fills the canvas with the background colour.
@@ -159,7 +197,7 @@ pub fn draw(ctx: &CanvasRenderingContext2d, frame: &Frame, texts: &mut TextCache
     } else {
         for &node_idx in &visible_nodes {
             if let Some(node) = frame.view.nodes.get(node_idx) {
-                let look = node_look(node, node_idx, frame);
+                let look = node_look(node, node_idx, &frame.overlays());
                 draw_node(ctx, node, node_idx, &look, detail, px, texts, frame.palette);
             }
         }
@@ -368,7 +406,7 @@ fn draw_plain_boxes(ctx: &CanvasRenderingContext2d, frame: &Frame, nodes: &[usiz
             continue;
         };
         let fill = match node.kind {
-            ViewNodeKind::Op => node_look(node, node_idx, frame).header,
+            ViewNodeKind::Op => node_look(node, node_idx, &frame.overlays()).header,
             ViewNodeKind::Input | ViewNodeKind::Output => frame.palette.io_border,
         };
         match by_fill.iter_mut().find(|(f, _)| *f == fill) {

@@ -16,15 +16,20 @@ use super::error_banner::ErrorBanner;
 use super::fusion_legend::FusionLegend;
 use super::graph_canvas::GraphCanvas;
 use super::heat_legend::HeatLegend;
+use super::minimap::Minimap;
 use super::model_panel::ModelPanel;
 use super::profile_panel::ProfilePanel;
 use super::properties_panel::PropertiesPanel;
 use super::status_bar::StatusBar;
 use super::toolbar::Toolbar;
 use super::unit_legend::UnitLegend;
+use crate::export::{self, ExportKind, ExportSource};
 use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
-use crate::state::{format_zoom, Action, AppState, LoadStage, Overlay, Theme, ZOOM_STEP};
+use crate::state::link::{node_from_hash, node_hash};
+use crate::state::{
+    format_zoom, Action, AppState, Direction, LoadStage, Overlay, Theme, ZOOM_STEP,
+};
 use crate::worker::agent::Agent;
 use crate::worker::protocol::{FilePayload, FromWorker, Stage, TargetKey, ToWorker};
 use opscope_engine::report::GraphViewOptions;
@@ -326,11 +331,19 @@ pub fn app() -> Html {
             {
                 dispatch.emit(Action::PinOverlay(overlay));
             }
+            // `#node=<name>`: the node a link opens, selected once the graph is drawn.
+            if let Some(name) = node_from_hash(&platform::location_hash()) {
+                dispatch.emit(Action::ShowNamed(name));
+            }
             if let Some(sample) = platform::query_param("sample").and_then(|n| sample_named(&n)) {
                 load.emit(Source::Sample(sample));
             }
         });
     }
+    use_node_link(
+        dispatch.clone(),
+        state.selected_node().map(|n| n.name.clone()),
+    );
     let on_open = {
         let file_input = file_input.clone();
         Callback::from(move |_: ()| {
@@ -358,6 +371,21 @@ pub fn app() -> Html {
         on_open.clone(),
         on_toggle_constants.clone(),
     );
+
+    let on_export = {
+        let state = state.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |kind: ExportKind| {
+            let Some(source) = ExportSource::of(&state) else {
+                return;
+            };
+            let failed = dispatch.reform(Action::ExportFailed);
+            match export::export(kind, &source, move |message| failed.emit(message)) {
+                Ok(name) => web_sys::console::info_1(&format!("opscope: saved {name}").into()),
+                Err(message) => dispatch.emit(Action::ExportFailed(message)),
+            }
+        })
+    };
 
     // Drag and drop anywhere on the page.
     let carries_files = |event: &DragEvent| {
@@ -434,6 +462,7 @@ pub fn app() -> Html {
         |a| a.target_name.clone(),
     ));
     let selection_count = state.selection.map_or(0, |_| 1 + state.related.len());
+    let minimap = state.graph.clone().filter(|_| !state.minimap_hidden);
 
     html! {
         <div class="app" ondragenter={on_drag_over.clone()} ondragover={on_drag_over} ondrop={on_drop}>
@@ -461,6 +490,8 @@ pub fn app() -> Html {
                 on_sample={on_sample.clone()}
                 {on_pick_model}
                 {on_pick_graph}
+                selection={state.selection.is_some()}
+                {on_export}
                 on_action={dispatch.clone()}
                 theme={state.theme}
                 scheme={state.scheme()} />
@@ -489,6 +520,11 @@ pub fn app() -> Html {
                             scheme={state.scheme()}
                             on_action={dispatch.clone()}
                             {on_drawn} />
+                        if let Some(graph) = minimap {
+                            <Minimap {graph} viewport={state.viewport} canvas={state.canvas}
+                                selection={state.selection} on_action={dispatch.clone()}
+                                scheme={state.scheme()} />
+                        }
                         if !has_graph {
                             <DropZone loading={progress.clone()}
                                 profile_loaded={state.profile.is_some()}
@@ -589,9 +625,42 @@ async fn read_all(files: &[web_sys::File]) -> Result<Vec<FilePayload>, String> {
     Ok(payloads)
 }
 
-/// Keys: `f` fit, `+`/`-` zoom, `0` actual size, `Escape` clear the selection (then close the
-/// model panel), `i` model panel, `h` heat map, `u` unit colours, `c` constants as nodes, `t`
-/// theme, `/` or Ctrl+F search, Ctrl+O open. Ignored while typing in a field.
+/// The selected node in the URL: selecting writes `#node=<name>` (replacing the hash, so no
+/// navigation and no history entry), and a hash changed by hand or by a link selects its node.
+#[hook]
+fn use_node_link(dispatch: Callback<Action>, selected: Option<String>) {
+    use_effect_with((), move |_| {
+        let listener = platform::on_hash_change(move |hash| {
+            if let Some(name) = node_from_hash(&hash) {
+                dispatch.emit(Action::ShowNamed(name));
+            }
+        });
+        move || drop(listener)
+    });
+    // The hash is only cleared when this page wrote it: a `#node=` the page opened with stays
+    // until its node is selected.
+    let wrote = use_mut_ref(|| false);
+    use_effect_with(selected, move |selected| {
+        match selected.as_deref().filter(|name| !name.is_empty()) {
+            Some(name) => {
+                platform::replace_hash(Some(&node_hash(name)));
+                *wrote.borrow_mut() = true;
+            }
+            None if *wrote.borrow() => {
+                platform::replace_hash(None);
+                *wrote.borrow_mut() = false;
+            }
+            None => {}
+        }
+    });
+}
+
+/// Keys: `f` fit, `z` zoom to the selection, `+`/`-` zoom, `0` actual size, `Escape` clear the
+/// selection (then close the model panel), `i` model panel, `h` heat map, `u` unit colours, `g`
+/// fusion overlay, `c` constants as nodes, `m` minimap, `t` theme, the arrows move the selection along edges
+/// (down: a consumer, up: a producer) and across its row, Enter brings it into view, `/` or
+/// Ctrl+F search, Ctrl+O open. Ignored while typing in a field; the arrows and Enter only act on
+/// the page itself (not on a focused list or button that uses them).
 #[hook]
 fn use_keyboard_shortcuts(
     dispatch: Callback<Action>,
@@ -648,8 +717,34 @@ fn handle_key(
     if typing || event.alt_key() {
         return;
     }
+    // The element the arrows and Enter would otherwise act on.
+    let focus = event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlElement>().ok())
+        .map(|el| el.tag_name())
+        .unwrap_or_default();
+    let on_page = matches!(focus.as_str(), "BODY" | "HTML" | "CANVAS" | "");
+    let move_to =
+        |direction: Direction| (on_page || focus == "BUTTON").then_some(Action::Move(direction));
+    let action = match key.as_str() {
+        "ArrowDown" => move_to(Direction::Consumer),
+        "ArrowUp" => move_to(Direction::Producer),
+        "ArrowLeft" => move_to(Direction::Left),
+        "ArrowRight" => move_to(Direction::Right),
+        "Enter" => on_page.then_some(Action::RevealSelected),
+        _ => None,
+    };
+    if let Some(action) = action {
+        if !event.shift_key() && !event.ctrl_key() {
+            event.prevent_default();
+            dispatch.emit(action);
+        }
+        return;
+    }
     let action = match key.as_str() {
         "f" | "F" => Action::Fit,
+        "z" | "Z" => Action::ZoomToSelection,
+        "m" | "M" => Action::ToggleMinimap,
         "+" | "=" => Action::ZoomBy(ZOOM_STEP),
         "-" | "_" => Action::ZoomBy(1.0 / ZOOM_STEP),
         "0" => Action::ActualSize,

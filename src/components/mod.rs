@@ -11,6 +11,7 @@ pub mod graph_canvas;
 pub mod graph_picker;
 pub mod heat_legend;
 pub mod hotspot_table;
+pub mod minimap;
 pub mod model_panel;
 pub mod model_picker;
 pub mod op_stats_table;

@@ -1,13 +1,15 @@
-//! Search nodes by name or op type; Enter or a click reveals the node.
+//! Search nodes by name, op type or attribute value (`attr=value`). The count of matches shows
+//! beside the field (`3 / 17`); Enter, Shift+Enter and the next and previous buttons step
+//! through all of them, revealing each; a click on a listed result reveals it.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::canvas::palette;
-use crate::search::{search_nodes, SearchHit};
+use crate::search::{all_matches, count_label, step, window_start};
 use crate::state::{Action, GraphHandle};
 
-/// Results listed at most.
+/// Results listed at most (all are counted and stepped through).
 const MAX_RESULTS: usize = 50;
 
 #[derive(Properties, PartialEq)]
@@ -16,62 +18,96 @@ pub struct SearchBoxProps {
     pub on_action: Callback<Action>,
 }
 
+/// Which match is active, and whether it has been revealed (then stepping moves on).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Cursor {
+    active: usize,
+    shown: bool,
+}
+
 #[function_component(SearchBox)]
 pub fn search_box(props: &SearchBoxProps) -> Html {
     let query = use_state(String::new);
-    let active = use_state(|| 0usize);
+    let cursor = use_state(Cursor::default);
     let open = use_state(|| false);
 
     // Memoised: a search walks every node, and the toolbar re-renders on every zoom step.
-    let results: Vec<SearchHit> = {
+    let matches: std::rc::Rc<Vec<usize>> = {
         let key = (props.graph.clone(), (*query).clone());
-        (*use_memo(key, |(graph, query)| match graph {
-            Some(graph) => search_nodes(&graph.view, query, MAX_RESULTS),
+        use_memo(key, |(graph, query)| match graph {
+            Some(graph) => all_matches(&graph.view, query),
             None => Vec::new(),
-        }))
-        .clone()
+        })
     };
-    let reveal = {
+    // Another graph: start again from its first match.
+    {
+        let cursor = cursor.clone();
+        use_effect_with(props.graph.clone(), move |_| cursor.set(Cursor::default()));
+    }
+    let total = matches.len();
+    let active = cursor.active.min(total.saturating_sub(1));
+
+    let reveal_at = {
         let on_action = props.on_action.clone();
-        let open = open.clone();
-        Callback::from(move |node_idx: usize| {
-            on_action.emit(Action::Reveal(node_idx));
-            open.set(false);
+        let matches = matches.clone();
+        let cursor = cursor.clone();
+        Callback::from(move |pos: usize| {
+            if let Some(&node_idx) = matches.get(pos) {
+                on_action.emit(Action::Reveal(node_idx));
+                cursor.set(Cursor {
+                    active: pos,
+                    shown: true,
+                });
+            }
+        })
+    };
+    let step_by = {
+        let reveal_at = reveal_at.clone();
+        let cursor = cursor.clone();
+        Callback::from(move |forward: bool| {
+            if let Some(pos) = step(cursor.active, cursor.shown, total, forward) {
+                reveal_at.emit(pos);
+            }
         })
     };
     let on_input = {
         let query = query.clone();
-        let active = active.clone();
+        let cursor = cursor.clone();
         let open = open.clone();
         Callback::from(move |event: InputEvent| {
             if let Some(input) = event.target_dyn_into::<HtmlInputElement>() {
                 query.set(input.value());
-                active.set(0);
+                cursor.set(Cursor::default());
                 open.set(true);
             }
         })
     };
     let on_keydown = {
-        let results = results.clone();
-        let active = active.clone();
+        let cursor = cursor.clone();
         let open = open.clone();
-        let reveal = reveal.clone();
+        let step_by = step_by.clone();
         Callback::from(move |event: KeyboardEvent| match event.key().as_str() {
             "ArrowDown" => {
                 event.prevent_default();
                 open.set(true);
-                if !results.is_empty() {
-                    active.set((*active + 1).min(results.len() - 1));
+                if total > 0 {
+                    cursor.set(Cursor {
+                        active: (active + 1).min(total - 1),
+                        shown: false,
+                    });
                 }
             }
             "ArrowUp" => {
                 event.prevent_default();
-                active.set(active.saturating_sub(1));
+                cursor.set(Cursor {
+                    active: active.saturating_sub(1),
+                    shown: false,
+                });
             }
             "Enter" => {
-                if let Some(hit) = results.get(*active) {
-                    reveal.emit(hit.node);
-                }
+                event.prevent_default();
+                open.set(false);
+                step_by.emit(!event.shift_key());
             }
             "Escape" => {
                 open.set(false);
@@ -90,42 +126,44 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
         let open = open.clone();
         Callback::from(move |_: FocusEvent| open.set(false))
     };
+    let on_previous = step_by.reform(|_: MouseEvent| false);
+    let on_next = step_by.reform(|_: MouseEvent| true);
 
-    let list = if *open && !query.trim().is_empty() {
+    let has_query = !query.trim().is_empty();
+    let list = if *open && has_query {
         let graph = props.graph.as_ref();
-        let items = results.iter().enumerate().filter_map(|(pos, hit)| {
-            let view = &graph?.view;
-            let node_idx = hit.node;
-            let node = view.nodes.get(node_idx)?;
-            // A folded constant: its type and name, and the box that draws it.
-            let (category, title, name) = match hit.folded.and_then(|f| view.folded.get(f)) {
-                Some(constant) => (
-                    opscope_engine::ir::OpCategory::Constant,
-                    constant.op_type.clone(),
-                    format!("{} (in {})", constant.name, node.name),
-                ),
-                None => (node.category, node.title.clone(), node.name.clone()),
-            };
-            let reveal = reveal.clone();
-            // `mousedown` rather than `click`: it fires before the input's blur closes the list.
-            let on_pick = Callback::from(move |event: MouseEvent| {
-                event.prevent_default();
-                reveal.emit(node_idx);
+        let start = window_start(active, total, MAX_RESULTS);
+        let items = matches
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(MAX_RESULTS)
+            .filter_map(|(pos, &node_idx)| {
+                let node = graph?.view.nodes.get(node_idx)?;
+                let reveal_at = reveal_at.clone();
+                let open = open.clone();
+                // `mousedown` rather than `click`: it fires before the input's blur closes the
+                // list.
+                let on_pick = Callback::from(move |event: MouseEvent| {
+                    event.prevent_default();
+                    open.set(false);
+                    reveal_at.emit(pos);
+                });
+                let swatch = format!("background:{}", palette::category_fill(node.category));
+                Some(html! {
+                    <li class={classes!("search-result", (pos == active).then_some("active"))}
+                        onmousedown={on_pick} role="option"
+                        aria-selected={(pos == active).to_string()}>
+                        <span class="swatch" style={swatch}></span>
+                        <span class="search-type">{ &node.title }</span>
+                        <span class="search-name">{ &node.name }</span>
+                    </li>
+                })
             });
-            let swatch = format!("background:{}", palette::category_fill(category));
-            Some(html! {
-                <li class={classes!("search-result", (pos == *active).then_some("active"))}
-                    onmousedown={on_pick} role="option">
-                    <span class="swatch" style={swatch}></span>
-                    <span class="search-type">{ title }</span>
-                    <span class="search-name">{ name }</span>
-                </li>
-            })
-        });
         html! {
             <ul class="search-results" role="listbox">
                 { for items }
-                if results.is_empty() {
+                if total == 0 {
                     <li class="search-empty">{ "No node matches" }</li>
                 }
             </ul>
@@ -137,10 +175,26 @@ pub fn search_box(props: &SearchBoxProps) -> Html {
     html! {
         <div class="search">
             <input id="search" type="search" placeholder="Search nodes  ( / )"
-                aria-label="Search nodes by name or type" autocomplete="off"
+                aria-label="Search nodes by name, type or attribute value (attr=value)"
+                title="Name, op type, or attribute value (strides=2,2); Enter: next match, Shift+Enter: previous"
+                autocomplete="off"
                 disabled={props.graph.is_none()}
                 value={(*query).clone()}
                 oninput={on_input} onkeydown={on_keydown} onfocus={on_focus} onblur={on_blur} />
+            if has_query {
+                <div class="search-nav">
+                    <span id="search-count" class="search-count" aria-live="polite"
+                        title="The match shown, of all matches">
+                        { count_label(active, total) }
+                    </span>
+                    <button id="search-prev" class="btn btn-icon search-step" onclick={on_previous}
+                        disabled={total == 0} title="Previous match (Shift+Enter)"
+                        aria-label="Previous match">{ "‹" }</button>
+                    <button id="search-next" class="btn btn-icon search-step" onclick={on_next}
+                        disabled={total == 0} title="Next match (Enter)"
+                        aria-label="Next match">{ "›" }</button>
+                </div>
+            }
             { list }
         </div>
     }

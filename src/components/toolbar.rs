@@ -1,13 +1,15 @@
 //! The top bar: open files, try a sample, pick among the models of a drop and the graphs of a
 //! model, zoom controls, the model panel, what the nodes are coloured by (category, unit, heat
-//! map), the fusion outlines, constants as nodes or folded, the target chip of the analysis, the
-//! findings, the node search, and the theme.
+//! map), the fusion outlines, constants as nodes or folded, the export menu (SVG or PNG of the
+//! view or the whole graph), the target chip of the analysis, the findings, the node search, and
+//! the theme.
 
 use yew::prelude::*;
 
 use super::graph_picker::GraphPicker;
 use super::model_picker::ModelPicker;
 use super::search_box::SearchBox;
+use crate::export::ExportKind;
 use crate::inputs::{Sample, SAMPLES};
 use crate::state::{
     format_count, Action, GraphHandle, Overlay, PanelTab, Scheme, Theme, ZOOM_STEP,
@@ -47,6 +49,11 @@ pub struct ToolbarProps {
     /// Another graph of the shown model (index into its graph list).
     pub on_pick_graph: Callback<usize>,
     pub on_action: Callback<Action>,
+    /// A node is selected (zoom to the selection).
+    #[prop_or_default]
+    pub selection: bool,
+    /// The export menu: what to save.
+    pub on_export: Callback<ExportKind>,
     /// The theme chosen, and the scheme it gives (the system's, for "System").
     #[prop_or_default]
     pub theme: Theme,
@@ -90,6 +97,19 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 .find(|t| t.id() == select.value())
             {
                 on_pick_target.emit(target);
+            }
+        })
+    };
+    let on_export = {
+        let on_export = props.on_export.clone();
+        Callback::from(move |event: Event| {
+            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            let chosen = ExportKind::parse(&select.value());
+            select.set_value("");
+            if let Some(kind) = chosen {
+                on_export.emit(kind);
             }
         })
     };
@@ -150,9 +170,6 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 <span class="brand-mark" aria-hidden="true"></span>
                 <span class="brand-name">{ "opscope" }</span>
             </div>
-            // Beside the brand, not at the far end: the toolbar is wider than a 1400 px window
-            // once a model is open, and its end is cut off.
-            { theme_button(props.theme, props.scheme, act(Action::CycleTheme)) }
             <div class="toolbar-group">
                 <button class="btn btn-primary" onclick={on_open}
                     title="Open a model and/or the profiling files of a run; several files at once (Ctrl+O)">
@@ -181,6 +198,15 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                     disabled={!has_graph} title="Zoom in (+)" aria-label="Zoom in">{ "+" }</button>
                 <button id="fit" class="btn" onclick={act(Action::Fit)} disabled={!has_graph}
                     title="Fit the graph to the window (F)">{ "Fit" }</button>
+                <button id="zoom-selection" class="btn btn-icon" onclick={act(Action::ZoomToSelection)}
+                    disabled={!props.selection} aria-label="Zoom to the selection"
+                    title="Zoom to the selected node and the nodes highlighted with it (Z)">
+                    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" fill="none"
+                        stroke="currentColor" stroke-width="1.6">
+                        <path d="M1.5 5V1.5H5M11 1.5h3.5V5M14.5 11v3.5H11M5 14.5H1.5V11" />
+                        <rect x="5.5" y="5.5" width="5" height="5" rx="1" fill="currentColor" stroke="none" />
+                    </svg>
+                </button>
             </div>
             <ModelPicker models={props.models.clone()} shown={props.shown_model}
                 busy={props.busy} on_pick={props.on_pick_model.clone()} />
@@ -220,6 +246,14 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 }}>
                 { "Constants as nodes" }
             </button>
+            <select id="export" class="export-picker" aria-label="Export the graph"
+                onchange={on_export} disabled={!has_graph || props.busy}
+                title="Save the current view or the whole graph as SVG (text stays text) or PNG, with the overlay shown">
+                <option value="" selected=true>{ "Export…" }</option>
+                { for ExportKind::ALL.into_iter().map(|kind| html! {
+                    <option value={kind.id()}>{ kind.label() }</option>
+                }) }
+            </select>
             <label class="target-picker-label" title="The Ascend chip the analysis is for">
                 <span class="visually-hidden">{ "Target chip" }</span>
                 <select id="target-picker" class="target-picker" onchange={on_target}
@@ -239,6 +273,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }
             <div class="toolbar-spacer"></div>
             <SearchBox graph={props.graph.clone()} on_action={props.on_action.clone()} />
+            { theme_button(props.theme, props.scheme, act(Action::CycleTheme)) }
         </header>
     }
 }

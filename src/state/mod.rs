@@ -12,12 +12,18 @@
 //! - [`overlay`]: what the graph's nodes are coloured by;
 //! - [`theme`]: the light or dark theme, chosen or the system's;
 //! - [`loading`]: the progress of a load and its timings;
+//! - [`navigate`]: moving the selection along edges and across rows (the arrow keys);
+//! - [`link`]: the selected node in the URL (`#node=`);
+//! - [`minimap`]: the minimap's geometry;
 //! - [`format`]: numbers, times and sizes as people read them.
 
 pub mod analysis;
 pub mod format;
 pub mod graph;
+pub mod link;
 pub mod loading;
+pub mod minimap;
+pub mod navigate;
 pub mod overlay;
 pub mod profile;
 pub mod reducer;
@@ -37,6 +43,8 @@ pub use self::format::{
 };
 pub use self::graph::GraphHandle;
 pub use self::loading::{GraphState, LoadStage, LoadStats, Loading};
+pub use self::minimap::MiniMap;
+pub use self::navigate::Direction;
 pub use self::overlay::Overlay;
 pub use self::profile::{PanelTab, ProfileState};
 pub use self::reducer::{Action, AppState};

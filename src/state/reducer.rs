@@ -9,6 +9,7 @@ use yew::Reducible;
 use super::analysis::{estimate_label, AnalysisState, FindingsView};
 use super::graph::GraphHandle;
 use super::loading::{GraphState, LoadStage, LoadStats, Loading};
+use super::navigate::{next_node, Direction};
 use super::overlay::Overlay;
 use super::profile::{PanelTab, ProfileState};
 use super::table::{HotspotColumn, OpStatColumn};
@@ -87,6 +88,12 @@ pub struct AppState {
     /// (the toolbar's "Constants as nodes", key `C`); the page asks the worker to lay the shown
     /// graph out again when it changes.
     pub constants_as_nodes: bool,
+    /// A node the page's URL names (`#node=`): selected and revealed once a graph is drawn.
+    pub pending_node: Option<String>,
+    /// The last move along an edge (from, to): moving back from `to` returns to `from`.
+    pub walked: Option<(usize, usize)>,
+    /// The user hid the minimap (`m`).
+    pub minimap_hidden: bool,
     /// The theme chosen (System, Light, Dark) and the system's scheme, which "System" follows.
     pub theme: Theme,
     pub system_scheme: Scheme,
@@ -145,6 +152,8 @@ pub enum Action {
     ActualSize,
     Fit,
     DismissError,
+    /// An export could not be made or saved.
+    ExportFailed(String),
     ToggleModelPanel,
     /// Escape: clear the selection, else close the model panel.
     Dismiss,
@@ -178,6 +187,21 @@ pub enum Action {
     FilterHotspots(String),
     SortOpStats(OpStatColumn),
     FilterOpStats(String),
+    /// Frame the selected node and the nodes highlighted with it (`z`).
+    ZoomToSelection,
+    /// Move the selection along an edge or across its row (the arrow keys), revealing it.
+    Move(Direction),
+    /// Bring the selected node into view (Enter); its properties show while it is selected.
+    RevealSelected,
+    /// The node the page's URL names: revealed now if a graph is drawn, else once one is.
+    ShowNamed(String),
+    /// Centre the view on this world point at the current zoom (a click on the minimap).
+    CentreOn {
+        x: f64,
+        y: f64,
+    },
+    /// Minimap shown, or hidden when shown.
+    ToggleMinimap,
 }
 
 /// Zoom at which `Reveal` shows a node.
@@ -393,6 +417,9 @@ impl AppState {
                             stats.drawn_ms = Some(now_ms - stats.started_ms);
                         }
                     }
+                    if let Some(name) = self.pending_node.take() {
+                        self.reveal_named(&name);
+                    }
                 }
             }
             Action::Select(selection) => {
@@ -408,13 +435,7 @@ impl AppState {
                 self.selected_finding = None;
                 self.reveal(node_idx);
             }
-            Action::RevealNamed(name) => {
-                if let Some(node_idx) = self.graph.as_ref().and_then(|g| g.node_named(&name)) {
-                    self.related.clear();
-                    self.selected_finding = None;
-                    self.reveal(node_idx);
-                }
-            }
+            Action::RevealNamed(name) => self.reveal_named(&name),
             Action::SelectOp(op) => {
                 let nodes = self.nodes_of_op(&op);
                 if let Some((&first, rest)) = nodes.split_first() {
@@ -474,6 +495,11 @@ impl AppState {
                 }
             }
             Action::DismissError => self.errors.clear(),
+            Action::ExportFailed(message) => {
+                if !self.errors.contains(&message) {
+                    self.errors.push(message);
+                }
+            }
             Action::ToggleModelPanel => {
                 self.fresh_view = false;
                 let showing = self.model_panel && self.selection.is_none();
@@ -564,29 +590,101 @@ impl AppState {
                     profile.refresh_op_stats();
                 }
             }
+            Action::ZoomToSelection => {
+                if let Some(first) = self.selection {
+                    let nodes: Vec<usize> = std::iter::once(first)
+                        .chain(self.related.iter().copied())
+                        .collect();
+                    self.fresh_view = false;
+                    self.frame_nodes(&nodes);
+                }
+            }
+            Action::Move(direction) => self.move_selection(direction),
+            Action::RevealSelected => {
+                if let Some(node_idx) = self.selection {
+                    self.centre_on_node(node_idx);
+                }
+            }
+            Action::ShowNamed(name) => {
+                if self.graph.is_some() && self.drawn && self.loading.is_none() {
+                    self.pending_node = None;
+                    self.reveal_named(&name);
+                } else {
+                    self.pending_node = Some(name);
+                }
+            }
+            Action::CentreOn { x, y } => {
+                if x.is_finite() && y.is_finite() && !self.canvas.is_empty() {
+                    self.fresh_view = false;
+                    self.viewport = Viewport::centred_on(x, y, self.viewport.scale, self.canvas);
+                }
+            }
+            Action::ToggleMinimap => self.minimap_hidden = !self.minimap_hidden,
         }
         self
     }
 
-    /// Selects a node and centres the view on it at a readable zoom.
-    fn reveal(&mut self, node_idx: usize) {
-        self.fresh_view = false;
+    /// Selects and reveals the node of this name, if the graph has one.
+    fn reveal_named(&mut self, name: &str) {
+        if let Some(node_idx) = self.graph.as_ref().and_then(|g| g.node_named(name)) {
+            self.related.clear();
+            self.selected_finding = None;
+            self.reveal(node_idx);
+        }
+    }
+
+    /// The arrow keys: the selection moves to a consumer, a producer, or the neighbour in its
+    /// row, and is revealed; without a move there (the last node, a graph input) it stays.
+    fn move_selection(&mut self, direction: Direction) {
+        let (Some(graph), Some(from)) = (&self.graph, self.selection) else {
+            return;
+        };
+        // Back along the edge just walked: where the walk came from.
+        let came_from = self
+            .walked
+            .filter(|&(_, to)| to == from)
+            .map(|(back, _)| back);
+        let Some(to) = next_node(&graph.view, from, direction, came_from) else {
+            return;
+        };
+        self.related.clear();
+        self.selected_finding = None;
+        self.reveal(to);
+        self.walked = match direction {
+            Direction::Consumer | Direction::Producer => Some((from, to)),
+            Direction::Left | Direction::Right => None,
+        };
+    }
+
+    /// Centres the view on a node, keeping the zoom unless it is too far out to read.
+    fn centre_on_node(&mut self, node_idx: usize) {
         let rect = self
             .graph
             .as_ref()
             .and_then(|g| g.view.nodes.get(node_idx))
             .map(|n| n.rect);
-        if let Some(rect) = rect {
+        if let (Some(rect), false) = (rect, self.canvas.is_empty()) {
+            self.fresh_view = false;
+            let scale = self.viewport.scale.max(REVEAL_SCALE);
+            self.viewport = Viewport::centred_on(
+                rect.x + rect.width / 2.0,
+                rect.y + rect.height / 2.0,
+                scale,
+                self.canvas,
+            );
+        }
+    }
+
+    /// Selects a node and centres the view on it at a readable zoom.
+    fn reveal(&mut self, node_idx: usize) {
+        self.fresh_view = false;
+        let exists = self
+            .graph
+            .as_ref()
+            .is_some_and(|g| node_idx < g.view.nodes.len());
+        if exists {
             self.selection = Some(node_idx);
-            if !self.canvas.is_empty() {
-                let scale = self.viewport.scale.max(REVEAL_SCALE);
-                self.viewport = Viewport::centred_on(
-                    rect.x + rect.width / 2.0,
-                    rect.y + rect.height / 2.0,
-                    scale,
-                    self.canvas,
-                );
-            }
+            self.centre_on_node(node_idx);
         }
     }
 
@@ -627,10 +725,6 @@ impl AppState {
                 nodes.push(node_idx);
             }
         }
-        let rects: Vec<_> = nodes
-            .iter()
-            .filter_map(|&n| graph.view.nodes.get(n).map(|node| node.rect))
-            .collect();
         self.selected_finding = Some(idx);
         let Some((&first, rest)) = nodes.split_first() else {
             return;
@@ -638,6 +732,18 @@ impl AppState {
         self.fresh_view = false;
         self.selection = Some(first);
         self.related = rest.to_vec();
+        self.frame_nodes(&nodes);
+    }
+
+    /// Fits the view to the bounding box of these nodes, never zoomed in past 100 %.
+    fn frame_nodes(&mut self, nodes: &[usize]) {
+        let Some(graph) = &self.graph else {
+            return;
+        };
+        let rects: Vec<_> = nodes
+            .iter()
+            .filter_map(|&n| graph.view.nodes.get(n).map(|node| node.rect))
+            .collect();
         let x0 = rects.iter().map(|r| r.x).fold(f64::INFINITY, f64::min);
         let y0 = rects.iter().map(|r| r.y).fold(f64::INFINITY, f64::min);
         let x1 = rects
@@ -839,6 +945,7 @@ impl AppState {
             );
             self.selection = None;
             self.related.clear();
+            self.walked = None;
             let reselected = kept.and_then(|g| self.graph.as_ref()?.view_of_graph_node(g));
             match (reselected, self.opening_view()) {
                 (Some(node_idx), _) => self.centre_on(node_idx),
@@ -1073,6 +1180,16 @@ mod tests {
         // The next load clears the banner.
         let state = started(state, 3);
         assert!(state.errors.is_empty());
+    }
+
+    #[test]
+    fn a_failed_export_shows_once_and_keeps_the_graph() {
+        let state = drawn(with_graph(3))
+            .apply(Action::ExportFailed("x.png: too big".into()))
+            .apply(Action::ExportFailed("x.png: too big".into()));
+        assert_eq!(state.errors, vec!["x.png: too big".to_string()]);
+        assert_eq!(state.graph_state(), GraphState::Drawn);
+        assert!(state.apply(Action::DismissError).errors.is_empty());
     }
 
     #[test]
@@ -2118,5 +2235,133 @@ mod tests {
         // Without a graph no scene waits for a draw.
         let state = AppState::default().apply(Action::SetTheme(Theme::Dark));
         assert_eq!(state.scene, 0);
+    }
+
+    /// Whether the centre of node `idx` is on the canvas.
+    fn in_view(state: &AppState, idx: usize) -> bool {
+        let rect = state.graph.as_ref().expect("a graph").view.nodes[idx].rect;
+        let (x, y) = state
+            .viewport
+            .to_screen(rect.x + rect.width / 2.0, rect.y + rect.height / 2.0);
+        (0.0..=CANVAS.width).contains(&x) && (0.0..=CANVAS.height).contains(&y)
+    }
+
+    fn centred(state: &AppState, idx: usize) -> bool {
+        let rect = state.graph.as_ref().expect("a graph").view.nodes[idx].rect;
+        let (x, y) = state
+            .viewport
+            .to_screen(rect.x + rect.width / 2.0, rect.y + rect.height / 2.0);
+        close(x, CANVAS.width / 2.0) && close(y, CANVAS.height / 2.0)
+    }
+
+    #[test]
+    fn arrow_keys_walk_along_edges_and_across_rows() {
+        use crate::state::navigate::tests::diamond;
+        let state = AppState::default().apply(Action::CanvasResized(CANVAS));
+        let state = started(state, 1).apply(finished(1, result(Some(diamond()), None)));
+        // Nothing selected: nothing moves.
+        let state = state.apply(Action::Move(Direction::Consumer));
+        assert_eq!(state.selection, None);
+        let state = state.apply(Action::Select(Some(0)));
+        let state = state.apply(Action::Move(Direction::Consumer));
+        assert_eq!(
+            state.selection,
+            Some(1),
+            "the consumer straight below first"
+        );
+        assert!(centred(&state, 1));
+        let state = state.apply(Action::Move(Direction::Right));
+        assert_eq!(state.selection, Some(2));
+        let state = state.apply(Action::Move(Direction::Consumer));
+        assert_eq!(state.selection, Some(3));
+        // Up goes back the way it came (2), not to the nearest producer (1).
+        let state = state.apply(Action::Move(Direction::Producer));
+        assert_eq!(state.selection, Some(2));
+        let state = state.apply(Action::Move(Direction::Producer));
+        assert_eq!(state.selection, Some(0));
+        // The top: no producer, the selection stays.
+        let state = state.apply(Action::Move(Direction::Producer));
+        assert_eq!(state.selection, Some(0));
+        let state = state.apply(Action::Move(Direction::Right));
+        assert_eq!(state.selection, Some(4));
+        assert!(centred(&state, 4));
+        // A click elsewhere forgets the walk: up from 3 is its nearest producer again.
+        let state = state
+            .apply(Action::Select(Some(3)))
+            .apply(Action::Move(Direction::Producer));
+        assert_eq!(state.selection, Some(1));
+    }
+
+    #[test]
+    fn zoom_to_selection_frames_the_selected_and_related_nodes() {
+        let state = with_graph(100);
+        // Nothing selected: the view stays.
+        let before = state.viewport;
+        assert_eq!(
+            state.clone().apply(Action::ZoomToSelection).viewport,
+            before
+        );
+        let mut state = state.apply(Action::Select(Some(10)));
+        state.related = vec![40];
+        let state = state.apply(Action::ZoomToSelection);
+        assert!(in_view(&state, 10) && in_view(&state, 40));
+        assert!(
+            state.viewport.scale < READABLE_SCALE,
+            "zoomed out to show both"
+        );
+        // One node alone: centred at 100 %.
+        let state = state
+            .apply(Action::Select(Some(70)))
+            .apply(Action::ZoomToSelection);
+        assert!(centred(&state, 70));
+        assert!(close(state.viewport.scale, FIT_MAX_SCALE));
+    }
+
+    #[test]
+    fn enter_brings_the_selected_node_into_view() {
+        let state = with_graph(100).apply(Action::Select(Some(80)));
+        assert!(!in_view(&state, 80));
+        let state = state.apply(Action::RevealSelected);
+        assert!(centred(&state, 80));
+        assert_eq!(state.selection, Some(80));
+    }
+
+    #[test]
+    fn a_node_named_by_the_url_is_revealed_once_the_graph_is_drawn() {
+        let state = AppState::default()
+            .apply(Action::CanvasResized(CANVAS))
+            .apply(Action::ShowNamed("relu_70".into()));
+        assert_eq!(state.pending_node.as_deref(), Some("relu_70"));
+        let state = started(state, 1).apply(loaded(1, 100));
+        assert_eq!(state.selection, None, "not before the graph is drawn");
+        let state = drawn(state);
+        assert_eq!(state.selection, Some(70));
+        assert!(centred(&state, 70));
+        assert_eq!(state.pending_node, None);
+        // With the graph drawn (the hash changed), at once.
+        let state = state.apply(Action::ShowNamed("relu_3".into()));
+        assert_eq!(state.selection, Some(3));
+        // A name the graph lacks changes nothing.
+        let state = state.apply(Action::ShowNamed("conv_9".into()));
+        assert_eq!(state.selection, Some(3));
+        assert_eq!(state.pending_node, None);
+    }
+
+    #[test]
+    fn the_minimap_centres_the_view_and_hides() {
+        let state = with_graph(100);
+        let scale = state.viewport.scale;
+        let state = state.apply(Action::CentreOn { x: 50.0, y: 3000.0 });
+        assert_eq!(state.viewport.to_screen(50.0, 3000.0), (400.0, 300.0));
+        assert!(close(state.viewport.scale, scale), "the zoom is kept");
+        assert!(!state.fresh_view);
+        let state = state.apply(Action::CentreOn {
+            x: f64::NAN,
+            y: 0.0,
+        });
+        assert_eq!(state.viewport.to_screen(50.0, 3000.0), (400.0, 300.0));
+        assert!(!state.minimap_hidden);
+        let state = state.apply(Action::ToggleMinimap);
+        assert!(state.minimap_hidden);
     }
 }

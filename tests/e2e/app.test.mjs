@@ -151,6 +151,14 @@ await test('the findings panel lists findings; a click selects and frames their 
 async function headerColour(p, name) {
   // Two frames, so a resize of the canvas (a panel closing) has been drawn and published.
   await p.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  // A layout change (a panel closing) resizes the canvas before its next frame redraws it: wait
+  // until the drawing is the canvas's size, or the sample lands on a stretched picture.
+  await p.waitForFunction(() => {
+    const canvas = document.querySelector('#graph canvas');
+    const r = canvas.getBoundingClientRect();
+    return Math.abs(canvas.width - Math.round(r.width * devicePixelRatio)) <= 1
+      && Math.abs(canvas.height - Math.round(r.height * devicePixelRatio)) <= 1;
+  }, null, { timeout: 5000 });
   return p.evaluate((name) => {
     const box = window.opscope.nodeCenter(name);
     if (!box) return null;
@@ -211,6 +219,147 @@ await test('?overlay= in the URL picks the overlay a model opens with', async ()
   await other.locator('#graph[data-overlay="fusion"]').waitFor({ timeout: 10000 });
   await other.locator('#legend #fusion-legend').waitFor({ timeout: 5000 });
   await other.close();
+});
+
+// ---- Navigation: search with a match count, #node= links, arrow keys, the minimap ----
+
+/** Waits until the page's URL names this node (`#node=`), as selecting it writes. */
+const waitHashNode = (p, name) => p.waitForFunction(
+  (h) => decodeURIComponent(window.location.hash) === h, `#node=${name}`, { timeout: 5000 });
+/** Waits until the named node's centre is on the canvas (the canvas draws on the next frame). */
+const waitInView = (p, name) => p.waitForFunction(
+  (n) => window.opscope.nodeCenter(n) !== null, name, { timeout: 5000 });
+/** Waits until the properties panel shows this node. */
+const waitSelected = (p, name) => p.waitForFunction(
+  (n) => document.querySelector('#properties .sidebar-subtitle')?.textContent === n, name, { timeout: 10000 });
+
+await test('search counts every match and steps through them, revealing each', async () => {
+  await waitDrawn();
+  const names = await page.evaluate(() => window.opscope.nodeNames());
+  const relus = names.filter((n) => /relu/i.test(n));
+  assert(relus.length > 10, `ResNet-50 has many Relu nodes: ${relus.length}`);
+  const search = page.locator('#search');
+  const count = page.locator('#search-count');
+  await search.fill('relu');
+  await count.waitFor({ timeout: 5000 });
+  assert((await count.innerText()).trim() === `1 / ${relus.length}`, `count: ${await count.innerText()}`);
+  // Enter reveals the first match; the properties and the URL name it.
+  await search.press('Enter');
+  await waitHashNode(page, relus[0]);
+  await waitSelected(page, relus[0]);
+  await waitInView(page, relus[0]);
+  // The next button, then Enter again: the second and third matches.
+  assert((await page.locator('#search-next').getAttribute('aria-label')) === 'Next match', 'next button label');
+  await page.locator('#search-next').click();
+  await page.locator('#search-count', { hasText: `2 / ${relus.length}` }).waitFor({ timeout: 5000 });
+  await waitHashNode(page, relus[1]);
+  await search.press('Enter');
+  await page.locator('#search-count', { hasText: `3 / ${relus.length}` }).waitFor({ timeout: 5000 });
+  await search.press('Shift+Enter');
+  await page.locator('#search-count', { hasText: `2 / ${relus.length}` }).waitFor({ timeout: 5000 });
+  await waitHashNode(page, relus[1]);
+  // An attribute value: the stem's 7×7 convolution is the only one.
+  await search.fill('kernel_shape=7,7');
+  await page.locator('#search-count', { hasText: '1 / 1' }).waitFor({ timeout: 5000 });
+  await search.press('Enter');
+  await page.locator('#properties', { hasText: 'kernel_shape' }).waitFor({ timeout: 5000 });
+  assert(/\[7,\s*7\]/.test(await page.locator('#properties').innerText()), 'not the 7×7 convolution');
+  await page.screenshot({ path: join(SHOTS, 'search-count.png') });
+  await search.fill('');
+  await search.press('Escape');
+  await page.keyboard.press('Escape');
+});
+
+await test('#node= in the URL opens the node; arrow down moves to its consumer; the minimap pans', async () => {
+  const other = await context.newPage();
+  other.on('request', (request) => requests.push(request.url()));
+  other.on('pageerror', (err) => pageErrors.push(String(err)));
+  // The stem: its first convolution feeds only its Relu.
+  const names = await page.evaluate(() => window.opscope.nodeNames());
+  const [conv, relu] = names;
+  assert(/conv/i.test(conv) && /relu/i.test(relu), `unexpected first nodes ${conv}, ${relu}`);
+  await other.goto(`${BASE_URL}?sample=resnet50#node=${encodeURIComponent(conv)}`);
+  await other.locator('#graph[data-graph-state="drawn"]').waitFor({ timeout: 30000 });
+  await waitSelected(other, conv);
+  await waitInView(other, conv);
+  // Arrow down: its consumer, selected, revealed and written to the URL.
+  await other.locator('body').press('ArrowDown');
+  await waitHashNode(other, relu);
+  await waitSelected(other, relu);
+  await waitInView(other, relu);
+  await other.locator('body').press('ArrowUp');
+  await waitHashNode(other, conv);
+  await waitSelected(other, conv);
+  // The hash changed by hand selects its node too.
+  await other.evaluate((n) => { window.location.hash = `node=${encodeURIComponent(n)}`; }, relu);
+  await waitSelected(other, relu);
+  // Z frames the selection.
+  await other.locator('body').press('z');
+  // The minimap: visible, a click on its bottom moves the view to the end of the graph.
+  const minimap = other.locator('#minimap canvas');
+  await minimap.waitFor({ timeout: 5000 });
+  assert(await minimap.isVisible(), 'the minimap is not visible');
+  await other.screenshot({ path: join(SHOTS, 'navigation-minimap.png') });
+  const last = names[names.length - 1];
+  assert(!(await other.evaluate((n) => window.opscope.nodeCenter(n) !== null, last)), `${last} is already in view`);
+  const box = await minimap.boundingBox();
+  await minimap.click({ position: { x: box.width / 2, y: box.height - 3 } });
+  await waitInView(other, last);
+  // M hides it.
+  await other.locator('body').press('m');
+  await other.locator('#minimap').waitFor({ state: 'detached', timeout: 5000 });
+  await other.close();
+// ---- Export: SVG with text as text and the overlay's colours, PNG of the canvas ----
+
+const xmlEscape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  .replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/** Chooses `kind` in the export menu and returns the download it starts. */
+async function exportAs(kind) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 20000 }),
+    page.locator('#export').selectOption(kind),
+  ]);
+  return download;
+}
+
+await test('export: SVG of the whole graph has the names as text and the unit colours; PNGs', async () => {
+  await waitDrawn();
+  assert((await graph.getAttribute('data-overlay')) === 'unit', 'the unit overlay should be on');
+  const names = await page.evaluate(() => window.opscope.nodeNames());
+  const download = await exportAs('svg-graph');
+  assert(download.suggestedFilename() === 'resnet50-unit.svg', `saved as ${download.suggestedFilename()}`);
+  const svg = readFileSync(await download.path(), 'utf8');
+  assert(svg.startsWith('<?xml') && svg.includes('<svg xmlns="http://www.w3.org/2000/svg"'), 'not an SVG file');
+  // Every op name that fits its box is a <text>; the Cube colour and its legend entry are there.
+  const fitting = names.filter((n) => n.length <= 30);
+  const missing = fitting.filter((n) => !svg.includes(`>${xmlEscape(n)}</text>`));
+  assert(fitting.length > 100 && missing.length === 0, `names missing from the SVG: ${missing.slice(0, 5)}`);
+  assert(svg.includes('fill="#1864ab"'), 'no node in the Cube colour');
+  assert(/>Cube \(\d+\)<\/text>/.test(svg), 'no Cube entry in the legend');
+  assert(svg.includes('class="ol"'), 'no fusion group outlined');
+  // It parses as SVG, with one node group per node of the graph.
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror')?.textContent ?? null, nodes: doc.querySelectorAll('g.node').length };
+  }, svg);
+  assert(parsed.error === null, `the SVG does not parse: ${parsed.error}`);
+  assert(parsed.nodes >= 122, `${parsed.nodes} node groups`);
+  assert((await page.locator('#export').inputValue()) === '', 'the menu should go back to its label');
+
+  // The current view: fewer nodes than the whole graph.
+  const view = readFileSync(await (await exportAs('svg-view')).path(), 'utf8');
+  const viewNodes = (view.match(/<g class="node"/g) ?? []).length;
+  assert(viewNodes > 0 && viewNodes < parsed.nodes, `${viewNodes} nodes in the current view's SVG`);
+
+  for (const [kind, name] of [['png-view', 'resnet50-unit-view.png'], ['png-graph', /^resnet50-unit(-\d+pct)?\.png$/]]) {
+    const png = await exportAs(kind);
+    const saved = png.suggestedFilename();
+    assert(typeof name === 'string' ? saved === name : name.test(saved), `${kind} saved as ${saved}`);
+    const bytes = readFileSync(await png.path());
+    assert(bytes.subarray(1, 4).toString() === 'PNG' && bytes.length > 5000, `${kind}: not a PNG (${bytes.length} bytes)`);
+  }
+  assert((await page.locator('.error-banner').count()) === 0, 'an export failed');
 });
 
 // A second model dropped through the file input: a real zoo model when the shared samples are

@@ -13,16 +13,20 @@ mod text;
 
 pub use html::html;
 pub use markdown::markdown;
-pub use svg::unit_colour;
+pub use svg::{
+    graph_svg, unit_colour, SvgLegendEntry, SvgNodeStyle, SvgOutline, SvgOutlineKind, SvgPalette,
+    SvgStyle, SvgSwatch,
+};
 pub use text::text;
 
 use super::analysis::AnalysisReport;
 
 /// Characters that change how surrounding text is displayed (bidi embeddings, overrides and
-/// isolates) or are invisible controls: shown escaped, never passed through.
+/// isolates) or are invisible controls: shown escaped, never passed through. The noncharacters
+/// U+FFFE and U+FFFF too: XML forbids them, and a standalone SVG file holding one is not read.
 fn is_hidden(c: char) -> bool {
     c.is_control() && c != '\n' && c != '\t'
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
 /// `text` with hidden characters replaced by visible `\u{..}` escapes.
