@@ -309,6 +309,8 @@ await test('#node= in the URL opens the node; arrow down moves to its consumer; 
   await other.locator('body').press('m');
   await other.locator('#minimap').waitFor({ state: 'detached', timeout: 5000 });
   await other.close();
+});
+
 // ---- Export: SVG with text as text and the overlay's colours, PNG of the canvas ----
 
 const xmlEscape = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')

@@ -916,6 +916,8 @@ mod tests {
             height: 340.0,
             metadata: Vec::new(),
             warnings: Vec::new(),
+            folded_constants: 0,
+            folded: Vec::new(),
         }
     }
 
