@@ -657,10 +657,11 @@ fn use_node_link(dispatch: Callback<Action>, selected: Option<String>) {
 
 /// Keys: `f` fit, `z` zoom to the selection, `+`/`-` zoom, `0` actual size, `Escape` clear the
 /// selection (then close the model panel), `i` model panel, `h` heat map, `u` unit colours, `g`
-/// fusion overlay, `c` constants as nodes, `m` minimap, `t` theme, the arrows move the selection along edges
-/// (down: a consumer, up: a producer) and across its row, Enter brings it into view, `/` or
-/// Ctrl+F search, Ctrl+O open. Ignored while typing in a field; the arrows and Enter only act on
-/// the page itself (not on a focused list or button that uses them).
+/// fusion overlay, `c` constants as nodes, `m` minimap, `t` theme (System, Light, Dark), the
+/// arrows move the selection along edges (down: a consumer, up: a producer) and across its row,
+/// Enter brings it into view, `/` or Ctrl+F search, Ctrl+O open. Ignored while typing in a field;
+/// the arrows and Enter only act on the page itself (not on a focused list or button that uses
+/// them).
 #[hook]
 fn use_keyboard_shortcuts(
     dispatch: Callback<Action>,
