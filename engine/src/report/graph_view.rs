@@ -95,6 +95,56 @@ pub fn graph_view(model: &Model) -> GraphView {
 /// Builds the drawable view of one graph of the model (the main graph, a body, a function; see
 /// [`super::graph_list`]); the model supplies the title, format, metadata and warnings.
 pub fn graph_view_of(model: &Model, graph: &Graph) -> GraphView {
+    let (mut nodes, mut edges) = unplaced_view(graph);
+    let input = layout_input(&nodes, &edges);
+    let placed = layout::layout(&input, &LayoutConfig::viewer());
+    for (node, rect) in nodes.iter_mut().zip(&placed.nodes) {
+        node.rect = *rect;
+    }
+    // Routes come back in input order, minus self-loops and dangling edges; match them up.
+    let mut routes = placed.edges.into_iter().peekable();
+    for edge in &mut edges {
+        if let Some(route) = routes.next_if(|r| r.from == edge.from && r.to == edge.to) {
+            edge.points = route.points;
+        }
+    }
+
+    GraphView {
+        title: model.name.clone(),
+        format: model.format.name().to_string(),
+        node_count: graph.nodes.len(),
+        nodes,
+        edges,
+        width: placed.width,
+        height: placed.height,
+        metadata: model.metadata.clone(),
+        warnings: model.warnings.clone(),
+    }
+}
+
+/// What [`graph_view_of`] hands to [`layout::layout`] for `graph`: the viewer's box sizes (inputs,
+/// then ops, then outputs) and its edges, so benchmarks lay out exactly what the viewer draws.
+pub fn layout_input_of(graph: &Graph) -> LayoutInput {
+    let (nodes, edges) = unplaced_view(graph);
+    layout_input(&nodes, &edges)
+}
+
+fn layout_input(nodes: &[ViewNode], edges: &[ViewEdge]) -> LayoutInput {
+    LayoutInput {
+        nodes: nodes
+            .iter()
+            .map(|n| BoxSize {
+                width: n.rect.width,
+                height: n.rect.height,
+            })
+            .collect(),
+        edges: edges.iter().map(|e| (e.from, e.to)).collect(),
+    }
+}
+
+/// View nodes with their sizes but no position yet (inputs, then ops, then outputs) and view
+/// edges without routes.
+fn unplaced_view(graph: &Graph) -> (Vec<ViewNode>, Vec<ViewEdge>) {
     let mut nodes =
         Vec::with_capacity(graph.nodes.len() + graph.inputs.len() + graph.outputs.len());
     let mut view_of_node = vec![usize::MAX; graph.nodes.len()];
@@ -139,40 +189,7 @@ pub fn graph_view_of(model: &Model, graph: &Graph) -> GraphView {
             edges.push(edge(graph, source, view_idx, tensor_id));
         }
     }
-
-    let input = LayoutInput {
-        nodes: nodes
-            .iter()
-            .map(|n| BoxSize {
-                width: n.rect.width,
-                height: n.rect.height,
-            })
-            .collect(),
-        edges: edges.iter().map(|e| (e.from, e.to)).collect(),
-    };
-    let placed = layout::layout(&input, &LayoutConfig::viewer());
-    for (node, rect) in nodes.iter_mut().zip(&placed.nodes) {
-        node.rect = *rect;
-    }
-    // Routes come back in input order, minus self-loops and dangling edges; match them up.
-    let mut routes = placed.edges.into_iter().peekable();
-    for edge in &mut edges {
-        if let Some(route) = routes.next_if(|r| r.from == edge.from && r.to == edge.to) {
-            edge.points = route.points;
-        }
-    }
-
-    GraphView {
-        title: model.name.clone(),
-        format: model.format.name().to_string(),
-        node_count: graph.nodes.len(),
-        nodes,
-        edges,
-        width: placed.width,
-        height: placed.height,
-        metadata: model.metadata.clone(),
-        warnings: model.warnings.clone(),
-    }
+    (nodes, edges)
 }
 
 fn sorted<K: Ord, V>(map: &std::collections::HashMap<K, V>) -> Vec<(&K, &V)> {
