@@ -28,6 +28,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread, Worker } from 'node:worker_threads';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const REPO = path.resolve(path.dirname(SCRIPT), '..', '..');
@@ -241,10 +242,30 @@ function libraryVersion(lib) {
   return JSON.parse(fs.readFileSync(manifest, 'utf8')).version;
 }
 
-/** Child process: lays out one graph with one library, prints metrics and time as JSON. */
+/**
+ * Child process: lays out one graph with one library, prints metrics and time as JSON. The work
+ * runs in a worker thread with a large stack, since dagre recurses once per node of a chain.
+ */
 async function runChild(lib, file) {
+  if (isMainThread) {
+    const worker = new Worker(SCRIPT, {
+      argv: ['--child', lib, file],
+      resourceLimits: { stackSizeMb: 1024, maxOldGenerationSizeMb: 8192 },
+      stdout: false,
+    });
+    await new Promise((resolve, reject) => {
+      worker.on('error', reject);
+      worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exit code ${code}`))));
+    });
+    return;
+  }
   const graph = graphOf(JSON.parse(fs.readFileSync(file, 'utf8')));
   const { drawing, ms } = await LIBRARIES[lib](graph);
+  if (process.env.LAYOUT_QUALITY_DUMP) {
+    // For looking at a drawing: {nodes: [{x, y, w, h}], edges: [{from, to, points}]}.
+    fs.mkdirSync(process.env.LAYOUT_QUALITY_DUMP, { recursive: true });
+    fs.writeFileSync(path.join(process.env.LAYOUT_QUALITY_DUMP, `${lib}-${path.basename(file)}`), JSON.stringify(drawing));
+  }
   process.stdout.write(JSON.stringify({ ...measure(drawing, graph.nodes.length), ms }));
 }
 
@@ -265,12 +286,15 @@ function runLibrary(lib, file, graph, options) {
   if (child.error?.code === 'ETIMEDOUT' || child.signal === 'SIGTERM') {
     result = { skipped: `over ${options.timeoutS} s` };
   } else if (child.status !== 0) {
-    result = { skipped: `failed: ${(child.stderr || '').trim().split('\n').slice(-1)[0]}` };
+    const reason = (child.stderr || '').split('\n').find((line) => /Error/.test(line)) ?? `exit ${child.status}`;
+    result = { skipped: `failed: ${reason.trim()}` };
   } else {
     result = JSON.parse(child.stdout);
   }
-  fs.mkdirSync(options.cacheDir, { recursive: true });
-  fs.writeFileSync(cacheFile, JSON.stringify(result));
+  if (!result.skipped?.startsWith('failed')) {
+    fs.mkdirSync(options.cacheDir, { recursive: true });
+    fs.writeFileSync(cacheFile, JSON.stringify(result));
+  }
   return result;
 }
 
