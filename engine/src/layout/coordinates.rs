@@ -32,6 +32,10 @@ const VIRTUAL_NODE_WEIGHT: f64 = 0.0;
 /// rather than leaning towards the long edges leaving it. Weights are binary fractions, so weight
 /// sums are exact and exact half splits are recognised.
 const LONG_EDGE_END_WEIGHT: f64 = 0.5;
+const FAR_END_WEIGHT: f64 = 2.0;
+const USE_FAR_END: bool = false;
+const USE_FORK: bool = true;
+const FORK_WEIGHT: f64 = 2.0;
 /// Straightening passes after the sweeps.
 const FINAL_STRAIGHTEN_PASSES: usize = 3;
 /// Longest chain feeding a single op that still counts as a side input (constant, cast, reshape).
@@ -141,6 +145,9 @@ struct Blocks<'a> {
     /// Per block: a constant, or a short chain such as a constant and its cast, feeding one op
     /// (one outside neighbour, few members). A longer such chain is the start of the main line.
     is_side_input: Vec<bool>,
+    /// Per node: for a join (two or more parents that are not side inputs), the fork all its
+    /// paths from the top come through (its immediate dominator), else `usize::MAX`.
+    fork_of: Vec<usize>,
 }
 
 impl<'a> Blocks<'a> {
@@ -168,12 +175,14 @@ impl<'a> Blocks<'a> {
             let n_outside = graph.up.degree(top_idx) + graph.down.degree(bottom_idx);
             is_side_input.push(n_outside == 1 && n_members <= MAX_SIDE_INPUT_MEMBERS);
         }
+        let fork_of = forks_of_joins(graph, &block_of, &is_side_input);
         Blocks {
             graph,
             block_of,
             next_member,
             ends,
             is_side_input,
+            fork_of,
         }
     }
 
@@ -203,6 +212,22 @@ impl<'a> Blocks<'a> {
         *median
     }
 
+    /// The real node at the far end of the long edge through virtual node `virtual_idx`: its
+    /// source when `upwards`, else its target.
+    fn far_end(&self, virtual_idx: usize, upwards: bool) -> usize {
+        let graph = self.graph;
+        let (top_idx, bottom_idx) = self.ends[self.block_of[virtual_idx]];
+        let (end_idx, adjacency) = if upwards {
+            (top_idx, &graph.up)
+        } else {
+            (bottom_idx, &graph.down)
+        };
+        if !graph.is_virtual(end_idx) {
+            return end_idx;
+        }
+        single(adjacency, end_idx).unwrap_or(end_idx)
+    }
+
     /// Where the block wants its vertical line and how strongly: the weighted median of the
     /// centres of the neighbours above its top and below its bottom; with none, where it is.
     /// `above_only` ignores the neighbours below when there are any above (first placement).
@@ -215,16 +240,31 @@ impl<'a> Blocks<'a> {
     ) -> (f64, f64) {
         let graph = self.graph;
         let (top_idx, bottom_idx) = self.ends[block_idx];
-        let neighbour = |other_idx: usize, is_above: bool| Neighbour {
-            x: centre_x[other_idx],
-            weight: if graph.is_virtual(other_idx) {
-                LONG_EDGE_END_WEIGHT
-            } else if self.is_side_input[self.block_of[other_idx]] {
-                SIDE_INPUT_NEIGHBOUR_WEIGHT
+        let neighbour = |other_idx: usize, is_above: bool| {
+            let far_idx = self.far_end(other_idx, is_above);
+            let far_degree = if is_above {
+                graph.down.degree(far_idx)
             } else {
-                1.0
-            },
-            is_above,
+                graph.up.degree(far_idx)
+            };
+            if USE_FAR_END && graph.is_virtual(other_idx) && !graph.is_virtual(top_idx) && far_degree >= 2 {
+                return Neighbour {
+                    x: centre_x[far_idx],
+                    weight: FAR_END_WEIGHT,
+                    is_above,
+                };
+            }
+            Neighbour {
+                x: centre_x[other_idx],
+                weight: if graph.is_virtual(other_idx) {
+                    LONG_EDGE_END_WEIGHT
+                } else if self.is_side_input[self.block_of[other_idx]] {
+                    SIDE_INPUT_NEIGHBOUR_WEIGHT
+                } else {
+                    1.0
+                },
+                is_above,
+            }
         };
         neighbours.clear();
         neighbours.extend(
@@ -234,6 +274,14 @@ impl<'a> Blocks<'a> {
                 .iter()
                 .map(|&other_idx| neighbour(other_idx, true)),
         );
+        let fork_idx = self.fork_of[top_idx];
+        if USE_FORK && fork_idx != NO_NODE {
+            neighbours.push(Neighbour {
+                x: centre_x[fork_idx],
+                weight: FORK_WEIGHT,
+                is_above: true,
+            });
+        }
         if !above_only || neighbours.is_empty() {
             neighbours.extend(
                 graph
@@ -243,8 +291,87 @@ impl<'a> Blocks<'a> {
                     .map(|&other_idx| neighbour(other_idx, false)),
             );
         }
+        // Side inputs only say where to go when nothing else does: between a parent and a child
+        // on different lines any point is as short for the main line, and letting the constants
+        // decide shifts every block a little towards them, a staircase over many blocks.
+        if neighbours
+            .iter()
+            .any(|neighbour| neighbour.weight > SIDE_INPUT_NEIGHBOUR_WEIGHT)
+        {
+            neighbours.retain(|neighbour| neighbour.weight > SIDE_INPUT_NEIGHBOUR_WEIGHT);
+        }
         weighted_median(neighbours).unwrap_or((centre_x[top_idx], ISOLATED_NODE_WEIGHT))
     }
+}
+
+/// Marks "no node" in [`Blocks::fork_of`] and while computing dominators (the virtual root above
+/// all sources).
+const NO_NODE: usize = usize::MAX;
+
+/// The fork of every join: its immediate dominator over the edges that are not side inputs, with
+/// a virtual root above all sources (Cooper, Harvey, Kennedy: in topological order, intersect
+/// the dominators of the parents). A join whose paths start at different sources has none. Walks
+/// up the dominator tree are capped, so the pass stays linear even under a hub that feeds every
+/// layer; a capped walk means no fork.
+fn forks_of_joins(graph: &ProperGraph, block_of: &[usize], is_side_input: &[bool]) -> Vec<usize> {
+    let n_nodes = graph.n_nodes();
+    // Layers are a topological order; `rank` is the position in it.
+    let mut layer_start = vec![0usize; graph.n_layers + 1];
+    for &layer_idx in &graph.layer_of {
+        layer_start[layer_idx + 1] += 1;
+    }
+    for layer_idx in 0..graph.n_layers {
+        layer_start[layer_idx + 1] += layer_start[layer_idx];
+    }
+    let mut topo_order = vec![0usize; n_nodes];
+    let mut rank = vec![0usize; n_nodes];
+    for node_idx in 0..n_nodes {
+        let slot = &mut layer_start[graph.layer_of[node_idx]];
+        topo_order[*slot] = node_idx;
+        rank[node_idx] = *slot;
+        *slot += 1;
+    }
+    let is_main = |node_idx: usize| !is_side_input[block_of[node_idx]];
+    let mut idom = vec![NO_NODE; n_nodes];
+    let mut fork_of = vec![NO_NODE; n_nodes];
+    for &node_idx in &topo_order {
+        let parents = graph.up.neighbours(node_idx);
+        let n_main = parents.iter().filter(|&&parent| is_main(parent)).count();
+        let mut main_parents = parents
+            .iter()
+            .copied()
+            .filter(|&parent| n_main == 0 || is_main(parent));
+        let Some(first) = main_parents.next() else {
+            continue;
+        };
+        let mut dominator = first;
+        for parent in main_parents {
+            dominator = intersect(&idom, &rank, dominator, parent);
+        }
+        idom[node_idx] = dominator;
+        if n_main >= 2 && !graph.is_virtual(node_idx) {
+            fork_of[node_idx] = dominator;
+        }
+    }
+    fork_of
+}
+
+/// Steps allowed when walking up the dominator tree to intersect two paths.
+const MAX_DOMINATOR_STEPS: usize = 256;
+
+/// Nearest common dominator of `a` and `b`, or [`NO_NODE`] (the virtual root, or too far up).
+fn intersect(idom: &[usize], rank: &[usize], mut a: usize, mut b: usize) -> usize {
+    for _ in 0..MAX_DOMINATOR_STEPS {
+        if a == b || a == NO_NODE || b == NO_NODE {
+            return if a == b { a } else { NO_NODE };
+        }
+        if rank[a] > rank[b] {
+            a = idom[a];
+        } else {
+            b = idom[b];
+        }
+    }
+    NO_NODE
 }
 
 /// Centre of a block's outside neighbour, as seen by the weighted median.
