@@ -32,9 +32,9 @@ const VIRTUAL_NODE_WEIGHT: f64 = 0.0;
 /// rather than leaning towards the long edges leaving it. Weights are binary fractions, so weight
 /// sums are exact and exact half splits are recognised.
 const LONG_EDGE_END_WEIGHT: f64 = 0.5;
-const FAR_END_WEIGHT: f64 = 2.0;
-const USE_FAR_END: bool = false;
-const USE_FORK: bool = true;
+/// Pull of a join's fork on the join's median: above a real neighbour, so a block whose branches
+/// end off its line (a residual branch beside its skip edge, an attention head's last matmul
+/// under the values) comes back under the fork instead of starting a staircase.
 const FORK_WEIGHT: f64 = 2.0;
 /// Straightening passes after the sweeps.
 const FINAL_STRAIGHTEN_PASSES: usize = 3;
@@ -212,22 +212,6 @@ impl<'a> Blocks<'a> {
         *median
     }
 
-    /// The real node at the far end of the long edge through virtual node `virtual_idx`: its
-    /// source when `upwards`, else its target.
-    fn far_end(&self, virtual_idx: usize, upwards: bool) -> usize {
-        let graph = self.graph;
-        let (top_idx, bottom_idx) = self.ends[self.block_of[virtual_idx]];
-        let (end_idx, adjacency) = if upwards {
-            (top_idx, &graph.up)
-        } else {
-            (bottom_idx, &graph.down)
-        };
-        if !graph.is_virtual(end_idx) {
-            return end_idx;
-        }
-        single(adjacency, end_idx).unwrap_or(end_idx)
-    }
-
     /// Where the block wants its vertical line and how strongly: the weighted median of the
     /// centres of the neighbours above its top and below its bottom; with none, where it is.
     /// `above_only` ignores the neighbours below when there are any above (first placement).
@@ -240,31 +224,16 @@ impl<'a> Blocks<'a> {
     ) -> (f64, f64) {
         let graph = self.graph;
         let (top_idx, bottom_idx) = self.ends[block_idx];
-        let neighbour = |other_idx: usize, is_above: bool| {
-            let far_idx = self.far_end(other_idx, is_above);
-            let far_degree = if is_above {
-                graph.down.degree(far_idx)
+        let neighbour = |other_idx: usize, is_above: bool| Neighbour {
+            x: centre_x[other_idx],
+            weight: if graph.is_virtual(other_idx) {
+                LONG_EDGE_END_WEIGHT
+            } else if self.is_side_input[self.block_of[other_idx]] {
+                SIDE_INPUT_NEIGHBOUR_WEIGHT
             } else {
-                graph.up.degree(far_idx)
-            };
-            if USE_FAR_END && graph.is_virtual(other_idx) && !graph.is_virtual(top_idx) && far_degree >= 2 {
-                return Neighbour {
-                    x: centre_x[far_idx],
-                    weight: FAR_END_WEIGHT,
-                    is_above,
-                };
-            }
-            Neighbour {
-                x: centre_x[other_idx],
-                weight: if graph.is_virtual(other_idx) {
-                    LONG_EDGE_END_WEIGHT
-                } else if self.is_side_input[self.block_of[other_idx]] {
-                    SIDE_INPUT_NEIGHBOUR_WEIGHT
-                } else {
-                    1.0
-                },
-                is_above,
-            }
+                1.0
+            },
+            is_above,
         };
         neighbours.clear();
         neighbours.extend(
@@ -275,7 +244,7 @@ impl<'a> Blocks<'a> {
                 .map(|&other_idx| neighbour(other_idx, true)),
         );
         let fork_idx = self.fork_of[top_idx];
-        if USE_FORK && fork_idx != NO_NODE {
+        if fork_idx != NO_NODE {
             neighbours.push(Neighbour {
                 x: centre_x[fork_idx],
                 weight: FORK_WEIGHT,
