@@ -91,7 +91,94 @@ pub(super) fn order_nodes(graph: &ProperGraph) -> Ordering {
     ordering.refresh_positions();
     // Transposition never adds crossings, so the polished best order is still the best.
     transpose(graph, &mut ordering);
+    balance_side_inputs(graph, &mut ordering);
     ordering
+}
+
+/// A constant: a real node without parents whose only child is `child_idx`.
+fn is_leaf_input_of(graph: &ProperGraph, node_idx: usize, child_idx: usize) -> bool {
+    !graph.is_virtual(node_idx)
+        && graph.up.degree(node_idx) == 0
+        && graph.down.neighbours(node_idx) == [child_idx]
+}
+
+/// Spreads the constants of a node to both sides of its main input: a run `P c1 c2 c3` (the `c`
+/// constants feeding the child `X` of `P`, next to `P` in the layer) becomes `c2 P c1 c3`, so no
+/// constant is more than half the run away from the line `P`-`X`. Only where it cannot change
+/// the crossings: the constants' edges all end in `X` and cross no edge of `P` on either side
+/// when `P` has as many other children left of `X` as right of it.
+fn balance_side_inputs(graph: &ProperGraph, ordering: &mut Ordering) {
+    let mut run: Vec<usize> = Vec::new();
+    for layer_idx in 0..graph.n_layers.saturating_sub(1) {
+        let start = ordering.layer_start[layer_idx];
+        let end = ordering.layer_start[layer_idx + 1];
+        let mut slot = start;
+        while slot < end {
+            let main_idx = ordering.order[slot];
+            let next_slot = slot + 1;
+            let Some(child_idx) = (next_slot < end)
+                .then(|| ordering.order[next_slot])
+                .and_then(|right_idx| match graph.down.neighbours(right_idx) {
+                    [only_idx] => Some(*only_idx),
+                    _ => None,
+                })
+                .filter(|&child_idx| {
+                    is_leaf_input_of(graph, ordering.order[next_slot], child_idx)
+                        && !is_leaf_input_of(graph, main_idx, child_idx)
+                        && graph.down.neighbours(main_idx).contains(&child_idx)
+                })
+            else {
+                slot += 1;
+                continue;
+            };
+            let mut first = slot;
+            while first > start && is_leaf_input_of(graph, ordering.order[first - 1], child_idx) {
+                first -= 1;
+            }
+            let mut last = next_slot;
+            while last + 1 < end && is_leaf_input_of(graph, ordering.order[last + 1], child_idx) {
+                last += 1;
+            }
+            let child_pos = ordering.pos[child_idx];
+            let (n_left, n_right) = graph.down.neighbours(main_idx).iter().fold(
+                (0usize, 0usize),
+                |(n_left, n_right), &other_idx| {
+                    let other_pos = ordering.pos[other_idx];
+                    (
+                        n_left + usize::from(other_pos < child_pos),
+                        n_right + usize::from(other_pos > child_pos),
+                    )
+                },
+            );
+            if n_left == n_right {
+                run.clear();
+                run.extend(
+                    ordering.order[first..=last]
+                        .iter()
+                        .copied()
+                        .filter(|&node_idx| node_idx != main_idx),
+                );
+                let n_before = run.len() / 2;
+                // Odd ranks go left, nearest first; even ranks go right, nearest first.
+                let mut write = first;
+                for rank in (0..run.len()).filter(|rank| rank % 2 == 1).rev() {
+                    ordering.order[write] = run[rank];
+                    write += 1;
+                }
+                debug_assert_eq!(write, first + n_before);
+                ordering.order[write] = main_idx;
+                write += 1;
+                for rank in (0..run.len()).step_by(2) {
+                    ordering.order[write] = run[rank];
+                    write += 1;
+                }
+                for fill_slot in first..=last {
+                    ordering.pos[ordering.order[fill_slot]] = fill_slot - start;
+                }
+            }
+            slot = last + 1;
+        }
+    }
 }
 
 /// Depth-first order from the sources (in index order), children in edge order: every node is
