@@ -746,3 +746,25 @@ fn constants_do_not_pull_their_consumer_off_the_main_line() {
     assert_eq!(count_route_crossings(&result), 0);
     assert_well_formed(&input, &result, &config);
 }
+
+#[test]
+fn a_side_branch_with_more_exits_than_entries_moves_down_as_a_whole() {
+    // Chain 0..=10; node 1 feeds a fork 11 whose two short branches end in 9 and 10. No single
+    // node can move down without lengthening an edge, the branch as a whole can.
+    let mut edges = chain_edges(11);
+    edges.extend([(1, 11), (11, 12), (11, 13), (12, 9), (13, 10)]);
+    let input = graph(14, &edges);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    let layers = &result.layers;
+    assert_eq!(layers[12] + 1, layers[9], "{layers:?}");
+    assert_eq!(layers[11] + 1, layers[12], "{layers:?}");
+    assert_eq!(layers[11] + 1, layers[13], "{layers:?}");
+    let total_span: u32 = edges
+        .iter()
+        .map(|&(from, to)| layers[to] - layers[from])
+        .sum();
+    assert_eq!(total_span, 10 + 6 + 1 + 1 + 1 + 2);
+    assert_well_formed(&input, &result, &config);
+    assert_routes_attach_to_boxes(&result);
+}
