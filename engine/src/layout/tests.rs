@@ -768,3 +768,129 @@ fn a_side_branch_with_more_exits_than_entries_moves_down_as_a_whole() {
     assert_well_formed(&input, &result, &config);
     assert_routes_attach_to_boxes(&result);
 }
+
+/// Random DAG of `n_nodes` nodes from `seed`: every node after the first reads one to three
+/// earlier nodes, mostly recent ones (chains, forks, joins), sometimes far back (long edges);
+/// with `back_edges`, a few edges point backwards and make cycles. Every node has an edge.
+fn random_graph(seed: u64, n_nodes: usize, back_edges: bool) -> LayoutInput {
+    let mut rng = Lcg(seed);
+    let mut edges = Vec::new();
+    for node_idx in 1..n_nodes {
+        let n_inputs = 1 + rng.next_below(3) as usize;
+        for input_rank in 0..n_inputs {
+            let reach = if input_rank > 0 && rng.next_below(4) == 0 {
+                node_idx
+            } else {
+                node_idx.min(4)
+            };
+            let from = node_idx - 1 - rng.next_below(reach as u64) as usize;
+            edges.push((from, node_idx));
+        }
+        if back_edges && rng.next_below(10) == 0 {
+            let to = rng.next_below(node_idx as u64) as usize;
+            edges.push((node_idx, to));
+        }
+    }
+    LayoutInput {
+        nodes: (0..n_nodes)
+            .map(|_| BoxSize {
+                width: 20.0 + rng.next_below(220) as f64,
+                height: 20.0 + rng.next_below(60) as f64,
+            })
+            .collect(),
+        edges,
+    }
+}
+
+/// The same graph with node `i` renamed `new_index[i]`; edges keep their order.
+fn renumbered(input: &LayoutInput, new_index: &[usize]) -> LayoutInput {
+    let mut nodes = input.nodes.clone();
+    for (node_idx, &renamed_idx) in new_index.iter().enumerate() {
+        nodes[renamed_idx] = input.nodes[node_idx];
+    }
+    LayoutInput {
+        nodes,
+        edges: input
+            .edges
+            .iter()
+            .map(|&(from, to)| (new_index[from], new_index[to]))
+            .collect(),
+    }
+}
+
+/// Fisher–Yates shuffle of `0..n` from `seed`.
+fn shuffled(seed: u64, n: usize) -> Vec<usize> {
+    let mut rng = Lcg(seed);
+    let mut order: Vec<usize> = (0..n).collect();
+    for idx in (1..n).rev() {
+        order.swap(idx, rng.next_below(idx as u64 + 1) as usize);
+    }
+    order
+}
+
+#[test]
+fn random_dags_keep_every_invariant() {
+    let config = LayoutConfig::viewer();
+    for seed in 0..40u64 {
+        for n_nodes in [2, 7, 30, 150] {
+            let input = random_graph(seed, n_nodes, false);
+            let result = layout(&input, &config);
+            assert_eq!(result.edges.len(), input.edges.len());
+            for &(from, to) in &input.edges {
+                assert!(
+                    result.layers[from] < result.layers[to],
+                    "seed {seed}, {n_nodes} nodes: edge {from}->{to} does not point down"
+                );
+            }
+            assert_well_formed(&input, &result, &config);
+            assert_routes_attach_to_boxes(&result);
+        }
+    }
+}
+
+#[test]
+fn random_graphs_with_cycles_keep_every_invariant() {
+    let config = LayoutConfig::viewer();
+    for seed in 0..40u64 {
+        let input = random_graph(seed, 60, true);
+        let result = layout(&input, &config);
+        assert_eq!(result.edges.len(), input.edges.len());
+        for route in &result.edges {
+            assert_ne!(result.layers[route.from], result.layers[route.to]);
+        }
+        assert_well_formed(&input, &result, &config);
+        assert_routes_attach_to_boxes(&result);
+    }
+}
+
+#[test]
+fn renumbering_the_nodes_renumbers_the_drawing() {
+    let config = LayoutConfig::viewer();
+    for seed in 0..30u64 {
+        for (n_nodes, back_edges) in [(12, false), (80, false), (80, true)] {
+            let input = random_graph(seed, n_nodes, back_edges);
+            let new_index = shuffled(seed + 1000, n_nodes);
+            let result = layout(&input, &config);
+            let renamed = layout(&renumbered(&input, &new_index), &config);
+            for (node_idx, &renamed_idx) in new_index.iter().enumerate() {
+                assert_eq!(
+                    result.nodes[node_idx], renamed.nodes[renamed_idx],
+                    "seed {seed}, {n_nodes} nodes: node {node_idx} moved"
+                );
+                assert_eq!(result.layers[node_idx], renamed.layers[renamed_idx]);
+            }
+            let points = |layout: &Layout| -> Vec<Vec<Point>> {
+                layout
+                    .edges
+                    .iter()
+                    .map(|route| route.points.clone())
+                    .collect()
+            };
+            assert_eq!(points(&result), points(&renamed), "seed {seed}");
+            assert_eq!(
+                (result.width, result.height),
+                (renamed.width, renamed.height)
+            );
+        }
+    }
+}

@@ -161,7 +161,14 @@ fn unplaced_view(graph: &Graph) -> (Vec<ViewNode>, Vec<ViewEdge>) {
         view_of_node[node_id] = nodes.len();
         nodes.push(op_node(graph, node_id, node));
     }
+    // Inputs' edges first: the layout breaks ties by first appearance in the edge list, and the
+    // graph reads from its inputs.
     let mut edges = Vec::new();
+    for (&tensor_id, &view_idx) in sorted(&view_of_input) {
+        for &consumer in &graph.tensors[tensor_id].consumers {
+            edges.push(edge(graph, view_idx, view_of_node[consumer], tensor_id));
+        }
+    }
     for (producer, consumer, tensor_id) in graph.data_edges() {
         edges.push(edge(
             graph,
@@ -169,11 +176,6 @@ fn unplaced_view(graph: &Graph) -> (Vec<ViewNode>, Vec<ViewEdge>) {
             view_of_node[consumer],
             tensor_id,
         ));
-    }
-    for (&tensor_id, &view_idx) in sorted(&view_of_input) {
-        for &consumer in &graph.tensors[tensor_id].consumers {
-            edges.push(edge(graph, view_idx, view_of_node[consumer], tensor_id));
-        }
     }
     for &tensor_id in &graph.outputs {
         let Some(tensor) = graph.tensors.get(tensor_id) else {
