@@ -13,6 +13,11 @@
 //! they take the free spot nearest their wish and never push boxes. After every pair of sweeps
 //! each block is put back on one vertical line wherever its free slots allow.
 //!
+//! Repeated blocks must not drift sideways (a staircase): a join also aims at its fork (its
+//! immediate dominator, ignoring side inputs) with more weight than any branch, so a block whose
+//! branches end off its line comes back under the node it started from; and constants only pull
+//! a block that has no other neighbour.
+//!
 //! Invariants of the result: order inside a layer is kept and neighbours are at least their half
 //! widths plus the gap apart (`node_gap`, half of it between two virtual nodes). Every step is
 //! linear in the proper graph (up to sorting neighbour lists), with a fixed number of sweeps.

@@ -5,7 +5,10 @@
 //! Longest path from the sources is the baseline. Then side inputs (constants and the small trees
 //! that feed only one consumer) are pulled down to just above it, and a few rounds of local
 //! tightening move any node whose in-degree and out-degree differ towards the side with more
-//! edges, which strictly shortens the total edge length each time.
+//! edges, which strictly shortens the total edge length each time. Last, whole regions (a node
+//! and everything it dominates) move down when more edges leave them than enter them: the moves
+//! of network simplex that no single node can make, found in linear time from the dominator
+//! tree. On the model samples this gives the same total edge span as dagre's network simplex.
 
 use super::adjacency::Adjacency;
 

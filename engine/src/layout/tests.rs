@@ -894,3 +894,59 @@ fn renumbering_the_nodes_renumbers_the_drawing() {
         }
     }
 }
+
+#[test]
+fn repeated_asymmetric_blocks_go_straight_down_not_in_a_staircase() {
+    // Every block: input s feeds branches of 1, 2 and 3 ops; the first two join, that joins the
+    // third, and a residual add joins it with s. Each block ends right of where it started if
+    // joins follow their branches; the next block starts at its end, and so on.
+    let mut edges = Vec::new();
+    let mut block_inputs = vec![0usize];
+    let mut n_nodes = 1;
+    let mut new_node = || {
+        n_nodes += 1;
+        n_nodes - 1
+    };
+    for _ in 0..12 {
+        let start = *block_inputs.last().unwrap_or(&0);
+        let a = new_node();
+        let b1 = new_node();
+        let b2 = new_node();
+        let c1 = new_node();
+        let c2 = new_node();
+        let c3 = new_node();
+        let join_ab = new_node();
+        let join_abc = new_node();
+        let add = new_node();
+        edges.extend([
+            (start, a),
+            (start, b1),
+            (b1, b2),
+            (start, c1),
+            (c1, c2),
+            (c2, c3),
+            (a, join_ab),
+            (b2, join_ab),
+            (join_ab, join_abc),
+            (c3, join_abc),
+            (join_abc, add),
+            (start, add),
+        ]);
+        block_inputs.push(add);
+    }
+    let input = graph(n_nodes, &edges);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    let xs: Vec<f64> = block_inputs
+        .iter()
+        .map(|&node_idx| centre_x(&result.nodes[node_idx]))
+        .collect();
+    let drift = xs.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b))
+        - xs.iter().fold(f64::INFINITY, |a, &b| a.min(b));
+    assert!(
+        drift < config.node_gap,
+        "block inputs drift sideways: {xs:?}"
+    );
+    assert!(result.width < 1500.0, "{}", result.width);
+    assert_well_formed(&input, &result, &config);
+}
