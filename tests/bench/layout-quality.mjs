@@ -16,7 +16,8 @@
 // self-loops (duplicate edges are drawn on top of each other by all three):
 // - crossings: pairs of segments of different edge polylines that properly cross (touching at an
 //   end or running along each other does not count), found with a uniform grid so 12k-node graphs
-//   take well under a second;
+//   take well under a second; crossing points: the distinct places where that happens, which is
+//   fewer where edges share a route (k edges of one bundle crossing a line are k pairs, one point);
 // - edge length per node: total polyline length divided by the number of nodes;
 // - width and height: bounding box of all boxes and edge points;
 // - time: ours as measured by the exporter (native release build, median of runs), dagre and ELK
@@ -35,6 +36,8 @@ const REPO = path.resolve(path.dirname(SCRIPT), '..', '..');
 const NODE_GAP = 24;
 const LAYER_GAP = 36;
 const EDGE_GAP = 12;
+// Bumped whenever `measure` changes, so cached dagre and ELK results are measured again.
+const METRICS_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // The graph as all three lay it out
@@ -89,17 +92,23 @@ function measure(drawing, nNodes) {
     }
   });
   if (!Number.isFinite(minX)) minX = minY = maxX = maxY = 0;
+  const { crossings, crossingPoints } = countCrossings(segments);
   return {
-    crossings: countCrossings(segments),
+    crossings,
+    crossingPoints,
     lengthPerNode: nNodes > 0 ? length / nNodes : 0,
     width: maxX - minX,
     height: maxY - minY,
   };
 }
 
-/** Proper crossings between segments of different edges, bucketed in a uniform grid. */
+/**
+ * Proper crossings between segments of different edges, bucketed in a uniform grid: every pair,
+ * and the distinct points (to half a unit) where they happen. They differ where edges share a
+ * route: a bundle of k edges crossing a line is k pairs but one point on screen.
+ */
 function countCrossings(segments) {
-  if (segments.length < 2) return 0;
+  if (segments.length < 2) return { crossings: 0, crossingPoints: 0 };
   let totalLength = 0;
   for (const [x0, y0, x1, y1] of segments) totalLength += Math.hypot(x1 - x0, y1 - y0);
   const cell = Math.max(8, (2 * totalLength) / segments.length);
@@ -130,6 +139,7 @@ function countCrossings(segments) {
     }
   });
   let crossings = 0;
+  const points = new Set();
   for (const [k, list] of buckets) {
     for (let i = 0; i < list.length; i++) {
       const s = segments[list[i]];
@@ -140,11 +150,12 @@ function countCrossings(segments) {
         // Count each crossing once: in the cell that holds it.
         if (point && key(Math.floor(point[0] / cell), Math.floor(point[1] / cell)) === k) {
           crossings++;
+          points.add(`${Math.round(point[0] * 2)},${Math.round(point[1] * 2)}`);
         }
       }
     }
   }
-  return crossings;
+  return { crossings, crossingPoints: points.size };
 }
 
 /** The crossing point if the segments cross at a point inside both; null if they only touch. */
@@ -272,7 +283,7 @@ async function runChild(lib, file) {
 /** Runs `lib` on `file` in a child process; null (with a reason) if it failed or timed out. */
 function runLibrary(lib, file, graph, options) {
   const hash = createHash('sha256')
-    .update(`${lib}@${libraryVersion(lib)}\n${JSON.stringify(graph)}`)
+    .update(`${lib}@${libraryVersion(lib)} metrics ${METRICS_VERSION}\n${JSON.stringify(graph)}`)
     .digest('hex')
     .slice(0, 20);
   const cacheFile = path.join(options.cacheDir, `${lib}-${hash}.json`);
@@ -312,8 +323,8 @@ function cell(results, pick, format) {
 function table(rows, libs) {
   const header = libs.join(' / ');
   const lines = [
-    `| graph | nodes | edges | crossings (${header}) | edge length / node | width | height | time ms |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| graph | nodes | edges | crossings (${header}) | crossing points | edge length / node | width | height | time ms |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of rows) {
     const results = libs.map((lib) => row.results[lib]);
@@ -324,6 +335,7 @@ function table(rows, libs) {
         formatCount(row.nodes),
         formatCount(row.edges),
         cell(results, (r) => r.crossings, formatCount),
+        cell(results, (r) => r.crossingPoints, formatCount),
         cell(results, (r) => r.lengthPerNode, (v) => v.toFixed(0)),
         cell(results, (r) => r.width, (v) => formatCount(Math.round(v))),
         cell(results, (r) => r.height, (v) => formatCount(Math.round(v))),

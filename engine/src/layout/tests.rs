@@ -950,3 +950,37 @@ fn repeated_asymmetric_blocks_go_straight_down_not_in_a_staircase() {
     assert!(result.width < 1500.0, "{}", result.width);
     assert_well_formed(&input, &result, &config);
 }
+
+#[test]
+fn long_edges_from_one_node_share_one_route() {
+    // Chain 0..20; node 20 (read from node 0) feeds eight nodes down the chain, like an
+    // attention mask read by every block: one line with branches, not parallel lines.
+    let mut edges = chain_edges(20);
+    let targets = [5, 7, 9, 11, 13, 15, 17, 19];
+    edges.push((0, 20));
+    edges.extend(targets.iter().map(|&target| (20, target)));
+    let input = graph(21, &edges);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    let route_to = |target: usize| -> &[Point] {
+        result
+            .edges
+            .iter()
+            .find(|route| route.from == 20 && route.to == target)
+            .map(|route| route.points.as_slice())
+            .unwrap_or_default()
+    };
+    for pair in targets.windows(2) {
+        let (near, far) = (route_to(pair[0]), route_to(pair[1]));
+        let shared = near.len() - 1;
+        assert!(far.len() > near.len());
+        assert_eq!(
+            near[..shared],
+            far[..shared],
+            "routes to {pair:?} part early"
+        );
+    }
+    assert_eq!(count_route_crossings(&result), 0);
+    assert_well_formed(&input, &result, &config);
+    assert_routes_attach_to_boxes(&result);
+}
