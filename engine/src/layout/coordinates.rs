@@ -13,6 +13,11 @@
 //! they take the free spot nearest their wish and never push boxes. After every pair of sweeps
 //! each block is put back on one vertical line wherever its free slots allow.
 //!
+//! Repeated blocks must not drift sideways (a staircase): a join also aims at its fork (its
+//! immediate dominator, ignoring side inputs) with more weight than any branch, so a block whose
+//! branches end off its line comes back under the node it started from; and constants only pull
+//! a block that has no other neighbour.
+//!
 //! Invariants of the result: order inside a layer is kept and neighbours are at least their half
 //! widths plus the gap apart (`node_gap`, half of it between two virtual nodes). Every step is
 //! linear in the proper graph (up to sorting neighbour lists), with a fixed number of sweeps.
@@ -32,6 +37,10 @@ const VIRTUAL_NODE_WEIGHT: f64 = 0.0;
 /// rather than leaning towards the long edges leaving it. Weights are binary fractions, so weight
 /// sums are exact and exact half splits are recognised.
 const LONG_EDGE_END_WEIGHT: f64 = 0.5;
+/// Pull of a join's fork on the join's median: above a real neighbour, so a block whose branches
+/// end off its line (a residual branch beside its skip edge, an attention head's last matmul
+/// under the values) comes back under the fork instead of starting a staircase.
+const FORK_WEIGHT: f64 = 2.0;
 /// Straightening passes after the sweeps.
 const FINAL_STRAIGHTEN_PASSES: usize = 3;
 /// Longest chain feeding a single op that still counts as a side input (constant, cast, reshape).
@@ -141,6 +150,9 @@ struct Blocks<'a> {
     /// Per block: a constant, or a short chain such as a constant and its cast, feeding one op
     /// (one outside neighbour, few members). A longer such chain is the start of the main line.
     is_side_input: Vec<bool>,
+    /// Per node: for a join (two or more parents that are not side inputs), the fork all its
+    /// paths from the top come through (its immediate dominator), else `usize::MAX`.
+    fork_of: Vec<usize>,
 }
 
 impl<'a> Blocks<'a> {
@@ -168,12 +180,14 @@ impl<'a> Blocks<'a> {
             let n_outside = graph.up.degree(top_idx) + graph.down.degree(bottom_idx);
             is_side_input.push(n_outside == 1 && n_members <= MAX_SIDE_INPUT_MEMBERS);
         }
+        let fork_of = forks_of_joins(graph, &block_of, &is_side_input);
         Blocks {
             graph,
             block_of,
             next_member,
             ends,
             is_side_input,
+            fork_of,
         }
     }
 
@@ -234,6 +248,14 @@ impl<'a> Blocks<'a> {
                 .iter()
                 .map(|&other_idx| neighbour(other_idx, true)),
         );
+        let fork_idx = self.fork_of[top_idx];
+        if fork_idx != NO_NODE {
+            neighbours.push(Neighbour {
+                x: centre_x[fork_idx],
+                weight: FORK_WEIGHT,
+                is_above: true,
+            });
+        }
         if !above_only || neighbours.is_empty() {
             neighbours.extend(
                 graph
@@ -243,8 +265,87 @@ impl<'a> Blocks<'a> {
                     .map(|&other_idx| neighbour(other_idx, false)),
             );
         }
+        // Side inputs only say where to go when nothing else does: between a parent and a child
+        // on different lines any point is as short for the main line, and letting the constants
+        // decide shifts every block a little towards them, a staircase over many blocks.
+        if neighbours
+            .iter()
+            .any(|neighbour| neighbour.weight > SIDE_INPUT_NEIGHBOUR_WEIGHT)
+        {
+            neighbours.retain(|neighbour| neighbour.weight > SIDE_INPUT_NEIGHBOUR_WEIGHT);
+        }
         weighted_median(neighbours).unwrap_or((centre_x[top_idx], ISOLATED_NODE_WEIGHT))
     }
+}
+
+/// Marks "no node" in [`Blocks::fork_of`] and while computing dominators (the virtual root above
+/// all sources).
+const NO_NODE: usize = usize::MAX;
+
+/// The fork of every join: its immediate dominator over the edges that are not side inputs, with
+/// a virtual root above all sources (Cooper, Harvey, Kennedy: in topological order, intersect
+/// the dominators of the parents). A join whose paths start at different sources has none. Walks
+/// up the dominator tree are capped, so the pass stays linear even under a hub that feeds every
+/// layer; a capped walk means no fork.
+fn forks_of_joins(graph: &ProperGraph, block_of: &[usize], is_side_input: &[bool]) -> Vec<usize> {
+    let n_nodes = graph.n_nodes();
+    // Layers are a topological order; `rank` is the position in it.
+    let mut layer_start = vec![0usize; graph.n_layers + 1];
+    for &layer_idx in &graph.layer_of {
+        layer_start[layer_idx + 1] += 1;
+    }
+    for layer_idx in 0..graph.n_layers {
+        layer_start[layer_idx + 1] += layer_start[layer_idx];
+    }
+    let mut topo_order = vec![0usize; n_nodes];
+    let mut rank = vec![0usize; n_nodes];
+    for node_idx in 0..n_nodes {
+        let slot = &mut layer_start[graph.layer_of[node_idx]];
+        topo_order[*slot] = node_idx;
+        rank[node_idx] = *slot;
+        *slot += 1;
+    }
+    let is_main = |node_idx: usize| !is_side_input[block_of[node_idx]];
+    let mut idom = vec![NO_NODE; n_nodes];
+    let mut fork_of = vec![NO_NODE; n_nodes];
+    for &node_idx in &topo_order {
+        let parents = graph.up.neighbours(node_idx);
+        let n_main = parents.iter().filter(|&&parent| is_main(parent)).count();
+        let mut main_parents = parents
+            .iter()
+            .copied()
+            .filter(|&parent| n_main == 0 || is_main(parent));
+        let Some(first) = main_parents.next() else {
+            continue;
+        };
+        let mut dominator = first;
+        for parent in main_parents {
+            dominator = intersect(&idom, &rank, dominator, parent);
+        }
+        idom[node_idx] = dominator;
+        if n_main >= 2 && !graph.is_virtual(node_idx) {
+            fork_of[node_idx] = dominator;
+        }
+    }
+    fork_of
+}
+
+/// Steps allowed when walking up the dominator tree to intersect two paths.
+const MAX_DOMINATOR_STEPS: usize = 256;
+
+/// Nearest common dominator of `a` and `b`, or [`NO_NODE`] (the virtual root, or too far up).
+fn intersect(idom: &[usize], rank: &[usize], mut a: usize, mut b: usize) -> usize {
+    for _ in 0..MAX_DOMINATOR_STEPS {
+        if a == b || a == NO_NODE || b == NO_NODE {
+            return if a == b { a } else { NO_NODE };
+        }
+        if rank[a] > rank[b] {
+            a = idom[a];
+        } else {
+            b = idom[b];
+        }
+    }
+    NO_NODE
 }
 
 /// Centre of a block's outside neighbour, as seen by the weighted median.

@@ -4,6 +4,9 @@
 //! - Knows nothing about ops, tensors or formats: boxes and edges in, coordinates out.
 //! - Deterministic: the same input gives the same output, bit for bit (no hash-order iteration,
 //!   no randomness, no time).
+//! - Independent of node numbering: nodes are renumbered by first appearance in the edge list
+//!   before any stage runs, so renaming the nodes (edges in the same order) renames the drawing
+//!   and changes nothing else. Only nodes without edges keep their index order.
 //! - Never panics on any input: cycles, self-loops, duplicate edges, isolated nodes and edges
 //!   that name missing nodes are all accepted (missing-node edges are ignored).
 //! - Every accepted edge points down in `layers`, except edges reversed to break a cycle, whose
@@ -104,20 +107,29 @@ pub struct Layout {
 /// Lays out `input` top to bottom.
 pub fn layout(input: &LayoutInput, config: &LayoutConfig) -> Layout {
     let n_nodes = input.nodes.len();
-    let widths: Vec<f64> = input
-        .nodes
+    // Every stage breaks ties by node index; numbering the nodes by their first appearance in
+    // the edge list first makes the drawing independent of how the caller numbered them.
+    let (node_of_rank, rank_of_node) = canonical_numbering(n_nodes, &input.edges);
+    let widths: Vec<f64> = node_of_rank
         .iter()
-        .map(|size| sane_length(size.width))
+        .map(|&node_idx| sane_length(input.nodes[node_idx].width))
         .collect();
-    let heights: Vec<f64> = input
-        .nodes
+    let heights: Vec<f64> = node_of_rank
         .iter()
-        .map(|size| sane_length(size.height))
+        .map(|&node_idx| sane_length(input.nodes[node_idx].height))
+        .collect();
+    let ranked_edges: Vec<(usize, usize)> = input
+        .edges
+        .iter()
+        .map(|&(from, to)| {
+            let rank = |node_idx: usize| rank_of_node.get(node_idx).copied().unwrap_or(usize::MAX);
+            (rank(from), rank(to))
+        })
         .collect();
     let node_gap = sane_length(config.node_gap);
     let layer_gap = sane_length(config.layer_gap);
 
-    let acyclic_edges = acyclic::make_acyclic(n_nodes, &input.edges);
+    let acyclic_edges = acyclic::make_acyclic(n_nodes, &ranked_edges);
     let layers = layering::assign_layers(n_nodes, &acyclic_edges.dag_edges);
     let graph = virtual_nodes::build(&layers, &widths, &acyclic_edges.dag_edges);
     let ordering = ordering::order_nodes(&graph);
@@ -135,20 +147,20 @@ pub fn layout(input: &LayoutInput, config: &LayoutConfig) -> Layout {
         .map(|node_idx| centre_x[node_idx] + graph.width[node_idx] / 2.0)
         .fold(0.0, f64::max);
 
-    let nodes: Vec<Rect> = (0..n_nodes)
-        .map(|node_idx| {
-            let layer_idx = layers[node_idx] as usize;
+    let ranked_rects: Vec<Rect> = (0..n_nodes)
+        .map(|rank| {
+            let layer_idx = layers[rank] as usize;
             Rect {
                 // Rounding in the shift can leave -1e-14; the drawing starts at 0 exactly.
-                x: (centre_x[node_idx] - widths[node_idx] / 2.0).max(0.0),
-                y: rows.top[layer_idx] + (rows.height[layer_idx] - heights[node_idx]) / 2.0,
-                width: widths[node_idx],
-                height: heights[node_idx],
+                x: (centre_x[rank] - widths[rank] / 2.0).max(0.0),
+                y: rows.top[layer_idx] + (rows.height[layer_idx] - heights[rank]) / 2.0,
+                width: widths[rank],
+                height: heights[rank],
             }
         })
         .collect();
 
-    let dag_routes = routing::route_dag_edges(&graph, &centre_x, &nodes, &rows);
+    let dag_routes = routing::route_dag_edges(&graph, &centre_x, &ranked_rects, &rows);
     let edges = input
         .edges
         .iter()
@@ -164,12 +176,33 @@ pub fn layout(input: &LayoutInput, config: &LayoutConfig) -> Layout {
         .collect();
 
     Layout {
-        nodes,
+        nodes: rank_of_node
+            .iter()
+            .map(|&rank| ranked_rects[rank])
+            .collect(),
         edges,
         width,
         height: rows.total_height(),
-        layers,
+        layers: rank_of_node.iter().map(|&rank| layers[rank]).collect(),
     }
+}
+
+/// Nodes in order of first appearance in `edges` (source before target), then the nodes without
+/// edges in index order: `(node of every rank, rank of every node)`.
+fn canonical_numbering(n_nodes: usize, edges: &[(usize, usize)]) -> (Vec<usize>, Vec<usize>) {
+    let mut rank_of_node = vec![usize::MAX; n_nodes];
+    let mut node_of_rank = Vec::with_capacity(n_nodes);
+    let ends = edges
+        .iter()
+        .filter(|&&(from, to)| from < n_nodes && to < n_nodes)
+        .flat_map(|&(from, to)| [from, to]);
+    for node_idx in ends.chain(0..n_nodes) {
+        if rank_of_node[node_idx] == usize::MAX {
+            rank_of_node[node_idx] = node_of_rank.len();
+            node_of_rank.push(node_idx);
+        }
+    }
+    (node_of_rank, rank_of_node)
 }
 
 /// Largest length accepted from the input; beyond it sums of lengths could overflow to infinity.

@@ -1,8 +1,11 @@
 //! Crossing reduction: orders the nodes inside every layer of the proper graph.
 //!
-//! Start from a depth-first order (trees and chains come out crossing-free), then alternate
-//! barycenter sweeps down and up, each followed by adjacent transpositions, and keep the best
-//! order seen by exact crossing count; the best order gets a last round of transpositions.
+//! Start from a depth-first order (trees and chains come out crossing-free, components side by
+//! side), then alternate barycenter sweeps down and up, each followed by adjacent transpositions,
+//! and keep the best order seen by exact crossing count; the best order gets a last round of
+//! transpositions. Small graphs also start from the mirrored order and keep the better result.
+//! Last, constants are spread to both sides of their consumer's main input where that cannot
+//! change the crossings.
 //! Crossings are counted with the Barth–Jünger–Mutzel accumulator tree, O(E log V) per count,
 //! and sweeps and passes are capped, so the whole stage is near-linear. Every sort breaks ties
 //! by current position, so the result is deterministic.
@@ -12,6 +15,8 @@ use super::virtual_nodes::ProperGraph;
 
 /// Upper bound on sweeps (each down or up sweep counts as one).
 const MAX_SWEEPS: usize = 24;
+/// Proper graphs up to this size also try a second, mirrored start.
+const MAX_NODES_FOR_SECOND_START: usize = 4_096;
 /// Proper graphs larger than this (only dense webs of long edges get there) sweep a third as
 /// often and transpose only once at the end, to stay within seconds.
 const LARGE_GRAPH_NODES: usize = 300_000;
@@ -51,12 +56,35 @@ impl Ordering {
 
 /// Orders every layer of `graph` to make few edge crossings.
 pub(super) fn order_nodes(graph: &ProperGraph) -> Ordering {
-    let mut ordering = initial_order(graph);
+    let mut ordering = initial_order(graph, false);
     if graph.n_layers < 2 {
         return ordering;
     }
     let mut counter = CrossingCounter::default();
-    let mut best_crossings = counter.total(graph, &ordering);
+    let mut crossings = reduce_crossings(graph, &mut ordering, &mut counter);
+    // A second start from the mirrored depth-first order often ends in a different local
+    // optimum; small graphs can afford it.
+    if crossings > 0 && graph.n_nodes() <= MAX_NODES_FOR_SECOND_START {
+        let mut mirrored = initial_order(graph, true);
+        let mirrored_crossings = reduce_crossings(graph, &mut mirrored, &mut counter);
+        if mirrored_crossings < crossings {
+            ordering = mirrored;
+            crossings = mirrored_crossings;
+        }
+    }
+    debug_assert_eq!(crossings, counter.total(graph, &ordering));
+    balance_side_inputs(graph, &mut ordering);
+    ordering
+}
+
+/// Barycenter sweeps with transpositions from `ordering`, which ends as the best order seen;
+/// returns its crossing count.
+fn reduce_crossings(
+    graph: &ProperGraph,
+    ordering: &mut Ordering,
+    counter: &mut CrossingCounter,
+) -> u64 {
+    let mut best_crossings = counter.total(graph, ordering);
     let mut best_order = ordering.order.clone();
     let mut sweeps_since_best = 0;
     let mut bary_scratch = Vec::new();
@@ -68,17 +96,17 @@ pub(super) fn order_nodes(graph: &ProperGraph) -> Ordering {
         }
         if sweep_idx % 2 == 0 {
             for layer_idx in 1..graph.n_layers {
-                sort_by_barycenter(&graph.up, &mut ordering, layer_idx, &mut bary_scratch);
+                sort_by_barycenter(&graph.up, ordering, layer_idx, &mut bary_scratch);
             }
         } else {
             for layer_idx in (0..graph.n_layers - 1).rev() {
-                sort_by_barycenter(&graph.down, &mut ordering, layer_idx, &mut bary_scratch);
+                sort_by_barycenter(&graph.down, ordering, layer_idx, &mut bary_scratch);
             }
         }
         if !is_large {
-            transpose(graph, &mut ordering);
+            transpose(graph, ordering);
         }
-        let crossings = counter.total(graph, &ordering);
+        let crossings = counter.total(graph, ordering);
         if crossings < best_crossings {
             best_crossings = crossings;
             best_order.copy_from_slice(&ordering.order);
@@ -90,14 +118,101 @@ pub(super) fn order_nodes(graph: &ProperGraph) -> Ordering {
     ordering.order = best_order;
     ordering.refresh_positions();
     // Transposition never adds crossings, so the polished best order is still the best.
-    transpose(graph, &mut ordering);
-    ordering
+    transpose(graph, ordering);
+    counter.total(graph, ordering)
 }
 
-/// Depth-first order from the sources (in index order), children in edge order: every node is
-/// appended to its layer when first reached, so a tree or a chain with side branches starts out
-/// without crossings and connected parts stay together.
-fn initial_order(graph: &ProperGraph) -> Ordering {
+/// A constant: a real node without parents whose only child is `child_idx`.
+fn is_leaf_input_of(graph: &ProperGraph, node_idx: usize, child_idx: usize) -> bool {
+    !graph.is_virtual(node_idx)
+        && graph.up.degree(node_idx) == 0
+        && graph.down.neighbours(node_idx) == [child_idx]
+}
+
+/// Spreads the constants of a node to both sides of its main input: a run `P c1 c2 c3` (the `c`
+/// constants feeding the child `X` of `P`, next to `P` in the layer) becomes `c2 P c1 c3`, so no
+/// constant is more than half the run away from the line `P`-`X`. Only where it cannot change
+/// the crossings: the constants' edges all end in `X` and cross no edge of `P` on either side
+/// when `P` has as many other children left of `X` as right of it.
+fn balance_side_inputs(graph: &ProperGraph, ordering: &mut Ordering) {
+    let mut run: Vec<usize> = Vec::new();
+    for layer_idx in 0..graph.n_layers.saturating_sub(1) {
+        let start = ordering.layer_start[layer_idx];
+        let end = ordering.layer_start[layer_idx + 1];
+        let mut slot = start;
+        while slot < end {
+            let main_idx = ordering.order[slot];
+            let next_slot = slot + 1;
+            let Some(child_idx) = (next_slot < end)
+                .then(|| ordering.order[next_slot])
+                .and_then(|right_idx| match graph.down.neighbours(right_idx) {
+                    [only_idx] => Some(*only_idx),
+                    _ => None,
+                })
+                .filter(|&child_idx| {
+                    is_leaf_input_of(graph, ordering.order[next_slot], child_idx)
+                        && !is_leaf_input_of(graph, main_idx, child_idx)
+                        && graph.down.neighbours(main_idx).contains(&child_idx)
+                })
+            else {
+                slot += 1;
+                continue;
+            };
+            let mut first = slot;
+            while first > start && is_leaf_input_of(graph, ordering.order[first - 1], child_idx) {
+                first -= 1;
+            }
+            let mut last = next_slot;
+            while last + 1 < end && is_leaf_input_of(graph, ordering.order[last + 1], child_idx) {
+                last += 1;
+            }
+            let child_pos = ordering.pos[child_idx];
+            let (n_left, n_right) = graph.down.neighbours(main_idx).iter().fold(
+                (0usize, 0usize),
+                |(n_left, n_right), &other_idx| {
+                    let other_pos = ordering.pos[other_idx];
+                    (
+                        n_left + usize::from(other_pos < child_pos),
+                        n_right + usize::from(other_pos > child_pos),
+                    )
+                },
+            );
+            if n_left == n_right {
+                run.clear();
+                run.extend(
+                    ordering.order[first..=last]
+                        .iter()
+                        .copied()
+                        .filter(|&node_idx| node_idx != main_idx),
+                );
+                let n_before = run.len() / 2;
+                // Odd ranks go left, nearest first; even ranks go right, nearest first.
+                let mut write = first;
+                for rank in (0..run.len()).filter(|rank| rank % 2 == 1).rev() {
+                    ordering.order[write] = run[rank];
+                    write += 1;
+                }
+                debug_assert_eq!(write, first + n_before);
+                ordering.order[write] = main_idx;
+                write += 1;
+                for rank in (0..run.len()).step_by(2) {
+                    ordering.order[write] = run[rank];
+                    write += 1;
+                }
+                for fill_slot in first..=last {
+                    ordering.pos[ordering.order[fill_slot]] = fill_slot - start;
+                }
+            }
+            slot = last + 1;
+        }
+    }
+}
+
+/// Depth-first order from the sources (grouped by component, in index order), children in edge
+/// order; `mirrored` reverses both. Every node is appended to its layer when first reached, so a
+/// tree or a chain with side branches starts out without crossings and connected parts stay
+/// together.
+fn initial_order(graph: &ProperGraph, mirrored: bool) -> Ordering {
     let n_nodes = graph.n_nodes();
     let mut layer_start = vec![0usize; graph.n_layers + 1];
     for &layer_idx in &graph.layer_of {
@@ -118,9 +233,20 @@ fn initial_order(graph: &ProperGraph) -> Ordering {
         next_slot[layer_idx] += 1;
     };
 
+    // Roots grouped by connected component (components in order of their first node), so every
+    // component starts out contiguous in every layer; sweeps and swaps then never interleave
+    // two components, which could only add crossings.
+    let component = component_of(graph);
+    let mut roots: Vec<usize> = (0..n_nodes)
+        .filter(|&node_idx| graph.up.degree(node_idx) == 0)
+        .collect();
+    roots.sort_by_key(|&root_idx| (component[root_idx], root_idx));
+    if mirrored {
+        roots.reverse();
+    }
     let mut stack = Vec::new();
-    for root_idx in 0..n_nodes {
-        if placed[root_idx] || graph.up.degree(root_idx) > 0 {
+    for root_idx in roots {
+        if placed[root_idx] {
             continue;
         }
         stack.push(root_idx);
@@ -130,10 +256,16 @@ fn initial_order(graph: &ProperGraph) -> Ordering {
             }
             placed[node_idx] = true;
             place(node_idx, &mut order, &mut pos);
-            for &child_idx in graph.down.neighbours(node_idx).iter().rev() {
+            let children = graph.down.neighbours(node_idx);
+            let mut push = |child_idx: usize| {
                 if !placed[child_idx] {
                     stack.push(child_idx);
                 }
+            };
+            if mirrored {
+                children.iter().copied().for_each(&mut push);
+            } else {
+                children.iter().rev().copied().for_each(&mut push);
             }
         }
     }
@@ -147,6 +279,30 @@ fn initial_order(graph: &ProperGraph) -> Ordering {
         order,
         pos,
     }
+}
+
+/// Connected component of every node, numbered by its smallest node index (union–find with path
+/// halving; union by smaller root index keeps every root the smallest index of its set).
+fn component_of(graph: &ProperGraph) -> Vec<usize> {
+    let n_nodes = graph.n_nodes();
+    let mut parent: Vec<usize> = (0..n_nodes).collect();
+    let find = |parent: &mut Vec<usize>, mut node_idx: usize| {
+        while parent[node_idx] != node_idx {
+            parent[node_idx] = parent[parent[node_idx]];
+            node_idx = parent[node_idx];
+        }
+        node_idx
+    };
+    for node_idx in 0..n_nodes {
+        for &child_idx in graph.down.neighbours(node_idx) {
+            let (a, b) = (find(&mut parent, node_idx), find(&mut parent, child_idx));
+            let (low, high) = if a < b { (a, b) } else { (b, a) };
+            parent[high] = low;
+        }
+    }
+    (0..n_nodes)
+        .map(|node_idx| find(&mut parent, node_idx))
+        .collect()
 }
 
 /// Reorders one layer by the mean position of each node's neighbours in the adjacent layer given

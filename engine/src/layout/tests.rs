@@ -746,3 +746,241 @@ fn constants_do_not_pull_their_consumer_off_the_main_line() {
     assert_eq!(count_route_crossings(&result), 0);
     assert_well_formed(&input, &result, &config);
 }
+
+#[test]
+fn a_side_branch_with_more_exits_than_entries_moves_down_as_a_whole() {
+    // Chain 0..=10; node 1 feeds a fork 11 whose two short branches end in 9 and 10. No single
+    // node can move down without lengthening an edge, the branch as a whole can.
+    let mut edges = chain_edges(11);
+    edges.extend([(1, 11), (11, 12), (11, 13), (12, 9), (13, 10)]);
+    let input = graph(14, &edges);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    let layers = &result.layers;
+    assert_eq!(layers[12] + 1, layers[9], "{layers:?}");
+    assert_eq!(layers[11] + 1, layers[12], "{layers:?}");
+    assert_eq!(layers[11] + 1, layers[13], "{layers:?}");
+    let total_span: u32 = edges
+        .iter()
+        .map(|&(from, to)| layers[to] - layers[from])
+        .sum();
+    assert_eq!(total_span, 10 + 6 + 1 + 1 + 1 + 2);
+    assert_well_formed(&input, &result, &config);
+    assert_routes_attach_to_boxes(&result);
+}
+
+/// Random DAG of `n_nodes` nodes from `seed`: every node after the first reads one to three
+/// earlier nodes, mostly recent ones (chains, forks, joins), sometimes far back (long edges);
+/// with `back_edges`, a few edges point backwards and make cycles. Every node has an edge.
+fn random_graph(seed: u64, n_nodes: usize, back_edges: bool) -> LayoutInput {
+    let mut rng = Lcg(seed);
+    let mut edges = Vec::new();
+    for node_idx in 1..n_nodes {
+        let n_inputs = 1 + rng.next_below(3) as usize;
+        for input_rank in 0..n_inputs {
+            let reach = if input_rank > 0 && rng.next_below(4) == 0 {
+                node_idx
+            } else {
+                node_idx.min(4)
+            };
+            let from = node_idx - 1 - rng.next_below(reach as u64) as usize;
+            edges.push((from, node_idx));
+        }
+        if back_edges && rng.next_below(10) == 0 {
+            let to = rng.next_below(node_idx as u64) as usize;
+            edges.push((node_idx, to));
+        }
+    }
+    LayoutInput {
+        nodes: (0..n_nodes)
+            .map(|_| BoxSize {
+                width: 20.0 + rng.next_below(220) as f64,
+                height: 20.0 + rng.next_below(60) as f64,
+            })
+            .collect(),
+        edges,
+    }
+}
+
+/// The same graph with node `i` renamed `new_index[i]`; edges keep their order.
+fn renumbered(input: &LayoutInput, new_index: &[usize]) -> LayoutInput {
+    let mut nodes = input.nodes.clone();
+    for (node_idx, &renamed_idx) in new_index.iter().enumerate() {
+        nodes[renamed_idx] = input.nodes[node_idx];
+    }
+    LayoutInput {
+        nodes,
+        edges: input
+            .edges
+            .iter()
+            .map(|&(from, to)| (new_index[from], new_index[to]))
+            .collect(),
+    }
+}
+
+/// Fisher–Yates shuffle of `0..n` from `seed`.
+fn shuffled(seed: u64, n: usize) -> Vec<usize> {
+    let mut rng = Lcg(seed);
+    let mut order: Vec<usize> = (0..n).collect();
+    for idx in (1..n).rev() {
+        order.swap(idx, rng.next_below(idx as u64 + 1) as usize);
+    }
+    order
+}
+
+#[test]
+fn random_dags_keep_every_invariant() {
+    let config = LayoutConfig::viewer();
+    for seed in 0..40u64 {
+        for n_nodes in [2, 7, 30, 150] {
+            let input = random_graph(seed, n_nodes, false);
+            let result = layout(&input, &config);
+            assert_eq!(result.edges.len(), input.edges.len());
+            for &(from, to) in &input.edges {
+                assert!(
+                    result.layers[from] < result.layers[to],
+                    "seed {seed}, {n_nodes} nodes: edge {from}->{to} does not point down"
+                );
+            }
+            assert_well_formed(&input, &result, &config);
+            assert_routes_attach_to_boxes(&result);
+        }
+    }
+}
+
+#[test]
+fn random_graphs_with_cycles_keep_every_invariant() {
+    let config = LayoutConfig::viewer();
+    for seed in 0..40u64 {
+        let input = random_graph(seed, 60, true);
+        let result = layout(&input, &config);
+        assert_eq!(result.edges.len(), input.edges.len());
+        for route in &result.edges {
+            assert_ne!(result.layers[route.from], result.layers[route.to]);
+        }
+        assert_well_formed(&input, &result, &config);
+        assert_routes_attach_to_boxes(&result);
+    }
+}
+
+#[test]
+fn renumbering_the_nodes_renumbers_the_drawing() {
+    let config = LayoutConfig::viewer();
+    for seed in 0..30u64 {
+        for (n_nodes, back_edges) in [(12, false), (80, false), (80, true)] {
+            let input = random_graph(seed, n_nodes, back_edges);
+            let new_index = shuffled(seed + 1000, n_nodes);
+            let result = layout(&input, &config);
+            let renamed = layout(&renumbered(&input, &new_index), &config);
+            for (node_idx, &renamed_idx) in new_index.iter().enumerate() {
+                assert_eq!(
+                    result.nodes[node_idx], renamed.nodes[renamed_idx],
+                    "seed {seed}, {n_nodes} nodes: node {node_idx} moved"
+                );
+                assert_eq!(result.layers[node_idx], renamed.layers[renamed_idx]);
+            }
+            let points = |layout: &Layout| -> Vec<Vec<Point>> {
+                layout
+                    .edges
+                    .iter()
+                    .map(|route| route.points.clone())
+                    .collect()
+            };
+            assert_eq!(points(&result), points(&renamed), "seed {seed}");
+            assert_eq!(
+                (result.width, result.height),
+                (renamed.width, renamed.height)
+            );
+        }
+    }
+}
+
+#[test]
+fn repeated_asymmetric_blocks_go_straight_down_not_in_a_staircase() {
+    // Every block: input s feeds branches of 1, 2 and 3 ops; the first two join, that joins the
+    // third, and a residual add joins it with s. Each block ends right of where it started if
+    // joins follow their branches; the next block starts at its end, and so on.
+    let mut edges = Vec::new();
+    let mut block_inputs = vec![0usize];
+    let mut n_nodes = 1;
+    let mut new_node = || {
+        n_nodes += 1;
+        n_nodes - 1
+    };
+    for _ in 0..12 {
+        let start = *block_inputs.last().unwrap_or(&0);
+        let a = new_node();
+        let b1 = new_node();
+        let b2 = new_node();
+        let c1 = new_node();
+        let c2 = new_node();
+        let c3 = new_node();
+        let join_ab = new_node();
+        let join_abc = new_node();
+        let add = new_node();
+        edges.extend([
+            (start, a),
+            (start, b1),
+            (b1, b2),
+            (start, c1),
+            (c1, c2),
+            (c2, c3),
+            (a, join_ab),
+            (b2, join_ab),
+            (join_ab, join_abc),
+            (c3, join_abc),
+            (join_abc, add),
+            (start, add),
+        ]);
+        block_inputs.push(add);
+    }
+    let input = graph(n_nodes, &edges);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    let xs: Vec<f64> = block_inputs
+        .iter()
+        .map(|&node_idx| centre_x(&result.nodes[node_idx]))
+        .collect();
+    let drift = xs.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b))
+        - xs.iter().fold(f64::INFINITY, |a, &b| a.min(b));
+    assert!(
+        drift < config.node_gap,
+        "block inputs drift sideways: {xs:?}"
+    );
+    assert!(result.width < 1500.0, "{}", result.width);
+    assert_well_formed(&input, &result, &config);
+}
+
+#[test]
+fn long_edges_from_one_node_share_one_route() {
+    // Chain 0..20; node 20 (read from node 0) feeds eight nodes down the chain, like an
+    // attention mask read by every block: one line with branches, not parallel lines.
+    let mut edges = chain_edges(20);
+    let targets = [5, 7, 9, 11, 13, 15, 17, 19];
+    edges.push((0, 20));
+    edges.extend(targets.iter().map(|&target| (20, target)));
+    let input = graph(21, &edges);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    let route_to = |target: usize| -> &[Point] {
+        result
+            .edges
+            .iter()
+            .find(|route| route.from == 20 && route.to == target)
+            .map(|route| route.points.as_slice())
+            .unwrap_or_default()
+    };
+    for pair in targets.windows(2) {
+        let (near, far) = (route_to(pair[0]), route_to(pair[1]));
+        let shared = near.len() - 1;
+        assert!(far.len() > near.len());
+        assert_eq!(
+            near[..shared],
+            far[..shared],
+            "routes to {pair:?} part early"
+        );
+    }
+    assert_eq!(count_route_crossings(&result), 0);
+    assert_well_formed(&input, &result, &config);
+    assert_routes_attach_to_boxes(&result);
+}

@@ -2,14 +2,22 @@
 //! virtual nodes, one per crossed layer, so that afterwards every edge joins adjacent layers (a
 //! "proper" layered graph). Real nodes keep their indices `0..n_real`; virtual nodes follow.
 //!
-//! The number of virtual nodes is the total edge span, which is quadratic in the worst case (one
-//! node feeding every layer of a deep chain). Past a budget linear in the graph size, the longest
-//! edges get no virtual nodes and are drawn as straight segments, so memory stays linear.
+//! A node with many long edges (a mask or position tensor read by every block) gets one shared
+//! chain, as deep as its deepest edge, and each edge leaves it above its lower end: one line with
+//! branches instead of a band of parallel lines.
+//!
+//! The number of virtual nodes is at most the total edge span, which is quadratic in the worst
+//! case (many nodes each feeding the last one). Past a budget linear in the graph size, the
+//! longest edges get no virtual nodes and are drawn as straight segments, so memory stays linear.
 
 use super::adjacency::Adjacency;
 
 /// Virtual nodes allowed per real node and edge, on top of [`VIRTUAL_NODE_BUDGET_BASE`].
 const VIRTUAL_NODE_BUDGET_PER_ITEM: usize = 4;
+/// Long edges a node needs before they share one chain of virtual nodes: a tensor read by many
+/// later ops (an attention mask read by every block) is one line with branches rather than a band
+/// of parallel lines; two or three long edges keep their own lines, which cross less.
+const MIN_SHARED_LONG_EDGES: usize = 6;
 /// Virtual nodes always allowed, so small graphs never lose routing.
 const VIRTUAL_NODE_BUDGET_BASE: usize = 100_000;
 
@@ -93,32 +101,76 @@ pub(super) fn build(layers: &[u32], widths: &[f64], dag_edges: &[(usize, usize)]
         }
     }
 
+    // Long edges leaving the same node share their virtual nodes: one chain per upper node, one
+    // node per crossed layer, as deep as its deepest routed edge needs; every edge leaves the
+    // chain in the layer above its lower end. A tensor read by many later ops is one line with
+    // branches, not a band of parallel lines.
+    let n_crossed = |&(upper, lower): &(usize, usize)| -> usize {
+        span(&(upper, lower)).map_or(0, |edge_span| edge_span - 1)
+    };
+    let mut chain_len = vec![0usize; n_real];
+    let mut n_long = vec![0usize; n_real];
+    for (edge_idx, edge) in dag_edges.iter().enumerate() {
+        if routed[edge_idx] && n_crossed(edge) > 0 {
+            chain_len[edge.0] = chain_len[edge.0].max(n_crossed(edge));
+            n_long[edge.0] += 1;
+        }
+    }
+    let shares = |upper: usize| n_long[upper] >= MIN_SHARED_LONG_EDGES;
+    // Nodes whose long edges do not share get one chain per edge, as long as that edge.
+    for (edge_idx, edge) in dag_edges.iter().enumerate() {
+        if routed[edge_idx] && !shares(edge.0) {
+            chain_len[edge.0] = 0;
+        }
+    }
+    let n_unshared: usize = dag_edges
+        .iter()
+        .enumerate()
+        .filter(|&(edge_idx, edge)| routed[edge_idx] && !shares(edge.0))
+        .map(|(_, edge)| n_crossed(edge))
+        .sum();
+    let n_shared: usize = chain_len.iter().sum::<usize>() + n_unshared;
+    let mut chain_first = vec![usize::MAX; n_real];
+
     let mut layer_of: Vec<usize> = layers.iter().map(|&layer_idx| layer_idx as usize).collect();
-    layer_of.reserve(n_virtual);
+    layer_of.reserve(n_shared);
     let mut width = widths.to_vec();
-    width.resize(n_real + n_virtual, 0.0);
+    width.resize(n_real + n_shared, 0.0);
     let mut chains = Vec::with_capacity(dag_edges.len());
     // (upper, lower) node pairs of the proper graph, in edge order so neighbour lists follow it.
-    let mut segments: Vec<(usize, usize)> = Vec::with_capacity(dag_edges.len() + n_virtual);
+    let mut segments: Vec<(usize, usize)> = Vec::with_capacity(dag_edges.len() + n_shared);
     for (edge_idx, &(upper, lower)) in dag_edges.iter().enumerate() {
         if !routed[edge_idx] {
             chains.push(EdgeChain::Straight);
             continue;
         }
-        let first = layer_of.len();
-        let mut previous = upper;
-        for crossed_layer in layer_of[upper] + 1..layer_of[lower] {
-            let virtual_idx = layer_of.len();
-            layer_of.push(crossed_layer);
-            segments.push((previous, virtual_idx));
-            previous = virtual_idx;
+        let count = n_crossed(&(upper, lower));
+        if count == 0 {
+            segments.push((upper, lower));
+            chains.push(EdgeChain::Routed { first: 0, count: 0 });
+            continue;
         }
-        segments.push((previous, lower));
-        chains.push(EdgeChain::Routed {
-            first,
-            count: layer_of.len() - first,
-        });
+        if !shares(upper) || chain_first[upper] == usize::MAX {
+            let first = layer_of.len();
+            chain_first[upper] = first;
+            let mut previous = upper;
+            let n_virtual = if shares(upper) {
+                chain_len[upper]
+            } else {
+                count
+            };
+            for crossed in 0..n_virtual {
+                let virtual_idx = layer_of.len();
+                layer_of.push(layer_of[upper] + 1 + crossed);
+                segments.push((previous, virtual_idx));
+                previous = virtual_idx;
+            }
+        }
+        let first = chain_first[upper];
+        segments.push((first + count - 1, lower));
+        chains.push(EdgeChain::Routed { first, count });
     }
+    debug_assert_eq!(layer_of.len(), n_real + n_shared);
 
     let n_nodes = layer_of.len();
     let down = Adjacency::from_pairs(n_nodes, segments.iter().copied());

@@ -146,108 +146,8 @@ pub fn graph_view_of(model: &Model, graph: &Graph) -> GraphView {
 
 /// Builds the drawable view of one graph of the model, drawn as `options` say.
 pub fn graph_view_with(model: &Model, graph: &Graph, options: GraphViewOptions) -> GraphView {
-    let folds = if options.fold_constants {
-        foldable_constants(model.format, graph)
-    } else {
-        vec![false; graph.nodes.len()]
-    };
-    let mut nodes =
-        Vec::with_capacity(graph.nodes.len() + graph.inputs.len() + graph.outputs.len());
-    let mut view_of_node: Vec<Option<usize>> = vec![None; graph.nodes.len()];
-    let mut view_of_input = std::collections::HashMap::new();
-
-    // A graph input that a node produces (TensorFlow `Placeholder`, GE `Data`) is drawn once, as
-    // that node in the input's shape; the others (ONNX, Caffe inputs) get a box of their own.
-    let mut feeds = vec![false; graph.nodes.len()];
-    for &tensor_id in &graph.inputs {
-        let Some(tensor) = graph.tensors.get(tensor_id) else {
-            continue;
-        };
-        match tensor
-            .producer
-            .filter(|&p| p < graph.nodes.len() && !folds[p])
-        {
-            Some(producer) => feeds[producer] = true,
-            None => {
-                view_of_input.insert(tensor_id, nodes.len());
-                nodes.push(io_node(ViewNodeKind::Input, tensor));
-            }
-        }
-    }
-    for (node_id, node) in graph.nodes.iter().enumerate() {
-        if folds[node_id] {
-            continue;
-        }
-        view_of_node[node_id] = Some(nodes.len());
-        let mut view_node = op_node(model.format, graph, node_id, node, &folds);
-        if feeds[node_id] {
-            view_node.kind = ViewNodeKind::Input;
-        }
-        nodes.push(view_node);
-    }
-    // The box of an IR node; `None` for a folded constant.
-    let view_of = |node_id: usize| view_of_node.get(node_id).copied().flatten();
-    let folded: Vec<FoldedConstant> = folds
-        .iter()
-        .enumerate()
-        .filter(|(_, &fold)| fold)
-        .filter_map(|(node_id, _)| {
-            let node = graph.nodes.get(node_id)?;
-            let mut into: Vec<usize> = node
-                .outputs
-                .iter()
-                .filter_map(|&id| graph.tensors.get(id))
-                .flat_map(|t| t.consumers.iter().filter_map(|&c| view_of(c)))
-                .collect();
-            into.sort_unstable();
-            into.dedup();
-            Some(FoldedConstant {
-                graph_node: node_id,
-                name: node.name.clone(),
-                op_type: node.op_type.clone(),
-                into,
-            })
-        })
-        .collect();
-    let mut edges = Vec::new();
-    for (producer, consumer, tensor_id) in graph.data_edges() {
-        // Folded constants have no box, so no edge either: their consumers draw them.
-        if let (Some(from), Some(to)) = (view_of(producer), view_of(consumer)) {
-            edges.push(edge(graph, from, to, tensor_id));
-        }
-    }
-    for (&tensor_id, &view_idx) in sorted(&view_of_input) {
-        for &consumer in &graph.tensors[tensor_id].consumers {
-            if let Some(to) = view_of(consumer) {
-                edges.push(edge(graph, view_idx, to, tensor_id));
-            }
-        }
-    }
-    for &tensor_id in &graph.outputs {
-        let Some(tensor) = graph.tensors.get(tensor_id) else {
-            continue;
-        };
-        let view_idx = nodes.len();
-        nodes.push(io_node(ViewNodeKind::Output, tensor));
-        let source = match tensor.producer {
-            Some(producer) => view_of(producer),
-            None => view_of_input.get(&tensor_id).copied(),
-        };
-        if let Some(source) = source {
-            edges.push(edge(graph, source, view_idx, tensor_id));
-        }
-    }
-
-    let input = LayoutInput {
-        nodes: nodes
-            .iter()
-            .map(|n| BoxSize {
-                width: n.rect.width,
-                height: n.rect.height,
-            })
-            .collect(),
-        edges: edges.iter().map(|e| (e.from, e.to)).collect(),
-    };
+    let (mut nodes, mut edges, folded) = unplaced_view(model, graph, options);
+    let input = layout_input(&nodes, &edges);
     let placed = layout::layout(&input, &LayoutConfig::viewer());
     for (node, rect) in nodes.iter_mut().zip(&placed.nodes) {
         node.rect = *rect;
@@ -692,3 +592,126 @@ fn slot_label(slots: &[&str], slot: usize) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// What [`graph_view_with`] hands to [`layout::layout`] for `graph`: the viewer's box sizes and
+/// its edges (constants folded), so benchmarks lay out exactly what the viewer draws.
+pub fn layout_input_of(model: &Model, graph: &Graph) -> LayoutInput {
+    let (nodes, edges, _) = unplaced_view(model, graph, GraphViewOptions::default());
+    layout_input(&nodes, &edges)
+}
+
+fn layout_input(nodes: &[ViewNode], edges: &[ViewEdge]) -> LayoutInput {
+    LayoutInput {
+        nodes: nodes
+            .iter()
+            .map(|n| BoxSize {
+                width: n.rect.width,
+                height: n.rect.height,
+            })
+            .collect(),
+        edges: edges.iter().map(|e| (e.from, e.to)).collect(),
+    }
+}
+
+/// View nodes with their sizes but no position yet, view edges without routes, and the folded
+/// constants.
+fn unplaced_view(
+    model: &Model,
+    graph: &Graph,
+    options: GraphViewOptions,
+) -> (Vec<ViewNode>, Vec<ViewEdge>, Vec<FoldedConstant>) {
+    let folds = if options.fold_constants {
+        foldable_constants(model.format, graph)
+    } else {
+        vec![false; graph.nodes.len()]
+    };
+    let mut nodes =
+        Vec::with_capacity(graph.nodes.len() + graph.inputs.len() + graph.outputs.len());
+    let mut view_of_node: Vec<Option<usize>> = vec![None; graph.nodes.len()];
+    let mut view_of_input = std::collections::HashMap::new();
+
+    // A graph input that a node produces (TensorFlow `Placeholder`, GE `Data`) is drawn once, as
+    // that node in the input's shape; the others (ONNX, Caffe inputs) get a box of their own.
+    let mut feeds = vec![false; graph.nodes.len()];
+    for &tensor_id in &graph.inputs {
+        let Some(tensor) = graph.tensors.get(tensor_id) else {
+            continue;
+        };
+        match tensor
+            .producer
+            .filter(|&p| p < graph.nodes.len() && !folds[p])
+        {
+            Some(producer) => feeds[producer] = true,
+            None => {
+                view_of_input.insert(tensor_id, nodes.len());
+                nodes.push(io_node(ViewNodeKind::Input, tensor));
+            }
+        }
+    }
+    for (node_id, node) in graph.nodes.iter().enumerate() {
+        if folds[node_id] {
+            continue;
+        }
+        view_of_node[node_id] = Some(nodes.len());
+        let mut view_node = op_node(model.format, graph, node_id, node, &folds);
+        if feeds[node_id] {
+            view_node.kind = ViewNodeKind::Input;
+        }
+        nodes.push(view_node);
+    }
+    // The box of an IR node; `None` for a folded constant.
+    let view_of = |node_id: usize| view_of_node.get(node_id).copied().flatten();
+    let folded: Vec<FoldedConstant> = folds
+        .iter()
+        .enumerate()
+        .filter(|(_, &fold)| fold)
+        .filter_map(|(node_id, _)| {
+            let node = graph.nodes.get(node_id)?;
+            let mut into: Vec<usize> = node
+                .outputs
+                .iter()
+                .filter_map(|&id| graph.tensors.get(id))
+                .flat_map(|t| t.consumers.iter().filter_map(|&c| view_of(c)))
+                .collect();
+            into.sort_unstable();
+            into.dedup();
+            Some(FoldedConstant {
+                graph_node: node_id,
+                name: node.name.clone(),
+                op_type: node.op_type.clone(),
+                into,
+            })
+        })
+        .collect();
+    // Inputs' edges first: the layout breaks ties by first appearance in the edge list, and the
+    // graph reads from its inputs.
+    let mut edges = Vec::new();
+    for (&tensor_id, &view_idx) in sorted(&view_of_input) {
+        for &consumer in &graph.tensors[tensor_id].consumers {
+            if let Some(to) = view_of(consumer) {
+                edges.push(edge(graph, view_idx, to, tensor_id));
+            }
+        }
+    }
+    for (producer, consumer, tensor_id) in graph.data_edges() {
+        // Folded constants have no box, so no edge either: their consumers draw them.
+        if let (Some(from), Some(to)) = (view_of(producer), view_of(consumer)) {
+            edges.push(edge(graph, from, to, tensor_id));
+        }
+    }
+    for &tensor_id in &graph.outputs {
+        let Some(tensor) = graph.tensors.get(tensor_id) else {
+            continue;
+        };
+        let view_idx = nodes.len();
+        nodes.push(io_node(ViewNodeKind::Output, tensor));
+        let source = match tensor.producer {
+            Some(producer) => view_of(producer),
+            None => view_of_input.get(&tensor_id).copied(),
+        };
+        if let Some(source) = source {
+            edges.push(edge(graph, source, view_idx, tensor_id));
+        }
+    }
+    (nodes, edges, folded)
+}

@@ -10,8 +10,8 @@ pub mod render;
 
 pub use graph_list::{graph_at, graph_list, GraphEntry, GraphKind, GraphPath};
 pub use graph_view::{
-    graph_view, graph_view_of, graph_view_with, FoldedConstant, GraphView, GraphViewOptions,
-    ViewEdge, ViewNode, ViewNodeKind, ViewPort,
+    graph_view, graph_view_of, graph_view_with, layout_input_of, FoldedConstant, GraphView,
+    GraphViewOptions, ViewEdge, ViewNode, ViewNodeKind, ViewPort,
 };
 pub use inspect::{
     inspect, GraphSummary, InspectOptions, InspectReport, TensorSummary, WeightSummary,

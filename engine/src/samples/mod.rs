@@ -4,6 +4,7 @@
 mod caffe_writer;
 mod fixture_ops;
 mod ge_writer;
+mod layout_shapes;
 mod onnx_writer;
 mod rng;
 mod tf_writer;
@@ -17,6 +18,7 @@ pub use fixture_ops::{onnx_dtype_code, onnx_with_dtypes, FixtureAttr, GeDesc, Ge
 pub use ge_writer::{
     ge_chain, ge_mobilenet_v2, ge_resnet50, ge_small, GeModel, JsonStyle, OmHeader, OmOptions,
 };
+pub use layout_shapes::{bert_like, detector_like};
 pub use onnx_writer::{OnnxWriter, WeightStorage};
 pub use rng::XorShift;
 pub use tf_writer::{
