@@ -127,9 +127,10 @@ async function measureNetron(path) {
     const started = Date.now();
     await page.goto(url);
     try {
-      await page.waitForFunction(() => document.body.classList.contains('default')
-        && document.querySelector('#canvas .node, #canvas g.node') !== null,
-      null, { timeout: NETRON_TIMEOUT_S * 1000, polling: 250 });
+      // Netron replaces window.eval, so no page.evaluate there: wait through locators, which run
+      // in Playwright's own world.
+      await page.locator('body.default').waitFor({ timeout: NETRON_TIMEOUT_S * 1000 });
+      await page.locator('#canvas .node').first().waitFor({ state: 'attached', timeout: NETRON_TIMEOUT_S * 1000 });
     } catch {
       const rss = browserRssMb();
       await context.close();
@@ -137,7 +138,7 @@ async function measureNetron(path) {
     }
     const drawnMs = Date.now() - started;
     const rss = browserRssMb();
-    const frames = await panFrames(page, '#target, #canvas', 2000);
+    const frames = await panFrames(page, '#target, #canvas', 2000).catch(() => []);
     await context.close();
     return { drawnMs, rss, median: percentile(frames, 0.5), p95: percentile(frames, 0.95) };
   } finally {
