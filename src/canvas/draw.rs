@@ -628,17 +628,13 @@ fn draw_outlines(
             FusionKindId::L2 => vec![8.0 * px.max(0.5), 5.0 * px.max(0.5)],
             FusionKindId::L1 => vec![3.0 * px.max(0.5), 4.0 * px.max(0.5)],
         };
-        let dash_array = js_sys::Array::new();
-        for length in dash {
-            dash_array.push(&wasm_bindgen::JsValue::from_f64(length));
-        }
-        let _ = ctx.set_line_dash(&dash_array);
+        set_dash(ctx, &dash);
         for outline in visible.iter().filter(|o| o.kind == kind) {
             round_rect(ctx, outline.bounds, 10.0);
             ctx.stroke();
         }
     }
-    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    set_dash(ctx, &[]);
     if !detail.titles {
         return;
     }
@@ -673,18 +669,14 @@ fn draw_near_misses(
     if visible.is_empty() {
         return;
     }
-    let dash_array = js_sys::Array::new();
-    for length in [6.0 * px.max(0.5), 4.0 * px.max(0.5)] {
-        dash_array.push(&wasm_bindgen::JsValue::from_f64(length));
-    }
-    let _ = ctx.set_line_dash(&dash_array);
+    set_dash(ctx, &[6.0 * px.max(0.5), 4.0 * px.max(0.5)]);
     ctx.set_stroke_style_str(colours.near_miss);
     ctx.set_line_width((2.0_f64).max(2.0 * px));
     for miss in &visible {
         round_rect(ctx, miss.bounds, 10.0);
         ctx.stroke();
     }
-    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    set_dash(ctx, &[]);
     if !detail.titles {
         return;
     }
@@ -757,6 +749,15 @@ fn outline(
     ctx.set_line_width(width);
     ctx.set_stroke_style_str(colour);
     ctx.stroke();
+}
+
+/// Sets the line dash pattern (empty: solid).
+fn set_dash(ctx: &CanvasRenderingContext2d, lengths: &[f64]) {
+    let dash = js_sys::Array::new();
+    for &length in lengths {
+        dash.push(&wasm_bindgen::JsValue::from_f64(length));
+    }
+    let _ = ctx.set_line_dash(&dash);
 }
 
 fn round_rect(ctx: &CanvasRenderingContext2d, r: Bounds, radius: f64) {

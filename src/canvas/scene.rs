@@ -45,12 +45,7 @@ impl Scene {
         let nodes: Vec<Bounds> = view
             .nodes
             .iter()
-            .map(|n| Bounds {
-                x: n.rect.x,
-                y: n.rect.y,
-                width: n.rect.width,
-                height: n.rect.height,
-            })
+            .map(|n| Bounds::of_rect(&n.rect))
             .collect();
         let mut node_edges = vec![Vec::new(); nodes.len()];
         let edges = view

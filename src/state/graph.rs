@@ -48,12 +48,7 @@ impl GraphHandle {
             .view
             .nodes
             .iter()
-            .map(|n| Bounds {
-                x: n.rect.x,
-                y: n.rect.y,
-                width: n.rect.width,
-                height: n.rect.height,
-            })
+            .map(|n| Bounds::of_rect(&n.rect))
             .collect();
         let inputs: Vec<usize> = (0..self.view.nodes.len())
             .filter(|&idx| self.view.nodes[idx].kind == ViewNodeKind::Input)

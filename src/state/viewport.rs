@@ -23,6 +23,18 @@ pub struct Bounds {
     pub height: f64,
 }
 
+impl Bounds {
+    /// A laid-out box.
+    pub fn of_rect(rect: &opscope_engine::layout::Rect) -> Bounds {
+        Bounds {
+            x: rect.x,
+            y: rect.y,
+            width: rect.width,
+            height: rect.height,
+        }
+    }
+}
+
 /// Maps world (layout) coordinates to canvas CSS pixels: `screen = world * scale + (x, y)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Viewport {
