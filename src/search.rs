@@ -39,7 +39,20 @@ pub fn all_matches(view: &GraphView, query: &str) -> Vec<usize> {
             reader,
         ))
     });
-    let mut ranked: Vec<(u8, usize)> = boxes.chain(folded).collect();
+    // A node hidden in a folded scope or group is found by its name or op type and gives
+    // that box.
+    let hidden = view
+        .folds
+        .iter()
+        .filter(|fold| fold.view < view.nodes.len())
+        .flat_map(|fold| {
+            let query = &query;
+            fold.names
+                .iter()
+                .zip(&fold.op_types)
+                .filter_map(move |(name, op)| Some((rank_name(name, op, query)?, fold.view)))
+        });
+    let mut ranked: Vec<(u8, usize)> = boxes.chain(folded).chain(hidden).collect();
     ranked.sort_unstable();
     // Each box once, at its best rank.
     let mut seen = vec![false; view.nodes.len()];

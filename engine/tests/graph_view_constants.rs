@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use opscope_engine::ir::{Model, OpCategory, TensorKind};
 use opscope_engine::knowledge;
 use opscope_engine::report::{
-    graph_view, graph_view_with, GraphView, GraphViewOptions, ViewNodeKind,
+    graph_view_with, GraphView, GraphViewOptions, ScopeFolding, ViewNodeKind,
 };
 use opscope_engine::samples::{bundled, ge_resnet50, tf_resnet50, JsonStyle, TfWeights};
 use opscope_engine::{open_model, InputFile};
@@ -29,12 +29,18 @@ fn models_dir() -> Option<PathBuf> {
 /// Checks the folded and the unfolded view of `model` against each other; returns the number of
 /// constants folded.
 fn check(name: &str, model: &Model) -> usize {
-    let folded = graph_view(model);
+    // Every scope open, so large real models are compared node for node.
+    let open = GraphViewOptions {
+        scopes: ScopeFolding::Folded(Vec::new()),
+        ..GraphViewOptions::default()
+    };
+    let folded = graph_view_with(model, &model.graph, &open);
     let unfolded = graph_view_with(
         model,
         &model.graph,
-        GraphViewOptions {
+        &GraphViewOptions {
             fold_constants: false,
+            ..open.clone()
         },
     );
     let graph = &model.graph;

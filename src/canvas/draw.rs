@@ -21,6 +21,8 @@ const TITLE_HEIGHT: f64 = 22.0;
 const LINE_HEIGHT: f64 = 15.0;
 const PADDING_X: f64 = 8.0;
 const CORNER: f64 = 4.0;
+/// How far the second box of a folded scope or group sits behind its box, down and right.
+const FOLD_OFFSET: f64 = 4.0;
 
 /// What is highlighted: the selected node (and its edges) and whatever is under the pointer.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -406,7 +408,9 @@ fn draw_plain_boxes(ctx: &CanvasRenderingContext2d, frame: &Frame, nodes: &[usiz
             continue;
         };
         let fill = match node.kind {
-            ViewNodeKind::Op => node_look(node, node_idx, &frame.overlays()).header,
+            ViewNodeKind::Op | ViewNodeKind::Folded => {
+                node_look(node, node_idx, &frame.overlays()).header
+            }
             ViewNodeKind::Input | ViewNodeKind::Output => frame.palette.io_border,
         };
         match by_fill.iter_mut().find(|(f, _)| *f == fill) {
@@ -454,7 +458,7 @@ fn draw_node(
         width: node.rect.width,
         height: node.rect.height,
     };
-    let is_io = node.kind != ViewNodeKind::Op;
+    let is_io = matches!(node.kind, ViewNodeKind::Input | ViewNodeKind::Output);
     let has_body = !node.name.is_empty() || !node.lines.is_empty();
     let header_height = if has_body {
         TITLE_HEIGHT.min(r.height)
@@ -464,6 +468,20 @@ fn draw_node(
 
     if look.dimmed {
         ctx.set_global_alpha(0.55);
+    }
+    if node.kind == ViewNodeKind::Folded {
+        // A folded scope or group: a second box behind, as a stack of the boxes it holds.
+        let behind = Bounds {
+            x: r.x + FOLD_OFFSET,
+            y: r.y + FOLD_OFFSET,
+            ..r
+        };
+        round_rect(ctx, behind, CORNER);
+        ctx.set_fill_style_str(colours.node_body);
+        ctx.fill();
+        ctx.set_line_width(px.max(1.0));
+        ctx.set_stroke_style_str(colours.node_border);
+        ctx.stroke();
     }
     if is_io {
         round_rect(ctx, r, r.height.min(12.0));

@@ -28,7 +28,7 @@ use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
 use crate::state::link::{node_from_hash, node_hash};
 use crate::state::{
-    format_zoom, Action, AppState, Direction, LoadStage, Overlay, Theme, ZOOM_STEP,
+    format_zoom, Action, AppState, Direction, FoldRequest, LoadStage, Overlay, Theme, ZOOM_STEP,
 };
 use crate::worker::agent::Agent;
 use crate::worker::protocol::{FilePayload, FromWorker, Stage, TargetKey, ToWorker};
@@ -159,17 +159,20 @@ pub fn app() -> Html {
                 },
                 &dispatch,
             );
-            let direct = match source {
+            let direct = match &source {
                 Source::Model {
                     index, graph, view, ..
                 } => Some(ToWorker::ShowModel {
                     generation,
-                    index,
-                    graph,
+                    index: *index,
+                    graph: *graph,
                     target,
-                    view,
+                    view: view.clone(),
                 }),
-                Source::Analyse { target, .. } => Some(ToWorker::Analyse { generation, target }),
+                Source::Analyse { target, .. } => Some(ToWorker::Analyse {
+                    generation,
+                    target: *target,
+                }),
                 Source::Files(_) | Source::Sample(_) => None,
             };
             if let Some(msg) = direct {
@@ -184,6 +187,7 @@ pub fn app() -> Html {
             }
             let worker = worker.clone();
             let dispatch = dispatch.clone();
+            let view = view.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let files = match &source {
                     Source::Files(files) => read_all(files).await,
@@ -236,6 +240,7 @@ pub fn app() -> Html {
     let view_options = state.view_options();
     let on_pick_model = {
         let load = load.clone();
+        let view_options = view_options.clone();
         let models = state.models.clone();
         Callback::from(move |index: usize| {
             let Some(model) = models.get(index) else {
@@ -246,12 +251,13 @@ pub fn app() -> Html {
                 graph: 0,
                 label: model.files.first().cloned().unwrap_or_default(),
                 n_nodes: model.n_nodes,
-                view: view_options,
+                view: view_options.clone(),
             });
         })
     };
     let on_pick_graph = {
         let load = load.clone();
+        let view_options = view_options.clone();
         let shown = state.shown_model;
         let graphs = state.graph.as_ref().map(|g| g.graphs.clone());
         Callback::from(move |graph: usize| {
@@ -264,7 +270,7 @@ pub fn app() -> Html {
                 graph,
                 label: choice.label.clone(),
                 n_nodes: choice.n_nodes,
-                view: view_options,
+                view: view_options.clone(),
             });
         })
     };
@@ -274,25 +280,18 @@ pub fn app() -> Html {
         let load = load.clone();
         let dispatch = dispatch.clone();
         let busy = state.loading.is_some();
-        let toggled = GraphViewOptions {
-            fold_constants: state.constants_as_nodes,
-        };
-        let shown = state
-            .shown_model
-            .zip(state.graph.as_ref())
-            .map(|(index, g)| {
-                let label = g
-                    .graphs
-                    .get(g.graph_index)
-                    .map_or_else(|| g.file_name.clone(), |choice| choice.label.clone());
-                (index, g.graph_index, label, g.view.node_count)
-            });
+        // Scopes and groups stay folded as they are.
+        let toggled = state
+            .graph
+            .as_ref()
+            .map(|g| g.current_options(state.constants_as_nodes));
+        let shown = shown_graph(&state).zip(toggled);
         Callback::from(move |_: ()| {
             if busy {
                 return;
             }
             dispatch.emit(Action::ToggleConstants);
-            if let Some((index, graph, label, n_nodes)) = shown.clone() {
+            if let Some(((index, graph, label, n_nodes), toggled)) = shown.clone() {
                 load.emit(Source::Model {
                     index,
                     graph,
@@ -303,6 +302,64 @@ pub fn app() -> Html {
             }
         })
     };
+
+    // Folding or opening a scope or a group: the shown graph is laid out anew and the box asked
+    // for is selected once drawn. Not while a load runs, as for the constants.
+    let on_fold = {
+        let load = load.clone();
+        let dispatch = dispatch.clone();
+        let busy = state.loading.is_some();
+        let shown = shown_graph(&state).zip(state.graph.clone());
+        Callback::from(move |request: FoldRequest| {
+            let Some(((index, graph, label, n_nodes), handle)) = shown.clone().filter(|_| !busy)
+            else {
+                return;
+            };
+            let Some(refold) = handle.refold(&request) else {
+                return;
+            };
+            load.emit(Source::Model {
+                index,
+                graph,
+                label,
+                n_nodes,
+                view: refold.options,
+            });
+            if let Some(name) = refold.select {
+                dispatch.emit(Action::ShowNamed(name));
+            }
+        })
+    };
+    // `[` folds the selected node's scope, `]` opens the selected folded box.
+    let on_fold_key = {
+        let on_fold = on_fold.clone();
+        let graph = state.graph.clone();
+        let selection = state.selection;
+        Callback::from(move |open: bool| {
+            let (Some(graph), Some(selected)) = (graph.as_ref(), selection) else {
+                return;
+            };
+            let request = if open {
+                Some(FoldRequest::Open(selected))
+            } else {
+                graph.scope_to_fold(selected).map(FoldRequest::FoldScope)
+            };
+            if let Some(request) = request {
+                on_fold.emit(request);
+            }
+        })
+    };
+    // A link, a finding or the URL named a node hidden in a folded box: open what hides it.
+    {
+        let on_fold = on_fold.clone();
+        let dispatch = dispatch.clone();
+        use_effect_with(state.open_for.clone(), move |name| {
+            if let Some(name) = name {
+                dispatch.emit(Action::OpenedFor);
+                on_fold.emit(FoldRequest::Reveal(name.clone()));
+            }
+        });
+    }
 
     let on_pick_target = {
         let load = load.clone();
@@ -370,6 +427,7 @@ pub fn app() -> Html {
         dispatch.clone(),
         on_open.clone(),
         on_toggle_constants.clone(),
+        on_fold_key,
     );
 
     let on_export = {
@@ -483,6 +541,7 @@ pub fn app() -> Html {
                 fusion_on={!state.fusion_hidden}
                 constants_as_nodes={state.constants_as_nodes}
                 {on_toggle_constants}
+                on_fold={on_fold.clone()}
                 target={state.target}
                 {on_pick_target}
                 findings={state.panel_visible().then(|| state.findings.len())}
@@ -519,6 +578,7 @@ pub fn app() -> Html {
                             scene={state.scene}
                             scheme={state.scheme()}
                             on_action={dispatch.clone()}
+                            on_open_fold={on_fold.reform(FoldRequest::Open)}
                             {on_drawn} />
                         if let Some(graph) = minimap {
                             <Minimap {graph} viewport={state.viewport} canvas={state.canvas}
@@ -549,7 +609,8 @@ pub fn app() -> Html {
                         <PropertiesPanel {graph} {node_idx} stat={selected_stat}
                             {profile_total} analysis={graph_analysis.clone()}
                             findings={state.findings.clone()} {selection_count}
-                            estimate={estimate.clone()} on_action={dispatch.clone()} />
+                            estimate={estimate.clone()} on_action={dispatch.clone()}
+                            on_fold={on_fold.clone()} />
                     } else if let Some(graph) = state.graph.clone().filter(|_| state.model_panel) {
                         <ModelPanel {graph} on_action={dispatch.clone()} />
                     }
@@ -657,7 +718,7 @@ fn use_node_link(dispatch: Callback<Action>, selected: Option<String>) {
 
 /// Keys: `f` fit, `z` zoom to the selection, `+`/`-` zoom, `0` actual size, `Escape` clear the
 /// selection (then close the model panel), `i` model panel, `h` heat map, `u` unit colours, `g`
-/// fusion overlay, `c` constants as nodes, `m` minimap, `t` theme (System, Light, Dark), the
+/// fusion overlay, `c` constants as nodes, `[` fold the selected node's scope, `]` open a folded box, `m` minimap, `t` theme (System, Light, Dark), the
 /// arrows move the selection along edges (down: a consumer, up: a producer) and across its row,
 /// Enter brings it into view, `/` or Ctrl+F search, Ctrl+O open. Ignored while typing in a field;
 /// the arrows and Enter only act on the page itself (not on a focused list or button that uses
@@ -667,9 +728,17 @@ fn use_keyboard_shortcuts(
     dispatch: Callback<Action>,
     on_open: Callback<()>,
     on_constants: Callback<()>,
+    on_fold: Callback<bool>,
 ) {
-    let handler = use_mut_ref(|| (dispatch.clone(), on_open.clone(), on_constants.clone()));
-    *handler.borrow_mut() = (dispatch, on_open, on_constants);
+    let handler = use_mut_ref(|| {
+        (
+            dispatch.clone(),
+            on_open.clone(),
+            on_constants.clone(),
+            on_fold.clone(),
+        )
+    });
+    *handler.borrow_mut() = (dispatch, on_open, on_constants, on_fold);
     use_effect_with((), move |_| {
         let listener = web_sys::window().map(|window| {
             EventListener::new_with_options(
@@ -680,8 +749,8 @@ fn use_keyboard_shortcuts(
                     let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
                         return;
                     };
-                    let (dispatch, on_open, on_constants) = handler.borrow().clone();
-                    handle_key(event, &dispatch, &on_open, &on_constants);
+                    let (dispatch, on_open, on_constants, on_fold) = handler.borrow().clone();
+                    handle_key(event, &dispatch, &on_open, &on_constants, &on_fold);
                 },
             )
         });
@@ -689,11 +758,27 @@ fn use_keyboard_shortcuts(
     });
 }
 
+/// The shown model's index, the graph drawn (index into its graph list), its label and node
+/// count: what a new layout of the same graph needs.
+fn shown_graph(state: &AppState) -> Option<(usize, usize, String, usize)> {
+    state
+        .shown_model
+        .zip(state.graph.as_ref())
+        .map(|(index, g)| {
+            let label = g
+                .graphs
+                .get(g.graph_index)
+                .map_or_else(|| g.file_name.clone(), |choice| choice.label.clone());
+            (index, g.graph_index, label, g.view.node_count)
+        })
+}
+
 fn handle_key(
     event: &KeyboardEvent,
     dispatch: &Callback<Action>,
     on_open: &Callback<()>,
     on_constants: &Callback<()>,
+    on_fold: &Callback<bool>,
 ) {
     let typing = event
         .target()
@@ -758,6 +843,11 @@ fn handle_key(
         "c" | "C" => {
             event.prevent_default();
             on_constants.emit(());
+            return;
+        }
+        "[" | "]" => {
+            event.prevent_default();
+            on_fold.emit(key == "]");
             return;
         }
         "/" => {

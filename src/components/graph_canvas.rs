@@ -53,6 +53,9 @@ pub struct GraphCanvasProps {
     pub on_action: Callback<Action>,
     /// Called with the scene version after its first complete draw.
     pub on_drawn: Callback<u64>,
+    /// A double click on a folded scope or group: open it (view index).
+    #[prop_or_default]
+    pub on_open_fold: Callback<usize>,
 }
 
 pub enum Msg {
@@ -63,6 +66,7 @@ pub enum Msg {
     PointerUp(PointerEvent),
     PointerLeave,
     Wheel(WheelEvent),
+    DoubleClick(MouseEvent),
 }
 
 /// Pointer travel (CSS px) below which a press and release is a click, not a drag.
@@ -219,6 +223,22 @@ impl Component for GraphCanvas {
                 }
                 false
             }
+            Msg::DoubleClick(event) => {
+                let at = self.to_canvas((event.client_x() as f64, event.client_y() as f64));
+                let props = ctx.props();
+                let folded = self.hit(props, at).node.filter(|&idx| {
+                    props.graph.as_ref().is_some_and(|g| {
+                        g.view
+                            .nodes
+                            .get(idx)
+                            .is_some_and(|n| n.kind == ViewNodeKind::Folded)
+                    })
+                });
+                if let Some(idx) = folded {
+                    props.on_open_fold.emit(idx);
+                }
+                false
+            }
             Msg::PointerLeave => {
                 if self.drag.is_some() || self.hover == Hover::default() {
                     return false;
@@ -267,6 +287,7 @@ impl Component for GraphCanvas {
                     onpointercancel={link.callback(Msg::PointerUp)}
                     onpointerleave={link.callback(|_| Msg::PointerLeave)}
                     onwheel={link.callback(Msg::Wheel)}
+                    ondblclick={link.callback(Msg::DoubleClick)}
                 />
                 { self.view_tooltip(ctx.props()) }
             </div>

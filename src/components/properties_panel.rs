@@ -4,13 +4,14 @@
 //! and its inputs and outputs with shape, dtype and weight size. Neighbours and fellow group
 //! members are links.
 
-use opscope_engine::report::{GraphView, ViewNodeKind, ViewPort};
+use opscope_engine::report::{FoldKind, GraphView, NodeGroup, ViewNodeKind, ViewPort};
 use yew::prelude::*;
 
 use super::findings_panel::with_code;
 use crate::canvas::palette;
 use crate::state::{
-    format_bytes, format_count, format_share, format_us, Action, FindingsView, GraphHandle, Shared,
+    format_bytes, format_count, format_share, format_us, Action, FindingsView, FoldRequest,
+    GraphHandle, Shared,
 };
 use crate::worker::protocol::{AnalysisData, NodeStat, UnitSourceId};
 
@@ -30,6 +31,9 @@ pub struct PropertiesPanelProps {
     /// `estimated (cost model, Ascend 310)` when the profile's times are the estimate.
     pub estimate: Option<AttrValue>,
     pub on_action: Callback<Action>,
+    /// Fold a scope or a fusion group, open a folded box, or open what hides a node.
+    #[prop_or_default]
+    pub on_fold: Callback<FoldRequest>,
 }
 
 #[function_component(PropertiesPanel)]
@@ -39,13 +43,16 @@ pub fn properties_panel(props: &PropertiesPanelProps) -> Html {
         return html! {};
     };
     let on_close = props.on_action.reform(|_: MouseEvent| Action::Select(None));
-    let kind = match node.kind {
-        ViewNodeKind::Op => "Operator",
-        ViewNodeKind::Input => "Graph input",
-        ViewNodeKind::Output => "Graph output",
+    let fold = view.folds.iter().find(|f| f.view == props.node_idx);
+    let kind = match (node.kind, fold.map(|f| f.kind)) {
+        (ViewNodeKind::Op, _) => "Operator",
+        (ViewNodeKind::Input, _) => "Graph input",
+        (ViewNodeKind::Output, _) => "Graph output",
+        (ViewNodeKind::Folded, Some(FoldKind::Group)) => "Folded group",
+        (ViewNodeKind::Folded, _) => "Folded scope",
     };
     let swatch = match node.kind {
-        ViewNodeKind::Op => palette::category_fill(node.category),
+        ViewNodeKind::Op | ViewNodeKind::Folded => palette::category_fill(node.category),
         _ => palette::IO_BORDER,
     };
     let mut facts: Vec<(&str, Html)> = vec![
@@ -72,7 +79,7 @@ pub fn properties_panel(props: &PropertiesPanelProps) -> Html {
         ));
     }
     if !node.scope.is_empty() {
-        facts.push(("scope", html! { <code class="wrap">{ &node.scope }</code> }));
+        facts.push(("scope", scope_path(&node.scope, &props.on_fold)));
     }
 
     let attributes = if node.attrs.is_empty() {
@@ -119,6 +126,9 @@ pub fn properties_panel(props: &PropertiesPanelProps) -> Html {
                         }) }
                     </table>
                 </section>
+                if let Some(fold) = fold {
+                    { view_folded(fold, node.lines.get(1), &props.on_fold) }
+                }
                 if node.kind == ViewNodeKind::Op {
                     { view_analysis(props) }
                     { view_node_findings(props, &node.name) }
@@ -233,6 +243,19 @@ fn view_analysis(props: &PropertiesPanelProps) -> Html {
                                         { format!(" · saves {} of DDR traffic", format_bytes(group.ddr_bytes_saved)) }
                                     }
                                 </div>
+                                if group.nodes.len() > 1 {
+                                    <button id="fold-group" class="btn btn-small"
+                                        title="Draw the group as one box (] or a double click opens it)"
+                                        onclick={
+                                            let fold = NodeGroup {
+                                                label: format!("{} #{}", group.pattern, node.group.unwrap_or_default() + 1),
+                                                nodes: group.nodes.clone(),
+                                            };
+                                            props.on_fold.reform(move |_: MouseEvent| FoldRequest::FoldGroup(fold.clone()))
+                                        }>
+                                        { "Fold group" }
+                                    </button>
+                                }
                                 if group.nodes.len() > 1 {
                                     <div class="fusion-members">
                                         <span class="muted">{ "with " }</span>
@@ -454,5 +477,74 @@ pub fn code_table(rows: &[(String, String)]) -> Html {
                 </tr>
             }) }
         </table>
+    }
+}
+
+/// The scope path of a node as buttons, one per level: a click folds that scope into one box.
+fn scope_path(scope: &str, on_fold: &Callback<FoldRequest>) -> Html {
+    let mut path = String::new();
+    let levels: Vec<(String, String)> = scope
+        .split('/')
+        .map(|segment| {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(segment);
+            (segment.to_string(), path.clone())
+        })
+        .collect();
+    html! {
+        <span class="scope-path">
+            { for levels.into_iter().enumerate().map(|(level, (segment, path))| {
+                let title = format!("Fold {path} into one box ([ folds the innermost)");
+                let onclick = on_fold.reform(move |_: MouseEvent| FoldRequest::FoldScope(path.clone()));
+                html! {
+                    <>
+                        if level > 0 { <span class="muted">{ "/" }</span> }
+                        <button class="link scope-fold" {onclick} {title}>{ segment }</button>
+                    </>
+                }
+            }) }
+        </span>
+    }
+}
+
+/// Most member names a folded box lists; the rest are counted.
+const MAX_MEMBERS_LISTED: usize = 40;
+
+/// The "Folded" section of a folded scope or group: what it holds, a button that opens it, and
+/// its members, each a link that opens the box and selects it.
+fn view_folded(
+    fold: &opscope_engine::report::FoldedBox,
+    op_summary: Option<&String>,
+    on_fold: &Callback<FoldRequest>,
+) -> Html {
+    let view_idx = fold.view;
+    let hidden = fold.members.len().saturating_sub(MAX_MEMBERS_LISTED);
+    html! {
+        <section id="folded" class="folded">
+            <h3>{ format!("Holds {} nodes", format_count(fold.members.len() as u64)) }</h3>
+            if let Some(summary) = op_summary {
+                <p class="muted">{ summary }</p>
+            }
+            <button id="open-fold" class="btn"
+                onclick={on_fold.reform(move |_: MouseEvent| FoldRequest::Open(view_idx))}
+                title="Draw its nodes (] or a double click on the box)">
+                { "Open" }
+            </button>
+            <ul class="fold-members">
+                { for fold.names.iter().zip(&fold.op_types).take(MAX_MEMBERS_LISTED).map(|(name, op)| {
+                    let target = name.clone();
+                    let onclick = on_fold.reform(move |_: MouseEvent| FoldRequest::Reveal(target.clone()));
+                    html! {
+                        <li><span class="muted">{ op }</span>{ " " }
+                            <button class="link" {onclick} title="Open the box and select this node">{ name }</button></li>
+                    }
+                }) }
+                if hidden > 0 {
+                    <li class="muted">{ format!("and {} more", format_count(hidden as u64)) }</li>
+                }
+            </ul>
+        </section>
     }
 }

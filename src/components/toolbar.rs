@@ -12,7 +12,7 @@ use super::search_box::SearchBox;
 use crate::export::ExportKind;
 use crate::inputs::{Sample, SAMPLES};
 use crate::state::{
-    format_count, Action, GraphHandle, Overlay, PanelTab, Scheme, Theme, ZOOM_STEP,
+    format_count, Action, FoldRequest, GraphHandle, Overlay, PanelTab, Scheme, Theme, ZOOM_STEP,
 };
 use crate::worker::protocol::{ModelChoice, TargetKey};
 
@@ -38,6 +38,9 @@ pub struct ToolbarProps {
     /// Constants are drawn as boxes of their own (else folded into their readers' boxes).
     pub constants_as_nodes: bool,
     pub on_toggle_constants: Callback<()>,
+    /// Fold the graph's name scopes to an overview, or open every folded box.
+    #[prop_or_default]
+    pub on_fold: Callback<FoldRequest>,
     /// The chip of the analysis.
     pub target: TargetKey,
     pub on_pick_target: Callback<TargetKey>,
@@ -246,6 +249,21 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                 }}>
                 { "Constants as nodes" }
             </button>
+            if let Some(graph) = props.graph.as_ref().filter(|g| g.view.has_scopes || !g.view.folds.is_empty()) {
+                if graph.view.folds.is_empty() {
+                    <button id="scopes" class="btn" disabled={props.busy}
+                        onclick={props.on_fold.reform(|_: MouseEvent| FoldRequest::Overview)}
+                        title="Fold the name scopes into one box each, at the level that shows the whole model ([ folds the selected node's scope)">
+                        { "Fold scopes" }
+                    </button>
+                } else {
+                    <button id="scopes" class="btn btn-active" disabled={props.busy}
+                        onclick={props.on_fold.reform(|_: MouseEvent| FoldRequest::OpenAll)}
+                        title={format!("{} folded boxes: open them all (] or a double click opens one)", graph.view.folds.len())}>
+                        { "Open all" }
+                    </button>
+                }
+            }
             <select id="export" class="export-picker" aria-label="Export the graph"
                 onchange={on_export} disabled={!has_graph || props.busy}
                 title="Save the current view or the whole graph as SVG (text stays text) or PNG, with the overlay shown">

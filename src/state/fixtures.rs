@@ -39,5 +39,8 @@ pub(crate) fn column_view(n: usize) -> GraphView {
         warnings: Vec::new(),
         folded_constants: 0,
         folded: Vec::new(),
+        folds: Vec::new(),
+        folded_scopes: Vec::new(),
+        has_scopes: false,
     }
 }

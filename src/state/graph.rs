@@ -27,10 +27,12 @@ pub struct GraphHandle {
     /// How `view` was drawn (constants folded or as nodes).
     pub options: GraphViewOptions,
     /// View index by node name (op nodes win over inputs and outputs of the same name, and
-    /// both over a folded constant, which names the first box that draws it).
+    /// those over nodes hidden in a folded box, which name that box, and over a folded
+    /// constant, which names the first box that draws it).
     names: Rc<HashMap<String, usize>>,
-    /// View index by IR node index of the graph drawn (`ViewNode::graph_node`); a folded
-    /// constant maps to the first box that draws it (its first reader).
+    /// View index by IR node index of the graph drawn (`ViewNode::graph_node`); a node in a
+    /// folded scope or group maps to that box, a folded constant to the first box that draws it
+    /// (its first reader).
     by_graph_node: Rc<Vec<Option<usize>>>,
 }
 
@@ -69,12 +71,21 @@ impl GraphHandle {
             .iter()
             .filter_map(|n| n.graph_node)
             .chain(view.folded.iter().map(|f| f.graph_node))
+            .chain(view.folds.iter().flat_map(|f| f.members.iter().copied()))
             .max()
             .map_or(0, |max| max + 1);
         let mut by_graph_node = vec![None; n_graph_nodes];
         for (node_idx, node) in view.nodes.iter().enumerate() {
             if let Some(slot) = node.graph_node.and_then(|g| by_graph_node.get_mut(g)) {
                 *slot = Some(node_idx);
+            }
+        }
+        // A node inside a folded scope or group maps to that box.
+        for fold in view.folds.iter().filter(|f| f.view < view.nodes.len()) {
+            for &member in &fold.members {
+                if let Some(slot) = by_graph_node.get_mut(member) {
+                    slot.get_or_insert(fold.view);
+                }
             }
         }
         for folded in &view.folded {
@@ -94,6 +105,11 @@ impl GraphHandle {
                 _ => {
                     names.insert(node.name.clone(), node_idx);
                 }
+            }
+        }
+        for fold in view.folds.iter().filter(|f| f.view < view.nodes.len()) {
+            for name in fold.names.iter().filter(|n| !n.is_empty()) {
+                names.entry(name.clone()).or_insert(fold.view);
             }
         }
         for folded in &view.folded {

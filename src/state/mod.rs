@@ -7,6 +7,7 @@
 //! - [`reducer`]: [`AppState`], [`Action`] and the reduce function;
 //! - [`viewport`]: world ↔ screen maths (zoom, pan, fit);
 //! - [`graph`]: the loaded graph ([`GraphHandle`]) and its lookups;
+//! - [`folding`]: folding and opening name scopes and groups ([`FoldRequest`]);
 //! - [`profile`]: the loaded profile (measured or estimated) and its tables ([`table`]);
 //! - [`analysis`]: the analysis of the shown model and the findings list;
 //! - [`overlay`]: what the graph's nodes are coloured by;
@@ -18,6 +19,7 @@
 //! - [`format`]: numbers, times and sizes as people read them.
 
 pub mod analysis;
+pub mod folding;
 pub mod format;
 pub mod graph;
 pub mod link;
@@ -38,6 +40,7 @@ use std::ops::Deref;
 use std::rc::Rc;
 
 pub use self::analysis::{estimate_label, AnalysisState, FindingGroup, FindingsView};
+pub use self::folding::{FoldRequest, Refold};
 pub use self::format::{
     format_bytes, format_count, format_ms, format_share, format_us, format_us_cell, format_zoom,
 };

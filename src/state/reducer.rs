@@ -90,6 +90,10 @@ pub struct AppState {
     pub constants_as_nodes: bool,
     /// A node the page's URL names (`#node=`): selected and revealed once a graph is drawn.
     pub pending_node: Option<String>,
+    /// A node a link named that a folded scope or group hides: the page asks for a drawing
+    /// with it open ([`crate::state::FoldRequest::Reveal`]) and clears this
+    /// ([`Action::OpenedFor`]).
+    pub open_for: Option<String>,
     /// The last move along an edge (from, to): moving back from `to` returns to `from`.
     pub walked: Option<(usize, usize)>,
     /// The user hid the minimap (`m`).
@@ -169,6 +173,8 @@ pub enum Action {
     ToggleFusion,
     /// Constants as nodes on, or off when it is on.
     ToggleConstants,
+    /// The page asked for the drawing that shows [`AppState::open_for`].
+    OpenedFor,
     /// The chip to analyse for; the page asks the worker to analyse again.
     SetTarget(TargetKey),
     SetPanelTab(PanelTab),
@@ -229,10 +235,12 @@ impl AppState {
         }
     }
 
-    /// How the worker should draw graphs: constants folded unless shown as nodes.
+    /// How the worker should draw a graph it has not drawn yet: constants folded unless shown
+    /// as nodes, scopes folded only when the graph is large.
     pub fn view_options(&self) -> GraphViewOptions {
         GraphViewOptions {
             fold_constants: !self.constants_as_nodes,
+            ..GraphViewOptions::default()
         }
     }
 
@@ -541,6 +549,7 @@ impl AppState {
                 }
             }
             Action::ToggleConstants => self.constants_as_nodes = !self.constants_as_nodes,
+            Action::OpenedFor => self.open_for = None,
             Action::SetTarget(target) => self.target = target,
             Action::SetPanelTab(tab) => {
                 if self.panel_tabs().contains(&tab) {
@@ -630,6 +639,14 @@ impl AppState {
             self.related.clear();
             self.selected_finding = None;
             self.reveal(node_idx);
+            // Inside a folded box: that box is selected meanwhile, and the page opens it.
+            if self
+                .graph
+                .as_ref()
+                .is_some_and(|g| g.hiding(name).is_some())
+            {
+                self.open_for = Some(name.to_string());
+            }
         }
     }
 
@@ -915,8 +932,8 @@ impl AppState {
         // The graph shown, drawn another way (constants as nodes or folded): the selection
         // follows its IR node, to the box that now draws it.
         let relayout = same_model
-            && model.as_ref().map(|m| (m.graph, m.options))
-                != self.graph.as_ref().map(|g| (g.graph_index, g.options))
+            && model.as_ref().map(|m| (m.graph, &m.options))
+                != self.graph.as_ref().map(|g| (g.graph_index, &g.options))
             && model.as_ref().map(|m| m.graph) == self.graph.as_ref().map(|g| g.graph_index);
         let kept = self
             .graph
@@ -1313,7 +1330,8 @@ mod tests {
         assert_eq!(
             state.view_options(),
             GraphViewOptions {
-                fold_constants: false
+                fold_constants: false,
+                ..GraphViewOptions::default()
             }
         );
         // The toggle alone changes nothing drawn: the worker's new layout will.
@@ -1339,7 +1357,10 @@ mod tests {
     fn drawn_as(view: GraphView, fold_constants: bool) -> LoadResult {
         let mut load = result(Some(view), None);
         if let Some(model) = load.model.as_mut() {
-            model.options = GraphViewOptions { fold_constants };
+            model.options = GraphViewOptions {
+                fold_constants,
+                ..GraphViewOptions::default()
+            };
         }
         load
     }

@@ -38,6 +38,10 @@ use super::protocol::{
 };
 use crate::inputs::is_model_name;
 
+/// Drawings kept per model (graphs of the pickers, constants folded or not, scopes folded
+/// this way or that) before the cache starts again.
+const MAX_KEPT_VIEWS: usize = 8;
+
 /// What the worker holds between loads.
 #[derive(Default)]
 pub struct Session {
@@ -284,13 +288,17 @@ impl Session {
             None => (0, &entries[0].path),
         };
         let model = &loaded.model;
-        let options = job.view;
+        let key = (graph, job.view.clone());
+        // Every fold and unfold is another drawing; keep a few, not one per click.
+        if !loaded.views.contains_key(&key) && loaded.views.len() >= MAX_KEPT_VIEWS {
+            loaded.views.clear();
+        }
         let view = loaded
             .views
-            .entry((graph, options))
+            .entry(key)
             .or_insert_with(|| {
                 let shown = graph_at(model, path).unwrap_or(&model.graph);
-                graph_view_with(model, shown, options)
+                graph_view_with(model, shown, &job.view)
             })
             .clone();
         job.result.model = Some(ModelLoad {
@@ -299,7 +307,7 @@ impl Session {
             files: loaded.files.clone(),
             pairing: loaded.pairing.map(|p| p.describe().to_string()),
             graph,
-            options,
+            options: job.view.clone(),
             graphs: entries.iter().map(graph_choice).collect(),
         });
     }
@@ -830,6 +838,7 @@ mod tests {
         assert!(folded.folded_constants > 0);
         let as_nodes = GraphViewOptions {
             fold_constants: false,
+            ..GraphViewOptions::default()
         };
         let job = session
             .show(0, 0, TargetKey::default(), as_nodes)

@@ -10,6 +10,10 @@ use crate::ir::{
 use crate::knowledge;
 use crate::layout::{self, BoxSize, LayoutConfig, LayoutInput, Point, Rect};
 
+mod folding;
+
+pub use folding::{FoldKind, FoldedBox, NodeGroup, ScopeFolding, AUTO_FOLD_BOXES, AUTO_FOLD_NODES};
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GraphView {
     pub title: String,
@@ -34,21 +38,38 @@ pub struct GraphView {
     /// a finding or a link naming one selects its consumer.
     #[serde(default)]
     pub folded: Vec<FoldedConstant>,
+    /// The boxes that stand for several nodes (folded name scopes, folded groups), in view
+    /// order, each with the IR nodes it draws.
+    #[serde(default)]
+    pub folds: Vec<FoldedBox>,
+    /// The scope paths drawn folded, sorted ([`ScopeFolding::Auto`] resolved), so the page can
+    /// fold or open one more and ask for exactly that drawing.
+    #[serde(default)]
+    pub folded_scopes: Vec<String>,
+    /// Whether the graph has name scopes worth folding (one holding two or more boxes).
+    #[serde(default)]
+    pub has_scopes: bool,
 }
 
 /// How [`graph_view_with`] draws a graph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct GraphViewOptions {
     /// Draw constant nodes (ONNX `Constant`, TensorFlow and GE `Const`, anything the knowledge
     /// base files as a constant) that read no computed tensor inside their consumers' boxes, as
     /// weights are, instead of as boxes of their own with an edge to each consumer.
     pub fold_constants: bool,
+    /// Which name scopes are drawn as one box each.
+    pub scopes: ScopeFolding,
+    /// Node groups (fusion groups) drawn as one box each, outside folded scopes.
+    pub groups: Vec<NodeGroup>,
 }
 
 impl Default for GraphViewOptions {
     fn default() -> GraphViewOptions {
         GraphViewOptions {
             fold_constants: true,
+            scopes: ScopeFolding::Auto,
+            groups: Vec::new(),
         }
     }
 }
@@ -71,6 +92,8 @@ pub enum ViewNodeKind {
     Op,
     Input,
     Output,
+    /// A folded name scope or group standing for several nodes ([`GraphView::folds`]).
+    Folded,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -134,19 +157,26 @@ const MAX_LINES: usize = 4;
 
 /// Builds the drawable view of the model's main graph, constants folded.
 pub fn graph_view(model: &Model) -> GraphView {
-    graph_view_with(model, &model.graph, GraphViewOptions::default())
+    graph_view_with(model, &model.graph, &GraphViewOptions::default())
 }
 
 /// Builds the drawable view of one graph of the model (the main graph, a body, a function; see
 /// [`super::graph_list`]), constants folded; the model supplies the title, format, metadata and
 /// warnings.
 pub fn graph_view_of(model: &Model, graph: &Graph) -> GraphView {
-    graph_view_with(model, graph, GraphViewOptions::default())
+    graph_view_with(model, graph, &GraphViewOptions::default())
 }
 
 /// Builds the drawable view of one graph of the model, drawn as `options` say.
-pub fn graph_view_with(model: &Model, graph: &Graph, options: GraphViewOptions) -> GraphView {
-    let (mut nodes, mut edges, folded) = unplaced_view(model, graph, options);
+pub fn graph_view_with(model: &Model, graph: &Graph, options: &GraphViewOptions) -> GraphView {
+    let Unplaced {
+        mut nodes,
+        mut edges,
+        folded,
+        folds,
+        folded_scopes,
+        has_scopes,
+    } = unplaced_view(model, graph, options);
     let input = layout_input(&nodes, &edges);
     let placed = layout::layout(&input, &LayoutConfig::viewer());
     for (node, rect) in nodes.iter_mut().zip(&placed.nodes) {
@@ -172,6 +202,9 @@ pub fn graph_view_with(model: &Model, graph: &Graph, options: GraphViewOptions) 
         warnings: model.warnings.clone(),
         folded_constants: folded.len(),
         folded,
+        folds,
+        folded_scopes,
+        has_scopes,
     }
 }
 
@@ -593,11 +626,16 @@ fn slot_label(slots: &[&str], slot: usize) -> String {
 #[cfg(test)]
 mod tests;
 
-/// What [`graph_view_with`] hands to [`layout::layout`] for `graph`: the viewer's box sizes and
-/// its edges (constants folded), so benchmarks lay out exactly what the viewer draws.
+/// What [`graph_view_with`] hands to [`layout::layout`] for `graph` with every scope open: the
+/// viewer's box sizes and its edges (constants folded), so benchmarks lay out what the viewer
+/// draws, node for node even where a large graph would open folded.
 pub fn layout_input_of(model: &Model, graph: &Graph) -> LayoutInput {
-    let (nodes, edges, _) = unplaced_view(model, graph, GraphViewOptions::default());
-    layout_input(&nodes, &edges)
+    let options = GraphViewOptions {
+        scopes: ScopeFolding::Folded(Vec::new()),
+        ..GraphViewOptions::default()
+    };
+    let unplaced = unplaced_view(model, graph, &options);
+    layout_input(&unplaced.nodes, &unplaced.edges)
 }
 
 fn layout_input(nodes: &[ViewNode], edges: &[ViewEdge]) -> LayoutInput {
@@ -613,22 +651,36 @@ fn layout_input(nodes: &[ViewNode], edges: &[ViewEdge]) -> LayoutInput {
     }
 }
 
-/// View nodes with their sizes but no position yet, view edges without routes, and the folded
-/// constants.
-fn unplaced_view(
-    model: &Model,
-    graph: &Graph,
-    options: GraphViewOptions,
-) -> (Vec<ViewNode>, Vec<ViewEdge>, Vec<FoldedConstant>) {
+/// View nodes with their sizes but no position yet, view edges without routes, the folded
+/// constants and the folded boxes.
+struct Unplaced {
+    nodes: Vec<ViewNode>,
+    edges: Vec<ViewEdge>,
+    folded: Vec<FoldedConstant>,
+    folds: Vec<FoldedBox>,
+    folded_scopes: Vec<String>,
+    has_scopes: bool,
+}
+
+fn unplaced_view(model: &Model, graph: &Graph, options: &GraphViewOptions) -> Unplaced {
     let folds = if options.fold_constants {
         foldable_constants(model.format, graph)
     } else {
         vec![false; graph.nodes.len()]
     };
+    let drawn: Vec<bool> = folds.iter().map(|&f| !f).collect();
+    let folding = folding::resolve(
+        graph,
+        &drawn,
+        &options.scopes,
+        &options.groups,
+        graph.inputs.len() + graph.outputs.len(),
+    );
     let mut nodes =
         Vec::with_capacity(graph.nodes.len() + graph.inputs.len() + graph.outputs.len());
     let mut view_of_node: Vec<Option<usize>> = vec![None; graph.nodes.len()];
     let mut view_of_input = std::collections::HashMap::new();
+    let mut view_of_box: Vec<Option<usize>> = vec![None; folding.boxes.len()];
 
     // A graph input that a node produces (TensorFlow `Placeholder`, GE `Data`) is drawn once, as
     // that node in the input's shape; the others (ONNX, Caffe inputs) get a box of their own.
@@ -650,6 +702,20 @@ fn unplaced_view(
     }
     for (node_id, node) in graph.nodes.iter().enumerate() {
         if folds[node_id] {
+            continue;
+        }
+        // A folded box takes the place of its first member in node order.
+        if let Some(fold) = folding.box_of[node_id] {
+            let view_idx = match view_of_box[fold] {
+                Some(view_idx) => view_idx,
+                None => {
+                    let view_idx = nodes.len();
+                    nodes.push(folded_node(graph, &folding, fold));
+                    view_of_box[fold] = Some(view_idx);
+                    view_idx
+                }
+            };
+            view_of_node[node_id] = Some(view_idx);
             continue;
         }
         view_of_node[node_id] = Some(nodes.len());
@@ -683,12 +749,25 @@ fn unplaced_view(
             })
         })
         .collect();
+    // Edges into, out of and between folded boxes: one per pair of boxes (the first tensor's),
+    // none inside a box.
+    let is_fold: Vec<bool> = nodes
+        .iter()
+        .map(|n| n.kind == ViewNodeKind::Folded)
+        .collect();
+    let mut joined = std::collections::HashSet::new();
+    let mut keep = |from: usize, to: usize| {
+        if !(is_fold[from] || is_fold.get(to).copied().unwrap_or(false)) {
+            return true;
+        }
+        from != to && joined.insert((from, to))
+    };
     // Inputs' edges first: the layout breaks ties by first appearance in the edge list, and the
     // graph reads from its inputs.
     let mut edges = Vec::new();
     for (&tensor_id, &view_idx) in sorted(&view_of_input) {
         for &consumer in &graph.tensors[tensor_id].consumers {
-            if let Some(to) = view_of(consumer) {
+            if let Some(to) = view_of(consumer).filter(|&to| keep(view_idx, to)) {
                 edges.push(edge(graph, view_idx, to, tensor_id));
             }
         }
@@ -696,7 +775,9 @@ fn unplaced_view(
     for (producer, consumer, tensor_id) in graph.data_edges() {
         // Folded constants have no box, so no edge either: their consumers draw them.
         if let (Some(from), Some(to)) = (view_of(producer), view_of(consumer)) {
-            edges.push(edge(graph, from, to, tensor_id));
+            if keep(from, to) {
+                edges.push(edge(graph, from, to, tensor_id));
+            }
         }
     }
     for &tensor_id in &graph.outputs {
@@ -713,5 +794,90 @@ fn unplaced_view(
             edges.push(edge(graph, source, view_idx, tensor_id));
         }
     }
-    (nodes, edges, folded)
+    let folds = folding
+        .boxes
+        .into_iter()
+        .zip(view_of_box)
+        .filter_map(|(spec, view)| {
+            let nodes = spec.members.iter().filter_map(|&m| graph.nodes.get(m));
+            Some(FoldedBox {
+                view: view?,
+                kind: spec.kind,
+                key: spec.key,
+                names: nodes.clone().map(|n| n.name.clone()).collect(),
+                op_types: nodes.map(|n| n.op_type.clone()).collect(),
+                members: spec.members,
+            })
+        })
+        .collect();
+    Unplaced {
+        nodes,
+        edges,
+        folded,
+        folds,
+        folded_scopes: folding.folded_scopes,
+        has_scopes: folding.has_scopes,
+    }
+}
+
+/// The box of a folded scope or group: its last scope segment (or `fused`) as the title, the
+/// whole path (or the group's label) as the name, the node count and top op types as lines, and the tensors
+/// crossing its border as ports.
+fn folded_node(graph: &Graph, folding: &folding::Folding, fold: usize) -> ViewNode {
+    /// Ports listed per side; a scope of a thousand nodes may read hundreds of tensors.
+    const MAX_PORTS: usize = 32;
+    let spec = &folding.boxes[fold];
+    let inside = |node: Option<usize>| node.is_some_and(|n| folding.box_of[n] == Some(fold));
+    let mut inputs: Vec<ViewPort> = Vec::new();
+    let mut outputs: Vec<ViewPort> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let is_output: std::collections::HashSet<TensorId> = graph.outputs.iter().copied().collect();
+    for &member in &spec.members {
+        let Some(node) = graph.nodes.get(member) else {
+            continue;
+        };
+        for &id in node.inputs.iter().flatten() {
+            let Some(tensor) = graph.tensors.get(id) else {
+                continue;
+            };
+            if tensor.is_weight() || inside(tensor.producer) || !seen.insert(id) {
+                continue;
+            }
+            if inputs.len() < MAX_PORTS {
+                inputs.push(port(tensor, inputs.len().to_string()));
+            }
+        }
+        for &id in &node.outputs {
+            let Some(tensor) = graph.tensors.get(id) else {
+                continue;
+            };
+            let read_outside = tensor.consumers.iter().any(|&c| !inside(Some(c)));
+            if (read_outside || is_output.contains(&id)) && outputs.len() < MAX_PORTS {
+                outputs.push(port(tensor, outputs.len().to_string()));
+            }
+        }
+    }
+    let (title, scope) = match spec.kind {
+        FoldKind::Scope => match spec.key.rsplit_once('/') {
+            Some((parent, last)) => (last.to_string(), parent.to_string()),
+            None => (spec.key.clone(), String::new()),
+        },
+        FoldKind::Group => ("fused".to_string(), String::new()),
+    };
+    let lines = folding::summary_lines(graph, &spec.members);
+    let name = spec.key.clone();
+    ViewNode {
+        kind: ViewNodeKind::Folded,
+        graph_node: None,
+        rect: box_size(&title, &name, &lines),
+        title,
+        name,
+        category: folding::dominant_category(graph, &spec.members),
+        attrs: vec![("nodes".to_string(), spec.members.len().to_string())],
+        lines,
+        domain: String::new(),
+        scope,
+        inputs,
+        outputs,
+    }
 }

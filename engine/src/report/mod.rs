@@ -10,8 +10,9 @@ pub mod render;
 
 pub use graph_list::{graph_at, graph_list, GraphEntry, GraphKind, GraphPath};
 pub use graph_view::{
-    graph_view, graph_view_of, graph_view_with, layout_input_of, FoldedConstant, GraphView,
-    GraphViewOptions, ViewEdge, ViewNode, ViewNodeKind, ViewPort,
+    graph_view, graph_view_of, graph_view_with, layout_input_of, FoldKind, FoldedBox,
+    FoldedConstant, GraphView, GraphViewOptions, NodeGroup, ScopeFolding, ViewEdge, ViewNode,
+    ViewNodeKind, ViewPort, AUTO_FOLD_BOXES, AUTO_FOLD_NODES,
 };
 pub use inspect::{
     inspect, GraphSummary, InspectOptions, InspectReport, TensorSummary, WeightSummary,

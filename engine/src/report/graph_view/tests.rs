@@ -15,6 +15,7 @@ fn import(name: &str, bytes: Vec<u8>) -> Model {
 fn unfolded() -> GraphViewOptions {
     GraphViewOptions {
         fold_constants: false,
+        ..GraphViewOptions::default()
     }
 }
 
@@ -86,7 +87,7 @@ fn a_tensorflow_const_folds_into_its_conv2d() {
         .expect("the filter is a Const node");
 
     let folded = graph_view(&model);
-    let unfolded = graph_view_with(&model, &model.graph, unfolded());
+    let unfolded = graph_view_with(&model, &model.graph, &unfolded());
     assert_consistent(&folded);
     assert_consistent(&unfolded);
     // The status bar still counts every node of the graph; only the boxes go.
@@ -142,7 +143,7 @@ fn a_tensorflow_const_folds_into_its_conv2d() {
 fn the_box_grows_by_one_line_per_line() {
     let model = tf_conv_net();
     let folded = graph_view(&model);
-    let unfolded = graph_view_with(&model, &model.graph, unfolded());
+    let unfolded = graph_view_with(&model, &model.graph, &unfolded());
     let (a, b) = (op(&folded, "Conv2D"), op(&unfolded, "Conv2D"));
     assert_eq!(a.lines.len(), b.lines.len() + 1);
     assert_eq!(a.rect.height, b.rect.height + LINE_HEIGHT);
@@ -165,7 +166,7 @@ fn an_onnx_constant_folds_into_add_with_its_value() {
     let model = import("add.onnx", w.finish());
 
     let folded = graph_view(&model);
-    let unfolded = graph_view_with(&model, &model.graph, unfolded());
+    let unfolded = graph_view_with(&model, &model.graph, &unfolded());
     assert_consistent(&folded);
     assert_eq!(op_titles(&folded), vec!["Add"]);
     assert_eq!(op_titles(&unfolded), vec!["Constant", "Add"]);
@@ -449,7 +450,7 @@ fn odd_constants_fold_only_when_safe() {
     assert_eq!(sources_of(&view, k), vec!["Relu"]);
     assert!(view.edges.iter().any(|e| e.from == k));
 
-    let unfolded = graph_view_with(&model, &model.graph, unfolded());
+    let unfolded = graph_view_with(&model, &model.graph, &unfolded());
     assert_consistent(&unfolded);
     assert_eq!(unfolded.nodes.len(), view.nodes.len() + 1);
 }
@@ -483,7 +484,7 @@ fn dangling_ids_do_not_panic() {
     model.graph.tensors[2].consumers.push(99);
     model.graph.nodes[3].inputs.push(Some(1234));
     for options in [GraphViewOptions::default(), unfolded()] {
-        let view = graph_view_with(&model, &model.graph, options);
+        let view = graph_view_with(&model, &model.graph, &options);
         assert_consistent(&view);
     }
 }

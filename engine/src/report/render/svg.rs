@@ -177,6 +177,7 @@ pub fn graph_picture(report: &AnalysisReport, view: &GraphView) -> Option<String
             }
             ViewNodeKind::Input => ("#ffffff", "input"),
             ViewNodeKind::Output => ("#ffffff", "output"),
+            ViewNodeKind::Folded => ("#e4e2f3", node.title.as_str()),
         };
         let _ = write!(
             out,
@@ -331,6 +332,8 @@ const TITLE_HEIGHT: f64 = 22.0;
 const LINE_HEIGHT: f64 = 15.0;
 const PADDING_X: f64 = 8.0;
 const CORNER: f64 = 4.0;
+/// How far the second box of a folded scope or group sits behind its box, down and right.
+const FOLD_OFFSET: f64 = 4.0;
 const TITLE_CHAR_WIDTH: f64 = 7.4;
 const TEXT_CHAR_WIDTH: f64 = 6.2;
 const ARROW_LENGTH: f64 = 7.0;
@@ -671,7 +674,7 @@ fn write_node(
     if ![r.x, r.y, r.width, r.height].iter().all(|v| v.is_finite()) {
         return;
     }
-    let is_io = node.kind != ViewNodeKind::Op;
+    let is_io = matches!(node.kind, ViewNodeKind::Input | ViewNodeKind::Output);
     let has_body = !node.name.is_empty() || !node.lines.is_empty();
     let header_height = if has_body {
         TITLE_HEIGHT.min(r.height)
@@ -707,6 +710,18 @@ fn write_node(
             12.0_f64.min(r.height / 2.0).min(r.width / 2.0)
         );
     } else {
+        if node.kind == ViewNodeKind::Folded {
+            // A folded scope or group: a second box behind, as a stack of the boxes it holds.
+            let _ = write!(
+                out,
+                r#"<rect class="b" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="{CORNER}" fill="{}"/>"#,
+                r.x + FOLD_OFFSET,
+                r.y + FOLD_OFFSET,
+                r.width,
+                r.height,
+                esc(&palette.node_body)
+            );
+        }
         let radius = CORNER.min(r.width / 2.0).min(header_height / 2.0).max(0.0);
         let _ = write!(
             out,
@@ -918,6 +933,9 @@ mod tests {
             warnings: Vec::new(),
             folded_constants: 0,
             folded: Vec::new(),
+            folds: Vec::new(),
+            folded_scopes: Vec::new(),
+            has_scopes: false,
         }
     }
 
