@@ -241,6 +241,27 @@ mod tests {
     }
 
     #[test]
+    fn a_node_hidden_in_a_folded_box_is_found_in_that_box() {
+        use opscope_engine::report::{FoldKind, FoldedBox, ViewNodeKind};
+        let mut view = column_view(3);
+        view.nodes[2].kind = ViewNodeKind::Folded;
+        view.nodes[2].name = "h.0/attn".into();
+        view.folds = vec![FoldedBox {
+            view: 2,
+            kind: FoldKind::Scope,
+            key: "h.0/attn".into(),
+            members: vec![5, 6],
+            names: vec!["h.0/attn/MatMul_4".into(), "h.0/attn/Softmax_5".into()],
+            op_types: vec!["MatMul".into(), "Softmax".into()],
+        }];
+        // By name, by op type, and the box by its own name; each box once.
+        assert_eq!(all_matches(&view, "matmul_4"), vec![2]);
+        assert_eq!(all_matches(&view, "softmax"), vec![2]);
+        assert_eq!(all_matches(&view, "attn"), vec![2]);
+        assert_eq!(all_matches(&view, "nothing"), Vec::<usize>::new());
+    }
+
+    #[test]
     fn a_folded_constant_is_found_in_its_first_reader() {
         use opscope_engine::report::FoldedConstant;
         let mut view = column_view(4);

@@ -3,7 +3,9 @@
 //! be measured on them:
 //! `cargo run --release -p opscope-engine --example write_bench_models [DIR]`.
 
-use opscope_engine::samples::{gpt2_like, residual_chain, WeightStorage, GPT2_12K_BLOCKS};
+use opscope_engine::samples::{
+    bert_like, detector_like, gpt2_like, residual_chain, WeightStorage, GPT2_12K_BLOCKS,
+};
 
 fn main() -> std::io::Result<()> {
     let dir = std::env::args()
@@ -23,6 +25,9 @@ fn main() -> std::io::Result<()> {
         ("chain_1k.onnx", residual_chain(1_000, external())),
         ("chain_10k.onnx", residual_chain(10_000, external())),
         ("chain_100k.onnx", residual_chain(100_000, external())),
+        // The shapes that once opened on an empty canvas (the browser benchmark runs them too).
+        ("bert_like.onnx", bert_like(24)),
+        ("detector_like.onnx", detector_like()),
     ];
     for (name, bytes) in models {
         let path = format!("{dir}/{name}");

@@ -71,7 +71,8 @@ impl Default for Overlays<'_> {
 }
 
 pub fn node_look<'a>(node: &'a ViewNode, node_idx: usize, overlays: &Overlays<'a>) -> NodeLook<'a> {
-    let is_op = node.kind == ViewNodeKind::Op;
+    // Folded boxes take the overlays as the operators they hold do.
+    let is_op = matches!(node.kind, ViewNodeKind::Op | ViewNodeKind::Folded);
     let Some(heat) = overlays.heat.filter(|_| is_op) else {
         let unit = overlays
             .units

@@ -85,6 +85,14 @@ impl FusionOutlines {
                 *slot = Some(view_idx);
             }
         }
+        // Members of a folded scope or group are drawn by its box.
+        for fold in &view.folds {
+            for &member in &fold.members {
+                if let Some(slot) = view_of.get_mut(member) {
+                    *slot = Some(fold.view);
+                }
+            }
+        }
         let rects_of = |nodes: &[usize]| -> Vec<opscope_engine::layout::Rect> {
             nodes
                 .iter()

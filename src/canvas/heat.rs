@@ -111,17 +111,41 @@ impl HeatMap {
             .filter(|s| s.total_us > 0.0 && s.total_us.is_finite())
             .map(|s| (s.node.as_str(), s))
             .collect();
-        let stat_of = |node: &opscope_engine::report::ViewNode| {
-            if node.kind != ViewNodeKind::Op {
-                return None;
+        // A folded box's time is its members' together, run mostly on the unit that took most.
+        let folds: HashMap<usize, &opscope_engine::report::FoldedBox> =
+            view.folds.iter().map(|f| (f.view, f)).collect();
+        let stat_at = |idx: usize| -> Option<(f64, UnitId)> {
+            let node = view.nodes.get(idx)?;
+            match node.kind {
+                ViewNodeKind::Op => by_name
+                    .get(node.name.as_str())
+                    .map(|s| (s.total_us, s.unit)),
+                ViewNodeKind::Folded => {
+                    let mut per_unit: Vec<(UnitId, f64)> = Vec::new();
+                    for stat in folds
+                        .get(&idx)?
+                        .names
+                        .iter()
+                        .filter_map(|n| by_name.get(n.as_str()))
+                    {
+                        match per_unit.iter_mut().find(|(u, _)| *u == stat.unit) {
+                            Some((_, us)) => *us += stat.total_us,
+                            None => per_unit.push((stat.unit, stat.total_us)),
+                        }
+                    }
+                    let total: f64 = per_unit.iter().map(|(_, us)| us).sum();
+                    let unit = per_unit
+                        .iter()
+                        .rev()
+                        .max_by(|a, b| a.1.total_cmp(&b.1))
+                        .map(|(u, _)| *u)?;
+                    Some((total, unit))
+                }
+                ViewNodeKind::Input | ViewNodeKind::Output => None,
             }
-            by_name.get(node.name.as_str()).copied()
         };
-        let times: Vec<f64> = view
-            .nodes
-            .iter()
-            .filter_map(|n| stat_of(n).map(|s| s.total_us))
-            .collect();
+        let stats: Vec<Option<(f64, UnitId)>> = (0..view.nodes.len()).map(stat_at).collect();
+        let times: Vec<f64> = stats.iter().flatten().map(|(us, _)| *us).collect();
         let scale = (!times.is_empty()).then(|| HeatScale {
             min_us: times.iter().copied().fold(f64::INFINITY, f64::min),
             max_us: times.iter().copied().fold(0.0, f64::max),
@@ -134,15 +158,15 @@ impl HeatMap {
             scale,
             n_timed: times.len(),
         };
-        for node in &view.nodes {
-            match (stat_of(node), scale) {
-                (Some(stat), Some(scale)) => {
+        for stat in stats {
+            match (stat, scale) {
+                (Some((total_us, unit)), Some(scale)) => {
                     // Quantised, so far-zoom drawing batches boxes into a few fill colours.
-                    let t = (scale.position(stat.total_us) * LEVELS).round() / LEVELS;
+                    let t = (scale.position(total_us) * LEVELS).round() / LEVELS;
                     map.fills.push(Some(colour_at(t)));
                     map.dark.push(t >= DARK_FROM);
-                    map.units.push(Some(stat.unit));
-                    map.times.push(Some(stat.total_us));
+                    map.units.push(Some(unit));
+                    map.times.push(Some(total_us));
                 }
                 _ => {
                     map.fills.push(None);
@@ -197,6 +221,29 @@ mod tests {
         assert_eq!(flat.position(5.0), 1.0);
         assert_eq!(flat.ticks(), vec![5.0]);
         assert_eq!(scale.ticks(), vec![1.0, 10.0, 100.0]);
+    }
+
+    #[test]
+    fn a_folded_box_takes_its_members_time_together() {
+        let mut view = column_view(3);
+        view.nodes[2].kind = ViewNodeKind::Folded;
+        view.nodes[2].name = "block".into();
+        view.folds = vec![opscope_engine::report::FoldedBox {
+            view: 2,
+            kind: opscope_engine::report::FoldKind::Scope,
+            key: "block".into(),
+            members: vec![7, 8, 9],
+            names: vec!["block/a".into(), "block/b".into(), "block/c".into()],
+            op_types: vec!["Relu".into(); 3],
+        }];
+        let mut cpu = stat("block/b", 300.0);
+        cpu.unit = UnitId::AiCpu;
+        let map = HeatMap::new(&view, &[stat("relu_0", 10.0), stat("block/a", 100.0), cpu]);
+        assert_eq!(map.times[2], Some(400.0));
+        // The unit that took most of its time.
+        assert_eq!(map.units[2], Some(UnitId::AiCpu));
+        assert_eq!(map.scale.map(|s| s.max_us), Some(400.0));
+        assert_eq!(map.n_timed, 2);
     }
 
     #[test]

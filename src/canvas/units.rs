@@ -16,16 +16,45 @@ pub struct UnitMap {
     pub n_measured: usize,
 }
 
+/// The unit most of `members` run on (ties to the first in [`ExecUnitId::ALL`] order).
+fn dominant_unit<'a>(
+    members: impl Iterator<Item = &'a usize>,
+    analysis: &AnalysisData,
+) -> Option<ExecUnitId> {
+    let mut counts = [0usize; ExecUnitId::ALL.len()];
+    for &member in members {
+        if let Some(node) = analysis.node(member) {
+            if let Some(slot) = ExecUnitId::ALL.iter().position(|&u| u == node.unit) {
+                counts[slot] += 1;
+            }
+        }
+    }
+    let (slot, &count) = counts
+        .iter()
+        .enumerate()
+        .rev()
+        .max_by_key(|(_, &count)| count)?;
+    (count > 0).then(|| ExecUnitId::ALL[slot])
+}
+
 impl UnitMap {
     /// The overlay of `view`, which must draw the main graph the analysis is of.
     pub fn new(view: &GraphView, analysis: &AnalysisData) -> UnitMap {
         let mut counts: Vec<(ExecUnitId, usize)> =
             ExecUnitId::ALL.iter().map(|&unit| (unit, 0)).collect();
         let mut n_measured = 0;
+        let folds: std::collections::HashMap<usize, &opscope_engine::report::FoldedBox> =
+            view.folds.iter().map(|f| (f.view, f)).collect();
         let units = view
             .nodes
             .iter()
-            .map(|node| {
+            .enumerate()
+            .map(|(idx, node)| {
+                if node.kind == ViewNodeKind::Folded {
+                    // A folded box: the unit most of its members run on (not counted in the
+                    // legend, whose counts are of nodes).
+                    return dominant_unit(folds.get(&idx)?.members.iter(), analysis);
+                }
                 if node.kind != ViewNodeKind::Op {
                     return None;
                 }
@@ -93,6 +122,34 @@ pub(crate) mod tests {
             unit_check: None,
             fusion_check: None,
         }
+    }
+
+    #[test]
+    fn a_folded_box_takes_the_unit_most_of_its_members_run_on() {
+        let mut view = column_view(2);
+        view.nodes[1].kind = ViewNodeKind::Folded;
+        view.nodes[1].graph_node = None;
+        view.folds = vec![opscope_engine::report::FoldedBox {
+            view: 1,
+            kind: opscope_engine::report::FoldKind::Scope,
+            key: "block".into(),
+            members: vec![1, 2, 3],
+            names: vec!["a".into(), "b".into(), "c".into()],
+            op_types: vec!["Relu".into(); 3],
+        }];
+        let analysis = analysis_of(&[
+            ExecUnitId::Cube,
+            ExecUnitId::AiCpu,
+            ExecUnitId::Cube,
+            ExecUnitId::AiCpu,
+        ]);
+        let map = UnitMap::new(&view, &analysis);
+        assert_eq!(
+            map.units,
+            vec![Some(ExecUnitId::Cube), Some(ExecUnitId::AiCpu)]
+        );
+        // The legend counts nodes drawn on their own.
+        assert_eq!(map.count(ExecUnitId::Cube), 1);
     }
 
     #[test]

@@ -615,7 +615,7 @@ impl TestHooks {
 }
 
 /// Centre of the named node in client coordinates (`x`, `y`; and its box: `left`, `top`, `width`,
-/// `height`), or `None` if there is no such node or its centre is outside the canvas. Op nodes win over inputs and outputs of the same name.
+/// `height`; and its `kind`: `op`, `input`, `output`, `folded`), or `None` if there is no such node or its centre is outside the canvas. Op nodes win over inputs and outputs of the same name.
 fn node_center(data: &HookData, name: &str) -> Option<JsValue> {
     let view = data.view.as_ref()?;
     let canvas = data.canvas.as_ref()?;
@@ -647,5 +647,12 @@ fn node_center(data: &HookData, name: &str) -> Option<JsValue> {
     ] {
         js_sys::Reflect::set(&point, &key.into(), &JsValue::from_f64(value)).ok()?;
     }
+    let kind = match node.kind {
+        ViewNodeKind::Op => "op",
+        ViewNodeKind::Input => "input",
+        ViewNodeKind::Output => "output",
+        ViewNodeKind::Folded => "folded",
+    };
+    js_sys::Reflect::set(&point, &"kind".into(), &JsValue::from_str(kind)).ok()?;
     Some(point.into())
 }

@@ -843,6 +843,100 @@ await test('several bad files are listed one per line and the good one loads', a
 
 // ---- Themes: ?theme=dark, the canvas in the theme's colours, key T, the system's scheme ----
 
+// ---- Generated shapes: the first view shows the model; a large graph opens with scopes folded ----
+// Written by tests/e2e/run (engine/examples/write_e2e_models.rs).
+const E2E_MODELS = join(ROOT, 'target', 'e2e-models');
+
+/** Boxes whose centre is on the canvas, and the share of sampled canvas pixels that are not the
+ * background (the colour most samples have): a blank first view has neither. */
+async function firstViewInk(p) {
+  await p.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  return p.evaluate(() => {
+    const canvas = document.querySelector('#graph canvas');
+    const { width: w, height: h } = canvas;
+    const data = canvas.getContext('2d').getImageData(0, 0, w, h).data;
+    const counts = new Map();
+    const samples = [];
+    for (let y = 4; y < h; y += 6) {
+      for (let x = 4; x < w; x += 6) {
+        const i = (y * w + x) * 4;
+        const key = `${data[i] >> 3},${data[i + 1] >> 3},${data[i + 2] >> 3}`;
+        samples.push(key);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+    const background = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+    const ink = samples.filter((k) => k !== background).length / samples.length;
+    const visible = window.opscope.nodeNames().filter((n) => window.opscope.nodeCenter(n) !== null).length;
+    return { ink, visible };
+  });
+}
+
+for (const [file, label] of [['bert_like.onnx', 'a BERT-like encoder whose mask feeds every block'],
+  ['detector_like.onnx', 'a detector with its post-processing tail']]) {
+  await test(`the first view of ${label} shows its first nodes, not empty space`, async () => {
+    await page.setInputFiles('#file', join(E2E_MODELS, file));
+    await page.locator('#status', { hasText: file }).waitFor({ timeout: 30000 });
+    await waitDrawn();
+    const { ink, visible } = await firstViewInk(page);
+    assert(visible >= 3, `${visible} boxes in the first view`);
+    assert(ink > 0.04, `only ${(ink * 100).toFixed(1)}% of the first view is drawn`);
+    await page.screenshot({ path: join(SHOTS, `first-view-${file.replace('.onnx', '')}.png`) });
+  });
+}
+
+/** The kind of the named box in view (`op`, `folded`, ...), or null. */
+const boxKind = (p, name) => p.evaluate((n) => window.opscope.nodeCenter(n)?.kind ?? null, name);
+
+await test('a graph over 5,000 nodes opens with its scopes folded; ] opens a box, [ folds it again', async () => {
+  await page.setInputFiles('#file', join(E2E_MODELS, 'gpt2_like_60.onnx'));
+  await page.locator('#status', { hasText: 'gpt2_like_60.onnx' }).waitFor({ timeout: 30000 });
+  await waitDrawn();
+  const { ink } = await firstViewInk(page);
+  assert(ink > 0.04, `only ${(ink * 100).toFixed(1)}% of the first view is drawn`);
+  await page.locator('#scopes', { hasText: 'Open all' }).waitFor({ timeout: 5000 });
+  await page.screenshot({ path: join(SHOTS, 'scopes-folded.png') });
+  // The first block's attention is one box; select it through the search, which finds it by name.
+  const search = page.locator('#search');
+  await search.fill('h.0/attn');
+  await search.press('Enter');
+  await waitSelected(page, 'h.0/attn');
+  await page.locator('#properties').getByText('Folded scope').waitFor({ timeout: 5000 });
+  assert((await boxKind(page, 'h.0/attn')) === 'folded', `h.0/attn is ${await boxKind(page, 'h.0/attn')}`);
+  const holds = await page.locator('#folded h3').innerText();
+  const members = await page.locator('#folded .fold-members button').allInnerTexts();
+  assert(/Holds \d+ nodes/.test(holds) && members.length > 5, `${holds}; ${members.length} members listed`);
+  assert(members.every((m) => m.includes('h.0/attn/')), `members: ${members.slice(0, 3)}`);
+  // `]` opens it: its first member is selected, drawn as an operator, and the box is gone.
+  await page.locator('#graph canvas').focus();
+  await page.keyboard.press(']');
+  await waitSelected(page, members[0]);
+  await waitDrawn();
+  await waitInView(page, members[0]);
+  assert((await boxKind(page, members[0])) === 'op', `${members[0]} is ${await boxKind(page, members[0])}`);
+  assert((await boxKind(page, 'h.0/attn')) === null, 'the folded box is still drawn');
+  await page.screenshot({ path: join(SHOTS, 'scopes-opened.png') });
+  // `[` folds the selected node's scope again, and selects the box.
+  await page.keyboard.press('[');
+  await waitSelected(page, 'h.0/attn');
+  await waitDrawn();
+  await waitInView(page, 'h.0/attn');
+  assert((await boxKind(page, 'h.0/attn')) === 'folded', 'h.0/attn is not folded again');
+  // A member's link opens the box that hides it and selects it.
+  await page.locator('#folded .fold-members button').nth(3).click();
+  await waitSelected(page, members[3]);
+  await waitDrawn();
+  await waitInView(page, members[3]);
+  assert((await boxKind(page, members[3])) === 'op', `${members[3]} is ${await boxKind(page, members[3])}`);
+  // Open all: every node drawn; Fold scopes: the overview again.
+  await page.locator('#scopes', { hasText: 'Open all' }).click();
+  await page.locator('#scopes', { hasText: 'Fold scopes' }).waitFor({ timeout: 30000 });
+  await waitDrawn();
+  await page.locator('#scopes').click();
+  await page.locator('#scopes', { hasText: 'Open all' }).waitFor({ timeout: 30000 });
+  await waitDrawn();
+});
+
 /** Waits until the canvas's corners are drawn in the `dark` or light background (most of them:
  * a node may reach a corner) and none in the other; returns the corners' colours. */
 async function canvasIn(p, dark) {

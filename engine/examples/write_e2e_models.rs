@@ -1,0 +1,25 @@
+//! Writes the generated models the end-to-end browser tests open (default `target/e2e-models`):
+//! the graph shapes that once opened on an empty canvas (a BERT-like encoder whose mask fans out
+//! to every block, a detector with its post-processing tail) and a GPT-2-like decoder of over
+//! 5,000 nodes, which opens with its name scopes folded:
+//! `cargo run -p opscope-engine --example write_e2e_models [DIR]`.
+
+use opscope_engine::samples::{bert_like, detector_like, gpt2_like};
+
+fn main() -> std::io::Result<()> {
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "target/e2e-models".to_string());
+    std::fs::create_dir_all(&dir)?;
+    let models = [
+        ("bert_like.onnx", bert_like(12)),
+        ("detector_like.onnx", detector_like()),
+        ("gpt2_like_60.onnx", gpt2_like(60)),
+    ];
+    for (name, bytes) in models {
+        let path = format!("{dir}/{name}");
+        std::fs::write(&path, &bytes)?;
+        println!("{path} ({} bytes)", bytes.len());
+    }
+    Ok(())
+}
