@@ -4,7 +4,7 @@
 //! (chains a pattern almost fused) get outlines of their own, which the fusion overlay draws
 //! dashed, with their reason on the hovered member's tooltip. Pure: tested natively.
 
-use opscope_engine::report::GraphView;
+use opscope_engine::report::{GraphView, ViewNodeKind};
 
 use crate::state::Bounds;
 use crate::worker::protocol::{AnalysisData, FusionKindId};
@@ -25,7 +25,7 @@ pub struct GroupOutline {
     pub kind: FusionKindId,
     pub pattern: String,
     pub bounds: Bounds,
-    /// Members drawn in this view.
+    /// Boxes drawing its members in this view (a folded box counts once).
     pub members: usize,
 }
 
@@ -93,10 +93,25 @@ impl FusionOutlines {
                 }
             }
         }
+        // The boxes drawing a group, each once; none when one folded box holds it all (the
+        // outline would only circle that box, and stack on the others it holds).
         let rects_of = |nodes: &[usize]| -> Vec<opscope_engine::layout::Rect> {
-            nodes
+            let mut boxes: Vec<usize> = nodes
                 .iter()
                 .filter_map(|&g| view_of.get(g).copied().flatten())
+                .collect();
+            boxes.sort_unstable();
+            boxes.dedup();
+            let inside_one_fold = boxes.len() == 1
+                && view
+                    .nodes
+                    .get(boxes[0])
+                    .is_some_and(|n| n.kind == ViewNodeKind::Folded);
+            if inside_one_fold {
+                return Vec::new();
+            }
+            boxes
+                .into_iter()
                 .filter_map(|v| view.nodes.get(v).map(|n| n.rect))
                 .collect()
         };
@@ -107,7 +122,6 @@ impl FusionOutlines {
             .enumerate()
             .filter_map(|(group_idx, group)| {
                 let rects = rects_of(&group.nodes);
-                let bounds = padded_bounds(&rects, padding(group.kind))?;
                 if group.kind == FusionKindId::Ub {
                     for v in group
                         .nodes
@@ -119,6 +133,7 @@ impl FusionOutlines {
                         }
                     }
                 }
+                let bounds = padded_bounds(&rects, padding(group.kind))?;
                 Some(GroupOutline {
                     group: group_idx,
                     kind: group.kind,
@@ -191,6 +206,37 @@ mod tests {
     use crate::canvas::units::tests::analysis_of;
     use crate::state::fixtures::column_view;
     use crate::worker::protocol::{ExecUnitId, FusionGroupRow, NearMissRow};
+
+    #[test]
+    fn a_group_inside_one_folded_box_has_no_outline_but_keeps_its_colour() {
+        // Box 3 stands for IR nodes 3, 4 and 5 (a folded scope).
+        let mut view = column_view(4);
+        view.nodes[3].kind = ViewNodeKind::Folded;
+        view.nodes[3].graph_node = None;
+        view.folds = vec![opscope_engine::report::FoldedBox {
+            view: 3,
+            kind: opscope_engine::report::FoldKind::Scope,
+            key: "block".into(),
+            members: vec![3, 4, 5],
+            names: vec!["a".into(), "b".into(), "c".into()],
+            op_types: vec!["Relu".into(); 3],
+        }];
+        let mut analysis = analysis_of(&[ExecUnitId::Vector; 6]);
+        let ub = |nodes: Vec<usize>| FusionGroupRow {
+            kind: FusionKindId::Ub,
+            pattern: "TbeMultiOutputFusionPass".into(),
+            nodes,
+            ddr_bytes_saved: 0,
+        };
+        // Inside the box; across its border.
+        analysis.groups = vec![ub(vec![4, 5]), ub(vec![2, 3])];
+        let outlines = FusionOutlines::new(&view, &analysis);
+        assert_eq!(outlines.outlines.len(), 1);
+        assert_eq!(outlines.outlines[0].group, 1);
+        assert_eq!(outlines.outlines[0].members, 2);
+        // The fusion overlay does not dim the box holding a group.
+        assert_eq!(outlines.in_ub_group, vec![false, false, true, true]);
+    }
 
     #[test]
     fn an_outline_surrounds_the_members_of_its_group() {
