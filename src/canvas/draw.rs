@@ -21,6 +21,9 @@ const TITLE_HEIGHT: f64 = 22.0;
 const LINE_HEIGHT: f64 = 15.0;
 const PADDING_X: f64 = 8.0;
 const CORNER: f64 = 4.0;
+/// Room the unit glyph's disc takes at the header's left (and the title leaves at its right, to
+/// stay centred).
+const GLYPH_SPACE: f64 = 18.0;
 /// How far the second box of a folded scope or group sits behind its box, down and right.
 const FOLD_OFFSET: f64 = 4.0;
 
@@ -527,11 +530,11 @@ fn draw_node(
     } else {
         look.header_text
     });
-    let _ = ctx.fill_text(
-        &text.title,
-        r.x + r.width / 2.0,
-        r.y + header_height / 2.0 + 0.5,
-    );
+    let title = match look.glyph {
+        Some(_) => &text.title_beside_glyph,
+        None => &text.title,
+    };
+    let _ = ctx.fill_text(title, r.x + r.width / 2.0, r.y + header_height / 2.0 + 0.5);
     if let Some(glyph) = look.glyph {
         // The unit's letter in a light disc at the header's left: readable without colour.
         let (cx, cy) = (r.x + 10.0, r.y + header_height / 2.0);
@@ -610,6 +613,7 @@ fn fitted_text(ctx: &CanvasRenderingContext2d, node: &ViewNode, width: f64) -> F
     let inner = (width - 2.0 * PADDING_X).max(8.0);
     ctx.set_font(&format!("600 12px {FONT_FAMILY}"));
     let title = fit_text(&node.title, width - 8.0, measure);
+    let title_beside_glyph = fit_text(&node.title, width - 2.0 * GLYPH_SPACE, measure);
     ctx.set_font(&format!("11px {FONT_FAMILY}"));
     let name = fit_text(&node.name, inner, measure);
     let lines = node
@@ -617,7 +621,12 @@ fn fitted_text(ctx: &CanvasRenderingContext2d, node: &ViewNode, width: f64) -> F
         .iter()
         .map(|line| fit_text(line, inner, measure))
         .collect();
-    FittedText { title, name, lines }
+    FittedText {
+        title,
+        title_beside_glyph,
+        name,
+        lines,
+    }
 }
 
 /// Fusion groups: a rounded box around each group's members, solid for UB groups and dashed

@@ -4,6 +4,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct FittedText {
     pub title: String,
+    /// The title fitted between the unit glyph's disc and the box's right edge, kept as wide
+    /// on both sides so it stays centred.
+    pub title_beside_glyph: String,
     pub name: String,
     pub lines: Vec<String>,
 }
@@ -83,6 +86,7 @@ mod tests {
         cache.reset(2);
         let fitted = FittedText {
             title: "a".into(),
+            title_beside_glyph: "a".into(),
             name: String::new(),
             lines: Vec::new(),
         };

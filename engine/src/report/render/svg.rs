@@ -767,13 +767,16 @@ fn write_node(
     } else {
         header_text
     };
+    // Beside the unit glyph's disc the title keeps as much room on the right, to stay centred.
+    let has_glyph = look.is_some_and(|l| l.glyph.is_some()) && !is_io;
+    let title_room = r.width - if has_glyph { 36.0 } else { 8.0 };
     let _ = write!(
         out,
         r#"<text class="t" x="{:.1}" y="{:.1}" text-anchor="middle" fill="{}">{}</text>"#,
         r.x + r.width / 2.0,
         r.y + header_height / 2.0 + 4.5,
         esc(title_colour),
-        esc(&fit(&node.title, r.width - 8.0, TITLE_CHAR_WIDTH))
+        esc(&fit(&node.title, title_room, TITLE_CHAR_WIDTH))
     );
     if let Some(glyph) = look.and_then(|l| l.glyph.as_deref()).filter(|_| !is_io) {
         let (cx, cy) = (r.x + 10.0, r.y + header_height / 2.0);
