@@ -79,7 +79,8 @@ fn real_ge_files_import_when_present() {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if !(name.ends_with(".om") || name.ends_with(".json") || name.starts_with("ge_proto")) {
+        let dump = name.starts_with("ge_proto") || name.starts_with("ge_onnx");
+        if !(name.ends_with(".om") || name.ends_with(".json") || dump) {
             continue;
         }
         let data = std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
@@ -95,4 +96,44 @@ fn real_ge_files_import_when_present() {
         assert!(report.nodes > 0, "{name}");
         let _ = graph_view(&model);
     }
+}
+
+/// GE's ONNX-text dump of the graph `ge_proto_00000_Build.txt` holds: the same ops, edges and
+/// shapes, read as a GE model.
+#[test]
+fn the_ge_onnx_text_dump_matches_its_ge_proto_twin() {
+    let dir = samples_dir();
+    if !dir.join("ge_onnx_00000_graph_1_Build.pbtxt").is_file() {
+        eprintln!("{} is absent: GE ONNX-text check skipped", dir.display());
+        return;
+    }
+    let open = |name: &str| {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        import_model(&InputFile::new(name, bytes)).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let onnx_text = open("ge_onnx_00000_graph_1_Build.pbtxt");
+    let ge_proto = open("ge_proto_00000_Build.txt");
+    assert_eq!(onnx_text.format.name(), "ge");
+    assert_eq!(onnx_text.graph.nodes.len(), 102);
+    let report = |m: &opscope_engine::ir::Model| {
+        inspect(
+            m,
+            InspectOptions {
+                with_tensors: false,
+            },
+        )
+    };
+    let (a, b) = (report(&onnx_text), report(&ge_proto));
+    assert_eq!(a.edges, b.edges);
+    assert_eq!(a.op_types, b.op_types);
+    let controls = |m: &opscope_engine::ir::Model| {
+        m.graph
+            .nodes
+            .iter()
+            .map(|n| n.control_inputs.len())
+            .sum::<usize>()
+    };
+    assert_eq!(controls(&onnx_text), controls(&ge_proto));
+    assert_eq!(controls(&onnx_text), 41);
 }

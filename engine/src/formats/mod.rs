@@ -54,6 +54,7 @@ pub struct FormatSpec {
 /// Every importer, in no particular order (sniffing decides).
 pub const FORMATS: &[FormatSpec] = &[
     onnx::FORMAT,
+    onnx::TEXT_FORMAT,
     tensorflow::FORMAT,
     tensorflow::SAVED_MODEL_FORMAT,
     caffe::FORMAT,

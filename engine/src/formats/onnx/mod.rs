@@ -8,6 +8,9 @@
 
 mod convert;
 pub(crate) mod pb;
+mod text;
+
+pub use text::TEXT_FORMAT;
 
 use crate::formats::decode_error::decode_binary;
 

@@ -645,3 +645,134 @@ fn wrong_wire_type_names_the_field() {
     expect!["bad.onnx: invalid ONNX file at byte 7, in ModelProto.graph > GraphProto.node > NodeProto.name: a field encoded as the schema says (invalid wire type: Varint (expected LengthDelimited))"]
         .assert_eq(&error_of(&bytes).to_string());
 }
+
+// ---- ONNX in protobuf text format, and GE's ONNX-text dumps ----
+
+/// A binary ModelProto printed in protobuf text format (what `onnx` and GE write as `.pbtxt`).
+fn to_text(bytes: &[u8]) -> String {
+    let descriptor = crate::formats::text::pool()
+        .get_message_by_name("onnx.ModelProto")
+        .expect("the ONNX descriptor");
+    prost_reflect::DynamicMessage::decode(descriptor, bytes)
+        .expect("a ModelProto")
+        .to_text_format()
+}
+
+#[test]
+fn a_model_in_text_format_reads_as_the_same_model_in_binary() {
+    let binary = samples::resnet50();
+    let text = to_text(&binary);
+    let file = InputFile::new("resnet50.pbtxt", text.into_bytes());
+    assert_eq!(
+        crate::formats::detect(&file).map(|s| s.id),
+        Some("onnx_text")
+    );
+    let from_text = import_model(&file).unwrap();
+    let from_binary = import_bytes(binary).unwrap();
+    assert_eq!(from_text.format, crate::ir::ModelFormat::Onnx);
+    assert_eq!(dump_model(&from_text), dump_model(&from_binary));
+}
+
+/// A GE dump in ONNX text form, as `DUMP_GE_GRAPH` writes it: `ge:` op types, output types and
+/// shapes as `output_desc_*` attributes, a control input as `op:-1`, GE's engine attribute.
+const GE_ONNX_TEXT: &str = r#"ir_version: 6
+producer_name: "GE"
+graph {
+  node {
+    input: ""
+    output: "x:0"
+    name: "x"
+    op_type: "ge:Data"
+    attribute { name: "output_desc_dtype:0" s: "DT_FLOAT16" type: STRING }
+    attribute { name: "output_desc_shape:0" ints: 1 ints: 3 ints: 8 ints: 8 type: INTS }
+  }
+  node {
+    input: "x:0"
+    input: "x:-1"
+    output: "relu:0"
+    name: "conv1/Relu"
+    op_type: "ge:Relu"
+    attribute { name: "_ge_attr_op_kernel_lib_name" s: "AIcoreEngine" type: STRING }
+    attribute { name: "output_desc_dtype:0" s: "DT_FLOAT16" type: STRING }
+    attribute { name: "output_desc_shape:0" ints: 1 ints: 3 ints: 8 ints: 8 type: INTS }
+  }
+  node {
+    input: "relu:0"
+    input: "nowhere:-1"
+    name: "out"
+    op_type: "ge:NetOutput"
+  }
+  name: "ge_default_1"
+}
+"#;
+
+#[test]
+fn a_ge_onnx_text_dump_is_a_ge_model() {
+    let file = InputFile::new(
+        "ge_onnx_00000_graph_1_Build.pbtxt",
+        GE_ONNX_TEXT.as_bytes().to_vec(),
+    );
+    assert_eq!(
+        crate::formats::detect(&file).map(|s| s.id),
+        Some("onnx_text")
+    );
+    let model = import_model(&file).unwrap();
+    assert_eq!(model.format, crate::ir::ModelFormat::Ge);
+    let ops: Vec<&str> = model
+        .graph
+        .nodes
+        .iter()
+        .map(|n| n.op_type.as_str())
+        .collect();
+    assert_eq!(ops, ["Data", "Relu", "NetOutput"]);
+    let relu = &model.graph.nodes[1];
+    // The type and shape the dump states, the control input, GE's engine attribute.
+    let out = &model.graph.tensors[relu.outputs[0]];
+    assert_eq!(out.dtype, crate::ir::DType::F16);
+    assert_eq!(
+        out.shape.as_ref().map(|s| s.to_string()).as_deref(),
+        Some("[1,3,8,8]")
+    );
+    assert_eq!(relu.control_inputs, vec![0]);
+    assert_eq!(relu.inputs.len(), 1);
+    assert!(relu.attr("_ge_attr_op_kernel_lib_name").is_some());
+    assert!(
+        model.warnings.iter().any(|w| w.contains("`nowhere:-1`")),
+        "{:?}",
+        model.warnings
+    );
+}
+
+#[test]
+fn broken_onnx_text_gives_its_line_and_column() {
+    let text = "ir_version: 7\ngraph {\n  node {\n    op_type: \"Relu\"\n    input: [\"x\"\n";
+    let err = import_model(&InputFile::new("bad.pbtxt", text.as_bytes().to_vec())).unwrap_err();
+    let message = err.to_string();
+    assert!(message.starts_with("bad.pbtxt: "), "{message}");
+    assert!(message.contains("line "), "{message}");
+}
+
+#[test]
+fn other_text_formats_are_not_taken_for_onnx_text() {
+    for (name, text) in [
+        (
+            "graph.pbtxt",
+            "node { name: \"x\" op: \"Placeholder\" }\nversions { producer: 1 }\n",
+        ),
+        (
+            "net.prototxt",
+            "name: \"net\"\nlayer { name: \"data\" type: \"Input\" }\n",
+        ),
+        (
+            "ge_proto.txt",
+            "name: \"m\"\ngraph { name: \"g\" op { name: \"x\" type: \"Data\" } }\n",
+        ),
+    ] {
+        let file = InputFile::new(name, text.as_bytes().to_vec());
+        assert_ne!(
+            crate::formats::detect(&file).map(|s| s.id),
+            Some("onnx_text"),
+            "{name}"
+        );
+    }
+}
