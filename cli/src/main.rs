@@ -99,25 +99,65 @@ pub fn read_profile(
     let mut files = Vec::with_capacity(paths.len());
     for path in paths {
         if path.is_dir() {
-            return Err(UserError(format!(
-                "{}: is a directory; name the profiling files in it (e.g. {}/*.csv)",
-                path.display(),
-                path.display()
-            )));
+            for file in files_under(path)? {
+                files.push(read_input(&file)?);
+            }
+        } else {
+            files.push(read_input(path)?);
         }
-        files.push(read_input(path)?);
     }
     let import = opscope_engine::profile::import_profile(&files);
-    if let Some(first) = import.errors.first() {
-        let more = import.errors.len() - 1;
-        let suffix = if more > 0 {
-            format!(" (and {more} more unreadable files)")
-        } else {
-            String::new()
-        };
-        return Err(UserError(format!("{first}{suffix}")));
+    // Files that hold no profiling data are skipped; only a run with nothing readable fails.
+    if !import.errors.is_empty() && import.errors.len() >= files.len() {
+        let reasons: Vec<String> = import.errors.iter().map(ToString::to_string).collect();
+        return Err(UserError(format!(
+            "no profiling data in the {} file{} given:\n  {}",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+            reasons.join("\n  ")
+        )));
+    }
+    if files.is_empty() {
+        return Err(UserError(
+            "no files in the folders given (a PROF_* folder, a device_N folder, a *_ascend_pt folder or a MindStudio export)"
+                .to_string(),
+        ));
+    }
+    for skipped in opscope_engine::report::profile::skipped_files(&import) {
+        eprintln!("skipped: {}: {}", skipped.file, skipped.reason);
     }
     Ok(import)
+}
+
+/// Every file under `dir`, recursively, in path order (so a run reads the same way on every
+/// machine); hidden files and folders (`.DS_Store`, `.git`) are left out.
+fn files_under(dir: &Path) -> Result<Vec<std::path::PathBuf>, UserError> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let entries = std::fs::read_dir(&folder).map_err(|err| {
+            UserError(format!(
+                "{}: cannot read the folder: {err}",
+                folder.display()
+            ))
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let hidden = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if hidden {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 /// Prints a report as pretty JSON (`--json`) or as the subcommand's text rendering.

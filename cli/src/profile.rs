@@ -15,8 +15,10 @@ use crate::{load_model, print_report, read_profile, UserError};
 
 #[derive(Args)]
 pub struct ProfileArgs {
-    /// Profiling files of one run: op_summary / kernel_details / op_statistic / task_time CSV,
-    /// msprof_*.json / trace_view.json timelines, fusion_op CSV, info.json (detected by content).
+    /// Profiling files of one run, or folders of them (read recursively: a PROF_* or device_N
+    /// folder, a torch_npu *_ascend_pt folder): op_summary / kernel_details / op_statistic /
+    /// task_time CSV, msprof_*.json / trace_view.json timelines, fusion_op CSV, info.json
+    /// (detected by content). Files that hold no profiling data are skipped with the reason.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Model whose nodes the profiled ops are matched to.
@@ -50,7 +52,9 @@ pub fn run(args: &ProfileArgs) -> Result<(), UserError> {
         ai_core_num: args.ai_core_num,
     };
     let report = report::build(&import, join.as_ref(), &options);
-    for warning in &report.warnings {
+    // Unreadable files were listed as skipped when read.
+    let skipped: Vec<String> = import.errors.iter().map(ToString::to_string).collect();
+    for warning in report.warnings.iter().filter(|w| !skipped.contains(w)) {
         eprintln!("warning: {warning}");
     }
     print_report(&report, args.json, render_text)

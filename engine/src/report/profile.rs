@@ -13,6 +13,31 @@ use crate::profile::model::{CoreCount, Profile, Sym, Unit};
 use crate::profile::ProfileImport;
 use crate::target::{Target, TargetId};
 
+/// A file of the run that was not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedFile {
+    pub file: String,
+    pub reason: String,
+}
+
+/// The files no importer could read, in the order given, each with its error without the file
+/// name the error starts with.
+pub fn skipped_files(import: &ProfileImport) -> Vec<SkippedFile> {
+    import
+        .errors
+        .iter()
+        .map(|error| {
+            let file = error.file().to_string();
+            let message = error.to_string();
+            let reason = message
+                .strip_prefix(&format!("{file}: "))
+                .unwrap_or(&message)
+                .to_string();
+            SkippedFile { file, reason }
+        })
+        .collect()
+}
+
 /// What the report should contain. No `Default`: callers state the top count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProfileOptions {
@@ -25,6 +50,9 @@ pub struct ProfileOptions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProfileReport {
     pub sources: Vec<SourceReport>,
+    /// Files given that hold no profiling data the importers read (collection metadata, logs,
+    /// broken tables), with why; the rest was read.
+    pub skipped: Vec<SkippedFile>,
     pub chip: Option<String>,
     pub platform_version: Option<String>,
     pub ai_core_num: Option<u32>,
@@ -234,6 +262,7 @@ pub fn build(
     let mut warnings: Vec<String> = import.issues.iter().map(ToString::to_string).collect();
     warnings.extend(import.errors.iter().map(ToString::to_string));
     ProfileReport {
+        skipped: skipped_files(import),
         sources: profile
             .sources
             .iter()

@@ -147,7 +147,7 @@ fn ge_graph(graph: &mut pb::GraphProto) -> Vec<(usize, Vec<String>)> {
             };
             let elem_type = attr("dtype")
                 .and_then(|a| a.s.as_ref())
-                .and_then(|s| onnx_code_of_ge_dtype(s));
+                .and_then(onnx_code_of_ge_dtype);
             // An empty list is a scalar only when the attribute is there: GE writes `[]` for
             // scalars and unknown shapes alike, so a dtype without a shape gets no shape.
             let shape = attr("shape").map(|a| pb::TensorShapeProto {
