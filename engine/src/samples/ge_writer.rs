@@ -75,6 +75,10 @@ pub struct OmOptions {
     pub align: usize,
     /// Further models written after the first as a multi-model file (needs a 2.0 header).
     pub extra_models: Vec<GeModel>,
+    /// Submodels of a flow model (`modeltype` 3, 64-bit table, 2.0 header): the model is then
+    /// the root graph, followed by a FLOW_MODEL partition and one FLOW_SUBMODEL partition per
+    /// submodel, each a `SubmodelDef` {1: name, 2: type, 3: the submodel as an ATC `.om`}.
+    pub flow_submodels: Vec<(String, GeModel)>,
 }
 
 impl OmOptions {
@@ -87,6 +91,7 @@ impl OmOptions {
             task_info: true,
             align: 0,
             extra_models: Vec::new(),
+            flow_submodels: Vec::new(),
         }
     }
 
@@ -99,6 +104,7 @@ impl OmOptions {
             task_info: false,
             align: 0,
             extra_models: Vec::new(),
+            flow_submodels: Vec::new(),
         }
     }
 }
@@ -1447,7 +1453,13 @@ mod om {
     /// Dummy weight bytes written per model: enough to be skipped, not the real size.
     const MAX_WEIGHT_BYTES: i64 = 64 * 1024;
 
+    const FLOW_MODEL: u32 = 6;
+    const FLOW_SUBMODEL: u32 = 7;
+
     pub(super) fn write(model: &GeModel, options: &OmOptions) -> Vec<u8> {
+        if !options.flow_submodels.is_empty() {
+            return write_flow(model, options);
+        }
         let v2 = options.header == OmHeader::V2;
         let wide = options.wide_table;
         let mut models = vec![model];
@@ -1460,6 +1472,35 @@ mod om {
             block(&mut payload, &partitions, wide, options.align);
         }
         let mut out = header(model, v2, wide, models.len(), payload.len() as u64);
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    /// A flow model as GE's `FlowModelOmSaver` writes it: MODEL_DEF (the root graph),
+    /// FLOW_MODEL, then a FLOW_SUBMODEL per submodel holding its whole `.om`.
+    fn write_flow(model: &GeModel, options: &OmOptions) -> Vec<u8> {
+        let field = |out: &mut Vec<u8>, number: u32, bytes: &[u8]| {
+            prost::encoding::encode_varint(u64::from(number << 3 | 2), out);
+            prost::encoding::encode_varint(bytes.len() as u64, out);
+            out.extend_from_slice(bytes);
+        };
+        let mut flow_model = Vec::new();
+        field(&mut flow_model, 1, model.name().as_bytes());
+        let mut parts = vec![
+            (MODEL_DEF, model.def.encode_to_vec()),
+            (FLOW_MODEL, flow_model),
+        ];
+        for (name, submodel) in &options.flow_submodels {
+            let mut def = Vec::new();
+            field(&mut def, 1, name.as_bytes());
+            field(&mut def, 2, b"npu");
+            field(&mut def, 3, &submodel.to_om(&OmOptions::atc()));
+            parts.push((FLOW_SUBMODEL, def));
+        }
+        let mut payload = Vec::new();
+        block(&mut payload, &parts, true, options.align);
+        let mut out = header(model, true, true, 1, payload.len() as u64);
+        out[82] = 3; // modeltype: flow model
         out.extend_from_slice(&payload);
         out
     }

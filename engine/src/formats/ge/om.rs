@@ -22,7 +22,7 @@ use prost::Message;
 use super::convert::{self, Extras, TaskFacts};
 use super::pb;
 use crate::error::{ImportError, Location};
-use crate::formats::{Confidence, InputFile};
+use crate::formats::{wire, Confidence, InputFile};
 use crate::ir::Model;
 
 const TITLE: &str = "Ascend OM";
@@ -153,6 +153,20 @@ pub(super) fn import(file: &InputFile) -> Result<Model, ImportError> {
 }
 
 fn read(file: &InputFile) -> Result<Model, Failure> {
+    let (def, extras) = read_parts(file, 0)?;
+    Ok(convert::model(file, def, extras))
+}
+
+/// Flow models nest whole OM files in their `FLOW_SUBMODEL` partitions; GE flattens them to one
+/// level, and a file nesting deeper than this is refused rather than followed.
+const MAX_FLOW_DEPTH: usize = 2;
+const FLOW_SUBMODEL: u32 = 7;
+/// The `modeltype` of a flow model.
+const FLOW_MODEL_TYPE: u8 = 3;
+
+/// Everything of an OM file but the conversion: the main ModelDef, and the other models, the
+/// metadata, warnings and task facts the conversion takes. `depth` counts flow-model nesting.
+fn read_parts(file: &InputFile, depth: usize) -> Result<(pb::ModelDef, Extras), Failure> {
     let data = &file.data[..];
     let mut metadata = Vec::new();
     let mut warnings = Vec::new();
@@ -321,13 +335,15 @@ fn read(file: &InputFile) -> Result<Model, Failure> {
         } else {
             String::new()
         };
-        let (partitions, block_end, wide) = match read_table(data, pos, end, prefer_wide, &prefix) {
-            Ok(found) => found,
-            Err(first) => match read_table(data, pos, end, !prefer_wide, &prefix) {
+        let repeats = model_type == FLOW_MODEL_TYPE;
+        let (partitions, block_end, wide) =
+            match read_table(data, pos, end, prefer_wide, repeats, &prefix) {
                 Ok(found) => found,
-                Err(_) => return Err(first),
-            },
-        };
+                Err(first) => match read_table(data, pos, end, !prefer_wide, repeats, &prefix) {
+                    Ok(found) => found,
+                    Err(_) => return Err(first),
+                },
+            };
         if model_idx == 0 {
             wide_used = wide;
         }
@@ -404,6 +420,20 @@ fn read(file: &InputFile) -> Result<Model, Failure> {
             metadata.push(("om_submodels".to_string(), names.join("; ")));
         }
     }
+    // A flow model's submodels: each a whole OM file inside a `SubmodelDef`, drawn as further
+    // graphs of this model.
+    for part in first.iter().filter(|p| p.kind == FLOW_SUBMODEL) {
+        let submodel = flow_submodel(file, *part, depth)?;
+        let label = format!("submodel {}", submodel.name);
+        other_models.push((label.clone(), submodel.def));
+        for (inner, def) in submodel.extras.other_models {
+            other_models.push((format!("{label} > {inner}"), def));
+        }
+        warnings.extend(submodel.extras.warnings);
+        if let Some(kind) = submodel.kind.filter(|k| !k.is_empty()) {
+            metadata.push((format!("om_submodel {}", submodel.name), kind));
+        }
+    }
     let mut tasks = HashMap::new();
     if let Some(part) = first.iter().find(|p| p.kind == TASK_INFO) {
         match pb::ModelTaskDef::decode(file.data.slice(part.start..part.end)) {
@@ -421,8 +451,7 @@ fn read(file: &InputFile) -> Result<Model, Failure> {
         }
     }
 
-    Ok(convert::model(
-        file,
+    Ok((
         def,
         Extras {
             metadata,
@@ -432,6 +461,85 @@ fn read(file: &InputFile) -> Result<Model, Failure> {
             name: (!name.is_empty()).then_some(name),
         },
     ))
+}
+
+/// One submodel of a flow model, read from its partition.
+struct FlowSubmodel {
+    name: String,
+    /// `model_type` of the `SubmodelDef` (`npu`, `cpu`, `udf`, ...), when it states one.
+    kind: Option<String>,
+    def: pb::ModelDef,
+    extras: Extras,
+}
+
+/// Reads a `FLOW_SUBMODEL` partition: a `flow_model.proto` `SubmodelDef` whose first string
+/// fields are the submodel's name and type and whose `om_data` bytes are a whole OM file. The
+/// fields are found by what they hold (a text, an OM file's magic), not by number: the schema is
+/// not public. A submodel without OM data (a UDF kept as a file beside the model) is refused
+/// with its name.
+fn flow_submodel(file: &InputFile, part: Partition, depth: usize) -> Result<FlowSubmodel, Failure> {
+    let here = format!("FLOW_SUBMODEL partition (entry {})", part.entry);
+    let payload = &file.data[part.start..part.end];
+    let mut texts: Vec<String> = Vec::new();
+    let mut om: Option<(usize, usize)> = None;
+    for field in wire::fields(payload) {
+        let Some(field) = field else {
+            return Err(failure(
+                part.start,
+                here,
+                "a SubmodelDef message (protobuf); its fields do not decode",
+            ));
+        };
+        if field.wire_type != wire::LEN {
+            continue;
+        }
+        let (start, stop) = field.payload;
+        let bytes = &payload[start..stop];
+        if om.is_none() && (bytes.starts_with(MAGIC) || bytes.starts_with(b"CUST")) {
+            om = Some((part.start + start, part.start + stop));
+        } else if texts.len() < 2 && bytes.len() <= 256 {
+            if let Ok(text) = std::str::from_utf8(bytes) {
+                if !text.is_empty() && !text.chars().any(char::is_control) {
+                    texts.push(text.to_string());
+                }
+            }
+        }
+    }
+    let name = texts
+        .first()
+        .cloned()
+        .unwrap_or_else(|| format!("{}", part.entry));
+    let Some((start, stop)) = om else {
+        return Err(failure(
+            part.start,
+            format!("{here} `{name}`"),
+            "the submodel's OM data inside the partition; it has none (a UDF or a submodel saved to a separate file), so its graph cannot be read",
+        ));
+    };
+    if depth + 1 >= MAX_FLOW_DEPTH {
+        return Err(failure(
+            start,
+            format!("{here} `{name}`"),
+            format!("flow models nested at most {MAX_FLOW_DEPTH} deep (GE flattens them)"),
+        ));
+    }
+    let nested = InputFile {
+        name: format!("{} > {name}", file.name),
+        data: file.data.slice(start..stop),
+    };
+    let (def, extras) = read_parts(&nested, depth + 1).map_err(|inner| Failure {
+        byte: inner.byte + start as u64,
+        path: format!("{here} `{name}` > {}", inner.path)
+            .trim_end_matches(" > ")
+            .to_string(),
+        expected: inner.expected,
+    })?;
+    Ok(FlowSubmodel {
+        name,
+        kind: texts.get(1).cloned(),
+        def,
+        extras,
+    })
 }
 
 fn model_type_name(kind: u8) -> String {
@@ -448,11 +556,14 @@ fn model_type_name(kind: u8) -> String {
 
 /// Reads the partition table at `pos` and validates every entry against `end`. Returns the
 /// partitions, where the block ends and whether the table was the 64-bit kind.
+/// `repeats`: a partition type may appear more than once (a flow model's table); a
+/// `FLOW_SUBMODEL` may always repeat.
 fn read_table(
     data: &[u8],
     pos: usize,
     end: usize,
     wide: bool,
+    repeats: bool,
     prefix: &str,
 ) -> Result<(Vec<Partition>, usize, bool), Failure> {
     let kind_name = if wide { "64-bit" } else { "32-bit" };
@@ -507,7 +618,12 @@ fn read_table(
                 ),
             ));
         }
-        if let Some(earlier) = partitions.iter().find(|p| p.kind == kind) {
+        let may_repeat = repeats || kind == FLOW_SUBMODEL;
+        if let Some(earlier) = partitions
+            .iter()
+            .find(|p| p.kind == kind)
+            .filter(|_| !may_repeat)
+        {
             return Err(failure(
                 entry_pos,
                 path,

@@ -1152,3 +1152,67 @@ fn deeply_nested_graphs_are_refused() {
     .to_om(&OmOptions::plain());
     expect!["deep.om: invalid Ascend OM file at byte 847, in MODEL_DEF partition (entry 0) > ModelDef.graph > GraphDef.op > OpDef.attr > AttrDef.value > … 68 more … > AttrDef.value > GraphDef.op > OpDef.attr > AttrDef.value: at most 100 levels of nested messages (graphs or values nested too deeply)"].assert_eq(&error_of("deep.om", om));
 }
+
+/// A flow model (`modeltype` 3): the root graph, then each submodel as a whole `.om` inside a
+/// FLOW_SUBMODEL partition; every submodel's graph is a further graph of the model.
+fn flow_model() -> Vec<u8> {
+    let root = model_of(vec![graph(
+        "flow_root",
+        vec![
+            op("x", "Data", &[]),
+            op("call", "PartitionedCall", &["x:0"]),
+        ],
+    )]);
+    let sub = |name: &str, op_type: &str| {
+        model_of(vec![graph(
+            name,
+            vec![op("in", "Data", &[]), op("body", op_type, &["in:0"])],
+        )])
+    };
+    root.to_om(&OmOptions {
+        flow_submodels: vec![
+            ("encoder".to_string(), sub("encoder_graph", "Relu")),
+            ("decoder".to_string(), sub("decoder_graph", "Abs")),
+        ],
+        ..OmOptions::atc()
+    })
+}
+
+#[test]
+fn flow_models_read_one_graph_per_submodel() {
+    let model = import_ok("flow.om", flow_model());
+    assert_eq!(model.graph.nodes.len(), 2);
+    let functions: Vec<&str> = model.functions.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(functions, ["encoder_graph", "decoder_graph"]);
+    assert_eq!(model.functions[1].nodes[1].op_type, "Abs");
+    let meta: HashMap<&str, &str> = model
+        .metadata
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(meta.get("om_model_type"), Some(&"flow model"));
+    assert_eq!(meta.get("om_submodel encoder"), Some(&"npu"));
+    assert!(model.warnings.is_empty(), "{:?}", model.warnings);
+}
+
+#[test]
+fn a_flow_submodel_without_om_data_is_a_located_error() {
+    let mut bytes = flow_model();
+    // Spoil the magic of the second submodel's nested OM (the third IMOD of the file).
+    let starts: Vec<usize> = bytes
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == b"IMOD")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(starts.len(), 3);
+    bytes[starts[2]] = b'X';
+    let message = import_model(&InputFile::new("flow.om", bytes))
+        .expect_err("a submodel without OM data")
+        .to_string();
+    assert!(
+        message.contains("FLOW_SUBMODEL partition (entry 3) `decoder`"),
+        "{message}"
+    );
+    assert!(message.contains("OM data"), "{message}");
+}
