@@ -127,6 +127,130 @@ pub fn file_list(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
     (0..list.length()).filter_map(|idx| list.get(idx)).collect()
 }
 
+/// What a drop holds, taken while the drop event lasts (the browser forgets it after): each
+/// item's file-system entry, so folders can be walked, or its file where the browser gives no
+/// entry.
+pub enum DropItem {
+    Entry(web_sys::FileSystemEntry),
+    File(web_sys::File),
+}
+
+/// The items of a drop, in order.
+pub fn drop_items(transfer: &web_sys::DataTransfer) -> Vec<DropItem> {
+    let items = transfer.items();
+    let mut found = Vec::new();
+    for idx in 0..items.length() {
+        let Some(item) = items.get(idx).filter(|i| i.kind() == "file") else {
+            continue;
+        };
+        match item.webkit_get_as_entry().ok().flatten() {
+            Some(entry) => found.push(DropItem::Entry(entry)),
+            None => found.extend(item.get_as_file().ok().flatten().map(DropItem::File)),
+        }
+    }
+    if found.is_empty() {
+        // No items list (an old browser): the plain file list.
+        found = file_list(transfer.files())
+            .into_iter()
+            .map(DropItem::File)
+            .collect();
+    }
+    found
+}
+
+/// Most files read from dropped folders; a drop of a whole disk stops there.
+const MAX_DROPPED_FILES: usize = 10_000;
+
+/// The files of a drop: dropped files as they are, and every file inside each dropped folder
+/// (recursively, hidden ones left out) named by its path in the drop (`device_0/start_info.0`),
+/// in path order per folder, so the engine can tell a folder's files from files chosen one by
+/// one.
+pub async fn files_of_drop(items: Vec<DropItem>) -> Vec<web_sys::File> {
+    let mut files = Vec::new();
+    for item in items {
+        match item {
+            DropItem::File(file) => files.push(file),
+            DropItem::Entry(entry) if entry.is_directory() => {
+                let mut found = Vec::new();
+                walk_folder(entry, &mut found).await;
+                found.sort_by_key(|(path, _)| path.clone());
+                files.extend(found.into_iter().map(|(_, file)| file));
+            }
+            DropItem::Entry(entry) => {
+                if let Some(file) = entry_file(&entry).await {
+                    files.push(file);
+                }
+            }
+        }
+        if files.len() >= MAX_DROPPED_FILES {
+            files.truncate(MAX_DROPPED_FILES);
+            break;
+        }
+    }
+    files
+}
+
+/// Every file under a dropped folder, depth first, as (path, file named by that path).
+async fn walk_folder(root: web_sys::FileSystemEntry, found: &mut Vec<(String, web_sys::File)>) {
+    let mut pending = vec![root];
+    while let Some(folder) = pending.pop() {
+        let Some(folder) = folder.dyn_ref::<web_sys::FileSystemDirectoryEntry>() else {
+            continue;
+        };
+        let reader = folder.create_reader();
+        // `readEntries` gives a batch at a time, and an empty batch at the end.
+        loop {
+            let batch = JsFuture::from(js_sys::Promise::new(&mut |resolve, reject| {
+                let _ = reader.read_entries_with_callback_and_callback(&resolve, &reject);
+            }))
+            .await;
+            let Ok(batch) = batch.map(|value| js_sys::Array::from(&value)) else {
+                break;
+            };
+            if batch.length() == 0 {
+                break;
+            }
+            for entry in batch.iter() {
+                let Ok(entry) = entry.dyn_into::<web_sys::FileSystemEntry>() else {
+                    continue;
+                };
+                if entry.name().starts_with('.') {
+                    continue;
+                }
+                if entry.is_directory() {
+                    pending.push(entry);
+                } else if let Some(file) = entry_file(&entry).await {
+                    found.push((entry.full_path(), file));
+                    if found.len() >= MAX_DROPPED_FILES {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The file of a file entry, renamed to its path in the drop when it is inside a folder.
+async fn entry_file(entry: &web_sys::FileSystemEntry) -> Option<web_sys::File> {
+    let file_entry = entry.dyn_ref::<web_sys::FileSystemFileEntry>()?;
+    let file = JsFuture::from(js_sys::Promise::new(&mut |resolve, reject| {
+        file_entry.file_with_callback_and_callback(&resolve, &reject);
+    }))
+    .await
+    .ok()?
+    .dyn_into::<web_sys::File>()
+    .ok()?;
+    let path = entry.full_path();
+    let path = path.trim_start_matches('/');
+    if !path.contains('/') {
+        return Some(file);
+    }
+    let parts = js_sys::Array::of1(&file);
+    let options = web_sys::FilePropertyBag::new();
+    options.set_type(&file.type_());
+    web_sys::File::new_with_blob_sequence_and_options(&parts, path, &options).ok()
+}
+
 /// The media query of the system's dark preference.
 const DARK_QUERY: &str = "(prefers-color-scheme: dark)";
 /// The `localStorage` key of the theme the user chose.

@@ -472,8 +472,15 @@ pub fn app() -> Html {
         Callback::from(move |event: DragEvent| {
             event.prevent_default();
             dragging.set(false);
-            let files = platform::file_list(event.data_transfer().and_then(|dt| dt.files()));
-            open_files.emit(files);
+            // Folders are walked after the event, from the entries taken during it.
+            let items = event
+                .data_transfer()
+                .map(|dt| platform::drop_items(&dt))
+                .unwrap_or_default();
+            let open_files = open_files.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                open_files.emit(platform::files_of_drop(items).await);
+            });
         })
     };
     let on_drag_leave = {
