@@ -6,10 +6,11 @@
 //     #canvas, which Netron sets after its layout and render), plus two animation frames so that
 //     the frame holding the graph has been painted;
 //   - peak PSS: the proportional set size (/proc/PID/smaps_rollup, `Pss:`) summed over the
-//     browser's process tree, sampled every 100 ms from the file being chosen until drawn, and
-//     its maximum; PSS splits shared pages between the processes sharing them, so the sum does not
-//     count them twice as a sum of RSS would. Each measurement gets a fresh browser, so the
-//     figure is the whole browser with one page;
+//     browser's process tree, sampled from the file being chosen until drawn, and its maximum;
+//     PSS splits shared pages between the processes sharing them, so the sum does not count them
+//     twice as a sum of RSS would. Samples every 100 ms, or three times as long as a sample took
+//     when that is longer, in a worker thread (see runSampler). Each measurement gets a fresh
+//     browser, so the figure is the whole browser with one page;
 //   - JS heap: the page's main-thread V8 heap after drawn, panning and a forced GC (CDP
 //     Runtime.getHeapUsage); it leaves out WebAssembly memory, web workers and the DOM;
 //   - frame median and p95: intervals between animation frames while the pointer drags the
@@ -22,11 +23,13 @@
 // Run through scripts/browser-bench, which builds, generates the models and serves.
 //
 // Usage: node tests/bench/browser.mjs MODEL... (env: BASE_URL, NETRON=path/to/netron-venv/python
-// or empty to skip, NETRON_TIMEOUT_S (default 240), OPSCOPE_TIMEOUT_S (default 600)).
+// or empty to skip, NETRON_TIMEOUT_S (default 240), OPSCOPE_TIMEOUT_S (default 600), BENCH_DEBUG=1
+// to print the number and cost of the PSS samples on stderr).
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 const NETRON = process.env.NETRON ?? '';
@@ -35,7 +38,7 @@ const OPSCOPE_TIMEOUT_S = Number(process.env.OPSCOPE_TIMEOUT_S ?? 600);
 const PAN_MS = 2000;
 const SAMPLE_MS = 100;
 const models = process.argv.slice(2);
-if (models.length === 0) {
+if (isMainThread && models.length === 0) {
   console.error('usage: node tests/bench/browser.mjs MODEL...');
   process.exit(2);
 }
@@ -77,20 +80,72 @@ function browserTree() {
   return tree;
 }
 
-/** Browser PSS in MB now. */
-function browserPssMb() {
+/** Browser PSS in MB now; `tree` caches the process tree, looked up again at most once a second
+ * (a scan of /proc costs ~10 ms, and the page's processes exist before the load starts), and each
+ * process's last PSS with its resident size then: a process whose resident size (statm, cheap)
+ * moved by less than 1 MB since keeps its PSS, as most of Chromium's helpers do during a load. */
+function browserPssMb(tree) {
+  if (Date.now() - tree.at > 1000) Object.assign(tree, { pids: browserTree(), at: Date.now() });
   let kb = 0;
-  for (const pid of browserTree()) kb += pssKb(pid);
+  for (const pid of tree.pids) {
+    let residentKb = 0;
+    try {
+      residentKb = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4;
+    } catch {
+      continue;
+    }
+    const last = tree.pss.get(pid);
+    if (!last || Math.abs(residentKb - last.residentKb) >= 1024) {
+      tree.pss.set(pid, { residentKb, pssKb: pssKb(pid) });
+    }
+    kb += tree.pss.get(pid).pssKb;
+  }
   return kb / 1024;
 }
 
-/** Samples the browser's PSS every SAMPLE_MS until stopped; `stop()` returns the peak in MB. */
-function samplePss() {
-  let peak = browserPssMb();
-  const timer = setInterval(() => { peak = Math.max(peak, browserPssMb()); }, SAMPLE_MS);
-  return () => {
-    clearInterval(timer);
-    return Math.max(peak, browserPssMb());
+/** The sampler's thread: reading smaps_rollup makes the kernel walk every resident page (tens of
+ * ms for a browser of 2 GB), so it runs off the main thread, which keeps time for Playwright, and
+ * waits three times as long as a sample took, at least SAMPLE_MS, so that it takes at most a
+ * quarter of a core. Samples until the shared flag is set, then posts the peak. */
+function runSampler({ flag }) {
+  const stop = new Int32Array(flag);
+  const tree = { pids: [], at: -Infinity, pss: new Map() };
+  let peak = 0;
+  let samples = 0;
+  let spent = 0;
+  for (;;) {
+    const started = performance.now();
+    peak = Math.max(peak, browserPssMb(tree));
+    const took = performance.now() - started;
+    spent += took;
+    samples += 1;
+    if (samples === 1) parentPort.postMessage({ ready: true });
+    if (Atomics.load(stop, 0) !== 0) break;
+    Atomics.wait(stop, 0, 0, Math.max(SAMPLE_MS, 3 * took) - took);
+  }
+  parentPort.postMessage({ peak, samples, sampleMs: spent / samples });
+}
+
+/** Starts sampling the browser's PSS; resolves to `stop()`, which resolves to { peak MB, samples,
+ * mean ms per sample }. */
+async function samplePss() {
+  const flag = new SharedArrayBuffer(4);
+  const worker = new Worker(new URL(import.meta.url), { workerData: { flag } });
+  const messages = [];
+  let wake = null;
+  worker.on('message', (message) => { messages.push(message); wake?.(); });
+  const next = async () => {
+    while (messages.length === 0) await new Promise((resolve) => { wake = resolve; });
+    return messages.shift();
+  };
+  await next();
+  return async () => {
+    const stop = new Int32Array(flag);
+    Atomics.store(stop, 0, 1);
+    Atomics.notify(stop, 0);
+    const result = await next();
+    await worker.terminate();
+    return result;
   };
 }
 
@@ -175,7 +230,7 @@ async function measure({ open, input, drawn, panSelector, timeoutS }, path) {
   try {
     const session = await newPage(browser);
     await open(session);
-    const stopPss = samplePss();
+    const stopPss = await samplePss();
     const started = Date.now();
     await session.page.setInputFiles(input, path);
     let failure = null;
@@ -186,7 +241,8 @@ async function measure({ open, input, drawn, panSelector, timeoutS }, path) {
       failure = error;
     }
     const drawnMs = Date.now() - started;
-    const peakPss = stopPss();
+    const { peak: peakPss, samples, sampleMs } = await stopPss();
+    if (process.env.BENCH_DEBUG) console.error(`${basename(path)}: ${samples} PSS samples, ${sampleMs.toFixed(1)} ms each`);
     if (failure) {
       const timedOut = failure.name === 'TimeoutError' || /Timeout/i.test(failure.message);
       return {
@@ -262,28 +318,36 @@ function netronApp(url) {
 const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
 const fmtNum = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
-let netron = null;
-if (NETRON) netron = await startNetron();
-try {
-  const heading = netron ? `opscope / Netron ${netron.version}` : 'opscope';
-  console.log(`| model | file | drawn (${heading}) | Netron ÷ opscope (drawn) | peak PSS MB (${heading}) | JS heap MB (${heading}) | pan frame median, p95 ms (${heading}) |`);
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const path of models) {
-    const size = `${(statSync(path).size / 1e6).toFixed(1)} MB`;
-    const results = [await measure(opscope, path)];
-    if (netron) results.push(await measure(netronApp(netron.url), path));
-    const cell = (format) => results.map(format).join(' / ');
-    const [ours, theirs] = results;
-    let ratio = '—';
-    if (theirs && !ours.failed) {
-      ratio = theirs.failed
-        ? (theirs.failed.startsWith('timeout') ? `> ${(NETRON_TIMEOUT_S * 1000 / ours.drawnMs).toFixed(0)}×` : '—')
-        : `${(theirs.drawnMs / ours.drawnMs).toFixed(1)}×`;
+async function main() {
+  let netron = null;
+  if (NETRON) netron = await startNetron();
+  try {
+    const heading = netron ? `opscope / Netron ${netron.version}` : 'opscope';
+    console.log(`| model | file | drawn (${heading}) | Netron ÷ opscope (drawn) | peak PSS MB (${heading}) | JS heap MB (${heading}) | pan frame median, p95 ms (${heading}) |`);
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const path of models) {
+      const size = `${(statSync(path).size / 1e6).toFixed(1)} MB`;
+      const results = [await measure(opscope, path)];
+      if (netron) results.push(await measure(netronApp(netron.url), path));
+      const cell = (format) => results.map(format).join(' / ');
+      const [ours, theirs] = results;
+      let ratio = '—';
+      if (theirs && !ours.failed) {
+        ratio = theirs.failed
+          ? (theirs.failed.startsWith('timeout') ? `> ${(NETRON_TIMEOUT_S * 1000 / ours.drawnMs).toFixed(0)}×` : '—')
+          : `${(theirs.drawnMs / ours.drawnMs).toFixed(1)}×`;
+      }
+      console.log(`| ${basename(path)} | ${size} | ${cell((r) => r.failed ?? fmtMs(r.drawnMs))} | ${ratio} | `
+        + `${cell((r) => fmtNum(r.peakPss))} | ${cell((r) => (r.failed ? '—' : fmtNum(r.heap, 1)))} | `
+        + `${cell((r) => (r.failed ? '—' : `${fmtNum(r.median, 1)}, ${fmtNum(r.p95, 1)}`))} |`);
     }
-    console.log(`| ${basename(path)} | ${size} | ${cell((r) => r.failed ?? fmtMs(r.drawnMs))} | ${ratio} | `
-      + `${cell((r) => fmtNum(r.peakPss))} | ${cell((r) => (r.failed ? '—' : fmtNum(r.heap, 1)))} | `
-      + `${cell((r) => (r.failed ? '—' : `${fmtNum(r.median, 1)}, ${fmtNum(r.p95, 1)}`))} |`);
+  } finally {
+    netron?.stop();
   }
-} finally {
-  netron?.stop();
+}
+
+if (isMainThread) {
+  await main();
+} else {
+  runSampler(workerData);
 }
