@@ -11,8 +11,9 @@
 //     twice as a sum of RSS would. Samples every 100 ms, or three times as long as a sample took
 //     when that is longer, in a worker thread (see runSampler). Each measurement gets a fresh
 //     browser, so the figure is the whole browser with one page;
-//   - JS heap: the page's main-thread V8 heap after drawn, panning and a forced GC (CDP
-//     Runtime.getHeapUsage); it leaves out WebAssembly memory, web workers and the DOM;
+//   - JS heap + ArrayBuffers + wasm memory: after drawn, panning and a forced GC, the V8 heap in
+//     use, the ArrayBuffer backing stores and the WebAssembly memories, each summed over the page
+//     and its web workers (CDP; see jsMemoryMb); the DOM, compiled code and the GPU are not in it;
 //   - frame median and p95: intervals between animation frames while the pointer drags the
 //     view around for 2 s.
 // Netron replaces window.eval, which breaks Playwright's page.evaluate; everything that runs in
@@ -210,11 +211,59 @@ async function panFrames({ page, evaluate }, selector) {
   return evaluate('(() => { window.__benchStop = true; return window.__benchFrames.slice(2); })()');
 }
 
-/** Main-thread JS heap in MB after a forced GC. */
-async function jsHeapMb(cdp) {
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  return usedSize / 1024 / 1024;
+/** The JS memory of the page and its web workers after a forced GC, MB: `heap` sums V8's used
+ * heap and `buffers` the ArrayBuffer backing stores, both from CDP Runtime.getHeapUsage, and
+ * `wasm` the WebAssembly memories (found with Runtime.queryObjects). The workers are reached through Target auto-attach in non-flat mode, whose
+ * commands travel inside Target.sendMessageToTarget (Playwright's CDP session has no child
+ * sessions). */
+async function jsMemoryMb(cdp) {
+  const usage = async (send) => {
+    await send('HeapProfiler.collectGarbage');
+    const { usedSize = 0, backingStorageSize = 0 } = await send('Runtime.getHeapUsage');
+    // WebAssembly memories are not in either figure: find them by their prototype.
+    const { result: prototype } = await send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
+    const { objects } = await send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId });
+    const { result: wasm } = await send('Runtime.callFunctionOn', {
+      objectId: objects.objectId,
+      functionDeclaration: 'function () { return this.reduce((sum, memory) => sum + memory.buffer.byteLength, 0); }',
+      returnByValue: true,
+    });
+    return { heap: usedSize, buffers: backingStorageSize, wasm: wasm.value };
+  };
+  const parts = [await usage((method, params) => cdp.send(method, params))];
+  const workers = [];
+  const replies = new Map();
+  let nextId = 0;
+  const onAttached = (event) => { if (event.targetInfo.type === 'worker') workers.push(event.sessionId); };
+  const onMessage = ({ message }) => {
+    const reply = JSON.parse(message);
+    replies.get(reply.id)?.(reply);
+  };
+  cdp.on('Target.attachedToTarget', onAttached);
+  cdp.on('Target.receivedMessageFromTarget', onMessage);
+  try {
+    await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+    await sleep(200);
+    for (const sessionId of workers) {
+      const send = async (method, params = {}) => {
+        const id = ++nextId;
+        const reply = new Promise((resolve, reject) => {
+          replies.set(id, resolve);
+          setTimeout(() => reject(new Error(`${method} timed out in a worker`)), 10000);
+        });
+        await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) });
+        const { result, error } = await reply;
+        if (error) throw new Error(error.message);
+        return result;
+      };
+      parts.push(await usage(send));
+    }
+  } finally {
+    cdp.off('Target.attachedToTarget', onAttached);
+    cdp.off('Target.receivedMessageFromTarget', onMessage);
+  }
+  const mb = (key) => parts.reduce((sum, part) => sum + part[key], 0) / 1024 / 1024;
+  return { heap: mb('heap'), buffers: mb('buffers'), wasm: mb('wasm'), workers: workers.length };
 }
 
 function percentile(values, p) {
@@ -251,8 +300,8 @@ async function measure({ open, input, drawn, panSelector, timeoutS }, path) {
       };
     }
     const frames = await panFrames(session, panSelector).catch(() => []);
-    const heap = await jsHeapMb(session.cdp).catch(() => NaN);
-    return { drawnMs, peakPss, heap, median: percentile(frames, 0.5), p95: percentile(frames, 0.95) };
+    const memory = await jsMemoryMb(session.cdp).catch(() => ({ heap: NaN, buffers: NaN, wasm: NaN }));
+    return { drawnMs, peakPss, memory, median: percentile(frames, 0.5), p95: percentile(frames, 0.95) };
   } finally {
     await browser.close().catch(() => {});
   }
@@ -323,7 +372,7 @@ async function main() {
   if (NETRON) netron = await startNetron();
   try {
     const heading = netron ? `opscope / Netron ${netron.version}` : 'opscope';
-    console.log(`| model | file | drawn (${heading}) | Netron ÷ opscope (drawn) | peak PSS MB (${heading}) | JS heap MB (${heading}) | pan frame median, p95 ms (${heading}) |`);
+    console.log(`| model | file | drawn (${heading}) | Netron ÷ opscope (drawn) | peak PSS MB (${heading}) | JS heap + ArrayBuffers + wasm memory MB, page and workers (${heading}) | pan frame median, p95 ms (${heading}) |`);
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const path of models) {
       const size = `${(statSync(path).size / 1e6).toFixed(1)} MB`;
@@ -338,7 +387,7 @@ async function main() {
           : `${(theirs.drawnMs / ours.drawnMs).toFixed(1)}×`;
       }
       console.log(`| ${basename(path)} | ${size} | ${cell((r) => r.failed ?? fmtMs(r.drawnMs))} | ${ratio} | `
-        + `${cell((r) => fmtNum(r.peakPss))} | ${cell((r) => (r.failed ? '—' : fmtNum(r.heap, 1)))} | `
+        + `${cell((r) => fmtNum(r.peakPss))} | ${cell((r) => (r.failed ? '—' : `${fmtNum(r.memory.heap, 1)} + ${fmtNum(r.memory.buffers, 1)} + ${fmtNum(r.memory.wasm, 1)}`))} | `
         + `${cell((r) => (r.failed ? '—' : `${fmtNum(r.median, 1)}, ${fmtNum(r.p95, 1)}`))} |`);
     }
   } finally {
