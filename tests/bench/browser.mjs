@@ -274,7 +274,7 @@ function percentile(values, p) {
 
 /** Opens `path` in an app and measures it. `open(session)` loads the app up to its file input;
  * `drawn(session, timeoutMs)` resolves when the graph is drawn, or rejects with a message. */
-async function measure({ open, input, drawn, panSelector, timeoutS }, path) {
+async function measure({ name, open, input, drawn, panSelector, timeoutS }, path) {
   const browser = await launch();
   try {
     const session = await newPage(browser);
@@ -294,6 +294,13 @@ async function measure({ open, input, drawn, panSelector, timeoutS }, path) {
     if (process.env.BENCH_DEBUG) console.error(`${basename(path)}: ${samples} PSS samples, ${sampleMs.toFixed(1)} ms each`);
     if (failure) {
       const timedOut = failure.name === 'TimeoutError' || /Timeout/i.test(failure.message);
+      // Where the page was, on stderr: its body class and any message it shows.
+      const state = await Promise.all([
+        session.page.locator('body').getAttribute('class', { timeout: 5000 }),
+        session.page.locator('#message-text').innerText({ timeout: 5000 }).catch(() => ''),
+      ]).catch(() => ['(page not answering)', '']);
+      console.error(`${basename(path)} in ${name}: ${timedOut ? `timeout after ${timeoutS} s` : failure.message}; `
+        + `body class "${state[0]}"${state[1] ? `, message "${state[1]}"` : ''}`);
       return {
         failed: timedOut ? `timeout after ${timeoutS} s` : `error: ${failure.message.split('\n')[0]}`,
         peakPss,
@@ -308,6 +315,7 @@ async function measure({ open, input, drawn, panSelector, timeoutS }, path) {
 }
 
 const opscope = {
+  name: 'opscope',
   timeoutS: OPSCOPE_TIMEOUT_S,
   input: '#file',
   panSelector: '#graph canvas',
@@ -340,6 +348,7 @@ async function startNetron() {
 
 function netronApp(url) {
   return {
+    name: 'Netron',
     timeoutS: NETRON_TIMEOUT_S,
     input: '#open-file-dialog',
     panSelector: '#target',
