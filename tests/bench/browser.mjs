@@ -24,7 +24,8 @@
 // Run through scripts/browser-bench, which builds, generates the models and serves.
 //
 // Usage: node tests/bench/browser.mjs MODEL... (env: BASE_URL, NETRON=path/to/netron-venv/python
-// or empty to skip, NETRON_TIMEOUT_S (default 240), OPSCOPE_TIMEOUT_S (default 600), BENCH_DEBUG=1
+// or empty to skip, NETRON_TIMEOUT_S (default 240), OPSCOPE_TIMEOUT_S (default 600), MEMORY_CAP_MB
+// (default half the machine's memory: a browser over it is stopped and reported so), BENCH_DEBUG=1
 // to print the number and cost of the PSS samples on stderr).
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
@@ -38,6 +39,10 @@ const NETRON_TIMEOUT_S = Number(process.env.NETRON_TIMEOUT_S ?? 240);
 const OPSCOPE_TIMEOUT_S = Number(process.env.OPSCOPE_TIMEOUT_S ?? 600);
 const PAN_MS = 2000;
 const SAMPLE_MS = 100;
+// The browser is stopped when its PSS goes over this (default half the machine's memory): Netron
+// on 100,000 nodes passes 9 GB within 4 minutes.
+const MEMORY_CAP_MB = Number(process.env.MEMORY_CAP_MB
+  ?? Math.round(Number(readFileSync('/proc/meminfo', 'utf8').match(/MemTotal:\s+(\d+)/)[1]) / 1024 / 2));
 const models = process.argv.slice(2);
 if (isMainThread && models.length === 0) {
   console.error('usage: node tests/bench/browser.mjs MODEL...');
@@ -107,8 +112,9 @@ function browserPssMb(tree) {
 /** The sampler's thread: reading smaps_rollup makes the kernel walk every resident page (tens of
  * ms for a browser of 2 GB), so it runs off the main thread, which keeps time for Playwright, and
  * waits three times as long as a sample took, at least SAMPLE_MS, so that it takes at most a
- * quarter of a core. Samples until the shared flag is set, then posts the peak. */
-function runSampler({ flag }) {
+ * quarter of a core. Samples until the shared flag is set, then posts the peak; posts `over` once
+ * when the browser goes over `capMb`. */
+function runSampler({ flag, capMb }) {
   const stop = new Int32Array(flag);
   const tree = { pids: [], at: -Infinity, pss: new Map() };
   let peak = 0;
@@ -116,7 +122,9 @@ function runSampler({ flag }) {
   let spent = 0;
   for (;;) {
     const started = performance.now();
-    peak = Math.max(peak, browserPssMb(tree));
+    const now = browserPssMb(tree);
+    if (now > capMb && peak <= capMb) parentPort.postMessage({ over: now });
+    peak = Math.max(peak, now);
     const took = performance.now() - started;
     spent += took;
     samples += 1;
@@ -127,27 +135,41 @@ function runSampler({ flag }) {
   parentPort.postMessage({ peak, samples, sampleMs: spent / samples });
 }
 
-/** Starts sampling the browser's PSS; resolves to `stop()`, which resolves to { peak MB, samples,
- * mean ms per sample }. */
+/** Starts sampling the browser's PSS; resolves to { stop, overCap }: `stop()` resolves to
+ * { peak MB, samples, mean ms per sample }, `overCap` rejects when the browser's PSS goes over
+ * MEMORY_CAP_MB (and never resolves). */
 async function samplePss() {
   const flag = new SharedArrayBuffer(4);
-  const worker = new Worker(new URL(import.meta.url), { workerData: { flag } });
+  const worker = new Worker(new URL(import.meta.url), { workerData: { flag, capMb: MEMORY_CAP_MB } });
   const messages = [];
   let wake = null;
-  worker.on('message', (message) => { messages.push(message); wake?.(); });
+  let over = null;
+  const overCap = new Promise((resolve, reject) => { over = reject; });
+  overCap.catch(() => {});
+  worker.on('message', (message) => {
+    if (message.over) {
+      const error = new Error(`stopped at ${(message.over / 1024).toFixed(1)} GB (cap ${MEMORY_CAP_MB} MB)`);
+      error.name = 'MemoryCap';
+      over(error);
+      return;
+    }
+    messages.push(message);
+    wake?.();
+  });
   const next = async () => {
     while (messages.length === 0) await new Promise((resolve) => { wake = resolve; });
     return messages.shift();
   };
   await next();
-  return async () => {
-    const stop = new Int32Array(flag);
-    Atomics.store(stop, 0, 1);
-    Atomics.notify(stop, 0);
+  const stop = async () => {
+    const stopFlag = new Int32Array(flag);
+    Atomics.store(stopFlag, 0, 1);
+    Atomics.notify(stopFlag, 0);
     const result = await next();
     await worker.terminate();
     return result;
   };
+  return { stop, overCap };
 }
 
 async function launch() {
@@ -279,12 +301,12 @@ async function measure({ name, open, input, drawn, panSelector, timeoutS }, path
   try {
     const session = await newPage(browser);
     await open(session);
-    const stopPss = await samplePss();
+    const { stop: stopPss, overCap } = await samplePss();
     const started = Date.now();
     await session.page.setInputFiles(input, path);
     let failure = null;
     try {
-      await drawn(session, timeoutS * 1000);
+      await Promise.race([drawn(session, timeoutS * 1000), overCap]);
       await session.evaluate(TWO_FRAMES);
     } catch (error) {
       failure = error;
@@ -299,11 +321,15 @@ async function measure({ name, open, input, drawn, panSelector, timeoutS }, path
         session.page.locator('body').getAttribute('class', { timeout: 5000 }),
         session.page.locator('#message-text').innerText({ timeout: 5000 }).catch(() => ''),
       ]).catch(() => ['(page not answering)', '']);
-      console.error(`${basename(path)} in ${name}: ${timedOut ? `timeout after ${timeoutS} s` : failure.message}; `
+      console.error(`${basename(path)} in ${name} after ${(drawnMs / 1000).toFixed(0)} s: ${timedOut ? 'timeout' : failure.message}; `
         + `body class "${state[0]}"${state[1] ? `, message "${state[1]}"` : ''}`);
       return {
-        failed: timedOut ? `timeout after ${timeoutS} s` : `error: ${failure.message.split('\n')[0]}`,
+        failed: timedOut ? `timeout after ${timeoutS} s`
+          : failure.name === 'MemoryCap' ? `${failure.message} after ${(drawnMs / 1000).toFixed(0)} s`
+            : `error: ${failure.message.split('\n')[0]}`,
         peakPss,
+        // Not drawn after this long: a lower bound for the time to drawn.
+        notDrawnAfterMs: timedOut || failure.name === 'MemoryCap' ? drawnMs : NaN,
       };
     }
     const frames = await panFrames(session, panSelector).catch(() => []);
@@ -392,7 +418,7 @@ async function main() {
       let ratio = '—';
       if (theirs && !ours.failed) {
         ratio = theirs.failed
-          ? (theirs.failed.startsWith('timeout') ? `> ${(NETRON_TIMEOUT_S * 1000 / ours.drawnMs).toFixed(0)}×` : '—')
+          ? (Number.isFinite(theirs.notDrawnAfterMs) ? `> ${(theirs.notDrawnAfterMs / ours.drawnMs).toFixed(0)}×` : '—')
           : `${(theirs.drawnMs / ours.drawnMs).toFixed(1)}×`;
       }
       console.log(`| ${basename(path)} | ${size} | ${cell((r) => r.failed ?? fmtMs(r.drawnMs))} | ${ratio} | `
