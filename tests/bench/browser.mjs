@@ -1,94 +1,291 @@
 // Browser benchmark: opens generated models in headless Chromium, in opscope (the release build
-// in dist/, served locally) and in Netron's web UI (the `netron` PyPI package serving the same
-// file on 127.0.0.1), and prints per model: time from the file being chosen to drawn, the
-// browser's memory (resident set of all its processes), and the median and p95 frame time while
-// panning. Run through scripts/browser-bench, which builds, generates the models and serves.
+// in dist/, served locally) and in Netron's web UI (the `netron` PyPI package's own server on
+// 127.0.0.1), and prints one Markdown table. Per model and app:
+//   - drawn: from the model file being chosen in the page's file input until the graph is on
+//     screen (opscope: #graph[data-graph-state="drawn"]; Netron: body.default with graph nodes in
+//     #canvas, which Netron sets after its layout and render), plus two animation frames so that
+//     the frame holding the graph has been painted;
+//   - peak PSS: the proportional set size (/proc/PID/smaps_rollup, `Pss:`) summed over the
+//     browser's process tree, sampled from the file being chosen until drawn, and its maximum;
+//     PSS splits shared pages between the processes sharing them, so the sum does not count them
+//     twice as a sum of RSS would. Samples every 100 ms, or three times as long as a sample took
+//     when that is longer, in a worker thread (see runSampler). Each measurement gets a fresh
+//     browser, so the figure is the whole browser with one page;
+//   - JS heap + ArrayBuffers + wasm memory: after drawn, panning and a forced GC, the V8 heap in
+//     use, the ArrayBuffer backing stores and the WebAssembly memories, each summed over the page
+//     and its web workers (CDP; see jsMemoryMb); the DOM, compiled code and the GPU are not in it;
+//   - frame median and p95: intervals between animation frames while the pointer drags the
+//     view around for 2 s.
+// Netron replaces window.eval, which breaks Playwright's page.evaluate; everything that runs in
+// the page goes through a CDP session (Runtime.evaluate) instead, for both apps alike.
+// Netron asks for cookie consent (an in-page notification, not a dialog) when it cannot look the
+// visitor's country up, which blocks it before it opens anything: the benchmark sets its `consent`
+// cookie, and blocks every request that does not go to 127.0.0.1 (Netron's telemetry).
+// Run through scripts/browser-bench, which builds, generates the models and serves.
 //
-// Usage: node tests/bench/browser.mjs MODEL... (env: BASE_URL, NETRON=path/to/netron/python or
-// empty to skip, NETRON_TIMEOUT_S, default 180).
+// Usage: node tests/bench/browser.mjs MODEL... (env: BASE_URL, NETRON=path/to/netron-venv/python
+// or empty to skip, NETRON_TIMEOUT_S (default 240), OPSCOPE_TIMEOUT_S (default 600), MEMORY_CAP_MB
+// (default half the machine's memory: a browser over it is stopped and reported so), BENCH_DEBUG=1
+// to print the number and cost of the PSS samples on stderr).
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 const NETRON = process.env.NETRON ?? '';
-const NETRON_TIMEOUT_S = Number(process.env.NETRON_TIMEOUT_S ?? 180);
+const NETRON_TIMEOUT_S = Number(process.env.NETRON_TIMEOUT_S ?? 240);
+const OPSCOPE_TIMEOUT_S = Number(process.env.OPSCOPE_TIMEOUT_S ?? 600);
+const PAN_MS = 2000;
+const SAMPLE_MS = 100;
+// The browser is stopped when its PSS goes over this (default half the machine's memory): Netron
+// on 100,000 nodes passes 9 GB within 4 minutes.
+const MEMORY_CAP_MB = Number(process.env.MEMORY_CAP_MB
+  ?? Math.round(Number(readFileSync('/proc/meminfo', 'utf8').match(/MemTotal:\s+(\d+)/)[1]) / 1024 / 2));
 const models = process.argv.slice(2);
-if (models.length === 0) {
+if (isMainThread && models.length === 0) {
   console.error('usage: node tests/bench/browser.mjs MODEL...');
   process.exit(2);
 }
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--enable-precise-memory-info'],
-});
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Resident memory of this benchmark's browser, MB: the Chromium processes launched with its
- * marker flag and all their descendants (renderers, GPU and utility processes). */
-const MARKER = '--enable-precise-memory-info';
-function browserRssMb() {
-  const parent = new Map();
-  const rss = new Map();
-  const roots = [];
+/** PSS in kB of one process, 0 when it is gone or unreadable. */
+function pssKb(pid) {
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    return Number(rollup.match(/^Pss:\s+(\d+)/m)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Pids of the Chromium processes this script launched: its chromium children and all their
+ * descendants (zygotes, renderers, GPU and utility processes). */
+function browserTree() {
+  const children = new Map();
+  const commands = new Map();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const pid = Number(entry);
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parent.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      rss.set(pid, Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0));
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.includes('chromium') && cmdline.includes(MARKER)) roots.push(pid);
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+      commands.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'utf8'));
     } catch { /* gone */ }
   }
-  const inTree = (pid) => {
-    for (let p = pid, hops = 0; p > 1 && hops < 20; p = parent.get(p) ?? 0, hops++) {
-      if (roots.includes(p)) return true;
-    }
-    return false;
-  };
+  const tree = [];
+  const stack = (children.get(process.pid) ?? []).filter((pid) => commands.get(pid)?.includes('chromium'));
+  while (stack.length > 0) {
+    const pid = stack.pop();
+    tree.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/** Browser PSS in MB now; `tree` caches the process tree, looked up again at most once a second
+ * (a scan of /proc costs ~10 ms, and the page's processes exist before the load starts), and each
+ * process's last PSS with its resident size then: a process whose resident size (statm, cheap)
+ * moved by less than 1 MB since keeps its PSS, as most of Chromium's helpers do during a load. */
+function browserPssMb(tree) {
+  if (Date.now() - tree.at > 1000) Object.assign(tree, { pids: browserTree(), at: Date.now() });
   let kb = 0;
-  for (const [pid, value] of rss) if (inTree(pid)) kb += value;
+  for (const pid of tree.pids) {
+    let residentKb = 0;
+    try {
+      residentKb = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4;
+    } catch {
+      continue;
+    }
+    const last = tree.pss.get(pid);
+    if (!last || Math.abs(residentKb - last.residentKb) >= 1024) {
+      tree.pss.set(pid, { residentKb, pssKb: pssKb(pid) });
+    }
+    kb += tree.pss.get(pid).pssKb;
+  }
   return kb / 1024;
 }
 
-/** Frame intervals (ms) while the pointer drags the view around for `ms` milliseconds. */
-async function panFrames(page, selector, ms = 2000) {
-  const box = await page.locator(selector).boundingBox();
+/** The sampler's thread: reading smaps_rollup makes the kernel walk every resident page (tens of
+ * ms for a browser of 2 GB), so it runs off the main thread, which keeps time for Playwright, and
+ * waits three times as long as a sample took, at least SAMPLE_MS, so that it takes at most a
+ * quarter of a core. Samples until the shared flag is set, then posts the peak; posts `over` once
+ * when the browser goes over `capMb`. */
+function runSampler({ flag, capMb }) {
+  const stop = new Int32Array(flag);
+  const tree = { pids: [], at: -Infinity, pss: new Map() };
+  let peak = 0;
+  let samples = 0;
+  let spent = 0;
+  for (;;) {
+    const started = performance.now();
+    const now = browserPssMb(tree);
+    if (now > capMb && peak <= capMb) parentPort.postMessage({ over: now });
+    peak = Math.max(peak, now);
+    const took = performance.now() - started;
+    spent += took;
+    samples += 1;
+    if (samples === 1) parentPort.postMessage({ ready: true });
+    if (Atomics.load(stop, 0) !== 0) break;
+    Atomics.wait(stop, 0, 0, Math.max(SAMPLE_MS, 3 * took) - took);
+  }
+  parentPort.postMessage({ peak, samples, sampleMs: spent / samples });
+}
+
+/** Starts sampling the browser's PSS; resolves to { stop, overCap }: `stop()` resolves to
+ * { peak MB, samples, mean ms per sample }, `overCap` rejects when the browser's PSS goes over
+ * MEMORY_CAP_MB (and never resolves). */
+async function samplePss() {
+  const flag = new SharedArrayBuffer(4);
+  const worker = new Worker(new URL(import.meta.url), { workerData: { flag, capMb: MEMORY_CAP_MB } });
+  const messages = [];
+  let wake = null;
+  let over = null;
+  const overCap = new Promise((resolve, reject) => { over = reject; });
+  overCap.catch(() => {});
+  worker.on('message', (message) => {
+    if (message.over) {
+      const error = new Error(`stopped at ${(message.over / 1024).toFixed(1)} GB (cap ${MEMORY_CAP_MB} MB)`);
+      error.name = 'MemoryCap';
+      over(error);
+      return;
+    }
+    messages.push(message);
+    wake?.();
+  });
+  const next = async () => {
+    while (messages.length === 0) await new Promise((resolve) => { wake = resolve; });
+    return messages.shift();
+  };
+  await next();
+  const stop = async () => {
+    const stopFlag = new Int32Array(flag);
+    Atomics.store(stopFlag, 0, 1);
+    Atomics.notify(stopFlag, 0);
+    const result = await next();
+    await worker.terminate();
+    return result;
+  };
+  return { stop, overCap };
+}
+
+async function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--enable-precise-memory-info'],
+  });
+}
+
+async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // Nothing leaves the machine (Netron sends telemetry and looks the visitor's country up).
+  await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  /** Evaluates an expression in the page through CDP: Netron replaces window.eval, which
+   * Playwright's page.evaluate relies on. */
+  const evaluate = async (expression) => {
+    const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', {
+      expression, awaitPromise: true, returnByValue: true,
+    });
+    if (exceptionDetails) throw new Error(exceptionDetails.exception?.description ?? exceptionDetails.text);
+    return result.value;
+  };
+  return { context, page, cdp, evaluate };
+}
+
+const TWO_FRAMES = 'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true))))';
+
+/** Frame intervals (ms) while the pointer drags the view around for PAN_MS. */
+async function panFrames({ page, evaluate }, selector) {
+  const box = await page.locator(selector).first().boundingBox();
   if (!box) return [];
-  await page.evaluate(() => {
-    window.__frames = [];
+  await evaluate(`(() => {
+    window.__benchFrames = [];
+    window.__benchStop = false;
     let last = performance.now();
     const tick = (now) => {
-      window.__frames.push(now - last);
+      window.__benchFrames.push(now - last);
       last = now;
-      if (!window.__stopFrames) requestAnimationFrame(tick);
+      if (!window.__benchStop) requestAnimationFrame(tick);
     };
-    window.__stopFrames = false;
     requestAnimationFrame(tick);
-  });
+    return true;
+  })()`);
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
   await page.mouse.move(cx, cy);
   await page.mouse.down();
   const started = Date.now();
   let step = 0;
-  while (Date.now() - started < ms) {
+  while (Date.now() - started < PAN_MS) {
     const angle = step / 10;
     await page.mouse.move(cx + Math.cos(angle) * 150, cy + Math.sin(angle) * 100, { steps: 2 });
     step += 1;
   }
   await page.mouse.up();
-  return page.evaluate(() => {
-    window.__stopFrames = true;
-    return window.__frames.slice(2);
-  });
+  return evaluate('(() => { window.__benchStop = true; return window.__benchFrames.slice(2); })()');
+}
+
+/** The JS memory of the page and its web workers after a forced GC, MB: `heap` sums V8's used
+ * heap and `buffers` the ArrayBuffer backing stores, both from CDP Runtime.getHeapUsage, and
+ * `wasm` the WebAssembly memories (found with Runtime.queryObjects). The workers are reached through Target auto-attach in non-flat mode, whose
+ * commands travel inside Target.sendMessageToTarget (Playwright's CDP session has no child
+ * sessions). */
+async function jsMemoryMb(cdp) {
+  const usage = async (send) => {
+    await send('HeapProfiler.collectGarbage');
+    const { usedSize = 0, backingStorageSize = 0 } = await send('Runtime.getHeapUsage');
+    // WebAssembly memories are not in either figure: find them by their prototype.
+    const { result: prototype } = await send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
+    const { objects } = await send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId });
+    const { result: wasm } = await send('Runtime.callFunctionOn', {
+      objectId: objects.objectId,
+      functionDeclaration: 'function () { return this.reduce((sum, memory) => sum + memory.buffer.byteLength, 0); }',
+      returnByValue: true,
+    });
+    return { heap: usedSize, buffers: backingStorageSize, wasm: wasm.value };
+  };
+  const parts = [await usage((method, params) => cdp.send(method, params))];
+  const workers = [];
+  const replies = new Map();
+  let nextId = 0;
+  const onAttached = (event) => { if (event.targetInfo.type === 'worker') workers.push(event.sessionId); };
+  const onMessage = ({ message }) => {
+    const reply = JSON.parse(message);
+    replies.get(reply.id)?.(reply);
+  };
+  cdp.on('Target.attachedToTarget', onAttached);
+  cdp.on('Target.receivedMessageFromTarget', onMessage);
+  try {
+    await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+    await sleep(200);
+    for (const sessionId of workers) {
+      const send = async (method, params = {}) => {
+        const id = ++nextId;
+        const reply = new Promise((resolve, reject) => {
+          replies.set(id, resolve);
+          setTimeout(() => reject(new Error(`${method} timed out in a worker`)), 10000);
+        });
+        await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) });
+        const { result, error } = await reply;
+        if (error) throw new Error(error.message);
+        return result;
+      };
+      parts.push(await usage(send));
+    }
+  } finally {
+    cdp.off('Target.attachedToTarget', onAttached);
+    cdp.off('Target.receivedMessageFromTarget', onMessage);
+  }
+  const mb = (key) => parts.reduce((sum, part) => sum + part[key], 0) / 1024 / 1024;
+  return { heap: mb('heap'), buffers: mb('buffers'), wasm: mb('wasm'), workers: workers.length };
 }
 
 function percentile(values, p) {
@@ -97,68 +294,144 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
 }
 
-async function measureOpscope(path) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(BASE_URL);
-  await page.locator('#sample').waitFor({ timeout: 30000 });
-  const started = Date.now();
-  await page.setInputFiles('#file', path);
-  await page.locator('#graph[data-graph-state="drawn"]').waitFor({ timeout: 600000 });
-  const drawnMs = Date.now() - started;
-  const rss = browserRssMb();
-  const frames = await panFrames(page, '#graph canvas');
-  await context.close();
-  return { drawnMs, rss, median: percentile(frames, 0.5), p95: percentile(frames, 0.95) };
-}
-
-async function measureNetron(path) {
-  if (!NETRON) return null;
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const server = spawn(NETRON, ['-c', `import netron, time; netron.start(${JSON.stringify(path)}, ('127.0.0.1', ${port}), browse=False); time.sleep(100000)`], { stdio: 'ignore' });
+/** Opens `path` in an app and measures it. `open(session)` loads the app up to its file input;
+ * `drawn(session, timeoutMs)` resolves when the graph is drawn, or rejects with a message. */
+async function measure({ name, open, input, drawn, panSelector, timeoutS }, path) {
+  const browser = await launch();
   try {
-    const url = `http://127.0.0.1:${port}/`;
-    for (let i = 0; i < 100; i++) {
-      try { execFileSync('python3', ['-c', `import urllib.request; urllib.request.urlopen('${url}')`], { stdio: 'ignore' }); break; } catch { await new Promise((r) => setTimeout(r, 200)); }
-    }
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
-    page.on('dialog', (dialog) => dialog.accept());
+    const session = await newPage(browser);
+    await open(session);
+    const { stop: stopPss, overCap } = await samplePss();
     const started = Date.now();
-    await page.goto(url);
+    await session.page.setInputFiles(input, path);
+    let failure = null;
     try {
-      // Netron replaces window.eval, so no page.evaluate there: wait through locators, which run
-      // in Playwright's own world.
-      await page.locator('body.default').waitFor({ timeout: NETRON_TIMEOUT_S * 1000 });
-      await page.locator('#canvas .node').first().waitFor({ state: 'attached', timeout: NETRON_TIMEOUT_S * 1000 });
-    } catch {
-      const rss = browserRssMb();
-      await context.close();
-      return { drawnMs: Infinity, rss, median: NaN, p95: NaN };
+      await Promise.race([drawn(session, timeoutS * 1000), overCap]);
+      await session.evaluate(TWO_FRAMES);
+    } catch (error) {
+      failure = error;
     }
     const drawnMs = Date.now() - started;
-    const rss = browserRssMb();
-    const frames = await panFrames(page, '#target, #canvas', 2000).catch(() => []);
-    await context.close();
-    return { drawnMs, rss, median: percentile(frames, 0.5), p95: percentile(frames, 0.95) };
+    const { peak: peakPss, samples, sampleMs } = await stopPss();
+    if (process.env.BENCH_DEBUG) console.error(`${basename(path)}: ${samples} PSS samples, ${sampleMs.toFixed(1)} ms each`);
+    if (failure) {
+      const timedOut = failure.name === 'TimeoutError' || /Timeout/i.test(failure.message);
+      // Where the page was, on stderr: its body class and any message it shows.
+      const state = await Promise.all([
+        session.page.locator('body').getAttribute('class', { timeout: 5000 }),
+        session.page.locator('#message-text').innerText({ timeout: 5000 }).catch(() => ''),
+      ]).catch(() => ['(page not answering)', '']);
+      console.error(`${basename(path)} in ${name} after ${(drawnMs / 1000).toFixed(0)} s: ${timedOut ? 'timeout' : failure.message}; `
+        + `body class "${state[0]}"${state[1] ? `, message "${state[1]}"` : ''}`);
+      return {
+        failed: timedOut ? `timeout after ${timeoutS} s`
+          : failure.name === 'MemoryCap' ? `${failure.message} after ${(drawnMs / 1000).toFixed(0)} s`
+            : `error: ${failure.message.split('\n')[0]}`,
+        peakPss,
+        // Not drawn after this long: a lower bound for the time to drawn.
+        notDrawnAfterMs: timedOut || failure.name === 'MemoryCap' ? drawnMs : NaN,
+      };
+    }
+    const frames = await panFrames(session, panSelector).catch(() => []);
+    const memory = await jsMemoryMb(session.cdp).catch(() => ({ heap: NaN, buffers: NaN, wasm: NaN }));
+    return { drawnMs, peakPss, memory, median: percentile(frames, 0.5), p95: percentile(frames, 0.95) };
   } finally {
-    server.kill('SIGKILL');
+    await browser.close().catch(() => {});
   }
 }
 
-const fmt = (ms) => (Number.isFinite(ms) ? (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`) : `> ${NETRON_TIMEOUT_S} s`);
-const fmtFrame = (ms) => (Number.isFinite(ms) ? `${ms.toFixed(1)}` : '—');
-console.log('| model | size | opscope: drawn / memory / frame median, p95 (ms) | Netron: drawn / memory / frame median, p95 (ms) | Netron ÷ opscope (drawn) |');
-console.log('| --- | --- | --- | --- | --- |');
-for (const path of models) {
-  const size = `${(statSync(path).size / 1e6).toFixed(1)} MB`;
-  const ours = await measureOpscope(path);
-  const netron = await measureNetron(path);
-  const ourCell = `${fmt(ours.drawnMs)} / ${Math.round(ours.rss)} MB / ${fmtFrame(ours.median)}, ${fmtFrame(ours.p95)}`;
-  const netronCell = netron
-    ? `${fmt(netron.drawnMs)} / ${Math.round(netron.rss)} MB / ${fmtFrame(netron.median)}, ${fmtFrame(netron.p95)}`
-    : 'skipped';
-  const ratio = netron ? (Number.isFinite(netron.drawnMs) ? `${(netron.drawnMs / ours.drawnMs).toFixed(1)}×` : `> ${(NETRON_TIMEOUT_S * 1000 / ours.drawnMs).toFixed(0)}×`) : '—';
-  console.log(`| ${basename(path)} | ${size} | ${ourCell} | ${netronCell} | ${ratio} |`);
+const opscope = {
+  name: 'opscope',
+  timeoutS: OPSCOPE_TIMEOUT_S,
+  input: '#file',
+  panSelector: '#graph canvas',
+  async open({ page }) {
+    await page.goto(BASE_URL);
+    await page.locator('#sample').waitFor({ timeout: 30000 });
+  },
+  async drawn({ page }, timeout) {
+    await page.locator('#graph[data-graph-state="drawn"]').waitFor({ timeout });
+  },
+};
+
+/** Netron's web UI served by its own Python server with no model: the benchmark opens each model
+ * through Netron's file input, as it does opscope's. */
+async function startNetron() {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server = spawn(NETRON, ['-c', `import netron, time; netron.start(None, ('127.0.0.1', ${port}), browse=False); time.sleep(1000000)`], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 150; i++) {
+    try {
+      execFileSync('python3', ['-c', `import urllib.request; urllib.request.urlopen('${url}')`], { stdio: 'ignore' });
+      break;
+    } catch {
+      await sleep(200);
+    }
+  }
+  const version = execFileSync(NETRON, ['-c', 'import netron; print(netron.__version__)'], { encoding: 'utf8' }).trim();
+  return { url, version, stop: () => server.kill('SIGKILL') };
 }
-await browser.close();
+
+function netronApp(url) {
+  return {
+    name: 'Netron',
+    timeoutS: NETRON_TIMEOUT_S,
+    input: '#open-file-dialog',
+    panSelector: '#target',
+    async open({ context, page }) {
+      // Netron shows a cookie notice ("This app uses cookies ...", an in-page message waiting
+      // for Accept) when it cannot look the visitor's country up, as offline: set its cookie.
+      await context.addCookies([{ name: 'consent', value: String(Date.now()), url }]);
+      await page.goto(url);
+      await page.locator('body.welcome:not(.spinner) #open-file-button').waitFor({ timeout: 60000 });
+    },
+    async drawn({ page }, timeout) {
+      // body.default is set by Netron's view.show() after render() has laid out and updated the
+      // graph; an error puts up body.alert with the message in #message-text. A long layout shows
+      // a notification with a Cancel button, which is left alone.
+      const ok = page.locator('body.default #canvas .node').first().waitFor({ state: 'attached', timeout });
+      const alert = page.locator('body.alert #message-text').waitFor({ state: 'attached', timeout })
+        .then(async () => { throw new Error(await page.locator('#message-text').innerText()); });
+      await Promise.race([ok, alert]);
+      ok.catch(() => {});
+      alert.catch(() => {});
+    },
+  };
+}
+
+const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+const fmtNum = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+
+async function main() {
+  let netron = null;
+  if (NETRON) netron = await startNetron();
+  try {
+    const heading = netron ? `opscope / Netron ${netron.version}` : 'opscope';
+    console.log(`| model | file | drawn (${heading}) | Netron ÷ opscope (drawn) | peak PSS MB (${heading}) | JS heap + ArrayBuffers + wasm memory MB, page and workers (${heading}) | pan frame median, p95 ms (${heading}) |`);
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const path of models) {
+      const size = `${(statSync(path).size / 1e6).toFixed(1)} MB`;
+      const results = [await measure(opscope, path)];
+      if (netron) results.push(await measure(netronApp(netron.url), path));
+      const cell = (format) => results.map(format).join(' / ');
+      const [ours, theirs] = results;
+      let ratio = '—';
+      if (theirs && !ours.failed) {
+        ratio = theirs.failed
+          ? (Number.isFinite(theirs.notDrawnAfterMs) ? `> ${(theirs.notDrawnAfterMs / ours.drawnMs).toFixed(0)}×` : '—')
+          : `${(theirs.drawnMs / ours.drawnMs).toFixed(1)}×`;
+      }
+      console.log(`| ${basename(path)} | ${size} | ${cell((r) => r.failed ?? fmtMs(r.drawnMs))} | ${ratio} | `
+        + `${cell((r) => fmtNum(r.peakPss))} | ${cell((r) => (r.failed ? '—' : `${fmtNum(r.memory.heap, 1)} + ${fmtNum(r.memory.buffers, 1)} + ${fmtNum(r.memory.wasm, 1)}`))} | `
+        + `${cell((r) => (r.failed ? '—' : `${fmtNum(r.median, 1)}, ${fmtNum(r.p95, 1)}`))} |`);
+    }
+  } finally {
+    netron?.stop();
+  }
+}
+
+if (isMainThread) {
+  await main();
+} else {
+  runSampler(workerData);
+}
