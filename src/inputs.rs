@@ -72,7 +72,7 @@ pub fn is_model_name(name: &str) -> bool {
     base.starts_with("ge_proto") && base.ends_with(".txt")
 }
 
-fn is_profile_name(name: &str) -> bool {
+pub fn is_profile_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     PROFILE_EXTENSIONS.iter().any(|ext| lower.ends_with(ext))
 }

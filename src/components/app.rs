@@ -643,6 +643,7 @@ pub fn app() -> Html {
                 {progress}
                 stats={state.stats}
                 zoom={zoom.clone()}
+                skipped={state.skipped.clone()}
                 on_action={dispatch.clone()} />
             if *dragging {
                 <DropOverlay on_leave={on_drag_leave} />

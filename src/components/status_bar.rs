@@ -19,6 +19,9 @@ pub struct StatusBarProps {
     pub stats: Option<LoadStats>,
     pub zoom: AttrValue,
     pub on_action: Callback<Action>,
+    /// Files of dropped folders that were neither a model nor profiling data, with why.
+    #[prop_or_default]
+    pub skipped: Vec<(String, String)>,
 }
 
 #[function_component(StatusBar)]
@@ -142,11 +145,29 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
             }
             html! { <span class="status-timings">{ parts.join(", ") }</span> }
         });
+    // Listed in a tooltip (and for screen readers in its label): not errors, the rest was read.
+    let skipped = (!props.skipped.is_empty()).then(|| {
+        let list: Vec<String> = props
+            .skipped
+            .iter()
+            .map(|(file, reason)| format!("{file}: {reason}"))
+            .collect();
+        let n = props.skipped.len();
+        html! {
+            <span id="skipped" class="status-skipped" tabindex="0"
+                title={format!("Not read (neither a model nor profiling data):\n{}", list.join("\n"))}
+                aria-label={format!("{n} files skipped: {}", list.join("; "))}>
+                <span class="status-sep">{ "|" }</span>
+                { format!("{n} {} skipped", if n == 1 { "file" } else { "files" }) }
+            </span>
+        }
+    });
     html! {
         <footer id="status" class="statusbar" aria-live="polite">
             { model }
             { analysis }
             { profile }
+            { skipped }
             { progress }
             <span class="toolbar-spacer"></span>
             { timings }

@@ -68,6 +68,9 @@ pub struct AppState {
     pub drawn: bool,
     /// One line per file that could not be read (the `#error` banner).
     pub errors: Vec<String>,
+    /// Files of the last dropped folders that were neither a model nor profiling data, with why
+    /// (the status bar lists them).
+    pub skipped: Vec<(String, String)>,
     /// Index into `GraphView::nodes`.
     pub selection: Option<usize>,
     /// Other selected nodes (a fused op's nodes, a finding's nodes), highlighted with it.
@@ -917,9 +920,14 @@ impl AppState {
             profile,
             analysis,
             errors,
+            skipped,
             timings,
         } = result;
         self.errors = errors;
+        // A new drop says what it skipped; another graph or target of the same files keeps it.
+        if models.is_some() || profile.is_some() || !skipped.is_empty() {
+            self.skipped = skipped;
+        }
         // Another graph of the model already shown: the profile stays joined to the model.
         let same_model = models.is_none()
             && model.is_some()
@@ -1127,6 +1135,7 @@ mod tests {
             profile,
             analysis: None,
             errors: Vec::new(),
+            skipped: Vec::new(),
             timings: Timings::default(),
         }
     }

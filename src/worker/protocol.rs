@@ -125,6 +125,9 @@ pub struct LoadResult {
     pub analysis: Option<AnalysisData>,
     /// One line per file that could not be read, each naming the file (the engine's message).
     pub errors: Vec<String>,
+    /// Files of dropped folders that hold neither a model nor profiling data (collection
+    /// metadata, logs), with why: listed, not errors, when the rest of the drop was read.
+    pub skipped: Vec<(String, String)>,
     pub timings: Timings,
 }
 

@@ -36,7 +36,7 @@ use super::protocol::{
     AnalysisData, FilePayload, GraphChoice, LoadResult, ModelChoice, ModelLoad, ProfileData, Stage,
     TargetKey, Timings,
 };
-use crate::inputs::is_model_name;
+use crate::inputs::{is_model_name, is_profile_name};
 
 /// Drawings kept per model (graphs of the pickers, constants folded or not, scopes folded
 /// this way or that) before the cache starts again.
@@ -99,6 +99,10 @@ pub struct Job {
     model_changed: bool,
     /// The target changed: analyse the shown model again.
     reanalyse: bool,
+    /// Files of dropped folders that neither importer read and that are not named like a model
+    /// (metadata, logs): `(file, reason, the whole message)`. Skipped when the rest of the drop
+    /// gave a model or a profile, else errors ([`Session::finish`]).
+    foreign: Vec<(String, String, String)>,
     target: TargetKey,
     result: LoadResult,
 }
@@ -116,6 +120,7 @@ impl Job {
             view,
             model_changed: false,
             reanalyse: false,
+            foreign: Vec::new(),
             target,
             result: LoadResult {
                 model: None,
@@ -123,6 +128,7 @@ impl Job {
                 profile: None,
                 analysis: None,
                 errors: Vec::new(),
+                skipped: Vec::new(),
                 timings: Timings::default(),
             },
         }
@@ -351,6 +357,15 @@ impl Session {
 
     /// Ends the load: the session now holds what the page will show.
     pub fn finish(&mut self, mut job: Job) -> LoadResult {
+        let read_something =
+            job.new_models.as_ref().is_some_and(|m| !m.is_empty()) || job.new_profile.is_some();
+        for (file, reason, message) in std::mem::take(&mut job.foreign) {
+            if read_something {
+                job.result.skipped.push((file, reason));
+            } else {
+                job.result.errors.push(message);
+            }
+        }
         if let Some(models) = job.new_models.take() {
             self.models = models;
             self.shown = None;
@@ -399,7 +414,16 @@ fn parse_models(job: &mut Job) {
                 model: loaded,
                 views: BTreeMap::new(),
             }),
-            Err(err) => job.result.errors.push(err.to_string()),
+            Err(err) => {
+                // A folder's file some model sniffer half-recognised (a log that looks like a
+                // prototxt) is foreign too, unless it is named like a model.
+                if is_folder_file(err.file()) {
+                    job.foreign
+                        .push(foreign_entry(err.file(), &err.to_string()));
+                } else {
+                    job.result.errors.push(err.to_string());
+                }
+            }
         }
     }
     if models.is_empty() {
@@ -437,7 +461,20 @@ fn graph_choice(entry: &GraphEntry) -> GraphChoice {
 
 fn read_profile(job: &mut Job) {
     let import = import_profile(&job.profile_files);
+    let has_data = !import.profile.tasks.is_empty() || !import.profile.op_statistics.is_empty();
     for err in &import.errors {
+        // A file of a dropped folder that is no profiling data at all, or that a reader
+        // half-recognised though it is not named like a table (a log starting with `[`), may be
+        // skipped ([`Session::finish`]); a broken `.csv` or `.json` stays an error.
+        let foreign = matches!(
+            err,
+            ProfileError::UnknownFormat { .. } | ProfileError::Empty { .. }
+        ) || !is_profile_name(err.file());
+        if foreign && is_folder_file(err.file()) {
+            job.foreign
+                .push(foreign_entry(err.file(), &err.to_string()));
+            continue;
+        }
         job.result
             .errors
             .push(profile_error_text(err, &job.profile_files));
@@ -449,7 +486,6 @@ fn read_profile(job: &mut Job) {
         .map(|f| f.name.clone())
         .filter(|name| !failed.contains(&name.as_str()))
         .collect();
-    let has_data = !import.profile.tasks.is_empty() || !import.profile.op_statistics.is_empty();
     if has_data {
         job.new_profile = Some(LoadedProfile { files, import });
     } else if !files.is_empty() {
@@ -465,6 +501,21 @@ fn read_profile(job: &mut Job) {
             if files.len() == 1 { "it" } else { "them" },
         ));
     }
+}
+
+/// A file of a dropped folder: the page names those by their path in the drop. A file named
+/// like a model is never merely foreign: its importer's error is what the user needs.
+fn is_folder_file(name: &str) -> bool {
+    name.contains('/') && !is_model_name(name)
+}
+
+/// `(file, reason, message)` of a foreign file, the reason being the message without the file.
+fn foreign_entry(file: &str, message: &str) -> (String, String, String) {
+    let reason = message
+        .strip_prefix(&format!("{file}: "))
+        .unwrap_or(message)
+        .to_string();
+    (file.to_string(), reason, message.to_string())
 }
 
 /// The message for a file neither importer could read. A file named like a model (`x.onnx`) gets
@@ -521,6 +572,48 @@ mod tests {
             nodes[0].name, nodes[1].name
         );
         payload("op_summary_0.csv", csv)
+    }
+
+    #[test]
+    fn what_a_dropped_folder_holds_besides_models_and_profiles_is_skipped_not_an_error() {
+        let mut session = Session::default();
+        let mut profile = resnet_profile();
+        profile.name = "PROF_1/device_0/summary/op_summary_0.csv".into();
+        let (result, _) = load(
+            &mut session,
+            vec![
+                resnet(),
+                profile,
+                payload(
+                    "PROF_1/device_0/start_info.0",
+                    "{\"collectionDateTime\": 1}",
+                ),
+                payload("PROF_1/msprof.log", "[INFO] started\n"),
+                // Chosen on its own (no folder in its name): still an error.
+                payload("notes.txt", "hello\n"),
+            ],
+        );
+        assert!(result.profile.is_some() && result.model.is_some());
+        let skipped: Vec<&str> = result.skipped.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            skipped,
+            ["PROF_1/device_0/start_info.0", "PROF_1/msprof.log"]
+        );
+        assert!(result.skipped.iter().all(|(_, reason)| !reason.is_empty()));
+        assert_eq!(result.errors.len(), 1, "{:?}", result.errors);
+        assert!(
+            result.errors[0].starts_with("notes.txt"),
+            "{:?}",
+            result.errors
+        );
+        // A folder with nothing readable: its files are errors, so the page says why.
+        let mut session = Session::default();
+        let (result, _) = load(
+            &mut session,
+            vec![payload("PROF_2/start_info.0", "{\"a\": 1}")],
+        );
+        assert!(result.skipped.is_empty());
+        assert_eq!(result.errors.len(), 1, "{:?}", result.errors);
     }
 
     #[test]

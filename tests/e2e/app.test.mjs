@@ -661,6 +661,28 @@ await test('a real kernel_details profile without a model shows its tables and c
 });
 
 const llmDetails = join(SHARED, 'profiling/torchnpu-a2-llm-kernel_details-pipeutil.csv');
+await test('a dropped folder: metadata and logs are listed as skipped, not errors; the table loads', async () => {
+  // Files of a folder reach the worker named by their path in the drop (the app walks dropped
+  // folders through webkitGetAsEntry; a synthetic drop gives no entries, so the paths are set here).
+  await page.evaluate(() => {
+    const csv = 'Op Name,OP Type,Task Type,Task Start Time(us),Task Duration(us)\n'
+      + 'conv_a,Conv2D,AI_CORE,0,300\nrelu_a,Relu,AI_VECTOR_CORE,400,20\n';
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([csv], 'PROF_1/device_0/summary/op_summary_0.csv'));
+    transfer.items.add(new File(['{"collectionDateTime": 1}'], 'PROF_1/device_0/start_info.0'));
+    transfer.items.add(new File(['[INFO] collection started\n'], 'PROF_1/msprof.log'));
+    document.querySelector('.app').dispatchEvent(
+      new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  const skipped = page.locator('#skipped', { hasText: '2 files skipped' });
+  await skipped.waitFor({ timeout: 30000 });
+  await waitProfile();
+  const label = await skipped.getAttribute('aria-label');
+  assert(label.includes('PROF_1/device_0/start_info.0') && label.includes('PROF_1/msprof.log'), label);
+  assert((await page.locator('#error').count()) === 0, 'an error banner for skipped files');
+  await page.locator('#hotspots tr[data-op="conv_a"]').waitFor({ timeout: 10000 });
+});
+
 await test('the 825 KB LLM kernel_details loads without a model', async () => {
   if (!existsSync(llmDetails)) {
     console.log('     (skipped: the shared profiling samples are not present)');
