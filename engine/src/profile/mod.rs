@@ -24,8 +24,8 @@ pub mod model;
 pub use error::{ProfileError, ProfileIssue};
 pub use join::{join, InsertedOp, Join, MatchKind, OpMatch, UnmatchedOp};
 pub use model::{
-    chip_name, CoreCount, CoreSide, DeviceInfo, FusionOp, OpAggregate, OpState, OpStatistic, Pipe,
-    Pmu, Profile, Source, SourceKind, Strings, Sym, Task, Unit,
+    chip_name, CoreCount, CoreSample, CoreSide, DeviceInfo, FusionOp, OpAggregate, OpState,
+    OpStatistic, Pipe, Pmu, Profile, Source, SourceKind, Strings, Sym, Task, Unit,
 };
 
 use crate::formats::InputFile;

@@ -31,6 +31,8 @@ pub(crate) fn read_op_statistic(
             expected: header::expected(&["Op Name", "Op Names", "Op Type"]),
         })?;
     let op_type = header.find(n::OP_TYPE);
+    // `Op Name` / `Op Names` name ops; a table with only `Op Type` is per type.
+    let by_name = header.find(n::OP_NAME).is_some();
     let ids = header.find(n::TASK_IDS).unwrap_or(usize::MAX);
     let count = header.find(n::COUNT);
     let total = header.find(n::TOTAL_TIME);
@@ -98,6 +100,7 @@ pub(crate) fn read_op_statistic(
             max_us,
             ratio_pct: None,
             task_ids,
+            by_name,
         });
     }
     if out.is_empty() {
