@@ -661,11 +661,13 @@ impl Profile {
 
     /// Total profiled time: the sum of task durations, or of op_statistic totals without tasks.
     pub fn total_us(&self) -> f64 {
-        if self.tasks.is_empty() {
+        let sum: f64 = if self.tasks.is_empty() {
             self.op_statistics.iter().filter_map(|s| s.total_us).sum()
         } else {
             self.tasks.iter().map(|t| t.duration_us).sum()
-        }
+        };
+        // An empty f64 sum is -0.0, which would print as `-0.000`.
+        sum + 0.0
     }
 
     /// Time the device spent computing: tasks (or op_statistic rows) on the AI Core, vector, mix

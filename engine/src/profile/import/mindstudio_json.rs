@@ -999,10 +999,13 @@ fn metadata(object: DataObject, sink: &mut IssueSink) -> Table {
     let note =
         format!("MindStudio: {what}; recognised, not used by opscope (no device task times)");
     sink.file_note(note.clone());
-    Table::Metadata {
-        entries: object.entries,
-        note,
-    }
+    // Entries of its arrays, or for an object of facts the facts.
+    let entries = if object.entries > 0 {
+        object.entries
+    } else {
+        object.scalars.len()
+    };
+    Table::Metadata { entries, note }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1335,6 +1338,13 @@ fn read_sample(rows: &[(usize, Map<String, Value>)], sink: &mut IssueSink) -> Ve
             cores[at].metrics.push((metric.clone(), value));
         }
     }
+    // The row objects come with their keys sorted; show the cores in number order, then the rest
+    // (`Average`).
+    let number = |c: &CoreSample| {
+        let digits: String = c.core.chars().filter(char::is_ascii_digit).collect();
+        digits.parse::<u64>().unwrap_or(u64::MAX)
+    };
+    cores.sort_by_key(|c| (!c.is_core(), number(c)));
     cores
 }
 
