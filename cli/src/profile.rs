@@ -16,7 +16,8 @@ use crate::{load_model, print_report, read_profile, UserError};
 #[derive(Args)]
 pub struct ProfileArgs {
     /// Profiling files of one run: op_summary / kernel_details / op_statistic / task_time CSV,
-    /// msprof_*.json / trace_view.json timelines, fusion_op CSV, info.json (detected by content).
+    /// msprof_*.json / trace_view.json timelines, fusion_op CSV, info.json, MindStudio 2.x JSON
+    /// exports (timeline_ts, summary_ts, summary_aicore, ...) (detected by content).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Model whose nodes the profiled ops are matched to.
