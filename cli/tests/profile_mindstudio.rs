@@ -2,6 +2,8 @@
 //! the command line one by one or all together, is read (a failed or metadata table is a
 //! warning, not an error), and the report has the per-task hotspots.
 
+// Not every helper of `common` is needed here.
+#[allow(dead_code)]
 mod common;
 
 use std::path::PathBuf;
