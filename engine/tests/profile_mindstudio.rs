@@ -315,6 +315,34 @@ fn ai_core_metrics_task_ids_decide_units_of_untyped_tasks() {
 }
 
 #[test]
+fn ai_core_metrics_without_stream_ids_match_task_ids_on_any_stream() {
+    let metrics = SUMMARY_AICORE
+        .replace(r#""Stream": 2, "#, "")
+        .replace(r#""Stream": "N/A", "#, "");
+    assert!(!metrics.contains("Stream"));
+    let import = read(&[("t.json", TIMELINE_TS), ("m.json", metrics.as_str())]);
+    let profile = &import.profile;
+    let joined: Vec<(&str, Option<f64>)> = profile
+        .tasks
+        .iter()
+        .map(|t| {
+            let bound = profile.task_pmu(t).and_then(|p| p.memory_bound());
+            (profile.str(t.name), bound)
+        })
+        .collect();
+    assert_eq!(
+        joined,
+        [
+            ("conv_cafe", Some(2.0)),
+            ("trans_Cast_3", Some(0.6)),
+            ("conv_cafe", Some(2.0)),
+            ("trans_Cast_3", Some(0.6)),
+            ("pow_1", None),
+        ]
+    );
+}
+
+#[test]
 fn metadata_files_are_recognised_and_skipped_with_a_reason() {
     check(
         &[
