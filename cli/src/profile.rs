@@ -16,8 +16,9 @@ use crate::{load_model, print_report, read_profile, UserError};
 #[derive(Args)]
 pub struct ProfileArgs {
     /// Profiling files of one run, or folders of them (read recursively: a PROF_* or device_N
-    /// folder, a torch_npu *_ascend_pt folder): op_summary / kernel_details / op_statistic /
-    /// task_time CSV, msprof_*.json / trace_view.json timelines, fusion_op CSV, info.json
+    /// folder, a torch_npu *_ascend_pt folder, a MindStudio export): op_summary / kernel_details /
+    /// op_statistic / task_time CSV, msprof_*.json / trace_view.json timelines, fusion_op CSV,
+    /// info.json, MindStudio 2.x JSON exports (timeline_ts, summary_ts, summary_aicore, ...)
     /// (detected by content). Files that hold no profiling data are skipped with the reason.
     #[arg(required = true)]
     files: Vec<PathBuf>,

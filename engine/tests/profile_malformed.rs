@@ -330,7 +330,7 @@ fn missing_columns_are_errors_naming_the_file_line_and_column() {
     let import = import_one("config.json", br#"{"name": "x"}"#.to_vec());
     assert_eq!(
         import.errors[0].to_string(),
-        "config.json: a JSON object with keys `name` is not an Ascend profiling file (expected a trace event array (msprof_*.json, trace_view.json, task_time_*.json) or an info.json with `platform_version` and `DeviceInfo`)"
+        "config.json: a JSON object with keys `name` is not an Ascend profiling file (expected a trace event array (msprof_*.json, trace_view.json, task_time_*.json), an info.json with `platform_version` and `DeviceInfo`, or a MindStudio export `{\"status\", \"info\", \"data\"}`)"
     );
     // One unreadable file does not stop the others.
     let import = import_profile(&[

@@ -137,6 +137,18 @@ impl<'a> IssueSink<'a> {
         }
     }
 
+    /// A problem with one entry of a JSON file, located by its path in the document
+    /// (`data.table[3] `Time(ns)``); counted and capped like [`IssueSink::row`].
+    pub fn entry(&mut self, path: &str, message: impl Into<String>) {
+        self.row_issues += 1;
+        if self.row_issues <= Self::MAX_PER_FILE {
+            self.issues.push(ProfileIssue::file(
+                self.file,
+                format!("{path}: {}", message.into()),
+            ));
+        }
+    }
+
     /// A note about the whole file; always kept.
     pub fn file_note(&mut self, message: impl Into<String>) {
         self.issues.push(ProfileIssue::file(self.file, message));

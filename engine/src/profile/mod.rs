@@ -8,9 +8,11 @@
 //! - Bytes in, plain data out: nothing here touches the file system or a clock.
 //! - Files are recognised by content (CSV header, JSON keys); the name is only a hint.
 //! - Several files of one run make one profile. Task rows come from the richest source present
-//!   (op_summary / kernel_details, then task_time, then the timeline); the others add what they
-//!   have (info.json: chip, cores, frequency; fusion_op: original ops; op_statistic: used only
-//!   when there are no task rows), and no task is counted twice.
+//!   (op_summary / kernel_details, then task_time, then the timeline or a MindStudio
+//!   `timeline_ts`); the others add what they have (info.json: chip, cores, frequency; fusion_op:
+//!   original ops; op_statistic and the MindStudio summaries: per-op statistics, used only when
+//!   there are no task rows; MindStudio AI Core metrics: PMU ratios joined by stream and task id),
+//!   and no task is counted twice.
 //! - A bad row is a [`ProfileIssue`] with its line; the rows that parsed are kept. Only a file
 //!   that cannot be read at all is a [`ProfileError`]. No input panics.
 //! - `profile` knows the IR only through node names, the `_datadump_original_op_names`
@@ -24,8 +26,8 @@ pub mod model;
 pub use error::{ProfileError, ProfileIssue};
 pub use join::{join, InsertedOp, Join, MatchKind, OpMatch, UnmatchedOp};
 pub use model::{
-    chip_name, CoreCount, CoreSide, DeviceInfo, FusionOp, OpAggregate, OpState, OpStatistic, Pipe,
-    Pmu, Profile, Source, SourceKind, Strings, Sym, Task, Unit,
+    chip_name, CoreCount, CoreSample, CoreSide, DeviceInfo, FusionOp, OpAggregate, OpState,
+    OpStatistic, Pipe, Pmu, Profile, Source, SourceKind, Strings, Sym, Task, Unit,
 };
 
 use crate::formats::InputFile;

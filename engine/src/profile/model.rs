@@ -135,10 +135,15 @@ impl Unit {
     }
 
     /// Maps a task type of op_summary (`Task Type`), kernel_details (`Accelerator Core`),
-    /// op_statistic (`Core Type`), task_time (`kernel_type`) or the timeline (`Task Type` arg).
+    /// op_statistic (`Core Type`), task_time (`kernel_type`), the timeline (`Task Type` arg) or a
+    /// MindStudio export (`kernel AI core task`, `kernel AI cpu task`, `AICore`, `AICPU`).
     pub fn from_task_type(raw: &str) -> Unit {
         let upper = raw.trim().to_ascii_uppercase();
-        let upper = upper.strip_prefix("KERNEL_").unwrap_or(&upper);
+        let upper = upper
+            .strip_prefix("KERNEL_")
+            .or_else(|| upper.strip_prefix("KERNEL "))
+            .unwrap_or(&upper);
+        let upper = upper.strip_suffix(" TASK").unwrap_or(upper).trim();
         match upper {
             "AI_CORE" | "AICORE" | "AI CORE" | "TBE" => Unit::AiCore,
             "AI_VECTOR_CORE" | "AIVEC" | "AIV" | "AI_VECTOR" | "VECTOR_CORE" => Unit::AiVector,
@@ -375,8 +380,24 @@ pub enum SourceKind {
     L2Cache,
     /// MindStudio summary "Op Statistic" with a `Task IDs` column.
     MindStudioOpStatistic,
-    /// MindStudio summary "AI Core Metrics" keyed by `Task ID`.
+    /// MindStudio summary "AI Core Metrics" keyed by `Task ID` (a CSV), or the MindStudio 2.x
+    /// export `summary_aicore_N.json` (rows `Task, Stream, Op Name, total_time(ms), total_cycles,
+    /// *_ratio, memory_bound`).
     MindStudioAiCoreMetrics,
+    /// MindStudio 2.x `timeline_ts_N.json`: every run of every task (`data["stream task"]`).
+    MindStudioTimelineTs,
+    /// MindStudio 2.x `summary_ts_N.json`: per task id, its type, count and times (ns).
+    MindStudioSummaryTs,
+    /// MindStudio 2.x `op_time_statistic_N.json`: per op name, core type, count and cycles.
+    MindStudioOpTimeStatistic,
+    /// MindStudio 2.x `summary_aicore_sample_N.json`: sample-mode AI Core metrics per core.
+    MindStudioAiCoreSample,
+    /// MindStudio 2.x `devices.json`: the ids of the profiled devices.
+    MindStudioDevices,
+    /// A MindStudio 2.x table opscope recognises but does not use (runtime API summary, GE / ACL /
+    /// runtime timelines, AI Core utilisation series, collection summary, view summary, time
+    /// range).
+    MindStudioMetadata,
     /// Not a file: the cost model's estimate of a run (`analysis::cost::estimated_profile`).
     Estimate,
 }
@@ -396,6 +417,12 @@ impl SourceKind {
             SourceKind::L2Cache => "l2_cache",
             SourceKind::MindStudioOpStatistic => "mindstudio_op_statistic",
             SourceKind::MindStudioAiCoreMetrics => "mindstudio_ai_core_metrics",
+            SourceKind::MindStudioTimelineTs => "mindstudio_timeline_ts",
+            SourceKind::MindStudioSummaryTs => "mindstudio_summary_ts",
+            SourceKind::MindStudioOpTimeStatistic => "mindstudio_op_time_statistic",
+            SourceKind::MindStudioAiCoreSample => "mindstudio_ai_core_sample",
+            SourceKind::MindStudioDevices => "mindstudio_devices",
+            SourceKind::MindStudioMetadata => "mindstudio_metadata",
             SourceKind::Estimate => "estimate",
         }
     }
@@ -406,7 +433,7 @@ impl SourceKind {
         match self {
             SourceKind::OpSummary | SourceKind::KernelDetails | SourceKind::Estimate => 3,
             SourceKind::TaskTimeCsv => 2,
-            SourceKind::Timeline | SourceKind::TaskTimeJson => 1,
+            SourceKind::Timeline | SourceKind::TaskTimeJson | SourceKind::MindStudioTimelineTs => 1,
             _ => 0,
         }
     }
@@ -425,10 +452,10 @@ pub struct Source {
     pub note: String,
 }
 
-/// One row of `op_statistic` (per op type) or of the MindStudio Op Statistic (per op name).
+/// One row of `op_statistic` (per op type) or of a MindStudio table (per op name, or per task).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpStatistic {
-    /// Op type (op_statistic) or op name (MindStudio summary).
+    /// Op type (op_statistic) or op name (MindStudio tables).
     pub op: String,
     pub op_type: String,
     /// Raw `Core Type`, or the unit decided from AI Core Metrics.
@@ -442,6 +469,8 @@ pub struct OpStatistic {
     pub ratio_pct: Option<f64>,
     /// MindStudio summary only: the op's task ids.
     pub task_ids: Vec<u32>,
+    /// Whether `op` is an op name (MindStudio tables) rather than an op type (op_statistic).
+    pub by_name: bool,
 }
 
 /// A fused op and the original graph ops it replaced (`fusion_op_*.csv`).
@@ -463,6 +492,11 @@ pub struct DeviceInfo {
     pub aic_frequency_mhz: Option<f64>,
     /// The file the facts came from.
     pub file: Option<String>,
+    /// Devices the run profiled (MindStudio `devices.json`).
+    pub device_count: Option<u32>,
+    /// Where `ai_core_num` came from when not from info.json (e.g. the per-core columns of a
+    /// MindStudio `summary_aicore_sample_N.json`); `None` for info.json.
+    pub ai_core_num_from: Option<String>,
 }
 
 /// Chip name for an msprof `platform_version` (ascend.md 1.2, msprof `db_constant.h`).
@@ -500,12 +534,18 @@ pub enum CoreCount {
     /// Given by the caller (e.g. a CLI flag).
     Given(u32),
     Unknown,
+    /// Counted in a profiling table (the text says which: e.g. the per-core columns of a
+    /// MindStudio `summary_aicore_sample_N.json`).
+    Counted(u32, String),
 }
 
 impl CoreCount {
     pub fn value(&self) -> Option<u32> {
         match self {
-            CoreCount::Info(n) | CoreCount::Chip(n, _) | CoreCount::Given(n) => Some(*n),
+            CoreCount::Info(n)
+            | CoreCount::Chip(n, _)
+            | CoreCount::Given(n)
+            | CoreCount::Counted(n, _) => Some(*n),
             CoreCount::Unknown => None,
         }
     }
@@ -517,6 +557,7 @@ impl CoreCount {
             CoreCount::Chip(_, chip) => format!("chip {chip}"),
             CoreCount::Given(_) => "given".to_string(),
             CoreCount::Unknown => "unknown".to_string(),
+            CoreCount::Counted(_, from) => from.clone(),
         }
     }
 
@@ -526,8 +567,54 @@ impl CoreCount {
             CoreCount::Chip(n, chip) => format!("{n} ({chip})"),
             CoreCount::Given(n) => format!("{n} (given)"),
             CoreCount::Unknown => "unknown".to_string(),
+            CoreCount::Counted(n, from) => format!("{n} ({from})"),
         }
     }
+}
+
+/// One column of a sample-mode AI Core metrics table (MindStudio `summary_aicore_sample_N.json`):
+/// one AI Core (`Core0`, `Core1`, ...) or the `Average`, with its metrics as the file names them
+/// (`total_time(ms)`, `vec_ratio`, `mac_ratio`, `scalar_ratio`, `mte1_ratio`, `mte2_ratio`,
+/// `mte3_ratio`, `icache_miss_rate`, ...), in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoreSample {
+    pub core: String,
+    pub metrics: Vec<(String, f64)>,
+}
+
+impl CoreSample {
+    /// A metric by name (compared without case, spaces or underscores).
+    pub fn metric(&self, name: &str) -> Option<f64> {
+        let want = normalise_name(name);
+        self.metrics
+            .iter()
+            .find(|(n, _)| normalise_name(n) == want)
+            .map(|(_, v)| *v)
+    }
+
+    /// Whether this column is one AI Core (`Core0`, `core 1`), not the average.
+    pub fn is_core(&self) -> bool {
+        let norm = normalise_name(&self.core);
+        norm.strip_prefix("core")
+            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+    }
+
+    /// `total_time(ms)` in microseconds: the time the core was busy over the collection.
+    pub fn total_us(&self) -> Option<f64> {
+        self.metric("total_time(ms)").map(|ms| ms * 1000.0)
+    }
+
+    /// The `<pipe>_ratio` metric.
+    pub fn ratio(&self, pipe: Pipe) -> Option<f64> {
+        self.metric(&format!("{}_ratio", pipe.name()))
+    }
+}
+
+fn normalise_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '(' | ')' | '%'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// Everything imported from one profiling run.
@@ -542,6 +629,8 @@ pub struct Profile {
     pub fusions: Vec<FusionOp>,
     pub device: DeviceInfo,
     pub sources: Vec<Source>,
+    /// Sample-mode AI Core metrics per core (MindStudio `summary_aicore_sample_N.json`).
+    pub core_samples: Vec<CoreSample>,
 }
 
 /// Per-op aggregate: one row of the hotspot table.
@@ -572,11 +661,13 @@ impl Profile {
 
     /// Total profiled time: the sum of task durations, or of op_statistic totals without tasks.
     pub fn total_us(&self) -> f64 {
-        if self.tasks.is_empty() {
+        let sum: f64 = if self.tasks.is_empty() {
             self.op_statistics.iter().filter_map(|s| s.total_us).sum()
         } else {
             self.tasks.iter().map(|t| t.duration_us).sum()
-        }
+        };
+        // An empty f64 sum is -0.0, which would print as `-0.000`.
+        sum + 0.0
     }
 
     /// Time the device spent computing: tasks (or op_statistic rows) on the AI Core, vector, mix
@@ -590,8 +681,11 @@ impl Profile {
     }
 
     /// Whether the hotspots are per op type (only op_statistic was given) rather than per name.
+    /// MindStudio statistics are per op name, so hotspots from them are by name.
     pub fn ops_are_types(&self) -> bool {
-        self.tasks.is_empty() && !self.op_statistics.is_empty()
+        self.tasks.is_empty()
+            && !self.op_statistics.is_empty()
+            && self.op_statistics.iter().any(|s| !s.by_name)
     }
 
     /// Per-op aggregates sorted by total time (largest first, then by name).
@@ -708,15 +802,19 @@ impl Profile {
             .collect()
     }
 
-    /// The AI Core count for the rules: info.json first, then the chip table, else unknown.
     /// Whether this is the cost model's estimate rather than a measured run.
     pub fn is_estimate(&self) -> bool {
         self.sources.iter().any(|s| s.kind == SourceKind::Estimate)
     }
 
+    /// The AI Core count for the rules: info.json (or a table that counts the cores) first, then
+    /// the chip table, else unknown.
     pub fn ai_core_count(&self) -> CoreCount {
         if let Some(n) = self.device.ai_core_num.filter(|n| *n > 0) {
-            return CoreCount::Info(n);
+            return match &self.device.ai_core_num_from {
+                Some(from) => CoreCount::Counted(n, from.clone()),
+                None => CoreCount::Info(n),
+            };
         }
         if let Some(chip) = self.device.chip {
             if let Some(n) = ai_cores_of_chip(chip) {
@@ -774,6 +872,13 @@ mod tests {
             ("PCIE_DMA_SQE", Unit::Dma),
             ("DSA_SQE", Unit::Other),
             ("N/A", Unit::Other),
+            ("kernel AI core task", Unit::AiCore),
+            ("kernel AI cpu task", Unit::AiCpu),
+            ("AICore", Unit::AiCore),
+            ("AICPU", Unit::AiCpu),
+            ("memcpy async task", Unit::Dma),
+            ("model execute task", Unit::Other),
+            ("event record task", Unit::Other),
         ];
         for (raw, unit) in cases {
             assert_eq!(Unit::from_task_type(raw), unit, "{raw}");

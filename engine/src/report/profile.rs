@@ -60,6 +60,13 @@ pub struct ProfileReport {
     pub ai_core_num_source: String,
     pub aiv_num: Option<u32>,
     pub aic_frequency_mhz: Option<f64>,
+    /// Devices the run profiled (MindStudio `devices.json`); absent when not known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_count: Option<u32>,
+    /// Sample-mode AI Core metrics per core and their average (MindStudio
+    /// `summary_aicore_sample_N.json`); absent when not given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub core_samples: Vec<CoreSampleReport>,
     /// Task rows in the profile.
     pub rows: usize,
     /// Total profiled time (sum of task durations), us.
@@ -99,6 +106,28 @@ pub struct SourceReport {
     pub used: bool,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub note: String,
+}
+
+/// One column of a sample-mode AI Core metrics table: a core (`Core0`) or `Average`, and its
+/// metrics by the file's names (`total_time(ms)`, `vec_ratio`, ...), in file order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoreSampleReport {
+    pub core: String,
+    pub metrics: Metrics,
+}
+
+/// Named values, serialised as a JSON object in their order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Metrics(pub Vec<(String, f64)>);
+
+impl Serialize for Metrics {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -280,6 +309,15 @@ pub fn build(
         ai_core_num_source: core_source,
         aiv_num: profile.device.aiv_num,
         aic_frequency_mhz: profile.device.aic_frequency_mhz,
+        device_count: profile.device.device_count,
+        core_samples: profile
+            .core_samples
+            .iter()
+            .map(|c| CoreSampleReport {
+                core: c.core.clone(),
+                metrics: Metrics(c.metrics.clone()),
+            })
+            .collect(),
         rows: profile.tasks.len(),
         total_us: round(profile.total_us(), 3),
         ops: ops.len(),

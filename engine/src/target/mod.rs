@@ -390,6 +390,7 @@ mod tests {
             aiv_num: None,
             aic_frequency_mhz: Some(base.spec.clock_mhz.value / 2.0),
             file: Some("info.json.0".into()),
+            ..DeviceInfo::default()
         };
         let target = base.clone().with_device(&device);
         assert_eq!(target.overrides.len(), 1, "{:?}", target.overrides);

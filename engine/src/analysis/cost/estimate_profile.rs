@@ -259,6 +259,7 @@ pub fn estimated_profile(model: &Model, units: &[NodeUnit], cost: &CostModel) ->
             .then(|| spec.vector_cores.count().min(u64::from(u32::MAX)) as u32),
         aic_frequency_mhz: Some(spec.clock_mhz.value),
         file: Some(file.clone()),
+        ..DeviceInfo::default()
     };
     let fused = profile.fusions.len();
     let mut note = format!(

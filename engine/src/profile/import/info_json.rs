@@ -80,5 +80,6 @@ pub(crate) fn read(file: &str, value: &Value, sink: &mut IssueSink) -> DeviceInf
         aiv_num,
         aic_frequency_mhz,
         file: Some(file.to_string()),
+        ..DeviceInfo::default()
     }
 }

@@ -2,8 +2,10 @@
 //! 算子"): the Op Statistic table lists each op with its `Task IDs`; an op whose task ids appear in
 //! the AI Core Metrics table (keyed by `Task ID`) ran on the AI Core, otherwise on the AI CPU.
 //!
-//! No public export of these tables was found (ascend.md 2), so the importer reads them by the
-//! names the guide uses: Op Statistic = a CSV with an op name (`Op Name` / `Op Names`) or `Op Type`
+//! The real MindStudio 2.x export writes these tables as JSON (`summary_aicore_N.json` for AI
+//! Core Metrics, keyed by `Task`; see [`super::mindstudio_json`], which also adds its task ids to
+//! the rule here). This CSV reader stays for tables copied out of the tool's views; it reads them
+//! by the names the guide uses: Op Statistic = a CSV with an op name (`Op Name` / `Op Names`) or `Op Type`
 //! and a `Task IDs` column (ids separated by spaces, commas, semicolons or `|`), optionally
 //! `Count` and `Total Time` / `Avg Time` / `Min Time` / `Max Time`; AI Core Metrics = a CSV with a
 //! `Task ID` column and PMU metric columns (`aicore_time`, `total_cycles`, `*_ratio`, ...). The
@@ -31,6 +33,8 @@ pub(crate) fn read_op_statistic(
             expected: header::expected(&["Op Name", "Op Names", "Op Type"]),
         })?;
     let op_type = header.find(n::OP_TYPE);
+    // `Op Name` / `Op Names` name ops; a table with only `Op Type` is per type.
+    let by_name = header.find(n::OP_NAME).is_some();
     let ids = header.find(n::TASK_IDS).unwrap_or(usize::MAX);
     let count = header.find(n::COUNT);
     let total = header.find(n::TOTAL_TIME);
@@ -98,6 +102,7 @@ pub(crate) fn read_op_statistic(
             max_us,
             ratio_pct: None,
             task_ids,
+            by_name,
         });
     }
     if out.is_empty() {

@@ -11,6 +11,7 @@ mod fusion_op;
 mod header;
 mod info_json;
 mod mindstudio;
+mod mindstudio_json;
 mod op_statistic;
 mod op_summary;
 mod task_time;
@@ -44,6 +45,8 @@ pub(crate) struct Builder {
     mindstudio_ops: Vec<OpStatistic>,
     /// Task ids listed in MindStudio AI Core Metrics tables (`None` until one is read).
     mindstudio_ai_core_tasks: Option<HashSet<u32>>,
+    /// The MindStudio 2.x JSON tables, combined once every file is read.
+    ms: mindstudio_json::Collected,
 }
 
 impl Builder {
@@ -140,6 +143,7 @@ impl Builder {
                 source.note = format!("{dropped} duplicate rows not counted again");
             }
         }
+        mindstudio_json::resolve(&mut self);
         self.resolve_mindstudio_units();
         (self.profile, self.issues, self.errors)
     }
@@ -382,7 +386,13 @@ fn read_csv(
         | SourceKind::TaskTimeJson
         | SourceKind::Info
         | SourceKind::ProfilerInfo
-        | SourceKind::Estimate => {}
+        | SourceKind::Estimate
+        | SourceKind::MindStudioTimelineTs
+        | SourceKind::MindStudioSummaryTs
+        | SourceKind::MindStudioOpTimeStatistic
+        | SourceKind::MindStudioAiCoreSample
+        | SourceKind::MindStudioDevices
+        | SourceKind::MindStudioMetadata => {}
     }
     Ok(())
 }
@@ -469,6 +479,10 @@ fn read_json(
         b.batches.push((source, stamp(batch, source)));
         return Ok(());
     }
+    if let Some(table) = mindstudio_json::read(&file.name, text, &mut b.profile.strings, sink)? {
+        mindstudio_json::add(b, &file.name, table);
+        return Ok(());
+    }
     let value: serde_json::Value =
         serde_json::from_slice(text).map_err(|err| ProfileError::Json {
             file: file.name.clone(),
@@ -505,7 +519,7 @@ fn read_json(
         _ => Err(ProfileError::UnknownFormat {
             file: file.name.clone(),
             detail: format!(
-                "a JSON object with keys {} is not an Ascend profiling file (expected a trace event array (msprof_*.json, trace_view.json, task_time_*.json) or an info.json with `platform_version` and `DeviceInfo`)",
+                "a JSON object with keys {} is not an Ascend profiling file (expected a trace event array (msprof_*.json, trace_view.json, task_time_*.json), an info.json with `platform_version` and `DeviceInfo`, or a MindStudio export `{{\"status\", \"info\", \"data\"}}`)",
                 info_json::describe_keys(&value)
             ),
         }),

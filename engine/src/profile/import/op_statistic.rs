@@ -84,6 +84,7 @@ pub(crate) fn read(
             max_us: number(max, sink),
             ratio_pct: number(ratio, sink),
             task_ids: Vec::new(),
+            by_name: false,
         });
     }
     if stats.is_empty() {

@@ -226,14 +226,14 @@ fn is_sync_task(task_type: &str) -> bool {
 
 /// Any JSON value, kept only when it is a string or a number.
 #[derive(Debug)]
-enum Loose<'a> {
+pub(super) enum Loose<'a> {
     Str(Cow<'a, str>),
     Num(f64),
     Other,
 }
 
 impl Loose<'_> {
-    fn number(&self) -> Option<f64> {
+    pub(super) fn number(&self) -> Option<f64> {
         match self {
             Loose::Num(n) => Some(*n),
             Loose::Str(s) => s.trim().parse::<f64>().ok(),
@@ -242,7 +242,7 @@ impl Loose<'_> {
         .filter(|n| n.is_finite())
     }
 
-    fn text(&self) -> Option<&str> {
+    pub(super) fn text(&self) -> Option<&str> {
         match self {
             Loose::Str(s) => Some(s),
             _ => None,
@@ -494,7 +494,7 @@ impl<'de> Visitor<'de> for EventVisitor {
 }
 
 impl<'a> Loose<'a> {
-    fn into_text(self) -> Option<Cow<'a, str>> {
+    pub(super) fn into_text(self) -> Option<Cow<'a, str>> {
         match self {
             Loose::Str(s) => Some(s),
             _ => None,
