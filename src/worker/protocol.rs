@@ -126,6 +126,11 @@ pub struct LoadResult {
     /// One line per file that could not be read, each naming the file (the engine's message).
     pub errors: Vec<String>,
     pub timings: Timings,
+    /// The analysis (and the profile joined to the model) follows in a second `Loaded` of the
+    /// same generation: the graph is sent as soon as it is laid out, so the page draws it while
+    /// the worker analyses it (see `Session::take_shown`).
+    #[serde(default)]
+    pub analysis_follows: bool,
 }
 
 /// A model laid out for the viewer.

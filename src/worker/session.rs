@@ -43,6 +43,9 @@ use crate::inputs::is_model_name;
 pub struct Session {
     models: Vec<LoadedModel>,
     shown: Option<usize>,
+    /// The page has the analysis of the shown model (it comes after the graph; a load that
+    /// stopped between the two leaves it missing, and the next load of the model runs it).
+    analysed: bool,
     profile: Option<LoadedProfile>,
 }
 
@@ -120,6 +123,7 @@ impl Job {
                 analysis: None,
                 errors: Vec::new(),
                 timings: Timings::default(),
+                analysis_follows: false,
             },
         }
     }
@@ -174,7 +178,7 @@ impl Session {
         let mut job = Job::new(target, view);
         job.show = Some(index);
         job.show_graph = graph;
-        job.model_changed = self.shown != Some(index);
+        job.model_changed = self.shown != Some(index) || !self.analysed;
         Some(job)
     }
 
@@ -341,6 +345,30 @@ impl Session {
         (profile_data, Some(data))
     }
 
+    /// The shown graph, as soon as it is laid out, when an analysis is still to run: the load's
+    /// result so far (the models, the graph, the errors), marked as followed by the analysis,
+    /// which [`Session::finish`] then returns alone. The session holds the new models from now
+    /// on, as the page shows them; the profile stays with the job, as its join comes with the
+    /// analysis. `None` when the next step is not the analysis or there is no graph to send.
+    pub fn take_shown(&mut self, job: &mut Job) -> Option<LoadResult> {
+        if job.result.model.is_none() || STEPS.get(job.next) != Some(&Step::Analyse) {
+            return None;
+        }
+        self.next_stage(job)?;
+        if STEPS.get(job.next) != Some(&Step::Analyse) {
+            return None;
+        }
+        if let Some(models) = job.new_models.take() {
+            self.models = models;
+        }
+        self.shown = job.show;
+        self.analysed = false;
+        let mut shown = Job::new(job.target, job.view).result;
+        std::mem::swap(&mut shown, &mut job.result);
+        shown.analysis_follows = true;
+        Some(shown)
+    }
+
     /// Ends the load: the session now holds what the page will show.
     pub fn finish(&mut self, mut job: Job) -> LoadResult {
         if let Some(models) = job.new_models.take() {
@@ -352,6 +380,9 @@ impl Session {
         }
         if let Some(profile) = job.new_profile.take() {
             self.profile = Some(profile);
+        }
+        if job.result.analysis.is_some() {
+            self.analysed = true;
         }
         job.result
     }
@@ -545,6 +576,65 @@ mod tests {
         assert!(analysis.findings.iter().any(|f| f.rule == "aicpu-op"));
         let first = &analysis.nodes[0];
         assert!(first.measured_us.is_some(), "the first conv was profiled");
+    }
+
+    #[test]
+    fn the_graph_can_go_before_its_analysis() {
+        let mut whole = Session::default();
+        let (together, _) = load(&mut whole, vec![resnet(), resnet_profile()]);
+        let mut session = Session::default();
+        let mut job = session.open(
+            vec![resnet(), resnet_profile()],
+            TargetKey::default(),
+            GraphViewOptions::default(),
+        );
+        let mut shown = None;
+        while session.next_stage(&mut job).is_some() {
+            if let Some(result) = session.take_shown(&mut job) {
+                assert!(shown.is_none(), "sent once");
+                shown = Some(result);
+            }
+            session.step(&mut job);
+        }
+        let shown = shown.expect("the graph before the analysis");
+        let analysed = session.finish(job);
+        assert!(shown.analysis_follows && !analysed.analysis_follows);
+        assert!(shown.analysis.is_none() && shown.profile.is_none());
+        assert_eq!(shown.model, together.model);
+        assert_eq!(shown.models, together.models);
+        assert!(analysed.model.is_none() && analysed.models.is_none());
+        assert_eq!(analysed.analysis, together.analysis);
+        assert_eq!(analysed.profile, together.profile);
+        // Nothing to analyse after a layout alone: nothing goes early.
+        let mut job = session
+            .show(0, 0, TargetKey::default(), GraphViewOptions::default())
+            .expect("the model");
+        while session.next_stage(&mut job).is_some() {
+            assert!(session.take_shown(&mut job).is_none());
+            session.step(&mut job);
+        }
+        assert!(session.finish(job).model.is_some());
+    }
+
+    #[test]
+    fn an_analysis_that_never_reached_the_page_runs_with_the_next_layout() {
+        let mut session = Session::default();
+        let mut job = session.open(
+            vec![resnet()],
+            TargetKey::default(),
+            GraphViewOptions::default(),
+        );
+        while session.next_stage(&mut job).is_some() && session.take_shown(&mut job).is_none() {
+            session.step(&mut job);
+        }
+        // The job is dropped (a newer request) before its analysis ran.
+        drop(job);
+        let job = session
+            .show(0, 0, TargetKey::default(), GraphViewOptions::default())
+            .expect("the model is held");
+        let (result, steps) = run(&mut session, job);
+        assert_eq!(steps, vec![Step::Layout, Step::Analyse]);
+        assert!(result.analysis.is_some());
     }
 
     #[test]

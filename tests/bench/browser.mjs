@@ -107,7 +107,7 @@ async function measureOpscope(path) {
   await page.locator('#graph[data-graph-state="drawn"]').waitFor({ timeout: 600000 });
   const drawnMs = Date.now() - started;
   const rss = browserRssMb();
-  const frames = await panFrames(page, '#graph canvas');
+  const frames = await panFrames(page, '#graph .graph-canvas > canvas');
   await context.close();
   return { drawnMs, rss, median: percentile(frames, 0.5), p95: percentile(frames, 0.95) };
 }
