@@ -71,8 +71,15 @@ fn main() {
         panic!("not loaded");
     };
     let model = result.model.expect("a model");
+    view_parts(&model.view);
     let started = Instant::now();
-    let handle = GraphHandle::new(1, "m".into(), model.files, model.pairing, *model.view);
+    let handle = GraphHandle::new(
+        1,
+        "m".into(),
+        model.files,
+        model.pairing,
+        std::rc::Rc::unwrap_or_clone(model.view),
+    );
     println!("graph handle: {:.1} ms", ms(started));
     let started = Instant::now();
     let scene = Scene::new(&handle.view);
@@ -87,4 +94,94 @@ fn main() {
 
 fn ms(started: Instant) -> f64 {
     started.elapsed().as_secs_f64() * 1e3
+}
+
+/// Bytes of each part of the view, bincode-encoded.
+#[allow(dead_code)]
+pub fn view_parts(view: &opscope_engine::report::GraphView) {
+    let mut parts: Vec<(&str, usize)> = Vec::new();
+    let b = |x: &dyn Fn() -> usize| x();
+    parts.push((
+        "titles+names",
+        b(&|| {
+            view.nodes
+                .iter()
+                .map(|n| n.title.len() + n.name.len() + 16)
+                .sum()
+        }),
+    ));
+    parts.push((
+        "lines",
+        b(&|| {
+            view.nodes
+                .iter()
+                .map(|n| bincode::serialized_size(&n.lines).unwrap() as usize)
+                .sum()
+        }),
+    ));
+    parts.push((
+        "domain+scope",
+        b(&|| {
+            view.nodes
+                .iter()
+                .map(|n| n.domain.len() + n.scope.len() + 16)
+                .sum()
+        }),
+    ));
+    parts.push((
+        "attrs",
+        b(&|| {
+            view.nodes
+                .iter()
+                .map(|n| bincode::serialized_size(&n.attrs).unwrap() as usize)
+                .sum()
+        }),
+    ));
+    parts.push((
+        "inputs",
+        b(&|| {
+            view.nodes
+                .iter()
+                .map(|n| bincode::serialized_size(&n.inputs).unwrap() as usize)
+                .sum()
+        }),
+    ));
+    parts.push((
+        "outputs",
+        b(&|| {
+            view.nodes
+                .iter()
+                .map(|n| bincode::serialized_size(&n.outputs).unwrap() as usize)
+                .sum()
+        }),
+    ));
+    parts.push((
+        "edges tensor+label",
+        b(&|| {
+            view.edges
+                .iter()
+                .map(|e| e.tensor.len() + e.label.len() + 16)
+                .sum()
+        }),
+    ));
+    parts.push((
+        "edges points",
+        b(&|| {
+            view.edges
+                .iter()
+                .map(|e| bincode::serialized_size(&e.points).unwrap() as usize)
+                .sum()
+        }),
+    ));
+    parts.push((
+        "folded",
+        bincode::serialized_size(&view.folded).unwrap() as usize,
+    ));
+    for (name, bytes) in parts {
+        println!("  view {name}: {:.1} MB", bytes as f64 / 1e6);
+    }
+    let n = &view.nodes[view.nodes.len() / 2];
+    println!("  sample node: {n:?}");
+    let e = &view.edges[view.edges.len() / 2];
+    println!("  sample edge: {e:?}");
 }

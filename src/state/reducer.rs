@@ -960,7 +960,7 @@ impl AppState {
                     file_name,
                     model.files,
                     model.pairing,
-                    *model.view,
+                    Rc::unwrap_or_clone(model.view),
                 )
                 .with_graphs(model.graph, model.graphs)
                 .with_options(model.options),
@@ -1163,7 +1163,7 @@ mod tests {
         LoadResult {
             model: model.map(|view| ModelLoad {
                 index: 0,
-                view: Box::new(view),
+                view: Rc::new(view),
                 files: vec!["m.onnx".into()],
                 pairing: None,
                 graph: 0,

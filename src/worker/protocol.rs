@@ -12,6 +12,7 @@
 use opscope_engine::report::{GraphView, GraphViewOptions};
 use opscope_engine::target::{spec_of, TargetId};
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
 
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,7 +139,9 @@ pub struct LoadResult {
 pub struct ModelLoad {
     /// Index in the drop's [`ModelChoice`] list.
     pub index: usize,
-    pub view: Box<GraphView>,
+    /// Shared with the worker's cache of layouts: sending it copies nothing (serde's `rc`
+    /// serialises the view itself; the page gets its own).
+    pub view: Rc<GraphView>,
     /// The files it came from, the main file first (a prototxt, then its caffemodel).
     pub files: Vec<String>,
     /// How a companion file was paired with the main one (`same net name`), if there was one.

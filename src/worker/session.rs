@@ -29,6 +29,7 @@ use opscope_engine::report::{
 };
 use opscope_engine::{classify_file, open_model, open_models, FileKind, InputFile, Pairing};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::analysis_data::analysis_data;
 use super::profile_data::profile_data;
@@ -55,7 +56,7 @@ struct LoadedModel {
     model: Model,
     /// Views laid out so far, by index into the model's graph list and the options they were
     /// drawn with; kept for the pickers and the "Constants as nodes" toggle.
-    views: BTreeMap<(usize, GraphViewOptions), GraphView>,
+    views: BTreeMap<(usize, GraphViewOptions), Rc<GraphView>>,
 }
 
 struct LoadedProfile {
@@ -294,12 +295,12 @@ impl Session {
             .entry((graph, options))
             .or_insert_with(|| {
                 let shown = graph_at(model, path).unwrap_or(&model.graph);
-                graph_view_with(model, shown, options)
+                Rc::new(graph_view_with(model, shown, options))
             })
             .clone();
         job.result.model = Some(ModelLoad {
             index: show,
-            view: Box::new(view),
+            view,
             files: loaded.files.clone(),
             pairing: loaded.pairing.map(|p| p.describe().to_string()),
             graph,
