@@ -18,7 +18,8 @@ pub const WORKER_WASM: &str = "worker_bg.wasm";
 /// The worker's entry script (run from a blob URL, so the URLs are absolute). An uncaught error in
 /// the worker, such as a wasm trap (out of memory, an abort), is reported to the page through the
 /// worker's own export, so the page is not left waiting for an answer that never comes.
-const WORKER_LOADER: &str = r#"importScripts(SCRIPT_URL);
+const WORKER_LOADER: &str = r#"self.opscopeTrace = TRACE_ON;
+importScripts(SCRIPT_URL);
 function opscopeCrashed(reason) {
   try { wasm_bindgen.opscope_worker_crashed(String(reason)); } catch (_) {}
 }
@@ -51,6 +52,22 @@ pub fn resolve_url(relative: &str) -> Option<String> {
         .map(|url| url.href())
 }
 
+/// Turns the timing traces of loads on for the page when its URL asks (`?trace`); the worker
+/// started after it traces too (see [`crate::worker::codec`]). Whether they are on.
+pub fn enable_tracing() -> bool {
+    let on = query_param("trace").is_some();
+    if on {
+        if let Some(window) = web_sys::window() {
+            let _ = js_sys::Reflect::set(
+                &window,
+                &crate::worker::codec::TRACE_FLAG.into(),
+                &JsValue::TRUE,
+            );
+        }
+    }
+    on
+}
+
 /// Starts the engine worker. The worker is loaded by a small blob script that imports Trunk's
 /// no-modules glue and starts it with the wasm file next to it.
 pub fn spawn_worker(
@@ -60,7 +77,8 @@ pub fn spawn_worker(
     let wasm = resolve_url(WORKER_WASM).ok_or("cannot resolve the worker's URL")?;
     let loader = WORKER_LOADER
         .replace("SCRIPT_URL", &format!("{script:?}"))
-        .replace("WASM_URL", &format!("{wasm:?}"));
+        .replace("WASM_URL", &format!("{wasm:?}"))
+        .replace("TRACE_ON", if enable_tracing() { "true" } else { "false" });
     let parts = js_sys::Array::of1(&JsValue::from_str(&loader));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/javascript");
@@ -70,6 +88,7 @@ pub fn spawn_worker(
         .map_err(|e| format!("cannot create the worker loader: {e:?}"))?;
     Ok(Agent::spawner()
         .callback(on_message)
+        .encoding::<crate::worker::codec::Bincode>()
         .spawn_with_loader(&loader_url))
 }
 

@@ -3,7 +3,9 @@
 use gloo_worker::Registrable;
 
 fn main() {
-    opscope_app::worker::agent::Agent::registrar().register();
+    opscope_app::worker::agent::Agent::registrar()
+        .encoding::<opscope_app::worker::codec::Bincode>()
+        .register();
 }
 
 /// Called by the loader script (see `opscope_app::platform::spawn_worker`) when the worker hits

@@ -2,15 +2,20 @@
 //! curves with their bounds, the edges of every node; plus hit testing and level of detail.
 //! Pure: tested natively.
 
+use std::cell::OnceCell;
+
+use opscope_engine::layout::Point;
 use opscope_engine::report::{GraphView, ViewNodeKind};
 
-use super::geometry::{distance_to_polyline, edge_shape, EdgeShape};
+use super::geometry::{
+    bounds_of, distance_to_polyline, edge_shape, EdgeShape, ARROW_HALF_WIDTH, ARROW_LENGTH,
+};
 use crate::state::Bounds;
 
 pub struct Scene {
     pub nodes: Vec<Bounds>,
     /// `None` for edges without a usable route (they are not drawn).
-    pub edges: Vec<Option<EdgeShape>>,
+    pub edges: EdgeShapes,
     /// Edges entering and leaving each node, by edge index.
     pub node_edges: Vec<Vec<usize>>,
 }
@@ -48,19 +53,14 @@ impl Scene {
             .map(|n| Bounds::of_rect(&n.rect))
             .collect();
         let mut node_edges = vec![Vec::new(); nodes.len()];
-        let edges = view
-            .edges
-            .iter()
-            .enumerate()
-            .map(|(edge_idx, edge)| {
-                for end in [edge.from, edge.to] {
-                    if let Some(list) = node_edges.get_mut(end) {
-                        list.push(edge_idx);
-                    }
+        for (edge_idx, edge) in view.edges.iter().enumerate() {
+            for end in [edge.from, edge.to] {
+                if let Some(list) = node_edges.get_mut(end) {
+                    list.push(edge_idx);
                 }
-                edge_shape(&edge.points)
-            })
-            .collect();
+            }
+        }
+        let edges = EdgeShapes::new(view);
         Scene {
             nodes,
             edges,
@@ -76,8 +76,12 @@ impl Scene {
     /// The edge closest to the world point within `tolerance` world units.
     pub fn edge_at(&self, x: f64, y: f64, tolerance: f64) -> Option<usize> {
         let mut best: Option<(usize, f64)> = None;
-        for (edge_idx, shape) in self.edges.iter().enumerate() {
-            let Some(shape) = shape else { continue };
+        for edge_idx in 0..self.edges.len() {
+            let near =
+                self.edges.reach[edge_idx].is_some_and(|b| b.inflate(tolerance).contains(x, y));
+            let Some(Some(shape)) = near.then(|| self.edges.get(edge_idx)).flatten() else {
+                continue;
+            };
             if !shape.bounds.inflate(tolerance).contains(x, y) {
                 continue;
             }
@@ -98,11 +102,79 @@ impl Scene {
     }
 
     pub fn edges_in<'a>(&'a self, area: &'a Bounds) -> impl Iterator<Item = usize> + 'a {
-        self.edges
-            .iter()
-            .enumerate()
-            .filter(move |(_, shape)| shape.as_ref().is_some_and(|s| s.bounds.intersects(area)))
-            .map(|(idx, _)| idx)
+        (0..self.edges.len()).filter(move |&idx| {
+            self.edges.reach[idx].is_some_and(|b| b.intersects(area))
+                && self
+                    .edges
+                    .get(idx)
+                    .is_some_and(|s| s.as_ref().is_some_and(|s| s.bounds.intersects(area)))
+        })
+    }
+}
+
+/// The edges' curves, each built the first time it is asked for: the first draw of a
+/// 100,000-node graph needs only the few in view. Until then an edge is known by where it can
+/// reach (its route's box grown by an arrowhead), which holds its curve.
+pub struct EdgeShapes {
+    /// Every edge's route, one after the other; edge `i`'s is `points[starts[i]..starts[i + 1]]`.
+    points: Vec<Point>,
+    starts: Vec<usize>,
+    /// `None` for a route that makes no curve (fewer than two points, or not finite).
+    reach: Vec<Option<Bounds>>,
+    shapes: Vec<OnceCell<Option<EdgeShape>>>,
+}
+
+impl EdgeShapes {
+    fn new(view: &GraphView) -> EdgeShapes {
+        let n_points = view.edges.iter().map(|e| e.points.len()).sum();
+        let mut points = Vec::with_capacity(n_points);
+        let mut starts = Vec::with_capacity(view.edges.len() + 1);
+        let mut reach = Vec::with_capacity(view.edges.len());
+        starts.push(0);
+        // The curve stays in its route's box, but for the arrowhead, which can stick out by its
+        // length or half its width.
+        let margin = ARROW_LENGTH.max(ARROW_HALF_WIDTH);
+        for edge in &view.edges {
+            points.extend_from_slice(&edge.points);
+            starts.push(points.len());
+            let curves = edge.points.len() >= 2
+                && edge
+                    .points
+                    .iter()
+                    .all(|p| p.x.is_finite() && p.y.is_finite());
+            reach.push(curves.then(|| bounds_of(edge.points.iter().copied()).inflate(margin)));
+        }
+        EdgeShapes {
+            points,
+            starts,
+            reach,
+            shapes: (0..view.edges.len()).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.shapes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shapes.is_empty()
+    }
+
+    /// The curve of edge `idx` (`Some(None)`: the edge has no usable route).
+    pub fn get(&self, idx: usize) -> Option<&Option<EdgeShape>> {
+        let cell = self.shapes.get(idx)?;
+        Some(cell.get_or_init(|| {
+            self.reach[idx]?;
+            edge_shape(&self.points[self.starts[idx]..self.starts[idx + 1]])
+        }))
+    }
+}
+
+impl std::ops::Index<usize> for EdgeShapes {
+    type Output = Option<EdgeShape>;
+
+    fn index(&self, idx: usize) -> &Option<EdgeShape> {
+        self.get(idx).expect("an edge of the scene")
     }
 }
 
@@ -166,12 +238,84 @@ mod tests {
     }
 
     #[test]
+    fn curves_are_built_when_asked_for_and_match_the_eager_ones() {
+        let mut view = column_view(6);
+        let route = |pairs: &[(f64, f64)]| pairs.iter().map(|&(x, y)| Point { x, y }).collect();
+        for (from, to, points) in [
+            (0, 1, route(&[(50.0, 40.0), (50.0, 60.0)])),
+            (
+                1,
+                4,
+                route(&[(50.0, 100.0), (180.0, 140.0), (180.0, 200.0), (60.0, 240.0)]),
+            ),
+            // A flat last piece: the arrow points sideways, past the route's box.
+            (2, 3, route(&[(50.0, 160.0), (52.0, 160.0)])),
+        ] {
+            view.edges.push(ViewEdge {
+                from,
+                to,
+                tensor: "t".into(),
+                label: String::new(),
+                points,
+            });
+        }
+        let scene = Scene::new(&view);
+        for (idx, edge) in view.edges.iter().enumerate() {
+            let eager = edge_shape(&edge.points).expect("a curve");
+            let lazy = scene.edges[idx].as_ref().expect("a curve");
+            assert_eq!(lazy.flat, eager.flat);
+            assert_eq!(lazy.arrow, eager.arrow);
+            let reach = scene.edges.reach[idx].expect("a reach");
+            let b = eager.bounds;
+            assert!(
+                reach.contains(b.x, b.y) && reach.contains(b.x + b.width, b.y + b.height),
+                "edge {idx}: {reach:?} holds {b:?}"
+            );
+        }
+        // What a view sees is what the eager curves say.
+        for area in [
+            Bounds {
+                x: 170.0,
+                y: 150.0,
+                width: 20.0,
+                height: 20.0,
+            },
+            Bounds {
+                x: 0.0,
+                y: 0.0,
+                width: 60.0,
+                height: 50.0,
+            },
+            Bounds {
+                x: 53.0,
+                y: 150.0,
+                width: 3.0,
+                height: 20.0,
+            },
+            Bounds {
+                x: 400.0,
+                y: 0.0,
+                width: 10.0,
+                height: 10.0,
+            },
+        ] {
+            let eager: Vec<usize> = (0..view.edges.len())
+                .filter(|&idx| {
+                    edge_shape(&view.edges[idx].points).is_some_and(|s| s.bounds.intersects(&area))
+                })
+                .collect();
+            assert_eq!(scene.edges_in(&area).collect::<Vec<_>>(), eager, "{area:?}");
+        }
+    }
+
+    #[test]
     fn edges_with_bad_routes_are_skipped() {
         let mut view = two_nodes_with_edge();
         view.edges[0].points.clear();
         view.edges[0].to = 7;
         let scene = Scene::new(&view);
         assert!(scene.edges[0].is_none());
+        assert_eq!(scene.edges.len(), 1);
         assert_eq!(scene.edge_at(50.0, 50.0, 4.0), None);
         let everything = Bounds {
             x: -1e9,

@@ -55,6 +55,7 @@ impl WorkerLink {
                 if matches!(msg, FromWorker::Crashed { .. }) {
                     crashed.set(true);
                 }
+                crate::worker::codec::trace("page message decoded");
                 dispatch.emit(Action::Worker {
                     msg,
                     now_ms: platform::now_ms(),
@@ -146,6 +147,7 @@ pub fn app() -> Html {
                     }),
                 ),
             };
+            crate::worker::codec::trace("page load started");
             dispatch.emit(Action::LoadStarted {
                 generation,
                 file_name,
@@ -201,6 +203,7 @@ pub fn app() -> Html {
                     }
                     Source::Model { .. } | Source::Analyse { .. } => Ok(Vec::new()),
                 };
+                crate::worker::codec::trace("page files read");
                 let sent = files.and_then(|files| {
                     worker.borrow_mut().send(
                         ToWorker::Open {
@@ -570,6 +573,7 @@ pub fn app() -> Html {
                         .then_some("profile-only"))}>
                 <div class="workspace-top">
                     <div id="graph" class="graph" data-graph-state={graph_state.as_str()}
+                        data-analysis={if state.analysing.is_some() { "pending" } else { "done" }}
                         data-overlay={overlay_shown.id()}>
                         <GraphCanvas
                             graph={state.graph.clone()}

@@ -322,8 +322,10 @@ impl GraphCanvas {
                     .as_ref()
                     .is_some_and(|(generation, _)| *generation == graph.generation);
                 if !is_current {
+                    crate::worker::codec::trace("page scene start");
                     self.scene = Some((graph.generation, Rc::new(Scene::new(&graph.view))));
                     self.texts.reset(graph.view.nodes.len());
+                    crate::worker::codec::trace("page scene done");
                 }
             }
             None => self.scene = None,
@@ -402,6 +404,7 @@ impl GraphCanvas {
     }
 
     fn draw(&mut self, ctx: &Context<Self>) {
+        crate::worker::codec::trace("page draw start");
         let props = ctx.props();
         let Some(canvas) = self.canvas_ref.cast::<HtmlCanvasElement>() else {
             return;
@@ -449,7 +452,8 @@ impl GraphCanvas {
             badges: props.badges.as_deref().map(Vec::as_slice),
             palette: Palette::of(props.scheme),
         };
-        draw::draw(&context, &frame, &mut self.texts);
+        let drawn = draw::draw(&context, &frame, &mut self.texts);
+        crate::worker::codec::trace(&format!("page draw done ({drawn})"));
 
         {
             let mut hook_data = self.hook_data.borrow_mut();

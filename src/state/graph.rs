@@ -2,8 +2,9 @@
 //! lookups the panels need (a node by name, a view node by main-graph node index, which the
 //! analysis uses).
 
-use std::collections::HashMap;
 use std::rc::Rc;
+
+use opscope_engine::ir::fx_hash::FxHashMap;
 
 use opscope_engine::report::{GraphView, GraphViewOptions, ViewNodeKind};
 
@@ -29,7 +30,7 @@ pub struct GraphHandle {
     /// View index by node name (op nodes win over inputs and outputs of the same name, and
     /// those over nodes hidden in a folded box, which name that box, and over a folded
     /// constant, which names the first box that draws it).
-    names: Rc<HashMap<String, usize>>,
+    names: Rc<FxHashMap<String, usize>>,
     /// View index by IR node index of the graph drawn (`ViewNode::graph_node`); a node in a
     /// folded scope or group maps to that box, a folded constant to the first box that draws it
     /// (its first reader).
@@ -94,7 +95,9 @@ impl GraphHandle {
                 slot.get_or_insert(first);
             }
         }
-        let mut names: HashMap<String, usize> = HashMap::with_capacity(view.nodes.len());
+        // FxHash: 100,000 names hash several times faster than with SipHash in wasm.
+        let mut names: FxHashMap<String, usize> =
+            FxHashMap::with_capacity_and_hasher(view.nodes.len(), Default::default());
         for (node_idx, node) in view.nodes.iter().enumerate() {
             if node.name.is_empty() {
                 continue;

@@ -75,6 +75,15 @@ impl Loading {
     }
 }
 
+/// The analysis the worker runs after sending the graph (`LoadResult::analysis_follows`): the
+/// page draws the graph meanwhile and takes the analysis when it comes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PendingAnalysis {
+    pub generation: u64,
+    /// It is of a model newly shown (its overlay is picked when it comes).
+    pub new_model: bool,
+}
+
 /// Timing of the last successful load, for the status bar.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LoadStats {

@@ -45,7 +45,7 @@ pub use self::format::{
     format_bytes, format_count, format_ms, format_share, format_us, format_us_cell, format_zoom,
 };
 pub use self::graph::GraphHandle;
-pub use self::loading::{GraphState, LoadStage, LoadStats, Loading};
+pub use self::loading::{GraphState, LoadStage, LoadStats, Loading, PendingAnalysis};
 pub use self::minimap::MiniMap;
 pub use self::navigate::Direction;
 pub use self::overlay::Overlay;

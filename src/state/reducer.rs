@@ -8,7 +8,7 @@ use yew::Reducible;
 
 use super::analysis::{estimate_label, AnalysisState, FindingsView};
 use super::graph::GraphHandle;
-use super::loading::{GraphState, LoadStage, LoadStats, Loading};
+use super::loading::{GraphState, LoadStage, LoadStats, Loading, PendingAnalysis};
 use super::navigate::{next_node, Direction};
 use super::overlay::Overlay;
 use super::profile::{PanelTab, ProfileState};
@@ -20,7 +20,8 @@ use crate::canvas::fusion::FusionOutlines;
 use crate::canvas::heat::HeatMap;
 use crate::canvas::units::UnitMap;
 use crate::worker::protocol::{
-    FromWorker, LoadResult, ModelChoice, NodeAnalysis, NodeStat, ProfileData, TargetKey,
+    AnalysisData, FromWorker, LoadResult, ModelChoice, NodeAnalysis, NodeStat, ProfileData,
+    TargetKey,
 };
 use opscope_engine::report::GraphViewOptions;
 
@@ -29,6 +30,8 @@ pub struct AppState {
     /// The newest load the user asked for; results of older ones are dropped.
     pub generation: u64,
     pub loading: Option<Loading>,
+    /// The analysis the worker still runs for the graph it sent first.
+    pub analysing: Option<PendingAnalysis>,
     pub graph: Option<GraphHandle>,
     /// The readable models of the last drop that had any (the model picker), and which is shown.
     pub models: Vec<ModelChoice>,
@@ -234,6 +237,11 @@ impl AppState {
             (None, Some(graph)) if !self.drawn => {
                 Some(format!("Drawing {} nodes…", graph.view.node_count))
             }
+            (None, Some(graph)) if self.analysing.is_some() => Some(format!(
+                "Analysing {} nodes for the {}…",
+                super::format_count(graph.view.node_count as u64),
+                self.target.name()
+            )),
             _ => None,
         }
     }
@@ -408,6 +416,8 @@ impl AppState {
                 }
                 self.generation = generation;
                 self.errors.clear();
+                // The worker drops an analysis in progress for newer work.
+                self.analysing = None;
                 self.loading = Some(Loading {
                     generation,
                     file_name,
@@ -422,6 +432,7 @@ impl AppState {
             Action::Worker { msg, now_ms } => self = self.worker_said(msg, now_ms),
             Action::Drawn { scene, now_ms } => {
                 if scene == self.scene && self.graph.is_some() && !self.drawn {
+                    crate::worker::codec::trace("page drawn action");
                     self.drawn = true;
                     if let Some(stats) = self.stats.as_mut() {
                         if stats.drawn_ms.is_none() {
@@ -881,7 +892,9 @@ impl AppState {
             .loading
             .as_ref()
             .is_some_and(|l| l.generation == generation);
-        if !is_current || generation != self.generation {
+        // The analysis of a graph already received.
+        let pending = self.analysing.filter(|p| p.generation == generation);
+        if !(is_current || pending.is_some()) || generation != self.generation {
             return self;
         }
         match msg {
@@ -890,18 +903,25 @@ impl AppState {
                     loading.stage = LoadStage::Worker(stage);
                 }
             }
-            FromWorker::Loaded { result, .. } => {
-                let Some(loading) = self.loading.take() else {
-                    return self;
-                };
-                self.loaded(generation, loading, *result, now_ms);
+            FromWorker::Loaded { result, .. } => match (self.loading.take(), pending) {
+                (Some(loading), _) => self.loaded(generation, loading, *result, now_ms),
+                (None, Some(pending)) => {
+                    self.analysing = None;
+                    self.analysed(pending, *result);
+                }
+                (None, None) => {}
+            },
+            FromWorker::Failed { message, .. } => {
+                self.analysing = None;
+                self.fail(generation, message);
             }
-            FromWorker::Failed { message, .. } => self.fail(generation, message),
             FromWorker::Crashed { message, .. } => {
+                self.analysing = None;
                 let file_name = self
                     .loading
                     .as_ref()
                     .map(|l| l.file_name.clone())
+                    .or_else(|| self.graph.as_ref().map(|g| g.file_name.clone()))
                     .unwrap_or_default();
                 let message = format!(
                     "{file_name}: opscope stopped while reading this (internal error: \
@@ -922,6 +942,7 @@ impl AppState {
             errors,
             skipped,
             timings,
+            analysis_follows,
         } = result;
         self.errors = errors;
         // A new drop says what it skipped; another graph or target of the same files keeps it.
@@ -957,17 +978,19 @@ impl AppState {
                 .cloned()
                 .unwrap_or_else(|| loading.file_name.clone());
             self.shown_model = Some(model.index);
+            crate::worker::codec::trace("page reducer: graph handle start");
             self.graph = Some(
                 GraphHandle::new(
                     generation,
                     file_name,
                     model.files,
                     model.pairing,
-                    *model.view,
+                    Rc::unwrap_or_clone(model.view),
                 )
                 .with_graphs(model.graph, model.graphs)
                 .with_options(model.options),
             );
+            crate::worker::codec::trace("page reducer: graph handle done");
             self.selection = None;
             self.related.clear();
             self.walked = None;
@@ -982,6 +1005,51 @@ impl AppState {
                 (None, None) => self.fit_pending = true,
             }
         }
+        let new_model = had_model && !same_model;
+        self.analysing = analysis_follows.then_some(PendingAnalysis {
+            generation,
+            new_model,
+        });
+        let had_analysis = self.take_analysis(generation, profile, analysis, had_model, new_model);
+        if had_model || had_profile || had_analysis {
+            self.stats = Some(LoadStats {
+                timings,
+                started_ms: loading.started_ms,
+                received_ms: now_ms - loading.started_ms,
+                drawn_ms: None,
+                had_model,
+            });
+        }
+    }
+
+    /// The analysis that follows the graph a load sent first (`LoadResult::analysis_follows`).
+    fn analysed(&mut self, pending: PendingAnalysis, result: LoadResult) {
+        self.errors.extend(result.errors);
+        if let Some(stats) = self.stats.as_mut() {
+            stats.timings.profile_ms += result.timings.profile_ms;
+            stats.timings.analysis_ms += result.timings.analysis_ms;
+        }
+        self.take_analysis(
+            pending.generation,
+            result.profile,
+            result.analysis,
+            false,
+            pending.new_model,
+        );
+    }
+
+    /// Takes the analysis and the profile a load sent (`None`: unchanged; see
+    /// [`AppState::take_profile`]) and picks the overlay they allow; `had_model`: a graph came
+    /// with them, `new_model`: they are of a model newly shown. Whether there was an analysis.
+    fn take_analysis(
+        &mut self,
+        generation: u64,
+        profile: Option<ProfileData>,
+        analysis: Option<AnalysisData>,
+        had_model: bool,
+        new_model: bool,
+    ) -> bool {
+        let had_profile = profile.is_some();
         let panel_was_visible = self.panel_visible();
         let had_analysis = analysis.is_some();
         match analysis {
@@ -992,10 +1060,10 @@ impl AppState {
                 })
             }
             // Every new model is analysed; one without an analysis leaves none that fits it.
-            None if had_model && !same_model => self.analysis = None,
+            None if new_model => self.analysis = None,
             None => {}
         }
-        self.take_profile(generation, profile, had_model && !same_model, had_analysis);
+        self.take_profile(generation, profile, new_model, had_analysis);
         if !panel_was_visible && self.panel_visible() {
             self.panel_collapsed = false;
             if self.panel_tab != PanelTab::Hotspots {
@@ -1003,7 +1071,9 @@ impl AppState {
             }
         }
         if had_model || had_profile || had_analysis {
+            crate::worker::codec::trace("page reducer: overlays start");
             self.refresh_overlays();
+            crate::worker::codec::trace("page reducer: overlays done");
             // A measured profile newly joined shows as the heat map; a new model alone shows
             // its units. Another target or another graph of the model keeps the choice.
             let measured_heat =
@@ -1012,7 +1082,7 @@ impl AppState {
                 // The URL's choice stands; it shows once available.
             } else if had_profile && measured_heat {
                 self.overlay = Overlay::Heat;
-            } else if had_model && !same_model {
+            } else if new_model {
                 if measured_heat {
                     self.overlay = Overlay::Heat;
                 } else if self.units.is_some() {
@@ -1022,14 +1092,8 @@ impl AppState {
             if self.graph.is_some() {
                 self.new_scene();
             }
-            self.stats = Some(LoadStats {
-                timings,
-                started_ms: loading.started_ms,
-                received_ms: now_ms - loading.started_ms,
-                drawn_ms: None,
-                had_model,
-            });
         }
+        had_analysis
     }
 
     /// Takes the profile a load sent (`None`: unchanged). A measured run new to the panel opens
@@ -1124,7 +1188,7 @@ mod tests {
         LoadResult {
             model: model.map(|view| ModelLoad {
                 index: 0,
-                view: Box::new(view),
+                view: Rc::new(view),
                 files: vec!["m.onnx".into()],
                 pairing: None,
                 graph: 0,
@@ -1137,6 +1201,7 @@ mod tests {
             errors: Vec::new(),
             skipped: Vec::new(),
             timings: Timings::default(),
+            analysis_follows: false,
         }
     }
 
@@ -1947,6 +2012,80 @@ mod tests {
         let mut load = result(Some(column_view(6)), None);
         load.analysis = Some(analysis);
         finished(generation, load)
+    }
+
+    #[test]
+    fn an_analysis_sent_after_the_graph_ends_as_one_sent_with_it() {
+        let state = started(AppState::default().apply(Action::CanvasResized(CANVAS)), 1);
+        let together = drawn(state.clone().apply(analysed(1, analysis6())));
+        // The graph first, drawn while the worker analyses it.
+        let mut first = result(Some(column_view(6)), None);
+        first.analysis_follows = true;
+        first.timings.layout_ms = 40.0;
+        let state = state.apply(finished(1, first));
+        assert!(state.loading.is_none() && state.analysis.is_none());
+        assert_eq!(
+            state.analysing,
+            Some(PendingAnalysis {
+                generation: 1,
+                new_model: true
+            })
+        );
+        let state = drawn(state);
+        assert_eq!(state.graph_state(), GraphState::Drawn);
+        assert_eq!(state.stats.and_then(|s| s.drawn_ms), Some(300.0));
+        assert!(state
+            .progress()
+            .is_some_and(|p| p.starts_with("Analysing 6 nodes")));
+        // Then the analysis, alone: overlay, findings and badges as if it had come with the graph.
+        let mut second = result(None, None);
+        second.analysis = Some(analysis6());
+        second.timings.analysis_ms = 25.0;
+        let scene = state.scene;
+        let state = state.apply(finished(1, second));
+        assert!(state.analysing.is_none());
+        assert_ne!(state.scene, scene, "the overlay is drawn");
+        assert_eq!(state.graph_state(), GraphState::Loading);
+        let state = drawn(state);
+        assert_eq!(state.overlay_shown(), together.overlay_shown());
+        assert_eq!(state.overlay_shown(), Overlay::Unit);
+        assert_eq!(state.findings.len(), together.findings.len());
+        let badges = |s: &AppState| s.badges.as_ref().map(|b| b.to_vec());
+        assert_eq!(badges(&state), badges(&together));
+        assert!(state.units.is_some() && state.outlines.is_some());
+        assert_eq!(state.progress(), None);
+        let timings = state.stats.map(|s| s.timings).unwrap_or_default();
+        assert_eq!((timings.layout_ms, timings.analysis_ms), (40.0, 25.0));
+        assert_eq!(
+            state.stats.and_then(|s| s.drawn_ms),
+            Some(300.0),
+            "first draw"
+        );
+    }
+
+    #[test]
+    fn an_analysis_of_an_older_load_is_dropped() {
+        let mut first = result(Some(column_view(6)), None);
+        first.analysis_follows = true;
+        let state = drawn(started(AppState::default(), 1).apply(finished(1, first)));
+        let state = started(state, 2);
+        assert!(state.analysing.is_none());
+        let state = state.apply(analysed(1, analysis6()));
+        assert!(state.analysis.is_none());
+        // A crash while analysing is reported, and the graph stays.
+        let mut first = result(Some(column_view(6)), None);
+        first.analysis_follows = true;
+        let state = drawn(state.apply(finished(2, first)));
+        let state = state.apply(Action::Worker {
+            msg: FromWorker::Crashed {
+                generation: 2,
+                message: "boom".into(),
+            },
+            now_ms: 1400.0,
+        });
+        assert!(state.analysing.is_none());
+        assert!(state.graph.is_some());
+        assert!(state.errors[0].contains("boom"), "{:?}", state.errors);
     }
 
     fn with_analysis() -> AppState {

@@ -54,6 +54,16 @@ impl Agent {
         };
         match self.session.next_stage(&mut running.job) {
             Some(stage) => {
+                // The graph goes to the page before the analysis runs, so it is drawn meanwhile.
+                if let Some(shown) = self.session.take_shown(&mut running.job) {
+                    scope.respond(
+                        running.handler,
+                        FromWorker::Loaded {
+                            generation: running.generation,
+                            result: Box::new(shown),
+                        },
+                    );
+                }
                 scope.respond(
                     running.handler,
                     FromWorker::Progress {
@@ -67,6 +77,7 @@ impl Agent {
             }
             None => {
                 let result = self.session.finish(running.job);
+                super::codec::trace("worker respond Loaded");
                 scope.respond(
                     running.handler,
                     FromWorker::Loaded {
@@ -113,7 +124,13 @@ impl Worker for Agent {
         let outcome = catch_unwind(AssertUnwindSafe(|| session.step(job)));
         set_job(None);
         match outcome {
-            Ok(Some(step)) => running.job.add_time(step, now_ms() - started),
+            Ok(Some(step)) => {
+                super::codec::trace(&format!(
+                    "worker step {step:?} {:.1} ms",
+                    now_ms() - started
+                ));
+                running.job.add_time(step, now_ms() - started)
+            }
             Ok(None) => {}
             Err(payload) => {
                 let message = panic_text(payload.as_ref());
@@ -154,6 +171,7 @@ impl Worker for Agent {
                     return;
                 }
                 self.latest = generation;
+                super::codec::trace("worker received Open");
                 let job = self.session.open(files, target, view);
                 self.start(scope, generation, id, job);
             }
@@ -285,7 +303,7 @@ fn install_panic_reporter() {}
 
 #[cfg(target_arch = "wasm32")]
 fn now_ms() -> f64 {
-    js_sys::Date::now()
+    super::codec::clock()
 }
 
 #[cfg(not(target_arch = "wasm32"))]

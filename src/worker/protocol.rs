@@ -12,6 +12,7 @@
 use opscope_engine::report::{GraphView, GraphViewOptions};
 use opscope_engine::target::{spec_of, TargetId};
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
 
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -129,6 +130,11 @@ pub struct LoadResult {
     /// metadata, logs), with why: listed, not errors, when the rest of the drop was read.
     pub skipped: Vec<(String, String)>,
     pub timings: Timings,
+    /// The analysis (and the profile joined to the model) follows in a second `Loaded` of the
+    /// same generation: the graph is sent as soon as it is laid out, so the page draws it while
+    /// the worker analyses it (see `Session::take_shown`).
+    #[serde(default)]
+    pub analysis_follows: bool,
 }
 
 /// A model laid out for the viewer.
@@ -136,7 +142,9 @@ pub struct LoadResult {
 pub struct ModelLoad {
     /// Index in the drop's [`ModelChoice`] list.
     pub index: usize,
-    pub view: Box<GraphView>,
+    /// Shared with the worker's cache of layouts: sending it copies nothing (serde's `rc`
+    /// serialises the view itself; the page gets its own).
+    pub view: Rc<GraphView>,
     /// The files it came from, the main file first (a prototxt, then its caffemodel).
     pub files: Vec<String>,
     /// How a companion file was paired with the main one (`same net name`), if there was one.

@@ -29,6 +29,7 @@ use opscope_engine::report::{
 };
 use opscope_engine::{classify_file, open_model, open_models, FileKind, InputFile, Pairing};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::analysis_data::analysis_data;
 use super::profile_data::profile_data;
@@ -47,6 +48,9 @@ const MAX_KEPT_VIEWS: usize = 8;
 pub struct Session {
     models: Vec<LoadedModel>,
     shown: Option<usize>,
+    /// The page has the analysis of the shown model (it comes after the graph; a load that
+    /// stopped between the two leaves it missing, and the next load of the model runs it).
+    analysed: bool,
     profile: Option<LoadedProfile>,
 }
 
@@ -56,7 +60,7 @@ struct LoadedModel {
     model: Model,
     /// Views laid out so far, by index into the model's graph list and the options they were
     /// drawn with; kept for the pickers and the "Constants as nodes" toggle.
-    views: BTreeMap<(usize, GraphViewOptions), GraphView>,
+    views: BTreeMap<(usize, GraphViewOptions), Rc<GraphView>>,
 }
 
 struct LoadedProfile {
@@ -103,6 +107,8 @@ pub struct Job {
     /// (metadata, logs): `(file, reason, the whole message)`. Skipped when the rest of the drop
     /// gave a model or a profile, else errors ([`Session::finish`]).
     foreign: Vec<(String, String, String)>,
+    /// This load read at least one model.
+    models_read: bool,
     target: TargetKey,
     result: LoadResult,
 }
@@ -121,6 +127,7 @@ impl Job {
             model_changed: false,
             reanalyse: false,
             foreign: Vec::new(),
+            models_read: false,
             target,
             result: LoadResult {
                 model: None,
@@ -130,6 +137,7 @@ impl Job {
                 errors: Vec::new(),
                 skipped: Vec::new(),
                 timings: Timings::default(),
+                analysis_follows: false,
             },
         }
     }
@@ -184,7 +192,7 @@ impl Session {
         let mut job = Job::new(target, view);
         job.show = Some(index);
         job.show_graph = graph;
-        job.model_changed = self.shown != Some(index);
+        job.model_changed = self.shown != Some(index) || !self.analysed;
         Some(job)
     }
 
@@ -304,12 +312,12 @@ impl Session {
             .entry(key)
             .or_insert_with(|| {
                 let shown = graph_at(model, path).unwrap_or(&model.graph);
-                graph_view_with(model, shown, &job.view)
+                Rc::new(graph_view_with(model, shown, &job.view))
             })
             .clone();
         job.result.model = Some(ModelLoad {
             index: show,
-            view: Box::new(view),
+            view,
             files: loaded.files.clone(),
             pairing: loaded.pairing.map(|p| p.describe().to_string()),
             graph,
@@ -355,10 +363,34 @@ impl Session {
         (profile_data, Some(data))
     }
 
+    /// The shown graph, as soon as it is laid out, when an analysis is still to run: the load's
+    /// result so far (the models, the graph, the errors), marked as followed by the analysis,
+    /// which [`Session::finish`] then returns alone. The session holds the new models from now
+    /// on, as the page shows them; the profile stays with the job, as its join comes with the
+    /// analysis. `None` when the next step is not the analysis or there is no graph to send.
+    pub fn take_shown(&mut self, job: &mut Job) -> Option<LoadResult> {
+        if job.result.model.is_none() || STEPS.get(job.next) != Some(&Step::Analyse) {
+            return None;
+        }
+        self.next_stage(job)?;
+        if STEPS.get(job.next) != Some(&Step::Analyse) {
+            return None;
+        }
+        if let Some(models) = job.new_models.take() {
+            self.models = models;
+        }
+        self.shown = job.show;
+        self.analysed = false;
+        let mut shown = Job::new(job.target, job.view.clone()).result;
+        std::mem::swap(&mut shown, &mut job.result);
+        shown.analysis_follows = true;
+        Some(shown)
+    }
+
     /// Ends the load: the session now holds what the page will show.
     pub fn finish(&mut self, mut job: Job) -> LoadResult {
-        let read_something =
-            job.new_models.as_ref().is_some_and(|m| !m.is_empty()) || job.new_profile.is_some();
+        // The models may already be with the session ([`Session::take_shown`]).
+        let read_something = job.models_read || job.new_profile.is_some();
         for (file, reason, message) in std::mem::take(&mut job.foreign) {
             if read_something {
                 job.result.skipped.push((file, reason));
@@ -375,6 +407,9 @@ impl Session {
         }
         if let Some(profile) = job.new_profile.take() {
             self.profile = Some(profile);
+        }
+        if job.result.analysis.is_some() {
+            self.analysed = true;
         }
         job.result
     }
@@ -440,6 +475,7 @@ fn parse_models(job: &mut Job) {
             })
             .collect(),
     );
+    job.models_read = !models.is_empty();
     job.new_models = Some(models);
     job.show = Some(0);
     job.model_changed = true;
@@ -646,6 +682,65 @@ mod tests {
         assert!(analysis.findings.iter().any(|f| f.rule == "aicpu-op"));
         let first = &analysis.nodes[0];
         assert!(first.measured_us.is_some(), "the first conv was profiled");
+    }
+
+    #[test]
+    fn the_graph_can_go_before_its_analysis() {
+        let mut whole = Session::default();
+        let (together, _) = load(&mut whole, vec![resnet(), resnet_profile()]);
+        let mut session = Session::default();
+        let mut job = session.open(
+            vec![resnet(), resnet_profile()],
+            TargetKey::default(),
+            GraphViewOptions::default(),
+        );
+        let mut shown = None;
+        while session.next_stage(&mut job).is_some() {
+            if let Some(result) = session.take_shown(&mut job) {
+                assert!(shown.is_none(), "sent once");
+                shown = Some(result);
+            }
+            session.step(&mut job);
+        }
+        let shown = shown.expect("the graph before the analysis");
+        let analysed = session.finish(job);
+        assert!(shown.analysis_follows && !analysed.analysis_follows);
+        assert!(shown.analysis.is_none() && shown.profile.is_none());
+        assert_eq!(shown.model, together.model);
+        assert_eq!(shown.models, together.models);
+        assert!(analysed.model.is_none() && analysed.models.is_none());
+        assert_eq!(analysed.analysis, together.analysis);
+        assert_eq!(analysed.profile, together.profile);
+        // Nothing to analyse after a layout alone: nothing goes early.
+        let mut job = session
+            .show(0, 0, TargetKey::default(), GraphViewOptions::default())
+            .expect("the model");
+        while session.next_stage(&mut job).is_some() {
+            assert!(session.take_shown(&mut job).is_none());
+            session.step(&mut job);
+        }
+        assert!(session.finish(job).model.is_some());
+    }
+
+    #[test]
+    fn an_analysis_that_never_reached_the_page_runs_with_the_next_layout() {
+        let mut session = Session::default();
+        let mut job = session.open(
+            vec![resnet()],
+            TargetKey::default(),
+            GraphViewOptions::default(),
+        );
+        while session.next_stage(&mut job).is_some() && session.take_shown(&mut job).is_none() {
+            session.step(&mut job);
+        }
+        // The job is dropped (a newer request) before its analysis ran.
+        drop(job);
+        let job = session
+            .show(0, 0, TargetKey::default(), GraphViewOptions::default())
+            .expect("the model is held");
+        let (result, steps) = run(&mut session, job);
+        assert_eq!(steps, vec![Step::Layout, Step::Analyse]);
+        assert!(result.analysis.is_some());
     }
 
     #[test]

@@ -344,7 +344,7 @@ const opscope = {
   name: 'opscope',
   timeoutS: OPSCOPE_TIMEOUT_S,
   input: '#file',
-  panSelector: '#graph canvas',
+  panSelector: '#graph .graph-canvas > canvas',
   async open({ page }) {
     await page.goto(BASE_URL);
     await page.locator('#sample').waitFor({ timeout: 30000 });

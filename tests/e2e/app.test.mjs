@@ -44,7 +44,9 @@ page.on('pageerror', (err) => pageErrors.push(String(err)));
 
 const graph = page.locator('#graph');
 const status = page.locator('#status');
-const waitDrawn = () => page.locator('#graph[data-graph-state="drawn"]').waitFor({ timeout: 30000 });
+// Drawn, with the analysis (which the worker sends after the graph) taken and drawn too.
+const DRAWN = '#graph[data-graph-state="drawn"][data-analysis="done"]';
+const waitDrawn = () => page.locator(DRAWN).waitFor({ timeout: 30000 });
 
 await test('opens with a drop zone and the sample button', async () => {
   await page.goto(BASE_URL);
@@ -215,7 +217,7 @@ await test('?overlay= in the URL picks the overlay a model opens with', async ()
   other.on('request', (request) => requests.push(request.url()));
   other.on('pageerror', (err) => pageErrors.push(String(err)));
   await other.goto(`${BASE_URL}?overlay=fusion&sample=resnet50`);
-  await other.locator('#graph[data-graph-state="drawn"]').waitFor({ timeout: 30000 });
+  await other.locator(DRAWN).waitFor({ timeout: 30000 });
   await other.locator('#graph[data-overlay="fusion"]').waitFor({ timeout: 10000 });
   await other.locator('#legend #fusion-legend').waitFor({ timeout: 5000 });
   await other.close();
@@ -279,7 +281,7 @@ await test('#node= in the URL opens the node; arrow down moves to its consumer; 
   const [conv, relu] = names;
   assert(/conv/i.test(conv) && /relu/i.test(relu), `unexpected first nodes ${conv}, ${relu}`);
   await other.goto(`${BASE_URL}?sample=resnet50#node=${encodeURIComponent(conv)}`);
-  await other.locator('#graph[data-graph-state="drawn"]').waitFor({ timeout: 30000 });
+  await other.locator(DRAWN).waitFor({ timeout: 30000 });
   await waitSelected(other, conv);
   await waitInView(other, conv);
   // Arrow down: its consumer, selected, revealed and written to the URL.

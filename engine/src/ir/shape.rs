@@ -87,8 +87,68 @@ impl Shape {
     }
 }
 
+/// Writes `value` in decimal at the start of `out`; the length written, or `None` when it does not
+/// fit.
+fn write_decimal(value: i64, out: &mut [u8]) -> Option<usize> {
+    let mut digits = [0u8; 20];
+    let mut magnitude = value.unsigned_abs();
+    let mut n = 0;
+    loop {
+        digits[n] = b'0' + (magnitude % 10) as u8;
+        magnitude /= 10;
+        n += 1;
+        if magnitude == 0 {
+            break;
+        }
+    }
+    let sign = usize::from(value < 0);
+    let out = out.get_mut(..n + sign)?;
+    if sign == 1 {
+        out[0] = b'-';
+    }
+    for (slot, digit) in out[sign..].iter_mut().zip(digits[..n].iter().rev()) {
+        *slot = *digit;
+    }
+    Some(n + sign)
+}
+
+impl Shape {
+    /// `[1,64,56,56]` built in a stack buffer, so the view of a 100,000-node graph (a shape per
+    /// port and edge) does not go through the formatter dim by dim; `None` when it is too long.
+    fn write_compact<'a>(&self, buf: &'a mut [u8; 96]) -> Option<&'a str> {
+        let mut len = 0;
+        let mut push = |bytes: &[u8], len: &mut usize| -> Option<()> {
+            buf.get_mut(*len..*len + bytes.len())?
+                .copy_from_slice(bytes);
+            *len += bytes.len();
+            Some(())
+        };
+        push(b"[", &mut len)?;
+        for (idx, dim) in self.0.iter().enumerate() {
+            if idx > 0 {
+                push(b",", &mut len)?;
+            }
+            match dim {
+                Dim::Known(value) => {
+                    let mut digits = [0u8; 21];
+                    let n = write_decimal(*value, &mut digits)?;
+                    push(&digits[..n], &mut len)?;
+                }
+                Dim::Symbolic(name) => push(name.as_bytes(), &mut len)?,
+                Dim::Unknown => push(b"?", &mut len)?,
+            }
+        }
+        push(b"]", &mut len)?;
+        std::str::from_utf8(&buf[..len]).ok()
+    }
+}
+
 impl std::fmt::Display for Shape {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut buf = [0u8; 96];
+        if let Some(text) = self.write_compact(&mut buf) {
+            return f.write_str(text);
+        }
         f.write_str("[")?;
         for (idx, dim) in self.0.iter().enumerate() {
             if idx > 0 {
@@ -108,6 +168,21 @@ mod tests {
     fn display_and_count() {
         let shape = Shape(vec![Dim::Symbolic("N".into()), Dim::Known(3), Dim::Unknown]);
         assert_eq!(shape.to_string(), "[N,3,?]");
+        assert_eq!(
+            Shape::from_known(&[1, -1, 0, i64::MIN, i64::MAX]).to_string(),
+            format!("[1,-1,0,{},{}]", i64::MIN, i64::MAX)
+        );
+        assert_eq!(Shape::from_known(&[]).to_string(), "[]");
+        // Too long for the stack buffer: the formatter's way, same text.
+        let long: Vec<i64> = (1_000_000_000..1_000_000_020).collect();
+        let expected = format!(
+            "[{}]",
+            long.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        assert_eq!(Shape::from_known(&long).to_string(), expected);
         assert_eq!(shape.element_count(), None);
         assert_eq!(Shape::from_known(&[2, 3, 4]).element_count(), Some(24));
         assert_eq!(Shape::from_known(&[]).element_count(), Some(1));
