@@ -118,6 +118,7 @@ impl Worker for Agent {
             return;
         }
         let started = now_ms();
+        super::codec::trace("worker step starts");
         set_job(Some((scope.clone(), running.handler, generation)));
         let session = &mut self.session;
         let job = &mut running.job;
@@ -173,6 +174,7 @@ impl Worker for Agent {
                 self.latest = generation;
                 super::codec::trace("worker received Open");
                 let job = self.session.open(files, target, view);
+                super::codec::trace("worker sorted the files");
                 self.start(scope, generation, id, job);
             }
             ToWorker::Analyse { generation, target } => {

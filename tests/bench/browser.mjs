@@ -20,17 +20,19 @@ if (models.length === 0) {
   process.exit(2);
 }
 
+/** A flag only this run's browser has (Chromium ignores it), so another benchmark or test
+ * browser running on the machine is not counted in the memory. */
+const MARKER = `--opscope-bench-run=${process.pid}`;
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--enable-precise-memory-info'],
+    '--enable-precise-memory-info', MARKER],
 });
 
 /** Resident memory of this benchmark's browser, MB: the Chromium processes launched with its
  * marker flag and all their descendants (renderers, GPU and utility processes). */
-const MARKER = '--enable-precise-memory-info';
 function browserRssMb() {
   const parent = new Map();
   const rss = new Map();
