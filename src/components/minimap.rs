@@ -162,11 +162,13 @@ fn draw(
         .as_ref()
         .is_none_or(|c| c.graph != *graph || c.dpr != dpr);
     if stale {
+        crate::worker::codec::trace("page minimap nodes start");
         *cache.borrow_mut() = draw_nodes(graph, map, dpr, backing).map(|image| Cached {
             graph: graph.clone(),
             dpr,
             image,
         });
+        crate::worker::codec::trace("page minimap nodes done");
     }
     let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, f64::from(backing.0), f64::from(backing.1));

@@ -32,7 +32,11 @@ struct Running {
 
 /// Internal messages of the worker (its own continuations).
 pub enum AgentMsg {
-    Continue { generation: u64 },
+    Continue {
+        generation: u64,
+    },
+    /// Run a small load once the worker has started (see [`warm_up`]).
+    WarmUp,
 }
 
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
@@ -104,13 +108,25 @@ impl Worker for Agent {
     type Input = ToWorker;
     type Output = FromWorker;
 
-    fn create(_scope: &WorkerScope<Self>) -> Self {
+    fn create(scope: &WorkerScope<Self>) -> Self {
         install_panic_reporter();
+        schedule(scope, AgentMsg::WarmUp);
         Agent::default()
     }
 
     fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
-        let AgentMsg::Continue { generation } = msg;
+        let generation = match msg {
+            AgentMsg::Continue { generation } => generation,
+            AgentMsg::WarmUp => {
+                // Only while idle: a file chosen at once goes first.
+                if self.job.is_none() && self.latest == 0 {
+                    super::codec::trace("worker warm-up starts");
+                    warm_up();
+                    super::codec::trace("worker warm-up done");
+                }
+                return;
+            }
+        };
         let Some(running) = self.job.as_mut() else {
             return;
         };
@@ -118,6 +134,7 @@ impl Worker for Agent {
             return;
         }
         let started = now_ms();
+        super::codec::trace("worker step starts");
         set_job(Some((scope.clone(), running.handler, generation)));
         let session = &mut self.session;
         let job = &mut running.job;
@@ -173,6 +190,7 @@ impl Worker for Agent {
                 self.latest = generation;
                 super::codec::trace("worker received Open");
                 let job = self.session.open(files, target, view);
+                super::codec::trace("worker sorted the files");
                 self.start(scope, generation, id, job);
             }
             ToWorker::Analyse { generation, target } => {
@@ -227,6 +245,36 @@ impl Worker for Agent {
             }
         }
     }
+}
+
+/// A whole load of a small generated model (import, layout, analysis, the message encoded),
+/// result dropped, run when the worker starts. The browser compiles wasm functions when first
+/// called and optimises those that run hot, so the first file the user opens would otherwise
+/// pay for compiling the engine (tens of milliseconds for its largest functions) and run partly
+/// unoptimised; the page is still starting and the user still choosing a file meanwhile.
+fn warm_up() {
+    use opscope_engine::report::GraphViewOptions;
+    use opscope_engine::samples::{residual_chain, WeightStorage};
+
+    let bytes = residual_chain(
+        600,
+        WeightStorage::External {
+            location: "weights.bin".to_string(),
+        },
+    );
+    let mut session = Session::default();
+    let files = vec![super::protocol::FilePayload {
+        name: "warm-up.onnx".to_string(),
+        bytes,
+    }];
+    let mut job = session.open(files, Default::default(), GraphViewOptions::default());
+    while session.next_stage(&mut job).is_some() {
+        if let Some(shown) = session.take_shown(&mut job) {
+            let _ = bincode::serialize(&shown);
+        }
+        session.step(&mut job);
+    }
+    let _ = bincode::serialize(&session.finish(job));
 }
 
 type InFlight = (WorkerScope<Agent>, HandlerId, u64);
@@ -317,6 +365,11 @@ fn now_ms() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_warm_up_runs_a_whole_load() {
+        warm_up();
+    }
 
     #[test]
     fn panics_become_crashes() {

@@ -12,14 +12,15 @@ for (const path of process.argv.slice(2)) {
   page.on('worker', (w) => w.on('console', onConsole));
   await page.goto(new URL('?trace', BASE_URL).href);
   await page.locator('#sample').waitFor({ timeout: 30000 });
-  await page.waitForTimeout(500);
+  await page.waitForTimeout(Number(process.env.SETTLE_MS ?? 500));
   lines.length = 0;
   const started = Date.now();
   await page.setInputFiles('#file', path);
+  const setMs = Date.now() - started;
   await page.locator('#graph[data-graph-state="drawn"]').waitFor({ timeout: 600000 });
   const drawnMs = Date.now() - started;
   await page.waitForTimeout(300);
-  console.log(`== ${path}: drawn after ${drawnMs} ms (playwright clock)`);
+  console.log(`== ${path}: drawn after ${drawnMs} ms (playwright clock; setInputFiles returned after ${setMs} ms)`);
   const parsed = lines.map((l) => { const sp = l.indexOf(' '); return [Number(l.slice(0, sp)), l.slice(sp + 1)]; });
   parsed.sort((a, b) => a[0] - b[0]);
   const t0 = parsed.length ? parsed[0][0] : 0;
