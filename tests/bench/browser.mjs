@@ -35,8 +35,10 @@ const browser = await chromium.launch({
     '--enable-precise-memory-info', MARKER],
 });
 
-/** Resident memory of this benchmark's browser, MB: the Chromium processes launched with its
- * marker flag and all their descendants (renderers, GPU and utility processes). */
+/** Memory of this benchmark's browser, MB: the proportional set size (PSS: each shared page
+ * counted once, split among the processes sharing it; a plain sum of resident sizes counts
+ * Chromium's shared libraries and memory once per process) of the Chromium processes launched
+ * with its marker flag and all their descendants (renderers, GPU and utility processes). */
 function browserRssMb() {
   const parent = new Map();
   const rss = new Map();
@@ -47,8 +49,12 @@ function browserRssMb() {
       const pid = Number(entry);
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       parent.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      let pss = null;
+      try {
+        pss = readFileSync(`/proc/${entry}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+)/m)?.[1];
+      } catch { /* no smaps_rollup: resident size */ }
       const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-      rss.set(pid, Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0));
+      rss.set(pid, Number(pss ?? status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0));
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
       if (cmdline.includes('chromium') && cmdline.includes(MARKER)) roots.push(pid);
     } catch { /* gone */ }
@@ -165,7 +171,7 @@ async function measureNetron(path) {
 
 const fmt = (ms) => (Number.isFinite(ms) ? (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`) : `> ${NETRON_TIMEOUT_S} s`);
 const fmtFrame = (ms) => (Number.isFinite(ms) ? `${ms.toFixed(1)}` : '—');
-console.log('| model | size | opscope: drawn / memory / frame median, p95 (ms) | Netron: drawn / memory / frame median, p95 (ms) | Netron ÷ opscope (drawn) |');
+console.log('| model | size | opscope: drawn / memory (PSS) / frame median, p95 (ms) | Netron: drawn / memory (PSS) / frame median, p95 (ms) | Netron ÷ opscope (drawn) |');
 console.log('| --- | --- | --- | --- | --- |');
 for (const path of models) {
   const size = `${(statSync(path).size / 1e6).toFixed(1)} MB`;
