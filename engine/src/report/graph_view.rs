@@ -154,6 +154,9 @@ const PADDING_X: f64 = 16.0;
 const TITLE_HEIGHT: f64 = 22.0;
 const LINE_HEIGHT: f64 = 15.0;
 const MAX_LINES: usize = 4;
+/// Room the unit overlay's glyph takes left of a title (and the title leaves right of it), as
+/// the canvas and the SVG draw it.
+const GLYPH_ROOM: f64 = 18.0;
 
 /// Builds the drawable view of the model's main graph, constants folded.
 pub fn graph_view(model: &Model) -> GraphView {
@@ -261,12 +264,14 @@ fn sorted<K: Ord, V>(map: &std::collections::HashMap<K, V>) -> Vec<(&K, &V)> {
 }
 
 fn box_size(title: &str, name: &str, lines: &[String]) -> Rect {
+    // The title is centred between the unit overlay's glyph and as much room on the right.
+    let title_width =
+        title.chars().count() as f64 * TITLE_CHAR_WIDTH + 2.0 * GLYPH_ROOM - PADDING_X;
     let text_width = lines
         .iter()
         .map(|l| l.chars().count() as f64 * TEXT_CHAR_WIDTH)
         .fold(
-            (title.chars().count() as f64 * TITLE_CHAR_WIDTH)
-                .max(name.chars().count() as f64 * TEXT_CHAR_WIDTH),
+            title_width.max(name.chars().count() as f64 * TEXT_CHAR_WIDTH),
             f64::max,
         );
     let n_text_lines = lines.len() + usize::from(!name.is_empty());
