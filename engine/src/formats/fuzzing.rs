@@ -62,6 +62,22 @@ pub fn read_text(file: &InputFile, schema_idx: usize) -> Result<(usize, Vec<Stri
     Ok((n_groups, warnings))
 }
 
+/// The descriptors of every schema the readers use, for the fuzz dictionaries (field tags and
+/// names).
+pub fn descriptor_pool() -> &'static prost_reflect::DescriptorPool {
+    text::pool()
+}
+
+/// A binary message of schema `message_name` written as protobuf text, for seeds of the text
+/// readers made from the binary sample writers; `None` when `data` does not decode.
+pub fn binary_to_text(message_name: &str, data: &[u8]) -> Option<String> {
+    let descriptor = text::pool().get_message_by_name(message_name)?;
+    let message = prost_reflect::DynamicMessage::decode(descriptor, data).ok()?;
+    Some(message.to_text_format_with_options(
+        &prost_reflect::text_format::FormatOptions::new().pretty(true),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,9 +95,15 @@ mod tests {
             (Reader::SavedModelBinary, tf.saved_model(false)),
             (Reader::SavedModelText, tf.saved_model_text().into_bytes()),
             (Reader::CaffeText, caffe.prototxt().into_bytes()),
-            (Reader::CaffeModel, caffe.caffemodel(samples::BlobData::ShapesOnly)),
+            (
+                Reader::CaffeModel,
+                caffe.caffemodel(samples::BlobData::ShapesOnly),
+            ),
             (Reader::GeDump, ge.to_text().into_bytes()),
-            (Reader::GeJson, ge.to_json(samples::JsonStyle::ATC).into_bytes()),
+            (
+                Reader::GeJson,
+                ge.to_json(samples::JsonStyle::ATC).into_bytes(),
+            ),
             (Reader::Om, ge.to_om(&samples::OmOptions::atc())),
         ];
         for (reader, data) in cases {
@@ -101,12 +123,33 @@ mod tests {
     }
 
     #[test]
+    fn binary_models_turn_into_text_the_text_reader_reads() {
+        let text = binary_to_text(
+            "onnx.ModelProto",
+            &samples::residual_chain(
+                5,
+                samples::WeightStorage::External {
+                    location: "w".into(),
+                },
+            ),
+        );
+        let file = InputFile::new("m.txt", text.expect("decodes").into_bytes());
+        assert!(read(Reader::OnnxText, &file).is_ok());
+        assert_eq!(binary_to_text("onnx.ModelProto", b"\xff"), None);
+    }
+
+    #[test]
     fn text_reader_runs_against_every_schema() {
         let file = InputFile::new("x", b"name: \"a\"\n".to_vec());
         for schema_idx in 0..TEXT_SCHEMAS.len() {
             let read = read_text(&file, schema_idx);
             // Every schema but GraphDef and SavedModel has a `name`; those skip it with a warning.
-            assert!(read.is_ok(), "{}: {:?}", TEXT_SCHEMAS[schema_idx], read.err());
+            assert!(
+                read.is_ok(),
+                "{}: {:?}",
+                TEXT_SCHEMAS[schema_idx],
+                read.err()
+            );
         }
     }
 }

@@ -17,8 +17,8 @@ mod convert;
 pub(crate) mod pb;
 mod saved_model;
 
-pub use saved_model::FORMAT as SAVED_MODEL_FORMAT;
 pub(super) use saved_model::import_encoded as import_saved_model_encoded;
+pub use saved_model::FORMAT as SAVED_MODEL_FORMAT;
 
 use crate::formats::decode_error::decode_binary;
 
