@@ -270,7 +270,7 @@ fn model(u: &mut Unstructured<'_>) -> Result<Model> {
     })
 }
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: opscope_fuzz::warm_up(), |data: &[u8]| {
     let mut u = Unstructured::new(data);
     let Ok(mut model) = model(&mut u) else {
         return;

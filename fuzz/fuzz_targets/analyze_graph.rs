@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use opscope_engine::{open_model, InputFile};
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: opscope_fuzz::warm_up(), |data: &[u8]| {
     let file = InputFile::new("model", data.to_vec());
     if let Ok(model) = open_model(&file) {
         // The input's length picks the target and the view options: seeds stay whole files.

@@ -21,7 +21,7 @@ const NAMES: &[&str] = &[
     "model",
 ];
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: opscope_fuzz::warm_up(), |data: &[u8]| {
     let file = named(NAMES, data);
     let _ = classify_file(&file);
     let _ = open_model(&file);

@@ -4,6 +4,6 @@
 use libfuzzer_sys::fuzz_target;
 use opscope_engine::formats::fuzzing::Reader;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: opscope_fuzz::warm_up(), |data: &[u8]| {
     opscope_fuzz::read_with(Reader::Om, "model.om", data);
 });

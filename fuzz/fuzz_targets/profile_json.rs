@@ -8,7 +8,7 @@ use opscope_engine::profile::import_profile;
 use opscope_engine::InputFile;
 use opscope_fuzz::{exercise_profile, profile_model, JSON_NAMES};
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: opscope_fuzz::warm_up(), |data: &[u8]| {
     let Some((&pick, json)) = data.split_first() else {
         return;
     };

@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 use opscope_engine::formats::fuzzing::read_text;
 use opscope_engine::InputFile;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: opscope_fuzz::warm_up(), |data: &[u8]| {
     let Some((&schema, text)) = data.split_first() else {
         return;
     };

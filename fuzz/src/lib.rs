@@ -44,6 +44,13 @@ pub fn split_files(data: &[u8], max: usize) -> Vec<&[u8]> {
     parts
 }
 
+/// What the targets set up once before the first input (libFuzzer's init hook), so that no
+/// input's time includes it: the schema descriptors and the model profiles are joined to.
+pub fn warm_up() {
+    let _ = fuzzing::descriptor_pool();
+    let _ = profile_model();
+}
+
 /// Reads `data` with one reader and infers shapes, as opening a file does.
 pub fn read_with(reader: Reader, name: &str, data: &[u8]) {
     let file = InputFile::new(name, data.to_vec());
