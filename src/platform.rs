@@ -92,18 +92,6 @@ pub fn spawn_worker(
         .spawn_with_loader(&loader_url))
 }
 
-/// The bytes of a file the user chose or dropped.
-pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|e| {
-        format!(
-            "{}: the browser could not read the file ({})",
-            file.name(),
-            js_text(&e)
-        )
-    })?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
 /// Downloads a file of the app (a bundled sample), relative to the page.
 pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     let response = gloo_net::http::Request::get(path)
