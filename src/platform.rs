@@ -85,30 +85,28 @@ pub fn offline_file(path: &str) -> Option<web_sys::Blob> {
         .ok()
 }
 
+/// Where the offline build's `worker.js` leaves the worker's wasm (a `Response`): a worker
+/// started from a `file://` page can fetch no URL, not even a blob URL the page made.
+const OFFLINE_WORKER_WASM: &str = "self.opscopeWorkerWasm";
+
 /// Starts the engine worker. The worker is loaded by a small blob script that imports Trunk's
 /// no-modules glue and starts it with the wasm file next to it; in the one-file offline build
-/// the glue is put in the blob itself (from `file://` a worker can import nothing) and the wasm
-/// comes from a blob URL.
+/// the page's `worker.js` (the glue, and the worker's wasm) is put in the blob itself.
 pub fn spawn_worker(
     on_message: impl Fn(FromWorker) + 'static,
 ) -> Result<WorkerBridge<Agent>, String> {
-    let unresolved = || "cannot resolve the worker's URL".to_string();
     let inline_glue = offline_file(WORKER_SCRIPT);
-    let import = match &inline_glue {
-        Some(_) => String::new(),
-        None => format!(
-            "importScripts({:?});",
-            resolve_url(WORKER_SCRIPT).ok_or_else(unresolved)?
-        ),
-    };
-    let wasm = match offline_file(WORKER_WASM) {
-        Some(blob) => web_sys::Url::create_object_url_with_blob(&blob)
-            .map_err(|e| format!("cannot load the worker: {e:?}"))?,
-        None => resolve_url(WORKER_WASM).ok_or_else(unresolved)?,
+    let (import, wasm) = match &inline_glue {
+        Some(_) => (String::new(), OFFLINE_WORKER_WASM.to_string()),
+        None => {
+            let url = |name| resolve_url(name).ok_or("cannot resolve the worker's URL");
+            let (script, wasm) = (url(WORKER_SCRIPT)?, url(WORKER_WASM)?);
+            (format!("importScripts({script:?});"), format!("{wasm:?}"))
+        }
     };
     let loader = WORKER_LOADER
         .replace("IMPORT_GLUE", &import)
-        .replace("WASM_URL", &format!("{wasm:?}"))
+        .replace("WASM_URL", &wasm)
         .replace("TRACE_ON", if enable_tracing() { "true" } else { "false" });
     let parts = js_sys::Array::new();
     if let Some(glue) = inline_glue {
