@@ -119,6 +119,21 @@ await test('the bundled sample opens from the page itself and is drawn and analy
   await page.screenshot({ path: join(SHOTS, 'offline-sample.png') });
 });
 
+await test('export saves the graph as SVG and PNG from the file', async () => {
+  for (const [kind, check] of [
+    ['svg-graph', (bytes) => bytes.toString('utf8').startsWith('<?xml') && bytes.includes('<svg')],
+    ['png-view', (bytes) => bytes.subarray(1, 4).toString() === 'PNG' && bytes.length > 5000],
+  ]) {
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 20000 }),
+      page.locator('#export').selectOption(kind),
+    ]);
+    const bytes = readFileSync(await download.path());
+    assert(check(bytes), `${kind}: ${download.suggestedFilename()} is not what it says (${bytes.length} bytes)`);
+  }
+  assert((await page.locator('.error-banner').count()) === 0, 'an export failed');
+});
+
 // An op_summary in msprof's column layout naming real nodes of the model.
 function opSummary(names) {
   const convs = names.filter((n) => /conv/i.test(n));
