@@ -9,6 +9,8 @@
 
 pub mod caffe;
 pub(crate) mod decode_error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ge;
 pub mod onnx;
 pub mod tensorflow;

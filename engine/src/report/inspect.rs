@@ -81,7 +81,10 @@ pub fn inspect(model: &Model, options: InspectOptions) -> InspectReport {
         .filter(|t| t.kind == TensorKind::Weight);
     let weights = WeightSummary {
         count: weights.clone().count(),
-        bytes: weights.filter_map(|t| t.byte_size).sum(),
+        // Sizes come from the file (or saturate when its dims are huge): the total saturates too.
+        bytes: weights
+            .filter_map(|t| t.byte_size)
+            .fold(0u64, u64::saturating_add),
     };
     InspectReport {
         format: model.format.name(),

@@ -250,7 +250,7 @@ fn check_profile(ctx: &RuleCtx, out: &mut RuleOutput) {
         t.op_state == OpState::Dynamic && (t.unit.is_ai_core() || t.unit == Unit::AiCpu)
     });
     let total: f64 = groups.iter().map(|g| g.total_us).sum();
-    let tasks: u64 = groups.iter().map(|g| g.count).sum();
+    let tasks: u64 = groups.iter().map(|g| g.count).fold(0, u64::saturating_add);
     let share = ctx.share(total);
     let mut nodes = Vec::new();
     for group in groups.iter().take(LISTED_OPS) {

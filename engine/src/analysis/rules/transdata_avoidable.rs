@@ -231,7 +231,7 @@ fn predicted_conversions(ctx: &ModelCtx) -> Vec<Conversions> {
         let input_bytes: u64 = data_inputs(graph, id)
             .into_iter()
             .map(|t| tensor_bytes(graph, t))
-            .sum();
+            .fold(0, u64::saturating_add);
         let output_bytes = graph
             .nodes
             .get(id)
@@ -301,7 +301,7 @@ fn compiled_conversions(ctx: &ModelCtx) -> Vec<Conversions> {
             let into = data_inputs(graph, back)
                 .into_iter()
                 .map(|t| tensor_bytes(graph, t))
-                .sum::<u64>();
+                .fold(0u64, u64::saturating_add);
             let bytes = out_of.saturating_add(into);
             found.push(Conversions {
                 node: middle,

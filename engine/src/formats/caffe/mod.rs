@@ -88,7 +88,7 @@ fn with_weights(
     convert::model(&prototxt.name, net, blobs, warnings)
 }
 
-fn import_prototxt(file: &InputFile) -> Result<Model, ImportError> {
+pub(super) fn import_prototxt(file: &InputFile) -> Result<Model, ImportError> {
     let (net, warnings) = read_prototxt(file)?;
     Ok(convert::model(&file.name, net, Blobs::Implied, warnings))
 }
@@ -104,7 +104,7 @@ fn read_prototxt(file: &InputFile) -> Result<(Net, Vec<String>), ImportError> {
 /// A caffemodel on its own is a complete net (it holds the layers with their wiring). Its layer
 /// parameters are read with the full schema; when a fork's field numbering makes them
 /// unreadable, the lenient `NetCore` view keeps the structure and the weights, with a warning.
-fn import_caffemodel(file: &InputFile) -> Result<Model, ImportError> {
+pub(super) fn import_caffemodel(file: &InputFile) -> Result<Model, ImportError> {
     match decode(file, "caffe.NetParameter") {
         Ok(message) => Ok(convert::model(
             &file.name,

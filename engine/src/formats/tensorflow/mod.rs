@@ -17,6 +17,7 @@ mod convert;
 pub(crate) mod pb;
 mod saved_model;
 
+pub(super) use saved_model::import_encoded as import_saved_model_encoded;
 pub use saved_model::FORMAT as SAVED_MODEL_FORMAT;
 
 use crate::formats::decode_error::decode_binary;
@@ -230,12 +231,14 @@ fn sniff_text(data: &[u8]) -> Confidence {
 }
 
 fn import(file: &InputFile) -> Result<Model, ImportError> {
-    let (graph, encoding, warnings) = read_message::<pb::GraphDef>(
-        file,
-        sniff_binary(&file.data) > 0,
-        TITLE,
-        "tensorflow.GraphDef",
-    )?;
+    import_encoded(file, sniff_binary(&file.data) > 0)
+}
+
+/// Reads `file` as a binary GraphDef when `binary`, else as text; the importer decides by
+/// sniffing, the fuzz targets force either.
+pub(super) fn import_encoded(file: &InputFile, binary: bool) -> Result<Model, ImportError> {
+    let (graph, encoding, warnings) =
+        read_message::<pb::GraphDef>(file, binary, TITLE, "tensorflow.GraphDef")?;
     Ok(convert_graph(file, graph, encoding, warnings))
 }
 

@@ -115,12 +115,13 @@ fn sniff_text(data: &[u8]) -> Confidence {
 }
 
 fn import(file: &InputFile) -> Result<Model, ImportError> {
-    let (saved, encoding, mut warnings) = read_message::<pb::SavedModel>(
-        file,
-        sniff_binary(&file.data) > 0,
-        TITLE,
-        "tensorflow.SavedModel",
-    )?;
+    import_encoded(file, sniff_binary(&file.data) > 0)
+}
+
+/// Reads `file` as a binary SavedModel when `binary`, else as text.
+pub(crate) fn import_encoded(file: &InputFile, binary: bool) -> Result<Model, ImportError> {
+    let (saved, encoding, mut warnings) =
+        read_message::<pb::SavedModel>(file, binary, TITLE, "tensorflow.SavedModel")?;
     let n_meta_graphs = saved.meta_graphs.len();
     let mut meta_graphs = saved.meta_graphs;
     let chosen = meta_graphs
