@@ -141,15 +141,10 @@ mod tests {
     #[test]
     fn text_reader_runs_against_every_schema() {
         let file = InputFile::new("x", b"name: \"a\"\n".to_vec());
-        for schema_idx in 0..TEXT_SCHEMAS.len() {
+        for (schema_idx, schema) in TEXT_SCHEMAS.iter().enumerate() {
             let read = read_text(&file, schema_idx);
             // Every schema but GraphDef and SavedModel has a `name`; those skip it with a warning.
-            assert!(
-                read.is_ok(),
-                "{}: {:?}",
-                TEXT_SCHEMAS[schema_idx],
-                read.err()
-            );
+            assert!(read.is_ok(), "{schema}: {:?}", read.err());
         }
     }
 }
