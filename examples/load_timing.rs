@@ -43,7 +43,7 @@ fn main() {
     let total = Instant::now();
     let mut session = Session::default();
     let mut job = session.open(
-        vec![FilePayload { name, bytes }],
+        vec![FilePayload::of_bytes(name, bytes)],
         TargetKey::default(),
         GraphViewOptions::default(),
     );

@@ -15,11 +15,13 @@ use crate::worker::protocol::FromWorker;
 pub const WORKER_SCRIPT: &str = "worker.js";
 pub const WORKER_WASM: &str = "worker_bg.wasm";
 
-/// The worker's entry script (run from a blob URL, so the URLs are absolute). An uncaught error in
-/// the worker, such as a wasm trap (out of memory, an abort), is reported to the page through the
-/// worker's own export, so the page is not left waiting for an answer that never comes.
+/// The worker's entry script (run from a blob URL, so the URLs are absolute). `IMPORT_GLUE` is
+/// the import of Trunk's glue, or nothing where the glue is put before the script (the offline
+/// build). An uncaught error in the worker, such as a wasm trap (out of memory, an abort), is
+/// reported to the page through the worker's own export, so the page is not left waiting for an
+/// answer that never comes.
 const WORKER_LOADER: &str = r#"self.opscopeTrace = TRACE_ON;
-importScripts(SCRIPT_URL);
+IMPORT_GLUE
 function opscopeCrashed(reason) {
   try { wasm_bindgen.opscope_worker_crashed(String(reason)); } catch (_) {}
 }
@@ -68,18 +70,50 @@ pub fn enable_tracing() -> bool {
     on
 }
 
+/// A file the one-file offline build (`scripts/offline`) carries inside the page, by its path
+/// relative to the page (`worker.js`, `samples/resnet50.onnx`): the page's boot script puts them in
+/// `window.opscopeOffline.files` before the app starts. `None` when served, where they are files.
+pub fn offline_file(path: &str) -> Option<web_sys::Blob> {
+    let window: JsValue = web_sys::window()?.into();
+    let offline = js_sys::Reflect::get(&window, &"opscopeOffline".into()).ok()?;
+    let files = js_sys::Reflect::get(&offline, &"files".into())
+        .ok()
+        .filter(JsValue::is_object)?;
+    js_sys::Reflect::get(&files, &path.into())
+        .ok()?
+        .dyn_into::<web_sys::Blob>()
+        .ok()
+}
+
+/// Where the offline build's `worker.js` leaves the worker's wasm (a `Response`): a worker
+/// started from a `file://` page can fetch no URL, not even a blob URL the page made.
+const OFFLINE_WORKER_WASM: &str = "self.opscopeWorkerWasm";
+
 /// Starts the engine worker. The worker is loaded by a small blob script that imports Trunk's
-/// no-modules glue and starts it with the wasm file next to it.
+/// no-modules glue and starts it with the wasm file next to it; in the one-file offline build
+/// the page's `worker.js` (the glue, and the worker's wasm) is put in the blob itself.
 pub fn spawn_worker(
     on_message: impl Fn(FromWorker) + 'static,
 ) -> Result<WorkerBridge<Agent>, String> {
-    let script = resolve_url(WORKER_SCRIPT).ok_or("cannot resolve the worker's URL")?;
-    let wasm = resolve_url(WORKER_WASM).ok_or("cannot resolve the worker's URL")?;
+    let inline_glue = offline_file(WORKER_SCRIPT);
+    let (import, wasm) = match &inline_glue {
+        Some(_) => (String::new(), OFFLINE_WORKER_WASM.to_string()),
+        None => {
+            let url = |name| resolve_url(name).ok_or("cannot resolve the worker's URL");
+            let (script, wasm) = (url(WORKER_SCRIPT)?, url(WORKER_WASM)?);
+            (format!("importScripts({script:?});"), format!("{wasm:?}"))
+        }
+    };
     let loader = WORKER_LOADER
-        .replace("SCRIPT_URL", &format!("{script:?}"))
-        .replace("WASM_URL", &format!("{wasm:?}"))
+        .replace("IMPORT_GLUE", &import)
+        .replace("WASM_URL", &wasm)
         .replace("TRACE_ON", if enable_tracing() { "true" } else { "false" });
-    let parts = js_sys::Array::of1(&JsValue::from_str(&loader));
+    let parts = js_sys::Array::new();
+    if let Some(glue) = inline_glue {
+        parts.push(&glue);
+        parts.push(&JsValue::from_str("\n"));
+    }
+    parts.push(&JsValue::from_str(&loader));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
@@ -92,20 +126,15 @@ pub fn spawn_worker(
         .spawn_with_loader(&loader_url))
 }
 
-/// The bytes of a file the user chose or dropped.
-pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|e| {
-        format!(
-            "{}: the browser could not read the file ({})",
-            file.name(),
-            js_text(&e)
-        )
-    })?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// Downloads a file of the app (a bundled sample), relative to the page.
+/// Downloads a file of the app (a bundled sample), relative to the page; the one-file offline
+/// build reads it from the page itself ([`offline_file`]).
 pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    if let Some(blob) = offline_file(path) {
+        let buffer = JsFuture::from(blob.array_buffer())
+            .await
+            .map_err(|e| format!("{path}: could not read the sample ({})", js_text(&e)))?;
+        return Ok(js_sys::Uint8Array::new(&buffer).to_vec());
+    }
     let response = gloo_net::http::Request::get(path)
         .send()
         .await

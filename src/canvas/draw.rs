@@ -16,6 +16,20 @@ use crate::worker::protocol::FusionKindId;
 
 pub const FONT_FAMILY: &str =
     "system-ui, -apple-system, \"Segoe UI\", Roboto, \"Helvetica Neue\", Arial, sans-serif";
+/// Every weight and size the drawing sets: [`warm_up_fonts`] measures a text in each.
+const FONT_STYLES: [&str; 6] = [
+    "10px", "600 12px", "700 9px", "11px", "600 10px", "700 10px",
+];
+
+/// Measures a text in each canvas font once, before any graph is drawn. The browser's first
+/// text in a font family resolves the system fonts (fontconfig on Linux): over 100 ms on a busy
+/// machine, which the first graph would otherwise wait for.
+pub fn warm_up_fonts(ctx: &CanvasRenderingContext2d) {
+    for style in FONT_STYLES {
+        ctx.set_font(&format!("{style} {FONT_FAMILY}"));
+        let _ = ctx.measure_text("Conv2D ⟨64×3×7×7⟩ …");
+    }
+}
 /// Box geometry shared with the engine's box sizes (`report::graph_view`).
 const TITLE_HEIGHT: f64 = 22.0;
 const LINE_HEIGHT: f64 = 15.0;

@@ -31,7 +31,7 @@ use crate::state::{
     format_zoom, Action, AppState, Direction, FoldRequest, LoadStage, Overlay, Theme, ZOOM_STEP,
 };
 use crate::worker::agent::Agent;
-use crate::worker::protocol::{FilePayload, FromWorker, Stage, TargetKey, ToWorker};
+use crate::worker::protocol::{Attachment, FilePayload, FromWorker, Stage, TargetKey, ToWorker};
 use opscope_engine::report::GraphViewOptions;
 
 /// The engine worker, started on first use and again after a crash.
@@ -192,15 +192,10 @@ pub fn app() -> Html {
             let view = view.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let files = match &source {
-                    Source::Files(files) => read_all(files).await,
-                    Source::Sample(sample) => {
-                        platform::fetch_bytes(&sample.path()).await.map(|bytes| {
-                            vec![FilePayload {
-                                name: sample.file_name.to_string(),
-                                bytes,
-                            }]
-                        })
-                    }
+                    Source::Files(files) => Ok(payloads_of(files)),
+                    Source::Sample(sample) => platform::fetch_bytes(&sample.path())
+                        .await
+                        .map(|bytes| vec![FilePayload::of_bytes(sample.file_name, bytes)]),
                     Source::Model { .. } | Source::Analyse { .. } => Ok(Vec::new()),
                 };
                 crate::worker::codec::trace("page files read");
@@ -686,16 +681,17 @@ fn use_theme(theme: Theme, chosen: bool, dispatch: Callback<Action>) {
     });
 }
 
-/// Reads the files of a drop; the first that cannot be read fails the load.
-async fn read_all(files: &[web_sys::File]) -> Result<Vec<FilePayload>, String> {
-    let mut payloads = Vec::with_capacity(files.len());
-    for file in files {
-        payloads.push(FilePayload {
+/// The files of a drop as the worker gets them: the browser's `File`s themselves, which the
+/// worker reads (the page never holds a model's bytes).
+fn payloads_of(files: &[web_sys::File]) -> Vec<FilePayload> {
+    files
+        .iter()
+        .map(|file| FilePayload {
             name: file.name(),
-            bytes: platform::read_file(file).await?,
-        });
-    }
-    Ok(payloads)
+            bytes: Vec::new(),
+            file: Attachment(Some(file.clone().into())),
+        })
+        .collect()
 }
 
 /// The selected node in the URL: selecting writes `#node=<name>` (replacing the hash, so no

@@ -105,6 +105,8 @@ pub struct GraphCanvas {
     container_ref: NodeRef,
     scene: Option<(u64, Rc<Scene>)>,
     texts: TextCache,
+    /// The canvas fonts have been measured once (see [`draw::warm_up_fonts`]).
+    fonts_warm: bool,
     size: Size,
     frame: Option<AnimationFrame>,
     drag: Option<Drag>,
@@ -125,6 +127,7 @@ impl Component for GraphCanvas {
             container_ref: NodeRef::default(),
             scene: None,
             texts: TextCache::default(),
+            fonts_warm: false,
             size: Size::default(),
             frame: None,
             drag: None,
@@ -430,6 +433,10 @@ impl GraphCanvas {
         }
         let (Some(graph), Some((_, scene))) = (&props.graph, &self.scene) else {
             draw::clear(&context, size, dpr, Palette::of(props.scheme));
+            if !self.fonts_warm {
+                draw::warm_up_fonts(&context);
+                self.fonts_warm = true;
+            }
             return;
         };
         let scene = scene.clone();

@@ -2,6 +2,7 @@
 //! lookups the panels need (a node by name, a view node by main-graph node index, which the
 //! analysis uses).
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use opscope_engine::ir::fx_hash::FxHashMap;
@@ -30,7 +31,9 @@ pub struct GraphHandle {
     /// View index by node name (op nodes win over inputs and outputs of the same name, and
     /// those over nodes hidden in a folded box, which name that box, and over a folded
     /// constant, which names the first box that draws it).
-    names: Rc<FxHashMap<String, usize>>,
+    /// Built on the first lookup: a 100,000-node graph's names take a tenth of a second to
+    /// index, which the first drawing need not wait for.
+    names: Rc<OnceCell<FxHashMap<String, usize>>>,
     /// View index by IR node index of the graph drawn (`ViewNode::graph_node`); a node in a
     /// folded scope or group maps to that box, a folded constant to the first box that draws it
     /// (its first reader).
@@ -95,32 +98,6 @@ impl GraphHandle {
                 slot.get_or_insert(first);
             }
         }
-        // FxHash: 100,000 names hash several times faster than with SipHash in wasm.
-        let mut names: FxHashMap<String, usize> =
-            FxHashMap::with_capacity_and_hasher(view.nodes.len(), Default::default());
-        for (node_idx, node) in view.nodes.iter().enumerate() {
-            if node.name.is_empty() {
-                continue;
-            }
-            let is_op = node.kind == ViewNodeKind::Op;
-            match names.get(&node.name) {
-                Some(&other) if !is_op || view.nodes[other].kind == ViewNodeKind::Op => {}
-                _ => {
-                    names.insert(node.name.clone(), node_idx);
-                }
-            }
-        }
-        for fold in view.folds.iter().filter(|f| f.view < view.nodes.len()) {
-            for name in fold.names.iter().filter(|n| !n.is_empty()) {
-                names.entry(name.clone()).or_insert(fold.view);
-            }
-        }
-        for folded in &view.folded {
-            let first = folded.into.first().filter(|&&v| v < view.nodes.len());
-            if let (false, Some(&first)) = (folded.name.is_empty(), first) {
-                names.entry(folded.name.clone()).or_insert(first);
-            }
-        }
         GraphHandle {
             generation,
             file_name,
@@ -130,7 +107,7 @@ impl GraphHandle {
             graphs: Rc::new(Vec::new()),
             graph_index: 0,
             options: GraphViewOptions::default(),
-            names: Rc::new(names),
+            names: Rc::default(),
             by_graph_node: Rc::new(by_graph_node),
         }
     }
@@ -156,7 +133,10 @@ impl GraphHandle {
 
     /// The view index of the node of this name.
     pub fn node_named(&self, name: &str) -> Option<usize> {
-        self.names.get(name).copied()
+        self.names
+            .get_or_init(|| name_index(&self.view))
+            .get(name)
+            .copied()
     }
 
     /// The main graph's node index of a view node, which indexes the analysis; `None` for graph
@@ -182,4 +162,35 @@ impl GraphHandle {
         }
         self.by_graph_node.get(graph_node).copied().flatten()
     }
+}
+
+/// View index by node name (see [`GraphHandle::names`]).
+fn name_index(view: &GraphView) -> FxHashMap<String, usize> {
+    // FxHash: 100,000 names hash several times faster than with SipHash in wasm.
+    let mut names: FxHashMap<String, usize> =
+        FxHashMap::with_capacity_and_hasher(view.nodes.len(), Default::default());
+    for (node_idx, node) in view.nodes.iter().enumerate() {
+        if node.name.is_empty() {
+            continue;
+        }
+        let is_op = node.kind == ViewNodeKind::Op;
+        match names.get(&node.name) {
+            Some(&other) if !is_op || view.nodes[other].kind == ViewNodeKind::Op => {}
+            _ => {
+                names.insert(node.name.clone(), node_idx);
+            }
+        }
+    }
+    for fold in view.folds.iter().filter(|f| f.view < view.nodes.len()) {
+        for name in fold.names.iter().filter(|n| !n.is_empty()) {
+            names.entry(name.clone()).or_insert(fold.view);
+        }
+    }
+    for folded in &view.folded {
+        let first = folded.into.first().filter(|&&v| v < view.nodes.len());
+        if let (false, Some(&first)) = (folded.name.is_empty(), first) {
+            names.entry(folded.name.clone()).or_insert(first);
+        }
+    }
+    names
 }

@@ -12,7 +12,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 
-use super::protocol::{FromWorker, ToWorker};
+use super::protocol::{FilePayload, FromWorker, ToWorker};
 use super::session::{Job, Session};
 
 /// The worker's state: the newest generation it has heard of, what it holds between loads, and
@@ -189,7 +189,12 @@ impl Worker for Agent {
                 }
                 self.latest = generation;
                 super::codec::trace("worker received Open");
-                let job = self.session.open(files, target, view);
+                let (files, unreadable) = read_attached(files);
+                super::codec::trace("worker read the files");
+                let mut job = self.session.open(files, target, view);
+                for message in unreadable {
+                    job.push_unreadable(message);
+                }
                 super::codec::trace("worker sorted the files");
                 self.start(scope, generation, id, job);
             }
@@ -247,6 +252,50 @@ impl Worker for Agent {
     }
 }
 
+/// Reads the files the page sent as browser `File`s (see [`FilePayload::file`]) into their
+/// bytes; a worker may read a file synchronously. A file that cannot be read (removed or
+/// changed since it was chosen) becomes an error naming it, and the other files still load.
+fn read_attached(files: Vec<FilePayload>) -> (Vec<FilePayload>, Vec<String>) {
+    let mut read = Vec::with_capacity(files.len());
+    let mut unreadable = Vec::new();
+    for mut file in files {
+        if let Some(blob) = file.file.0.take() {
+            match read_blob(&blob) {
+                Ok(bytes) => file.bytes = bytes,
+                Err(reason) => {
+                    unreadable.push(format!(
+                        "{}: the browser could not read the file ({reason})",
+                        file.name
+                    ));
+                    continue;
+                }
+            }
+        }
+        read.push(file);
+    }
+    (read, unreadable)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn read_blob(blob: &wasm_bindgen::JsValue) -> Result<Vec<u8>, String> {
+    use wasm_bindgen::JsCast;
+    let text = |e: wasm_bindgen::JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| "unknown error".to_string())
+    };
+    let blob: &web_sys::Blob = blob.unchecked_ref();
+    let reader = web_sys::FileReaderSync::new().map_err(text)?;
+    let buffer = reader.read_as_array_buffer(blob).map_err(text)?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn read_blob(_blob: &wasm_bindgen::JsValue) -> Result<Vec<u8>, String> {
+    Err("files are only read in a browser".to_string())
+}
+
 /// A whole load of a small generated model (import, layout, analysis, the message encoded),
 /// result dropped, run when the worker starts. The browser compiles wasm functions when first
 /// called and optimises those that run hot, so the first file the user opens would otherwise
@@ -263,10 +312,10 @@ fn warm_up() {
         },
     );
     let mut session = Session::default();
-    let files = vec![super::protocol::FilePayload {
-        name: "warm-up.onnx".to_string(),
+    let files = vec![super::protocol::FilePayload::of_bytes(
+        "warm-up.onnx",
         bytes,
-    }];
+    )];
     let mut job = session.open(files, Default::default(), GraphViewOptions::default());
     while session.next_stage(&mut job).is_some() {
         if let Some(shown) = session.take_shown(&mut job) {

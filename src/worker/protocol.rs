@@ -14,6 +14,8 @@ use opscope_engine::target::{spec_of, TargetId};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
+pub use super::codec::Attachment;
+
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
@@ -46,12 +48,27 @@ pub enum ToWorker {
     Cancel { generation: u64 },
 }
 
-/// One file of a drop.
+/// One file of a drop: its bytes, or the browser's `File` for the worker to read, so that a
+/// large model is never copied into the page's memory nor through a message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FilePayload {
     pub name: String,
     #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
+    /// The browser's `File` (a reference, not its content); the worker reads it into `bytes`
+    /// when the message arrives. Empty when `bytes` holds the file (samples, tests).
+    pub file: Attachment,
+}
+
+impl FilePayload {
+    /// A file whose bytes are already read.
+    pub fn of_bytes(name: impl Into<String>, bytes: Vec<u8>) -> FilePayload {
+        FilePayload {
+            name: name.into(),
+            bytes,
+            file: Attachment::default(),
+        }
+    }
 }
 
 /// Worker → page.

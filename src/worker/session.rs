@@ -153,6 +153,11 @@ impl Job {
         }
     }
 
+    /// Records a file of the drop that could not be read; the others still load.
+    pub fn push_unreadable(&mut self, message: String) {
+        self.result.errors.push(message);
+    }
+
     /// Records an error that stops the load (an engine crash caught natively).
     pub fn push_error(&mut self, message: String) {
         self.result.errors.push(message);
@@ -572,10 +577,7 @@ mod tests {
     use super::*;
 
     fn payload(name: &str, bytes: impl Into<Vec<u8>>) -> FilePayload {
-        FilePayload {
-            name: name.to_string(),
-            bytes: bytes.into(),
-        }
+        FilePayload::of_bytes(name, bytes.into())
     }
 
     fn run(session: &mut Session, mut job: Job) -> (LoadResult, Vec<Step>) {

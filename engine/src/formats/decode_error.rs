@@ -33,10 +33,51 @@ pub(crate) fn decode_binary<M: Message + Default>(
     Ok(message)
 }
 
+/// Decodes one part of a file left undecoded by its container (`part`, a zero-copy slice of
+/// `file.data`, as lazy `bytes` fields are), reporting errors as [`decode_binary`] would for the
+/// whole file: the offset in the file, and the path with the containers' fields
+/// (`outer`, outermost first, as prost names them: `("ModelProto", "graph")`) in front.
+pub(crate) fn decode_part<M: Message + Default>(
+    file: &InputFile,
+    format: &'static str,
+    part: &bytes::Bytes,
+    outer: &[(&'static str, &'static str)],
+) -> Result<M, ImportError> {
+    let mut buf = part.clone();
+    M::decode(&mut buf).map_err(|err| {
+        // Where the part starts in the file: it is a slice of the file's buffer.
+        let start = (part.as_ptr() as usize)
+            .checked_sub(file.data.as_ptr() as usize)
+            .filter(|start| *start <= file.data.len())
+            .unwrap_or(0);
+        let offset = (start + part.len() - buf.remaining()) as u64;
+        let (path, expected) = explain_decode_error_within(&err, outer);
+        let mut location = Location::byte(offset);
+        if !path.is_empty() {
+            location = location.with_path(path);
+        }
+        ImportError::Malformed {
+            file: file.name.clone(),
+            format,
+            location,
+            expected,
+        }
+    })
+}
+
 /// Splits prost's "failed to decode Protobuf message: A.b: C.d: reason" into the field path
 /// `C.d > A.b` (outermost first, long paths elided in the middle) and what the reader expected.
 /// The path is empty when the decoder gives none (reflective decoding).
 pub(crate) fn explain_decode_error(err: &prost::DecodeError) -> (String, String) {
+    explain_decode_error_within(err, &[])
+}
+
+/// [`explain_decode_error`] for a message decoded on its own from inside `outer` (the fields
+/// that hold it, outermost first), whose path then starts with them.
+fn explain_decode_error_within(
+    err: &prost::DecodeError,
+    outer: &[(&'static str, &'static str)],
+) -> (String, String) {
     let text = err.to_string();
     let text = text
         .strip_prefix("failed to decode Protobuf message: ")
@@ -49,10 +90,20 @@ pub(crate) fn explain_decode_error(err: &prost::DecodeError) -> (String, String)
         if head.contains(' ') || !head.contains('.') {
             break;
         }
-        parts.push(head);
+        // Our lazily decoded twins (`LazyModelProto`) are the schema's messages to the user.
+        parts.push(head.strip_prefix("Lazy").unwrap_or(head));
         rest = tail;
     }
     parts.reverse();
+    let outer: Vec<String> = outer
+        .iter()
+        .map(|(message, field)| format!("{message}.{field}"))
+        .collect();
+    let parts: Vec<&str> = outer
+        .iter()
+        .map(String::as_str)
+        .chain(parts.iter().copied())
+        .collect();
     const KEEP_EACH_END: usize = 4;
     let path = if parts.len() > 2 * KEEP_EACH_END + 1 {
         let hidden = parts.len() - 2 * KEEP_EACH_END;

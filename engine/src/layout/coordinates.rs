@@ -128,12 +128,17 @@ struct Spacing<'a> {
 
 impl Spacing<'_> {
     fn separation(&self, left_idx: usize, right_idx: usize) -> f64 {
-        let both_virtual = self.graph.is_virtual(left_idx) && self.graph.is_virtual(right_idx);
-        let gap = if both_virtual {
-            self.node_gap * VIRTUAL_GAP_FACTOR
-        } else {
-            self.node_gap
+        // Each side brings half a gap: a box half the node gap, a long edge's virtual node
+        // half the (narrower) gap between edges, so a lane runs nearer a box than two boxes
+        // stand (dagre's rule too), which keeps the edges that leave for it short.
+        let half_gap = |idx: usize| {
+            if self.graph.is_virtual(idx) {
+                self.node_gap * VIRTUAL_GAP_FACTOR / 2.0
+            } else {
+                self.node_gap / 2.0
+            }
         };
+        let gap = half_gap(left_idx) + half_gap(right_idx);
         (self.graph.width[left_idx] + self.graph.width[right_idx]) / 2.0 + gap
     }
 }

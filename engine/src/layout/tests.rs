@@ -194,17 +194,26 @@ fn assert_well_formed(input: &LayoutInput, result: &Layout, config: &LayoutConfi
     }
 }
 
-/// Routes of non-reversed edges go from the bottom centre of `from` to the top centre of `to`,
-/// downward.
+/// Whether `x` is on `rect`'s side away from its corners (the range edge ends may take).
+fn on_side(rect: &Rect, x: f64) -> bool {
+    let inset = 12.0_f64.min(rect.width / 2.0);
+    x >= rect.x + inset - EPSILON && x <= rect.x + rect.width - inset + EPSILON
+}
+
+/// Routes of non-reversed edges go from the bottom side of `from` to the top side of `to` (away
+/// from the corners), downward.
 fn assert_routes_attach_to_boxes(result: &Layout) {
     for route in &result.edges {
         let from = result.nodes[route.from];
         let to = result.nodes[route.to];
         let (first, last) = (route.points[0], route.points[route.points.len() - 1]);
         if result.layers[route.from] < result.layers[route.to] {
-            assert!((first.x - centre_x(&from)).abs() < EPSILON);
+            assert!(
+                on_side(&from, first.x),
+                "{first:?} is off the bottom of {from:?}"
+            );
             assert!((first.y - (from.y + from.height)).abs() < EPSILON);
-            assert!((last.x - centre_x(&to)).abs() < EPSILON);
+            assert!(on_side(&to, last.x), "{last:?} is off the top of {to:?}");
             assert!((last.y - to.y).abs() < EPSILON);
             for segment in route.points.windows(2) {
                 assert!(segment[1].y >= segment[0].y - EPSILON, "route goes up");
@@ -974,6 +983,10 @@ fn long_edges_from_one_node_share_one_route() {
         let (near, far) = (route_to(pair[0]), route_to(pair[1]));
         let shared = near.len() - 1;
         assert!(far.len() > near.len());
+        // An edge to the next row leaves where its target is; the long ones share one start.
+        if near.len() == 2 {
+            continue;
+        }
         assert_eq!(
             near[..shared],
             far[..shared],

@@ -1,32 +1,93 @@
 //! Translation of decoded ONNX protobuf messages into the IR. Total: every decoded message
 //! converts; odd content (unknown types, empty names) becomes a best-effort IR value.
 
+use std::convert::Infallible;
+
+use bytes::Bytes;
+
 use super::pb;
+use crate::error::ImportError;
+use crate::formats::decode_error::decode_part;
 use crate::formats::InputFile;
 use crate::ir::{
     Attr, AttrValue, ConstValue, DType, Dim, ExternalData, Graph, GraphBuilder, Model, ModelFormat,
     Node, Shape, Subgraph, Tensor, TensorKind, TensorMeta,
 };
 
+/// The fields of ModelProto beside its graph, as both the eager and the lazy decoding give them.
+struct Header {
+    ir_version: Option<i64>,
+    producer_name: Option<String>,
+    producer_version: Option<String>,
+    domain: Option<String>,
+    model_version: Option<i64>,
+    doc_string: Option<String>,
+    opset_import: Vec<pb::OperatorSetIdProto>,
+    metadata_props: Vec<pb::StringStringEntryProto>,
+    functions: Vec<pb::FunctionProto>,
+}
+
+/// Splits a decoded message of ModelProto's shape into its [`Header`] and its graph.
+macro_rules! split_model {
+    ($proto:expr) => {{
+        let proto = $proto;
+        let header = Header {
+            ir_version: proto.ir_version,
+            producer_name: proto.producer_name,
+            producer_version: proto.producer_version,
+            domain: proto.domain,
+            model_version: proto.model_version,
+            doc_string: proto.doc_string,
+            opset_import: proto.opset_import,
+            metadata_props: proto.metadata_props,
+            functions: proto.functions,
+        };
+        (header, proto.graph)
+    }};
+}
+
 pub(super) fn model(file: &InputFile, proto: pb::ModelProto) -> Model {
+    let (header, graph_proto) = split_model!(proto);
+    assemble(file, header, graph_proto.map(graph).unwrap_or_default())
+}
+
+/// [`model`] from the lazy decoding of a binary file: the graph's nodes, initializers and
+/// value_info are decoded one at a time as they are converted (see `LazyModelProto`).
+pub(super) fn lazy_model(
+    file: &InputFile,
+    proto: pb::LazyModelProto,
+) -> Result<Model, ImportError> {
+    let (header, graph_proto) = split_model!(proto);
+    let graph = match graph_proto {
+        Some(proto) => lazy_graph(file, proto)?,
+        None => Graph::default(),
+    };
+    Ok(assemble(file, header, graph))
+}
+
+fn assemble(file: &InputFile, header: Header, graph: Graph) -> Model {
     let mut metadata = Vec::new();
-    if let Some(version) = proto.ir_version {
+    if let Some(version) = header.ir_version {
         metadata.push(("ir_version".to_string(), version.to_string()));
     }
-    let producer = format!("{} {}", proto.producer_name(), proto.producer_version());
+    let producer = format!(
+        "{} {}",
+        header.producer_name.as_deref().unwrap_or_default(),
+        header.producer_version.as_deref().unwrap_or_default()
+    );
     if !producer.trim().is_empty() {
         metadata.push(("producer".to_string(), producer.trim().to_string()));
     }
-    if let Some(domain) = proto.domain.as_ref().filter(|d| !d.is_empty()) {
-        metadata.push(("domain".to_string(), domain.clone()));
+    if let Some(domain) = header.domain.filter(|d| !d.is_empty()) {
+        metadata.push(("domain".to_string(), domain));
     }
-    if let Some(version) = proto.model_version {
+    if let Some(version) = header.model_version {
         metadata.push(("model_version".to_string(), version.to_string()));
     }
-    if let Some(doc) = proto.doc_string.as_ref().filter(|d| !d.is_empty()) {
-        metadata.push(("doc_string".to_string(), doc.clone()));
+    if let Some(doc) = header.doc_string.filter(|d| !d.is_empty()) {
+        metadata.push(("doc_string".to_string(), doc));
     }
-    let opsets: Vec<(String, i64)> = proto
+    let opsets: Vec<(String, i64)> = header
         .opset_import
         .iter()
         .map(|o| (o.domain().to_string(), o.version()))
@@ -35,12 +96,11 @@ pub(super) fn model(file: &InputFile, proto: pb::ModelProto) -> Model {
         let domain = if domain.is_empty() { "ai.onnx" } else { domain };
         metadata.push((format!("opset {domain}"), version.to_string()));
     }
-    for entry in &proto.metadata_props {
+    for entry in &header.metadata_props {
         metadata.push((entry.key().to_string(), entry.value().to_string()));
     }
 
-    let graph = proto.graph.map(graph).unwrap_or_default();
-    let functions = proto.functions.into_iter().map(function).collect();
+    let functions = header.functions.into_iter().map(function).collect();
     let name = if graph.name.is_empty() {
         file_stem(&file.name)
     } else {
@@ -66,13 +126,87 @@ fn file_stem(name: &str) -> String {
 }
 
 pub(super) fn graph(proto: pb::GraphProto) -> Graph {
-    let mut builder = GraphBuilder::new(proto.name());
+    let name = proto.name.unwrap_or_default();
+    let parts = GraphParts {
+        name: &name,
+        initializer: proto.initializer.into_iter().map(Ok),
+        sparse_initializer: proto.sparse_initializer,
+        input: &proto.input,
+        value_info: proto.value_info.into_iter().map(Ok),
+        node: proto.node.into_iter().map(Ok),
+        output: &proto.output,
+    };
+    match graph_of_parts::<Infallible>(parts) {
+        Ok(graph) => graph,
+        Err(never) => match never {},
+    }
+}
 
-    for init in proto.initializer {
+/// [`graph`] from a lazily decoded GraphProto: each node, initializer and value_info is decoded
+/// when its turn comes and dropped once converted; an error names its offset in the file.
+fn lazy_graph(file: &InputFile, proto: pb::LazyGraphProto) -> Result<Graph, ImportError> {
+    let name = proto.name.unwrap_or_default();
+    let parts = GraphParts {
+        name: &name,
+        initializer: proto
+            .initializer
+            .into_iter()
+            .map(decoder(file, "initializer")),
+        sparse_initializer: proto.sparse_initializer,
+        input: &proto.input,
+        value_info: proto
+            .value_info
+            .into_iter()
+            .map(decoder(file, "value_info")),
+        node: proto.node.into_iter().map(decoder(file, "node")),
+        output: &proto.output,
+    };
+    graph_of_parts(parts)
+}
+
+/// Decodes a part of the file's top graph's `field` (a slice of the file).
+fn decoder<'a, M: prost::Message + Default>(
+    file: &'a InputFile,
+    field: &'static str,
+) -> impl Fn(Bytes) -> Result<M, ImportError> + 'a {
+    move |part| {
+        decode_part(
+            file,
+            "ONNX",
+            &part,
+            &[("ModelProto", "graph"), ("GraphProto", field)],
+        )
+    }
+}
+
+/// A GraphProto's fields, with the long lists as iterators of messages that may still fail to
+/// decode (`E`), in the order the conversion takes them.
+struct GraphParts<'a, I, V, N> {
+    name: &'a str,
+    initializer: I,
+    sparse_initializer: Vec<pb::SparseTensorProto>,
+    input: &'a [pb::ValueInfoProto],
+    value_info: V,
+    node: N,
+    output: &'a [pb::ValueInfoProto],
+}
+
+fn graph_of_parts<E>(
+    parts: GraphParts<
+        '_,
+        impl Iterator<Item = Result<pb::TensorProto, E>>,
+        impl Iterator<Item = Result<pb::ValueInfoProto, E>>,
+        impl Iterator<Item = Result<pb::NodeProto, E>>,
+    >,
+) -> Result<Graph, E> {
+    let mut builder = GraphBuilder::new(parts.name);
+
+    for init in parts.initializer {
+        let init = init?;
         let id = builder.tensor(init.name());
         fill_weight(builder.tensor_mut(id), &init);
     }
-    for sparse in proto.sparse_initializer {
+    for sparse in parts.sparse_initializer {
         let Some(values) = sparse.values.as_ref() else {
             continue;
         };
@@ -88,7 +222,7 @@ pub(super) fn graph(proto: pb::GraphProto) -> Graph {
     }
 
     let mut inputs = Vec::new();
-    for info in &proto.input {
+    for info in parts.input {
         let id = builder.tensor(info.name());
         let tensor = builder.tensor_mut(id);
         apply_type(tensor, info.r#type.as_ref());
@@ -99,20 +233,21 @@ pub(super) fn graph(proto: pb::GraphProto) -> Graph {
             inputs.push(id);
         }
     }
-    for info in &proto.value_info {
+    for info in parts.value_info {
+        let info = info?;
         let id = builder.tensor(info.name());
         apply_type(builder.tensor_mut(id), info.r#type.as_ref());
     }
 
     let mut subgraphs = Vec::new();
-    for node_proto in proto.node {
+    for node_proto in parts.node {
         let node_id = builder.node_count();
-        let node = node(&mut builder, node_proto, node_id, &mut subgraphs);
+        let node = node(&mut builder, node_proto?, node_id, &mut subgraphs);
         builder.add_node(node);
     }
 
     let mut outputs = Vec::new();
-    for info in &proto.output {
+    for info in parts.output {
         let id = builder.tensor(info.name());
         apply_type(builder.tensor_mut(id), info.r#type.as_ref());
         outputs.push(id);
@@ -122,7 +257,7 @@ pub(super) fn graph(proto: pb::GraphProto) -> Graph {
     graph.inputs = inputs;
     graph.outputs = outputs;
     graph.subgraphs = subgraphs;
-    builder.finish()
+    Ok(builder.finish())
 }
 
 fn function(proto: pb::FunctionProto) -> Graph {

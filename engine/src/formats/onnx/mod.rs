@@ -67,14 +67,11 @@ fn sniff(data: &[u8]) -> Confidence {
     }
 }
 
+/// Decodes the model's outer messages, then converts the graph's nodes one at a time (see
+/// `LazyModelProto`); prost's errors become ones that say where and what.
 fn import(file: &InputFile) -> Result<Model, ImportError> {
-    let model = decode(file)?;
-    Ok(convert::model(file, model))
-}
-
-/// Decodes the whole ModelProto, turning prost's error into one that says where and what.
-fn decode(file: &InputFile) -> Result<pb::ModelProto, ImportError> {
-    decode_binary(file, "ONNX")
+    let model: pb::LazyModelProto = decode_binary(file, "ONNX")?;
+    convert::lazy_model(file, model)
 }
 
 #[cfg(test)]
