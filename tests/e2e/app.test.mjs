@@ -1,31 +1,13 @@
 // End-to-end tests of the web app in headless Chromium (playwright-core driving Debian's
 // /usr/bin/chromium). Run through tests/e2e/run, which serves dist/ and sets BASE_URL.
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ROOT, SHOTS, assert, summary, test } from './harness.mjs';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
-const ROOT = new URL('../../', import.meta.url).pathname;
-const SHOTS = join(ROOT, 'target', 'e2e');
-mkdirSync(SHOTS, { recursive: true });
-
-const results = [];
 const timings = {};
-async function test(name, body) {
-  const started = Date.now();
-  try {
-    await body();
-    results.push({ name, ok: true });
-    console.log(`ok   ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    results.push({ name, ok: false });
-    console.log(`FAIL ${name}\n     ${String(err?.stack ?? err).split('\n').join('\n     ')}`);
-  }
-}
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -1042,6 +1024,4 @@ await test('the page made no request outside this machine and threw no error', a
 
 await browser.close();
 console.log(`timings: ${JSON.stringify(timings)}`);
-const failed = results.filter((r) => !r.ok).length;
-console.log(`\n${results.length - failed} passed, ${failed} failed (screenshots in target/e2e/)`);
-process.exit(failed ? 1 : 0);
+process.exit(summary('') ? 1 : 0);

@@ -4,32 +4,14 @@
 // leave the page) is blocked and fails the run. Run through tests/e2e/run, which packs the file.
 import { chromium } from 'playwright-core';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ROOT, SHOTS, assert, summary, test } from './harness.mjs';
 import { gzipSync } from 'node:zlib';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
 const HTML = process.env.OFFLINE_HTML ?? join(ROOT, 'dist-offline', 'opscope.html');
 const PAGE_URL = pathToFileURL(HTML).href;
-const SHOTS = join(ROOT, 'target', 'e2e');
-mkdirSync(SHOTS, { recursive: true });
-
-const results = [];
-async function test(name, body) {
-  const started = Date.now();
-  try {
-    await body();
-    results.push({ name, ok: true });
-    console.log(`ok   ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    results.push({ name, ok: false });
-    console.log(`FAIL ${name}\n     ${String(err?.stack ?? err).split('\n').join('\n     ')}`);
-  }
-}
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 if (!existsSync(HTML)) {
   console.log(`FAIL ${HTML} is missing: run scripts/offline (or node scripts/pack-offline.mjs over dist/)`);
@@ -219,6 +201,4 @@ await test('no request left the file, no CSP violation, no error', async () => {
 });
 
 await browser.close();
-const failed = results.filter((r) => !r.ok).length;
-console.log(`\n${results.length - failed} passed, ${failed} failed (offline build; screenshots in target/e2e/)`);
-process.exit(failed ? 1 : 0);
+process.exit(summary('offline build; ') ? 1 : 0);

@@ -13,30 +13,13 @@ pub(crate) fn decode_binary<M: Message + Default>(
     file: &InputFile,
     format: &'static str,
 ) -> Result<M, ImportError> {
-    let total = file.data.len();
-    let mut buf = file.data.clone();
-    let mut message = M::default();
-    message.merge(&mut buf).map_err(|err| {
-        let offset = (total - buf.remaining()) as u64;
-        let (path, expected) = explain_decode_error(&err);
-        let mut location = Location::byte(offset);
-        if !path.is_empty() {
-            location = location.with_path(path);
-        }
-        ImportError::Malformed {
-            file: file.name.clone(),
-            format,
-            location,
-            expected,
-        }
-    })?;
-    Ok(message)
+    decode_part(file, format, &file.data, &[])
 }
 
 /// Decodes one part of a file left undecoded by its container (`part`, a zero-copy slice of
-/// `file.data`, as lazy `bytes` fields are), reporting errors as [`decode_binary`] would for the
-/// whole file: the offset in the file, and the path with the containers' fields
-/// (`outer`, outermost first, as prost names them: `("ModelProto", "graph")`) in front.
+/// `file.data`, as lazy `bytes` fields are; the whole file for [`decode_binary`]). An error says
+/// where: the offset in the file, and the field path with the containers' fields (`outer`,
+/// outermost first, as prost names them: `("ModelProto", "graph")`) in front.
 pub(crate) fn decode_part<M: Message + Default>(
     file: &InputFile,
     format: &'static str,
