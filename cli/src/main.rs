@@ -9,9 +9,11 @@ mod profile;
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use clap::{Parser, Subcommand};
 use opscope_engine::ir::Model;
+use opscope_engine::limits::Limits;
 use opscope_engine::InputFile;
 
 #[derive(Parser)]
@@ -23,6 +25,10 @@ use opscope_engine::InputFile;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Raise (or lower) a bound the readers work within, as ID=N: nodes, subgraph_depth,
+    /// name_bytes, string_bytes, repeated_items, csv_rows, csv_columns. Repeatable.
+    #[arg(long = "limit", value_name = "ID=N", global = true)]
+    limits: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -40,8 +46,19 @@ enum Command {
 #[derive(Debug)]
 pub struct UserError(pub String);
 
+/// The limits every file is read under, set once from `--limit` before any file is read.
+static LIMITS: OnceLock<Limits> = OnceLock::new();
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut limits = Limits::default();
+    for setting in &cli.limits {
+        if let Err(err) = limits.set_from(setting) {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    }
+    let _ = LIMITS.set(limits);
     let result = match cli.command {
         Command::Inspect(args) => inspect::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Profile(args) => profile::run(&args).map(|()| ExitCode::SUCCESS),
@@ -60,7 +77,8 @@ fn main() -> ExitCode {
 pub fn read_input(path: &Path) -> Result<InputFile, UserError> {
     let data = std::fs::read(path)
         .map_err(|err| UserError(format!("{}: cannot read the file: {err}", path.display())))?;
-    Ok(InputFile::new(path.display().to_string(), data))
+    let limits = LIMITS.get().copied().unwrap_or_default();
+    Ok(InputFile::new(path.display().to_string(), data).with_limits(limits))
 }
 
 /// Opens a model for a subcommand: import and shape inference. `weights` is a Caffe

@@ -142,3 +142,26 @@ fn graphs_lists_the_library_functions() {
         "{text}"
     );
 }
+
+#[test]
+fn limit_flag_lowers_and_raises_a_bound_and_refuses_unknown_ones() {
+    let model = sample("resnet50.onnx");
+    let (code, stdout, stderr) = opscope(&["inspect", &model, "--limit", "nodes=10"]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    assert!(
+        lines[0].contains("over the limit of 10 (limit `nodes`"),
+        "{stderr}"
+    );
+
+    let (code, stdout, stderr) =
+        opscope(&["inspect", &model, "--limit", "nodes=1_000_000", "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\"format\""), "{stdout}");
+
+    let (code, _, stderr) = opscope(&["inspect", &model, "--limit", "vertices=5"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no limit named `vertices`"), "{stderr}");
+}

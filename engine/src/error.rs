@@ -71,6 +71,16 @@ pub enum ImportError {
         location: Location,
         expected: String,
     },
+
+    /// The file is well formed but goes past one of the bounds of [`crate::limits`].
+    #[error("{file}: {format} file past a limit in {place}: {detail}")]
+    OverLimit {
+        file: String,
+        format: &'static str,
+        /// Path of the graph, node or attribute that went over (`graph.node[3] (conv1)`).
+        place: String,
+        detail: String,
+    },
 }
 
 impl ImportError {
@@ -78,7 +88,8 @@ impl ImportError {
         match self {
             ImportError::Empty { file }
             | ImportError::UnknownFormat { file, .. }
-            | ImportError::Malformed { file, .. } => file,
+            | ImportError::Malformed { file, .. }
+            | ImportError::OverLimit { file, .. } => file,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod formats;
 pub mod ir;
 pub mod knowledge;
 pub mod layout;
+pub mod limits;
 pub mod profile;
 pub mod report;
 pub mod samples;

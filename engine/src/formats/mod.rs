@@ -21,13 +21,16 @@ use bytes::Bytes;
 
 use crate::error::ImportError;
 use crate::ir::Model;
+use crate::limits::{self, Limits};
 
-/// A file handed to the engine: its name (for messages and hints) and its bytes. `Bytes` lets the
-/// importers slice weights out of the buffer without copying them.
+/// A file handed to the engine: its name (for messages and hints), its bytes and the bounds it is
+/// read within. `Bytes` lets the importers slice weights out of the buffer without copying them.
 #[derive(Debug, Clone)]
 pub struct InputFile {
     pub name: String,
     pub data: Bytes,
+    /// The limits in force for this file (the defaults unless the caller raised some).
+    pub limits: Limits,
 }
 
 impl InputFile {
@@ -35,7 +38,14 @@ impl InputFile {
         InputFile {
             name: name.into(),
             data: data.into(),
+            limits: Limits::default(),
         }
+    }
+
+    /// The same file read under other limits (the CLI's `--limit`).
+    pub fn with_limits(mut self, limits: Limits) -> InputFile {
+        self.limits = limits;
+        self
     }
 }
 
@@ -76,7 +86,9 @@ pub fn import_model(file: &InputFile) -> Result<Model, ImportError> {
         file: file.name.clone(),
         detail: describe_unknown(&file.data),
     })?;
-    (spec.import)(file)
+    let model = (spec.import)(file)?;
+    limits::check_model(&file.name, spec.title, &model, &file.limits)?;
+    Ok(model)
 }
 
 /// One model of a multi-file import, with the files it was read from.

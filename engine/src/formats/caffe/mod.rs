@@ -69,7 +69,7 @@ fn import(file: &InputFile) -> Result<Model, ImportError> {
 /// lose the net: the model loads without weights and a warning carries the caffemodel's error.
 pub fn import_pair(prototxt: &InputFile, caffemodel: &InputFile) -> Result<Model, ImportError> {
     let (net, warnings) = read_prototxt(prototxt)?;
-    Ok(with_weights(prototxt, net, warnings, caffemodel))
+    checked(prototxt, with_weights(prototxt, net, warnings, caffemodel))
 }
 
 fn with_weights(
@@ -309,7 +309,8 @@ pub(crate) fn import_group(files: &[(usize, &InputFile, FileKind)]) -> Vec<(usiz
                 warnings,
             )),
             (Err(err), _) => Err(err),
-        };
+        }
+        .and_then(|model| checked(text.file, model));
         models.push((
             text.order,
             ImportedModel {
@@ -325,9 +326,16 @@ pub(crate) fn import_group(files: &[(usize, &InputFile, FileKind)]) -> Vec<(usiz
             ImportedModel {
                 files: vec![binary.file.name.clone()],
                 pairing: None,
-                result: import_caffemodel(binary.file),
+                result: import_caffemodel(binary.file)
+                    .and_then(|model| checked(binary.file, model)),
             },
         ));
     }
     models
+}
+
+/// A model read outside [`super::import_model`] goes through the same bounds check.
+fn checked(file: &InputFile, model: Model) -> Result<Model, ImportError> {
+    crate::limits::check_model(&file.name, FORMAT.title, &model, &file.limits)?;
+    Ok(model)
 }

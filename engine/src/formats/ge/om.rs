@@ -526,6 +526,7 @@ fn flow_submodel(file: &InputFile, part: Partition, depth: usize) -> Result<Flow
     let nested = InputFile {
         name: format!("{} > {name}", file.name),
         data: file.data.slice(start..stop),
+        limits: file.limits,
     };
     let (def, extras) = read_parts(&nested, depth + 1).map_err(|inner| Failure {
         byte: inner.byte + start as u64,

@@ -22,6 +22,7 @@ use std::collections::HashSet;
 
 use crate::formats::InputFile;
 use crate::ir::fx_hash::FxBuild;
+use crate::limits::{LimitId, OverLimit};
 use crate::profile::error::{IssueSink, ProfileError, ProfileIssue};
 use crate::profile::model::{OpStatistic, Pmu, Profile, Source, SourceKind, Task, Unit};
 
@@ -226,6 +227,10 @@ pub(crate) struct CsvInput<'a> {
     pub reader: csv::Reader<&'a [u8]>,
     pub header: Header,
     lines: LineCounter<'a>,
+    /// Rows read so far and the most to read (limit `csv_rows`): past it the table is kept up to
+    /// the limit with a note saying so.
+    rows: u64,
+    max_rows: u64,
 }
 
 /// 1-based line numbers from byte offsets, counted incrementally. The csv crate's own line
@@ -275,6 +280,21 @@ impl CsvInput<'_> {
     /// Reads the next record; a CSV error becomes an issue and the reading goes on. Returns
     /// `false` at the end.
     pub fn next(&mut self, record: &mut csv::ByteRecord, sink: &mut IssueSink) -> bool {
+        if self.rows >= self.max_rows {
+            if self.reader.read_byte_record(record).unwrap_or(false) {
+                let over = OverLimit {
+                    id: LimitId::CsvRows,
+                    found: self.rows + 1,
+                    limit: self.max_rows,
+                };
+                sink.file_note(format!(
+                    "read the first {} rows only: {over}",
+                    self.max_rows
+                ));
+            }
+            return false;
+        }
+        self.rows += 1;
         loop {
             let before = self.reader.position().byte();
             match self.reader.read_byte_record(record) {
@@ -319,6 +339,20 @@ fn read_csv(
             })
         }
     };
+    let columns = record.len() as u64;
+    if columns > file.limits.get(LimitId::CsvColumns) {
+        return Err(ProfileError::Csv {
+            file: file.name.clone(),
+            format: "profiling",
+            line: 1,
+            detail: OverLimit {
+                id: LimitId::CsvColumns,
+                found: columns,
+                limit: file.limits.get(LimitId::CsvColumns),
+            }
+            .to_string(),
+        });
+    }
     let Some(kind) = classify_csv(&header, &file.name) else {
         return Err(ProfileError::UnknownFormat {
             file: file.name.clone(),
@@ -337,6 +371,8 @@ fn read_csv(
             pos: 0,
             line: 1,
         },
+        rows: 0,
+        max_rows: file.limits.get(LimitId::CsvRows),
     };
     match kind {
         SourceKind::OpSummary | SourceKind::KernelDetails => {
