@@ -218,3 +218,60 @@ fn fused_compares_the_simulation_with_a_compiled_model() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--fused takes a GE dump"), "{stderr}");
 }
+
+/// The same files in any order give the same bytes, in every format: a run's profiling files
+/// are combined by content, never by the order they were named in.
+#[test]
+fn profile_files_in_another_order_give_byte_identical_reports() {
+    let model = sample("resnet50.onnx");
+    let summary = profile_csv();
+    let statistic = temp_file(
+        "op_statistic_0.csv",
+        b"Model Name,OP Type,Core Type,Count,Total Time(us),Min Time(us),Avg Time(us),Max Time(us),Ratio(%)\n\
+resnet50,Conv2D,AI_CORE,1,120.5,120.5,120.5,120.5,72.8\n\
+resnet50,Relu,AI_CPU,1,45.0,45.0,45.0,45.0,27.2\n",
+    );
+    let (summary, statistic) = (
+        summary.to_str().unwrap_or_default().to_string(),
+        statistic.to_str().unwrap_or_default().to_string(),
+    );
+    // The real 910B torch_npu run too, when the public samples are on this machine.
+    let real =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples/profiling");
+    let real_files: Vec<String> = [
+        "torchnpu-a2-convnet-kernel_details.csv",
+        "torchnpu-a2-convnet-op_statistic.csv",
+        "torchnpu-a2-convnet-trace_view.json",
+    ]
+    .iter()
+    .map(|name| real.join(name))
+    .filter(|path| path.is_file())
+    .map(|path| path.to_string_lossy().into_owned())
+    .collect();
+    let mut runs: Vec<Vec<String>> = vec![vec![summary.clone(), statistic.clone()]];
+    if real_files.len() == 3 {
+        runs.push(real_files);
+    }
+    for files in runs {
+        for format in ["json", "md", "html"] {
+            let report = |order: &[String]| {
+                let mut args = vec!["analyze", model.as_str(), "--format", format];
+                for file in order {
+                    args.push("--profile");
+                    args.push(file);
+                }
+                let (code, stdout, stderr) = opscope(&args);
+                assert_eq!(code, 0, "{format} {order:?}: {stderr}");
+                stdout
+            };
+            let forward = report(&files);
+            let mut reversed = files.clone();
+            reversed.reverse();
+            assert!(forward.len() > 1000, "{format}: a real report");
+            assert!(
+                forward == report(&reversed),
+                "{format}: {files:?} in reverse order gives other bytes"
+            );
+        }
+    }
+}

@@ -297,27 +297,42 @@ pub fn build(
         fusion_check: analysis.fusion_check.clone(),
         profile: match (profile, &analysis.measured) {
             (Some(import), Some(measured)) => Some(ProfileSummary {
-                files: import
-                    .profile
-                    .sources
-                    .iter()
-                    .map(|s| s.file.clone())
-                    .collect(),
+                files: in_name_order(
+                    import
+                        .profile
+                        .sources
+                        .iter()
+                        .map(|s| (s.file.as_str(), s.file.clone())),
+                ),
                 chip: import.profile.device.chip.map(str::to_string),
                 rows: import.profile.tasks.len(),
                 total_us: round(import.profile.total_us(), 3),
                 matched_share: round(measured.join.matched_share(), 6),
                 unmatched_ops: measured.join.unmatched.len(),
-                warnings: import
-                    .issues
-                    .iter()
-                    .map(ToString::to_string)
-                    .chain(import.errors.iter().map(ToString::to_string))
-                    .collect(),
+                warnings: in_name_order(
+                    import
+                        .issues
+                        .iter()
+                        .map(|issue| (issue.file.as_str(), issue.to_string()))
+                        .chain(
+                            import
+                                .errors
+                                .iter()
+                                .map(|err| (err.file(), err.to_string())),
+                        ),
+                ),
             }),
             _ => None,
         },
     }
+}
+
+/// Lines about files, ordered by file name (stable within a file), so the report is the same
+/// bytes whatever order the files were named or dropped in.
+fn in_name_order<'f>(lines: impl Iterator<Item = (&'f str, String)>) -> Vec<String> {
+    let mut lines: Vec<(&str, String)> = lines.collect();
+    lines.sort_by(|a, b| a.0.cmp(b.0));
+    lines.into_iter().map(|(_, line)| line).collect()
 }
 
 fn source_id(source: UnitSource) -> &'static str {
