@@ -162,6 +162,9 @@ const csp = [
   "base-uri 'none'",
   "form-action 'none'",
 ].join('; ');
+// The served page's policy (scripts/add-csp.mjs) allows 'self', which a file has not: this one
+// replaces it.
+html = html.replace(/\s*<meta http-equiv="Content-Security-Policy"[^>]*>/g, '');
 if (!/<meta charset="utf-8" \/>/.test(html)) fail('index.html has no <meta charset="utf-8" />');
 html = html.replace('<meta charset="utf-8" />',
   `<meta charset="utf-8" />\n    <meta http-equiv="Content-Security-Policy" content="${csp}" />`);
