@@ -338,7 +338,11 @@ mod tests {
         ]);
         assert_eq!(
             params.urls,
-            ["samples/resnet50.onnx", "p/op_summary_0.csv", "p/task_time_0.csv"]
+            [
+                "samples/resnet50.onnx",
+                "p/op_summary_0.csv",
+                "p/task_time_0.csv"
+            ]
         );
         assert_eq!(params.node.as_deref(), Some("/conv1/Conv"));
         assert_eq!(params.target, Some(TargetKey::Ascend310P));
@@ -373,7 +377,10 @@ mod tests {
             origin_of("HTTPS://Docs.Example:443/x").as_deref(),
             Some("https://docs.example")
         );
-        assert_eq!(origin_of("https://a.test?x").as_deref(), Some("https://a.test"));
+        assert_eq!(
+            origin_of("https://a.test?x").as_deref(),
+            Some("https://a.test")
+        );
         for bad in [
             "data:text/plain,abc",
             "javascript:alert(1)",
@@ -389,11 +396,18 @@ mod tests {
 
     #[test]
     fn only_same_origin_urls_are_fetched() {
-        assert!(same_origin_url("samples/a.onnx", "http://127.0.0.1:8080/samples/a.onnx", PAGE)
-            .is_ok());
+        assert!(same_origin_url(
+            "samples/a.onnx",
+            "http://127.0.0.1:8080/samples/a.onnx",
+            PAGE
+        )
+        .is_ok());
         let err = same_origin_url("https://evil.test/m.onnx", "https://evil.test/m.onnx", PAGE)
             .expect_err("another origin");
-        assert!(err.starts_with("https://evil.test/m.onnx: not opened"), "{err}");
+        assert!(
+            err.starts_with("https://evil.test/m.onnx: not opened"),
+            "{err}"
+        );
         assert!(err.contains("https://evil.test"), "{err}");
         // Another port is another origin.
         assert!(same_origin_url("x", "http://127.0.0.1:9000/x", PAGE).is_err());
@@ -439,7 +453,10 @@ mod tests {
             read_message(Some("select"), None, None),
             Ok(ParentMessage::Select(None))
         );
-        assert_eq!(read_message(Some("open"), None, None), Ok(ParentMessage::Open));
+        assert_eq!(
+            read_message(Some("open"), None, None),
+            Ok(ParentMessage::Open)
+        );
         assert!(read_message(Some("overlay"), Some("rainbow"), None)
             .expect_err("bad overlay")
             .contains("rainbow"));
@@ -508,8 +525,14 @@ mod tests {
 
     #[test]
     fn fetched_files_are_named_by_their_last_segment() {
-        assert_eq!(file_name_of_url("samples/resnet50.onnx?v=2#x"), "resnet50.onnx");
-        assert_eq!(file_name_of_url("http://h/p/op_summary_0.csv"), "op_summary_0.csv");
+        assert_eq!(
+            file_name_of_url("samples/resnet50.onnx?v=2#x"),
+            "resnet50.onnx"
+        );
+        assert_eq!(
+            file_name_of_url("http://h/p/op_summary_0.csv"),
+            "op_summary_0.csv"
+        );
         assert_eq!(file_name_of_url("http://h/"), "http://h/");
     }
 }

@@ -1916,8 +1916,9 @@ mod tests {
 
     #[test]
     fn fetch_errors_stay_listed_with_the_files_the_worker_could_not_read() {
-        let state = started(AppState::default(), 1)
-            .apply(Action::EmbedFailed("p/missing.csv: could not download (404)".into()));
+        let state = started(AppState::default(), 1).apply(Action::EmbedFailed(
+            "p/missing.csv: could not download (404)".into(),
+        ));
         let mut partial = result(Some(column_view(3)), None);
         partial.errors = vec!["junk.csv: not a profile".into()];
         let state = state.apply(finished(1, partial));
