@@ -94,7 +94,7 @@ fn text_field(data: &JsValue, key: &str) -> Option<String> {
 fn files_of(data: &JsValue) -> Result<Vec<web_sys::File>, String> {
     let files = js_sys::Reflect::get(data, &"files".into()).unwrap_or(JsValue::UNDEFINED);
     if !js_sys::Array::is_array(&files) {
-        return Err("open message: files must be an array of {name, bytes}".to_string());
+        return Err("the open message needs files, an array of {name, bytes}".to_string());
     }
     js_sys::Array::from(&files)
         .iter()
@@ -102,7 +102,7 @@ fn files_of(data: &JsValue) -> Result<Vec<web_sys::File>, String> {
         .map(|(idx, file)| {
             let name = text_field(&file, "name")
                 .filter(|n| !n.is_empty())
-                .ok_or_else(|| format!("open message: files[{idx}] has no name"))?;
+                .ok_or_else(|| format!("the open message's files[{idx}] has no name"))?;
             let bytes = js_sys::Reflect::get(&file, &"bytes".into()).unwrap_or(JsValue::UNDEFINED);
             let readable = bytes.is_instance_of::<js_sys::ArrayBuffer>()
                 || js_sys::ArrayBuffer::is_view(&bytes)
@@ -256,12 +256,19 @@ fn on_message(
         text_field(data, "overlay").as_deref(),
         text_field(data, "node").as_deref(),
     );
-    let failed = |message: String| post(&AppEvent::of_error_line(&message), allowed);
+    // A message not understood names no file; a file of an `open` message is named.
+    let failed = |message: String| {
+        let event = AppEvent::Error {
+            file: None,
+            message,
+        };
+        post(&event, allowed)
+    };
     match message {
         Ok(ParentMessage::Open) => match files_of(data) {
             Ok(files) if !files.is_empty() => open_files.emit(files),
-            Ok(_) => failed("open message: no files".to_string()),
-            Err(message) => failed(message),
+            Ok(_) => failed("the open message has no files".to_string()),
+            Err(message) => post(&AppEvent::of_error_line(&message), allowed),
         },
         Ok(ParentMessage::Overlay(overlay)) => dispatch.emit(Action::PinOverlay(overlay)),
         Ok(ParentMessage::Select(Some(node))) => dispatch.emit(Action::ShowNamed(node)),
