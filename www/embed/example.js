@@ -19,7 +19,7 @@
   function describe(event) {
     switch (event.type) {
       case 'loaded':
-        return `${event.model.name} (${event.model.format}, ${event.model.nodes} nodes, ${event.model.target})`;
+        return `${event.model.files.join(' + ')}: ${event.model.name} (${event.model.format}, ${event.model.nodes} nodes, ${event.model.target})`;
       case 'error':
         return `${event.file ?? 'message'}: ${event.message}`;
       case 'selected':
@@ -41,6 +41,8 @@
   }
 
   const overlays = document.querySelectorAll('button[data-overlay]');
+  const initial = asked.get('overlay') || 'heat';
+  for (const b of overlays) b.setAttribute('aria-pressed', String(b.dataset.overlay === initial));
   for (const button of overlays) {
     button.addEventListener('click', () => {
       viewer.setOverlay(button.dataset.overlay);
