@@ -15,6 +15,7 @@
 pub mod canvas;
 pub mod charts;
 pub mod components;
+pub mod embed;
 pub mod export;
 pub mod inputs;
 pub mod platform;

@@ -152,6 +152,33 @@ pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("{path}: could not download the sample ({e})"))
 }
 
+/// Downloads a file an embedding page named (`?model=`, `?profile=`), already checked to be of
+/// the app's own origin; the error names the URL as the page wrote it.
+pub async fn fetch_url(url: &str) -> Result<Vec<u8>, String> {
+    let response = gloo_net::http::Request::get(url)
+        .send()
+        .await
+        .map_err(|e| format!("{url}: could not download the file ({e})"))?;
+    if !response.ok() {
+        return Err(format!(
+            "{url}: could not download the file (the server answered {} {})",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    response
+        .binary()
+        .await
+        .map_err(|e| format!("{url}: could not download the file ({e})"))
+}
+
+/// The origin the page was served from (`http://127.0.0.1:8080`; `null` from disk).
+pub fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_else(|| "null".to_string())
+}
+
 /// A readable text for a JS error value.
 pub fn js_text(value: &JsValue) -> String {
     if let Some(err) = value.dyn_ref::<js_sys::Error>() {

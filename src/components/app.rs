@@ -12,6 +12,7 @@ use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::drop_zone::{DropOverlay, DropZone};
+use super::embed_host::{url_names, use_embed, EmbedControls};
 use super::error_banner::ErrorBanner;
 use super::fusion_legend::FusionLegend;
 use super::graph_canvas::GraphCanvas;
@@ -74,6 +75,9 @@ enum Source {
     /// Files dropped or chosen together, in the order they are handed to the worker.
     Files(Vec<web_sys::File>),
     Sample(Sample),
+    /// Files an embedding page named by URL (`?model=`, `?profile=`), already checked to be
+    /// of the app's origin; the model first.
+    Urls(Vec<String>),
     /// A model of the last drop (the model picker), another graph of the shown model (the
     /// graph picker), or the shown graph drawn another way ("Constants as nodes").
     Model {
@@ -134,6 +138,7 @@ pub fn app() -> Html {
                     (describe_files(&names), LoadStage::Reading)
                 }
                 Source::Sample(sample) => (sample.file_name.to_string(), LoadStage::Fetching),
+                Source::Urls(urls) => (describe_files(&url_names(urls)), LoadStage::Fetching),
                 Source::Model { label, n_nodes, .. } => (
                     label.clone(),
                     LoadStage::Worker(Stage::Layout { n_nodes: *n_nodes }),
@@ -175,7 +180,7 @@ pub fn app() -> Html {
                     generation,
                     target: *target,
                 }),
-                Source::Files(_) | Source::Sample(_) => None,
+                Source::Files(_) | Source::Sample(_) | Source::Urls(_) => None,
             };
             if let Some(msg) = direct {
                 let sent = worker.borrow_mut().send(msg, &dispatch);
@@ -196,6 +201,11 @@ pub fn app() -> Html {
                     Source::Sample(sample) => platform::fetch_bytes(&sample.path())
                         .await
                         .map(|bytes| vec![FilePayload::of_bytes(sample.file_name, bytes)]),
+                    // None fetched: the load has failed already, naming every URL.
+                    Source::Urls(urls) => match fetch_all(urls, generation, &dispatch).await {
+                        Some(files) => Ok(files),
+                        None => return,
+                    },
                     Source::Model { .. } | Source::Analyse { .. } => Ok(Vec::new()),
                 };
                 crate::worker::codec::trace("page files read");
@@ -395,6 +405,12 @@ pub fn app() -> Html {
             }
         });
     }
+    let compact = use_embed(
+        &state,
+        dispatch.clone(),
+        open_files.clone(),
+        load.reform(Source::Urls),
+    );
     use_node_link(
         dispatch.clone(),
         state.selected_node().map(|n| n.name.clone()),
@@ -528,7 +544,7 @@ pub fn app() -> Html {
     let minimap = state.graph.clone().filter(|_| !state.minimap_hidden);
 
     html! {
-        <div class="app" ondragenter={on_drag_over.clone()} ondragover={on_drag_over} ondrop={on_drop}>
+        <div class={classes!("app", compact.then_some("compact"))} ondragenter={on_drag_over.clone()} ondragover={on_drag_over} ondrop={on_drop}>
             <input id="file" type="file" multiple=true
                 class="visually-hidden" ref={file_input} onchange={on_file_change}
                 tabindex="-1" aria-label="Model and profiling files" />
@@ -591,6 +607,9 @@ pub fn app() -> Html {
                                 selection={state.selection} on_action={dispatch.clone()}
                                 scheme={state.scheme()} />
                         }
+                        if compact && has_graph {
+                            <EmbedControls on_action={dispatch.clone()} />
+                        }
                         if !has_graph {
                             <DropZone loading={progress.clone()}
                                 profile_loaded={state.profile.is_some()}
@@ -652,15 +671,55 @@ pub fn app() -> Html {
 }
 
 /// The state the page opens with: the theme the URL names (`?theme=dark|light|system`), else the
-/// one chosen on an earlier visit, and the system's scheme.
+/// one chosen on an earlier visit, the system's scheme, and the analysis target the URL names
+/// (`?target=ascend910b`, before any load starts).
 fn initial_state() -> AppState {
     let theme = platform::query_param("theme")
         .and_then(|value| Theme::parse(&value))
         .or_else(platform::stored_theme)
         .unwrap_or_default();
-    AppState::default()
+    let state = AppState::default()
         .apply(Action::SystemScheme(platform::system_scheme()))
-        .apply(Action::PinTheme(theme))
+        .apply(Action::PinTheme(theme));
+    match platform::query_param("target").and_then(|id| crate::embed::target_named(&id)) {
+        Some(target) => state.apply(Action::SetTarget(target)),
+        None => state,
+    }
+}
+
+/// The files an embedding page named, fetched in order. A file that cannot be fetched is
+/// listed as an error and the others still open; when none can, the load fails (`None`).
+async fn fetch_all(
+    urls: &[String],
+    generation: u64,
+    dispatch: &Callback<Action>,
+) -> Option<Vec<FilePayload>> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for url in urls {
+        match platform::fetch_url(url).await {
+            Ok(bytes) => files.push(FilePayload::of_bytes(
+                crate::embed::file_name_of_url(url),
+                bytes,
+            )),
+            Err(message) => errors.push(message),
+        }
+    }
+    if files.is_empty() {
+        let first = errors.first().cloned().unwrap_or_default();
+        dispatch.emit(Action::LoadFailed {
+            generation,
+            message: first,
+        });
+        for message in errors.into_iter().skip(1) {
+            dispatch.emit(Action::EmbedFailed(message));
+        }
+        return None;
+    }
+    for message in errors {
+        dispatch.emit(Action::EmbedFailed(message));
+    }
+    Some(files)
 }
 
 /// The theme on the page: `data-theme` on `<html>` (a forced theme only), remembered when the

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod data_table;
 pub mod drop_zone;
+pub mod embed_host;
 pub mod error_banner;
 pub mod findings_panel;
 pub mod fusion_legend;

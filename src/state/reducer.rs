@@ -164,6 +164,9 @@ pub enum Action {
     DismissError,
     /// An export could not be made or saved.
     ExportFailed(String),
+    /// A file or a URL parameter an embedding page named could not be used (a failed fetch, a
+    /// URL of another origin): listed with the errors of the load it came with.
+    EmbedFailed(String),
     ToggleModelPanel,
     /// Escape: clear the selection, else close the model panel.
     Dismiss,
@@ -517,7 +520,7 @@ impl AppState {
                 }
             }
             Action::DismissError => self.errors.clear(),
-            Action::ExportFailed(message) => {
+            Action::ExportFailed(message) | Action::EmbedFailed(message) => {
                 if !self.errors.contains(&message) {
                     self.errors.push(message);
                 }
@@ -944,7 +947,9 @@ impl AppState {
             timings,
             analysis_follows,
         } = result;
-        self.errors = errors;
+        // Added to what the load's start left (it clears the list): files the page could not
+        // fetch for this load stay listed.
+        self.errors.extend(errors);
         // A new drop says what it skipped; another graph or target of the same files keeps it.
         if models.is_some() || profile.is_some() || !skipped.is_empty() {
             self.skipped = skipped;
@@ -1907,6 +1912,26 @@ mod tests {
         let state = started(state, 3).apply(finished(3, result(None, Some(other))));
         assert_eq!(state.panel_tab_shown(), PanelTab::Hotspots);
         assert_eq!(hotspot_ops(&state).len(), 4);
+    }
+
+    #[test]
+    fn fetch_errors_stay_listed_with_the_files_the_worker_could_not_read() {
+        let state = started(AppState::default(), 1).apply(Action::EmbedFailed(
+            "p/missing.csv: could not download (404)".into(),
+        ));
+        let mut partial = result(Some(column_view(3)), None);
+        partial.errors = vec!["junk.csv: not a profile".into()];
+        let state = state.apply(finished(1, partial));
+        assert!(state.graph.is_some());
+        assert_eq!(
+            state.errors,
+            vec![
+                "p/missing.csv: could not download (404)".to_string(),
+                "junk.csv: not a profile".to_string()
+            ]
+        );
+        // The next load starts with a clean list.
+        assert!(started(state, 2).errors.is_empty());
     }
 
     #[test]
