@@ -18,6 +18,7 @@ pub mod components;
 pub mod export;
 pub mod inputs;
 pub mod platform;
+pub mod report_export;
 pub mod search;
 pub mod state;
 pub mod worker;

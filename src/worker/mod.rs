@@ -5,4 +5,5 @@ pub mod analysis_data;
 pub mod codec;
 pub mod profile_data;
 pub mod protocol;
+pub mod reopen;
 pub mod session;

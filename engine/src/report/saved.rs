@@ -119,6 +119,40 @@ pub struct SavedFinding {
     pub evidence: BTreeMap<String, serde_json::Value>,
 }
 
+/// One evidence value, as the report's writer had it (a number, a text, a list of texts).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SavedEvidence {
+    Int(i64),
+    Num(f64),
+    Text(String),
+    List(Vec<String>),
+}
+
+impl SavedFinding {
+    /// The evidence, key by key, in the report's order (keys sorted).
+    pub fn evidence_items(&self) -> Vec<(String, SavedEvidence)> {
+        use serde_json::Value;
+        let text = |value: &Value| match value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        self.evidence
+            .iter()
+            .map(|(key, value)| {
+                let value = match value {
+                    Value::Number(n) => match n.as_i64() {
+                        Some(i) => SavedEvidence::Int(i),
+                        None => SavedEvidence::Num(n.as_f64().unwrap_or(0.0)),
+                    },
+                    Value::Array(items) => SavedEvidence::List(items.iter().map(text).collect()),
+                    other => SavedEvidence::Text(text(other)),
+                };
+                (key.clone(), value)
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SavedSkipped {
     pub rule: String,
