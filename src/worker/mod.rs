@@ -6,4 +6,6 @@ pub mod codec;
 pub mod profile_data;
 pub mod protocol;
 pub mod reopen;
+#[cfg(test)]
+mod reopen_tests;
 pub mod session;
