@@ -75,7 +75,10 @@ fn parse_target(text: &str) -> Result<TargetId, String> {
 fn parse_overlay(text: &str) -> Result<ReportOverlay, String> {
     ReportOverlay::parse(text).ok_or_else(|| {
         let ids: Vec<&str> = ReportOverlay::ALL.iter().map(|o| o.id()).collect();
-        format!("unknown overlay `{text}`; expected one of {}", ids.join(", "))
+        format!(
+            "unknown overlay `{text}`; expected one of {}",
+            ids.join(", ")
+        )
     })
 }
 

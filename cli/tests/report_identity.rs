@@ -42,14 +42,20 @@ fn the_cli_writes_the_bytes_of_the_engine_function_the_app_calls() {
     temp_file("resnet50.onnx", &model_bytes);
     temp_file("op_summary_0.csv", PROFILE.as_bytes());
     let model = open_model(&InputFile::new("resnet50.onnx", model_bytes)).expect("model");
-    let profile = import_profile(&[InputFile::new("op_summary_0.csv", PROFILE.as_bytes().to_vec())]);
+    let profile = import_profile(&[InputFile::new(
+        "op_summary_0.csv",
+        PROFILE.as_bytes().to_vec(),
+    )]);
     let formats = [
         (ReportFormat::Html, "html"),
         (ReportFormat::Markdown, "md"),
         (ReportFormat::Json, "json"),
     ];
     let mut compared = 0;
-    for (target, target_id) in [(TargetId::Ascend310, "ascend310"), (TargetId::Ascend910B, "ascend910b")] {
+    for (target, target_id) in [
+        (TargetId::Ascend310, "ascend310"),
+        (TargetId::Ascend910B, "ascend910b"),
+    ] {
         let options = AnalyzeOptions {
             target,
             cann: CannVersion::DEFAULT,
@@ -66,7 +72,14 @@ fn the_cli_writes_the_bytes_of_the_engine_function_the_app_calls() {
                     if with_profile {
                         args.extend(["--profile", "op_summary_0.csv"]);
                     }
-                    args.extend(["--format", format_id, "--overlay", overlay.id(), "-o", "identity.out"]);
+                    args.extend([
+                        "--format",
+                        format_id,
+                        "--overlay",
+                        overlay.id(),
+                        "-o",
+                        "identity.out",
+                    ]);
                     let cli = cli_report(&dir, &args);
                     let app = analysis_report_file(
                         &model,
@@ -98,7 +111,16 @@ fn the_overlay_changes_the_picture_and_nothing_else() {
     let page = |overlay: &str| {
         String::from_utf8(cli_report(
             &dir,
-            &["analyze", "resnet50.onnx", "--format", "html", "--overlay", overlay, "-o", "overlay.out"],
+            &[
+                "analyze",
+                "resnet50.onnx",
+                "--format",
+                "html",
+                "--overlay",
+                overlay,
+                "-o",
+                "overlay.out",
+            ],
         ))
         .expect("utf-8")
     };
@@ -109,7 +131,10 @@ fn the_overlay_changes_the_picture_and_nothing_else() {
     assert!(heat.contains("<h2>Graph by time (heat map)</h2>"));
     assert!(none.contains("<h2>Graph</h2>"));
     // Unit colours (Cube orange) only in the unit picture's boxes; heat colours only in the heat one.
-    let boxes = |page: &str, fill: &str| page.matches(&format!("fill=\"{fill}\" stroke=\"#444\"")).count();
+    let boxes = |page: &str, fill: &str| {
+        page.matches(&format!("fill=\"{fill}\" stroke=\"#444\""))
+            .count()
+    };
     assert!(boxes(&unit, "#f4a259") > 10, "Cube boxes are orange");
     assert_eq!(boxes(&heat, "#f4a259"), 0);
     assert!(boxes(&heat, "#d02824") >= 1, "the slowest node is red");
@@ -121,7 +146,8 @@ fn the_overlay_changes_the_picture_and_nothing_else() {
     };
     assert_eq!(strip(&unit), strip(&heat));
     assert_eq!(strip(&unit), strip(&none));
-    let (code, _, stderr) = common::opscope(&["analyze", &sample("resnet50.onnx"), "--overlay", "plain"]);
+    let (code, _, stderr) =
+        common::opscope(&["analyze", &sample("resnet50.onnx"), "--overlay", "plain"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown overlay `plain`"), "{stderr}");
 }

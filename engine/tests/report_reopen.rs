@@ -29,8 +29,8 @@ fn report_to_json_to_reopen_keeps_the_findings() {
         let analysis = analyze(&model, import.map(|p| &p.profile), &options);
         let report = build(&model, &analysis, import);
         assert!(!report.findings.is_empty());
-        let json = render_report(&model, &report, ReportFormat::Json, ReportOverlay::Unit)
-            .expect("json");
+        let json =
+            render_report(&model, &report, ReportFormat::Json, ReportOverlay::Unit).expect("json");
         let file = InputFile::new("resnet50-report.json", json.into_bytes());
         assert_eq!(classify_file(&file), FileKind::Report);
         let saved = read_saved_report(&file).expect("reads back");
@@ -70,7 +70,10 @@ fn report_to_json_to_reopen_keeps_the_findings() {
         assert_eq!(written, read);
         assert_eq!(saved.per_node.len(), model.graph.nodes.len());
         for (a, b) in report.per_node.iter().zip(&saved.per_node) {
-            assert_eq!((a.name.as_str(), a.unit), (b.name.as_str(), b.unit.as_str()));
+            assert_eq!(
+                (a.name.as_str(), a.unit),
+                (b.name.as_str(), b.unit.as_str())
+            );
             assert_eq!(a.fusion_group, b.fusion_group);
             assert_eq!(a.measured_us, b.measured_us);
         }
@@ -92,16 +95,29 @@ fn a_broken_or_newer_report_is_named() {
     );
     assert_eq!(classify_file(&broken), FileKind::Report);
     let err = read_saved_report(&broken).expect_err("truncated");
-    assert!(err.to_string().starts_with("r.json: not an opscope analysis report"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("r.json: not an opscope analysis report"),
+        "{err}"
+    );
     let (_, bytes) = opscope_engine::samples::bundled().remove(0);
     let model = open_model(&InputFile::new("m.onnx", bytes)).expect("sample");
-    let analysis = analyze(&model, None, &AnalyzeOptions {
+    let analysis = analyze(
+        &model,
+        None,
+        &AnalyzeOptions {
             target: TargetId::Ascend310,
             cann: CannVersion::DEFAULT,
-        });
-    let json = render_report(&model, &build(&model, &analysis, None), ReportFormat::Json, ReportOverlay::Unit)
-        .expect("json")
-        .replacen("\"schema_version\": 1", "\"schema_version\": 99", 1);
+        },
+    );
+    let json = render_report(
+        &model,
+        &build(&model, &analysis, None),
+        ReportFormat::Json,
+        ReportOverlay::Unit,
+    )
+    .expect("json")
+    .replacen("\"schema_version\": 1", "\"schema_version\": 99", 1);
     let newer = InputFile::new("new.json", json.into_bytes());
     assert!(matches!(
         read_saved_report(&newer),

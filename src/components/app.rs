@@ -24,9 +24,9 @@ use super::status_bar::StatusBar;
 use super::toolbar::Toolbar;
 use super::unit_legend::UnitLegend;
 use crate::export::{self, ExportKind, ExportSource};
-use crate::report_export;
 use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
+use crate::report_export;
 use crate::state::link::{node_from_hash, node_hash};
 use crate::state::{
     format_zoom, Action, AppState, Direction, FoldRequest, LoadStage, Overlay, Theme, ZOOM_STEP,

@@ -14,9 +14,9 @@ use opscope_engine::target::TargetId;
 use super::analysis_data::{exec_unit_id, rule_title, unit_totals, within_graph};
 use super::profile_data::unit_of_id;
 use super::protocol::{
-    AnalysisData, EvidenceValue, ExecUnitId, FindingRow, FusionGroupRow, FusionKindId,
-    HotspotRow, JoinSummary, NearMissRow, NodeAnalysis, NodeStat, OpStatRow, ProfileData,
-    SourceRow, TargetKey, TypeTime, UnitId, UnitSourceId,
+    AnalysisData, EvidenceValue, ExecUnitId, FindingRow, FusionGroupRow, FusionKindId, HotspotRow,
+    JoinSummary, NearMissRow, NodeAnalysis, NodeStat, OpStatRow, ProfileData, SourceRow, TargetKey,
+    TypeTime, UnitId, UnitSourceId,
 };
 
 /// Whether `report` is of `model`: the same main-graph nodes, in the same order, by name.
@@ -199,11 +199,7 @@ pub fn analysis_of_report(report: &SavedReport, source: &str) -> AnalysisData {
             .collect(),
         notes,
         units,
-        estimated_total_us: report
-            .per_node
-            .iter()
-            .map(|n| n.estimated_us)
-            .sum::<f64>(),
+        estimated_total_us: report.per_node.iter().map(|n| n.estimated_us).sum::<f64>(),
         unit_check: None,
         fusion_check: None,
     };

@@ -62,9 +62,14 @@ fn the_exported_report_is_the_bytes_of_the_clis_engine_function() {
         let file = session
             .report(kind, "heat", TargetKey::Ascend910B)
             .expect("a report");
-        let expected =
-            analysis_report_file(&model, Some(&profile), &options, format, ReportOverlay::Heat)
-                .expect("engine");
+        let expected = analysis_report_file(
+            &model,
+            Some(&profile),
+            &options,
+            format,
+            ReportOverlay::Heat,
+        )
+        .expect("engine");
         assert_eq!(file.text, expected, "{kind:?}");
         assert_eq!(file.name, format!("resnet50-report.{}", format.extension()));
     }
@@ -85,11 +90,18 @@ fn a_dropped_report_restores_the_analysis_alone_or_joined_to_its_model() {
         .expect("report")
         .text;
     let report = || FilePayload::of_bytes("resnet50-report.json", json.clone().into_bytes());
-    let key = |a: &super::protocol::AnalysisData| -> Vec<(String, Vec<String>, String, Option<f64>)> {
-        a.findings
+    // The report lists findings by gain, the analysis by rule: compared as sets.
+    let key = |a: &super::protocol::AnalysisData| -> Vec<(String, Vec<String>, String, String)> {
+        let mut rows: Vec<_> = a
+            .findings
             .iter()
-            .map(|f| (f.rule.clone(), f.nodes.clone(), f.message.clone(), f.gain_us))
-            .collect()
+            .map(|f| {
+                let gain = f.gain_us.map(|g| format!("{g:.3}")).unwrap_or_default();
+                (f.rule.clone(), f.nodes.clone(), f.message.clone(), gain)
+            })
+            .collect();
+        rows.sort();
+        rows
     };
 
     // The report alone: findings, units, groups and hotspots, no graph, and a note saying why.
@@ -105,7 +117,11 @@ fn a_dropped_report_restores_the_analysis_alone_or_joined_to_its_model() {
     assert_eq!(reopened.units, original.units);
     assert_eq!(reopened.groups, original.groups);
     assert_eq!(reopened.nodes.len(), original.nodes.len());
-    assert!(reopened.notes[0].contains("graph needs the model"), "{:?}", reopened.notes);
+    assert!(
+        reopened.notes[0].contains("graph needs the model"),
+        "{:?}",
+        reopened.notes
+    );
     let profile = result.profile.expect("hotspots");
     assert!(!profile.hotspots.is_empty());
     assert!(!profile.estimated);
@@ -114,14 +130,20 @@ fn a_dropped_report_restores_the_analysis_alone_or_joined_to_its_model() {
     let mut joined = Session::default();
     let result = load(
         &mut joined,
-        vec![report(), FilePayload::of_bytes("resnet50.onnx", resnet_bytes())],
+        vec![
+            report(),
+            FilePayload::of_bytes("resnet50.onnx", resnet_bytes()),
+        ],
         TargetKey::Ascend310,
     );
     assert!(result.errors.is_empty(), "{:?}", result.errors);
     let analysis = result.analysis.expect("analysis");
     assert_eq!(key(&analysis), key(&original));
     assert_eq!(analysis.groups, original.groups);
-    assert!(!analysis.notes.iter().any(|n| n.contains("graph needs the model")));
+    assert!(!analysis
+        .notes
+        .iter()
+        .any(|n| n.contains("graph needs the model")));
 
     // With another model: said, and the model's own analysis shown.
     let mut other = Session::default();
@@ -131,7 +153,10 @@ fn a_dropped_report_restores_the_analysis_alone_or_joined_to_its_model() {
         .expect("mobilenet sample");
     let result = load(
         &mut other,
-        vec![report(), FilePayload::of_bytes("mobilenet_v2.onnx", mobilenet)],
+        vec![
+            report(),
+            FilePayload::of_bytes("mobilenet_v2.onnx", mobilenet),
+        ],
         TargetKey::Ascend310,
     );
     assert_eq!(result.errors.len(), 1, "{:?}", result.errors);

@@ -24,12 +24,12 @@
 use opscope_engine::analysis::{analyze, AnalyzeOptions, CannVersion};
 use opscope_engine::ir::Model;
 use opscope_engine::profile::{import_profile, join, ProfileError, ProfileImport};
-use opscope_engine::report::{
-    graph_at, graph_list, graph_view_with, GraphEntry, GraphKind, GraphView, GraphViewOptions,
-};
 use opscope_engine::report::render::ReportOverlay;
 use opscope_engine::report::saved::{read_saved_report, SavedReport};
 use opscope_engine::report::{analysis_report_file, ReportFormat};
+use opscope_engine::report::{
+    graph_at, graph_list, graph_view_with, GraphEntry, GraphKind, GraphView, GraphViewOptions,
+};
 use opscope_engine::{classify_file, open_model, open_models, FileKind, InputFile, Pairing};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -542,10 +542,20 @@ fn report_file_name(model_file: &str, format: ReportFormat) -> String {
     let stem = base.split('.').next().unwrap_or("");
     let safe: String = stem
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(80)
         .collect();
-    let safe = if safe.trim_matches('_').is_empty() { "model".to_string() } else { safe };
+    let safe = if safe.trim_matches('_').is_empty() {
+        "model".to_string()
+    } else {
+        safe
+    };
     format!("{safe}-report.{}", format.extension())
 }
 

@@ -51,9 +51,7 @@ pub fn render_report(
         ReportFormat::Text => render::text(report),
         ReportFormat::Json => serde_json::to_string_pretty(report)?,
         ReportFormat::Markdown => render::markdown(report),
-        ReportFormat::Html => {
-            render::html_with(report, Some(&super::graph_view(model)), overlay)
-        }
+        ReportFormat::Html => render::html_with(report, Some(&super::graph_view(model)), overlay),
     })
 }
 

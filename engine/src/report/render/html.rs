@@ -102,7 +102,11 @@ fn overlay_legend(overlay: ReportOverlay, label: &str) -> String {
 
 /// [`html`] with the graph picture coloured as `overlay` says (the app exports its overlay;
 /// `opscope analyze --overlay` picks one).
-pub fn html_with(report: &AnalysisReport, view: Option<&GraphView>, overlay: ReportOverlay) -> String {
+pub fn html_with(
+    report: &AnalysisReport,
+    view: Option<&GraphView>,
+    overlay: ReportOverlay,
+) -> String {
     let mut out = String::new();
     let model = &report.model;
     let label = time_label(report);
@@ -427,11 +431,20 @@ fn write_model_summary(out: &mut String, report: &AnalysisReport) {
                     .shape
                     .as_ref()
                     .map_or_else(|| "?".to_string(), ToString::to_string);
-                format!("<code>{}</code> {} {}", esc(&t.name), esc(&t.dtype.to_string()), esc(&shape))
+                format!(
+                    "<code>{}</code> {} {}",
+                    esc(&t.name),
+                    esc(&t.dtype.to_string()),
+                    esc(&shape)
+                )
             })
             .collect();
         let more = list.len().saturating_sub(16);
-        let tail = if more > 0 { format!(" … ({more} more)") } else { String::new() };
+        let tail = if more > 0 {
+            format!(" … ({more} more)")
+        } else {
+            String::new()
+        };
         format!("{}{tail}", shown.join("<br>"))
     };
     let _ = writeln!(

@@ -13,8 +13,8 @@ mod svg;
 mod text;
 
 pub use html::{html, html_with};
-pub use picture::{graph_picture, op_type_chart, ReportOverlay, MAX_PICTURE_NODES};
 pub use markdown::markdown;
+pub use picture::{graph_picture, op_type_chart, ReportOverlay, MAX_PICTURE_NODES};
 pub use svg::{
     graph_svg, unit_colour, SvgLegendEntry, SvgNodeStyle, SvgOutline, SvgOutlineKind, SvgPalette,
     SvgStyle, SvgSwatch,
