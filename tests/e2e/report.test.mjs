@@ -129,10 +129,13 @@ await test('report: the JSON dropped in a fresh page restores findings, hotspots
   await fresh.locator('#profile').waitFor({ timeout: 30000 });
   assert((await fresh.locator('#graph').getAttribute('data-graph-state')) === 'empty', 'no graph without the model');
   assert((await fresh.locator('.error-banner').count()) === 0, `an error: ${await fresh.locator('.error-banner').allInnerTexts()}`);
+  // The panel opens on the findings; the hotspots are the next tab.
+  await fresh.locator('#tab-hotspots').click();
   const hotspots = fresh.locator('#hotspots tr[data-op]');
   await hotspots.first().waitFor({ timeout: 10000 });
   assert(await hotspots.count() === saved.report.hotspots.length, `hotspot rows: ${await hotspots.count()}`);
-  assert(await fresh.locator('#chart-units path').count() >= 2, 'unit chart empty');
+  // An estimate of the sample runs all on the AI Core: one slice.
+  assert(await fresh.locator('#chart-units path').count() >= 1, 'unit chart empty');
   await fresh.screenshot({ path: join(SHOTS, 'report-reopened-hotspots.png') });
   const tab = fresh.locator('#tab-findings');
   if (await tab.count()) await tab.click();
