@@ -19,7 +19,7 @@ use crate::canvas::draw::{node_look, Overlays};
 use crate::canvas::heat::colour_at;
 use crate::canvas::palette::{self, Palette};
 use crate::state::{format_us, AppState, Bounds, Overlay, Size, Viewport};
-use crate::worker::protocol::{ExecUnitId, FusionKindId};
+use crate::worker::protocol::{ExecUnitId, FusionKindId, ReportKind};
 
 /// What to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,14 +28,21 @@ pub enum ExportKind {
     SvgGraph,
     PngView,
     PngGraph,
+    /// The analysis report, written by the worker (see `components::report_export`).
+    ReportHtml,
+    ReportMarkdown,
+    ReportJson,
 }
 
 impl ExportKind {
-    pub const ALL: [ExportKind; 4] = [
+    pub const ALL: [ExportKind; 7] = [
         ExportKind::SvgView,
         ExportKind::SvgGraph,
         ExportKind::PngView,
         ExportKind::PngGraph,
+        ExportKind::ReportHtml,
+        ExportKind::ReportMarkdown,
+        ExportKind::ReportJson,
     ];
 
     /// The value of its option in the toolbar's export menu.
@@ -45,6 +52,9 @@ impl ExportKind {
             ExportKind::SvgGraph => "svg-graph",
             ExportKind::PngView => "png-view",
             ExportKind::PngGraph => "png-graph",
+            ExportKind::ReportHtml => "report-html",
+            ExportKind::ReportMarkdown => "report-md",
+            ExportKind::ReportJson => "report-json",
         }
     }
 
@@ -58,6 +68,19 @@ impl ExportKind {
             ExportKind::SvgGraph => "SVG of the whole graph",
             ExportKind::PngView => "PNG of the current view",
             ExportKind::PngGraph => "PNG of the whole graph",
+            ExportKind::ReportHtml => "Report (HTML)",
+            ExportKind::ReportMarkdown => "Report (Markdown)",
+            ExportKind::ReportJson => "Report (JSON)",
+        }
+    }
+
+    /// The report file this kind asks the worker for; `None` for a picture of the graph.
+    pub fn report(self) -> Option<ReportKind> {
+        match self {
+            ExportKind::ReportHtml => Some(ReportKind::Html),
+            ExportKind::ReportMarkdown => Some(ReportKind::Markdown),
+            ExportKind::ReportJson => Some(ReportKind::Json),
+            _ => None,
         }
     }
 
@@ -438,6 +461,9 @@ pub fn export(
     src: &ExportSource,
     on_error: impl FnOnce(String) + 'static,
 ) -> Result<String, String> {
+    if kind.report().is_some() {
+        return Err("reports are written by the worker (report_export)".to_string());
+    }
     if kind.is_png() {
         let ratio = web_sys::window()
             .map(|w| w.device_pixel_ratio())

@@ -19,6 +19,7 @@ pub mod embed;
 pub mod export;
 pub mod inputs;
 pub mod platform;
+pub mod report_export;
 pub mod search;
 pub mod state;
 pub mod worker;

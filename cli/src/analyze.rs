@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use opscope_engine::analysis::{self, fusion, rules, AnalyzeOptions, CannVersion};
-use opscope_engine::report::{self, analysis as analysis_report, render};
+use opscope_engine::report::render::ReportOverlay;
+use opscope_engine::report::{self, analysis as analysis_report, ReportFormat};
 use opscope_engine::target::TargetId;
 
 use crate::{load_model, print_output, read_profile, UserError};
@@ -41,6 +42,10 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// What the HTML report's graph picture colours: unit (default), fusion, heat or none, as
+    /// the app's overlays do (the app's Export → Report (HTML) passes its overlay).
+    #[arg(long, default_value = "unit", value_parser = parse_overlay)]
+    overlay: ReportOverlay,
     /// Write the report to this file instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
@@ -62,6 +67,16 @@ fn parse_target(text: &str) -> Result<TargetId, String> {
         let ids: Vec<&str> = TargetId::ALL.iter().map(|t| t.id()).collect();
         format!(
             "unknown target `{text}`; expected one of {}",
+            ids.join(", ")
+        )
+    })
+}
+
+fn parse_overlay(text: &str) -> Result<ReportOverlay, String> {
+    ReportOverlay::parse(text).ok_or_else(|| {
+        let ids: Vec<&str> = ReportOverlay::ALL.iter().map(|o| o.id()).collect();
+        format!(
+            "unknown overlay `{text}`; expected one of {}",
             ids.join(", ")
         )
     })
@@ -117,13 +132,14 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UserError> {
         ));
     }
     let report = analysis_report::build(&model, &analysis, import.as_ref());
-    let text = match args.format {
-        Format::Text => render::text(&report),
-        Format::Json => serde_json::to_string_pretty(&report)
-            .map_err(|err| UserError(format!("cannot write JSON: {err}")))?,
-        Format::Md => render::markdown(&report),
-        Format::Html => render::html(&report, Some(&report::graph_view(&model))),
+    let format = match args.format {
+        Format::Text => ReportFormat::Text,
+        Format::Json => ReportFormat::Json,
+        Format::Md => ReportFormat::Markdown,
+        Format::Html => ReportFormat::Html,
     };
+    let text = report::render_report(&model, &report, format, args.overlay)
+        .map_err(|err| UserError(format!("cannot write JSON: {err}")))?;
     match &args.output {
         Some(path) => std::fs::write(path, text.as_bytes()).map_err(|err| {
             UserError(format!(

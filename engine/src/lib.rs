@@ -45,16 +45,20 @@ pub fn open_models(files: &[InputFile]) -> Vec<ImportedModel> {
     models
 }
 
-/// What a dropped file is, decided by content: a model one of the importers recognises, or
-/// else a profiling file (the profile importer then says whether it can read it).
+/// What a dropped file is, decided by content: an analysis report opscope wrote (JSON, reopened
+/// by [`report::saved`]), a model one of the importers recognises, or else a profiling file (the
+/// profile importer then says whether it can read it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Model,
     Profile,
+    Report,
 }
 
 pub fn classify_file(file: &InputFile) -> FileKind {
-    if formats::detect(file).is_some() {
+    if formats::report_json::sniff(&file.data) {
+        FileKind::Report
+    } else if formats::detect(file).is_some() {
         FileKind::Model
     } else {
         FileKind::Profile

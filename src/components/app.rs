@@ -27,6 +27,7 @@ use super::unit_legend::UnitLegend;
 use crate::export::{self, ExportKind, ExportSource};
 use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
+use crate::report_export;
 use crate::state::link::{node_from_hash, node_hash};
 use crate::state::{
     format_zoom, Action, AppState, Direction, FoldRequest, LoadStage, Overlay, Theme, ZOOM_STEP,
@@ -55,6 +56,14 @@ impl WorkerLink {
             self.bridge = Some(platform::spawn_worker(move |msg: FromWorker| {
                 if matches!(msg, FromWorker::Crashed { .. }) {
                     crashed.set(true);
+                }
+                match report_export::save(&msg) {
+                    Some(Ok(name)) => {
+                        web_sys::console::info_1(&format!("opscope: saved {name}").into());
+                        return;
+                    }
+                    Some(Err(message)) => return dispatch.emit(Action::ExportFailed(message)),
+                    None => {}
                 }
                 crate::worker::codec::trace("page message decoded");
                 dispatch.emit(Action::Worker {
@@ -447,7 +456,15 @@ pub fn app() -> Html {
     let on_export = {
         let state = state.clone();
         let dispatch = dispatch.clone();
+        let worker = worker.clone();
         Callback::from(move |kind: ExportKind| {
+            if let Some(report) = kind.report() {
+                let msg = report_export::request(report, &state);
+                if let Err(message) = worker.borrow_mut().send(msg, &dispatch) {
+                    dispatch.emit(Action::ExportFailed(message));
+                }
+                return;
+            }
             let Some(source) = ExportSource::of(&state) else {
                 return;
             };

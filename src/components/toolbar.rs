@@ -266,7 +266,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             }
             <select id="export" class="export-picker" aria-label="Export the graph"
                 onchange={on_export} disabled={!has_graph || props.busy}
-                title="Save the current view or the whole graph as SVG (text stays text) or PNG, with the overlay shown">
+                title="Save the current view or the whole graph as SVG (text stays text) or PNG, with the overlay shown; or the analysis as a report (HTML, Markdown, JSON)">
                 <option value="" selected=true>{ "Export…" }</option>
                 { for ExportKind::ALL.into_iter().map(|kind| html! {
                     <option value={kind.id()}>{ kind.label() }</option>

@@ -918,6 +918,8 @@ impl AppState {
                 self.analysing = None;
                 self.fail(generation, message);
             }
+            // Reports are saved by the page's worker link (`report_export`), never held here.
+            FromWorker::Report { .. } => {}
             FromWorker::Crashed { message, .. } => {
                 self.analysing = None;
                 let file_name = self

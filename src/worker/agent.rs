@@ -219,6 +219,30 @@ impl Worker for Agent {
                     }
                 }
             }
+            ToWorker::Report {
+                generation,
+                kind,
+                overlay,
+                target,
+            } => {
+                // Synchronous and cancelling nothing: a load in flight goes on after it.
+                let session = &self.session;
+                let outcome =
+                    catch_unwind(AssertUnwindSafe(|| session.report(kind, &overlay, target)))
+                        .unwrap_or_else(|payload| {
+                            Err(format!(
+                                "opscope stopped while writing the report (internal error: {})",
+                                panic_text(payload.as_ref())
+                            ))
+                        });
+                scope.respond(
+                    id,
+                    FromWorker::Report {
+                        generation,
+                        outcome,
+                    },
+                );
+            }
             ToWorker::ShowModel {
                 generation,
                 index,

@@ -138,7 +138,7 @@ pub fn analysis_data(model: &Model, analysis: &Analysis, target: TargetKey) -> A
 
 /// Drops node references past the main graph's `n_nodes` (and group references past the
 /// groups), so a stage that returned a row too many never makes the page index out of range.
-fn within_graph(mut data: AnalysisData, n_nodes: usize) -> AnalysisData {
+pub(super) fn within_graph(mut data: AnalysisData, n_nodes: usize) -> AnalysisData {
     data.nodes.truncate(n_nodes);
     for group in &mut data.groups {
         group.nodes.retain(|&n| n < n_nodes);
@@ -156,7 +156,7 @@ fn within_graph(mut data: AnalysisData, n_nodes: usize) -> AnalysisData {
 
 /// Nodes and time per unit: the measured time when the analysis has a profile (nodes without a
 /// measurement count nothing), else the estimate.
-fn unit_totals(nodes: &[NodeAnalysis], estimated: bool) -> Vec<UnitTotal> {
+pub(super) fn unit_totals(nodes: &[NodeAnalysis], estimated: bool) -> Vec<UnitTotal> {
     let mut totals: Vec<UnitTotal> = ExecUnitId::ALL
         .iter()
         .map(|&unit| UnitTotal {
@@ -244,7 +244,7 @@ pub fn finding_row(finding: &Finding) -> FindingRow {
 }
 
 /// The rule's title from the rule table; a rule the table lacks shows its id.
-fn rule_title(rule: &str) -> String {
+pub(super) fn rule_title(rule: &str) -> String {
     RULES
         .iter()
         .find(|r| r.id == rule)

@@ -5,4 +5,7 @@ pub mod analysis_data;
 pub mod codec;
 pub mod profile_data;
 pub mod protocol;
+pub mod reopen;
+#[cfg(test)]
+mod reopen_tests;
 pub mod session;

@@ -9,7 +9,7 @@
 //! never skip a field and hold no untagged enum: bincode needs every field, in order. The
 //! analysis crosses the same way ([`AnalysisData`], built in [`super::analysis_data`]).
 
-use opscope_engine::report::{GraphView, GraphViewOptions};
+use opscope_engine::report::{GraphView, GraphViewOptions, ReportFormat};
 use opscope_engine::target::{spec_of, TargetId};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -46,6 +46,33 @@ pub enum ToWorker {
     Analyse { generation: u64, target: TargetKey },
     /// Drop any unfinished work of generations up to this one.
     Cancel { generation: u64 },
+    /// Write the analysis report of the shown model (with the loaded profile, for `target`) as
+    /// `opscope analyze --format` does, the HTML's graph coloured by `overlay` (`unit`, `fusion`,
+    /// `heat`, `none`). Answered by [`FromWorker::Report`]; it cancels no load.
+    Report {
+        generation: u64,
+        kind: ReportKind,
+        overlay: String,
+        target: TargetKey,
+    },
+}
+
+/// The report files the Export menu offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReportKind {
+    Html,
+    Markdown,
+    Json,
+}
+
+impl ReportKind {
+    pub fn format(self) -> ReportFormat {
+        match self {
+            ReportKind::Html => ReportFormat::Html,
+            ReportKind::Markdown => ReportFormat::Markdown,
+            ReportKind::Json => ReportFormat::Json,
+        }
+    }
 }
 
 /// One file of a drop: its bytes, or the browser's `File` for the worker to read, so that a
@@ -86,6 +113,21 @@ pub enum FromWorker {
     /// The engine panicked. The worker closes itself after sending this; the page starts a new
     /// one for the next file.
     Crashed { generation: u64, message: String },
+    /// The report asked for ([`ToWorker::Report`]): a file to save, or why there is none.
+    Report {
+        generation: u64,
+        outcome: Result<ReportFile, String>,
+    },
+}
+
+/// A report file written by the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportFile {
+    /// `resnet50-report.html`.
+    pub name: String,
+    /// `text/html;charset=utf-8`.
+    pub mime: String,
+    pub text: String,
 }
 
 impl FromWorker {
@@ -94,7 +136,8 @@ impl FromWorker {
             FromWorker::Progress { generation, .. }
             | FromWorker::Loaded { generation, .. }
             | FromWorker::Failed { generation, .. }
-            | FromWorker::Crashed { generation, .. } => *generation,
+            | FromWorker::Crashed { generation, .. }
+            | FromWorker::Report { generation, .. } => *generation,
         }
     }
 }

@@ -24,6 +24,9 @@
 use opscope_engine::analysis::{analyze, AnalyzeOptions, CannVersion};
 use opscope_engine::ir::Model;
 use opscope_engine::profile::{import_profile, join, ProfileError, ProfileImport};
+use opscope_engine::report::render::ReportOverlay;
+use opscope_engine::report::saved::{read_saved_report, SavedReport};
+use opscope_engine::report::{analysis_report_file, ReportFormat};
 use opscope_engine::report::{
     graph_at, graph_list, graph_view_with, GraphEntry, GraphKind, GraphView, GraphViewOptions,
 };
@@ -34,9 +37,10 @@ use std::rc::Rc;
 use super::analysis_data::analysis_data;
 use super::profile_data::profile_data;
 use super::protocol::{
-    AnalysisData, FilePayload, GraphChoice, LoadResult, ModelChoice, ModelLoad, ProfileData, Stage,
-    TargetKey, Timings,
+    AnalysisData, FilePayload, GraphChoice, LoadResult, ModelChoice, ModelLoad, ProfileData,
+    ReportFile, ReportKind, Stage, TargetKey, Timings,
 };
+use super::reopen::{analysis_of_report, fits_model, profile_of_report};
 use crate::inputs::{is_model_name, is_profile_name};
 
 /// Drawings kept per model (graphs of the pickers, constants folded or not, scopes folded
@@ -72,13 +76,15 @@ struct LoadedProfile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     ParseModels,
+    ReadReport,
     ReadProfile,
     Layout,
     Analyse,
 }
 
-const STEPS: [Step; 4] = [
+const STEPS: [Step; 5] = [
     Step::ParseModels,
+    Step::ReadReport,
     Step::ReadProfile,
     Step::Layout,
     Step::Analyse,
@@ -88,6 +94,10 @@ const STEPS: [Step; 4] = [
 pub struct Job {
     model_files: Vec<InputFile>,
     profile_files: Vec<InputFile>,
+    /// Analysis reports (JSON) dropped to be reopened.
+    report_files: Vec<InputFile>,
+    /// The report read from them, with its file name: shown instead of a new analysis.
+    reopened: Option<(String, SavedReport)>,
     /// Index of the next step in [`STEPS`].
     next: usize,
     /// Models read by this load (they replace the session's when it finishes).
@@ -118,6 +128,8 @@ impl Job {
         Job {
             model_files: Vec::new(),
             profile_files: Vec::new(),
+            report_files: Vec::new(),
+            reopened: None,
             next: 0,
             new_models: None,
             new_profile: None,
@@ -146,7 +158,7 @@ impl Job {
     pub fn add_time(&mut self, step: Step, ms: f64) {
         let timings = &mut self.result.timings;
         match step {
-            Step::ParseModels => timings.parse_ms += ms,
+            Step::ParseModels | Step::ReadReport => timings.parse_ms += ms,
             Step::ReadProfile => timings.profile_ms += ms,
             Step::Layout => timings.layout_ms += ms,
             Step::Analyse => timings.analysis_ms += ms,
@@ -175,6 +187,7 @@ impl Session {
             match classify_file(&input) {
                 FileKind::Model => job.model_files.push(input),
                 FileKind::Profile => job.profile_files.push(input),
+                FileKind::Report => job.report_files.push(input),
             }
         }
         job
@@ -231,6 +244,14 @@ impl Session {
                     n_bytes: n_bytes(&job.model_files),
                 })
             }
+            Step::ReadReport => {
+                let first = job.report_files.first()?;
+                Some(Stage::Parsing {
+                    file_name: first.name.clone(),
+                    n_files: job.report_files.len(),
+                    n_bytes: n_bytes(&job.report_files),
+                })
+            }
             Step::ReadProfile => {
                 if job.profile_files.is_empty() {
                     return None;
@@ -247,6 +268,13 @@ impl Session {
                 })
             }
             Step::Analyse => {
+                if let Some((_, report)) = &job.reopened {
+                    return Some(Stage::Analysing {
+                        n_nodes: report.per_node.len(),
+                        n_tasks: 0,
+                        target: report.target.name.clone(),
+                    });
+                }
                 if job.new_profile.is_none() && !job.model_changed && !job.reanalyse {
                     return None;
                 }
@@ -283,6 +311,7 @@ impl Session {
         job.next += 1;
         match step {
             Step::ParseModels => parse_models(job),
+            Step::ReadReport => read_report(job),
             Step::ReadProfile => read_profile(job),
             Step::Layout => self.layout(job),
             Step::Analyse => self.analyse(job),
@@ -332,6 +361,35 @@ impl Session {
     }
 
     fn analyse(&mut self, job: &mut Job) {
+        if let Some((file, report)) = job.reopened.take() {
+            match self.analysed_model(job) {
+                Some(loaded) if !fits_model(&report, &loaded.model) => {
+                    job.result.errors.push(format!(
+                        "{file}: this report is of the {} model `{}` ({} nodes), not of {} ({} nodes); showing the analysis of the model instead",
+                        report.model.format,
+                        report.model.name,
+                        report.per_node.len(),
+                        loaded.files.first().map_or("the model shown", String::as_str),
+                        loaded.model.graph.nodes.len()
+                    ));
+                }
+                shown => {
+                    let mut analysis = analysis_of_report(&report, &file);
+                    if shown.is_none() {
+                        analysis.notes.insert(
+                            0,
+                            format!(
+                                "The graph needs the model: drop {} ({}) with the report to see it.",
+                                report.model.name, report.model.format
+                            ),
+                        );
+                    }
+                    job.result.analysis = Some(analysis);
+                    job.result.profile = Some(profile_of_report(&report, &file));
+                    return;
+                }
+            }
+        }
         let (profile, analysis) = self.analysis_of(job);
         job.result.profile = profile;
         job.result.analysis = analysis;
@@ -368,6 +426,40 @@ impl Session {
         (profile_data, Some(data))
     }
 
+    /// The analysis report of the shown model, analysed for `target` with the loaded profile, as
+    /// `opscope analyze MODEL --profile ... --target ... --format ... --overlay ...` writes it
+    /// (the same engine function, so the same bytes).
+    pub fn report(
+        &self,
+        kind: ReportKind,
+        overlay: &str,
+        target: TargetKey,
+    ) -> Result<ReportFile, String> {
+        let loaded = self
+            .shown
+            .and_then(|shown| self.models.get(shown))
+            .ok_or("no model is loaded: the report needs the model (drop it, with the profiling files of a run if you have them)")?;
+        let options = AnalyzeOptions {
+            target: target.engine_id(),
+            cann: CannVersion::DEFAULT,
+        };
+        let format = kind.format();
+        let text = analysis_report_file(
+            &loaded.model,
+            self.profile.as_ref().map(|p| &p.import),
+            &options,
+            format,
+            ReportOverlay::parse(overlay).unwrap_or_default(),
+        )
+        .map_err(|err| format!("cannot write the report: {err}"))?;
+        let model_file = loaded.files.first().map_or("model", String::as_str);
+        Ok(ReportFile {
+            name: report_file_name(model_file, format),
+            mime: format.mime().to_string(),
+            text,
+        })
+    }
+
     /// The shown graph, as soon as it is laid out, when an analysis is still to run: the load's
     /// result so far (the models, the graph, the errors), marked as followed by the analysis,
     /// which [`Session::finish`] then returns alone. The session holds the new models from now
@@ -395,7 +487,8 @@ impl Session {
     /// Ends the load: the session now holds what the page will show.
     pub fn finish(&mut self, mut job: Job) -> LoadResult {
         // The models may already be with the session ([`Session::take_shown`]).
-        let read_something = job.models_read || job.new_profile.is_some();
+        let read_something =
+            job.models_read || job.new_profile.is_some() || job.result.analysis.is_some();
         for (file, reason, message) in std::mem::take(&mut job.foreign) {
             if read_something {
                 job.result.skipped.push((file, reason));
@@ -441,6 +534,47 @@ fn estimated_data(
     data.findings.clear();
     data.skipped_checks.clear();
     Some(data)
+}
+
+/// `resnet50-report.html` for `models/resnet50.onnx`.
+fn report_file_name(model_file: &str, format: ReportFormat) -> String {
+    let base = model_file.rsplit(['/', '\\']).next().unwrap_or(model_file);
+    let stem = base.split('.').next().unwrap_or("");
+    let safe: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    let safe = if safe.trim_matches('_').is_empty() {
+        "model".to_string()
+    } else {
+        safe
+    };
+    format!("{safe}-report.{}", format.extension())
+}
+
+/// Reads the dropped report (one at a time: a second is an error naming it).
+fn read_report(job: &mut Job) {
+    let mut files = std::mem::take(&mut job.report_files).into_iter();
+    let Some(first) = files.next() else {
+        return;
+    };
+    match read_saved_report(&first) {
+        Ok(report) => job.reopened = Some((first.name.clone(), report)),
+        Err(err) => job.result.errors.push(err.to_string()),
+    }
+    for extra in files {
+        job.result.errors.push(format!(
+            "{}: only one report is reopened at a time; {} is shown",
+            extra.name, first.name
+        ));
+    }
 }
 
 fn parse_models(job: &mut Job) {

@@ -13,6 +13,7 @@ pub(crate) mod decode_error;
 pub mod fuzzing;
 pub mod ge;
 pub mod onnx;
+pub mod report_json;
 pub mod tensorflow;
 pub(crate) mod text;
 pub(crate) mod wire;

@@ -4,8 +4,10 @@
 use std::fmt::Write as _;
 
 use super::markdown::target_figures;
-use super::svg::{esc, graph_picture, unit_bar, unit_legend, MAX_PICTURE_NODES};
+use super::picture::{graph_picture, op_type_chart, ReportOverlay};
+use super::svg::{esc, unit_bar, unit_colour};
 use super::{findings_by_rule, findings_summary, fmt_bytes, fmt_pct, fmt_us, time_label};
+use crate::knowledge::ExecUnit;
 use crate::report::analysis::{AnalysisReport, NodeReport};
 use crate::report::GraphView;
 
@@ -67,6 +69,44 @@ fn rich(text: &str) -> String {
 /// Renders the report as an HTML page; `view` (the laid-out main graph) adds a picture of the
 /// graph coloured by unit with the fusion groups outlined.
 pub fn html(report: &AnalysisReport, view: Option<&GraphView>) -> String {
+    html_with(report, view, ReportOverlay::Unit)
+}
+
+/// A legend of unit colours.
+fn unit_legend() -> String {
+    let mut out = String::from(r#"<div class="legend">"#);
+    for unit in ExecUnit::ALL {
+        let _ = write!(
+            out,
+            r#"<span><i style="background:{}"></i>{}</span>"#,
+            unit_colour(unit),
+            esc(unit.label())
+        );
+    }
+    out.push_str("</div>");
+    out
+}
+
+/// What the picture's colours mean for `overlay`.
+fn overlay_legend(overlay: ReportOverlay, label: &str) -> String {
+    match overlay {
+        ReportOverlay::Unit => unit_legend(),
+        ReportOverlay::Fusion => r#"<div class="legend"><span><i style="background:#d7d2f5"></i>member of a UB fusion group (outlined solid; L2/L1 candidates dashed)</span><span><i style="background:#fff;border:2px dashed #e8590c"></i>near miss (its reason on hover)</span></div>"#.to_string(),
+        ReportOverlay::Heat => format!(
+            r#"<div class="legend"><span><i style="background:#fff7d6"></i>no time</span><span><i style="background:#e88d5d"></i>half the slowest node's time</span><span><i style="background:#d02824"></i>the slowest node</span><span>times {}</span></div>"#,
+            esc(label)
+        ),
+        ReportOverlay::None => String::new(),
+    }
+}
+
+/// [`html`] with the graph picture coloured as `overlay` says (the app exports its overlay;
+/// `opscope analyze --overlay` picks one).
+pub fn html_with(
+    report: &AnalysisReport,
+    view: Option<&GraphView>,
+    overlay: ReportOverlay,
+) -> String {
     let mut out = String::new();
     let model = &report.model;
     let label = time_label(report);
@@ -110,6 +150,12 @@ pub fn html(report: &AnalysisReport, view: Option<&GraphView>) -> String {
         esc(&label),
         unit_bar(report)
     );
+    let _ = writeln!(
+        out,
+        "<h3>Time by op type ({})</h3>{}",
+        esc(&label),
+        op_type_chart(report)
+    );
 
     // Findings.
     let _ = writeln!(out, "<h2>Findings</h2>");
@@ -149,16 +195,21 @@ pub fn html(report: &AnalysisReport, view: Option<&GraphView>) -> String {
 
     // Graph picture.
     if let Some(view) = view {
-        let _ = writeln!(out, "<h2>Graph by execution unit</h2>{}", unit_legend());
-        match graph_picture(report, view) {
-            Some(svg) => {
+        let _ = writeln!(
+            out,
+            "<h2>{}</h2>{}",
+            esc(overlay.heading()),
+            overlay_legend(overlay, &label)
+        );
+        match graph_picture(report, view, overlay) {
+            Some((svg, caption)) => {
+                if let Some(caption) = caption {
+                    let _ = writeln!(out, "<p class=\"meta\">{}</p>", esc(&caption));
+                }
                 let _ = writeln!(out, "<div class=\"picture\">{svg}</div>");
             }
             None => {
-                let _ = writeln!(
-                    out,
-                    "<p>The graph has more than {MAX_PICTURE_NODES} boxes; open the model in opscope to see it.</p>"
-                );
+                let _ = writeln!(out, "<p>The graph has no box to draw.</p>");
             }
         }
     }
@@ -286,6 +337,8 @@ pub fn html(report: &AnalysisReport, view: Option<&GraphView>) -> String {
         out.push_str("</table>\n");
     }
 
+    write_model_summary(&mut out, report);
+
     // Nodes.
     let mut slow: Vec<&NodeReport> = report.per_node.iter().collect();
     let time = |n: &NodeReport| n.measured_us.unwrap_or(n.estimated_us);
@@ -352,6 +405,65 @@ pub fn html(report: &AnalysisReport, view: Option<&GraphView>) -> String {
         esc(&label)
     );
     out
+}
+
+/// The model: format, counts, inputs and outputs, weights, op types.
+fn write_model_summary(out: &mut String, report: &AnalysisReport) {
+    let model = &report.model;
+    let _ = writeln!(
+        out,
+        "<h2>Model: {}</h2><table><tr><th>format</th><td>{}</td></tr><tr><th>nodes</th><td>{} in the main graph, {} in control-flow bodies, {} in functions</td></tr><tr><th>edges</th><td>{}</td></tr><tr><th>weights</th><td>{} tensors, {}</td></tr>",
+        esc(&model.name),
+        esc(model.format),
+        model.nodes,
+        model.subgraph_nodes,
+        model.function_nodes,
+        model.edges,
+        model.weights.count,
+        esc(&fmt_bytes(model.weights.bytes))
+    );
+    let tensors = |list: &[crate::report::TensorSummary]| -> String {
+        let shown: Vec<String> = list
+            .iter()
+            .take(16)
+            .map(|t| {
+                let shape = t
+                    .shape
+                    .as_ref()
+                    .map_or_else(|| "?".to_string(), ToString::to_string);
+                format!(
+                    "<code>{}</code> {} {}",
+                    esc(&t.name),
+                    esc(&t.dtype.to_string()),
+                    esc(&shape)
+                )
+            })
+            .collect();
+        let more = list.len().saturating_sub(16);
+        let tail = if more > 0 {
+            format!(" … ({more} more)")
+        } else {
+            String::new()
+        };
+        format!("{}{tail}", shown.join("<br>"))
+    };
+    let _ = writeln!(
+        out,
+        "<tr><th>inputs</th><td>{}</td></tr><tr><th>outputs</th><td>{}</td></tr>",
+        tensors(&model.inputs),
+        tensors(&model.outputs)
+    );
+    let mut types: Vec<(&String, &usize)> = model.op_types.iter().collect();
+    types.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let listed: Vec<String> = types
+        .iter()
+        .map(|(op, n)| format!("{} ×{n}", esc(op)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "<tr><th>op types</th><td>{}</td></tr></table>",
+        listed.join(", ")
+    );
 }
 
 #[cfg(test)]

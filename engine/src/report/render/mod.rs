@@ -8,11 +8,13 @@
 
 mod html;
 mod markdown;
+mod picture;
 mod svg;
 mod text;
 
-pub use html::html;
+pub use html::{html, html_with};
 pub use markdown::markdown;
+pub use picture::{graph_picture, op_type_chart, ReportOverlay, MAX_PICTURE_NODES};
 pub use svg::{
     graph_svg, unit_colour, SvgLegendEntry, SvgNodeStyle, SvgOutline, SvgOutlineKind, SvgPalette,
     SvgStyle, SvgSwatch,
@@ -53,6 +55,17 @@ pub(crate) fn fmt_us(us: f64) -> String {
     } else {
         format!("{us:.1} us")
     }
+}
+
+/// `text` cut to `max` characters, the cut shown with `…` (chart labels; the full text is in
+/// the tooltip).
+pub(crate) fn fit_label(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
 }
 
 pub(crate) fn fmt_bytes(bytes: u64) -> String {
