@@ -30,6 +30,7 @@ pub fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 /// A bundled sample model (`www/samples/`).
+#[allow(dead_code)] // each test binary compiles this module; not every one opens a sample
 pub fn sample(name: &str) -> String {
     format!("{}/../www/samples/{name}", env!("CARGO_MANIFEST_DIR"))
 }
