@@ -2,7 +2,8 @@
 //!
 //! Start from a depth-first order (trees and chains come out crossing-free, components side by
 //! side), then alternate barycenter sweeps down and up, each followed by adjacent transpositions,
-//! and keep the best order seen by exact crossing count; the best order gets a last round of
+//! and keep the best order seen by exact crossing count (a crossing weighs the product of the
+//! edges its two segments carry, so a shared route is crossed where it carries few); the best order gets a last round of
 //! transpositions. Small graphs also start from the mirrored order and keep the better result.
 //! Last, constants are spread to both sides of their consumer's main input where that cannot
 //! change the crossings.

@@ -7,6 +7,9 @@
 //! edge between boxes one above the other is then a vertical line, and a long edge leaves towards
 //! its lane instead of crossing half the box first (about an eighth of the total edge length of
 //! a residual network).
+//!
+//! A long edge turns into its lane inside the first row it crosses, as deep as the boxes beside
+//! the lane allow, and out of it as high in the last, rather than at the row's edge.
 
 use super::coordinates::Rows;
 use super::ordering::Ordering;

@@ -1018,12 +1018,8 @@ fn crossings_of_a_shared_route_count_once_per_edge_in_it() {
     let mut layer_nodes: Vec<Vec<usize>> = vec![Vec::new(); graph.n_layers];
     layer_nodes[0] = vec![0, 1];
     layer_nodes[1] = vec![2, 15];
-    for layer_idx in 2..graph.n_layers {
-        let mut nodes: Vec<usize> = (0..graph.n_nodes())
-            .filter(|&idx| graph.layer_of[idx] == layer_idx)
-            .collect();
-        nodes.sort_unstable();
-        layer_nodes[layer_idx] = nodes;
+    for (layer_idx, nodes) in layer_nodes.iter_mut().enumerate().skip(2) {
+        nodes.extend((0..graph.n_nodes()).filter(|&idx| graph.layer_of[idx] == layer_idx));
     }
     let mut layer_start = vec![0];
     let mut order = Vec::new();
