@@ -160,7 +160,7 @@ pub fn layout(input: &LayoutInput, config: &LayoutConfig) -> Layout {
         })
         .collect();
 
-    let dag_routes = routing::route_dag_edges(&graph, &centre_x, &ranked_rects, &rows);
+    let dag_routes = routing::route_dag_edges(&graph, &ordering, &centre_x, &ranked_rects, &rows);
     let edges = input
         .edges
         .iter()

@@ -2,7 +2,8 @@
 //!
 //! Start from a depth-first order (trees and chains come out crossing-free, components side by
 //! side), then alternate barycenter sweeps down and up, each followed by adjacent transpositions,
-//! and keep the best order seen by exact crossing count; the best order gets a last round of
+//! and keep the best order seen by exact crossing count (a crossing weighs the product of the
+//! edges its two segments carry, so a shared route is crossed where it carries few); the best order gets a last round of
 //! transpositions. Small graphs also start from the mirrored order and keep the better result.
 //! Last, constants are spread to both sides of their consumer's main input where that cannot
 //! change the crossings.
@@ -373,7 +374,8 @@ fn transpose(graph: &ProperGraph, ordering: &mut Ordering) {
 }
 
 /// Crossings between the edges of `left_idx` and `right_idx` in their current order and if they
-/// were swapped, over both adjacent layers. Too-expensive pairs report a tie (never swapped).
+/// were swapped, over both adjacent layers, each weighted by the edges its two segments carry.
+/// Too-expensive pairs report a tie (never swapped).
 fn pair_crossings(
     graph: &ProperGraph,
     pos: &[usize],
@@ -382,20 +384,26 @@ fn pair_crossings(
 ) -> (u64, u64) {
     let mut as_is = 0u64;
     let mut swapped = 0u64;
-    for adjacency in [&graph.up, &graph.down] {
+    for (adjacency, is_up) in [(&graph.up, true), (&graph.down, false)] {
         let left_neighbours = adjacency.neighbours(left_idx);
         let right_neighbours = adjacency.neighbours(right_idx);
         if left_neighbours.len() * right_neighbours.len() > MAX_TRANSPOSE_PAIR_WORK {
             return (0, 0);
         }
+        // The segment between a node and its neighbour is weighted by its lower end.
+        let weight = |node_idx: usize, neighbour_idx: usize| {
+            graph.segment_weight(if is_up { node_idx } else { neighbour_idx })
+        };
         for &left_neighbour in left_neighbours {
             for &right_neighbour in right_neighbours {
                 let left_pos = pos[left_neighbour];
                 let right_pos = pos[right_neighbour];
+                let pair_weight =
+                    weight(left_idx, left_neighbour) * weight(right_idx, right_neighbour);
                 if left_pos > right_pos {
-                    as_is += 1;
+                    as_is += pair_weight;
                 } else if left_pos < right_pos {
-                    swapped += 1;
+                    swapped += pair_weight;
                 }
             }
         }
@@ -406,12 +414,15 @@ fn pair_crossings(
 /// Reusable buffers for counting crossings.
 #[derive(Debug, Default)]
 pub(super) struct CrossingCounter {
-    lower_positions: Vec<usize>,
+    /// (lower end position, weight) of every segment between two layers.
+    lower_ends: Vec<(usize, u64)>,
     tree: Vec<u64>,
 }
 
 impl CrossingCounter {
-    /// Crossings of the whole proper graph in the current order.
+    /// Crossings of the whole proper graph in the current order, each pair of segments counted
+    /// as the product of the edges they carry (a shared route crossing a line is a crossing per
+    /// edge in it, as drawn).
     pub(super) fn total(&mut self, graph: &ProperGraph, ordering: &Ordering) -> u64 {
         (0..graph.n_layers.saturating_sub(1))
             .map(|upper_layer| self.between(graph, ordering, upper_layer))
@@ -422,17 +433,17 @@ impl CrossingCounter {
     /// lower end positions of the edges sorted by (upper, lower) position and count inversions with
     /// an accumulator tree over the lower positions.
     fn between(&mut self, graph: &ProperGraph, ordering: &Ordering, upper_layer: usize) -> u64 {
-        self.lower_positions.clear();
+        self.lower_ends.clear();
         for &node_idx in ordering.layer(upper_layer) {
-            let mark = self.lower_positions.len();
-            self.lower_positions.extend(
+            let mark = self.lower_ends.len();
+            self.lower_ends.extend(
                 graph
                     .down
                     .neighbours(node_idx)
                     .iter()
-                    .map(|&child_idx| ordering.pos[child_idx]),
+                    .map(|&child_idx| (ordering.pos[child_idx], graph.segment_weight(child_idx))),
             );
-            self.lower_positions[mark..].sort_unstable();
+            self.lower_ends[mark..].sort_unstable();
         }
         let n_lower = ordering.layer(upper_layer + 1).len();
         let mut first_leaf = 1usize;
@@ -444,15 +455,15 @@ impl CrossingCounter {
         self.tree.clear();
         self.tree.resize(tree_size, 0);
         let mut crossings = 0u64;
-        for &lower_pos in &self.lower_positions {
+        for &(lower_pos, weight) in &self.lower_ends {
             let mut index = lower_pos + first_leaf;
-            self.tree[index] += 1;
+            self.tree[index] += weight;
             while index > 0 {
                 if index % 2 == 1 {
-                    crossings += self.tree[index + 1];
+                    crossings += weight * self.tree[index + 1];
                 }
                 index = (index - 1) / 2;
-                self.tree[index] += 1;
+                self.tree[index] += weight;
             }
         }
         crossings

@@ -7,8 +7,12 @@
 //! edge between boxes one above the other is then a vertical line, and a long edge leaves towards
 //! its lane instead of crossing half the box first (about an eighth of the total edge length of
 //! a residual network).
+//!
+//! A long edge turns into its lane inside the first row it crosses, as deep as the boxes beside
+//! the lane allow, and out of it as high in the last, rather than at the row's edge.
 
 use super::coordinates::Rows;
+use super::ordering::Ordering;
 use super::virtual_nodes::{EdgeChain, ProperGraph};
 use super::{Point, Rect};
 
@@ -16,10 +20,17 @@ use super::{Point, Rect};
 /// centres of all proper-graph nodes and `rects` the final boxes of the real ones.
 pub(super) fn route_dag_edges(
     graph: &ProperGraph,
+    ordering: &Ordering,
     centre_x: &[f64],
     rects: &[Rect],
     rows: &Rows,
 ) -> Vec<Vec<Point>> {
+    let beside = Beside {
+        graph,
+        ordering,
+        centre_x,
+        rects,
+    };
     graph
         .edge_ends
         .iter()
@@ -62,6 +73,11 @@ pub(super) fn route_dag_edges(
             };
             points[0].x = upper_x;
             points[last].x = lower_x;
+            if let EdgeChain::Routed { first, count } = *chain {
+                if count > 0 {
+                    beside.cut_corners(&mut points, first, first + count - 1, rows);
+                }
+            }
             points
         })
         .collect()
@@ -101,4 +117,122 @@ fn direct_ends(upper: &Rect, lower: &Rect) -> (f64, f64) {
         side_point(upper, lower.x + lower.width / 2.0),
         side_point(lower, upper.x + upper.width / 2.0),
     )
+}
+
+/// What sits beside a long edge in the rows it crosses, for cutting the corners of its route.
+struct Beside<'a> {
+    graph: &'a ProperGraph,
+    ordering: &'a Ordering,
+    centre_x: &'a [f64],
+    rects: &'a [Rect],
+}
+
+impl Beside<'_> {
+    /// Lets a long edge's route leave its upper box straight into the first row it crosses and
+    /// reach its lower box straight from the last, instead of turning at the row's top (bottom)
+    /// edge: the turn moves down (up) as far as the boxes beside the lane in that row allow, so
+    /// the diagonal to the lane is one segment and shorter. Only past boxes: where another lane
+    /// runs between the end and this lane's line, the turn stays at the row's edge.
+    fn cut_corners(&self, points: &mut Vec<Point>, first_idx: usize, last_idx: usize, rows: &Rows) {
+        let last = points.len() - 1;
+        if last < 2 {
+            return;
+        }
+        // Entry: points[1] is at the top of the first crossed row, points[2] (when the row has a
+        // height) at its bottom, on the same line.
+        let (start, lane_x) = (points[0], points[1].x);
+        let layer_idx = self.graph.layer_of[first_idx];
+        let row_bottom = rows.top[layer_idx] + rows.height[layer_idx];
+        let entry = self.deepest_turn(first_idx, start, lane_x, points[1].y, row_bottom, false);
+        points[1].y = entry;
+        // Exit: points[last - 1] is at the bottom of the last crossed row. Where a shared route
+        // goes on below, the branch leaves from its end in that row, as every branch does.
+        if self.graph.down.degree(last_idx) > 1 {
+            points.dedup_by(|b, a| a.x == b.x && a.y == b.y);
+            return;
+        }
+        let end = points[last];
+        let layer_idx = self.graph.layer_of[last_idx];
+        let row_top = rows.top[layer_idx];
+        let lane_x = points[last - 1].x;
+        let exit = self.deepest_turn(last_idx, end, lane_x, points[last - 1].y, row_top, true);
+        points[last - 1].y = exit.max(points[1].y.min(points[last - 1].y));
+        // A turn moved onto the next point of its line leaves a duplicate.
+        points.dedup_by(|b, a| a.x == b.x && a.y == b.y);
+    }
+
+    /// How far into its row (from `row_edge` towards `far_edge`) the turn of virtual node
+    /// `virtual_idx` may go so that the straight segment from `end` does not cut a box beside it;
+    /// `upward` for the exit (y mirrored). `row_edge` when a lane lies between.
+    fn deepest_turn(
+        &self,
+        virtual_idx: usize,
+        end: Point,
+        lane_x: f64,
+        row_edge: f64,
+        far_edge: f64,
+        upward: bool,
+    ) -> f64 {
+        // Mirrored for the exit so the turn always goes "down" from `row_edge`.
+        let depth = |y: f64| if upward { -y } else { y };
+        let (end_y, edge, far) = (depth(end.y), depth(row_edge), depth(far_edge));
+        if far <= edge || end_y >= edge {
+            return row_edge;
+        }
+        let layer = self.ordering.layer(self.graph.layer_of[virtual_idx]);
+        let slot = self.ordering.pos[virtual_idx];
+        let toward_right = end.x > lane_x;
+        let mut turn = far;
+        let mut neighbour_slot = slot;
+        loop {
+            let next = if toward_right {
+                neighbour_slot
+                    .checked_add(1)
+                    .filter(|&next| next < layer.len())
+            } else {
+                neighbour_slot.checked_sub(1)
+            };
+            let Some(next) = next else {
+                break;
+            };
+            neighbour_slot = next;
+            let node_idx = layer[neighbour_slot];
+            let (lane_side_x, box_edge) = if self.graph.is_virtual(node_idx) {
+                let x = self.centre_x[node_idx];
+                if (toward_right && x < end.x) || (!toward_right && x > end.x) {
+                    // Another line between the end and this lane: cross it where it always was.
+                    return row_edge;
+                }
+                break;
+            } else {
+                let rect = &self.rects[node_idx];
+                let (lo, hi) = (rect.x, rect.x + rect.width);
+                let near_x = if toward_right { lo } else { hi };
+                if (toward_right && near_x >= end.x) || (!toward_right && near_x <= end.x) {
+                    break;
+                }
+                let box_edge = if upward {
+                    -(rect.y + rect.height)
+                } else {
+                    rect.y
+                };
+                // The segment is deepest over the box at its side nearest the lane.
+                (near_x, box_edge)
+            };
+            let run = (lane_side_x - end.x).abs();
+            let full_run = (lane_x - end.x).abs();
+            let limit = if run <= f64::EPSILON * full_run.max(1.0) {
+                box_edge
+            } else {
+                end_y + (box_edge - end_y) * full_run / run
+            };
+            turn = turn.min(limit);
+        }
+        let turn = turn.max(edge);
+        if upward {
+            -turn
+        } else {
+            turn
+        }
+    }
 }

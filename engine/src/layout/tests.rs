@@ -997,3 +997,175 @@ fn long_edges_from_one_node_share_one_route() {
     assert_well_formed(&input, &result, &config);
     assert_routes_attach_to_boxes(&result);
 }
+
+#[test]
+fn crossings_of_a_shared_route_count_once_per_edge_in_it() {
+    use super::ordering::Ordering;
+    use super::virtual_nodes;
+    // Node 0 feeds six nodes at layers 2..=7 through one shared chain (layers 1..=6), beside a
+    // chain 1 -> 2 -> ... at layers 0..=7 whose first edge goes from the right of the shared
+    // route to its left: it crosses the chain's first segment, which carries all six edges.
+    let layers = [0u32, 0, 1, 2, 3, 4, 5, 6, 7, 2, 3, 4, 5, 6, 7];
+    let mut edges = vec![(1, 2), (2, 3), (3, 4), (4, 5), (5, 6), (6, 7), (7, 8)];
+    edges.extend((9..15).map(|target| (0, target)));
+    let graph = virtual_nodes::build(&layers, &[10.0; 15], &edges);
+    let chain: Vec<usize> = (15..graph.n_nodes()).collect();
+    assert_eq!(chain.len(), 6, "one shared chain over layers 1..=6");
+    let through: Vec<u32> = chain.iter().map(|&idx| graph.through[idx]).collect();
+    assert_eq!(through, vec![6, 5, 4, 3, 2, 1]);
+    // Layer by layer, left to right: row 0 = [0, 1]; row 1 = [2, v15] puts node 2 left of the
+    // chain, so the segments 1 -> 2 and 0 -> v15 cross; every later row keeps chain node left.
+    let mut layer_nodes: Vec<Vec<usize>> = vec![Vec::new(); graph.n_layers];
+    layer_nodes[0] = vec![0, 1];
+    layer_nodes[1] = vec![2, 15];
+    for (layer_idx, nodes) in layer_nodes.iter_mut().enumerate().skip(2) {
+        nodes.extend((0..graph.n_nodes()).filter(|&idx| graph.layer_of[idx] == layer_idx));
+    }
+    let mut layer_start = vec![0];
+    let mut order = Vec::new();
+    let mut pos = vec![0; graph.n_nodes()];
+    for nodes in &layer_nodes {
+        for (slot, &idx) in nodes.iter().enumerate() {
+            pos[idx] = slot;
+        }
+        order.extend(nodes.iter().copied());
+        layer_start.push(order.len());
+    }
+    let ordering = Ordering {
+        layer_start,
+        order,
+        pos,
+    };
+    // Brute force over segment pairs between adjacent layers, weighted by their lower ends.
+    let mut segments = Vec::new();
+    for upper in 0..graph.n_nodes() {
+        for &lower in graph.down.neighbours(upper) {
+            segments.push((upper, lower, u64::from(graph.through[lower])));
+        }
+    }
+    let mut brute_force = 0;
+    for (first, &(upper_a, lower_a, weight_a)) in segments.iter().enumerate() {
+        for &(upper_b, lower_b, weight_b) in &segments[first + 1..] {
+            if graph.layer_of[upper_a] != graph.layer_of[upper_b] {
+                continue;
+            }
+            let upper = ordering.pos[upper_a].cmp(&ordering.pos[upper_b]);
+            let lower = ordering.pos[lower_a].cmp(&ordering.pos[lower_b]);
+            if upper != std::cmp::Ordering::Equal
+                && lower != std::cmp::Ordering::Equal
+                && upper != lower
+            {
+                brute_force += weight_a * weight_b;
+            }
+        }
+    }
+    let counted = CrossingCounter::default().total(&graph, &ordering);
+    assert_eq!(counted, brute_force);
+    assert!(
+        counted >= 6,
+        "the crossing of the shared segment counts 6, got {counted}"
+    );
+}
+
+#[test]
+fn an_attention_mask_route_crosses_each_block_at_most_once() {
+    use crate::report::layout_input_of;
+    use crate::samples::bert_like;
+    use crate::{open_model, InputFile};
+    // The mask feeds all 24 blocks through one shared route; the drawing counts a crossing per
+    // edge in the route, so it must cross where it carries few edges (or not at all). Before
+    // crossings were weighted it crossed three lines near the top: 72 segment pairs.
+    let n_blocks = 24;
+    let model = open_model(&InputFile::new("bert.onnx", bert_like(n_blocks)))
+        .expect("the generated model opens");
+    let input = layout_input_of(&model, &model.graph);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    let crossings = count_route_crossings(&result);
+    assert!(crossings <= n_blocks, "{crossings} crossing segment pairs");
+    assert_well_formed(&input, &result, &config);
+}
+
+/// Whether the segment `a`-`b` passes through the inside of `rect` (touching its border is not).
+fn segment_cuts_box(a: Point, b: Point, rect: &Rect) -> bool {
+    // Liang–Barsky clipping against the box shrunk by EPSILON.
+    let (x0, x1) = (rect.x + EPSILON, rect.x + rect.width - EPSILON);
+    let (y0, y1) = (rect.y + EPSILON, rect.y + rect.height - EPSILON);
+    if x0 >= x1 || y0 >= y1 {
+        return false;
+    }
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a.x - x0),
+        (dx, x1 - a.x),
+        (-dy, a.y - y0),
+        (dy, y1 - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    t0 < t1
+}
+
+#[test]
+fn long_edges_turn_into_their_lane_inside_a_row_without_cutting_a_box() {
+    let input = model_like(300);
+    let config = LayoutConfig::viewer();
+    let result = layout(&input, &config);
+    // Row tops and bottoms: where a lane turned before its corners were cut.
+    let mut row_edges: Vec<f64> = Vec::new();
+    for &layer_idx in &result.layers {
+        let same_row = result
+            .nodes
+            .iter()
+            .zip(&result.layers)
+            .filter(|&(_, &other)| other == layer_idx)
+            .map(|(other, _)| *other);
+        let top = same_row.clone().map(|r| r.y).fold(f64::INFINITY, f64::min);
+        let bottom = same_row.map(|r| r.y + r.height).fold(0.0, f64::max);
+        row_edges.extend([top, bottom]);
+    }
+    let mut n_cut_corners = 0;
+    // Long edges only, and boxes of the rows they cross: a segment into a box may clip a taller
+    // box beside its end (direct edges too), as before.
+    for route in result.edges.iter().filter(|route| route.points.len() > 2) {
+        let last = route.points.len() - 1;
+        for (idx, pair) in route.points.windows(2).enumerate() {
+            for (node_idx, rect) in result.nodes.iter().enumerate() {
+                let layer_idx = result.layers[node_idx];
+                let is_own_end = (idx == 0 && node_idx == route.from)
+                    || (idx + 1 == last && node_idx == route.to)
+                    || layer_idx == result.layers[route.from]
+                    || layer_idx == result.layers[route.to];
+                assert!(
+                    is_own_end || !segment_cuts_box(pair[0], pair[1], rect),
+                    "route {}->{} cuts box {node_idx} {rect:?}: {:?}",
+                    route.from,
+                    route.to,
+                    route.points
+                );
+            }
+        }
+        let turn = route.points[1].y;
+        if !row_edges.iter().any(|&edge| (edge - turn).abs() < EPSILON) {
+            n_cut_corners += 1;
+        }
+    }
+    assert!(
+        n_cut_corners > 0,
+        "some long edge turns inside its first row"
+    );
+    assert_well_formed(&input, &result, &config);
+    assert_routes_attach_to_boxes(&result);
+}

@@ -48,6 +48,10 @@ pub(super) struct ProperGraph {
     pub(super) edge_ends: Vec<(usize, usize)>,
     /// Layout of every DAG edge, same order as `edge_ends`.
     pub(super) chains: Vec<EdgeChain>,
+    /// Per node, how many DAG edges the segment entering it from above carries: 1 for a real
+    /// node, the number of edges still in the chain for a virtual node of a shared chain. The
+    /// drawing shows a crossing of that segment once per edge in it, so ordering weighs it so.
+    pub(super) through: Vec<u32>,
 }
 
 impl ProperGraph {
@@ -57,6 +61,11 @@ impl ProperGraph {
 
     pub(super) fn is_virtual(&self, node_idx: usize) -> bool {
         node_idx >= self.n_real
+    }
+
+    /// Weight of the segment entering `lower_idx` from above (see [`ProperGraph::through`]).
+    pub(super) fn segment_weight(&self, lower_idx: usize) -> u64 {
+        u64::from(self.through[lower_idx])
     }
 }
 
@@ -137,6 +146,10 @@ pub(super) fn build(layers: &[u32], widths: &[f64], dag_edges: &[(usize, usize)]
     let mut width = widths.to_vec();
     width.resize(n_real + n_shared, 0.0);
     let mut chains = Vec::with_capacity(dag_edges.len());
+    // Real nodes: 1; virtual nodes count the edges through them as they are added.
+    let mut through = vec![1u32; n_real];
+    through.resize(n_real + n_shared, 0);
+    let mut chain_extents: Vec<(usize, usize)> = Vec::new();
     // (upper, lower) node pairs of the proper graph, in edge order so neighbour lists follow it.
     let mut segments: Vec<(usize, usize)> = Vec::with_capacity(dag_edges.len() + n_shared);
     for (edge_idx, &(upper, lower)) in dag_edges.iter().enumerate() {
@@ -159,6 +172,7 @@ pub(super) fn build(layers: &[u32], widths: &[f64], dag_edges: &[(usize, usize)]
             } else {
                 count
             };
+            chain_extents.push((first, n_virtual));
             for crossed in 0..n_virtual {
                 let virtual_idx = layer_of.len();
                 layer_of.push(layer_of[upper] + 1 + crossed);
@@ -167,10 +181,18 @@ pub(super) fn build(layers: &[u32], widths: &[f64], dag_edges: &[(usize, usize)]
             }
         }
         let first = chain_first[upper];
+        // Marked at the edge's last virtual node; summed up each chain below.
+        through[first + count - 1] = through[first + count - 1].saturating_add(1);
         segments.push((first + count - 1, lower));
         chains.push(EdgeChain::Routed { first, count });
     }
     debug_assert_eq!(layer_of.len(), n_real + n_shared);
+    // An edge goes through every virtual node of its chain above its mark: sums from the bottom.
+    for (first, len) in chain_extents {
+        for virtual_idx in (first..first + len).rev().skip(1) {
+            through[virtual_idx] = through[virtual_idx].saturating_add(through[virtual_idx + 1]);
+        }
+    }
 
     let n_nodes = layer_of.len();
     let down = Adjacency::from_pairs(n_nodes, segments.iter().copied());
@@ -187,5 +209,6 @@ pub(super) fn build(layers: &[u32], widths: &[f64], dag_edges: &[(usize, usize)]
         down,
         edge_ends: dag_edges.to_vec(),
         chains,
+        through,
     }
 }
