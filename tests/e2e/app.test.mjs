@@ -1017,6 +1017,25 @@ await test('themes: ?theme=dark draws the page and the canvas dark; T cycles Sys
   await canvasIn(page, false);
 });
 
+// axe-core's WCAG 2 A and AA rules on the main views, in both themes. Its script goes in through
+// the test driver's own evaluation (the page's policy would refuse an injected script tag).
+const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+await test('accessibility: axe-core finds no WCAG 2 A/AA violation (empty page, sample with analysis, light and dark)', async () => {
+  const found = [];
+  for (const [label, query] of [['empty, light', '?theme=light'], ['sample, light', '?sample=resnet50&theme=light'],
+    ['sample, dark', '?sample=resnet50&theme=dark'], ['sample, heat overlay, dark', '?sample=resnet50&theme=dark&overlay=heat']]) {
+    await page.goto(`${BASE_URL}${query}`);
+    if (query.includes('sample')) await waitDrawn();
+    await page.evaluate(AXE);
+    const violations = await page.evaluate(async () => {
+      const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+      return result.violations.map((v) => `${v.id} ×${v.nodes.length} (${v.nodes[0]?.target?.join(' ')})`);
+    });
+    if (violations.length) found.push(`${label}: ${violations.join('; ')}`);
+  }
+  assert(found.length === 0, `axe-core: ${found.join(' | ')}`);
+});
+
 await test('the Content-Security-Policy is in force: nothing refused in the flows, an injected script and an inline handler refused', async () => {
   assert(cspRefusals.length === 0, `the policy refused: ${cspRefusals.join(' | ')}`);
   await page.goto(BASE_URL);
