@@ -157,6 +157,33 @@ await test('report: the JSON dropped in a fresh page restores findings, hotspots
   await fresh.close();
 });
 
+await test('report: the same files dropped in the other order give byte-identical JSON, Markdown and HTML', async () => {
+  const model = join(SAMPLES, 'resnet50.onnx');
+  const profile = join(ROOT, 'www', 'embed', 'resnet50_op_summary_0.csv');
+  // A second file of the run, so the report's list of profiling files has an order to keep.
+  const statistic = join(work, 'op_statistic_0.csv');
+  writeFileSync(statistic, 'Model Name,OP Type,Core Type,Count,Total Time(us),Min Time(us),Avg Time(us),Max Time(us),Ratio(%)\n'
+    + 'resnet50,Conv2D,AI_CORE,1,120.5,120.5,120.5,120.5,72.8\nresnet50,Relu,AI_CORE,1,45.0,45.0,45.0,45.0,27.2\n');
+  const reports = [];
+  for (const files of [[model, profile, statistic], [statistic, profile, model]]) {
+    await page.goto(BASE_URL);
+    await page.locator('#file').waitFor({ state: 'attached', timeout: 20000 });
+    await page.setInputFiles('#file', files);
+    await page.locator(DRAWN).waitFor({ timeout: 30000 });
+    const each = {};
+    for (const kind of ['report-json', 'report-md', 'report-html']) {
+      each[kind] = readFileSync(await (await exportAs(kind)).path());
+    }
+    reports.push(each);
+  }
+  const json = JSON.parse(reports[0]['report-json'].toString('utf8'));
+  assert(json.profile?.files?.length === 2, `both profiling files were read: ${JSON.stringify(json.profile?.files)}`);
+  for (const kind of Object.keys(reports[0])) {
+    assert(reports[0][kind].equals(reports[1][kind]),
+      `${kind}: model then profile gives ${reports[0][kind].length} bytes, profile then model ${reports[1][kind].length}`);
+  }
+});
+
 await test('report: no request left the served origin, no page error', async () => {
   const origin = new URL(BASE_URL).origin;
   const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
