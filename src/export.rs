@@ -124,14 +124,26 @@ pub fn file_name(
     kind: ExportKind,
     scaled_pct: Option<u32>,
 ) -> String {
-    let stem = model
+    let safe = safe_stem(model, "graph");
+    let part = if kind.whole_graph() { "" } else { "-view" };
+    let scaled = scaled_pct
+        .map(|pct| format!("-{pct}pct"))
+        .unwrap_or_default();
+    let ext = if kind.is_png() { "png" } else { "svg" };
+    format!("{safe}-{}{part}{scaled}.{ext}", overlay.id())
+}
+
+/// The file name's stem without its folders and extensions, with every character a file system
+/// may refuse replaced by `_` and at most 80 long; `fallback` when nothing is left.
+pub fn safe_stem(file_name: &str, fallback: &str) -> String {
+    let stem = file_name
         .rsplit(['/', '\\'])
         .next()
-        .unwrap_or(model)
+        .unwrap_or(file_name)
         .split('.')
         .next()
         .unwrap_or("");
-    let mut safe: String = stem
+    let safe: String = stem
         .chars()
         .map(|c| {
             if c.is_alphanumeric() || c == '-' || c == '_' {
@@ -143,14 +155,10 @@ pub fn file_name(
         .take(80)
         .collect();
     if safe.trim_matches('_').is_empty() {
-        safe = "graph".to_string();
+        fallback.to_string()
+    } else {
+        safe
     }
-    let part = if kind.whole_graph() { "" } else { "-view" };
-    let scaled = scaled_pct
-        .map(|pct| format!("-{pct}pct"))
-        .unwrap_or_default();
-    let ext = if kind.is_png() { "png" } else { "svg" };
-    format!("{safe}-{}{part}{scaled}.{ext}", overlay.id())
 }
 
 /// What an export reads from the state.

@@ -119,24 +119,25 @@ pub fn profile_data(files: &[String], import: &ProfileImport, join: Option<&Join
 }
 
 fn hotspots(report: &ProfileReport) -> Vec<HotspotRow> {
-    report
-        .hotspots
-        .iter()
-        .map(|h| HotspotRow {
-            op: h.op.clone(),
-            op_type: h.op_type.clone(),
-            unit: unit_of_id(h.unit),
-            count: h.count,
-            total_us: h.total_us,
-            avg_us: h.avg_us,
-            min_us: h.min_us,
-            max_us: h.max_us,
-            share: h.share,
-            memory_bound: h.memory_bound,
-            cube_utilization_pct: h.cube_utilization_pct,
-            nodes: h.nodes.clone().unwrap_or_default(),
-        })
-        .collect()
+    report.hotspots.iter().map(hotspot_row).collect()
+}
+
+/// One hotspot as the page's table shows it (a fresh profile's or a reopened report's).
+pub fn hotspot_row(h: &report::Hotspot) -> HotspotRow {
+    HotspotRow {
+        op: h.op.clone(),
+        op_type: h.op_type.clone(),
+        unit: unit_of_id(h.unit),
+        count: h.count,
+        total_us: h.total_us,
+        avg_us: h.avg_us,
+        min_us: h.min_us,
+        max_us: h.max_us,
+        share: h.share,
+        memory_bound: h.memory_bound,
+        cube_utilization_pct: h.cube_utilization_pct,
+        nodes: h.nodes.clone().unwrap_or_default(),
+    }
 }
 
 /// Name shown for ops whose source gives no type.

@@ -12,7 +12,7 @@ use opscope_engine::report::saved::{SavedEvidence, SavedReport};
 use opscope_engine::target::TargetId;
 
 use super::analysis_data::{exec_unit_id, rule_title, unit_totals, within_graph};
-use super::profile_data::unit_of_id;
+use super::profile_data::hotspot_row;
 use super::protocol::{
     AnalysisData, EvidenceValue, ExecUnitId, FindingRow, FusionGroupRow, FusionKindId, HotspotRow,
     JoinSummary, NearMissRow, NodeAnalysis, NodeStat, OpStatRow, ProfileData, SourceRow, TargetKey,
@@ -212,20 +212,7 @@ pub fn profile_of_report(report: &SavedReport, source: &str) -> ProfileData {
     let hotspots: Vec<HotspotRow> = report
         .hotspots
         .iter()
-        .map(|h| HotspotRow {
-            op: h.op.clone(),
-            op_type: h.op_type.clone(),
-            unit: unit_of_id(&h.unit),
-            count: h.count,
-            total_us: h.total_us,
-            avg_us: h.avg_us,
-            min_us: h.min_us,
-            max_us: h.max_us,
-            share: h.share,
-            memory_bound: h.memory_bound,
-            cube_utilization_pct: h.cube_utilization_pct,
-            nodes: h.nodes.clone().unwrap_or_default(),
-        })
+        .map(|h| hotspot_row(&h.to_hotspot()))
         .collect();
     let mut units: BTreeMap<UnitId, f64> = BTreeMap::new();
     let mut types: BTreeMap<&str, (f64, BTreeMap<UnitId, f64>, u64)> = BTreeMap::new();

@@ -538,24 +538,7 @@ fn estimated_data(
 
 /// `resnet50-report.html` for `models/resnet50.onnx`.
 fn report_file_name(model_file: &str, format: ReportFormat) -> String {
-    let base = model_file.rsplit(['/', '\\']).next().unwrap_or(model_file);
-    let stem = base.split('.').next().unwrap_or("");
-    let safe: String = stem
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(80)
-        .collect();
-    let safe = if safe.trim_matches('_').is_empty() {
-        "model".to_string()
-    } else {
-        safe
-    };
+    let safe = crate::export::safe_stem(model_file, "model");
     format!("{safe}-report.{}", format.extension())
 }
 

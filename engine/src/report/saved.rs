@@ -179,6 +179,32 @@ pub struct SavedHotspot {
     pub nodes: Option<Vec<String>>,
 }
 
+impl SavedHotspot {
+    /// The row as the profile report has it, so a reopened report and a fresh profile are shown
+    /// by the same code; a unit id this opscope does not know reads as `other`.
+    pub fn to_hotspot(&self) -> crate::report::profile::Hotspot {
+        let unit = crate::profile::model::Unit::ALL
+            .into_iter()
+            .map(crate::profile::model::Unit::id)
+            .find(|id| *id == self.unit)
+            .unwrap_or("other");
+        crate::report::profile::Hotspot {
+            op: self.op.clone(),
+            op_type: self.op_type.clone(),
+            unit,
+            count: self.count,
+            total_us: self.total_us,
+            avg_us: self.avg_us,
+            min_us: self.min_us,
+            max_us: self.max_us,
+            share: self.share,
+            memory_bound: self.memory_bound,
+            cube_utilization_pct: self.cube_utilization_pct,
+            nodes: self.nodes.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SavedProfile {
     pub files: Vec<String>,
