@@ -214,14 +214,29 @@ pub fn profile_of_report(report: &SavedReport, source: &str) -> ProfileData {
         .iter()
         .map(|h| hotspot_row(&h.to_hotspot()))
         .collect();
+    // Time by unit and by op type: an estimated report times every node, so its per-node rows
+    // are the whole run; a measured one's hotspots are (its per-node rows leave out the ops the
+    // profile could not match). The hotspots alone are only the top rows of an estimate.
+    let timed: Vec<(&str, UnitId, f64, u64)> = if report.estimated && !report.per_node.is_empty() {
+        report
+            .per_node
+            .iter()
+            .map(|n| (n.op_type.as_str(), task_unit_of(&n.unit), n.estimated_us, 1))
+            .collect()
+    } else {
+        hotspots
+            .iter()
+            .map(|h| (h.op_type.as_str(), h.unit, h.total_us, h.count))
+            .collect()
+    };
     let mut units: BTreeMap<UnitId, f64> = BTreeMap::new();
     let mut types: BTreeMap<&str, (f64, BTreeMap<UnitId, f64>, u64)> = BTreeMap::new();
-    for h in &hotspots {
-        *units.entry(h.unit).or_default() += h.total_us;
-        let entry = types.entry(h.op_type.as_str()).or_default();
-        entry.0 += h.total_us;
-        *entry.1.entry(h.unit).or_default() += h.total_us;
-        entry.2 += h.count;
+    for &(op_type, unit, us, count) in &timed {
+        *units.entry(unit).or_default() += us;
+        let entry = types.entry(op_type).or_default();
+        entry.0 += us;
+        *entry.1.entry(unit).or_default() += us;
+        entry.2 += count;
     }
     let main_unit = |by_unit: &BTreeMap<UnitId, f64>| {
         by_unit

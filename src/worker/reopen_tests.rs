@@ -163,3 +163,46 @@ fn a_dropped_report_restores_the_analysis_alone_or_joined_to_its_model() {
     assert!(result.errors[0].starts_with("resnet50-report.json: this report is of"));
     assert!(result.analysis.expect("own analysis").estimated);
 }
+
+/// An estimated report times every node: reopened, its time by unit and by op type add up to
+/// the whole run, not to the top rows of its hotspot table.
+#[test]
+fn a_reopened_estimate_charts_every_node_not_only_the_hotspots() {
+    let mut first = Session::default();
+    let original = load(
+        &mut first,
+        vec![FilePayload::of_bytes("resnet50.onnx", resnet_bytes())],
+        TargetKey::Ascend310,
+    );
+    assert!(original.analysis.expect("analysed").estimated);
+    let json = first
+        .report(ReportKind::Json, "unit", TargetKey::Ascend310)
+        .expect("report")
+        .text;
+    let mut reopened = Session::default();
+    let result = load(
+        &mut reopened,
+        vec![FilePayload::of_bytes(
+            "resnet50-report.json",
+            json.into_bytes(),
+        )],
+        TargetKey::Ascend310,
+    );
+    let profile = result.profile.expect("the report's times");
+    assert!(profile.estimated);
+    let by_unit: f64 = profile.units.iter().map(|(_, us)| us).sum();
+    let by_type: f64 = profile.op_types.iter().map(|t| t.total_us).sum();
+    let hotspots: f64 = profile.hotspots.iter().map(|h| h.total_us).sum();
+    assert!(profile.total_us > 0.0);
+    for (what, sum) in [("unit", by_unit), ("op type", by_type)] {
+        assert!(
+            (sum - profile.total_us).abs() <= profile.total_us * 1e-3,
+            "time by {what} {sum} against the run's {}",
+            profile.total_us
+        );
+    }
+    assert!(
+        hotspots < by_unit,
+        "the hotspot table holds the top rows only ({hotspots} us)"
+    );
+}
