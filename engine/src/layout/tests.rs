@@ -196,7 +196,7 @@ fn assert_well_formed(input: &LayoutInput, result: &Layout, config: &LayoutConfi
 
 /// Whether `x` is on `rect`'s side away from its corners (the range edge ends may take).
 fn on_side(rect: &Rect, x: f64) -> bool {
-    let inset = 12.0_f64.min(rect.width / 2.0);
+    let inset = super::routing::END_INSET.min(rect.width / 2.0);
     x >= rect.x + inset - EPSILON && x <= rect.x + rect.width - inset + EPSILON
 }
 
