@@ -4,6 +4,7 @@
 //! and its inputs and outputs with shape, dtype and weight size. Neighbours and fellow group
 //! members are links.
 
+use opscope_engine::report::render::visible;
 use opscope_engine::report::{FoldKind, GraphView, NodeGroup, ViewNodeKind, ViewPort};
 use yew::prelude::*;
 
@@ -74,7 +75,7 @@ pub fn properties_panel(props: &PropertiesPanelProps) -> Html {
             if node.domain.is_empty() {
                 html! { <span class="muted">{ "ai.onnx (default)" }</span> }
             } else {
-                html! { <code>{ &node.domain }</code> }
+                html! { <code>{ visible(&node.domain) }</code> }
             },
         ));
     }
@@ -496,12 +497,12 @@ fn scope_path(scope: &str, on_fold: &Callback<FoldRequest>) -> Html {
     html! {
         <span class="scope-path">
             { for levels.into_iter().enumerate().map(|(level, (segment, path))| {
-                let title = format!("Fold {path} into one box ([ folds the innermost)");
+                let title = format!("Fold {} into one box ([ folds the innermost)", visible(&path));
                 let onclick = on_fold.reform(move |_: MouseEvent| FoldRequest::FoldScope(path.clone()));
                 html! {
                     <>
                         if level > 0 { <span class="muted">{ "/" }</span> }
-                        <button class="link scope-fold" {onclick} {title}>{ segment }</button>
+                        <button class="link scope-fold" {onclick} {title}>{ visible(&segment) }</button>
                     </>
                 }
             }) }

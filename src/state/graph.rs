@@ -11,6 +11,7 @@ use opscope_engine::report::{GraphView, GraphViewOptions, ViewNodeKind};
 
 use crate::worker::protocol::GraphChoice;
 
+use super::shown::shown_name;
 use super::viewport::{reading_start, Bounds, Size};
 
 /// A loaded graph. Compared by identity, so passing it as a prop never walks 50,000 nodes.
@@ -131,11 +132,13 @@ impl GraphHandle {
         self.graph_index != 0
     }
 
-    /// The view index of the node of this name.
+    /// The view index of the node of this name: as shown, or as read from the file (a link or an
+    /// embedding page may name a node with characters the page shows escaped).
     pub fn node_named(&self, name: &str) -> Option<usize> {
-        self.names
-            .get_or_init(|| name_index(&self.view))
+        let names = self.names.get_or_init(|| name_index(&self.view));
+        names
             .get(name)
+            .or_else(|| names.get(shown_name(name).as_str()))
             .copied()
     }
 

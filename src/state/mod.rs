@@ -16,7 +16,8 @@
 //! - [`navigate`]: moving the selection along edges and across rows (the arrow keys);
 //! - [`link`]: the selected node in the URL (`#node=`);
 //! - [`minimap`]: the minimap's geometry;
-//! - [`format`]: numbers, times and sizes as people read them.
+//! - [`format`]: numbers, times and sizes as people read them;
+//! - [`shown`]: text from files with its hidden characters made visible, as the page shows it.
 
 pub mod analysis;
 pub mod folding;
@@ -29,6 +30,7 @@ pub mod navigate;
 pub mod overlay;
 pub mod profile;
 pub mod reducer;
+pub mod shown;
 pub mod table;
 pub mod theme;
 pub mod viewport;

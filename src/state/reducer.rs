@@ -12,6 +12,7 @@ use super::loading::{GraphState, LoadStage, LoadStats, Loading, PendingAnalysis}
 use super::navigate::{next_node, Direction};
 use super::overlay::Overlay;
 use super::profile::{PanelTab, ProfileState};
+use super::shown::{show_message, shown_name};
 use super::table::{HotspotColumn, OpStatColumn};
 use super::theme::{Scheme, Theme};
 use super::viewport::{min_scale, Bounds, Size, Viewport};
@@ -423,7 +424,7 @@ impl AppState {
                 self.analysing = None;
                 self.loading = Some(Loading {
                     generation,
-                    file_name,
+                    file_name: shown_name(&file_name),
                     stage,
                     started_ms: now_ms,
                 });
@@ -431,8 +432,11 @@ impl AppState {
             Action::LoadFailed {
                 generation,
                 message,
-            } => self.fail(generation, message),
-            Action::Worker { msg, now_ms } => self = self.worker_said(msg, now_ms),
+            } => self.fail(generation, shown_name(&message)),
+            Action::Worker { mut msg, now_ms } => {
+                show_message(&mut msg);
+                self = self.worker_said(msg, now_ms);
+            }
             Action::Drawn { scene, now_ms } => {
                 if scene == self.scene && self.graph.is_some() && !self.drawn {
                     crate::worker::codec::trace("page drawn action");
@@ -521,6 +525,7 @@ impl AppState {
             }
             Action::DismissError => self.errors.clear(),
             Action::ExportFailed(message) | Action::EmbedFailed(message) => {
+                let message = shown_name(&message);
                 if !self.errors.contains(&message) {
                     self.errors.push(message);
                 }

@@ -8,9 +8,11 @@ use crate::ir::{
     TensorKind,
 };
 use crate::knowledge;
+use crate::report::render::visible;
 use crate::layout::{self, BoxSize, LayoutConfig, LayoutInput, Point, Rect};
 
 mod folding;
+mod shown;
 
 pub use folding::{FoldKind, FoldedBox, NodeGroup, ScopeFolding, AUTO_FOLD_BOXES, AUTO_FOLD_NODES};
 
@@ -175,11 +177,12 @@ pub fn graph_view_with(model: &Model, graph: &Graph, options: &GraphViewOptions)
     let Unplaced {
         mut nodes,
         mut edges,
-        folded,
-        folds,
+        mut folded,
+        mut folds,
         folded_scopes,
         has_scopes,
     } = unplaced_view(model, graph, options);
+    shown::show_as_text(&mut nodes, &mut edges, &mut folded, &mut folds);
     let input = layout_input(&nodes, &edges);
     let placed = layout::layout(&input, &LayoutConfig::viewer());
     for (node, rect) in nodes.iter_mut().zip(&placed.nodes) {
@@ -194,15 +197,19 @@ pub fn graph_view_with(model: &Model, graph: &Graph, options: &GraphViewOptions)
     }
 
     GraphView {
-        title: model.name.clone(),
+        title: visible(&model.name),
         format: model.format.name().to_string(),
         node_count: graph.nodes.len(),
         nodes,
         edges,
         width: placed.width,
         height: placed.height,
-        metadata: model.metadata.clone(),
-        warnings: model.warnings.clone(),
+        metadata: model
+            .metadata
+            .iter()
+            .map(|(key, value)| (visible(key), visible(value)))
+            .collect(),
+        warnings: model.warnings.iter().map(|w| visible(w)).collect(),
         folded_constants: folded.len(),
         folded,
         folds,

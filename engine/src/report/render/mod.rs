@@ -31,8 +31,10 @@ fn is_hidden(c: char) -> bool {
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{FFFE}' | '\u{FFFF}')
 }
 
-/// `text` with hidden characters replaced by visible `\u{..}` escapes.
-pub(crate) fn visible(text: &str) -> String {
+/// `text` with hidden characters replaced by visible `\u{..}` escapes: how every page and file
+/// opscope writes shows text that came from a file. Idempotent (an escape holds no hidden
+/// character), so text shown once can go through it again.
+pub fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if is_hidden(c) {
@@ -42,6 +44,15 @@ pub(crate) fn visible(text: &str) -> String {
         }
     }
     out
+}
+
+/// [`visible`] in place; whether `text` changed (most text has nothing hidden and is not copied).
+pub fn make_visible(text: &mut String) -> bool {
+    if !text.chars().any(is_hidden) {
+        return false;
+    }
+    *text = visible(text);
+    true
 }
 
 /// `12.3 us`, `1.23 ms`, `2.1 s`.
