@@ -189,11 +189,14 @@ impl Worker for Agent {
                 }
                 self.latest = generation;
                 super::codec::trace("worker received Open");
-                let (files, unreadable) = read_attached(files);
+                let (files, unreadable, partly_read) = read_attached(files);
                 super::codec::trace("worker read the files");
                 let mut job = self.session.open(files, target, view);
                 for message in unreadable {
                     job.push_unreadable(message);
+                }
+                for (file, what_was_left) in partly_read {
+                    job.push_partly_read(file, what_was_left);
                 }
                 super::codec::trace("worker sorted the files");
                 self.start(scope, generation, id, job);
@@ -276,16 +279,27 @@ impl Worker for Agent {
     }
 }
 
-/// Reads the files the page sent as browser `File`s (see [`FilePayload::file`]) into their
-/// bytes; a worker may read a file synchronously. A file that cannot be read (removed or
-/// changed since it was chosen) becomes an error naming it, and the other files still load.
-fn read_attached(files: Vec<FilePayload>) -> (Vec<FilePayload>, Vec<String>) {
+/// Reads the files the page passed as browser `File`s (a drop, a chosen file): the page holds no
+/// bytes; a worker may read a file synchronously. A large ONNX model is read as its structure
+/// only ([`super::blob_source`]), listed in the third list with what was left unread. A file that
+/// cannot be read (removed or changed since it was chosen) becomes an error naming it, and the
+/// other files still load.
+#[allow(clippy::type_complexity)]
+fn read_attached(
+    files: Vec<FilePayload>,
+) -> (Vec<FilePayload>, Vec<String>, Vec<(String, String)>) {
     let mut read = Vec::with_capacity(files.len());
     let mut unreadable = Vec::new();
+    let mut partly_read = Vec::new();
     for mut file in files {
         if let Some(blob) = file.file.0.take() {
             match read_blob(&blob) {
-                Ok(bytes) => file.bytes = bytes,
+                Ok(contents) => {
+                    file.bytes = contents.bytes;
+                    if let Some(note) = contents.note {
+                        partly_read.push((file.name.clone(), note));
+                    }
+                }
                 Err(reason) => {
                     unreadable.push(format!(
                         "{}: the browser could not read the file ({reason})",
@@ -297,26 +311,19 @@ fn read_attached(files: Vec<FilePayload>) -> (Vec<FilePayload>, Vec<String>) {
         }
         read.push(file);
     }
-    (read, unreadable)
+    (read, unreadable, partly_read)
 }
 
 #[cfg(target_arch = "wasm32")]
-fn read_blob(blob: &wasm_bindgen::JsValue) -> Result<Vec<u8>, String> {
+fn read_blob(blob: &wasm_bindgen::JsValue) -> Result<super::blob_source::ReadFile, String> {
     use wasm_bindgen::JsCast;
-    let text = |e: wasm_bindgen::JsValue| {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .or_else(|| e.as_string())
-            .unwrap_or_else(|| "unknown error".to_string())
-    };
-    let blob: &web_sys::Blob = blob.unchecked_ref();
-    let reader = web_sys::FileReaderSync::new().map_err(text)?;
-    let buffer = reader.read_as_array_buffer(blob).map_err(text)?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    let blob: web_sys::Blob = blob.clone().unchecked_into();
+    let mut source = super::blob_source::BlobSource::new(blob)?;
+    super::blob_source::read_source(&mut source)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn read_blob(_blob: &wasm_bindgen::JsValue) -> Result<Vec<u8>, String> {
+fn read_blob(_blob: &wasm_bindgen::JsValue) -> Result<super::blob_source::ReadFile, String> {
     Err("files are only read in a browser".to_string())
 }
 

@@ -2,6 +2,7 @@
 
 pub mod agent;
 pub mod analysis_data;
+pub mod blob_source;
 pub mod codec;
 pub mod profile_data;
 pub mod protocol;

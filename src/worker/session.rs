@@ -170,6 +170,12 @@ impl Job {
         self.result.errors.push(message);
     }
 
+    /// A file the page read only in part (a large model's structure, its weights left unread),
+    /// listed with what was left, as the files a folder held besides models and profiles are.
+    pub fn push_partly_read(&mut self, file: String, what_was_left: String) {
+        self.result.skipped.push((file, what_was_left));
+    }
+
     /// Records an error that stops the load (an engine crash caught natively).
     pub fn push_error(&mut self, message: String) {
         self.result.errors.push(message);

@@ -8,6 +8,7 @@
 
 mod convert;
 pub(crate) mod pb;
+pub mod skim;
 mod text;
 
 pub use text::TEXT_FORMAT;

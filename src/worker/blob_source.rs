@@ -1,0 +1,140 @@
+//! Reading a dropped file in the worker: small files whole, a large ONNX model by pieces of its
+//! `File` (`Blob.slice`), its tensor payloads skipped unread (the engine's
+//! [`skim`](opscope_engine::formats::onnx::skim)), so a 2 GB model with its weights inline opens
+//! in a few hundred KB of memory instead of two copies of its weights.
+
+use opscope_engine::formats::onnx::skim::{skim, ByteSource, Skimmed};
+
+/// Files at least this large are checked for ONNX and skimmed; smaller ones are read whole
+/// (one read is faster than the walk, and their weights fit anyway).
+pub const SKIM_FILES_FROM: u64 = 64 << 20;
+
+/// How much of a large file's start is read to recognise ONNX.
+const HEAD_BYTES: usize = 64 << 10;
+
+/// How sure the ONNX sniffer must be, on the file's start only, before the file is skimmed: 30
+/// is "ModelProto's first fields, then a field running past what was read" (the graph, always,
+/// in a large model).
+const ONNX_CONFIDENCE: u8 = 30;
+
+/// What was read of a file: its bytes (the whole file or the skimmed model) and, for a skimmed
+/// one, a note saying what was left unread.
+pub struct ReadFile {
+    pub bytes: Vec<u8>,
+    pub note: Option<String>,
+}
+
+/// Reads `source`, skimming it when it is a large ONNX model (the note says what was left).
+pub fn read_source(source: &mut dyn ByteSource) -> Result<ReadFile, String> {
+    let size = source.size();
+    if size >= SKIM_FILES_FROM {
+        let head = source.read_at(0, HEAD_BYTES)?;
+        if (opscope_engine::formats::onnx::FORMAT.sniff)(&head) >= ONNX_CONFIDENCE {
+            // Not ONNX after all, or a broken one: read whole below, and the importers say what
+            // it is or where it breaks, as for any file.
+            if let Ok(skimmed) = skim(source) {
+                return Ok(skimmed_file(skimmed));
+            }
+        }
+    }
+    let size = usize::try_from(size).map_err(|_| format!("{size} bytes is too large to read"))?;
+    Ok(ReadFile {
+        bytes: source.read_at(0, size)?,
+        note: None,
+    })
+}
+
+fn skimmed_file(skimmed: Skimmed) -> ReadFile {
+    let note = format!(
+        "read as structure only: {} tensor payloads ({}) left unread in the file",
+        skimmed.skipped_payloads,
+        crate::state::format::format_bytes(skimmed.skipped_bytes)
+    );
+    ReadFile {
+        bytes: skimmed.bytes,
+        note: Some(note),
+    }
+}
+
+/// A browser `Blob` (a `File`) read synchronously by slices, as a worker may.
+#[cfg(target_arch = "wasm32")]
+pub struct BlobSource {
+    blob: web_sys::Blob,
+    reader: web_sys::FileReaderSync,
+}
+
+#[cfg(target_arch = "wasm32")]
+impl BlobSource {
+    pub fn new(blob: web_sys::Blob) -> Result<BlobSource, String> {
+        let reader = web_sys::FileReaderSync::new().map_err(|e| js_error_text(&e))?;
+        Ok(BlobSource { blob, reader })
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl ByteSource for BlobSource {
+    fn size(&self) -> u64 {
+        self.blob.size() as u64
+    }
+
+    fn read_at(&mut self, offset: u64, len: usize) -> Result<Vec<u8>, String> {
+        let end = offset.saturating_add(len as u64).min(self.size());
+        let slice = self
+            .blob
+            .slice_with_f64_and_f64(offset as f64, end as f64)
+            .map_err(|e| js_error_text(&e))?;
+        let buffer = self
+            .reader
+            .read_as_array_buffer(&slice)
+            .map_err(|e| js_error_text(&e))?;
+        Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    }
+}
+
+/// The message of a JS exception (`NotReadableError: ...`).
+#[cfg(target_arch = "wasm32")]
+pub fn js_error_text(e: &wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opscope_engine::samples::{residual_chain, weight_heavy, WeightStorage};
+
+    #[test]
+    fn a_large_onnx_model_is_skimmed_and_says_so() {
+        let bytes = weight_heavy(SKIM_FILES_FROM + (16 << 20));
+        let mut source: &[u8] = &bytes;
+        let read = read_source(&mut source).expect("reads");
+        assert!(
+            read.bytes.len() < 1 << 20,
+            "{} bytes kept",
+            read.bytes.len()
+        );
+        let note = read.note.expect("a note");
+        assert!(
+            note.starts_with("read as structure only: 4 tensor payloads"),
+            "{note}"
+        );
+        assert!(note.contains("MB") || note.contains("GB"), "{note}");
+    }
+
+    #[test]
+    fn small_files_and_other_formats_are_read_whole() {
+        let bytes = residual_chain(50, WeightStorage::Inline);
+        let mut source: &[u8] = &bytes;
+        let read = read_source(&mut source).expect("reads");
+        assert_eq!(read.bytes, bytes);
+        assert!(read.note.is_none());
+        let csv = vec![b'a'; (SKIM_FILES_FROM + 1) as usize];
+        let mut source: &[u8] = &csv;
+        let read = read_source(&mut source).expect("reads");
+        assert_eq!(read.bytes.len(), csv.len(), "not ONNX: read whole");
+        assert!(read.note.is_none());
+    }
+}
