@@ -1,15 +1,22 @@
 //! Writes the generated benchmark models to a folder (default `target/bench-models`), so the
 //! end-to-end timings of `opscope analyze` and the browser benchmark (`scripts/browser-bench`) can
 //! be measured on them:
-//! `cargo run --release -p opscope-engine --example write_bench_models [DIR]`.
+//! `cargo run --release -p opscope-engine --example write_bench_models [DIR] [--big]`.
+//! `--big` adds `weights_inline_2g.onnx`, an MLP with 2 GB of weights inline (issue 12's large
+//! file: the browser must open it without reading its weights).
 
 use opscope_engine::samples::{
-    bert_like, detector_like, gpt2_like, residual_chain, WeightStorage, GPT2_12K_BLOCKS,
+    bert_like, detector_like, gpt2_like, residual_chain, weight_heavy, WeightStorage,
+    GPT2_12K_BLOCKS,
 };
 
 fn main() -> std::io::Result<()> {
-    let dir = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let big = args.iter().any(|a| a == "--big");
+    let dir = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .cloned()
         .unwrap_or_else(|| "target/bench-models".to_string());
     std::fs::create_dir_all(&dir)?;
     let external = || WeightStorage::External {
@@ -31,6 +38,13 @@ fn main() -> std::io::Result<()> {
     ];
     for (name, bytes) in models {
         let path = format!("{dir}/{name}");
+        std::fs::write(&path, &bytes)?;
+        println!("{path} ({} bytes)", bytes.len());
+    }
+    if big {
+        // Written alone, so at most this one model is in memory.
+        let path = format!("{dir}/weights_inline_2g.onnx");
+        let bytes = weight_heavy(2 << 30);
         std::fs::write(&path, &bytes)?;
         println!("{path} ({} bytes)", bytes.len());
     }

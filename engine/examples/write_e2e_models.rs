@@ -4,7 +4,7 @@
 //! 5,000 nodes, which opens with its name scopes folded:
 //! `cargo run -p opscope-engine --example write_e2e_models [DIR]`.
 
-use opscope_engine::samples::{bert_like, detector_like, gpt2_like};
+use opscope_engine::samples::{bert_like, detector_like, gpt2_like, weight_heavy};
 
 fn main() -> std::io::Result<()> {
     let dir = std::env::args()
@@ -15,6 +15,8 @@ fn main() -> std::io::Result<()> {
         ("bert_like.onnx", bert_like(12)),
         ("detector_like.onnx", detector_like()),
         ("gpt2_like_60.onnx", gpt2_like(60)),
+        // Past the worker's 64 MB threshold: opened by slices, its weights left unread.
+        ("weights_inline_128m.onnx", weight_heavy(128 << 20)),
     ];
     for (name, bytes) in models {
         let path = format!("{dir}/{name}");

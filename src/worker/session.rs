@@ -117,6 +117,8 @@ pub struct Job {
     /// (metadata, logs): `(file, reason, the whole message)`. Skipped when the rest of the drop
     /// gave a model or a profile, else errors ([`Session::finish`]).
     foreign: Vec<(String, String, String)>,
+    /// Files the page read only in part, and what was left unread: a warning of their model.
+    partly_read: Vec<(String, String)>,
     /// This load read at least one model.
     models_read: bool,
     target: TargetKey,
@@ -139,6 +141,7 @@ impl Job {
             model_changed: false,
             reanalyse: false,
             foreign: Vec::new(),
+            partly_read: Vec::new(),
             models_read: false,
             target,
             result: LoadResult {
@@ -170,10 +173,10 @@ impl Job {
         self.result.errors.push(message);
     }
 
-    /// A file the page read only in part (a large model's structure, its weights left unread),
-    /// listed with what was left, as the files a folder held besides models and profiles are.
+    /// A file the page read only in part (a large model's structure, its weights left unread):
+    /// what was left becomes a warning of the model it belongs to.
     pub fn push_partly_read(&mut self, file: String, what_was_left: String) {
-        self.result.skipped.push((file, what_was_left));
+        self.partly_read.push((file, what_was_left));
     }
 
     /// Records an error that stops the load (an engine crash caught natively).
@@ -571,12 +574,19 @@ fn parse_models(job: &mut Job) {
     let mut models = Vec::new();
     for model in imported {
         match model.result {
-            Ok(loaded) => models.push(LoadedModel {
-                files: model.files,
-                pairing: model.pairing,
-                model: loaded,
-                views: BTreeMap::new(),
-            }),
+            Ok(mut loaded) => {
+                for (file, what_was_left) in &job.partly_read {
+                    if model.files.contains(file) {
+                        loaded.warnings.push(format!("{file}: {what_was_left}"));
+                    }
+                }
+                models.push(LoadedModel {
+                    files: model.files,
+                    pairing: model.pairing,
+                    model: loaded,
+                    views: BTreeMap::new(),
+                });
+            }
             Err(err) => {
                 // A folder's file some model sniffer half-recognised (a log that looks like a
                 // prototxt) is foreign too, unless it is named like a model.
@@ -775,6 +785,25 @@ mod tests {
         );
         assert!(result.skipped.is_empty());
         assert_eq!(result.errors.len(), 1, "{:?}", result.errors);
+    }
+
+    #[test]
+    fn what_the_page_left_unread_is_a_warning_of_its_model() {
+        let mut session = Session::default();
+        let mut job = session.open(
+            vec![resnet()],
+            TargetKey::default(),
+            GraphViewOptions::default(),
+        );
+        job.push_partly_read(
+            "resnet50.onnx".to_string(),
+            "read as structure only: 3 tensor payloads (2.1 GB) left unread in the file".into(),
+        );
+        let (result, _) = run(&mut session, job);
+        let view = &result.model.expect("the model loads").view;
+        assert!(view.warnings.iter().any(|w| w
+            == "resnet50.onnx: read as structure only: 3 tensor payloads (2.1 GB) left unread in the file"));
+        assert!(result.errors.is_empty() && result.skipped.is_empty());
     }
 
     #[test]
