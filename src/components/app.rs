@@ -766,6 +766,8 @@ fn payloads_of(files: &[web_sys::File]) -> Vec<FilePayload> {
             name: file.name(),
             bytes: Vec::new(),
             file: Attachment(Some(file.clone().into())),
+            id: 0,
+            group: 0,
         })
         .collect()
 }

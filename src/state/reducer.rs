@@ -948,6 +948,7 @@ impl AppState {
             skipped,
             timings,
             analysis_follows,
+            ..
         } = result;
         // Added to what the load's start left (it clears the list): files the page could not
         // fetch for this load stay listed.
@@ -1209,6 +1210,7 @@ mod tests {
             skipped: Vec::new(),
             timings: Timings::default(),
             analysis_follows: false,
+            ..LoadResult::default()
         }
     }
 

@@ -192,12 +192,71 @@ impl Worker for Agent {
                 let (files, unreadable) = read_attached(files);
                 super::codec::trace("worker read the files");
                 let mut job = self.session.open(files, target, view);
-                for message in unreadable {
-                    job.push_unreadable(message);
+                for (id, message) in unreadable {
+                    job.push_unreadable_file(id, message);
                 }
                 super::codec::trace("worker sorted the files");
                 self.start(scope, generation, id, job);
             }
+            ToWorker::Remove {
+                generation,
+                ids,
+                target,
+                view,
+            } => {
+                if generation < self.latest {
+                    return;
+                }
+                self.latest = generation;
+                let job = self.session.remove(&ids, target, view);
+                self.start(scope, generation, id, job);
+            }
+            ToWorker::SelectProfile {
+                generation,
+                group,
+                target,
+            } => {
+                if generation < self.latest {
+                    return;
+                }
+                self.latest = generation;
+                match self.session.select_profile(group, target) {
+                    Some(job) => self.start(scope, generation, id, job),
+                    None => {
+                        self.job = None;
+                        scope.respond(
+                            id,
+                            FromWorker::Failed {
+                                generation,
+                                message: "that profile is no longer held; drop its files again"
+                                    .to_string(),
+                            },
+                        );
+                    }
+                }
+            }
+            ToWorker::Restore {
+                generation,
+                files,
+                show,
+                active_profile,
+                target,
+                view,
+            } => {
+                if generation < self.latest {
+                    return;
+                }
+                self.latest = generation;
+                let (files, unreadable) = read_attached(files);
+                let mut job = self
+                    .session
+                    .restore(files, show, active_profile, target, view);
+                for (id, message) in unreadable {
+                    job.push_unreadable_file(id, message);
+                }
+                self.start(scope, generation, id, job);
+            }
+            ToWorker::TestFaults => self.session.test_faults = true,
             ToWorker::Analyse { generation, target } => {
                 if generation < self.latest {
                     return;
@@ -279,7 +338,7 @@ impl Worker for Agent {
 /// Reads the files the page sent as browser `File`s (see [`FilePayload::file`]) into their
 /// bytes; a worker may read a file synchronously. A file that cannot be read (removed or
 /// changed since it was chosen) becomes an error naming it, and the other files still load.
-fn read_attached(files: Vec<FilePayload>) -> (Vec<FilePayload>, Vec<String>) {
+fn read_attached(files: Vec<FilePayload>) -> (Vec<FilePayload>, Vec<(u64, String)>) {
     let mut read = Vec::with_capacity(files.len());
     let mut unreadable = Vec::new();
     for mut file in files {
@@ -287,9 +346,12 @@ fn read_attached(files: Vec<FilePayload>) -> (Vec<FilePayload>, Vec<String>) {
             match read_blob(&blob) {
                 Ok(bytes) => file.bytes = bytes,
                 Err(reason) => {
-                    unreadable.push(format!(
-                        "{}: the browser could not read the file ({reason})",
-                        file.name
+                    unreadable.push((
+                        file.id,
+                        format!(
+                            "{}: the browser could not read the file ({reason})",
+                            file.name
+                        ),
                     ));
                     continue;
                 }
