@@ -19,6 +19,7 @@
 //! - [`format`]: numbers, times and sizes as people read them.
 
 pub mod analysis;
+pub mod files;
 pub mod folding;
 pub mod format;
 pub mod graph;
@@ -41,6 +42,7 @@ use std::rc::Rc;
 
 pub use self::analysis::{estimate_label, AnalysisState, FindingGroup, FindingsView};
 pub use self::folding::{FoldRequest, Refold};
+pub use self::files::{FileEntry, FileStatus, FilesAction, FilesState, RowStatus};
 pub use self::format::{
     format_bytes, format_count, format_ms, format_share, format_us, format_us_cell, format_zoom,
 };

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use super::analysis::{estimate_label, AnalysisState, FindingsView};
+use super::files::{FilesAction, FilesState};
 use super::graph::GraphHandle;
 use super::loading::{GraphState, LoadStage, LoadStats, Loading, PendingAnalysis};
 use super::navigate::{next_node, Direction};
@@ -110,6 +111,8 @@ pub struct AppState {
     /// The user chose the theme (the button, key `T`), so the page remembers it; one named by
     /// the URL or restored from the last visit is not written again.
     pub theme_chosen: bool,
+    /// The files panel: every dropped file, the profile runs, worker restarts.
+    pub files: FilesState,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -131,6 +134,8 @@ pub enum Action {
         msg: FromWorker,
         now_ms: f64,
     },
+    /// The files panel (see [`super::files`]).
+    Files(FilesAction),
     /// The canvas finished drawing this scene version.
     Drawn {
         scene: u64,
@@ -433,6 +438,7 @@ impl AppState {
                 message,
             } => self.fail(generation, message),
             Action::Worker { msg, now_ms } => self = self.worker_said(msg, now_ms),
+            Action::Files(action) => self.files_action(action),
             Action::Drawn { scene, now_ms } => {
                 if scene == self.scene && self.graph.is_some() && !self.drawn {
                     crate::worker::codec::trace("page drawn action");
@@ -890,6 +896,9 @@ impl AppState {
     }
 
     fn worker_said(mut self, msg: FromWorker, now_ms: f64) -> AppState {
+        if self.restore_said(&msg).is_some() {
+            return self;
+        }
         let generation = msg.generation();
         let is_current = self
             .loading
@@ -899,6 +908,9 @@ impl AppState {
         let pending = self.analysing.filter(|p| p.generation == generation);
         if !(is_current || pending.is_some()) || generation != self.generation {
             return self;
+        }
+        if let FromWorker::Loaded { result, .. } = &msg {
+            self.files_took(result);
         }
         match msg {
             FromWorker::Progress { stage, .. } => {
@@ -921,11 +933,10 @@ impl AppState {
             // Reports are saved by the page's worker link (`report_export`), never held here.
             FromWorker::Report { .. } => {}
             FromWorker::Crashed { message, .. } => {
+                let culprit = self.files_crashed(generation);
                 self.analysing = None;
-                let file_name = self
-                    .loading
-                    .as_ref()
-                    .map(|l| l.file_name.clone())
+                let file_name = culprit
+                    .or_else(|| self.loading.as_ref().map(|l| l.file_name.clone()))
                     .or_else(|| self.graph.as_ref().map(|g| g.file_name.clone()))
                     .unwrap_or_default();
                 let message = format!(
