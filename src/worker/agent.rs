@@ -22,12 +22,17 @@ pub struct Agent {
     latest: u64,
     session: Session,
     job: Option<Running>,
+    /// Requests that came during a restore: run after it, so that the files a new worker gets
+    /// again are all held before anything else is asked of it.
+    queued: Vec<(ToWorker, HandlerId)>,
 }
 
 struct Running {
     generation: u64,
     handler: HandlerId,
     job: Job,
+    /// A restore ([`ToWorker::Restore`]): newer work and cancels wait for it.
+    restoring: bool,
 }
 
 /// Internal messages of the worker (its own continuations).
@@ -89,6 +94,9 @@ impl Agent {
                         result: Box::new(result),
                     },
                 );
+                for (msg, id) in std::mem::take(&mut self.queued) {
+                    self.received(scope, msg, id);
+                }
             }
         }
     }
@@ -98,6 +106,7 @@ impl Agent {
             generation,
             handler,
             job,
+            restoring: false,
         });
         self.advance(scope);
     }
@@ -130,7 +139,7 @@ impl Worker for Agent {
         let Some(running) = self.job.as_mut() else {
             return;
         };
-        if running.generation != generation || generation != self.latest {
+        if running.generation != generation || (generation != self.latest && !running.restoring) {
             return;
         }
         let started = now_ms();
@@ -167,6 +176,11 @@ impl Worker for Agent {
     }
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
+        let waits = !matches!(msg, ToWorker::Report { .. } | ToWorker::TestFaults);
+        if waits && self.job.as_ref().is_some_and(|running| running.restoring) {
+            self.queued.push((msg, id));
+            return;
+        }
         match msg {
             ToWorker::Cancel { generation } => {
                 self.latest = self.latest.max(generation);
@@ -255,6 +269,9 @@ impl Worker for Agent {
                     job.push_unreadable_file(id, message);
                 }
                 self.start(scope, generation, id, job);
+                if let Some(running) = self.job.as_mut() {
+                    running.restoring = true;
+                }
             }
             ToWorker::TestFaults => self.session.test_faults = true,
             ToWorker::Analyse { generation, target } => {
