@@ -14,11 +14,10 @@ use super::drop_zone::{DropOverlay, DropZone};
 use super::embed_host::{url_names, use_embed, EmbedControls};
 use super::error_banner::ErrorBanner;
 use super::files_panel::FilesPanel;
-use super::kept_files::KeptFiles;
-use super::worker_link::{use_worker_recovery, WorkerLink};
 use super::fusion_legend::FusionLegend;
 use super::graph_canvas::GraphCanvas;
 use super::heat_legend::HeatLegend;
+use super::kept_files::KeptFiles;
 use super::minimap::Minimap;
 use super::model_panel::ModelPanel;
 use super::profile_panel::ProfilePanel;
@@ -26,15 +25,16 @@ use super::properties_panel::PropertiesPanel;
 use super::status_bar::StatusBar;
 use super::toolbar::Toolbar;
 use super::unit_legend::UnitLegend;
+use super::worker_link::{use_worker_recovery, WorkerLink};
 use crate::export::{self, ExportKind, ExportSource};
 use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
 use crate::report_export;
 use crate::state::link::{node_from_hash, node_hash};
+use crate::state::FilesAction;
 use crate::state::{
     format_zoom, Action, AppState, Direction, FoldRequest, LoadStage, Overlay, Theme, ZOOM_STEP,
 };
-use crate::state::FilesAction;
 use crate::worker::protocol::{Attachment, FilePayload, Stage, TargetKey, ToWorker};
 use opscope_engine::report::GraphViewOptions;
 
@@ -61,9 +61,15 @@ enum Source {
         n_nodes: usize,
     },
     /// Files the worker holds, removed (the files panel).
-    Remove { ids: Vec<u64>, label: String },
+    Remove {
+        ids: Vec<u64>,
+        label: String,
+    },
     /// Another profile run made active (the files panel).
-    SelectProfile { group: u64, label: String },
+    SelectProfile {
+        group: u64,
+        label: String,
+    },
 }
 
 #[function_component(App)]
@@ -392,8 +398,7 @@ pub fn app() -> Html {
         })
     };
 
-    let (on_remove_file, on_select_profile) =
-        files_callbacks(&state, &load, &dispatch, &kept);
+    let (on_remove_file, on_select_profile) = files_callbacks(&state, &load, &dispatch, &kept);
     use_worker_recovery(&state, &worker, &kept, &next_generation, &dispatch);
 
     // `?sample=resnet50` opens a bundled sample with the page (links, `scripts/serve`).

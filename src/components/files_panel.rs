@@ -73,7 +73,9 @@ pub fn files_panel(props: &FilesPanelProps) -> Html {
             (None, _) => "…".to_string(),
         };
         let message = match &entry.status {
-            FileStatus::Error(m) | FileStatus::Skipped(m) | FileStatus::NotRead(m) => Some(m.clone()),
+            FileStatus::Error(m) | FileStatus::Skipped(m) | FileStatus::NotRead(m) => {
+                Some(m.clone())
+            }
             _ => None,
         };
         html! {
@@ -121,7 +123,9 @@ pub fn files_panel(props: &FilesPanelProps) -> Html {
         }
     });
     let collapsed = files.collapsed;
-    let on_toggle = props.on_files.reform(|_: MouseEvent| FilesAction::ToggleCollapsed);
+    let on_toggle = props
+        .on_files
+        .reform(|_: MouseEvent| FilesAction::ToggleCollapsed);
     html! {
         <aside id="files" class={classes!("files-panel", collapsed.then_some("collapsed"))}
             aria-label="Files">

@@ -33,11 +33,10 @@ impl KeptFiles {
         for payload in payloads {
             self.next_id += 1;
             let id = self.next_id;
-            let file = payload
-                .file
-                .0
-                .as_ref()
-                .and_then(|value| wasm_bindgen::JsCast::dyn_ref::<web_sys::File>(value).cloned());
+            let file =
+                payload.file.0.as_ref().and_then(|value| {
+                    wasm_bindgen::JsCast::dyn_ref::<web_sys::File>(value).cloned()
+                });
             let (kept, size) = match file {
                 Some(file) => {
                     let size = file.size() as u64;

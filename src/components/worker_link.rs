@@ -119,19 +119,22 @@ fn capture_worker<T>(
     };
     let key = JsValue::from_str("Worker");
     let original = js_sys::Reflect::get(&window, &key).ok();
-    let Some(constructor) = original.clone().and_then(|c| c.dyn_into::<js_sys::Function>().ok())
+    let Some(constructor) = original
+        .clone()
+        .and_then(|c| c.dyn_into::<js_sys::Function>().ok())
     else {
         return spawn().map(|bridge| (bridge, None));
     };
     let built: Rc<RefCell<Option<web_sys::Worker>>> = Rc::default();
     let keep = built.clone();
-    let construct = Closure::<dyn FnMut(js_sys::Function, js_sys::Array) -> Result<JsValue, JsValue>>::new(
-        move |target: js_sys::Function, args: js_sys::Array| {
-            let worker = js_sys::Reflect::construct(&target, &args)?;
-            *keep.borrow_mut() = worker.clone().dyn_into::<web_sys::Worker>().ok();
-            Ok(worker)
-        },
-    );
+    let construct =
+        Closure::<dyn FnMut(js_sys::Function, js_sys::Array) -> Result<JsValue, JsValue>>::new(
+            move |target: js_sys::Function, args: js_sys::Array| {
+                let worker = js_sys::Reflect::construct(&target, &args)?;
+                *keep.borrow_mut() = worker.clone().dyn_into::<web_sys::Worker>().ok();
+                Ok(worker)
+            },
+        );
     let handler = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&handler, &"construct".into(), construct.as_ref());
     let proxy = js_sys::Proxy::new(&constructor, &handler);

@@ -110,12 +110,19 @@ pub enum FilesAction {
     /// The remove buttons: the rows go (the page tells the worker when it held them).
     Removed(Vec<u64>),
     /// The user cancelled the load in progress: the worker is replaced.
-    Cancel { generation: u64 },
+    Cancel {
+        generation: u64,
+    },
     /// The worker sent nothing for too long during a load: it is replaced and the file it was
     /// reading is named.
-    Hung { generation: u64, limit_ms: f64 },
+    Hung {
+        generation: u64,
+        limit_ms: f64,
+    },
     /// A restore of the files held was sent to a new worker.
-    Restoring { generation: u64 },
+    Restoring {
+        generation: u64,
+    },
     ToggleCollapsed,
 }
 
@@ -277,11 +284,8 @@ impl AppState {
                 let culprit = culprit.to_string();
                 self.loading = None;
                 self.analysing = None;
-                self.files.stopped(
-                    generation,
-                    Some(&culprit),
-                    "no progress in the time limit",
-                );
+                self.files
+                    .stopped(generation, Some(&culprit), "no progress in the time limit");
                 self.errors = vec![message];
                 self.files.restarts += 1;
             }

@@ -78,7 +78,11 @@ fn a_broken_file_is_listed_with_its_error_and_the_others_are_read() {
         LoadResult {
             files: vec![
                 outcome(1, FileKindId::Model, None),
-                outcome(2, FileKindId::Unreadable, Some("bad.onnx: not an ONNX model")),
+                outcome(
+                    2,
+                    FileKindId::Unreadable,
+                    Some("bad.onnx: not an ONNX model"),
+                ),
                 outcome(3, FileKindId::Profile, None),
             ],
             profiles: Some(runs(&[1], 1)),

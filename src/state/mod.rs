@@ -41,8 +41,8 @@ use std::ops::Deref;
 use std::rc::Rc;
 
 pub use self::analysis::{estimate_label, AnalysisState, FindingGroup, FindingsView};
-pub use self::folding::{FoldRequest, Refold};
 pub use self::files::{FileEntry, FileStatus, FilesAction, FilesState, RowStatus};
+pub use self::folding::{FoldRequest, Refold};
 pub use self::format::{
     format_bytes, format_count, format_ms, format_share, format_us, format_us_cell, format_zoom,
 };

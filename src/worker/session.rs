@@ -41,8 +41,8 @@ use std::rc::Rc;
 use super::analysis_data::analysis_data;
 use super::profile_data::profile_data;
 use super::protocol::{
-    AnalysisData, FileKindId, FilePayload, GraphChoice, LoadResult, ModelChoice, ModelLoad, ProfileData,
-    ReportFile, ReportKind, Stage, TargetKey, Timings,
+    AnalysisData, FileKindId, FilePayload, GraphChoice, LoadResult, ModelChoice, ModelLoad,
+    ProfileData, ReportFile, ReportKind, Stage, TargetKey, Timings,
 };
 use super::reopen::{analysis_of_report, fits_model, profile_of_report};
 use crate::inputs::{is_model_name, is_profile_name};
@@ -578,7 +578,8 @@ impl Session {
                 .find(|(name, _)| *name == file)
                 .map(|(_, id)| *id);
             if let Some(id) = id {
-                job.outcomes.push(entries::foreign(id, &message, read_something));
+                job.outcomes
+                    .push(entries::foreign(id, &message, read_something));
             }
             if read_something {
                 job.result.skipped.push((file, reason));
@@ -645,7 +646,8 @@ fn read_report(job: &mut Job) {
             job.reopened = Some((first.name.clone(), report));
         }
         Err(err) => {
-            job.outcomes.push(entries::unreadable(first_id, err.to_string()));
+            job.outcomes
+                .push(entries::unreadable(first_id, err.to_string()));
             job.result.errors.push(err.to_string());
         }
     }
@@ -654,7 +656,8 @@ fn read_report(job: &mut Job) {
             "{}: only one report is reopened at a time; {} is shown",
             extra.name, first.name
         );
-        job.outcomes.push(entries::failed(id, FileKindId::Report, message.clone()));
+        job.outcomes
+            .push(entries::failed(id, FileKindId::Report, message.clone()));
         job.result.errors.push(message);
     }
 }
@@ -764,7 +767,8 @@ fn read_profile_group(job: &mut Job, group: u64, inputs: Vec<InputFile>, ids: Ve
             ProfileError::UnknownFormat { .. } | ProfileError::Empty { .. }
         ) || !is_profile_name(err.file());
         if foreign && is_folder_file(err.file()) {
-            job.foreign_ids.push((err.file().to_string(), id_of(err.file())));
+            job.foreign_ids
+                .push((err.file().to_string(), id_of(err.file())));
             job.foreign
                 .push(foreign_entry(err.file(), &err.to_string()));
             continue;
@@ -826,8 +830,11 @@ fn read_profile_group(job: &mut Job, group: u64, inputs: Vec<InputFile>, ids: Ve
             if files.len() == 1 { "it" } else { "them" },
         );
         for name in &files {
-            job.outcomes
-                .push(entries::failed(id_of(name), FileKindId::Profile, message.clone()));
+            job.outcomes.push(entries::failed(
+                id_of(name),
+                FileKindId::Profile,
+                message.clone(),
+            ));
         }
         job.result.errors.push(message);
     }

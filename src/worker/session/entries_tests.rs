@@ -59,7 +59,10 @@ fn every_file_of_a_drop_gets_its_outcome_and_a_broken_one_drops_nothing() {
         1,
         vec![
             (1, resnet("resnet50.onnx")),
-            (2, FilePayload::of_bytes("broken.onnx", b"not a model".to_vec())),
+            (
+                2,
+                FilePayload::of_bytes("broken.onnx", b"not a model".to_vec()),
+            ),
             (3, run_csv("op_summary_0.csv", 1.0)),
             (4, FilePayload::of_bytes("empty.csv", Vec::new())),
         ],
@@ -221,7 +224,10 @@ fn a_restore_holds_what_the_old_worker_held() {
         GraphViewOptions::default(),
     );
     let (result, _) = run(&mut session, job);
-    assert_eq!(result.model.map(|m| m.files[0].clone()), Some("b.onnx".into()));
+    assert_eq!(
+        result.model.map(|m| m.files[0].clone()),
+        Some("b.onnx".into())
+    );
     assert_eq!(result.profile.map(|p| p.total_us), Some(320.0));
     let list = session.profile_list();
     assert_eq!(list.entries.len(), 2);
@@ -232,7 +238,10 @@ fn a_restore_holds_what_the_old_worker_held() {
 fn test_faults_fire_only_when_asked() {
     let mut session = Session::default();
     let result = drop_files(&mut session, 1, vec![(1, resnet(TEST_PANIC))]);
-    assert!(result.model.is_some(), "an ordinary model without the switch");
+    assert!(
+        result.model.is_some(),
+        "an ordinary model without the switch"
+    );
     session.test_faults = true;
     let crashed = catch_unwind(AssertUnwindSafe(|| {
         drop_files(&mut session, 2, vec![(2, resnet(TEST_PANIC))])
@@ -247,7 +256,10 @@ fn test_faults_fire_only_when_asked() {
 
 #[test]
 fn runs_are_labelled_by_folder_or_first_file() {
-    assert_eq!(run_label(&["PROF_1/a.csv".into(), "PROF_1/b.csv".into()]), "PROF_1");
+    assert_eq!(
+        run_label(&["PROF_1/a.csv".into(), "PROF_1/b.csv".into()]),
+        "PROF_1"
+    );
     assert_eq!(run_label(&["a.csv".into(), "b.csv".into()]), "a.csv + 1");
     assert_eq!(run_label(&["a.csv".into()]), "a.csv");
 }
