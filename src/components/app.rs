@@ -609,6 +609,7 @@ pub fn app() -> Html {
                 <div class="workspace-top">
                     if !compact && (!state.files.entries.is_empty() || state.loading.is_some()) {
                         <FilesPanel files={state.files.clone()} loading={state.loading.clone()}
+                            analysing={state.analysing.map(|p| p.generation)}
                             shown_files={state.graph.as_ref().map(|g| g.files.clone()).unwrap_or_default()}
                             joined={state.profile.as_ref().is_some_and(|p| p.data.join.is_some() && !p.data.estimated)}
                             on_remove={on_remove_file} {on_select_profile}

@@ -12,6 +12,8 @@ use crate::worker::protocol::Stage;
 pub struct FilesPanelProps {
     pub files: FilesState,
     pub loading: Option<Loading>,
+    /// The generation of the analysis the worker runs after sending the graph.
+    pub analysing: Option<u64>,
     /// The shown model's files (their rows say `shown`).
     pub shown_files: Vec<String>,
     /// The active profile is joined to the shown model.
@@ -38,15 +40,26 @@ const N_STAGES: u32 = 5;
 #[function_component(FilesPanel)]
 pub fn files_panel(props: &FilesPanelProps) -> Html {
     let files = &props.files;
-    let progress = props.loading.as_ref().map(|loading| {
-        let (step, stage) = stage_step(&loading.stage);
-        let generation = loading.generation;
+    let progress = match (&props.loading, props.analysing) {
+        (Some(loading), _) => {
+            let (step, stage) = stage_step(&loading.stage);
+            Some((loading.generation, step, stage, loading.describe()))
+        }
+        (None, Some(generation)) => Some((
+            generation,
+            4,
+            "analysis",
+            "Analysing the model drawn…".to_string(),
+        )),
+        (None, None) => None,
+    };
+    let progress = progress.map(|(generation, step, stage, describe)| {
         let on_cancel = props.on_cancel.reform(move |_: MouseEvent| generation);
         html! {
             <div class="files-progress" role="status" data-stage={stage}>
                 <div class="files-progress-text">
                     <span class="files-stage">{ stage }</span>
-                    <span class="files-describe">{ loading.describe() }</span>
+                    <span class="files-describe">{ describe }</span>
                 </div>
                 <progress max={N_STAGES.to_string()} value={(step + 1).to_string()}
                     aria-label={format!("Load progress: {stage}")} />

@@ -158,7 +158,7 @@ pub fn use_worker_recovery(
     next_generation: &Rc<RefCell<u64>>,
     dispatch: &Callback<Action>,
 ) {
-    use crate::state::{FilesAction, LoadStage};
+    use crate::state::FilesAction;
     use yew::functional::{use_effect_with, use_mut_ref};
 
     {
@@ -208,11 +208,7 @@ pub fn use_worker_recovery(
 
     // The watchdog: the generation of a load the worker is running, read every second.
     let watched = use_mut_ref(|| None::<u64>);
-    *watched.borrow_mut() = state
-        .loading
-        .as_ref()
-        .filter(|l| matches!(l.stage, LoadStage::Worker(_)))
-        .map(|l| l.generation);
+    *watched.borrow_mut() = state.worker_busy();
     let last_heard = worker.borrow().last_heard.clone();
     let dispatch = dispatch.clone();
     use_effect_with((), move |_| {

@@ -249,7 +249,8 @@ impl AppState {
             }
             FilesAction::Removed(ids) => self.files.entries.retain(|e| !ids.contains(&e.id)),
             FilesAction::Cancel { generation } => {
-                if self.loading.as_ref().map(|l| l.generation) != Some(generation) {
+                let pending = self.analysing.is_some_and(|p| p.generation == generation);
+                if self.loading.as_ref().map(|l| l.generation) != Some(generation) && !pending {
                     return;
                 }
                 self.loading = None;
@@ -271,11 +272,18 @@ impl AppState {
                 generation,
                 limit_ms,
             } => {
-                let Some(loading) = self.loading.as_ref().filter(|l| l.generation == generation)
+                let loading = self.loading.as_ref().filter(|l| l.generation == generation);
+                let analysed = self
+                    .graph
+                    .as_ref()
+                    .filter(|_| self.analysing.is_some_and(|p| p.generation == generation))
+                    .map(|g| g.file_name.as_str());
+                let Some(culprit) = loading
+                    .map(|l| culprit(&l.stage).unwrap_or(&l.file_name))
+                    .or(analysed)
                 else {
                     return;
                 };
-                let culprit = culprit(&loading.stage).unwrap_or(&loading.file_name);
                 let message = format!(
                     "{culprit}: opscope stopped reading this after {:.0} s without progress \
                      (the engine was restarted; the other files are kept)",
@@ -343,15 +351,16 @@ impl AppState {
         }
     }
 
-    /// A crash of the worker during the current load: the file it was reading gets the error,
-    /// the load's other files are not read, and the worker is replaced.
-    /// The file it names, when the stage read one file.
+    /// A crash of the worker during the current load (or the analysis that follows its graph):
+    /// the file it was reading gets the error, the load's other files are not read, and the
+    /// worker is replaced. The file it names, when the stage read one file.
     pub(super) fn files_crashed(&mut self, generation: u64) -> Option<String> {
-        let loading = self
-            .loading
-            .as_ref()
-            .filter(|l| l.generation == generation)?;
-        let culprit = culprit(&loading.stage).map(str::to_string);
+        let loading = self.loading.as_ref().filter(|l| l.generation == generation);
+        let pending = self.analysing.is_some_and(|p| p.generation == generation);
+        if loading.is_none() && !pending {
+            return None;
+        }
+        let culprit = loading.and_then(|l| culprit(&l.stage)).map(str::to_string);
         self.files.stopped(
             generation,
             culprit.as_deref(),
@@ -359,6 +368,16 @@ impl AppState {
         );
         self.files.restarts += 1;
         culprit
+    }
+
+    /// The generation of the work the worker is doing for the page: a load past the page's
+    /// own reading, or the analysis that follows a graph (what the watchdog and Cancel act on).
+    pub fn worker_busy(&self) -> Option<u64> {
+        self.loading
+            .as_ref()
+            .filter(|l| matches!(l.stage, LoadStage::Worker(_)))
+            .map(|l| l.generation)
+            .or(self.analysing.map(|p| p.generation))
     }
 }
 

@@ -563,6 +563,8 @@ impl Session {
         let mut shown = Job::new(job.target, job.view.clone()).result;
         std::mem::swap(&mut shown, &mut job.result);
         shown.analysis_follows = true;
+        // The files read so far, so the page holds the shown model's files as the session does.
+        shown.files = job.outcomes.clone();
         Some(shown)
     }
 
