@@ -131,7 +131,7 @@ fn capture_worker<T>(
         Closure::<dyn FnMut(js_sys::Function, js_sys::Array) -> Result<JsValue, JsValue>>::new(
             move |target: js_sys::Function, args: js_sys::Array| {
                 let worker = js_sys::Reflect::construct(&target, &args)?;
-                *keep.borrow_mut() = worker.clone().dyn_into::<web_sys::Worker>().ok();
+                *keep.borrow_mut() = Some(worker.clone().unchecked_into::<web_sys::Worker>());
                 Ok(worker)
             },
         );
