@@ -284,17 +284,16 @@ impl AppState {
                 else {
                     return;
                 };
-                let message = format!(
-                    "{culprit}: opscope stopped reading this after {:.0} s without progress \
-                     (the engine was restarted; the other files are kept)",
+                let reason = format!(
+                    "opscope stopped reading this after {:.0} s without progress (the engine \
+                     was restarted; the other files are kept)",
                     limit_ms / 1000.0
                 );
                 let culprit = culprit.to_string();
                 self.loading = None;
                 self.analysing = None;
-                self.files
-                    .stopped(generation, Some(&culprit), "no progress in the time limit");
-                self.errors = vec![message];
+                self.files.stopped(generation, Some(&culprit), &reason);
+                self.errors = vec![format!("{culprit}: {reason}")];
                 self.files.restarts += 1;
             }
             FilesAction::Restoring { generation } => self.files.restoring = Some(generation),
