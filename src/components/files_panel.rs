@@ -115,7 +115,7 @@ pub fn files_panel(props: &FilesPanelProps) -> Html {
         }
     });
     let runs = (!files.profiles.entries.is_empty()).then(|| {
-        let options = files.profiles.entries.iter().map(|run| {
+        let options = files.profiles.entries.iter().enumerate().map(|(n, run)| {
             let group = run.group;
             let on_change = props.on_select_profile.reform(move |_: Event| group);
             let checked = files.profiles.active == Some(group);
@@ -123,7 +123,7 @@ pub fn files_panel(props: &FilesPanelProps) -> Html {
                 <label class="profile-run" title={run.files.join("\n")}>
                     <input type="radio" name="profile-run" value={group.to_string()}
                         {checked} onchange={on_change} />
-                    <span class="profile-run-label">{ run.label.clone() }</span>
+                    <span class="profile-run-label">{ format!("Run {}: {}", n + 1, run.label) }</span>
                     <span class="profile-run-rows">{ format!("{} tasks", run.rows) }</span>
                 </label>
             }
