@@ -57,8 +57,15 @@ impl WorkerLink {
 
     /// Ends the worker at once, whatever it is doing; the next request starts a new one.
     pub fn restart(&mut self) {
-        if let Some(native) = self.native.take() {
-            native.terminate();
+        match self.native.take() {
+            Some(native) => {
+                native.terminate();
+                web_sys::console::info_1(&"opscope: the engine worker was ended".into());
+            }
+            None if self.bridge.is_some() => {
+                web_sys::console::warn_1(&"opscope: the engine worker could not be ended".into());
+            }
+            None => {}
         }
         self.bridge = None;
     }

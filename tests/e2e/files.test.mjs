@@ -52,6 +52,11 @@ const select = async (page, name) => {
   await page.waitForFunction(
     (n) => document.querySelector('#properties .sidebar-subtitle')?.textContent === n, name, { timeout: 10000 });
 };
+/** Waits (up to 10 s) until the page has one worker: an ended worker's `close` comes late. */
+async function oneWorker(page) {
+  for (let i = 0; i < 100 && page.workers().length !== 1; i++) await page.waitForTimeout(100);
+  return page.workers().length === 1;
+}
 const selected = (page) => page.evaluate(() => document.querySelector('#properties .sidebar-subtitle')?.textContent);
 
 const page = await open();
@@ -141,6 +146,8 @@ await test('files: a hang past the limit names the file and restarts the worker'
   await settled(faults);
   const error = await row(faults, '__opscope_test_hang__.onnx').locator('.file-error').innerText();
   assert(/without progress/.test(error), `the error says why: ${error}`);
+  // The hung worker was ended, not left spinning beside the new one.
+  assert(await oneWorker(faults), `workers alive: ${faults.workers().length}`);
   assert(await faults.locator(DRAWN).count() === 1, 'the graph stays');
   assert(await selected(faults) === '/Conv_1', 'the selection stays');
   await faults.locator('#profile-runs input[type="radio"]').nth(0).check();
@@ -157,6 +164,7 @@ await test('files: Cancel stops a load that never returns and keeps the rest', a
   assert(await faults.locator(DRAWN).count() === 1, 'the graph stays');
   assert(await selected(faults) === '/Conv_1', 'the selection stays');
   assert(await faults.locator('.error-banner').count() === 0, 'a cancel is no error');
+  assert(await oneWorker(faults), `workers alive after the cancel: ${faults.workers().length}`);
 });
 
 await test('files: the panel in the dark theme', async () => {
