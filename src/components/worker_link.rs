@@ -174,6 +174,14 @@ pub fn use_worker_recovery(
         let next_generation = next_generation.clone();
         let dispatch = dispatch.clone();
         let held = state.files.held();
+        let retry = state.files.retry.clone();
+        let retry_names: Vec<String> = state
+            .files
+            .entries
+            .iter()
+            .filter(|e| retry.iter().any(|&(id, _)| id == e.id))
+            .map(|e| e.name.clone())
+            .collect();
         let show = state
             .shown_model
             .zip(state.graph.as_ref().map(|g| g.graph_index));
@@ -189,26 +197,46 @@ pub fn use_worker_recovery(
                 return;
             }
             worker.borrow_mut().restart();
-            let files = kept.borrow().payloads(&held);
-            if files.is_empty() {
-                return;
-            }
-            let generation = {
+            let next = || {
                 let mut next = next_generation.borrow_mut();
                 *next += 1;
                 *next
             };
-            dispatch.emit(Action::Files(FilesAction::Restoring { generation }));
-            let restore = ToWorker::Restore {
-                generation,
-                files,
-                show,
-                active_profile,
-                target,
-                view,
-            };
-            if let Err(message) = worker.borrow_mut().send(restore, &dispatch) {
-                dispatch.emit(Action::ExportFailed(message));
+            let files = kept.borrow().payloads(&held);
+            if !files.is_empty() {
+                let generation = next();
+                dispatch.emit(Action::Files(FilesAction::Restoring { generation }));
+                let restore = ToWorker::Restore {
+                    generation,
+                    files,
+                    show,
+                    active_profile,
+                    target,
+                    view: view.clone(),
+                };
+                if let Err(message) = worker.borrow_mut().send(restore, &dispatch) {
+                    dispatch.emit(Action::ExportFailed(message));
+                }
+            }
+            // The other files of the load that stopped, read after the restore (the worker
+            // queues them behind it).
+            let files = kept.borrow().payloads(&retry);
+            if !files.is_empty() {
+                let generation = next();
+                dispatch.emit(Action::Files(FilesAction::Retrying {
+                    generation,
+                    file_name: crate::inputs::describe_files(&retry_names),
+                    now_ms: platform::now_ms(),
+                }));
+                let open = ToWorker::Open {
+                    generation,
+                    files,
+                    target,
+                    view,
+                };
+                if let Err(message) = worker.borrow_mut().send(open, &dispatch) {
+                    dispatch.emit(Action::ExportFailed(message));
+                }
             }
         });
     }

@@ -24,6 +24,9 @@ pub struct FilesState {
     pub restoring: Option<u64>,
     /// The panel is collapsed to its heading.
     pub collapsed: bool,
+    /// `(id, group)` of the files a crash or a hang stopped before they were read (not the
+    /// file it names): the page reads them again once the new worker has the kept files.
+    pub retry: Vec<(u64, u64)>,
 }
 
 /// One dropped file.
@@ -123,6 +126,13 @@ pub enum FilesAction {
     Restoring {
         generation: u64,
     },
+    /// The files of [`FilesState::retry`] were sent again to the new worker, as the load
+    /// `generation` (it keeps the error that named the culprit).
+    Retrying {
+        generation: u64,
+        file_name: String,
+        now_ms: f64,
+    },
     ToggleCollapsed,
 }
 
@@ -220,10 +230,13 @@ impl FilesState {
                 continue;
             }
             entry.status = match culprit {
-                Some(name) if name != entry.name => FileStatus::NotRead(format!(
-                    "{}: not read, the load stopped on {name}; drop it again",
-                    entry.name
-                )),
+                Some(name) if name != entry.name => {
+                    self.retry.push((entry.id, entry.group));
+                    FileStatus::NotRead(format!(
+                        "{}: not read yet, the load stopped on {name}; read again after the restart",
+                        entry.name
+                    ))
+                }
                 _ => FileStatus::Error(format!("{}: {message}", entry.name)),
             };
         }
@@ -297,6 +310,28 @@ impl AppState {
                 self.files.restarts += 1;
             }
             FilesAction::Restoring { generation } => self.files.restoring = Some(generation),
+            FilesAction::Retrying {
+                generation,
+                file_name,
+                now_ms,
+            } => {
+                if generation <= self.generation {
+                    return;
+                }
+                let retry = std::mem::take(&mut self.files.retry);
+                for entry in &mut self.files.entries {
+                    if retry.iter().any(|&(id, _)| id == entry.id) {
+                        entry.status = FileStatus::Reading;
+                    }
+                }
+                self.generation = generation;
+                self.loading = Some(super::loading::Loading {
+                    generation,
+                    file_name,
+                    stage: LoadStage::Reading,
+                    started_ms: now_ms,
+                });
+            }
             FilesAction::ToggleCollapsed => self.files.collapsed = !self.files.collapsed,
         }
     }

@@ -245,3 +245,52 @@ fn a_crash_names_the_file_and_the_restore_only_updates_the_list() {
     assert_eq!(restored.graph, state.graph);
     assert_eq!(restored.errors, state.errors);
 }
+
+#[test]
+fn the_other_files_of_a_crashed_load_are_read_again_after_the_restore() {
+    let state = added(AppState::default(), 1, &[(1, "panic.onnx"), (2, "p.csv")]);
+    let state = state.apply(Action::Worker {
+        msg: FromWorker::Progress {
+            generation: 1,
+            stage: Stage::Parsing {
+                file_name: "panic.onnx".into(),
+                n_files: 1,
+                n_bytes: 10,
+            },
+        },
+        now_ms: 1.0,
+    });
+    let state = state.apply(Action::Worker {
+        msg: FromWorker::Crashed {
+            generation: 1,
+            message: "boom".into(),
+        },
+        now_ms: 2.0,
+    });
+    assert_eq!(state.files.retry, vec![(2, 1)]);
+    let banner = state.errors.clone();
+    let state = state.apply(Action::Files(FilesAction::Retrying {
+        generation: 3,
+        file_name: "p.csv".into(),
+        now_ms: 3.0,
+    }));
+    assert!(state.files.retry.is_empty());
+    assert_eq!(status_of(&state, 2), FileStatus::Reading);
+    assert!(matches!(status_of(&state, 1), FileStatus::Error(_)));
+    assert_eq!(state.loading.as_ref().map(|l| l.generation), Some(3));
+    assert_eq!(state.errors, banner, "the crash's error stays");
+    let state = state.apply(loaded(
+        3,
+        LoadResult {
+            files: vec![outcome(2, FileKindId::Profile, None)],
+            profiles: Some(runs(&[1], 1)),
+            ..LoadResult::default()
+        },
+    ));
+    assert_eq!(status_of(&state, 2), FileStatus::Parsed);
+    assert!(state.loading.is_none());
+    // A cancel reads nothing again.
+    let state = added(state, 4, &[(5, "big.onnx")]);
+    let state = state.apply(Action::Files(FilesAction::Cancel { generation: 4 }));
+    assert!(state.files.retry.is_empty());
+}

@@ -125,19 +125,21 @@ await test('files: a worker panic names the file; the model, the run and the sel
   await faults.locator(DRAWN).waitFor({ timeout: 30000 });
   await settled(faults);
   await select(faults, '/Conv_1');
-  await faults.setInputFiles('#file', [file('__opscope_test_panic__.onnx', MODEL)]);
+  // The panic and a run of the same drop: the run is read again by the new worker.
+  await faults.setInputFiles('#file', [file('__opscope_test_panic__.onnx', MODEL), file('op_summary_1.csv', SLOW_RUN)]);
   await waitStatus(faults, '__opscope_test_panic__.onnx', 'error');
+  await waitStatus(faults, 'op_summary_1.csv', 'joined');
   await settled(faults);
   const banner = await faults.locator('.error-banner').innerText();
   assert(banner.includes('__opscope_test_panic__.onnx'), `the error names the file: ${banner}`);
   assert(await faults.locator(DRAWN).count() === 1, 'the graph stays');
   assert(await selected(faults) === '/Conv_1', 'the selection stays');
   assert(await statusOf(faults, 'resnet50.onnx') === 'shown', 'the model stays');
-  // The new worker holds the model and the run: another chip is analysed with them.
-  await faults.setInputFiles('#file', [file('op_summary_1.csv', SLOW_RUN)]);
-  await faults.locator('#profile-runs input[type="radio"]').nth(1).waitFor({ timeout: 30000 });
-  await settled(faults);
-  assert(await statusOf(faults, 'op_summary_1.csv') === 'joined', 'a new run joins the restored model');
+  // The new worker holds the model and both runs: the run of the stopped drop joined the
+  // restored model, and it is the active one of two.
+  const radios = faults.locator('#profile-runs input[type="radio"]');
+  assert(await radios.count() === 2, `runs: ${await radios.count()}`);
+  assert(await radios.nth(1).isChecked(), 'the retried run is active');
 });
 
 await test('files: a hang past the limit names the file and restarts the worker', async () => {
