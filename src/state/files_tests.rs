@@ -294,3 +294,54 @@ fn the_other_files_of_a_crashed_load_are_read_again_after_the_restore() {
     let state = state.apply(Action::Files(FilesAction::Cancel { generation: 4 }));
     assert!(state.files.retry.is_empty());
 }
+
+#[test]
+fn removing_the_last_model_clears_the_graph_and_its_selection() {
+    use crate::state::fixtures::column_view;
+    use crate::worker::protocol::ModelLoad;
+    use opscope_engine::report::GraphViewOptions;
+    use std::rc::Rc;
+
+    let state = added(AppState::default(), 1, &[(1, "m.onnx")]);
+    let state = state.apply(loaded(
+        1,
+        LoadResult {
+            model: Some(ModelLoad {
+                index: 0,
+                view: Rc::new(column_view(3)),
+                files: vec!["m.onnx".into()],
+                pairing: None,
+                graph: 0,
+                options: GraphViewOptions::default(),
+                graphs: Vec::new(),
+            }),
+            files: vec![outcome(1, FileKindId::Model, None)],
+            ..LoadResult::default()
+        },
+    ));
+    let state = state.apply(Action::Select(Some(1)));
+    assert!(state.graph.is_some() && state.selection == Some(1));
+    assert_eq!(
+        state.files.rows(&["m.onnx".into()], false)[0].1,
+        RowStatus::Shown
+    );
+    let state = state
+        .apply(Action::Files(FilesAction::Removed(vec![1])))
+        .apply(Action::LoadStarted {
+            generation: 2,
+            file_name: "removing m.onnx".into(),
+            stage: LoadStage::Reading,
+            now_ms: 0.0,
+        })
+        .apply(loaded(
+            2,
+            LoadResult {
+                models: Some(Vec::new()),
+                model_cleared: true,
+                ..LoadResult::default()
+            },
+        ));
+    assert!(state.graph.is_none() && state.selection.is_none());
+    assert_eq!(state.shown_model, None);
+    assert!(state.files.entries.is_empty());
+}
