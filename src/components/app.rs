@@ -2,11 +2,10 @@
 //! and drop of several files, samples, the model picker, the target picker) and keyboard
 //! shortcuts, and lays out the page.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::{EventListener, EventListenerOptions};
-use gloo_worker::WorkerBridge;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
@@ -14,9 +13,11 @@ use yew::prelude::*;
 use super::drop_zone::{DropOverlay, DropZone};
 use super::embed_host::{url_names, use_embed, EmbedControls};
 use super::error_banner::ErrorBanner;
+use super::files_panel::FilesPanel;
 use super::fusion_legend::FusionLegend;
 use super::graph_canvas::GraphCanvas;
 use super::heat_legend::HeatLegend;
+use super::kept_files::KeptFiles;
 use super::minimap::Minimap;
 use super::model_panel::ModelPanel;
 use super::profile_panel::ProfilePanel;
@@ -24,60 +25,18 @@ use super::properties_panel::PropertiesPanel;
 use super::status_bar::StatusBar;
 use super::toolbar::Toolbar;
 use super::unit_legend::UnitLegend;
+use super::worker_link::{use_worker_recovery, WorkerLink};
 use crate::export::{self, ExportKind, ExportSource};
 use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
 use crate::report_export;
 use crate::state::link::{node_from_hash, node_hash};
+use crate::state::FilesAction;
 use crate::state::{
     format_zoom, Action, AppState, Direction, FoldRequest, LoadStage, Overlay, Theme, ZOOM_STEP,
 };
-use crate::worker::agent::Agent;
-use crate::worker::protocol::{Attachment, FilePayload, FromWorker, Stage, TargetKey, ToWorker};
+use crate::worker::protocol::{Attachment, FilePayload, Stage, TargetKey, ToWorker};
 use opscope_engine::report::GraphViewOptions;
-
-/// The engine worker, started on first use and again after a crash.
-#[derive(Default)]
-struct WorkerLink {
-    bridge: Option<WorkerBridge<Agent>>,
-    /// Set by the bridge's callback when the worker reported a crash (it closes itself).
-    crashed: Rc<Cell<bool>>,
-}
-
-impl WorkerLink {
-    fn send(&mut self, msg: ToWorker, dispatch: &Callback<Action>) -> Result<(), String> {
-        if self.crashed.get() {
-            self.bridge = None;
-            self.crashed.set(false);
-        }
-        if self.bridge.is_none() {
-            let crashed = self.crashed.clone();
-            let dispatch = dispatch.clone();
-            self.bridge = Some(platform::spawn_worker(move |msg: FromWorker| {
-                if matches!(msg, FromWorker::Crashed { .. }) {
-                    crashed.set(true);
-                }
-                match report_export::save(&msg) {
-                    Some(Ok(name)) => {
-                        web_sys::console::info_1(&format!("opscope: saved {name}").into());
-                        return;
-                    }
-                    Some(Err(message)) => return dispatch.emit(Action::ExportFailed(message)),
-                    None => {}
-                }
-                crate::worker::codec::trace("page message decoded");
-                dispatch.emit(Action::Worker {
-                    msg,
-                    now_ms: platform::now_ms(),
-                });
-            })?);
-        }
-        if let Some(bridge) = &self.bridge {
-            bridge.send(msg);
-        }
-        Ok(())
-    }
-}
 
 /// What a load opens.
 enum Source {
@@ -101,12 +60,23 @@ enum Source {
         target: TargetKey,
         n_nodes: usize,
     },
+    /// Files the worker holds, removed (the files panel).
+    Remove {
+        ids: Vec<u64>,
+        label: String,
+    },
+    /// Another profile run made active (the files panel).
+    SelectProfile {
+        group: u64,
+        label: String,
+    },
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
     let worker = use_mut_ref(WorkerLink::default);
+    let kept = use_mut_ref(KeptFiles::default);
     let next_generation = use_mut_ref(|| 0u64);
     let file_input = use_node_ref();
     let dragging = use_state(|| false);
@@ -131,6 +101,7 @@ pub fn app() -> Html {
 
     let load: Callback<Source> = {
         let worker = worker.clone();
+        let kept = kept.clone();
         let next_generation = next_generation.clone();
         let dispatch = dispatch.clone();
         let target = state.target;
@@ -156,6 +127,14 @@ pub fn app() -> Html {
                     target.name().to_string(),
                     LoadStage::Worker(Stage::Analysing {
                         n_nodes: *n_nodes,
+                        n_tasks: 0,
+                        target: target.name().to_string(),
+                    }),
+                ),
+                Source::Remove { label, .. } | Source::SelectProfile { label, .. } => (
+                    label.clone(),
+                    LoadStage::Worker(Stage::Analysing {
+                        n_nodes: 0,
                         n_tasks: 0,
                         target: target.name().to_string(),
                     }),
@@ -189,6 +168,17 @@ pub fn app() -> Html {
                     generation,
                     target: *target,
                 }),
+                Source::Remove { ids, .. } => Some(ToWorker::Remove {
+                    generation,
+                    ids: ids.clone(),
+                    target,
+                    view: view.clone(),
+                }),
+                Source::SelectProfile { group, .. } => Some(ToWorker::SelectProfile {
+                    generation,
+                    group: *group,
+                    target,
+                }),
                 Source::Files(_) | Source::Sample(_) | Source::Urls(_) => None,
             };
             if let Some(msg) = direct {
@@ -204,6 +194,7 @@ pub fn app() -> Html {
             let worker = worker.clone();
             let dispatch = dispatch.clone();
             let view = view.clone();
+            let kept = kept.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let files = match &source {
                     Source::Files(files) => Ok(payloads_of(files)),
@@ -215,9 +206,22 @@ pub fn app() -> Html {
                         Some(files) => Ok(files),
                         None => return,
                     },
-                    Source::Model { .. } | Source::Analyse { .. } => Ok(Vec::new()),
+                    Source::Model { .. }
+                    | Source::Analyse { .. }
+                    | Source::Remove { .. }
+                    | Source::SelectProfile { .. } => Ok(Vec::new()),
                 };
                 crate::worker::codec::trace("page files read");
+                // Each file gets its id and row in the files panel; the page keeps it for a
+                // new worker.
+                let files = files.map(|files| {
+                    let (tagged, rows) = kept.borrow_mut().register(generation, files);
+                    dispatch.emit(Action::Files(FilesAction::Added {
+                        group: generation,
+                        files: rows,
+                    }));
+                    tagged
+                });
                 let sent = files.and_then(|files| {
                     worker.borrow_mut().send(
                         ToWorker::Open {
@@ -393,6 +397,9 @@ pub fn app() -> Html {
             }
         })
     };
+
+    let (on_remove_file, on_select_profile) = files_callbacks(&state, &load, &dispatch, &kept);
+    use_worker_recovery(&state, &worker, &kept, &next_generation, &dispatch);
 
     // `?sample=resnet50` opens a bundled sample with the page (links, `scripts/serve`).
     {
@@ -600,6 +607,15 @@ pub fn app() -> Html {
                     (!has_graph && state.panel_visible() && !state.panel_collapsed)
                         .then_some("profile-only"))}>
                 <div class="workspace-top">
+                    if !compact && (!state.files.entries.is_empty() || state.loading.is_some()) {
+                        <FilesPanel files={state.files.clone()} loading={state.loading.clone()}
+                            analysing={state.analysing.map(|p| p.generation)}
+                            shown_files={state.graph.as_ref().map(|g| g.files.clone()).unwrap_or_default()}
+                            joined={state.profile.as_ref().is_some_and(|p| p.data.join.is_some() && !p.data.estimated)}
+                            on_remove={on_remove_file} {on_select_profile}
+                            on_cancel={dispatch.reform(|generation| Action::Files(FilesAction::Cancel { generation }))}
+                            on_files={dispatch.reform(Action::Files)} />
+                    }
                     <div id="graph" class="graph" data-graph-state={graph_state.as_str()}
                         data-analysis={if state.analysing.is_some() { "pending" } else { "done" }}
                         data-overlay={overlay_shown.id()}>
@@ -766,6 +782,8 @@ fn payloads_of(files: &[web_sys::File]) -> Vec<FilePayload> {
             name: file.name(),
             bytes: Vec::new(),
             file: Attachment(Some(file.clone().into())),
+            id: 0,
+            group: 0,
         })
         .collect()
 }
@@ -953,4 +971,56 @@ fn focus_search() {
     if let Some(input) = input {
         let _ = input.focus();
     }
+}
+
+/// The files panel's remove buttons and profile radios. A file the worker holds is removed
+/// there too (its profile run read again, its model dropped); any other row just goes.
+fn files_callbacks(
+    state: &AppState,
+    load: &Callback<Source>,
+    dispatch: &Callback<Action>,
+    kept: &Rc<RefCell<KeptFiles>>,
+) -> (Callback<u64>, Callback<u64>) {
+    let on_remove = {
+        let held = state.files.held();
+        let names: Vec<(u64, String)> = state
+            .files
+            .entries
+            .iter()
+            .map(|e| (e.id, e.name.clone()))
+            .collect();
+        let load = load.clone();
+        let dispatch = dispatch.clone();
+        let kept = kept.clone();
+        Callback::from(move |id: u64| {
+            dispatch.emit(Action::Files(FilesAction::Removed(vec![id])));
+            kept.borrow_mut().forget(&[id]);
+            if held.iter().any(|&(held_id, _)| held_id == id) {
+                let label = names
+                    .iter()
+                    .find(|(i, _)| *i == id)
+                    .map_or_else(String::new, |(_, name)| format!("removing {name}"));
+                load.emit(Source::Remove {
+                    ids: vec![id],
+                    label,
+                });
+            }
+        })
+    };
+    let on_select = {
+        let load = load.clone();
+        let runs = state.files.profiles.clone();
+        Callback::from(move |group: u64| {
+            if runs.active == Some(group) {
+                return;
+            }
+            let label = runs
+                .entries
+                .iter()
+                .find(|r| r.group == group)
+                .map_or_else(String::new, |r| r.label.clone());
+            load.emit(Source::SelectProfile { group, label });
+        })
+    };
+    (on_remove, on_select)
 }

@@ -20,6 +20,7 @@
 //! - [`shown`]: text from files with its hidden characters made visible, as the page shows it.
 
 pub mod analysis;
+pub mod files;
 pub mod folding;
 pub mod format;
 pub mod graph;
@@ -42,6 +43,7 @@ use std::ops::Deref;
 use std::rc::Rc;
 
 pub use self::analysis::{estimate_label, AnalysisState, FindingGroup, FindingsView};
+pub use self::files::{FileEntry, FileStatus, FilesAction, FilesState, RowStatus};
 pub use self::folding::{FoldRequest, Refold};
 pub use self::format::{
     format_bytes, format_count, format_ms, format_share, format_us, format_us_cell, format_zoom,

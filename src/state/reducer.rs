@@ -7,6 +7,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use super::analysis::{estimate_label, AnalysisState, FindingsView};
+use super::files::{FilesAction, FilesState};
 use super::graph::GraphHandle;
 use super::loading::{GraphState, LoadStage, LoadStats, Loading, PendingAnalysis};
 use super::navigate::{next_node, Direction};
@@ -111,6 +112,8 @@ pub struct AppState {
     /// The user chose the theme (the button, key `T`), so the page remembers it; one named by
     /// the URL or restored from the last visit is not written again.
     pub theme_chosen: bool,
+    /// The files panel: every dropped file, the profile runs, worker restarts.
+    pub files: FilesState,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -132,6 +135,8 @@ pub enum Action {
         msg: FromWorker,
         now_ms: f64,
     },
+    /// The files panel (see [`super::files`]).
+    Files(FilesAction),
     /// The canvas finished drawing this scene version.
     Drawn {
         scene: u64,
@@ -437,6 +442,7 @@ impl AppState {
                 show_message(&mut msg);
                 self = self.worker_said(msg, now_ms);
             }
+            Action::Files(action) => self.files_action(action),
             Action::Drawn { scene, now_ms } => {
                 if scene == self.scene && self.graph.is_some() && !self.drawn {
                     crate::worker::codec::trace("page drawn action");
@@ -895,6 +901,9 @@ impl AppState {
     }
 
     fn worker_said(mut self, msg: FromWorker, now_ms: f64) -> AppState {
+        if self.restore_said(&msg).is_some() {
+            return self;
+        }
         let generation = msg.generation();
         let is_current = self
             .loading
@@ -904,6 +913,9 @@ impl AppState {
         let pending = self.analysing.filter(|p| p.generation == generation);
         if !(is_current || pending.is_some()) || generation != self.generation {
             return self;
+        }
+        if let FromWorker::Loaded { result, .. } = &msg {
+            self.files_took(result);
         }
         match msg {
             FromWorker::Progress { stage, .. } => {
@@ -926,11 +938,10 @@ impl AppState {
             // Reports are saved by the page's worker link (`report_export`), never held here.
             FromWorker::Report { .. } => {}
             FromWorker::Crashed { message, .. } => {
+                let culprit = self.files_crashed(generation);
                 self.analysing = None;
-                let file_name = self
-                    .loading
-                    .as_ref()
-                    .map(|l| l.file_name.clone())
+                let file_name = culprit
+                    .or_else(|| self.loading.as_ref().map(|l| l.file_name.clone()))
                     .or_else(|| self.graph.as_ref().map(|g| g.file_name.clone()))
                     .unwrap_or_default();
                 let message = format!(
@@ -953,6 +964,7 @@ impl AppState {
             skipped,
             timings,
             analysis_follows,
+            ..
         } = result;
         // Added to what the load's start left (it clears the list): files the page could not
         // fetch for this load stay listed.
@@ -1214,6 +1226,7 @@ mod tests {
             skipped: Vec::new(),
             timings: Timings::default(),
             analysis_follows: false,
+            ..LoadResult::default()
         }
     }
 

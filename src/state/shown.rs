@@ -71,6 +71,18 @@ fn show_result(result: &mut LoadResult) {
         show(file);
         show(why);
     }
+    for outcome in &mut result.files {
+        show(&mut outcome.detail);
+        show_all(&mut outcome.error);
+    }
+    for run in result
+        .profiles
+        .iter_mut()
+        .flat_map(|list| &mut list.entries)
+    {
+        show(&mut run.label);
+        show_all(&mut run.files);
+    }
 }
 
 fn show_profile(profile: &mut ProfileData) {

@@ -22,12 +22,17 @@ pub struct Agent {
     latest: u64,
     session: Session,
     job: Option<Running>,
+    /// Requests that came during a restore: run after it, so that the files a new worker gets
+    /// again are all held before anything else is asked of it.
+    queued: Vec<(ToWorker, HandlerId)>,
 }
 
 struct Running {
     generation: u64,
     handler: HandlerId,
     job: Job,
+    /// A restore ([`ToWorker::Restore`]): newer work and cancels wait for it.
+    restoring: bool,
 }
 
 /// Internal messages of the worker (its own continuations).
@@ -89,6 +94,9 @@ impl Agent {
                         result: Box::new(result),
                     },
                 );
+                for (msg, id) in std::mem::take(&mut self.queued) {
+                    self.received(scope, msg, id);
+                }
             }
         }
     }
@@ -98,6 +106,7 @@ impl Agent {
             generation,
             handler,
             job,
+            restoring: false,
         });
         self.advance(scope);
     }
@@ -130,7 +139,7 @@ impl Worker for Agent {
         let Some(running) = self.job.as_mut() else {
             return;
         };
-        if running.generation != generation || generation != self.latest {
+        if running.generation != generation || (generation != self.latest && !running.restoring) {
             return;
         }
         let started = now_ms();
@@ -167,6 +176,11 @@ impl Worker for Agent {
     }
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, id: HandlerId) {
+        let waits = !matches!(msg, ToWorker::Report { .. } | ToWorker::TestFaults);
+        if waits && self.job.as_ref().is_some_and(|running| running.restoring) {
+            self.queued.push((msg, id));
+            return;
+        }
         match msg {
             ToWorker::Cancel { generation } => {
                 self.latest = self.latest.max(generation);
@@ -192,8 +206,8 @@ impl Worker for Agent {
                 let (files, unreadable, partly_read) = read_attached(files);
                 super::codec::trace("worker read the files");
                 let mut job = self.session.open(files, target, view);
-                for message in unreadable {
-                    job.push_unreadable(message);
+                for (id, message) in unreadable {
+                    job.push_unreadable_file(id, message);
                 }
                 for (file, what_was_left) in partly_read {
                     job.push_partly_read(file, what_was_left);
@@ -201,6 +215,71 @@ impl Worker for Agent {
                 super::codec::trace("worker sorted the files");
                 self.start(scope, generation, id, job);
             }
+            ToWorker::Remove {
+                generation,
+                ids,
+                target,
+                view,
+            } => {
+                if generation < self.latest {
+                    return;
+                }
+                self.latest = generation;
+                let job = self.session.remove(&ids, target, view);
+                self.start(scope, generation, id, job);
+            }
+            ToWorker::SelectProfile {
+                generation,
+                group,
+                target,
+            } => {
+                if generation < self.latest {
+                    return;
+                }
+                self.latest = generation;
+                match self.session.select_profile(group, target) {
+                    Some(job) => self.start(scope, generation, id, job),
+                    None => {
+                        self.job = None;
+                        scope.respond(
+                            id,
+                            FromWorker::Failed {
+                                generation,
+                                message: "that profile is no longer held; drop its files again"
+                                    .to_string(),
+                            },
+                        );
+                    }
+                }
+            }
+            ToWorker::Restore {
+                generation,
+                files,
+                show,
+                active_profile,
+                target,
+                view,
+            } => {
+                if generation < self.latest {
+                    return;
+                }
+                self.latest = generation;
+                let (files, unreadable, partly_read) = read_attached(files);
+                let mut job = self
+                    .session
+                    .restore(files, show, active_profile, target, view);
+                for (id, message) in unreadable {
+                    job.push_unreadable_file(id, message);
+                }
+                for (file, what_was_left) in partly_read {
+                    job.push_partly_read(file, what_was_left);
+                }
+                self.start(scope, generation, id, job);
+                if let Some(running) = self.job.as_mut() {
+                    running.restoring = true;
+                }
+            }
+            ToWorker::TestFaults => self.session.test_faults = true,
             ToWorker::Analyse { generation, target } => {
                 if generation < self.latest {
                     return;
@@ -282,12 +361,12 @@ impl Worker for Agent {
 /// Reads the files the page passed as browser `File`s (a drop, a chosen file): the page holds no
 /// bytes; a worker may read a file synchronously. A large ONNX model is read as its structure
 /// only ([`super::blob_source`]), listed in the third list with what was left unread. A file that
-/// cannot be read (removed or changed since it was chosen) becomes an error naming it, and the
-/// other files still load.
+/// cannot be read (removed or changed since it was chosen) becomes an error naming it (by its
+/// id), and the other files still load.
 #[allow(clippy::type_complexity)]
 fn read_attached(
     files: Vec<FilePayload>,
-) -> (Vec<FilePayload>, Vec<String>, Vec<(String, String)>) {
+) -> (Vec<FilePayload>, Vec<(u64, String)>, Vec<(String, String)>) {
     let mut read = Vec::with_capacity(files.len());
     let mut unreadable = Vec::new();
     let mut partly_read = Vec::new();
@@ -301,9 +380,12 @@ fn read_attached(
                     }
                 }
                 Err(reason) => {
-                    unreadable.push(format!(
-                        "{}: the browser could not read the file ({reason})",
-                        file.name
+                    unreadable.push((
+                        file.id,
+                        format!(
+                            "{}: the browser could not read the file ({reason})",
+                            file.name
+                        ),
                     ));
                     continue;
                 }

@@ -30,6 +30,9 @@ pub enum ToWorker {
         /// How to draw the shown graph (constants folded or as nodes).
         view: GraphViewOptions,
     },
+    /// Honour the test-only files that make the worker panic or hang (the page's
+    /// `?test_faults=1`; see `session::entries::TEST_PANIC`).
+    TestFaults,
     /// Show a model of the last drop that had models (`index` into its [`ModelChoice`] list),
     /// re-joining the loaded profile to it when it is another model; `graph` indexes the
     /// model's [`GraphChoice`] list (0 = the main graph). The shown graph again with other
@@ -46,6 +49,33 @@ pub enum ToWorker {
     Analyse { generation: u64, target: TargetKey },
     /// Drop any unfinished work of generations up to this one.
     Cancel { generation: u64 },
+    /// Forget the files with these ids (the files panel's remove button): a profile loses them
+    /// and is read again from its other files, a model goes (the next is shown), and the shown
+    /// model is analysed again. See [`super::files`].
+    Remove {
+        generation: u64,
+        ids: Vec<u64>,
+        target: TargetKey,
+        view: GraphViewOptions,
+    },
+    /// Make the profile entry `group` the one joined to the shown model, and analyse again; no
+    /// parsing.
+    SelectProfile {
+        generation: u64,
+        group: u64,
+        target: TargetKey,
+    },
+    /// A new worker (after a cancel, a crash or a hang) gets the files the old one held, in one
+    /// load: the models of the last model drop and every profile entry (`FilePayload::group`),
+    /// the shown model and graph, and the active profile, so it is in step with the page again.
+    Restore {
+        generation: u64,
+        files: Vec<FilePayload>,
+        show: Option<(usize, usize)>,
+        active_profile: Option<u64>,
+        target: TargetKey,
+        view: GraphViewOptions,
+    },
     /// Write the analysis report of the shown model (with the loaded profile, for `target`) as
     /// `opscope analyze --format` does, the HTML's graph coloured by `overlay` (`unit`, `fusion`,
     /// `heat`, `none`). Answered by [`FromWorker::Report`]; it cancels no load.
@@ -85,6 +115,12 @@ pub struct FilePayload {
     /// The browser's `File` (a reference, not its content); the worker reads it into `bytes`
     /// when the message arrives. Empty when `bytes` holds the file (samples, tests).
     pub file: Attachment,
+    /// The page's id of the file (its row in the files panel), reported back per file.
+    #[serde(default)]
+    pub id: u64,
+    /// The drop it came with: the profiling files of one group are one profile entry (a run).
+    #[serde(default)]
+    pub group: u64,
 }
 
 impl FilePayload {
@@ -94,7 +130,16 @@ impl FilePayload {
             name: name.into(),
             bytes,
             file: Attachment::default(),
+            id: 0,
+            group: 0,
         }
+    }
+
+    /// The same file tagged with the page's file id and drop group.
+    pub fn tagged(mut self, id: u64, group: u64) -> FilePayload {
+        self.id = id;
+        self.group = group;
+        self
     }
 }
 
@@ -172,7 +217,7 @@ pub enum Stage {
 }
 
 /// The outcome of one load. Each `None` means "unchanged": the page keeps what it shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LoadResult {
     /// The model to show.
     pub model: Option<ModelLoad>,
@@ -195,6 +240,74 @@ pub struct LoadResult {
     /// the worker analyses it (see `Session::take_shown`).
     #[serde(default)]
     pub analysis_follows: bool,
+    /// What became of each file the load was given (by the page's id): its kind as read and
+    /// its error, for the files panel.
+    #[serde(default)]
+    pub files: Vec<FileOutcome>,
+    /// The profile entries as they now stand, when they changed (a run dropped or removed, the
+    /// active one switched).
+    #[serde(default)]
+    pub profiles: Option<ProfileList>,
+    /// The shown model was removed and none is left: the page clears its graph.
+    #[serde(default)]
+    pub model_cleared: bool,
+    /// The last measured profile was removed: the page drops it (an estimate may follow).
+    #[serde(default)]
+    pub profile_cleared: bool,
+}
+
+/// What one file of a load turned out to be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileOutcome {
+    pub id: u64,
+    pub kind: FileKindId,
+    /// The model format (`onnx`) or the profiling table (`op_summary`); empty when unknown.
+    pub detail: String,
+    /// Why it could not be read (the engine's message, naming the file), or why it was skipped.
+    pub error: Option<String>,
+    /// A file of a dropped folder that holds neither a model nor profiling data: listed, not an
+    /// error.
+    pub skipped: bool,
+}
+
+/// The kind of a file as detected by content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileKindId {
+    Model,
+    Profile,
+    Report,
+    Unreadable,
+}
+
+impl FileKindId {
+    pub fn label(self) -> &'static str {
+        match self {
+            FileKindId::Model => "model",
+            FileKindId::Profile => "profiling",
+            FileKindId::Report => "report",
+            FileKindId::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// The profile entries the worker holds (one per run dropped) and the one joined to the model.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProfileList {
+    pub entries: Vec<ProfileChoice>,
+    /// The `group` of the active entry.
+    pub active: Option<u64>,
+}
+
+/// One profile entry: the profiling files of one drop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileChoice {
+    /// The drop's group id (the page's).
+    pub group: u64,
+    /// The run's folder (`PROF_000001`) or its first file.
+    pub label: String,
+    pub files: Vec<String>,
+    /// Task rows read.
+    pub rows: usize,
 }
 
 /// A model laid out for the viewer.

@@ -9,9 +9,13 @@
 //! Rules of a drop:
 //! - every file is sorted into models and profiling files by content;
 //! - readable models replace the models of the previous drop, and the first is shown;
-//! - profiling files of the drop replace the loaded profile (one drop is one run), unless none of
-//!   them gave any data; a drop without profiling files keeps the loaded profile and joins it to
-//!   the newly shown model;
+//! - the profiling files of a drop are one profile entry (one drop is one run), added to the
+//!   entries already held and made the active one, unless none of them gave any data; a drop
+//!   without profiling files keeps the active profile and joins it to the newly shown model (a
+//!   model replaced keeps its profiles);
+//! - removing files, switching the active profile and restoring a new worker are in
+//!   [`entries`]; they change the session when asked (cheap), the work they start runs as a
+//!   load;
 //! - a file that cannot be read is one line of [`LoadResult::errors`]; the others still load;
 //! - any graph of a model (a control-flow body, a library function) can be shown in place of its
 //!   main graph; the profile stays joined to the model;
@@ -37,11 +41,13 @@ use std::rc::Rc;
 use super::analysis_data::analysis_data;
 use super::profile_data::profile_data;
 use super::protocol::{
-    AnalysisData, FilePayload, GraphChoice, LoadResult, ModelChoice, ModelLoad, ProfileData,
-    ReportFile, ReportKind, Stage, TargetKey, Timings,
+    AnalysisData, FileKindId, FilePayload, GraphChoice, LoadResult, ModelChoice, ModelLoad,
+    ProfileData, ReportFile, ReportKind, Stage, TargetKey, Timings,
 };
 use super::reopen::{analysis_of_report, fits_model, profile_of_report};
 use crate::inputs::{is_model_name, is_profile_name};
+
+mod entries;
 
 /// Drawings kept per model (graphs of the pickers, constants folded or not, scopes folded
 /// this way or that) before the cache starts again.
@@ -55,11 +61,18 @@ pub struct Session {
     /// The page has the analysis of the shown model (it comes after the graph; a load that
     /// stopped between the two leaves it missing, and the next load of the model runs it).
     analysed: bool,
-    profile: Option<LoadedProfile>,
+    /// One entry per run dropped, in the order they came; `active` is the `group` of the one
+    /// joined to the shown model.
+    profiles: Vec<LoadedProfile>,
+    active: Option<u64>,
+    /// Honour the test-only files that make a step panic or hang (`?test_faults=1`).
+    pub test_faults: bool,
 }
 
 struct LoadedModel {
     files: Vec<String>,
+    /// The page's ids of `files`.
+    ids: Vec<u64>,
     pairing: Option<Pairing>,
     model: Model,
     /// Views laid out so far, by index into the model's graph list and the options they were
@@ -68,7 +81,13 @@ struct LoadedModel {
 }
 
 struct LoadedProfile {
+    /// The page's drop group: the entry's id.
+    group: u64,
     files: Vec<String>,
+    /// The page's ids of every file of the entry that was read (`inputs`).
+    ids: Vec<u64>,
+    /// The files themselves, kept so that removing one reads the others again without the page.
+    inputs: Vec<InputFile>,
     import: ProfileImport,
 }
 
@@ -93,16 +112,33 @@ const STEPS: [Step; 5] = [
 /// One load in progress.
 pub struct Job {
     model_files: Vec<InputFile>,
+    /// The page's ids of `model_files`.
+    model_ids: Vec<u64>,
     profile_files: Vec<InputFile>,
+    /// `(id, group)` of each of `profile_files`.
+    profile_tags: Vec<(u64, u64)>,
     /// Analysis reports (JSON) dropped to be reopened.
     report_files: Vec<InputFile>,
+    report_ids: Vec<u64>,
     /// The report read from them, with its file name: shown instead of a new analysis.
     reopened: Option<(String, SavedReport)>,
     /// Index of the next step in [`STEPS`].
     next: usize,
     /// Models read by this load (they replace the session's when it finishes).
     new_models: Option<Vec<LoadedModel>>,
-    new_profile: Option<LoadedProfile>,
+    /// Profile entries read by this load (added to the session's, or replacing the entry of
+    /// the same group, when it finishes).
+    new_profiles: Vec<LoadedProfile>,
+    /// The entry to make active when the load finishes (`None`: the session's stays).
+    activate: Option<u64>,
+    /// The active profile changed (switched, removed, read again): analyse again and send it.
+    profile_changed: bool,
+    /// The model and graph a restore shows instead of the first.
+    restore_show: Option<(usize, usize)>,
+    /// A new worker reads what the old one held ([`Session::restore`]).
+    restoring: bool,
+    /// What became of each file given, for the files panel.
+    outcomes: Vec<super::protocol::FileOutcome>,
     /// The model to lay out and show (in `new_models` when set, else in the session's).
     show: Option<usize>,
     /// Which graph of that model (index into its graph list; 0 = the main graph).
@@ -119,6 +155,8 @@ pub struct Job {
     foreign: Vec<(String, String, String)>,
     /// Files the page read only in part, and what was left unread: a warning of their model.
     partly_read: Vec<(String, String)>,
+    /// The page's ids of the foreign files, by name.
+    foreign_ids: Vec<(String, u64)>,
     /// This load read at least one model.
     models_read: bool,
     target: TargetKey,
@@ -129,12 +167,20 @@ impl Job {
     fn new(target: TargetKey, view: GraphViewOptions) -> Job {
         Job {
             model_files: Vec::new(),
+            model_ids: Vec::new(),
             profile_files: Vec::new(),
+            profile_tags: Vec::new(),
             report_files: Vec::new(),
+            report_ids: Vec::new(),
             reopened: None,
             next: 0,
             new_models: None,
-            new_profile: None,
+            new_profiles: Vec::new(),
+            activate: None,
+            profile_changed: false,
+            restore_show: None,
+            restoring: false,
+            outcomes: Vec::new(),
             show: None,
             show_graph: 0,
             view,
@@ -142,17 +188,12 @@ impl Job {
             reanalyse: false,
             foreign: Vec::new(),
             partly_read: Vec::new(),
+            foreign_ids: Vec::new(),
             models_read: false,
             target,
             result: LoadResult {
-                model: None,
-                models: None,
-                profile: None,
-                analysis: None,
-                errors: Vec::new(),
-                skipped: Vec::new(),
                 timings: Timings::default(),
-                analysis_follows: false,
+                ..LoadResult::default()
             },
         }
     }
@@ -179,6 +220,12 @@ impl Job {
         self.partly_read.push((file, what_was_left));
     }
 
+    /// Records a file the page gave (`id`) that could not be read; the others still load.
+    pub fn push_unreadable_file(&mut self, id: u64, message: String) {
+        self.outcomes.push(entries::unreadable(id, message.clone()));
+        self.result.errors.push(message);
+    }
+
     /// Records an error that stops the load (an engine crash caught natively).
     pub fn push_error(&mut self, message: String) {
         self.result.errors.push(message);
@@ -192,11 +239,21 @@ impl Session {
     pub fn open(&self, files: Vec<FilePayload>, target: TargetKey, view: GraphViewOptions) -> Job {
         let mut job = Job::new(target, view);
         for file in files {
+            let (id, group) = (file.id, file.group);
             let input = InputFile::new(file.name, file.bytes);
             match classify_file(&input) {
-                FileKind::Model => job.model_files.push(input),
-                FileKind::Profile => job.profile_files.push(input),
-                FileKind::Report => job.report_files.push(input),
+                FileKind::Model => {
+                    job.model_files.push(input);
+                    job.model_ids.push(id);
+                }
+                FileKind::Profile => {
+                    job.profile_files.push(input);
+                    job.profile_tags.push((id, group));
+                }
+                FileKind::Report => {
+                    job.report_files.push(input);
+                    job.report_ids.push(id);
+                }
             }
         }
         job
@@ -284,10 +341,14 @@ impl Session {
                         target: report.target.name.clone(),
                     });
                 }
-                if job.new_profile.is_none() && !job.model_changed && !job.reanalyse {
+                if job.new_profiles.is_empty()
+                    && !job.model_changed
+                    && !job.reanalyse
+                    && !job.profile_changed
+                {
                     return None;
                 }
-                let profile = job.new_profile.as_ref().or(self.profile.as_ref());
+                let profile = self.profile_of(job);
                 let model = self.analysed_model(job);
                 if profile.is_none() && model.is_none() {
                     return None;
@@ -299,6 +360,16 @@ impl Session {
                 })
             }
         }
+    }
+
+    /// The profile the load joins: the entry it makes active (new or held), else the
+    /// session's active one.
+    fn profile_of<'a>(&'a self, job: &'a Job) -> Option<&'a LoadedProfile> {
+        let active = job.activate.or(self.active)?;
+        job.new_profiles
+            .iter()
+            .chain(self.profiles.iter())
+            .find(|p| p.group == active)
     }
 
     fn models_of<'a>(&'a self, job: &'a Job) -> &'a [LoadedModel] {
@@ -319,7 +390,17 @@ impl Session {
         let step = STEPS[job.next];
         job.next += 1;
         match step {
-            Step::ParseModels => parse_models(job),
+            Step::ParseModels => {
+                entries::test_fault(self.test_faults, &job.model_files);
+                parse_models(job);
+                if let Some((index, graph)) = job.restore_show {
+                    if job.show.is_some() {
+                        let n_models = job.new_models.as_ref().map_or(0, Vec::len);
+                        job.show = Some(index.min(n_models.saturating_sub(1)));
+                        job.show_graph = graph;
+                    }
+                }
+            }
             Step::ReadReport => read_report(job),
             Step::ReadProfile => read_profile(job),
             Step::Layout => self.layout(job),
@@ -407,7 +488,7 @@ impl Session {
     /// The profile as the page should now show it (`None`: unchanged) and the analysis of the
     /// shown model.
     fn analysis_of(&self, job: &Job) -> (Option<ProfileData>, Option<AnalysisData>) {
-        let profile = job.new_profile.as_ref().or(self.profile.as_ref());
+        let profile = self.profile_of(job);
         let Some(loaded) = self.analysed_model(job) else {
             // A profile without a model: its report alone.
             let data = profile.map(|p| profile_data(&p.files, &p.import, None));
@@ -420,7 +501,8 @@ impl Session {
         let analysis = analyze(&loaded.model, profile.map(|p| &p.import.profile), &options);
         let data = analysis_data(&loaded.model, &analysis, job.target);
         // A new target alone leaves a measured profile's tables as they are.
-        let profile_unchanged = job.new_profile.is_none() && !job.model_changed;
+        let profile_unchanged =
+            job.new_profiles.is_empty() && !job.model_changed && !job.profile_changed;
         let profile_data = match (profile, analysis.measured.as_ref()) {
             (Some(_), _) if profile_unchanged => None,
             (Some(profile), measured) => Some(profile_data(
@@ -455,7 +537,7 @@ impl Session {
         let format = kind.format();
         let text = analysis_report_file(
             &loaded.model,
-            self.profile.as_ref().map(|p| &p.import),
+            self.profile().map(|p| &p.import),
             &options,
             format,
             ReportOverlay::parse(overlay).unwrap_or_default(),
@@ -490,6 +572,8 @@ impl Session {
         let mut shown = Job::new(job.target, job.view.clone()).result;
         std::mem::swap(&mut shown, &mut job.result);
         shown.analysis_follows = true;
+        // The files read so far, so the page holds the shown model's files as the session does.
+        shown.files = job.outcomes.clone();
         Some(shown)
     }
 
@@ -497,8 +581,17 @@ impl Session {
     pub fn finish(&mut self, mut job: Job) -> LoadResult {
         // The models may already be with the session ([`Session::take_shown`]).
         let read_something =
-            job.models_read || job.new_profile.is_some() || job.result.analysis.is_some();
+            job.models_read || !job.new_profiles.is_empty() || job.result.analysis.is_some();
         for (file, reason, message) in std::mem::take(&mut job.foreign) {
+            let id = job
+                .foreign_ids
+                .iter()
+                .find(|(name, _)| *name == file)
+                .map(|(_, id)| *id);
+            if let Some(id) = id {
+                job.outcomes
+                    .push(entries::foreign(id, &message, read_something));
+            }
             if read_something {
                 job.result.skipped.push((file, reason));
             } else {
@@ -512,9 +605,8 @@ impl Session {
         if job.result.model.is_some() {
             self.shown = job.show;
         }
-        if let Some(profile) = job.new_profile.take() {
-            self.profile = Some(profile);
-        }
+        self.take_profiles(&mut job);
+        job.result.files = std::mem::take(&mut job.outcomes);
         if job.result.analysis.is_some() {
             self.analysed = true;
         }
@@ -553,19 +645,31 @@ fn report_file_name(model_file: &str, format: ReportFormat) -> String {
 
 /// Reads the dropped report (one at a time: a second is an error naming it).
 fn read_report(job: &mut Job) {
-    let mut files = std::mem::take(&mut job.report_files).into_iter();
-    let Some(first) = files.next() else {
+    let ids = std::mem::take(&mut job.report_ids);
+    let mut files = std::mem::take(&mut job.report_files).into_iter().zip(ids);
+    let Some((first, first_id)) = files.next() else {
         return;
     };
     match read_saved_report(&first) {
-        Ok(report) => job.reopened = Some((first.name.clone(), report)),
-        Err(err) => job.result.errors.push(err.to_string()),
+        Ok(report) => {
+            job.outcomes
+                .push(entries::read(first_id, FileKindId::Report, "report"));
+            job.reopened = Some((first.name.clone(), report));
+        }
+        Err(err) => {
+            job.outcomes
+                .push(entries::unreadable(first_id, err.to_string()));
+            job.result.errors.push(err.to_string());
+        }
     }
-    for extra in files {
-        job.result.errors.push(format!(
+    for (extra, id) in files {
+        let message = format!(
             "{}: only one report is reopened at a time; {} is shown",
             extra.name, first.name
-        ));
+        );
+        job.outcomes
+            .push(entries::failed(id, FileKindId::Report, message.clone()));
+        job.result.errors.push(message);
     }
 }
 
@@ -580,20 +684,33 @@ fn parse_models(job: &mut Job) {
                         loaded.warnings.push(format!("{file}: {what_was_left}"));
                     }
                 }
+                let ids: Vec<u64> = model
+                    .files
+                    .iter()
+                    .map(|name| entries::id_of(name, &job.model_files, &job.model_ids))
+                    .collect();
+                for &id in &ids {
+                    job.outcomes
+                        .push(entries::read(id, FileKindId::Model, loaded.format.name()));
+                }
                 models.push(LoadedModel {
                     files: model.files,
+                    ids,
                     pairing: model.pairing,
                     model: loaded,
                     views: BTreeMap::new(),
-                });
+                })
             }
             Err(err) => {
+                let id = entries::id_of(err.file(), &job.model_files, &job.model_ids);
                 // A folder's file some model sniffer half-recognised (a log that looks like a
                 // prototxt) is foreign too, unless it is named like a model.
                 if is_folder_file(err.file()) {
+                    job.foreign_ids.push((err.file().to_string(), id));
                     job.foreign
                         .push(foreign_entry(err.file(), &err.to_string()));
                 } else {
+                    job.outcomes.push(entries::unreadable(id, err.to_string()));
                     job.result.errors.push(err.to_string());
                 }
             }
@@ -633,9 +750,30 @@ fn graph_choice(entry: &GraphEntry) -> GraphChoice {
     }
 }
 
+/// Reads the profiling files of the load, one profile entry per drop group (a drop is one run;
+/// a restore brings several).
 fn read_profile(job: &mut Job) {
-    let import = import_profile(&job.profile_files);
+    let files = std::mem::take(&mut job.profile_files);
+    let tags = std::mem::take(&mut job.profile_tags);
+    let mut groups: Vec<(u64, Vec<InputFile>, Vec<u64>)> = Vec::new();
+    for (file, (id, group)) in files.into_iter().zip(tags) {
+        match groups.iter_mut().find(|(g, _, _)| *g == group) {
+            Some((_, inputs, ids)) => {
+                inputs.push(file);
+                ids.push(id);
+            }
+            None => groups.push((group, vec![file], vec![id])),
+        }
+    }
+    for (group, inputs, ids) in groups {
+        read_profile_group(job, group, inputs, ids);
+    }
+}
+
+fn read_profile_group(job: &mut Job, group: u64, inputs: Vec<InputFile>, ids: Vec<u64>) {
+    let import = import_profile(&inputs);
     let has_data = !import.profile.tasks.is_empty() || !import.profile.op_statistics.is_empty();
+    let id_of = |name: &str| entries::id_of(name, &inputs, &ids);
     for err in &import.errors {
         // A file of a dropped folder that is no profiling data at all, or that a reader
         // half-recognised though it is not named like a table (a log starting with `[`), may be
@@ -645,25 +783,58 @@ fn read_profile(job: &mut Job) {
             ProfileError::UnknownFormat { .. } | ProfileError::Empty { .. }
         ) || !is_profile_name(err.file());
         if foreign && is_folder_file(err.file()) {
+            job.foreign_ids
+                .push((err.file().to_string(), id_of(err.file())));
             job.foreign
                 .push(foreign_entry(err.file(), &err.to_string()));
             continue;
         }
-        job.result
-            .errors
-            .push(profile_error_text(err, &job.profile_files));
+        let message = profile_error_text(err, &inputs);
+        let kind = match err {
+            ProfileError::UnknownFormat { .. } | ProfileError::Empty { .. } => {
+                FileKindId::Unreadable
+            }
+            _ => FileKindId::Profile,
+        };
+        job.outcomes
+            .push(entries::failed(id_of(err.file()), kind, message.clone()));
+        job.result.errors.push(message);
     }
     let failed: Vec<&str> = import.errors.iter().map(ProfileError::file).collect();
-    let files: Vec<String> = job
-        .profile_files
+    let files: Vec<String> = inputs
         .iter()
         .map(|f| f.name.clone())
         .filter(|name| !failed.contains(&name.as_str()))
         .collect();
     if has_data {
-        job.new_profile = Some(LoadedProfile { files, import });
+        for name in &files {
+            let detail = import
+                .profile
+                .sources
+                .iter()
+                .find(|source| source.file == *name)
+                .map_or_else(String::new, |source| source.kind.id().to_string());
+            job.outcomes
+                .push(entries::read(id_of(name), FileKindId::Profile, &detail));
+        }
+        let kept: Vec<(InputFile, u64)> = inputs
+            .into_iter()
+            .zip(ids)
+            .filter(|(input, _)| files.contains(&input.name))
+            .collect();
+        let (inputs, ids) = kept.into_iter().unzip();
+        if !job.restoring && job.activate.is_none() {
+            job.activate = Some(group);
+        }
+        job.new_profiles.push(LoadedProfile {
+            group,
+            files,
+            ids,
+            inputs,
+            import,
+        });
     } else if !files.is_empty() {
-        job.result.errors.push(format!(
+        let message = format!(
             "{}: no task rows or op statistics in {}; drop the op_summary, kernel_details, \
              task_time, op_statistic or timeline files of the run with {}",
             files.join(", "),
@@ -673,7 +844,15 @@ fn read_profile(job: &mut Job) {
                 "these files"
             },
             if files.len() == 1 { "it" } else { "them" },
-        ));
+        );
+        for name in &files {
+            job.outcomes.push(entries::failed(
+                id_of(name),
+                FileKindId::Profile,
+                message.clone(),
+            ));
+        }
+        job.result.errors.push(message);
     }
 }
 
@@ -912,7 +1091,7 @@ mod tests {
             assert!(profile.findings.is_empty());
         }
         assert!(
-            session.profile.is_none(),
+            session.profile().is_none(),
             "the estimate is not held as the profile"
         );
     }

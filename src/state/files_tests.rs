@@ -1,0 +1,347 @@
+//! The files panel's state: rows per file, replaced models, removed rows, runs, cancel, crash
+//! and hang, and the restore's results kept apart.
+
+use super::*;
+use crate::state::reducer::Action;
+use crate::worker::protocol::{FileOutcome, ProfileChoice};
+
+fn added(state: AppState, group: u64, files: &[(u64, &str)]) -> AppState {
+    let files = files
+        .iter()
+        .map(|&(id, name)| (id, name.to_string(), 100))
+        .collect();
+    state
+        .apply(Action::Files(FilesAction::Added { group, files }))
+        .apply(Action::LoadStarted {
+            generation: group,
+            file_name: "files".into(),
+            stage: LoadStage::Reading,
+            now_ms: 0.0,
+        })
+}
+
+fn outcome(id: u64, kind: FileKindId, error: Option<&str>) -> FileOutcome {
+    FileOutcome {
+        id,
+        kind,
+        detail: String::new(),
+        error: error.map(str::to_string),
+        skipped: false,
+    }
+}
+
+fn loaded(generation: u64, result: LoadResult) -> Action {
+    Action::Worker {
+        msg: FromWorker::Loaded {
+            generation,
+            result: Box::new(result),
+        },
+        now_ms: 1.0,
+    }
+}
+
+fn runs(groups: &[u64], active: u64) -> ProfileList {
+    ProfileList {
+        entries: groups
+            .iter()
+            .map(|&group| ProfileChoice {
+                group,
+                label: format!("run {group}"),
+                files: Vec::new(),
+                rows: 1,
+            })
+            .collect(),
+        active: Some(active),
+    }
+}
+
+fn status_of(state: &AppState, id: u64) -> FileStatus {
+    state
+        .files
+        .entries
+        .iter()
+        .find(|e| e.id == id)
+        .map(|e| e.status.clone())
+        .expect("a row")
+}
+
+#[test]
+fn a_broken_file_is_listed_with_its_error_and_the_others_are_read() {
+    let state = added(
+        AppState::default(),
+        1,
+        &[(1, "m.onnx"), (2, "bad.onnx"), (3, "op_summary.csv")],
+    );
+    assert_eq!(status_of(&state, 1), FileStatus::Reading);
+    let state = state.apply(loaded(
+        1,
+        LoadResult {
+            files: vec![
+                outcome(1, FileKindId::Model, None),
+                outcome(
+                    2,
+                    FileKindId::Unreadable,
+                    Some("bad.onnx: not an ONNX model"),
+                ),
+                outcome(3, FileKindId::Profile, None),
+            ],
+            profiles: Some(runs(&[1], 1)),
+            ..LoadResult::default()
+        },
+    ));
+    assert_eq!(status_of(&state, 1), FileStatus::Parsed);
+    assert_eq!(
+        status_of(&state, 2),
+        FileStatus::Error("bad.onnx: not an ONNX model".into())
+    );
+    let rows = state.files.rows(&["m.onnx".to_string()], true);
+    let statuses: Vec<RowStatus> = rows.iter().map(|(_, s)| *s).collect();
+    assert_eq!(
+        statuses,
+        [RowStatus::Shown, RowStatus::Error, RowStatus::Joined]
+    );
+    assert_eq!(state.files.held(), vec![(1, 1), (3, 1)]);
+    // Not joined without a model: the profile file is only parsed.
+    let rows = state.files.rows(&[], false);
+    assert_eq!(rows[2].1, RowStatus::Parsed);
+}
+
+#[test]
+fn a_new_model_replaces_the_old_ones_and_keeps_the_runs() {
+    let state = added(AppState::default(), 1, &[(1, "a.onnx"), (2, "p.csv")]);
+    let state = state.apply(loaded(
+        1,
+        LoadResult {
+            files: vec![
+                outcome(1, FileKindId::Model, None),
+                outcome(2, FileKindId::Profile, None),
+            ],
+            profiles: Some(runs(&[1], 1)),
+            ..LoadResult::default()
+        },
+    ));
+    let state = added(state, 2, &[(3, "b.onnx")]);
+    let state = state.apply(loaded(
+        2,
+        LoadResult {
+            files: vec![outcome(3, FileKindId::Model, None)],
+            ..LoadResult::default()
+        },
+    ));
+    assert_eq!(status_of(&state, 1), FileStatus::Replaced);
+    assert_eq!(status_of(&state, 3), FileStatus::Parsed);
+    assert_eq!(state.files.held(), vec![(2, 1), (3, 2)]);
+    let state = state.apply(Action::Files(FilesAction::Removed(vec![1])));
+    assert_eq!(state.files.entries.len(), 2);
+}
+
+#[test]
+fn a_removed_profile_run_leaves_the_held_list() {
+    let state = added(AppState::default(), 1, &[(1, "a.csv")]);
+    let state = state.apply(loaded(
+        1,
+        LoadResult {
+            files: vec![outcome(1, FileKindId::Profile, None)],
+            profiles: Some(runs(&[1], 1)),
+            ..LoadResult::default()
+        },
+    ));
+    assert_eq!(state.files.held(), vec![(1, 1)]);
+    let state = state.apply(Action::Files(FilesAction::Removed(vec![1])));
+    let state = state.apply(Action::LoadStarted {
+        generation: 2,
+        file_name: "a.csv".into(),
+        stage: LoadStage::Reading,
+        now_ms: 0.0,
+    });
+    let state = state.apply(loaded(
+        2,
+        LoadResult {
+            profiles: Some(ProfileList::default()),
+            profile_cleared: true,
+            ..LoadResult::default()
+        },
+    ));
+    assert!(state.profile.is_none());
+    assert!(state.files.held().is_empty());
+    assert!(state.files.profiles.entries.is_empty());
+}
+
+#[test]
+fn cancel_marks_the_load_not_read_and_restarts_the_worker() {
+    let state = added(AppState::default(), 1, &[(1, "big.onnx")]);
+    let state = state.apply(Action::Files(FilesAction::Cancel { generation: 7 }));
+    assert_eq!(state.files.restarts, 0, "not the load in progress");
+    let state = state.apply(Action::Files(FilesAction::Cancel { generation: 1 }));
+    assert!(state.loading.is_none());
+    assert_eq!(state.files.restarts, 1);
+    assert!(matches!(status_of(&state, 1), FileStatus::NotRead(_)));
+    assert!(state.files.held().is_empty());
+}
+
+#[test]
+fn a_hang_names_the_file_being_parsed_and_restarts_the_worker() {
+    let state = added(AppState::default(), 1, &[(1, "hang.onnx"), (2, "p.csv")]);
+    let state = state.apply(Action::Worker {
+        msg: FromWorker::Progress {
+            generation: 1,
+            stage: Stage::Parsing {
+                file_name: "hang.onnx".into(),
+                n_files: 1,
+                n_bytes: 10,
+            },
+        },
+        now_ms: 1.0,
+    });
+    let state = state.apply(Action::Files(FilesAction::Hung {
+        generation: 1,
+        limit_ms: 3000.0,
+    }));
+    assert_eq!(state.files.restarts, 1);
+    assert!(state.loading.is_none());
+    assert!(state.errors[0].starts_with("hang.onnx: opscope stopped reading this after 3 s"));
+    assert!(
+        matches!(status_of(&state, 1), FileStatus::Error(m) if m.starts_with("hang.onnx: opscope stopped reading this after 3 s"))
+    );
+    assert!(matches!(status_of(&state, 2), FileStatus::NotRead(m) if m.contains("hang.onnx")));
+}
+
+#[test]
+fn a_crash_names_the_file_and_the_restore_only_updates_the_list() {
+    let state = added(AppState::default(), 1, &[(1, "panic.onnx")]);
+    let state = state.apply(Action::Worker {
+        msg: FromWorker::Progress {
+            generation: 1,
+            stage: Stage::Parsing {
+                file_name: "panic.onnx".into(),
+                n_files: 1,
+                n_bytes: 10,
+            },
+        },
+        now_ms: 1.0,
+    });
+    let state = state.apply(Action::Worker {
+        msg: FromWorker::Crashed {
+            generation: 1,
+            message: "boom".into(),
+        },
+        now_ms: 2.0,
+    });
+    assert_eq!(state.files.restarts, 1);
+    assert!(matches!(status_of(&state, 1), FileStatus::Error(m) if m.starts_with("panic.onnx: ")));
+    assert!(state.errors[0].starts_with("panic.onnx: "));
+    // The restore's result changes no view, only the list.
+    let state = state.apply(Action::Files(FilesAction::Restoring { generation: 2 }));
+    let restored = state.clone().apply(loaded(
+        2,
+        LoadResult {
+            profiles: Some(runs(&[5], 5)),
+            model_cleared: true,
+            ..LoadResult::default()
+        },
+    ));
+    assert_eq!(restored.files.restoring, None);
+    assert_eq!(restored.files.profiles.active, Some(5));
+    assert_eq!(restored.graph, state.graph);
+    assert_eq!(restored.errors, state.errors);
+}
+
+#[test]
+fn the_other_files_of_a_crashed_load_are_read_again_after_the_restore() {
+    let state = added(AppState::default(), 1, &[(1, "panic.onnx"), (2, "p.csv")]);
+    let state = state.apply(Action::Worker {
+        msg: FromWorker::Progress {
+            generation: 1,
+            stage: Stage::Parsing {
+                file_name: "panic.onnx".into(),
+                n_files: 1,
+                n_bytes: 10,
+            },
+        },
+        now_ms: 1.0,
+    });
+    let state = state.apply(Action::Worker {
+        msg: FromWorker::Crashed {
+            generation: 1,
+            message: "boom".into(),
+        },
+        now_ms: 2.0,
+    });
+    assert_eq!(state.files.retry, vec![(2, 1)]);
+    let banner = state.errors.clone();
+    let state = state.apply(Action::Files(FilesAction::Retrying {
+        generation: 3,
+        file_name: "p.csv".into(),
+        now_ms: 3.0,
+    }));
+    assert!(state.files.retry.is_empty());
+    assert_eq!(status_of(&state, 2), FileStatus::Reading);
+    assert!(matches!(status_of(&state, 1), FileStatus::Error(_)));
+    assert_eq!(state.loading.as_ref().map(|l| l.generation), Some(3));
+    assert_eq!(state.errors, banner, "the crash's error stays");
+    let state = state.apply(loaded(
+        3,
+        LoadResult {
+            files: vec![outcome(2, FileKindId::Profile, None)],
+            profiles: Some(runs(&[1], 1)),
+            ..LoadResult::default()
+        },
+    ));
+    assert_eq!(status_of(&state, 2), FileStatus::Parsed);
+    assert!(state.loading.is_none());
+    // A cancel reads nothing again.
+    let state = added(state, 4, &[(5, "big.onnx")]);
+    let state = state.apply(Action::Files(FilesAction::Cancel { generation: 4 }));
+    assert!(state.files.retry.is_empty());
+}
+
+#[test]
+fn removing_the_last_model_clears_the_graph_and_its_selection() {
+    use crate::state::fixtures::column_view;
+    use crate::worker::protocol::ModelLoad;
+    use opscope_engine::report::GraphViewOptions;
+    use std::rc::Rc;
+
+    let state = added(AppState::default(), 1, &[(1, "m.onnx")]);
+    let state = state.apply(loaded(
+        1,
+        LoadResult {
+            model: Some(ModelLoad {
+                index: 0,
+                view: Rc::new(column_view(3)),
+                files: vec!["m.onnx".into()],
+                pairing: None,
+                graph: 0,
+                options: GraphViewOptions::default(),
+                graphs: Vec::new(),
+            }),
+            files: vec![outcome(1, FileKindId::Model, None)],
+            ..LoadResult::default()
+        },
+    ));
+    let state = state.apply(Action::Select(Some(1)));
+    assert!(state.graph.is_some() && state.selection == Some(1));
+    assert_eq!(
+        state.files.rows(&["m.onnx".into()], false)[0].1,
+        RowStatus::Shown
+    );
+    let state = state
+        .apply(Action::Files(FilesAction::Removed(vec![1])))
+        .apply(Action::LoadStarted {
+            generation: 2,
+            file_name: "removing m.onnx".into(),
+            stage: LoadStage::Reading,
+            now_ms: 0.0,
+        })
+        .apply(loaded(
+            2,
+            LoadResult {
+                models: Some(Vec::new()),
+                model_cleared: true,
+                ..LoadResult::default()
+            },
+        ));
+    assert!(state.graph.is_none() && state.selection.is_none());
+    assert_eq!(state.shown_model, None);
+    assert!(state.files.entries.is_empty());
+}
