@@ -52,13 +52,16 @@ pub fn heat_legend(props: &HeatLegendProps) -> Html {
             <div class="heat-ticks">
                 { for ticks.into_iter().enumerate().map(|(idx, value)| {
                     let pos = scale.position(value) * 100.0;
-                    // The end labels hang inwards so they stay inside the legend.
-                    let shift = if idx == 0 {
-                        "0%"
+                    // The end labels hang inwards so they stay inside the legend; one time alone
+                    // (a single timed node) sits under the middle of the bar.
+                    let (pos, shift) = if n_ticks == 1 {
+                        (50.0, "-50%")
+                    } else if idx == 0 {
+                        (pos, "0%")
                     } else if idx + 1 == n_ticks {
-                        "-100%"
+                        (pos, "-100%")
                     } else {
-                        "-50%"
+                        (pos, "-50%")
                     };
                     let style = format!("left:{pos:.1}%;transform:translateX({shift})");
                     html! { <span class="heat-tick" {style}>{ format_us(value) }</span> }
