@@ -14,6 +14,7 @@
 //!   of its own.
 
 mod convert;
+mod lazy;
 pub(crate) mod pb;
 mod saved_model;
 
@@ -235,8 +236,19 @@ fn import(file: &InputFile) -> Result<Model, ImportError> {
 }
 
 /// Reads `file` as a binary GraphDef when `binary`, else as text; the importer decides by
-/// sniffing, the fuzz targets force either.
+/// sniffing, the fuzz targets force either. A binary file is read one node at a time (see
+/// [`lazy`]); the eager reading is what that falls back to, and what a text file gets.
 pub(super) fn import_encoded(file: &InputFile, binary: bool) -> Result<Model, ImportError> {
+    if binary {
+        if let Some(model) = lazy::import(file) {
+            return Ok(finish(file, model, Vec::new()));
+        }
+    }
+    import_eagerly(file, binary)
+}
+
+/// [`import_encoded`] with the whole GraphDef decoded before it is converted.
+fn import_eagerly(file: &InputFile, binary: bool) -> Result<Model, ImportError> {
     let (graph, encoding, warnings) =
         read_message::<pb::GraphDef>(file, binary, TITLE, "tensorflow.GraphDef")?;
     Ok(convert_graph(file, graph, encoding, warnings))
@@ -248,9 +260,13 @@ pub(super) fn convert_graph(
     file: &InputFile,
     graph: pb::GraphDef,
     encoding: &str,
-    mut warnings: Vec<String>,
+    warnings: Vec<String>,
 ) -> Model {
-    let mut model = convert::model(file, graph, encoding);
+    finish(file, convert::model(file, graph, encoding), warnings)
+}
+
+/// The converted `model` with the converter's warnings capped, after the reader's `warnings`.
+fn finish(file: &InputFile, mut model: Model, mut warnings: Vec<String>) -> Model {
     cap_warnings(
         file,
         &mut model.warnings,
