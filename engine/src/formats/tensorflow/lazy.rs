@@ -32,9 +32,10 @@ pub(super) fn import(file: &InputFile) -> Option<Model> {
         library: proto.library,
     };
     let n_nodes = proto.node.len();
-    let nodes = proto.node.iter().map(|part| {
-        decode_part::<pb::NodeDef>(file, super::TITLE, part, &[("GraphDef", "node")])
-    });
+    let nodes = proto
+        .node
+        .iter()
+        .map(|part| decode_part::<pb::NodeDef>(file, super::TITLE, part, &[("GraphDef", "node")]));
     convert::model_of_parts::<_, ImportError>(file, header, "binary", names, n_nodes, nodes).ok()
 }
 

@@ -1233,12 +1233,20 @@ fn lazy_binary_reading_gives_the_eager_model() {
         node("relu", "Relu", &["split:1", "^init", "missing:3"], vec![]),
         node("init", "NoOp", &[], vec![]),
         node("split", "Split", &["x:0", "", "^nowhere"], vec![]),
-        node("split", "Neg", &["split:2", "x:99999999999999999999"], vec![]),
+        node(
+            "split",
+            "Neg",
+            &["split:2", "x:99999999999999999999"],
+            vec![],
+        ),
         placeholder("x", &[1]),
     ]);
     let graphs = [
         ("resnet.pb", tf_resnet50(TfWeights::Content, true).binary()),
-        ("mobilenet.pb", tf_mobilenet_v2(TfWeights::Splat, false).binary()),
+        (
+            "mobilenet.pb",
+            tf_mobilenet_v2(TfWeights::Splat, false).binary(),
+        ),
         ("small.pb", small_net(TfWeights::Content, true).binary()),
         ("library.pb", with_library.binary()),
         ("odd.pb", odd),
@@ -1252,7 +1260,11 @@ fn lazy_binary_reading_gives_the_eager_model() {
     let mut rng = XorShift(7);
     let mut n_lazy = 0;
     for _ in 0..2000 {
-        n_lazy += usize::from(assert_lazy_is_eager("m.pb", mutate(&original, &mut rng), false));
+        n_lazy += usize::from(assert_lazy_is_eager(
+            "m.pb",
+            mutate(&original, &mut rng),
+            false,
+        ));
     }
     assert!(n_lazy > 100, "only {n_lazy} mutations were read lazily");
     // A node whose name is not UTF-8 comes after a node whose op is broken: the eager reader's
