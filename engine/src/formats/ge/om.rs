@@ -116,7 +116,8 @@ fn c_string(data: &[u8], pos: usize, len: usize) -> String {
     String::from_utf8_lossy(&field[..end]).trim().to_string()
 }
 
-struct Failure {
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Failure {
     byte: u64,
     path: String,
     expected: String,
@@ -155,17 +156,21 @@ pub(super) fn import(file: &InputFile) -> Result<Model, ImportError> {
 /// Reads the main ModelDef's ops one at a time (`LazyModelDef`); when that fails anywhere, the
 /// whole ModelDef is decoded at once, which gives the error (or, should the lazy reading have
 /// been stricter, the model): the answer is the same either way.
-fn read(file: &InputFile) -> Result<Model, Failure> {
-    if let Ok((def, extras)) = read_parts::<pb::LazyModelDef>(file, 0) {
-        if let Some(model) = convert::lazy_model(file, def, extras) {
-            return Ok(model);
-        }
+pub(super) fn read(file: &InputFile) -> Result<Model, Failure> {
+    match read_lazily(file) {
+        Some(model) => Ok(model),
+        None => read_whole(file),
     }
-    read_whole(file)
+}
+
+/// The model with the main ModelDef's ops decoded one at a time; `None` when that fails.
+pub(super) fn read_lazily(file: &InputFile) -> Option<Model> {
+    let (def, extras) = read_parts::<pb::LazyModelDef>(file, 0).ok()?;
+    convert::lazy_model(file, def, extras)
 }
 
 /// [`read`] with the main ModelDef decoded whole.
-fn read_whole(file: &InputFile) -> Result<Model, Failure> {
+pub(super) fn read_whole(file: &InputFile) -> Result<Model, Failure> {
     let (def, extras) = read_parts::<pb::ModelDef>(file, 0)?;
     Ok(convert::model(file, def, extras))
 }
