@@ -60,23 +60,33 @@ pub(crate) fn parse_text<M: Message + Default>(
     let mut message = M::default();
     let mut encoded = Vec::new();
     for (start, end) in chunks(&prepared.field_ends, prepared.text.len()) {
-        let dynamic = prepared.parse(start, end)?;
         encoded.clear();
-        let transcoded = dynamic
-            .encode(&mut encoded)
-            .map_err(|err| err.to_string())
-            .and_then(|()| message.merge(&encoded[..]).map_err(|err| err.to_string()));
-        if let Err(err) = transcoded {
-            return Err(prepared.malformed(
-                Location::default(),
-                format!("a message that fits the schema ({err})"),
-            ));
+        prepared.encode(start, end, &mut encoded)?;
+        if let Err(err) = message.merge(&encoded[..]) {
+            return Err(prepared.does_not_fit(err));
         }
     }
     Ok(ParsedText {
         message,
         warnings: prepared.warnings,
     })
+}
+
+/// [`parse_text`] without the decoding: the binary encoding of the message, one group of
+/// top-level fields after another (a decoder merges concatenated encodings as `parse_text`
+/// merges the groups), for readers that decode the binary a part at a time. Returns it with the
+/// warnings.
+pub(crate) fn transcode_text(
+    file: &InputFile,
+    format: &'static str,
+    message_name: &str,
+) -> Result<(Vec<u8>, Vec<String>), ImportError> {
+    let prepared = Prepared::new(file, format, message_name)?;
+    let mut encoded = Vec::new();
+    for (start, end) in chunks(&prepared.field_ends, prepared.text.len()) {
+        prepared.encode(start, end, &mut encoded)?;
+    }
+    Ok((encoded, prepared.warnings))
 }
 
 /// [`parse_text`] without the transcoding, for importers that read fields reflectively (Caffe
@@ -182,6 +192,21 @@ impl<'a> Prepared<'a> {
             location,
             expected,
         }
+    }
+
+    /// Parses the whole top-level fields in `start..end` and appends their binary encoding to
+    /// `out`.
+    fn encode(&self, start: usize, end: usize, out: &mut Vec<u8>) -> Result<(), ImportError> {
+        self.parse(start, end)?
+            .encode(out)
+            .map_err(|err| self.does_not_fit(err))
+    }
+
+    fn does_not_fit(&self, err: impl std::fmt::Display) -> ImportError {
+        self.malformed(
+            Location::default(),
+            format!("a message that fits the schema ({err})"),
+        )
     }
 
     /// Parses the whole top-level fields in `start..end`; error positions are in the file.

@@ -4,6 +4,9 @@
 //! decoded GraphDef is never held beside the graph being built (that peaked at 4.7 times the
 //! graph's size).
 //!
+//! A text GraphDef goes the same way: the text reader's groups of nodes are encoded to binary
+//! as they are parsed ([`text::transcode_text`]), and that binary is read as above.
+//!
 //! The result is the eager reader's, by construction: when a node's names are not plain on the
 //! wire, or anything fails to decode, the file is read again by the eager reader, whose model
 //! or error (the first one in file order) is the answer.
@@ -14,7 +17,7 @@ use super::convert::{self, Header, MainNames};
 use super::pb;
 use crate::error::ImportError;
 use crate::formats::decode_error::{decode_binary, decode_part};
-use crate::formats::{wire, InputFile};
+use crate::formats::{text, wire, InputFile};
 use crate::ir::Model;
 
 /// NodeDef's `name` and `input` field numbers.
@@ -24,6 +27,23 @@ const INPUT: u32 = 3;
 /// The model of a binary GraphDef, or `None` when the lazy reading gave up (malformed file, or
 /// names the wire walk does not take as they are): the caller then reads the file eagerly.
 pub(super) fn import(file: &InputFile) -> Option<Model> {
+    import_encoding(file, "binary")
+}
+
+/// The model of a text GraphDef with the text reader's warnings, or `None` as for [`import`].
+pub(super) fn import_text(file: &InputFile) -> Option<(Model, Vec<String>)> {
+    let (encoded, warnings) =
+        text::transcode_text(file, super::TITLE, "tensorflow.GraphDef").ok()?;
+    let binary = InputFile {
+        name: file.name.clone(),
+        data: encoded.into(),
+        limits: file.limits,
+    };
+    Some((import_encoding(&binary, "text")?, warnings))
+}
+
+/// [`import`] of `file`, which holds the binary encoding of an `encoding` file.
+fn import_encoding(file: &InputFile, encoding: &str) -> Option<Model> {
     let proto: pb::LazyGraphDef = decode_binary(file, super::TITLE).ok()?;
     let names = main_names(&proto.node)?;
     let header = Header {
@@ -36,7 +56,7 @@ pub(super) fn import(file: &InputFile) -> Option<Model> {
         .node
         .iter()
         .map(|part| decode_part::<pb::NodeDef>(file, super::TITLE, part, &[("GraphDef", "node")]));
-    convert::model_of_parts::<_, ImportError>(file, header, "binary", names, n_nodes, nodes).ok()
+    convert::model_of_parts::<_, ImportError>(file, header, encoding, names, n_nodes, nodes).ok()
 }
 
 /// The names and inputs of every node, borrowed from the file; `None` when a node's wire

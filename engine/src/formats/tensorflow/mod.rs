@@ -231,18 +231,24 @@ fn sniff_text(data: &[u8]) -> Confidence {
     }
 }
 
+/// The summing-up line of the text reader's capped warnings.
+const SKIPPED_FIELDS: &str = "more fields that are not part of the schema were skipped";
+
 fn import(file: &InputFile) -> Result<Model, ImportError> {
     import_encoded(file, sniff_binary(&file.data) > 0)
 }
 
 /// Reads `file` as a binary GraphDef when `binary`, else as text; the importer decides by
-/// sniffing, the fuzz targets force either. A binary file is read one node at a time (see
-/// [`lazy`]); the eager reading is what that falls back to, and what a text file gets.
+/// sniffing, the fuzz targets force either. Either is read one node at a time (see [`lazy`]);
+/// the eager reading is what that falls back to.
 pub(super) fn import_encoded(file: &InputFile, binary: bool) -> Result<Model, ImportError> {
     if binary {
         if let Some(model) = lazy::import(file) {
             return Ok(finish(file, model, Vec::new()));
         }
+    } else if let Some((model, mut warnings)) = lazy::import_text(file) {
+        cap_warnings(file, &mut warnings, SKIPPED_FIELDS);
+        return Ok(finish(file, model, warnings));
     }
     import_eagerly(file, binary)
 }
@@ -291,11 +297,7 @@ pub(super) fn read_message<M: prost::Message + Default>(
         let parsed = text::parse_text::<M>(file, title, message_name)?;
         (parsed.message, "text", parsed.warnings)
     };
-    cap_warnings(
-        file,
-        &mut warnings,
-        "more fields that are not part of the schema were skipped",
-    );
+    cap_warnings(file, &mut warnings, SKIPPED_FIELDS);
     Ok((message, encoding, warnings))
 }
 
