@@ -8,8 +8,8 @@ use crate::ir::{
     TensorKind,
 };
 use crate::knowledge;
-use crate::layout::{self, BoxSize, LayoutConfig, LayoutInput, Point, Rect};
 use crate::report::render::visible;
+use crate::layout::{self, BoxSize, LayoutConfig, LayoutInput, Point, Rect};
 
 mod folding;
 mod shown;

@@ -34,10 +34,7 @@ pub(super) fn show_as_text(
             make_visible(key);
             make_visible(value);
         }
-        node.inputs
-            .iter_mut()
-            .chain(&mut node.outputs)
-            .for_each(show_port);
+        node.inputs.iter_mut().chain(&mut node.outputs).for_each(show_port);
     }
     for edge in edges {
         make_visible(&mut edge.tensor);
