@@ -60,23 +60,33 @@ pub(crate) fn parse_text<M: Message + Default>(
     let mut message = M::default();
     let mut encoded = Vec::new();
     for (start, end) in chunks(&prepared.field_ends, prepared.text.len()) {
-        let dynamic = prepared.parse(start, end)?;
         encoded.clear();
-        let transcoded = dynamic
-            .encode(&mut encoded)
-            .map_err(|err| err.to_string())
-            .and_then(|()| message.merge(&encoded[..]).map_err(|err| err.to_string()));
-        if let Err(err) = transcoded {
-            return Err(prepared.malformed(
-                Location::default(),
-                format!("a message that fits the schema ({err})"),
-            ));
+        prepared.encode(start, end, &mut encoded)?;
+        if let Err(err) = message.merge(&encoded[..]) {
+            return Err(prepared.does_not_fit(err));
         }
     }
     Ok(ParsedText {
         message,
         warnings: prepared.warnings,
     })
+}
+
+/// [`parse_text`] without the decoding: the binary encoding of the message, one group of
+/// top-level fields after another (a decoder merges concatenated encodings as `parse_text`
+/// merges the groups), for readers that decode the binary a part at a time. Returns it with the
+/// warnings.
+pub(crate) fn transcode_text(
+    file: &InputFile,
+    format: &'static str,
+    message_name: &str,
+) -> Result<(Vec<u8>, Vec<String>), ImportError> {
+    let prepared = Prepared::new(file, format, message_name)?;
+    let mut encoded = Vec::new();
+    for (start, end) in chunks(&prepared.field_ends, prepared.text.len()) {
+        prepared.encode(start, end, &mut encoded)?;
+    }
+    Ok((encoded, prepared.warnings))
 }
 
 /// [`parse_text`] without the transcoding, for importers that read fields reflectively (Caffe
@@ -105,6 +115,7 @@ struct Prepared<'a> {
     warnings: Vec<String>,
     /// Byte offsets just after each complete top-level field, in order.
     field_ends: Vec<usize>,
+    bodies: Vec<Body>,
 }
 
 impl<'a> Prepared<'a> {
@@ -172,6 +183,7 @@ impl<'a> Prepared<'a> {
             text,
             warnings,
             field_ends: walk.field_ends,
+            bodies: walk.bodies,
         })
     }
 
@@ -184,8 +196,33 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// Parses the whole top-level fields in `start..end` and appends their binary encoding to
+    /// `out`.
+    fn encode(&self, start: usize, end: usize, out: &mut Vec<u8>) -> Result<(), ImportError> {
+        self.parse(start, end)?
+            .encode(out)
+            .map_err(|err| self.does_not_fit(err))
+    }
+
+    fn does_not_fit(&self, err: impl std::fmt::Display) -> ImportError {
+        self.malformed(
+            Location::default(),
+            format!("a message that fits the schema ({err})"),
+        )
+    }
+
     /// Parses the whole top-level fields in `start..end`; error positions are in the file.
     fn parse(&self, start: usize, end: usize) -> Result<DynamicMessage, ImportError> {
+        self.parse_as(&self.descriptor, start, end)
+    }
+
+    /// Parses the whole fields of a `descriptor` message in `start..end`.
+    fn parse_as(
+        &self,
+        descriptor: &MessageDescriptor,
+        start: usize,
+        end: usize,
+    ) -> Result<DynamicMessage, ImportError> {
         let text: &str = &self.text;
         let Some(part) = text.get(start..end) else {
             return Err(self.malformed(
@@ -193,13 +230,71 @@ impl<'a> Prepared<'a> {
                 "text split at a character boundary (internal)".to_string(),
             ));
         };
-        DynamicMessage::parse_text_format(self.descriptor.clone(), part).map_err(|err| {
+        DynamicMessage::parse_text_format(descriptor.clone(), part).map_err(|err| {
             // Errors at the end of input carry no span: point at the end.
             let offset = start + error_offset(&err).unwrap_or(part.len()).min(part.len());
             let (line, col) = line_col(text.as_bytes(), offset);
             self.malformed(Location::line_col(line, col), err.to_string())
         })
     }
+}
+
+/// [`transcode_text`] that also parses the body of each top-level message field (`graph { ...
+/// }` of a GE dump, one field holding every op) in groups of its fields, each encoded on its
+/// own: the body's encoding is their concatenation, under the field's one tag. `None` when the
+/// text does not read, or a body sets a singular field twice (one parse refuses that; groups
+/// would merge it): the caller then parses the text whole, which explains.
+pub(crate) fn transcode_text_split(
+    file: &InputFile,
+    format: &'static str,
+    message_name: &str,
+) -> Option<(Vec<u8>, Vec<String>)> {
+    let prepared = Prepared::new(file, format, message_name).ok()?;
+    let len = prepared.text.len();
+    let mut encoded = Vec::new();
+    let mut body_encoded = Vec::new();
+    let mut bodies = prepared.bodies.iter().peekable();
+    // Start of the top-level fields not encoded yet.
+    let mut pending = 0usize;
+    for (index, &field_end) in prepared.field_ends.iter().enumerate() {
+        let Some(body) = bodies.next_if(|body| body.field_index == index) else {
+            continue;
+        };
+        if body.repeats_singular || body.end < body.start {
+            return None;
+        }
+        let field_start = index
+            .checked_sub(1)
+            .and_then(|before| prepared.field_ends.get(before))
+            .copied()
+            .unwrap_or(0);
+        if pending < field_start {
+            prepared.encode(pending, field_start, &mut encoded).ok()?;
+        }
+        body_encoded.clear();
+        let mut start = body.start;
+        for &end in &body.field_ends {
+            if end - start >= CHUNK_BYTES {
+                let part = prepared.parse_as(&body.descriptor, start, end).ok()?;
+                part.encode(&mut body_encoded).ok()?;
+                start = end;
+            }
+        }
+        let part = prepared.parse_as(&body.descriptor, start, body.end).ok()?;
+        part.encode(&mut body_encoded).ok()?;
+        prost::encoding::encode_key(
+            body.number,
+            prost::encoding::WireType::LengthDelimited,
+            &mut encoded,
+        );
+        prost::encoding::encode_varint(body_encoded.len() as u64, &mut encoded);
+        encoded.extend_from_slice(&body_encoded);
+        pending = field_end;
+    }
+    if pending < len {
+        prepared.encode(pending, len, &mut encoded).ok()?;
+    }
+    Some((encoded, prepared.warnings))
 }
 
 /// Ranges of whole top-level fields of at least [`CHUNK_BYTES`] each; the last one runs to the
@@ -296,9 +391,29 @@ enum Frame {
     MessageList { descriptor: MessageDescriptor },
 }
 
+/// The body of a top-level field whose value is one message (`graph { ... }`): where its
+/// fields are, so that a reader can parse it in groups of fields too.
+#[derive(Debug)]
+struct Body {
+    /// Index of the top-level field (into `Walk::field_ends`).
+    field_index: usize,
+    number: u32,
+    descriptor: MessageDescriptor,
+    /// Just after the opening brace, and at the closing one.
+    start: usize,
+    end: usize,
+    /// Byte offsets just after each complete field of the body.
+    field_ends: Vec<usize>,
+    /// A non-repeated field of the body is set twice: one parse refuses that, groups would
+    /// merge it, so the body is not split.
+    repeats_singular: bool,
+}
+
 /// What the pre-pass found.
 #[derive(Debug, Default)]
 struct Walk {
+    /// Bodies of top-level message fields, in order.
+    bodies: Vec<Body>,
     /// Fields the descriptors do not declare.
     unknown: Vec<UnknownField>,
     /// Byte offsets just after each complete top-level field.
@@ -319,6 +434,11 @@ fn walk(text: &str, root: &MessageDescriptor) -> Walk {
     }];
     let mut walk = Walk::default();
     let mut in_top_level_field = false;
+    // The body of a top-level message field being walked, whether a field of it is open, and
+    // the numbers of its singular fields seen.
+    let mut body: Option<Body> = None;
+    let mut in_body_field = false;
+    let mut singular_seen: Vec<u32> = Vec::new();
     // Where the innermost open message or list started.
     let mut last_open = 0usize;
     loop {
@@ -326,6 +446,15 @@ fn walk(text: &str, root: &MessageDescriptor) -> Walk {
         if stack.len() > MAX_DEPTH {
             walk.too_deep_at = Some(last_open);
             break;
+        }
+        if stack.len() == 2 && in_body_field {
+            if matches!(bytes.get(pos), Some(b',' | b';')) {
+                pos = skip_space(bytes, pos + 1);
+            }
+            if let Some(body) = &mut body {
+                body.field_ends.push(pos);
+            }
+            in_body_field = false;
         }
         if stack.len() == 1 && in_top_level_field {
             // The separator after a field belongs to it.
@@ -361,6 +490,12 @@ fn walk(text: &str, root: &MessageDescriptor) -> Walk {
             },
             Frame::Message { descriptor, closer } => {
                 if byte == *closer {
+                    if stack.len() == 2 {
+                        if let Some(mut done) = body.take() {
+                            done.end = pos;
+                            walk.bodies.push(done);
+                        }
+                    }
                     stack.pop();
                     pos += 1;
                     continue;
@@ -371,6 +506,7 @@ fn walk(text: &str, root: &MessageDescriptor) -> Walk {
                 }
                 let name_start = pos;
                 in_top_level_field |= stack.len() == 1;
+                in_body_field |= stack.len() == 2 && body.is_some();
                 let Some(name_end) = field_name_end(bytes, pos) else {
                     break;
                 };
@@ -386,6 +522,15 @@ fn walk(text: &str, root: &MessageDescriptor) -> Walk {
                     })
                 };
                 let message_name = field.is_none().then(|| descriptor.full_name().to_string());
+                if let (2, Some(body), Some(field)) = (stack.len(), &mut body, &field) {
+                    if !field.is_list() && !field.is_map() {
+                        if singular_seen.contains(&field.number()) {
+                            body.repeats_singular = true;
+                        } else {
+                            singular_seen.push(field.number());
+                        }
+                    }
+                }
                 pos = skip_space(bytes, name_end);
                 if bytes.get(pos) == Some(&b':') {
                     pos = skip_space(bytes, pos + 1);
@@ -408,6 +553,18 @@ fn walk(text: &str, root: &MessageDescriptor) -> Walk {
                     }
                     Some(field) => match (field.kind(), value_start) {
                         (Kind::Message(inner), b'{' | b'<') => {
+                            if stack.len() == 1 && !field.is_map() {
+                                singular_seen.clear();
+                                body = Some(Body {
+                                    field_index: walk.field_ends.len(),
+                                    number: field.number(),
+                                    descriptor: inner.clone(),
+                                    start: pos + 1,
+                                    end: 0,
+                                    field_ends: Vec::new(),
+                                    repeats_singular: false,
+                                });
+                            }
                             stack.push(Frame::Message {
                                 descriptor: inner,
                                 closer: closer_of(value_start),

@@ -20,6 +20,7 @@
 //!   byte offset and field path.
 
 mod convert;
+mod lazy;
 mod locate;
 mod net;
 pub(crate) mod pb;
@@ -104,7 +105,17 @@ fn read_prototxt(file: &InputFile) -> Result<(Net, Vec<String>), ImportError> {
 /// A caffemodel on its own is a complete net (it holds the layers with their wiring). Its layer
 /// parameters are read with the full schema; when a fork's field numbering makes them
 /// unreadable, the lenient `NetCore` view keeps the structure and the weights, with a warning.
+/// The file is read a few layers at a time ([`lazy`]) unless that must give way to the
+/// whole-file reading.
 pub(super) fn import_caffemodel(file: &InputFile) -> Result<Model, ImportError> {
+    if let Some(net) = lazy::read_net(file, "caffe.NetParameter") {
+        return Ok(convert::model(&file.name, net, Blobs::InFile, Vec::new()));
+    }
+    import_caffemodel_whole(file)
+}
+
+/// [`import_caffemodel`] with the whole file decoded at once.
+fn import_caffemodel_whole(file: &InputFile) -> Result<Model, ImportError> {
     match decode(file, "caffe.NetParameter") {
         Ok(message) => Ok(convert::model(
             &file.name,
@@ -129,8 +140,10 @@ pub(super) fn import_caffemodel(file: &InputFile) -> Result<Model, ImportError> 
 /// Blob shapes of every layer of a caffemodel that has blobs, by layer name (a later layer of
 /// the same name wins, as in Caffe).
 fn read_weights(file: &InputFile) -> Result<Weights, ImportError> {
-    let message = decode(file, "caffe.NetCore")?;
-    let net = net::read_net(&message);
+    let net = match lazy::read_net(file, "caffe.NetCore") {
+        Some(net) => net,
+        None => net::read_net(&decode(file, "caffe.NetCore")?),
+    };
     let by_layer = net
         .layers
         .into_iter()

@@ -12,8 +12,8 @@ use crate::formats::{detect, import_model, import_models};
 use crate::ir::{dump_model, AttrValue, TensorKind};
 use crate::report::{inspect, InspectOptions, InspectReport};
 use crate::samples::{
-    caffe_alexnet, caffe_mobilenet_v1, caffe_resnet50, BlobData, CaffeInput, CaffeWriter, ConvSpec,
-    PoolMethod,
+    caffe_alexnet, caffe_mobilenet_v1, caffe_residual_chain, caffe_resnet50, BlobData, CaffeInput,
+    CaffeWriter, ConvSpec, PoolMethod,
 };
 
 fn import_text(text: &str) -> Result<Model, ImportError> {
@@ -958,4 +958,106 @@ fn a_fork_field_on_every_layer_is_skipped_in_linear_time() {
         model.warnings[19_999],
         "net.prototxt: line 140005, column 3: field `quantization_param` is not part of caffe.LayerParameter and was skipped"
     );
+}
+
+// ---- the caffemodel read a few layers at a time gives the whole-file reading's model ----
+
+/// The caffemodel `bytes` read in groups (asserting it did not give way to the whole-file
+/// reading when `lazy_expected`) and read whole give the same model, or the same error.
+fn assert_lazy_is_whole(name: &str, bytes: Vec<u8>, lazy_expected: bool) -> bool {
+    let file = InputFile::new(name, bytes);
+    let lazy = lazy::read_net(&file, "caffe.NetParameter").is_some();
+    assert!(lazy || !lazy_expected, "{name}: the lazy reader gave way");
+    let read = import_caffemodel(&file);
+    let whole = import_caffemodel_whole(&file);
+    match (&read, &whole) {
+        (Ok(read), Ok(whole)) => assert_eq!(read, whole, "{name}"),
+        (Err(read), Err(whole)) => assert_eq!(read.to_string(), whole.to_string(), "{name}"),
+        _ => panic!("{name}: lazy {read:?}, whole {whole:?}"),
+    }
+    // The weights of a pair are read the same way.
+    let read = read_weights(&file).map(|w| format!("{:?}", w.by_layer));
+    let whole = decode(&file, "caffe.NetCore")
+        .map(|message| format!("{:?}", net::read_net(&message).layers));
+    assert_eq!(read.is_ok(), whole.is_ok(), "{name}");
+    lazy
+}
+
+#[test]
+fn caffemodels_read_in_groups_give_the_whole_file_model() {
+    let chain = caffe_residual_chain(1_000).caffemodel(BlobData::ShapesOnly);
+    assert!(chain.len() > 4 * lazy::CHUNK_BYTES, "{} bytes", chain.len());
+    let mut files = vec![
+        (
+            "resnet.caffemodel".to_string(),
+            caffe_resnet50().caffemodel(BlobData::ShapesOnly),
+        ),
+        ("chain.caffemodel".to_string(), chain.clone()),
+        (
+            "mobilenet.caffemodel".to_string(),
+            caffe_mobilenet_v1().caffemodel(BlobData::ShapesOnly),
+        ),
+        (
+            "alexnet_v1.caffemodel".to_string(),
+            caffe_alexnet().caffemodel_v1(),
+        ),
+    ];
+    // The real nets of the shared samples (`OPSCOPE_SAMPLES`, else `../shared/samples` next to
+    // the repository; absent in CI clones), written as caffemodels (layer parameters, no blobs).
+    let base = std::env::var_os("OPSCOPE_SAMPLES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples")
+        });
+    let dir = base.join("models/caffe");
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let Ok(text) = std::fs::read(&path) else {
+            continue;
+        };
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let parsed = text::parse_text::<pb::NetParameter>(
+            &InputFile::new(name.clone(), text),
+            TITLE,
+            "caffe.NetParameter",
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+        files.push((format!("{name}.caffemodel"), parsed.message.encode_to_vec()));
+    }
+    for (name, bytes) in &files {
+        assert_lazy_is_whole(name, bytes.clone(), true);
+    }
+    // Broken files: the same model or the same error, whether read in groups or not.
+    let mut rng = XorShift(11);
+    let mut n_lazy = 0;
+    for _ in 0..150 {
+        let mut bytes = chain.clone();
+        for _ in 0..1 + rng.next() % 3 {
+            let pos = (rng.next() as usize) % bytes.len();
+            match rng.next() % 3 {
+                0 => bytes[pos] = rng.next() as u8,
+                1 => bytes[pos] ^= 1 << (rng.next() % 8),
+                _ => bytes.insert(pos, rng.next() as u8),
+            }
+        }
+        n_lazy += usize::from(assert_lazy_is_whole("m.caffemodel", bytes, false));
+    }
+    assert!(n_lazy > 20, "only {n_lazy} mutations were read in groups");
+    // A second `state` would merge with the first when read whole: that file is read whole.
+    let mut bytes = chain;
+    let state = pb::NetState {
+        level: Some(1),
+        stage: vec!["deploy".to_string()],
+        ..Default::default()
+    };
+    for stage in ["a", "b"] {
+        let mut state = state.clone();
+        state.stage = vec![stage.to_string()];
+        prost::encoding::message::encode(6, &state, &mut bytes);
+    }
+    assert!(!assert_lazy_is_whole("states.caffemodel", bytes, false));
 }

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::ir::fx_hash::FxBuild;
 
 use super::compress::{self, Dictionary, Restored};
+use super::graph_src::GraphSrc;
 use super::pb;
 use crate::formats::InputFile;
 use crate::ir::{
@@ -70,13 +71,53 @@ const MAX_DEPTH: usize = 64;
 const MAX_WARNINGS: usize = 50;
 
 pub(super) fn model(file: &InputFile, mut def: pb::ModelDef, extras: Extras) -> Model {
+    let graphs = std::mem::take(&mut def.graph)
+        .into_iter()
+        .map(GraphSrc::from)
+        .collect();
+    model_of(file, def, graphs, extras).0
+}
+
+/// [`model`] from the `.om` reader's lazy decoding, whose ops are decoded one at a time as they
+/// are converted; `None` when one does not read or decode (the caller then decodes the whole
+/// ModelDef, whose model or error is the answer).
+pub(super) fn lazy_model(file: &InputFile, def: pb::LazyModelDef, extras: Extras) -> Option<Model> {
+    let pb::LazyModelDef {
+        name,
+        version,
+        custom_version,
+        graph,
+        attr,
+        attr_groups,
+    } = def;
+    let def = pb::ModelDef {
+        name,
+        version,
+        custom_version,
+        graph: Vec::new(),
+        attr,
+        attr_groups,
+    };
+    let graphs = graph.into_iter().map(GraphSrc::from).collect();
+    let (model, complete) = model_of(file, def, graphs, extras);
+    complete.then_some(model)
+}
+
+/// The model of `def`, whose own graphs are `graphs`; false beside it when a lazy op did not
+/// read or decode (the model is then incomplete).
+fn model_of(
+    file: &InputFile,
+    mut def: pb::ModelDef,
+    graphs: Vec<GraphSrc>,
+    extras: Extras,
+) -> (Model, bool) {
     let mut warnings = extras.warnings;
     let mut metadata = Vec::new();
 
     // Every model of the file brings its graphs and, when compressed, its own dictionary.
     let mut dictionaries = vec![Dictionary::take_from(&mut def, &file.name, &mut warnings)];
     let mut pool = Vec::new();
-    for graph in std::mem::take(&mut def.graph) {
+    for graph in graphs {
         pool.push(PoolGraph {
             graph: Some(graph),
             model: 0,
@@ -87,7 +128,7 @@ pub(super) fn model(file: &InputFile, mut def: pb::ModelDef, extras: Extras) -> 
         dictionaries.push(Dictionary::take_from(&mut other, &context, &mut warnings));
         for graph in other.graph {
             pool.push(PoolGraph {
-                graph: Some(graph),
+                graph: Some(graph.into()),
                 model: dictionaries.len() - 1,
             });
         }
@@ -119,6 +160,7 @@ pub(super) fn model(file: &InputFile, mut def: pb::ModelDef, extras: Extras) -> 
         keys_restored: 0,
         bad_keys: 0,
         warnings,
+        incomplete: false,
     };
     let main = ctx.pool.first_mut().and_then(|entry| entry.graph.take());
     let graph = match main {
@@ -170,13 +212,14 @@ pub(super) fn model(file: &InputFile, mut def: pb::ModelDef, extras: Extras) -> 
     .into_iter()
     .find(|n| !n.is_empty())
     .unwrap_or_else(|| file_stem(&file.name));
+    let complete = !ctx.incomplete;
     let mut warnings = ctx.warnings;
     if warnings.len() > MAX_WARNINGS {
         let hidden = warnings.len() - MAX_WARNINGS;
         warnings.truncate(MAX_WARNINGS);
         warnings.push(format!("{}: … and {hidden} more warnings", file.name));
     }
-    Model {
+    let model = Model {
         format: ModelFormat::Ge,
         name,
         metadata,
@@ -184,11 +227,12 @@ pub(super) fn model(file: &InputFile, mut def: pb::ModelDef, extras: Extras) -> 
         graph,
         functions,
         warnings,
-    }
+    };
+    (model, complete)
 }
 
 struct PoolGraph {
-    graph: Option<pb::GraphDef>,
+    graph: Option<GraphSrc>,
     /// Which model of the file the graph belongs to (0: the first, whose op ids TASK_INFO
     /// names); its dictionary restores compressed attributes.
     model: usize,
@@ -203,6 +247,8 @@ struct Ctx<'a> {
     keys_restored: usize,
     bad_keys: usize,
     warnings: Vec<String>,
+    /// A lazy op did not read or decode: the model is incomplete and is not used.
+    incomplete: bool,
 }
 
 /// A parsed `input` entry.
@@ -238,22 +284,30 @@ impl Ctx<'_> {
         self.warnings.push(format!("{}: {text}", self.file));
     }
 
-    fn graph(&mut self, proto: pb::GraphDef, model: usize, depth: usize) -> Graph {
-        let pb::GraphDef {
+    fn graph(&mut self, proto: GraphSrc, model: usize, depth: usize) -> Graph {
+        let GraphSrc {
             name: graph_name,
             input: graph_inputs,
             output: graph_outputs,
-            op: mut ops,
-            ..
+            mut ops,
         } = proto;
         let mut builder = GraphBuilder::new(graph_name.clone());
 
         // Pass 1: op names and how many outputs each op has (its descs, or the highest index a
         // consumer reads).
-        let names: Vec<String> = ops
-            .iter_mut()
-            .map(|op| std::mem::take(&mut op.name))
-            .collect();
+        let Some(heads) = ops.heads() else {
+            self.incomplete = true;
+            return Graph::default();
+        };
+        let (names, heads): (Vec<String>, Vec<_>) = heads
+            .into_iter()
+            .map(|head| {
+                let is_source = [DATA_OPS, CONST_OPS, VARIABLE_OPS]
+                    .iter()
+                    .any(|kinds| kinds.contains(&head.op_type.as_str()));
+                (head.name, (is_source, head.n_inputs, head.n_output_descs))
+            })
+            .unzip();
         let mut index: HashMap<&str, usize, FxBuild> =
             HashMap::with_capacity_and_hasher(ops.len(), FxBuild::default());
         let mut duplicate = vec![false; ops.len()];
@@ -264,31 +318,37 @@ impl Ctx<'_> {
                 index.insert(name.as_str(), op_idx);
             }
         }
-        let mut n_outputs: Vec<usize> = ops.iter().map(|op| op.output_desc.len()).collect();
+        let mut n_outputs: Vec<usize> = heads.iter().map(|head| head.2).collect();
         // Outputs that only references imply (ops without descs) cost memory the file did not
         // pay for: keep them proportional to the number of references.
-        let n_references: usize = ops.iter().map(|op| op.input.len()).sum();
+        let n_references: usize = heads.iter().map(|head| head.1).sum();
         let mut implied_budget = 4096 + 16 * n_references;
-        for (op_idx, op) in ops.iter().enumerate() {
-            let is_source = [DATA_OPS, CONST_OPS, VARIABLE_OPS]
-                .iter()
-                .any(|kinds| kinds.contains(&op.r#type.as_str()));
-            if is_source {
-                n_outputs[op_idx] = n_outputs[op_idx].max(1);
+        // A source op has an output before the inputs of later ops are read (ops in order).
+        let mut next_source = 0usize;
+        let mut sources_up_to = |n_outputs: &mut Vec<usize>, last: usize| {
+            while next_source <= last && next_source < heads.len() {
+                if heads[next_source].0 {
+                    n_outputs[next_source] = n_outputs[next_source].max(1);
+                }
+                next_source += 1;
             }
-            for input in &op.input {
-                if let InputRef::Data(source, slot) = parse_input(input) {
-                    if let (Some(&src), true) =
-                        (index.get(source), (0..MAX_OUTPUTS).contains(&slot))
-                    {
-                        let extra = (slot as usize + 1).saturating_sub(n_outputs[src]);
-                        if extra <= implied_budget {
-                            implied_budget -= extra;
-                            n_outputs[src] += extra;
-                        }
+        };
+        let read = ops.for_each_input(|op_idx, input| {
+            sources_up_to(&mut n_outputs, op_idx);
+            if let InputRef::Data(source, slot) = parse_input(input) {
+                if let (Some(&src), true) = (index.get(source), (0..MAX_OUTPUTS).contains(&slot)) {
+                    let extra = (slot as usize + 1).saturating_sub(n_outputs[src]);
+                    if extra <= implied_budget {
+                        implied_budget -= extra;
+                        n_outputs[src] += extra;
                     }
                 }
             }
+        });
+        sources_up_to(&mut n_outputs, heads.len());
+        if read.is_none() {
+            self.incomplete = true;
+            return Graph::default();
         }
         let mut messages = Vec::new();
         for (op_idx, name) in names.iter().enumerate() {
@@ -311,14 +371,17 @@ impl Ctx<'_> {
 
         // Pass 2: nodes in file order.
         let mut stated: Vec<bool> = Vec::new();
-        // Consumers' input descs, applied once every producer has stated its outputs:
-        // (tensor, node, desc index).
-        let mut pending: Vec<(TensorId, usize, usize)> = Vec::new();
-        let mut input_descs: Vec<Vec<pb::TensorDescriptor>> = Vec::with_capacity(ops.len());
+        // Consumers' input descs of tensors no producer has stated yet, applied once every
+        // producer has stated its outputs (a desc of a tensor stated already is dropped).
+        let mut pending: Vec<(TensorId, pb::TensorDescriptor)> = Vec::new();
         let mut inputs = Vec::new();
         let mut output_ops = Vec::new();
         let mut subgraphs = Vec::new();
-        for (node_id, op) in ops.into_iter().enumerate() {
+        for (node_id, op) in ops.into_ops().enumerate() {
+            let Some(op) = op else {
+                self.incomplete = true;
+                return Graph::default();
+            };
             let name = names[node_id].clone();
             let pb::OpDef {
                 r#type: op_type,
@@ -327,7 +390,7 @@ impl Ctx<'_> {
                 id,
                 stream_id,
                 workspace_bytes,
-                input_desc,
+                mut input_desc,
                 output_desc,
                 subgraph_name,
                 ..
@@ -377,15 +440,16 @@ impl Ctx<'_> {
                                 builder.tensor(&tensor_name(source, slot))
                             }
                         };
-                        if data_slot < input_desc.len() {
-                            pending.push((tensor, node_id, data_slot));
+                        if !stated.get(tensor).copied().unwrap_or(false) {
+                            if let Some(desc) = input_desc.get_mut(data_slot) {
+                                pending.push((tensor, std::mem::take(desc)));
+                            }
                         }
                         node_inputs.push(Some(tensor));
                         data_slot += 1;
                     }
                 }
             }
-            input_descs.push(input_desc);
 
             // Attributes, with compressed names restored, sorted by name for a stable order
             // whatever the source form.
@@ -533,14 +597,12 @@ impl Ctx<'_> {
         }
 
         // Consumers' input descs fill in what no producer stated.
-        for (tensor, node_id, desc_idx) in pending {
+        for (tensor, desc) in pending {
             if stated.get(tensor).copied().unwrap_or(false) {
                 continue;
             }
-            if let Some(desc) = input_descs.get(node_id).and_then(|d| d.get(desc_idx)) {
-                if apply_desc(builder.tensor_mut(tensor), desc) {
-                    mark(&mut stated, tensor);
-                }
+            if apply_desc(builder.tensor_mut(tensor), &desc) {
+                mark(&mut stated, tensor);
             }
         }
 
@@ -621,7 +683,7 @@ impl Ctx<'_> {
     }
 
     /// Takes the graph called `name` out of the pool so it is converted once.
-    fn take_graph(&mut self, name: &str) -> Option<(pb::GraphDef, usize)> {
+    fn take_graph(&mut self, name: &str) -> Option<(GraphSrc, usize)> {
         let idx = *self.by_name.get(name)?;
         let entry = self.pool.get_mut(idx)?;
         Some((entry.graph.take()?, entry.model))
@@ -643,7 +705,7 @@ impl Ctx<'_> {
         };
         let mut push_graph = |ctx: &mut Ctx, graph: pb::GraphDef| {
             let body = if depth < MAX_DEPTH {
-                ctx.graph(graph, model, depth + 1)
+                ctx.graph(graph.into(), model, depth + 1)
             } else {
                 Graph::default()
             };

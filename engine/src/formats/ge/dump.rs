@@ -2,6 +2,9 @@
 //! the shared text-format reader (line and column in errors, unknown fields skipped with a
 //! warning).
 
+use bytes::Bytes;
+use prost::Message;
+
 use super::convert::{self, Extras};
 use super::pb;
 use crate::error::ImportError;
@@ -9,8 +12,35 @@ use crate::formats::text::{self, parse_text};
 use crate::formats::{Confidence, InputFile};
 use crate::ir::Model;
 
+const TITLE: &str = "GE graph dump";
+
+/// A dump is parsed a few ops at a time and encoded to binary as it goes, then its ops are
+/// decoded one at a time as they are converted ([`read_lazily`]); when that fails anywhere, the
+/// text is parsed whole, which gives the error (or the model): the answer is the same.
 pub(super) fn import(file: &InputFile) -> Result<Model, ImportError> {
-    let parsed = parse_text::<pb::ModelDef>(file, "GE graph dump", "ge.proto.ModelDef")?;
+    match read_lazily(file) {
+        Some(model) => Ok(model),
+        None => import_whole(file),
+    }
+}
+
+/// The model of the dump with its graphs parsed in groups of ops; `None` when that fails.
+pub(super) fn read_lazily(file: &InputFile) -> Option<Model> {
+    let (encoded, warnings) = text::transcode_text_split(file, TITLE, "ge.proto.ModelDef")?;
+    let def = pb::LazyModelDef::decode(Bytes::from(encoded)).ok()?;
+    convert::lazy_model(
+        file,
+        def,
+        Extras {
+            warnings,
+            ..Extras::default()
+        },
+    )
+}
+
+/// [`import`] with the text parsed into one ModelDef.
+pub(super) fn import_whole(file: &InputFile) -> Result<Model, ImportError> {
+    let parsed = parse_text::<pb::ModelDef>(file, TITLE, "ge.proto.ModelDef")?;
     Ok(convert::model(
         file,
         parsed.message,

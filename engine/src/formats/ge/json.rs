@@ -11,6 +11,7 @@
 //! - a value of the wrong JSON type is an error naming its line and column.
 
 use bytes::Bytes;
+use prost::Message;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
@@ -53,19 +54,22 @@ pub(super) fn import(file: &InputFile) -> Result<Model, ImportError> {
         }
     })?;
     let mut warnings = Vec::new();
-    let def = root.into_pb(&mut warnings);
+    let def = root.into_lazy_pb(&mut warnings);
     let warnings = warnings
         .into_iter()
         .map(|w| format!("{}: {w}", file.name))
         .collect();
-    Ok(convert::model(
-        file,
-        def,
-        Extras {
-            warnings,
-            ..Extras::default()
-        },
-    ))
+    let extras = Extras {
+        warnings,
+        ..Extras::default()
+    };
+    // The ops were encoded by `JOps` and decode; were one not to, say so rather than panic.
+    convert::lazy_model(file, def, extras).ok_or_else(|| ImportError::Malformed {
+        file: file.name.clone(),
+        format: TITLE,
+        location: Location::default(),
+        expected: "ops that decode once converted (internal)".to_string(),
+    })
 }
 
 /// How far into the file the sniffer looks for the keys of a GE graph.
@@ -114,7 +118,7 @@ struct JModel {
     graph: Option<Vec<JGraph>>,
     attr: Option<AttrMap>,
     // A bare GraphDef (some tools dump one graph): these are its fields.
-    op: Option<Vec<JOp>>,
+    op: Option<JOps>,
     input: Option<Vec<Text>>,
     output: Option<Vec<Text>>,
 }
@@ -125,8 +129,38 @@ struct JGraph {
     name: Option<Text>,
     input: Option<Vec<Text>>,
     output: Option<Vec<Text>>,
-    op: Option<Vec<JOp>>,
+    op: Option<JOps>,
     attr: Option<AttrMap>,
+}
+
+/// A graph's `op` list: each op is converted to its prost message and encoded as soon as it is
+/// read, so that the JSON tree of a big model never exists whole (it was 4.6 times the graph);
+/// with the conversion's warnings, in op order.
+#[derive(Default)]
+struct JOps {
+    encoded: Vec<Bytes>,
+    warnings: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for JOps {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<JOps, D::Error> {
+        struct OpsVisitor;
+        impl<'de> Visitor<'de> for OpsVisitor {
+            type Value = JOps;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JOps, A::Error> {
+                let mut ops = JOps::default();
+                while let Some(op) = seq.next_element::<JOp>()? {
+                    let op = op.into_pb(&mut ops.warnings);
+                    ops.encoded.push(op.encode_to_vec().into());
+                }
+                Ok(ops)
+            }
+        }
+        d.deserialize_seq(OpsVisitor)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -286,12 +320,13 @@ fn attrs(
 }
 
 impl JModel {
-    fn into_pb(self, warnings: &mut Vec<String>) -> pb::ModelDef {
-        let mut graphs: Vec<pb::GraphDef> = self
+    /// The ModelDef with its graphs' ops left encoded, as the `.om` reader decodes it.
+    fn into_lazy_pb(self, warnings: &mut Vec<String>) -> pb::LazyModelDef {
+        let mut graphs: Vec<pb::LazyGraphDef> = self
             .graph
             .unwrap_or_default()
             .into_iter()
-            .map(|g| g.into_pb(warnings))
+            .map(|g| g.into_lazy_pb(warnings))
             .collect();
         if graphs.is_empty() && self.op.is_some() {
             graphs.push(
@@ -302,10 +337,10 @@ impl JModel {
                     op: self.op,
                     attr: None,
                 }
-                .into_pb(warnings),
+                .into_lazy_pb(warnings),
             );
         }
-        pb::ModelDef {
+        pb::LazyModelDef {
             name: text(self.name),
             version: u32::try_from(int(self.version)).unwrap_or_default(),
             custom_version: text(self.custom_version),
@@ -317,17 +352,32 @@ impl JModel {
 }
 
 impl JGraph {
+    /// A graph held in an attribute, ops decoded.
     fn into_pb(self, warnings: &mut Vec<String>) -> pb::GraphDef {
+        let graph = self.into_lazy_pb(warnings);
         pb::GraphDef {
+            name: graph.name,
+            input: graph.input,
+            output: graph.output,
+            // `JOps` encoded them: they decode.
+            op: graph
+                .op
+                .into_iter()
+                .map(|op| pb::OpDef::decode(op).unwrap_or_default())
+                .collect(),
+            attr: graph.attr,
+            attr_groups: None,
+        }
+    }
+
+    fn into_lazy_pb(self, warnings: &mut Vec<String>) -> pb::LazyGraphDef {
+        let ops = self.op.unwrap_or_default();
+        warnings.extend(ops.warnings);
+        pb::LazyGraphDef {
             name: text(self.name),
             input: texts(self.input),
             output: texts(self.output),
-            op: self
-                .op
-                .unwrap_or_default()
-                .into_iter()
-                .map(|op| op.into_pb(warnings))
-                .collect(),
+            op: ops.encoded,
             attr: attrs(self.attr, warnings),
             attr_groups: None,
         }

@@ -8,7 +8,8 @@
 //!
 //! Invariants:
 //! - All three forms decode into one prost `ModelDef` and go through one converter
-//!   ([`convert`]), so the same graph gives the same IR whatever the form.
+//!   ([`convert`]), so the same graph gives the same IR whatever the form. A `.om` file's ops
+//!   are decoded one at a time as they are converted ([`graph_src`]), never held all at once.
 //! - Attribute compression (`om_compress_version`) is undone during the conversion
 //!   ([`compress`]); names and values then read as in an uncompressed model.
 //! - Weights and kernel partitions of `.om` files are bounds-checked and skipped, never read or
@@ -17,6 +18,7 @@
 mod compress;
 mod convert;
 mod dump;
+mod graph_src;
 mod json;
 mod om;
 pub(crate) mod pb;

@@ -116,7 +116,8 @@ fn c_string(data: &[u8], pos: usize, len: usize) -> String {
     String::from_utf8_lossy(&field[..end]).trim().to_string()
 }
 
-struct Failure {
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct Failure {
     byte: u64,
     path: String,
     expected: String,
@@ -152,8 +153,25 @@ pub(super) fn import(file: &InputFile) -> Result<Model, ImportError> {
     })
 }
 
-fn read(file: &InputFile) -> Result<Model, Failure> {
-    let (def, extras) = read_parts(file, 0)?;
+/// Reads the main ModelDef's ops one at a time (`LazyModelDef`); when that fails anywhere, the
+/// whole ModelDef is decoded at once, which gives the error (or, should the lazy reading have
+/// been stricter, the model): the answer is the same either way.
+pub(super) fn read(file: &InputFile) -> Result<Model, Failure> {
+    match read_lazily(file) {
+        Some(model) => Ok(model),
+        None => read_whole(file),
+    }
+}
+
+/// The model with the main ModelDef's ops decoded one at a time; `None` when that fails.
+pub(super) fn read_lazily(file: &InputFile) -> Option<Model> {
+    let (def, extras) = read_parts::<pb::LazyModelDef>(file, 0).ok()?;
+    convert::lazy_model(file, def, extras)
+}
+
+/// [`read`] with the main ModelDef decoded whole.
+pub(super) fn read_whole(file: &InputFile) -> Result<Model, Failure> {
+    let (def, extras) = read_parts::<pb::ModelDef>(file, 0)?;
     Ok(convert::model(file, def, extras))
 }
 
@@ -165,8 +183,12 @@ const FLOW_SUBMODEL: u32 = 7;
 const FLOW_MODEL_TYPE: u8 = 3;
 
 /// Everything of an OM file but the conversion: the main ModelDef, and the other models, the
-/// metadata, warnings and task facts the conversion takes. `depth` counts flow-model nesting.
-fn read_parts(file: &InputFile, depth: usize) -> Result<(pb::ModelDef, Extras), Failure> {
+/// metadata, warnings and task facts the conversion takes. `depth` counts flow-model nesting;
+/// `D` is how the main ModelDef is decoded (whole, or lazily).
+fn read_parts<D: Message + Default>(
+    file: &InputFile,
+    depth: usize,
+) -> Result<(D, Extras), Failure> {
     let data = &file.data[..];
     let mut metadata = Vec::new();
     let mut warnings = Vec::new();
@@ -392,7 +414,7 @@ fn read_parts(file: &InputFile, depth: usize) -> Result<(pb::ModelDef, Extras), 
         let label = format!("model {} of {n_models}", block_idx + 1);
         match block.iter().find(|p| p.kind == MODEL_DEF) {
             Some(part) => {
-                let other = decode_model_def(file, *part, &format!("{label} > "))?;
+                let other = decode_model_def::<pb::ModelDef>(file, *part, &format!("{label} > "))?;
                 other_models.push((label, other));
             }
             None => warnings.push(format!(
@@ -528,13 +550,14 @@ fn flow_submodel(file: &InputFile, part: Partition, depth: usize) -> Result<Flow
         data: file.data.slice(start..stop),
         limits: file.limits,
     };
-    let (def, extras) = read_parts(&nested, depth + 1).map_err(|inner| Failure {
-        byte: inner.byte + start as u64,
-        path: format!("{here} `{name}` > {}", inner.path)
-            .trim_end_matches(" > ")
-            .to_string(),
-        expected: inner.expected,
-    })?;
+    let (def, extras) =
+        read_parts::<pb::ModelDef>(&nested, depth + 1).map_err(|inner| Failure {
+            byte: inner.byte + start as u64,
+            path: format!("{here} `{name}` > {}", inner.path)
+                .trim_end_matches(" > ")
+                .to_string(),
+            expected: inner.expected,
+        })?;
     Ok(FlowSubmodel {
         name,
         kind: texts.get(1).cloned(),
@@ -690,15 +713,15 @@ fn read_table(
     Ok((partitions, block_end, wide))
 }
 
-fn decode_model_def(
+fn decode_model_def<D: Message + Default>(
     file: &InputFile,
     part: Partition,
     prefix: &str,
-) -> Result<pb::ModelDef, Failure> {
+) -> Result<D, Failure> {
     let slice = file.data.slice(part.start..part.end);
     let total = slice.len();
     let mut buf = slice;
-    let mut def = pb::ModelDef::default();
+    let mut def = D::default();
     match def.merge(&mut buf) {
         Ok(()) => Ok(def),
         Err(err) => {

@@ -1216,3 +1216,199 @@ fn a_flow_submodel_without_om_data_is_a_located_error() {
     );
     assert!(message.contains("OM data"), "{message}");
 }
+
+// ---- `.om` ops read one at a time give the whole ModelDef's model ----
+
+/// The `.om` file `bytes` read lazily (asserting it did not give way to the whole reading when
+/// `lazy_expected`) and read whole give the same model, or the same failure.
+fn assert_lazy_om_is_whole(name: &str, bytes: Vec<u8>, lazy_expected: bool) -> bool {
+    let file = InputFile::new(name, bytes);
+    let lazy = om::read_lazily(&file).is_some();
+    assert!(lazy || !lazy_expected, "{name}: the lazy reader gave way");
+    let read = om::read(&file);
+    let whole = om::read_whole(&file);
+    match (&read, &whole) {
+        (Ok(read), Ok(whole)) => assert_eq!(read, whole, "{name}"),
+        (Err(read), Err(whole)) => assert_eq!(read, whole, "{name}"),
+        _ => panic!("{name}: lazy {:?}, whole {:?}", read.is_ok(), whole.is_ok()),
+    }
+    lazy
+}
+
+#[test]
+fn om_ops_read_one_at_a_time_give_the_whole_model() {
+    // Consumers before their producer: the first consumer's input desc fills the tensor.
+    let mut early = op("early", "Relu", &["late:0"]);
+    early.input_desc = vec![desc(pb::DataType::DtFloat16, &[1, 8], "ND")];
+    let mut second = op(
+        "second",
+        "Neg",
+        &["late:0", "late:3", "nowhere:0", "late:-1"],
+    );
+    second.input_desc = vec![desc(pb::DataType::DtFloat, &[2, 8], "NCHW")];
+    let mut sub = op("call", "PartitionedCall", &["late:0"]);
+    sub.subgraph_name = vec!["body".into()];
+    let forward = model_of(vec![
+        graph(
+            "g",
+            vec![
+                early,
+                second,
+                op("late", "Abs", &[]),
+                op("late", "Relu", &[]),
+                sub,
+            ],
+        ),
+        graph(
+            "body",
+            vec![op("b", "Data", &[]), op("r", "Relu", &["b:0"])],
+        ),
+        graph("orphan", vec![op("o", "Abs", &[])]),
+    ]);
+    let bytes = forward.to_om(&OmOptions::atc());
+    let model = import_ok("forward.om", bytes.clone());
+    let late = &model.graph.tensors[model.graph.tensor_by_name("late:0").unwrap()];
+    assert_eq!(late.shape.as_ref().unwrap().to_string(), "[1,8]");
+    assert_eq!(late.dtype, DType::F16);
+    let mut files = vec![("forward.om".to_string(), bytes)];
+    for (name, model) in [
+        ("resnet50", samples::ge_resnet50()),
+        ("mobilenet_v2", samples::ge_mobilenet_v2()),
+        ("chain", samples::ge_chain(500)),
+    ] {
+        for (form, bytes) in all_forms(&model) {
+            if form.ends_with(".om") {
+                files.push((format!("{name}_{form}"), bytes));
+            }
+        }
+        files.push((format!("{name}_atc.om"), model.to_om(&OmOptions::atc())));
+    }
+    let multi = samples::ge_small().to_om(&OmOptions {
+        extra_models: vec![samples::ge_small()],
+        wide_table: true,
+        ..OmOptions::atc()
+    });
+    files.push(("multi.om".to_string(), multi.clone()));
+    // The real ATC model of the shared samples (`OPSCOPE_SAMPLES`, else `../shared/samples`
+    // next to the repository; absent in CI clones).
+    let base = std::env::var_os("OPSCOPE_SAMPLES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples")
+        });
+    if let Ok(bytes) = std::fs::read(base.join("models/ge/ait-compare-model.om")) {
+        files.push(("ait-compare-model.om".to_string(), bytes));
+    }
+    for (name, bytes) in files {
+        assert_lazy_om_is_whole(&name, bytes, true);
+    }
+    // Broken files: the same model or the same failure, whether read lazily or not.
+    let mut rng = XorShift(5);
+    let mut n_lazy = 0;
+    for _ in 0..1500 {
+        let mut bytes = multi.clone();
+        for _ in 0..1 + rng.next() % 4 {
+            let pos = (rng.next() as usize) % bytes.len();
+            match rng.next() % 3 {
+                0 => bytes[pos] = rng.next() as u8,
+                1 => bytes[pos] ^= 1 << (rng.next() % 8),
+                _ => bytes.insert(pos, rng.next() as u8),
+            }
+        }
+        n_lazy += usize::from(assert_lazy_om_is_whole("m.om", bytes, false));
+    }
+    assert!(n_lazy > 100, "only {n_lazy} mutations were read lazily");
+}
+
+/// The GE dump `text` parsed in groups of ops (asserting it did not give way to the whole
+/// parse when `lazy_expected`) and parsed whole give the same model, or the same error.
+fn assert_lazy_dump_is_whole(name: &str, text: Vec<u8>, lazy_expected: bool) -> bool {
+    let file = InputFile::new(name, text);
+    let lazy = dump::read_lazily(&file).is_some();
+    assert!(lazy || !lazy_expected, "{name}: the lazy reader gave way");
+    let read = dump::import(&file);
+    let whole = dump::import_whole(&file);
+    match (&read, &whole) {
+        (Ok(read), Ok(whole)) => assert_eq!(read, whole, "{name}"),
+        (Err(read), Err(whole)) => assert_eq!(read.to_string(), whole.to_string(), "{name}"),
+        _ => panic!("{name}: lazy {read:?}, whole {whole:?}"),
+    }
+    lazy
+}
+
+#[test]
+fn dumps_parsed_in_groups_of_ops_give_the_whole_model() {
+    let mut call = op("call", "PartitionedCall", &["x:0", "late:0"]);
+    call.subgraph_name = vec!["body".into()];
+    let mut early = op("early", "Relu", &["late:0"]);
+    early.input_desc = vec![desc(pb::DataType::DtFloat16, &[1, 8], "ND")];
+    let with_subgraph = model_of(vec![
+        graph(
+            "main",
+            vec![op("x", "Data", &[]), early, call, op("late", "Abs", &[])],
+        ),
+        graph(
+            "body",
+            vec![op("b", "Data", &[]), op("r", "Relu", &["b:0"])],
+        ),
+    ]);
+    let chain = samples::ge_chain(2_000).to_text();
+    assert!(chain.len() > 8 * 64 * 1024, "{} bytes", chain.len());
+    let mut files = vec![
+        ("ge_proto_chain.txt".to_string(), chain.clone()),
+        (
+            "ge_proto_resnet.txt".to_string(),
+            samples::ge_resnet50().to_text(),
+        ),
+        ("ge_proto_sub.txt".to_string(), with_subgraph.to_text()),
+    ];
+    // Unknown fields inside and outside the graph: warnings, blanked out before parsing.
+    let mut odd = samples::ge_small().to_text();
+    odd = odd.replacen("op {", "weird_field: 3\n  op {", 1);
+    odd.push_str("\nunknown_top { a: 1 }\n");
+    files.push(("ge_proto_odd.txt".to_string(), odd));
+    let base = std::env::var_os("OPSCOPE_SAMPLES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples")
+        });
+    if let Ok(bytes) = std::fs::read(base.join("models/ge/ge_proto_00000_Build.txt")) {
+        files.push((
+            "ge_proto_00000_Build.txt".to_string(),
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ));
+    }
+    for (name, text) in &files {
+        assert_lazy_dump_is_whole(name, text.clone().into_bytes(), true);
+    }
+    let model = dump::import(&InputFile::new(
+        "ge_proto_odd.txt",
+        files[3].1.clone().into_bytes(),
+    ))
+    .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(model.warnings.len(), 2, "{:?}", model.warnings);
+    // A graph naming itself twice: one parse refuses it, so the groups are not used.
+    let twice = chain.replacen("op {", "name: \"again\"\n  op {", 1);
+    assert!(!assert_lazy_dump_is_whole(
+        "ge_proto_twice.txt",
+        twice.into_bytes(),
+        false
+    ));
+    // Broken dumps: the same model or the same error either way.
+    let original = samples::ge_small().to_text().into_bytes();
+    let mut rng = XorShift(9);
+    let mut n_lazy = 0;
+    for _ in 0..600 {
+        let mut bytes = original.clone();
+        for _ in 0..1 + rng.next() % 3 {
+            let pos = (rng.next() as usize) % bytes.len();
+            match rng.next() % 3 {
+                0 => bytes[pos] = b"{}\":# \nop"[(rng.next() % 9) as usize],
+                1 => bytes[pos] ^= 1 << (rng.next() % 7),
+                _ => bytes.insert(pos, b"{}\" \n"[(rng.next() % 5) as usize]),
+            }
+        }
+        n_lazy += usize::from(assert_lazy_dump_is_whole("ge_proto_m.txt", bytes, false));
+    }
+    assert!(n_lazy > 50, "only {n_lazy} mutations were read in groups");
+}

@@ -2,8 +2,10 @@
 //! content (inputs naming no node, duplicate names, absurd output indices) becomes a best-effort
 //! IR value plus a warning that names the file and the node.
 
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::collections::{HashMap, HashSet};
+use std::convert::Infallible;
+use std::hash::Hash;
 
 use super::pb;
 use crate::formats::InputFile;
@@ -53,8 +55,49 @@ const OUTPUT_DTYPE_ATTRS: &[&str] = &["dtype", "out_type", "output_type", "DstT"
 /// Ops whose every output has the dtype of `T` (the others state it for slot 0 only).
 const ALL_OUTPUTS_T_OPS: &[&str] = &["Split", "SplitV", "Unpack", "Switch", "RefSwitch"];
 
+/// The fields of GraphDef beside its nodes, as both the eager and the lazy decoding give them.
+pub(super) struct Header {
+    pub versions: Option<pb::VersionDef>,
+    pub version: i32,
+    pub library: Option<pb::FunctionDefLibrary>,
+}
+
 /// The model of a decoded GraphDef; `encoding` (`binary` or `text`) goes into the metadata.
 pub(super) fn model(file: &InputFile, proto: pb::GraphDef, encoding: &str) -> Model {
+    let mut names = MainNames::with_names(
+        proto.node.iter().map(|node| node.name.clone()),
+        proto.node.len(),
+    );
+    for text in proto.node.iter().flat_map(|node| &node.input) {
+        names.read_by(text);
+    }
+    let header = Header {
+        versions: proto.versions,
+        version: proto.version,
+        library: proto.library,
+    };
+    let n_nodes = proto.node.len();
+    infallible(model_of_parts(
+        file,
+        header,
+        encoding,
+        names,
+        n_nodes,
+        proto.node.into_iter().map(Ok),
+    ))
+}
+
+/// [`model`] from the main graph's nodes given one at a time (`nodes`, `n_nodes` of them, each
+/// may fail to decode with `E`), resolved against `names`, which are made from all of them
+/// beforehand: a lazy reader decodes, converts and drops each node in turn.
+pub(super) fn model_of_parts<K: Borrow<str> + Hash + Eq, E>(
+    file: &InputFile,
+    proto: Header,
+    encoding: &str,
+    mut names: MainNames<K>,
+    n_nodes: usize,
+    nodes: impl Iterator<Item = Result<pb::NodeDef, E>>,
+) -> Result<Model, E> {
     let mut warnings = Vec::new();
     let mut metadata = vec![("encoding".to_string(), encoding.to_string())];
     if let Some(versions) = &proto.versions {
@@ -74,7 +117,7 @@ pub(super) fn model(file: &InputFile, proto: pb::GraphDef, encoding: &str) -> Mo
         file: &file.name,
         warnings: &mut warnings,
     };
-    let graph = main_graph(&mut ctx, &name, proto.node);
+    let graph = build(&mut ctx, &name, n_nodes, nodes, &mut names, &[], &[])?;
     let mut functions = Vec::new();
     if let Some(library) = proto.library {
         if !library.gradient.is_empty() {
@@ -84,7 +127,7 @@ pub(super) fn model(file: &InputFile, proto: pb::GraphDef, encoding: &str) -> Mo
             functions.push(function(&mut ctx, function_proto));
         }
     }
-    Model {
+    Ok(Model {
         format: ModelFormat::Tensorflow,
         name,
         metadata,
@@ -92,6 +135,13 @@ pub(super) fn model(file: &InputFile, proto: pb::GraphDef, encoding: &str) -> Mo
         graph,
         functions,
         warnings,
+    })
+}
+
+fn infallible<T>(result: Result<T, Infallible>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(never) => match never {},
     }
 }
 
@@ -154,37 +204,45 @@ fn first_index_by_name(nodes: &[pb::NodeDef]) -> HashMap<String, NodeId> {
     first_index
 }
 
-/// Names of the main graph: `n`, `n:k` and `^n`; slot 0 of node `n` is the tensor `n`.
-struct MainNames {
-    first_index: HashMap<String, NodeId>,
+/// Names of the main graph: `n`, `n:k` and `^n`; slot 0 of node `n` is the tensor `n`. The
+/// names are `String`s when read from decoded nodes, or `&str`s borrowed from the file when the
+/// nodes are decoded one at a time.
+pub(super) struct MainNames<K> {
+    first_index: HashMap<K, NodeId>,
     /// Highest slot of each node that some input reads.
     max_read: Vec<Option<usize>>,
 }
 
-impl MainNames {
-    fn new(nodes: &[pb::NodeDef]) -> MainNames {
-        let first_index = first_index_by_name(nodes);
-        let mut max_read: Vec<Option<usize>> = vec![None; nodes.len()];
-        for text in nodes.iter().flat_map(|node| &node.input) {
-            if text.starts_with('^') {
-                continue;
-            }
-            let (node, slot) = split_slot(text);
-            let slot = slot.unwrap_or(0);
-            if let Some(&idx) = first_index.get(node) {
-                if slot < MAX_OUTPUTS {
-                    max_read[idx] = max_read[idx].max(Some(slot));
-                }
-            }
+impl<K: Borrow<str> + Hash + Eq> MainNames<K> {
+    /// The names of the graph's `n_nodes` nodes, in node order; a repeated name keeps its first
+    /// node. Inputs are added with [`MainNames::read_by`] once every name is in.
+    pub(super) fn with_names(names: impl IntoIterator<Item = K>, n_nodes: usize) -> Self {
+        let mut first_index = HashMap::with_capacity(n_nodes);
+        for (idx, name) in names.into_iter().enumerate() {
+            first_index.entry(name).or_insert(idx);
         }
         MainNames {
             first_index,
-            max_read,
+            max_read: vec![None; n_nodes],
+        }
+    }
+
+    /// Notes the input `text` of some node: the slot it reads gets an output.
+    pub(super) fn read_by(&mut self, text: &str) {
+        if text.starts_with('^') {
+            return;
+        }
+        let (node, slot) = split_slot(text);
+        let slot = slot.unwrap_or(0);
+        if let Some(&idx) = self.first_index.get(node) {
+            if let Some(max_read) = self.max_read.get_mut(idx).filter(|_| slot < MAX_OUTPUTS) {
+                *max_read = (*max_read).max(Some(slot));
+            }
         }
     }
 }
 
-impl Names for MainNames {
+impl<K: Borrow<str> + Hash + Eq> Names for MainNames<K> {
     fn input<'t>(&mut self, text: &'t str) -> InputRef<'t> {
         if let Some(node) = text.strip_prefix('^') {
             return InputRef::Control(self.first_index.get(node).copied());
@@ -235,29 +293,25 @@ fn output_count(node: &pb::NodeDef, max_read: Option<usize>) -> usize {
         .min(MAX_OUTPUTS)
 }
 
-/// The main graph: one node per NodeDef, Placeholders as inputs, sinks as outputs.
-fn main_graph(ctx: &mut Ctx, name: &str, nodes: Vec<pb::NodeDef>) -> Graph {
-    let mut names = MainNames::new(&nodes);
-    build(ctx, name, nodes, &mut names, &[], &[])
-}
-
-/// Builds one graph; `graph_inputs` are function arguments, `graph_outputs` function results
-/// (the main graph has neither: its inputs are Placeholders and its outputs the sinks).
-fn build(
+/// Builds one graph from its `n_nodes` nodes; `graph_inputs` are function arguments,
+/// `graph_outputs` function results (the main graph has neither: its inputs are Placeholders
+/// and its outputs the sinks). Stops at the first node that fails to decode.
+fn build<E>(
     ctx: &mut Ctx,
     name: &str,
-    nodes: Vec<pb::NodeDef>,
+    n_nodes: usize,
+    nodes: impl Iterator<Item = Result<pb::NodeDef, E>>,
     names: &mut dyn Names,
     graph_inputs: &[(String, DType)],
     graph_outputs: &[String],
-) -> Graph {
+) -> Result<Graph, E> {
     let mut builder = GraphBuilder::new(name);
     // One node per NodeDef and about one tensor each: sized once, not grown by doubling.
-    builder.graph_mut().nodes.reserve_exact(nodes.len());
+    builder.graph_mut().nodes.reserve_exact(n_nodes);
     builder
         .graph_mut()
         .tensors
-        .reserve(nodes.len() + graph_inputs.len());
+        .reserve(n_nodes + graph_inputs.len());
     let mut input_ids = Vec::new();
     for (arg, dtype) in graph_inputs {
         let id = builder.tensor(arg);
@@ -267,7 +321,8 @@ fn build(
         input_ids.push(id);
     }
     let mut control_sources = HashSet::new();
-    for (node_idx, proto) in nodes.into_iter().enumerate() {
+    for (node_idx, proto) in nodes.enumerate() {
+        let proto = proto?;
         let place = || format!("node `{}`", proto.name);
         let is_duplicate = names.first_index(&proto.name) != Some(node_idx);
         if is_duplicate {
@@ -386,7 +441,7 @@ fn build(
     } else {
         output_ids
     };
-    graph
+    Ok(graph)
 }
 
 /// Dtypes, shapes, kinds and values the file states for a node's outputs: the output dtype
@@ -593,7 +648,16 @@ fn function(ctx: &mut Ctx, proto: pb::FunctionDef) -> Graph {
             ),
         }
     }
-    build(ctx, &signature.name, nodes, &mut names, &args, &outputs)
+    let n_nodes = nodes.len();
+    infallible(build(
+        ctx,
+        &signature.name,
+        n_nodes,
+        nodes.into_iter().map(Ok),
+        &mut names,
+        &args,
+        &outputs,
+    ))
 }
 
 pub(super) fn dtype(code: i32) -> DType {

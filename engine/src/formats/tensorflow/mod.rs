@@ -14,6 +14,7 @@
 //!   of its own.
 
 mod convert;
+mod lazy;
 pub(crate) mod pb;
 mod saved_model;
 
@@ -230,13 +231,30 @@ fn sniff_text(data: &[u8]) -> Confidence {
     }
 }
 
+/// The summing-up line of the text reader's capped warnings.
+const SKIPPED_FIELDS: &str = "more fields that are not part of the schema were skipped";
+
 fn import(file: &InputFile) -> Result<Model, ImportError> {
     import_encoded(file, sniff_binary(&file.data) > 0)
 }
 
 /// Reads `file` as a binary GraphDef when `binary`, else as text; the importer decides by
-/// sniffing, the fuzz targets force either.
+/// sniffing, the fuzz targets force either. Either is read one node at a time (see [`lazy`]);
+/// the eager reading is what that falls back to.
 pub(super) fn import_encoded(file: &InputFile, binary: bool) -> Result<Model, ImportError> {
+    if binary {
+        if let Some(model) = lazy::import(file) {
+            return Ok(finish(file, model, Vec::new()));
+        }
+    } else if let Some((model, mut warnings)) = lazy::import_text(file) {
+        cap_warnings(file, &mut warnings, SKIPPED_FIELDS);
+        return Ok(finish(file, model, warnings));
+    }
+    import_eagerly(file, binary)
+}
+
+/// [`import_encoded`] with the whole GraphDef decoded before it is converted.
+fn import_eagerly(file: &InputFile, binary: bool) -> Result<Model, ImportError> {
     let (graph, encoding, warnings) =
         read_message::<pb::GraphDef>(file, binary, TITLE, "tensorflow.GraphDef")?;
     Ok(convert_graph(file, graph, encoding, warnings))
@@ -248,9 +266,13 @@ pub(super) fn convert_graph(
     file: &InputFile,
     graph: pb::GraphDef,
     encoding: &str,
-    mut warnings: Vec<String>,
+    warnings: Vec<String>,
 ) -> Model {
-    let mut model = convert::model(file, graph, encoding);
+    finish(file, convert::model(file, graph, encoding), warnings)
+}
+
+/// The converted `model` with the converter's warnings capped, after the reader's `warnings`.
+fn finish(file: &InputFile, mut model: Model, mut warnings: Vec<String>) -> Model {
     cap_warnings(
         file,
         &mut model.warnings,
@@ -275,11 +297,7 @@ pub(super) fn read_message<M: prost::Message + Default>(
         let parsed = text::parse_text::<M>(file, title, message_name)?;
         (parsed.message, "text", parsed.warnings)
     };
-    cap_warnings(
-        file,
-        &mut warnings,
-        "more fields that are not part of the schema were skipped",
-    );
+    cap_warnings(file, &mut warnings, SKIPPED_FIELDS);
     Ok((message, encoding, warnings))
 }
 

@@ -1199,3 +1199,109 @@ fn mutate(original: &[u8], rng: &mut XorShift) -> Vec<u8> {
     }
     bytes
 }
+
+// ---- the lazy binary reader gives what the eager one gives ----
+
+/// The lazy reading of `bytes` (asserting it did not fall back when `lazy_expected`) and the
+/// eager one give the same model, or the same error.
+fn assert_lazy_is_eager(name: &str, bytes: Vec<u8>, lazy_expected: bool) -> bool {
+    let binary = !name.ends_with(".pbtxt");
+    let file = InputFile::new(name, bytes);
+    let lazy = if binary {
+        lazy::import(&file).is_some()
+    } else {
+        lazy::import_text(&file).is_some()
+    };
+    assert!(lazy || !lazy_expected, "{name}: the lazy reader gave up");
+    let read = import_encoded(&file, binary);
+    let eager = import_eagerly(&file, binary);
+    match (&read, &eager) {
+        (Ok(read), Ok(eager)) => assert_eq!(read, eager, "{name}"),
+        (Err(read), Err(eager)) => assert_eq!(read.to_string(), eager.to_string(), "{name}"),
+        _ => panic!("{name}: lazy {read:?}, eager {eager:?}"),
+    }
+    lazy
+}
+
+#[test]
+fn lazy_binary_reading_gives_the_eager_model() {
+    let mut w = TfWriter::new(TfWeights::Content);
+    let a = w.placeholder("a", &[2]);
+    let b = w.placeholder("b", &[2]);
+    w.node("MyAdd", "call", &[&a, &b], vec![], &[]);
+    w.function("MyAdd", "AddV2", &["x", "y"]);
+    let with_library = w.finish();
+    // Forward references, control inputs, duplicate names, dangling and empty inputs.
+    let odd = graph_of(vec![
+        node("relu", "Relu", &["split:1", "^init", "missing:3"], vec![]),
+        node("init", "NoOp", &[], vec![]),
+        node("split", "Split", &["x:0", "", "^nowhere"], vec![]),
+        node(
+            "split",
+            "Neg",
+            &["split:2", "x:99999999999999999999"],
+            vec![],
+        ),
+        placeholder("x", &[1]),
+    ]);
+    let graphs = [
+        ("resnet.pb", tf_resnet50(TfWeights::Content, true).binary()),
+        (
+            "mobilenet.pb",
+            tf_mobilenet_v2(TfWeights::Splat, false).binary(),
+        ),
+        ("small.pb", small_net(TfWeights::Content, true).binary()),
+        ("library.pb", with_library.binary()),
+        ("odd.pb", odd),
+    ];
+    for (name, bytes) in &graphs {
+        assert_lazy_is_eager(name, bytes.clone(), true);
+    }
+    // The text forms, big enough to be parsed in several groups of nodes, and with an unknown
+    // field (a warning).
+    let mut texts = vec![
+        ("resnet.pbtxt", tf_resnet50(TfWeights::Splat, true).text()),
+        (
+            "mobilenet.pbtxt",
+            tf_mobilenet_v2(TfWeights::Splat, false).text(),
+        ),
+        ("library.pbtxt", with_library.text()),
+    ];
+    let mut odd = small_net(TfWeights::Splat, true).text();
+    odd.push_str("node { name: \"late\" op: \"Neg\" input: \"input:0\" weird: 1 }\n");
+    texts.push(("odd.pbtxt", odd));
+    assert!(
+        texts[0].1.len() > 4 * 64 * 1024,
+        "{} bytes",
+        texts[0].1.len()
+    );
+    for (name, text) in &texts {
+        assert_lazy_is_eager(name, text.clone().into_bytes(), true);
+    }
+    let original = small_net(TfWeights::Splat, true).text().into_bytes();
+    let mut rng = XorShift(3);
+    for _ in 0..300 {
+        assert_lazy_is_eager("m.pbtxt", mutate(&original, &mut rng), false);
+    }
+    // Broken and odd files: the same model or the same error (the first in file order), whether
+    // the lazy reader converts them or gives up.
+    let original = small_net(TfWeights::Splat, true).binary();
+    let mut rng = XorShift(7);
+    let mut n_lazy = 0;
+    for _ in 0..2000 {
+        n_lazy += usize::from(assert_lazy_is_eager(
+            "m.pb",
+            mutate(&original, &mut rng),
+            false,
+        ));
+    }
+    assert!(n_lazy > 100, "only {n_lazy} mutations were read lazily");
+    // A node whose name is not UTF-8 comes after a node whose op is broken: the eager reader's
+    // error (the op's, first in the file) is the answer.
+    let bytes = [
+        0x0a, 0x05, 0x0a, 0x01, b'a', 0x10, 0x05, 0x0a, 0x03, 0x0a, 0x01, 0xff,
+    ];
+    assert!(!assert_lazy_is_eager("bad.pb", bytes.to_vec(), false));
+    expect!["bad.pb: invalid TensorFlow file at byte 6, in GraphDef.node > NodeDef.op: a field encoded as the schema says (invalid wire type: Varint (expected LengthDelimited))"]
+    .assert_eq(&error_of("bad.pb", &bytes));
+}

@@ -1,0 +1,102 @@
+//! Binary GraphDef read one node at a time: the nodes stay undecoded slices of the file
+//! (`LazyGraphDef`), their names and inputs are read off the wire format first (borrowed from
+//! the file, no copy), then each NodeDef is decoded, converted and dropped in turn. The whole
+//! decoded GraphDef is never held beside the graph being built (that peaked at 4.7 times the
+//! graph's size).
+//!
+//! A text GraphDef goes the same way: the text reader's groups of nodes are encoded to binary
+//! as they are parsed ([`text::transcode_text`]), and that binary is read as above.
+//!
+//! The result is the eager reader's, by construction: when a node's names are not plain on the
+//! wire, or anything fails to decode, the file is read again by the eager reader, whose model
+//! or error (the first one in file order) is the answer.
+
+use bytes::Bytes;
+
+use super::convert::{self, Header, MainNames};
+use super::pb;
+use crate::error::ImportError;
+use crate::formats::decode_error::{decode_binary, decode_part};
+use crate::formats::{text, wire, InputFile};
+use crate::ir::Model;
+
+/// NodeDef's `name` and `input` field numbers.
+const NAME: u32 = 1;
+const INPUT: u32 = 3;
+
+/// The model of a binary GraphDef, or `None` when the lazy reading gave up (malformed file, or
+/// names the wire walk does not take as they are): the caller then reads the file eagerly.
+pub(super) fn import(file: &InputFile) -> Option<Model> {
+    import_encoding(file, "binary")
+}
+
+/// The model of a text GraphDef with the text reader's warnings, or `None` as for [`import`].
+pub(super) fn import_text(file: &InputFile) -> Option<(Model, Vec<String>)> {
+    let (encoded, warnings) =
+        text::transcode_text(file, super::TITLE, "tensorflow.GraphDef").ok()?;
+    let binary = InputFile {
+        name: file.name.clone(),
+        data: encoded.into(),
+        limits: file.limits,
+    };
+    Some((import_encoding(&binary, "text")?, warnings))
+}
+
+/// [`import`] of `file`, which holds the binary encoding of an `encoding` file.
+fn import_encoding(file: &InputFile, encoding: &str) -> Option<Model> {
+    let proto: pb::LazyGraphDef = decode_binary(file, super::TITLE).ok()?;
+    let names = main_names(&proto.node)?;
+    let header = Header {
+        versions: proto.versions,
+        version: proto.version,
+        library: proto.library,
+    };
+    let n_nodes = proto.node.len();
+    let nodes = proto
+        .node
+        .iter()
+        .map(|part| decode_part::<pb::NodeDef>(file, super::TITLE, part, &[("GraphDef", "node")]));
+    convert::model_of_parts::<_, ImportError>(file, header, encoding, names, n_nodes, nodes).ok()
+}
+
+/// The names and inputs of every node, borrowed from the file; `None` when a node's wire
+/// format is broken or a name or input is not UTF-8 (the decoder's error explains those).
+fn main_names(parts: &[Bytes]) -> Option<MainNames<&str>> {
+    let mut names = Vec::with_capacity(parts.len());
+    for part in parts {
+        // proto3: the last `name` wins, a missing one is empty.
+        let mut name = "";
+        for_each_ref(part, |number, text| {
+            if number == NAME {
+                name = text;
+            }
+        })?;
+        names.push(name);
+    }
+    let mut main = MainNames::with_names(names, parts.len());
+    for part in parts {
+        for_each_ref(part, |number, text| {
+            if number == INPUT {
+                main.read_by(text);
+            }
+        })?;
+    }
+    Some(main)
+}
+
+/// Calls `found` with the field number and text of every `name` and `input` of the NodeDef in
+/// `part`, in file order; `None` when the node does not read as the decoder would take it.
+fn for_each_ref<'a>(part: &'a [u8], mut found: impl FnMut(u32, &'a str)) -> Option<()> {
+    for field in wire::fields(part) {
+        let field = field?;
+        if field.number != NAME && field.number != INPUT {
+            continue;
+        }
+        if field.wire_type != wire::LEN {
+            return None;
+        }
+        let text = std::str::from_utf8(part.get(field.payload.0..field.payload.1)?).ok()?;
+        found(field.number, text);
+    }
+    Some(())
+}
