@@ -61,6 +61,18 @@ const selected = (page) => page.evaluate(() => document.querySelector('#properti
 
 const page = await open();
 
+/** Picks run `n` in the list. The radio is drawn from the page's state, which a worker answer
+ *  still on its way (a restore after a restart) can render again; the pick is repeated until it
+ *  holds, as a person would click again. */
+async function pickRun(target, n) {
+  const radio = target.locator('#profile-runs input[type="radio"]').nth(n);
+  for (let attempt = 0; attempt < 20 && !(await radio.isChecked()); attempt++) {
+    await radio.click();
+    await target.waitForTimeout(250);
+  }
+  assert(await radio.isChecked(), `run ${n + 1} could not be picked`);
+}
+
 await test('files: a drop with a broken file lists every file; the others load and join', async () => {
   await page.setInputFiles('#file', [
     file('resnet50.onnx', MODEL),
@@ -92,7 +104,7 @@ await test('files: two runs of one model are listed; switching re-joins without 
   const second = await profileText(page);
   assert(second !== first, `the second run shows: ${second}`);
   await select(page, '/Conv_1');
-  await radios.nth(0).check();
+  await pickRun(page, 0);
   await page.waitForFunction((t) => document.querySelector('#status .status-profile')?.innerText === t, first, { timeout: 30000 });
   await page.locator(DRAWN).waitFor({ timeout: 30000 });
   assert(await radios.nth(0).isChecked(), 'the first run is active');
@@ -152,7 +164,7 @@ await test('files: a hang past the limit names the file and restarts the worker'
   assert(await oneWorker(faults), `workers alive: ${faults.workers().length}`);
   assert(await faults.locator(DRAWN).count() === 1, 'the graph stays');
   assert(await selected(faults) === '/Conv_1', 'the selection stays');
-  await faults.locator('#profile-runs input[type="radio"]').nth(0).check();
+  await pickRun(faults, 0);
   await faults.locator(DRAWN).waitFor({ timeout: 30000 });
   await settled(faults);
   assert(await statusOf(faults, 'op_summary_0.csv') === 'joined', 'the restored worker switches runs');
