@@ -8,10 +8,12 @@ use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use super::findings_panel::FindingsPanel;
+use super::fusion_savings_chart::FusionSavingsChart;
 use super::hotspot_table::HotspotTable;
 use super::op_stats_table::OpStatsTable;
 use super::op_type_chart::OpTypeChart;
 use super::unit_chart::UnitChart;
+use super::unit_compare_chart::UnitCompareChart;
 use super::unmatched_table::UnmatchedTable;
 use crate::state::{
     format_count, format_share, format_us, Action, FindingsView, GraphHandle, PanelTab,
@@ -176,6 +178,10 @@ pub fn profile_panel(props: &ProfilePanelProps) -> Html {
             <div class="profile-charts">
                 <UnitChart data={profile.data.clone()} estimate={props.estimate.clone()} />
                 <OpTypeChart data={profile.data.clone()} estimate={props.estimate.clone()} />
+                if let Some(analysis) = &props.analysis {
+                    <UnitCompareChart analysis={analysis.clone()} />
+                    <FusionSavingsChart analysis={analysis.clone()} />
+                }
             </div>
         }
     });
