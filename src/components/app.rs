@@ -22,6 +22,7 @@ use super::model_panel::ModelPanel;
 use super::panel_layout::use_panel_layout;
 use super::profile_panel::ProfilePanel;
 use super::properties_panel::PropertiesPanel;
+use super::selection_summary::{summary_text, SelectionSummary};
 use super::shortcuts_help::ShortcutsHelp;
 use super::splitter::SplitterBar;
 use super::status_bar::StatusBar;
@@ -574,6 +575,13 @@ pub fn app() -> Html {
     let selection_count = state.selection.map_or(0, |_| 1 + state.related.len());
     let minimap = state.graph.clone().filter(|_| !state.minimap_hidden);
 
+    let summary = state.selected_node().map(|node| {
+        let analysis = graph_analysis
+            .as_ref()
+            .zip(node.graph_node)
+            .and_then(|(a, g)| a.node(g).cloned());
+        AttrValue::from(summary_text(node, analysis.as_ref(), &state.findings))
+    });
     let side_open = selected.is_some() || (state.graph.is_some() && state.model_panel);
     let workspace_style = panels
         .layout
@@ -639,6 +647,7 @@ pub fn app() -> Html {
                             on_action={dispatch.clone()}
                             on_open_fold={on_fold.reform(FoldRequest::Open)}
                             {on_drawn} />
+                        <SelectionSummary text={summary} />
                         if let Some(graph) = minimap {
                             <Minimap {graph} viewport={state.viewport} canvas={state.canvas}
                                 selection={state.selection} on_action={dispatch.clone()}

@@ -23,6 +23,7 @@ pub mod panel_layout;
 pub mod profile_panel;
 pub mod properties_panel;
 pub mod search_box;
+pub mod selection_summary;
 pub mod shortcuts_help;
 pub mod splitter;
 pub mod status_bar;
