@@ -44,20 +44,24 @@ pub fn saving_rows(analysis: &AnalysisData) -> Vec<PairRow> {
                 if row.missed == 1 { "" } else { "es" },
                 format_us(row.missed_us)
             ),
-            bars: vec![
-                PairBar {
+            // A pattern that only formed groups, or only missed, gets one bar.
+            bars: [
+                (row.formed > 0).then(|| PairBar {
                     us: row.formed_us,
                     text: format!("{} formed: {}", row.formed, format_us(row.formed_us)),
                     fill: FORMED,
                     hollow: false,
-                },
-                PairBar {
+                }),
+                (row.missed > 0).then(|| PairBar {
                     us: row.missed_us,
                     text: format!("{} missed: up to {}", row.missed, format_us(row.missed_us)),
                     fill: MISSED,
                     hollow: true,
-                },
-            ],
+                }),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
             label: row.pattern,
         })
         .collect()
@@ -96,12 +100,28 @@ mod tests {
         let analysis = fixtures::resnet_analysis(false);
         assert!(!analysis.groups.is_empty());
         let rows = saving_rows(&analysis);
-        let formed: f64 = rows.iter().map(|r| r.bars[0].us).sum();
+        let sum = |hollow: bool| -> f64 {
+            rows.iter()
+                .flat_map(|r| r.bars.iter())
+                .filter(|b| b.hollow == hollow)
+                .map(|b| b.us)
+                .sum()
+        };
+        let formed = sum(false);
         let groups: f64 = analysis.groups.iter().map(|g| g.gain_us).sum();
         assert!(groups > 0.0 && (formed - groups).abs() < 1e-6 * groups);
-        let missed: f64 = rows.iter().map(|r| r.bars[1].us).sum();
+        let missed = sum(true);
         let misses: f64 = analysis.near_misses.iter().map(|m| m.gain_us).sum();
         assert!((missed - misses).abs() < 1e-6 * misses.max(1.0));
+        // No bar for what a pattern did not do.
+        for row in &rows {
+            assert!(!row.bars.is_empty());
+            assert!(
+                row.bars.iter().all(|b| !b.text.starts_with("0 ")),
+                "{:?}",
+                row.bars
+            );
+        }
         let first = &analysis.groups[0].pattern;
         let row = rows.iter().find(|r| &r.label == first).expect("its row");
         let n = analysis

@@ -134,7 +134,7 @@ pub fn shortcuts_help(props: &ShortcutsHelpProps) -> Html {
                     <button ref={close_ref} class="btn-close" aria-label="Close the shortcuts"
                         title="Close (Escape)" onclick={close}>{ "×" }</button>
                 </header>
-                <div class="dialog-body">
+                <div class="dialog-body" tabindex="0" role="region" aria-label="Every key the page handles">
                     { for groups().into_iter().map(|(heading, rows)| html! {
                         <table class="shortcut-table">
                             <caption>{ heading }</caption>

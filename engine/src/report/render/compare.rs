@@ -182,40 +182,47 @@ pub fn fusion_savings_chart(report: &AnalysisReport) -> Option<String> {
             esc(&row.pattern),
             esc(&super::fit_label(&row.pattern, 28))
         );
-        write_bar(
-            &mut out,
-            &Bar {
-                y,
-                us: row.formed_us,
-                fill: FORMED_FILL,
-                hollow: false,
-                text: format!("{} formed: {}", row.formed, fmt_us(row.formed_us)),
-                title: format!(
-                    "{}: {} groups formed save {}",
-                    row.pattern,
-                    row.formed,
-                    fmt_us(row.formed_us)
-                ),
-            },
-            longest,
-        );
-        write_bar(
-            &mut out,
-            &Bar {
-                y: y + BAR_H + 1.0,
-                us: row.missed_us,
-                fill: MISSED_FILL,
-                hollow: true,
-                text: format!("{} missed: up to {}", row.missed, fmt_us(row.missed_us)),
-                title: format!(
-                    "{}: {} near misses would save up to {}",
-                    row.pattern,
-                    row.missed,
-                    fmt_us(row.missed_us)
-                ),
-            },
-            longest,
-        );
+        // A pattern that only formed groups, or only missed, gets one bar.
+        let mut slot = 0.0;
+        if row.formed > 0 {
+            write_bar(
+                &mut out,
+                &Bar {
+                    y,
+                    us: row.formed_us,
+                    fill: FORMED_FILL,
+                    hollow: false,
+                    text: format!("{} formed: {}", row.formed, fmt_us(row.formed_us)),
+                    title: format!(
+                        "{}: {} groups formed save {}",
+                        row.pattern,
+                        row.formed,
+                        fmt_us(row.formed_us)
+                    ),
+                },
+                longest,
+            );
+            slot = BAR_H + 1.0;
+        }
+        if row.missed > 0 {
+            write_bar(
+                &mut out,
+                &Bar {
+                    y: y + slot,
+                    us: row.missed_us,
+                    fill: MISSED_FILL,
+                    hollow: true,
+                    text: format!("{} missed: up to {}", row.missed, fmt_us(row.missed_us)),
+                    title: format!(
+                        "{}: {} near misses would save up to {}",
+                        row.pattern,
+                        row.missed,
+                        fmt_us(row.missed_us)
+                    ),
+                },
+                longest,
+            );
+        }
     }
     out.push_str("</svg>");
     Some(out)
