@@ -50,7 +50,7 @@ pub fn summary_text(
         findings
             .rows
             .iter()
-            .filter(|row| row.nodes.iter().any(|n| *n == node.name))
+            .filter(|row| row.nodes.contains(&node.name))
             .count()
     } else {
         0
