@@ -52,7 +52,8 @@ fn per_unit_estimate_and_measurement_sum_the_nodes_of_each_unit() {
             let nodes: Vec<_> = report
                 .per_node
                 .iter()
-                .filter(|n| n.unit == unit.unit)
+                // With a profile, the nodes it measured: both bars are of the same nodes.
+                .filter(|n| n.unit == unit.unit && (!with_profile || n.measured_us.is_some()))
                 .collect();
             assert_eq!(unit.nodes, nodes.len(), "{}", unit.unit);
             let estimated: f64 = nodes.iter().map(|n| n.estimated_us).sum();
@@ -70,10 +71,27 @@ fn per_unit_estimate_and_measurement_sum_the_nodes_of_each_unit() {
         for pair in units.windows(2) {
             assert!(pair[0].longest_us() >= pair[1].longest_us());
         }
-        // Every unit with time is charted.
+        // Every node with time is charted (with a profile, every measured node).
         let charted: f64 = units.iter().map(|u| u.estimated_us).sum();
-        let all: f64 = report.per_node.iter().map(|n| n.estimated_us).sum();
+        let all: f64 = report
+            .per_node
+            .iter()
+            .filter(|n| !with_profile || n.measured_us.is_some())
+            .map(|n| n.estimated_us)
+            .sum();
         assert!(close(charted, all), "{charted} vs {all}");
+        let measured: usize = units.iter().map(|u| u.nodes).sum();
+        if with_profile {
+            let profiled = report
+                .per_node
+                .iter()
+                .filter(|n| n.measured_us.is_some())
+                .count();
+            assert!(
+                profiled > 0 && measured == profiled,
+                "{measured} of {profiled}"
+            );
+        }
         if with_profile {
             // The profile times convolutions: the Cube has a measurement and a ratio.
             let cube = units.iter().find(|u| u.unit == "cube").expect("cube");

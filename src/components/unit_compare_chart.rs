@@ -71,7 +71,14 @@ pub fn unit_compare_chart(props: &UnitCompareChartProps) -> Html {
     let mut legend = vec![PairLegend {
         fill: NEUTRAL,
         hollow: true,
-        text: format!("estimated (cost model, {})", analysis.target_name),
+        text: if analysis.estimated {
+            format!("estimated (cost model, {})", analysis.target_name)
+        } else {
+            format!(
+                "estimated (cost model, {}), the measured nodes",
+                analysis.target_name
+            )
+        },
     }];
     if !analysis.estimated {
         legend.push(PairLegend {
@@ -109,7 +116,13 @@ mod tests {
             let rows = unit_rows(&analysis);
             assert!(!rows.is_empty());
             let total: f64 = rows.iter().map(|r| r.bars[0].us).sum();
-            let nodes: f64 = analysis.nodes.iter().map(|n| n.estimated_us).sum();
+            // With a profile, the estimate of the measured nodes (both bars, the same nodes).
+            let nodes: f64 = analysis
+                .nodes
+                .iter()
+                .filter(|n| !with_profile || n.measured_us.is_some())
+                .map(|n| n.estimated_us)
+                .sum();
             assert!(
                 (total - nodes).abs() < 1e-6 * nodes.max(1.0),
                 "{total} vs {nodes}"

@@ -33,9 +33,11 @@ impl<K> UnitComparison<K> {
     }
 }
 
-/// Per unit, the estimate and (when `measured`, i.e. a profile was joined) the measurement of
-/// its nodes; `rows` are `(unit, estimated µs, measured µs)` per node. Units with no time on
-/// either side are left out; the rest come longest bar first (ties in unit order).
+/// Per unit, the estimate of its nodes; when `measured` (a profile was joined), the estimate and
+/// the measurement of the nodes the profile measured, so the two bars compare the same nodes (a
+/// profile of part of the run does not make the estimate look high). `rows` are `(unit,
+/// estimated µs, measured µs)` per node. Units with no time on either side are left out; the
+/// rest come longest bar first (ties in unit order).
 pub fn unit_comparison<K: Ord + Copy>(
     rows: impl IntoIterator<Item = (K, f64, Option<f64>)>,
     measured: bool,
@@ -43,6 +45,9 @@ pub fn unit_comparison<K: Ord + Copy>(
     let clean = |us: f64| if us.is_finite() && us > 0.0 { us } else { 0.0 };
     let mut by_unit: BTreeMap<K, UnitComparison<K>> = BTreeMap::new();
     for (unit, estimated_us, measured_us) in rows {
+        if measured && measured_us.is_none() {
+            continue;
+        }
         let entry = by_unit.entry(unit).or_insert(UnitComparison {
             unit,
             nodes: 0,
@@ -168,22 +173,20 @@ mod tests {
             ("cube", 5.0, Some(f64::NAN)),
             ("none", 0.0, None),
         ];
+        // With a profile only the measured nodes are compared: the vector node is left out.
         let units = unit_comparison(rows, true);
-        assert_eq!(units.len(), 2);
+        assert_eq!(units.len(), 1);
+        let cube = &units[0];
+        assert_eq!((cube.unit, cube.nodes), ("cube", 2));
+        assert_eq!((cube.estimated_us, cube.measured_us), (15.0, Some(30.0)));
+        assert_eq!(cube.ratio(), Some(2.0));
+        let estimate = unit_comparison(rows, false);
+        assert_eq!(estimate.len(), 2);
         assert_eq!(
-            (
-                units[0].unit,
-                units[0].nodes,
-                units[0].estimated_us,
-                units[0].measured_us
-            ),
-            ("cube", 2, 15.0, Some(30.0))
+            (estimate[1].unit, estimate[1].estimated_us),
+            ("vector", 4.0)
         );
-        assert_eq!(units[0].ratio(), Some(2.0));
-        assert_eq!(units[1].measured_us, Some(0.0));
-        assert!(unit_comparison(rows, false)
-            .iter()
-            .all(|u| u.measured_us.is_none()));
+        assert!(estimate.iter().all(|u| u.measured_us.is_none()));
     }
 
     #[test]

@@ -95,7 +95,14 @@ pub fn unit_comparison_chart(report: &AnalysisReport) -> Option<String> {
         out,
         r#"<svg class="bar" viewBox="0 0 {WIDTH} {height:.0}" width="100%" role="img" aria-label="estimated and measured time per execution unit">"#
     );
-    let estimate_text = format!("estimated (cost model, {})", report.target.spec.name);
+    let estimate_text = if report.estimated {
+        format!("estimated (cost model, {})", report.target.spec.name)
+    } else {
+        format!(
+            "estimated (cost model, {}), the measured nodes",
+            report.target.spec.name
+        )
+    };
     let mut legend = vec![("#8a94a3", true, estimate_text.as_str())];
     if !report.estimated {
         legend.push(("#8a94a3", false, "measured (profile)"));
