@@ -205,6 +205,18 @@ await test('the hash restores overlay, selected node and tab; changing them rewr
   assert((await hash()) === `#node=${NODE}`, `plain hash: ${await hash()}`);
 });
 
+await test('#info=1 opens the model panel; closing it drops it from the hash', async () => {
+  const other = await context.newPage();
+  await other.goto(`${BASE_URL}?sample=resnet50#info=1`);
+  await waitDrawn(other);
+  await other.locator('#model-properties').waitFor({ timeout: 20000 });
+  assert((await hash(other)) === '#info=1', `hash: ${await hash(other)}`);
+  await other.keyboard.press('Escape');
+  await other.locator('#model-properties').waitFor({ state: 'detached', timeout: 5000 });
+  assert((await hash(other)) === '', `hash after closing: ${await hash(other)}`);
+  await other.close();
+});
+
 await test('the selected node is summarised for screen readers', async () => {
   const live = page.locator('#selection-summary');
   assert((await live.getAttribute('aria-live')) === 'polite', 'not a live region');
