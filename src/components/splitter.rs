@@ -150,6 +150,24 @@ pub fn splitter_bar(props: &SplitterBarProps) -> Html {
             }
         })
     };
+    // A focused separator must say its value: one never resized takes its measured size, so
+    // screen readers hear the real one (and the keys step from it).
+    let on_focus = {
+        let on_resize = props.on_resize.clone();
+        let handle_ref = handle_ref.clone();
+        let size = props.size;
+        Callback::from(move |_: FocusEvent| {
+            if size.is_some() {
+                return;
+            }
+            let measured = handle_ref
+                .cast::<Element>()
+                .and_then(|handle| measure(which, &handle));
+            if let Some((room, now)) = measured {
+                on_resize.emit(which.clamp(now, room));
+            }
+        })
+    };
     let on_toggle_click = {
         let on_toggle = props.on_toggle.clone();
         let handle_ref = handle_ref.clone();
@@ -197,7 +215,8 @@ pub fn splitter_bar(props: &SplitterBarProps) -> Html {
                 data-size={props.size.map(|s| format!("{s:.0}"))}
                 title={format!("Drag to resize the {}", props.name)}
                 onpointerdown={on_down} onpointermove={on_move}
-                onpointerup={on_up.clone()} onpointercancel={on_up} onkeydown={on_key}></div>
+                onpointerup={on_up.clone()} onpointercancel={on_up} onkeydown={on_key}
+                onfocus={on_focus}></div>
             <button type="button" class="splitter-toggle"
                 aria-label={format!("{action} the {}", props.name)}
                 aria-expanded={(!props.collapsed).to_string()}
