@@ -384,6 +384,18 @@ pub fn store_theme(theme: Theme) {
     };
 }
 
+/// A text the page stored under `key` on an earlier visit (the panel layout).
+pub fn stored_text(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok()?
+}
+
+/// Stores `value` under `key`; refused storage (a private window) only means it is not kept.
+pub fn store_text(key: &str, value: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
 /// Sets `data-theme` on `<html>` for a forced theme; "System" removes it, so the style sheet's
 /// `prefers-color-scheme` query decides.
 pub fn apply_theme(theme: Theme) {

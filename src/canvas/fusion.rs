@@ -227,6 +227,7 @@ mod tests {
             pattern: "TbeMultiOutputFusionPass".into(),
             nodes,
             ddr_bytes_saved: 0,
+            gain_us: 0.0,
         };
         // Inside the box; across its border.
         analysis.groups = vec![ub(vec![4, 5]), ub(vec![2, 3])];
@@ -248,18 +249,21 @@ mod tests {
                 pattern: "TbeConvElemwiseFusionPass".into(),
                 nodes: vec![1, 2],
                 ddr_bytes_saved: 4096,
+                gain_us: 0.0,
             },
             FusionGroupRow {
                 kind: FusionKindId::L2,
                 pattern: "L2Fusion".into(),
                 nodes: vec![0, 3, 99],
                 ddr_bytes_saved: 0,
+                gain_us: 0.0,
             },
             FusionGroupRow {
                 kind: FusionKindId::Ub,
                 pattern: "nowhere".into(),
                 nodes: vec![42],
                 ddr_bytes_saved: 0,
+                gain_us: 0.0,
             },
         ];
         let outlines = FusionOutlines::new(&view, &analysis);
@@ -307,6 +311,7 @@ mod tests {
             pattern: "TbeConvElemwiseFusionPass".into(),
             nodes: vec![0, 1],
             ddr_bytes_saved: 0,
+            gain_us: 0.0,
         }];
         analysis.near_misses = vec![NearMissRow {
             pattern: "TbeConvElemwiseFusionPass".into(),
@@ -315,6 +320,7 @@ mod tests {
             reason: "4 element-wise ops follow the convolution; the pattern takes at most 3".into(),
             fix: String::new(),
             ddr_bytes_saved: 0,
+            gain_us: 0.0,
         }];
         let outlines = FusionOutlines::new(&view, &analysis);
         assert_eq!(outlines.in_ub_group, vec![true, true, false, false]);

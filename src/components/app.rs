@@ -20,17 +20,23 @@ use super::heat_legend::HeatLegend;
 use super::kept_files::KeptFiles;
 use super::minimap::Minimap;
 use super::model_panel::ModelPanel;
+use super::panel_layout::use_panel_layout;
 use super::profile_panel::ProfilePanel;
 use super::properties_panel::PropertiesPanel;
+use super::selection_summary::{summary_text, SelectionSummary};
+use super::shortcuts_help::ShortcutsHelp;
+use super::splitter::SplitterBar;
 use super::status_bar::StatusBar;
 use super::toolbar::Toolbar;
 use super::unit_legend::UnitLegend;
+use super::view_link::use_view_link;
 use super::worker_link::{use_worker_recovery, WorkerLink};
 use crate::export::{self, ExportKind, ExportSource};
 use crate::inputs::{describe_files, order_files, sample_named, Sample};
 use crate::platform;
 use crate::report_export;
-use crate::state::link::{node_from_hash, node_hash};
+use crate::state::panels::Splitter;
+use crate::state::shortcuts::{command_for, Command};
 use crate::state::FilesAction;
 use crate::state::{
     format_zoom, Action, AppState, Direction, FoldRequest, LoadStage, Overlay, Theme, ZOOM_STEP,
@@ -412,10 +418,7 @@ pub fn app() -> Html {
             {
                 dispatch.emit(Action::PinOverlay(overlay));
             }
-            // `#node=<name>`: the node a link opens, selected once the graph is drawn.
-            if let Some(name) = node_from_hash(&platform::location_hash()) {
-                dispatch.emit(Action::ShowNamed(name));
-            }
+            // The hash (`#node=<name>&overlay=...&tab=...`) is read by `use_view_link`.
             if let Some(sample) = platform::query_param("sample").and_then(|n| sample_named(&n)) {
                 load.emit(Source::Sample(sample));
             }
@@ -427,10 +430,21 @@ pub fn app() -> Html {
         open_files.clone(),
         load.reform(Source::Urls),
     );
-    use_node_link(
+    use_view_link(&state, dispatch.clone());
+    let panels = use_panel_layout(
+        state.panel_visible(),
+        state.panel_collapsed,
         dispatch.clone(),
-        state.selected_node().map(|n| n.name.clone()),
     );
+    let help_open = use_state(|| false);
+    let on_help = {
+        let help_open = help_open.clone();
+        Callback::from(move |_: ()| help_open.set(true))
+    };
+    let on_help_close = {
+        let help_open = help_open.clone();
+        Callback::from(move |_: ()| help_open.set(false))
+    };
     let on_open = {
         let file_input = file_input.clone();
         Callback::from(move |_: ()| {
@@ -458,6 +472,7 @@ pub fn app() -> Html {
         on_open.clone(),
         on_toggle_constants.clone(),
         on_fold_key,
+        on_help.clone(),
     );
 
     let on_export = {
@@ -567,6 +582,18 @@ pub fn app() -> Html {
     let selection_count = state.selection.map_or(0, |_| 1 + state.related.len());
     let minimap = state.graph.clone().filter(|_| !state.minimap_hidden);
 
+    let summary = state.selected_node().map(|node| {
+        let analysis = graph_analysis
+            .as_ref()
+            .zip(node.graph_node)
+            .and_then(|(a, g)| a.node(g).cloned());
+        AttrValue::from(summary_text(node, analysis.as_ref(), &state.findings))
+    });
+    let side_open = selected.is_some() || (state.graph.is_some() && state.model_panel);
+    let workspace_style = panels
+        .layout
+        .side_width
+        .map(|w| format!("--side-width:{w:.0}px"));
     html! {
         <div class={classes!("app", compact.then_some("compact"))} ondragenter={on_drag_over.clone()} ondragover={on_drag_over} ondrop={on_drop}>
             <input id="file" type="file" multiple=true
@@ -598,6 +625,7 @@ pub fn app() -> Html {
                 {on_export}
                 on_action={dispatch.clone()}
                 theme={state.theme}
+                on_help={on_help.clone()}
                 scheme={state.scheme()} />
             if !state.errors.is_empty() {
                 <ErrorBanner messages={state.errors.clone()}
@@ -606,7 +634,7 @@ pub fn app() -> Html {
             <main class={classes!("workspace",
                     (!has_graph && state.panel_visible() && !state.panel_collapsed)
                         .then_some("profile-only"))}>
-                <div class="workspace-top">
+                <div class="workspace-top" style={workspace_style}>
                     if !compact && (!state.files.entries.is_empty() || state.loading.is_some()) {
                         <FilesPanel files={state.files.clone()} loading={state.loading.clone()}
                             analysing={state.analysing.map(|p| p.generation)}
@@ -635,6 +663,7 @@ pub fn app() -> Html {
                             on_action={dispatch.clone()}
                             on_open_fold={on_fold.reform(FoldRequest::Open)}
                             {on_drawn} />
+                        <SelectionSummary text={summary} />
                         if let Some(graph) = minimap {
                             <Minimap {graph} viewport={state.viewport} canvas={state.canvas}
                                 selection={state.selection} on_action={dispatch.clone()}
@@ -663,7 +692,16 @@ pub fn app() -> Html {
                             </div>
                         }
                     </div>
-                    if let Some((graph, node_idx)) = selected {
+                    if side_open {
+                        <SplitterBar which={Splitter::Side} size={panels.layout.side_width}
+                            collapsed={panels.layout.side_collapsed} controls="side-panel"
+                            name="side panel"
+                            on_resize={panels.on_resize.reform(|size| (Splitter::Side, size))}
+                            on_toggle={panels.on_toggle_side.clone()} />
+                    }
+                    <div id="side-panel" class="side-panel">
+                    if panels.layout.side_collapsed {
+                    } else if let Some((graph, node_idx)) = selected {
                         <PropertiesPanel {graph} {node_idx} stat={selected_stat}
                             {profile_total} analysis={graph_analysis.clone()}
                             findings={state.findings.clone()} {selection_count}
@@ -672,6 +710,7 @@ pub fn app() -> Html {
                     } else if let Some(graph) = state.graph.clone().filter(|_| state.model_panel) {
                         <ModelPanel {graph} on_action={dispatch.clone()} />
                     }
+                    </div>
                 </div>
                 if state.panel_visible() {
                     <ProfilePanel profile={state.profile.clone()}
@@ -684,6 +723,8 @@ pub fn app() -> Html {
                         estimate={estimate.clone()}
                         graph={state.graph.clone()}
                         selected={selected_name}
+                        height={panels.layout.bottom_height}
+                        on_resize={panels.on_resize.reform(|size| (Splitter::Bottom, size))}
                         on_action={dispatch.clone()} />
                 }
             </main>
@@ -698,6 +739,9 @@ pub fn app() -> Html {
                 on_action={dispatch.clone()} />
             if *dragging {
                 <DropOverlay on_leave={on_drag_leave} />
+            }
+            if *help_open {
+                <ShortcutsHelp on_close={on_help_close} />
             }
         </div>
     }
@@ -788,42 +832,9 @@ fn payloads_of(files: &[web_sys::File]) -> Vec<FilePayload> {
         .collect()
 }
 
-/// The selected node in the URL: selecting writes `#node=<name>` (replacing the hash, so no
-/// navigation and no history entry), and a hash changed by hand or by a link selects its node.
-#[hook]
-fn use_node_link(dispatch: Callback<Action>, selected: Option<String>) {
-    use_effect_with((), move |_| {
-        let listener = platform::on_hash_change(move |hash| {
-            if let Some(name) = node_from_hash(&hash) {
-                dispatch.emit(Action::ShowNamed(name));
-            }
-        });
-        move || drop(listener)
-    });
-    // The hash is only cleared when this page wrote it: a `#node=` the page opened with stays
-    // until its node is selected.
-    let wrote = use_mut_ref(|| false);
-    use_effect_with(selected, move |selected| {
-        match selected.as_deref().filter(|name| !name.is_empty()) {
-            Some(name) => {
-                platform::replace_hash(Some(&node_hash(name)));
-                *wrote.borrow_mut() = true;
-            }
-            None if *wrote.borrow() => {
-                platform::replace_hash(None);
-                *wrote.borrow_mut() = false;
-            }
-            None => {}
-        }
-    });
-}
-
-/// Keys: `f` fit, `z` zoom to the selection, `+`/`-` zoom, `0` actual size, `Escape` clear the
-/// selection (then close the model panel), `i` model panel, `h` heat map, `u` unit colours, `g`
-/// fusion overlay, `c` constants as nodes, `[` fold the selected node's scope, `]` open a folded box, `m` minimap, `t` theme (System, Light, Dark), the
-/// arrows move the selection along edges (down: a consumer, up: a producer) and across its row,
-/// Enter brings it into view, `/` or Ctrl+F search, Ctrl+O open. Ignored while typing in a field;
-/// the arrows and Enter only act on the page itself (not on a focused list or button that uses
+/// The page's keys: looked up in the one table of every key ([`crate::state::shortcuts`]), which
+/// the shortcuts help (`?`) lists. Ignored while typing in a field (but Ctrl+F and Ctrl+O); the
+/// arrows and Enter only act on the page itself (not on a focused list or button that uses
 /// them).
 #[hook]
 fn use_keyboard_shortcuts(
@@ -831,16 +842,22 @@ fn use_keyboard_shortcuts(
     on_open: Callback<()>,
     on_constants: Callback<()>,
     on_fold: Callback<bool>,
+    on_help: Callback<()>,
 ) {
-    let handler = use_mut_ref(|| {
-        (
-            dispatch.clone(),
-            on_open.clone(),
-            on_constants.clone(),
-            on_fold.clone(),
-        )
+    let handler = use_mut_ref(|| KeyTargets {
+        dispatch: dispatch.clone(),
+        on_open: on_open.clone(),
+        on_constants: on_constants.clone(),
+        on_fold: on_fold.clone(),
+        on_help: on_help.clone(),
     });
-    *handler.borrow_mut() = (dispatch, on_open, on_constants, on_fold);
+    *handler.borrow_mut() = KeyTargets {
+        dispatch,
+        on_open,
+        on_constants,
+        on_fold,
+        on_help,
+    };
     use_effect_with((), move |_| {
         let listener = web_sys::window().map(|window| {
             EventListener::new_with_options(
@@ -851,13 +868,23 @@ fn use_keyboard_shortcuts(
                     let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
                         return;
                     };
-                    let (dispatch, on_open, on_constants, on_fold) = handler.borrow().clone();
-                    handle_key(event, &dispatch, &on_open, &on_constants, &on_fold);
+                    let targets = handler.borrow().clone();
+                    handle_key(event, &targets);
                 },
             )
         });
         move || drop(listener)
     });
+}
+
+/// Where the page's keys go.
+#[derive(Clone)]
+struct KeyTargets {
+    dispatch: Callback<Action>,
+    on_open: Callback<()>,
+    on_constants: Callback<()>,
+    on_fold: Callback<bool>,
+    on_help: Callback<()>,
 }
 
 /// The shown model's index, the graph drawn (index into its graph list), its label and node
@@ -875,36 +902,29 @@ fn shown_graph(state: &AppState) -> Option<(usize, usize, String, usize)> {
         })
 }
 
-fn handle_key(
-    event: &KeyboardEvent,
-    dispatch: &Callback<Action>,
-    on_open: &Callback<()>,
-    on_constants: &Callback<()>,
-    on_fold: &Callback<bool>,
-) {
+fn handle_key(event: &KeyboardEvent, targets: &KeyTargets) {
     let typing = event
         .target()
         .and_then(|t| t.dyn_into::<HtmlElement>().ok())
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-    let command = event.ctrl_key() || event.meta_key();
+    let command_key = event.ctrl_key() || event.meta_key();
     let key = event.key();
-    if command {
-        match key.as_str() {
-            "o" | "O" => {
-                event.prevent_default();
-                on_open.emit(());
+    if command_key {
+        if let Some(command) = command_for(&key, true) {
+            event.prevent_default();
+            match command {
+                Command::Open => targets.on_open.emit(()),
+                _ => focus_search(),
             }
-            "f" | "F" => {
-                event.prevent_default();
-                focus_search();
-            }
-            _ => {}
         }
         return;
     }
     if typing || event.alt_key() {
         return;
     }
+    let Some(command) = command_for(&key, false) else {
+        return;
+    };
     // The element the arrows and Enter would otherwise act on.
     let focus = event
         .target()
@@ -914,53 +934,65 @@ fn handle_key(
     let on_page = matches!(focus.as_str(), "BODY" | "HTML" | "CANVAS" | "");
     let move_to =
         |direction: Direction| (on_page || focus == "BUTTON").then_some(Action::Move(direction));
-    let action = match key.as_str() {
-        "ArrowDown" => move_to(Direction::Consumer),
-        "ArrowUp" => move_to(Direction::Producer),
-        "ArrowLeft" => move_to(Direction::Left),
-        "ArrowRight" => move_to(Direction::Right),
-        "Enter" => on_page.then_some(Action::RevealSelected),
+    let movement = match command {
+        Command::MoveConsumer => Some(move_to(Direction::Consumer)),
+        Command::MoveProducer => Some(move_to(Direction::Producer)),
+        Command::MoveLeft => Some(move_to(Direction::Left)),
+        Command::MoveRight => Some(move_to(Direction::Right)),
+        Command::RevealSelected => Some(on_page.then_some(Action::RevealSelected)),
         _ => None,
     };
-    if let Some(action) = action {
-        if !event.shift_key() && !event.ctrl_key() {
-            event.prevent_default();
-            dispatch.emit(action);
+    if let Some(action) = movement {
+        if let Some(action) = action {
+            if !event.shift_key() && !event.ctrl_key() {
+                event.prevent_default();
+                targets.dispatch.emit(action);
+            }
         }
         return;
     }
-    let action = match key.as_str() {
-        "f" | "F" => Action::Fit,
-        "z" | "Z" => Action::ZoomToSelection,
-        "m" | "M" => Action::ToggleMinimap,
-        "+" | "=" => Action::ZoomBy(ZOOM_STEP),
-        "-" | "_" => Action::ZoomBy(1.0 / ZOOM_STEP),
-        "0" => Action::ActualSize,
-        "i" | "I" => Action::ToggleModelPanel,
-        "h" | "H" => Action::ToggleHeat,
-        "u" | "U" => Action::ToggleUnits,
-        "g" | "G" => Action::ToggleFusionOverlay,
-        "t" | "T" => Action::CycleTheme,
-        "Escape" => Action::Dismiss,
-        "c" | "C" => {
+    let action = match command {
+        Command::Fit => Action::Fit,
+        Command::ZoomToSelection => Action::ZoomToSelection,
+        Command::Minimap => Action::ToggleMinimap,
+        Command::ZoomIn => Action::ZoomBy(ZOOM_STEP),
+        Command::ZoomOut => Action::ZoomBy(1.0 / ZOOM_STEP),
+        Command::ActualSize => Action::ActualSize,
+        Command::ModelPanel => Action::ToggleModelPanel,
+        Command::Heat => Action::ToggleHeat,
+        Command::Units => Action::ToggleUnits,
+        Command::Fusion => Action::ToggleFusionOverlay,
+        Command::Theme => Action::CycleTheme,
+        Command::Dismiss => Action::Dismiss,
+        Command::Constants => {
             event.prevent_default();
-            on_constants.emit(());
+            targets.on_constants.emit(());
             return;
         }
-        "[" | "]" => {
+        Command::FoldScope | Command::OpenFolded => {
             event.prevent_default();
-            on_fold.emit(key == "]");
+            targets.on_fold.emit(command == Command::OpenFolded);
             return;
         }
-        "/" => {
+        Command::Search => {
             event.prevent_default();
             focus_search();
             return;
         }
-        _ => return,
+        Command::Help => {
+            event.prevent_default();
+            targets.on_help.emit(());
+            return;
+        }
+        Command::Open
+        | Command::MoveConsumer
+        | Command::MoveProducer
+        | Command::MoveLeft
+        | Command::MoveRight
+        | Command::RevealSelected => return,
     };
     event.prevent_default();
-    dispatch.emit(action);
+    targets.dispatch.emit(action);
 }
 
 fn focus_search() {

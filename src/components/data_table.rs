@@ -42,6 +42,10 @@ pub struct DataTableProps {
     pub render_row: Callback<(usize, usize), Html>,
     /// Shown in place of the rows when there are none.
     pub empty_text: AttrValue,
+    /// What the table lists, for screen readers (its caption, and the label of its scrolling
+    /// region, which Tab reaches so the keyboard scrolls it).
+    #[prop_or_default]
+    pub caption: AttrValue,
     /// A display position to bring into view when it changes (the row of the selected node).
     #[prop_or_default]
     pub reveal: Option<usize>,
@@ -130,15 +134,25 @@ pub fn data_table(props: &DataTableProps) -> Html {
                     sorted_here.is_some().then_some("sorted"))}
                 aria-sort={aria_sort}
                 onclick={sortable.then_some(onclick)}>
-                <span class="th-label">{ column.label }</span>
-                <span class="sort-indicator" aria-hidden="true">{ indicator }</span>
+                if sortable {
+                    // A button, so the keyboard sorts too (its click reaches the header's).
+                    <button type="button" class="th-sort" title={column.title}>
+                        <span class="th-label">{ column.label }</span>
+                        <span class="sort-indicator" aria-hidden="true">{ indicator }</span>
+                    </button>
+                } else {
+                    <span class="th-label">{ column.label }</span>
+                    <span class="sort-indicator" aria-hidden="true">{ indicator }</span>
+                }
             </th>
         }
     });
 
     html! {
-        <div class="table-scroll" ref={scroll_ref} onscroll={on_scroll}>
+        <div class="table-scroll" ref={scroll_ref} onscroll={on_scroll} tabindex="0"
+            role="region" aria-label={props.caption.clone()}>
             <table id={props.id.clone()} class="data-table">
+                <caption class="visually-hidden">{ props.caption.clone() }</caption>
                 <thead><tr>{ for header }</tr></thead>
                 <tbody>
                     if rows.is_empty() {

@@ -283,7 +283,8 @@ impl Component for GraphCanvas {
             <div class={classes!("graph-canvas", cursor)} ref={self.container_ref.clone()}>
                 <canvas
                     ref={self.canvas_ref.clone()}
-                    aria-label="Model graph"
+                    aria-label="Model graph. Arrow keys move the selection along the edges; press ? for every key."
+                    role="img" tabindex="0" aria-describedby="selection-summary"
                     onpointerdown={link.callback(Msg::PointerDown)}
                     onpointermove={link.callback(Msg::PointerMove)}
                     onpointerup={link.callback(Msg::PointerUp)}

@@ -131,7 +131,7 @@ pub fn hotspot_table(props: &HotspotTableProps) -> Html {
                     <span class="table-note">{ format!("rows are {what}") }</span>
                 }
             </div>
-            <DataTable id="hotspots" {columns} rows={view.rows.clone()} {sorted} {on_sort}
+            <DataTable caption="Hotspots: profiled ops by total time" id="hotspots" {columns} rows={view.rows.clone()} {sorted} {on_sort}
                 {render_row} {reveal}
                 empty_text={if total == 0 { "The profile holds no ops." } else { "No op matches the filter." }} />
         </div>

@@ -108,7 +108,7 @@ pub fn op_stats_table(props: &OpStatsTableProps) -> Html {
                     } }
                 </span>
             </div>
-            <DataTable id="op-statistics" {columns} rows={view.rows.clone()} {sorted} {on_sort}
+            <DataTable caption="Op statistics: time per op type" id="op-statistics" {columns} rows={view.rows.clone()} {sorted} {on_sort}
                 {render_row}
                 empty_text={if total == 0 { "No op statistics in this profile." } else { "No op type matches the filter." }} />
         </div>

@@ -4,15 +4,18 @@
 //! model is analysed or a profile is loaded; `data-profile-state` says which: `loaded` (a
 //! measured profile), `estimated` or `none` (findings only).
 
-use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use super::findings_panel::FindingsPanel;
+use super::fusion_savings_chart::FusionSavingsChart;
 use super::hotspot_table::HotspotTable;
 use super::op_stats_table::OpStatsTable;
 use super::op_type_chart::OpTypeChart;
+use super::splitter::SplitterBar;
 use super::unit_chart::UnitChart;
+use super::unit_compare_chart::UnitCompareChart;
 use super::unmatched_table::UnmatchedTable;
+use crate::state::panels::Splitter;
 use crate::state::{
     format_count, format_share, format_us, Action, FindingsView, GraphHandle, PanelTab,
     ProfileState, Shared,
@@ -34,82 +37,20 @@ pub struct ProfilePanelProps {
     pub graph: Option<GraphHandle>,
     /// Name of the selected graph node.
     pub selected: Option<String>,
+    /// The height the user gave the panel (dragging or the keys on its splitter), CSS px;
+    /// `None` keeps the style sheet's.
+    #[prop_or_default]
+    pub height: Option<f64>,
+    #[prop_or_default]
+    pub on_resize: Callback<f64>,
     pub on_action: Callback<Action>,
-}
-
-/// Smallest height the panel can be dragged to, and the least the graph keeps above it.
-const MIN_HEIGHT: f64 = 160.0;
-const MIN_GRAPH: f64 = 140.0;
-
-/// A drag of the panel's top edge: where it started and the panel's height then.
-#[derive(Clone, Copy)]
-struct Resize {
-    pointer_id: i32,
-    start_y: f64,
-    start_height: f64,
 }
 
 #[function_component(ProfilePanel)]
 pub fn profile_panel(props: &ProfilePanelProps) -> Html {
-    let panel_ref = use_node_ref();
-    // The height the user dragged the panel to (CSS px); `None` keeps the stylesheet's.
-    let height = use_state(|| None::<f64>);
-    let resize = use_mut_ref(|| None::<Resize>);
-    let on_resize_start = {
-        let panel_ref = panel_ref.clone();
-        let resize = resize.clone();
-        Callback::from(move |event: PointerEvent| {
-            if event.button() != 0 {
-                return;
-            }
-            let Some(panel) = panel_ref.cast::<HtmlElement>() else {
-                return;
-            };
-            if let Some(handle) = event.target_dyn_into::<Element>() {
-                let _ = handle.set_pointer_capture(event.pointer_id());
-            }
-            event.prevent_default();
-            *resize.borrow_mut() = Some(Resize {
-                pointer_id: event.pointer_id(),
-                start_y: f64::from(event.client_y()),
-                start_height: panel.get_bounding_client_rect().height(),
-            });
-        })
-    };
-    let on_resize_move = {
-        let resize = resize.clone();
-        let height = height.clone();
-        let panel_ref = panel_ref.clone();
-        Callback::from(move |event: PointerEvent| {
-            let Some(drag) = *resize.borrow() else {
-                return;
-            };
-            if drag.pointer_id != event.pointer_id() {
-                return;
-            }
-            // The panel and the graph above it share the workspace.
-            let room = panel_ref
-                .cast::<HtmlElement>()
-                .and_then(|panel| panel.parent_element())
-                .map_or(800.0, |workspace| {
-                    workspace.get_bounding_client_rect().height()
-                });
-            let wanted = drag.start_height + drag.start_y - f64::from(event.client_y());
-            let max = (room - MIN_GRAPH).max(MIN_HEIGHT);
-            height.set(Some(wanted.clamp(MIN_HEIGHT, max)));
-        })
-    };
-    let on_resize_end = {
-        let resize = resize.clone();
-        Callback::from(move |event: PointerEvent| {
-            if let Some(handle) = event.target_dyn_into::<Element>() {
-                let _ = handle.release_pointer_capture(event.pointer_id());
-            }
-            *resize.borrow_mut() = None;
-        })
-    };
     let collapsed = props.collapsed;
-    let style = (*height)
+    let style = props
+        .height
         .filter(|_| props.graph.is_some() && !collapsed)
         .map(|h| format!("height:{h:.0}px"));
     let profile = props.profile.as_ref();
@@ -176,6 +117,10 @@ pub fn profile_panel(props: &ProfilePanelProps) -> Html {
             <div class="profile-charts">
                 <UnitChart data={profile.data.clone()} estimate={props.estimate.clone()} />
                 <OpTypeChart data={profile.data.clone()} estimate={props.estimate.clone()} />
+                if let Some(analysis) = &props.analysis {
+                    <UnitCompareChart analysis={analysis.clone()} />
+                    <FusionSavingsChart analysis={analysis.clone()} />
+                }
             </div>
         }
     });
@@ -187,12 +132,11 @@ pub fn profile_panel(props: &ProfilePanelProps) -> Html {
     html! {
         <section id="profile" class={classes!("profile-panel", collapsed.then_some("collapsed"),
                 profile.is_none().then_some("findings-only"))}
-            data-profile-state={state} aria-label="Findings and profile" ref={panel_ref} {style}>
-            if props.graph.is_some() && !collapsed {
-                <div class="profile-resize" role="separator" aria-orientation="horizontal"
-                    title="Drag to resize the panel"
-                    onpointerdown={on_resize_start} onpointermove={on_resize_move}
-                    onpointerup={on_resize_end.clone()} onpointercancel={on_resize_end}></div>
+            data-profile-state={state} aria-label="Findings and profile" {style}>
+            if props.graph.is_some() {
+                <SplitterBar which={Splitter::Bottom} size={props.height} {collapsed}
+                    controls="profile" name="bottom panel" on_resize={props.on_resize.clone()}
+                    on_toggle={props.on_action.reform(|_| Action::TogglePanel)} />
             }
             <header class="profile-header">
                 <h2 class="profile-title">{ title }</h2>

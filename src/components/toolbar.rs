@@ -60,6 +60,9 @@ pub struct ToolbarProps {
     /// The theme chosen, and the scheme it gives (the system's, for "System").
     #[prop_or_default]
     pub theme: Theme,
+    /// Opens the keyboard shortcuts help.
+    #[prop_or_default]
+    pub on_help: Callback<()>,
     #[prop_or_default]
     pub scheme: Scheme,
 }
@@ -292,6 +295,11 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <div class="toolbar-spacer"></div>
             <SearchBox graph={props.graph.clone()} on_action={props.on_action.clone()} />
             { theme_button(props.theme, props.scheme, act(Action::CycleTheme)) }
+            <button id="shortcuts-button" class="btn btn-icon" aria-haspopup="dialog"
+                aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
+                onclick={props.on_help.reform(|_: MouseEvent| ())}>
+                <span aria-hidden="true">{ "?" }</span>
+            </button>
         </header>
     }
 }

@@ -88,7 +88,7 @@ pub fn unmatched_table(props: &UnmatchedTableProps) -> Html {
                     </span>
                 }
             </div>
-            <DataTable id="unmatched" {columns} rows={(*rows).clone()} sorted={None::<(usize, bool)>}
+            <DataTable caption="Profiled ops that matched no graph node" id="unmatched" {columns} rows={(*rows).clone()} sorted={None::<(usize, bool)>}
                 on_sort={Callback::noop()} {render_row}
                 empty_text="Every profiled op matched a graph node." />
             if !join.inserted.is_empty() {

@@ -44,3 +44,25 @@ pub(crate) fn column_view(n: usize) -> GraphView {
         has_scopes: false,
     }
 }
+
+/// The bundled ResNet-50 analysed for the Ascend 310, with the embedding example's profile
+/// (`www/embed/resnet50_op_summary_0.csv`) when `with_profile`: the app's chart tests chart it.
+pub(crate) fn resnet_analysis(with_profile: bool) -> crate::worker::protocol::AnalysisData {
+    use opscope_engine::analysis::{analyze, AnalyzeOptions, CannVersion};
+    use opscope_engine::{open_model, InputFile};
+
+    use crate::worker::protocol::TargetKey;
+
+    let (_, bytes) = opscope_engine::samples::bundled().remove(0);
+    let model = open_model(&InputFile::new("resnet50.onnx", bytes)).expect("sample");
+    let profile = opscope_engine::profile::import_profile(&[InputFile::new(
+        "op_summary_0.csv",
+        include_bytes!("../../www/embed/resnet50_op_summary_0.csv").to_vec(),
+    )]);
+    let options = AnalyzeOptions {
+        target: TargetKey::Ascend310.engine_id(),
+        cann: CannVersion::DEFAULT,
+    };
+    let analysis = analyze(&model, with_profile.then_some(&profile.profile), &options);
+    crate::worker::analysis_data::analysis_data(&model, &analysis, TargetKey::Ascend310)
+}

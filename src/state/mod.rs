@@ -15,6 +15,9 @@
 //! - [`loading`]: the progress of a load and its timings;
 //! - [`navigate`]: moving the selection along edges and across rows (the arrow keys);
 //! - [`link`]: the selected node in the URL (`#node=`);
+//! - [`hash`]: the view in the URL hash (node, overlay, tab, model panel);
+//! - [`panels`]: the panels' sizes and collapsed states, kept across reloads;
+//! - [`shortcuts`]: every key the page handles, the key handler's and the help's one table;
 //! - [`minimap`]: the minimap's geometry;
 //! - [`format`]: numbers, times and sizes as people read them;
 //! - [`shown`]: text from files with its hidden characters made visible, as the page shows it.
@@ -24,13 +27,16 @@ pub mod files;
 pub mod folding;
 pub mod format;
 pub mod graph;
+pub mod hash;
 pub mod link;
 pub mod loading;
 pub mod minimap;
 pub mod navigate;
 pub mod overlay;
+pub mod panels;
 pub mod profile;
 pub mod reducer;
+pub mod shortcuts;
 pub mod shown;
 pub mod table;
 pub mod theme;

@@ -2039,6 +2039,7 @@ mod tests {
             pattern: "TbeConvElemwiseFusionPass".into(),
             nodes: vec![0, 1],
             ddr_bytes_saved: 1024,
+            gain_us: 0.0,
         }];
         analysis.nodes[0].group = Some(0);
         analysis.nodes[1].group = Some(0);

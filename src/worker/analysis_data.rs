@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use opscope_engine::analysis::fusion::{FusionCheck, FusionKind};
-use opscope_engine::analysis::rules::{Evidence, Finding, RULES};
+use opscope_engine::analysis::rules::{
+    group_gain_us, near_miss_gain_us, round, Evidence, Finding, RULES,
+};
 use opscope_engine::analysis::units::UnitSource;
 use opscope_engine::analysis::{Analysis, UnitCheck};
 use opscope_engine::ir::Model;
@@ -102,6 +104,8 @@ pub fn analysis_data(model: &Model, analysis: &Analysis, target: TargetKey) -> A
                 pattern: group.pattern.to_string(),
                 nodes: group.nodes.clone(),
                 ddr_bytes_saved: group.ddr_bytes_saved,
+                // Rounded as the report writes it, so a reopened report shows the same figures.
+                gain_us: round(group_gain_us(&analysis.target, group), 3),
             })
             .collect(),
         near_misses: analysis
@@ -115,6 +119,7 @@ pub fn analysis_data(model: &Model, analysis: &Analysis, target: TargetKey) -> A
                 reason: miss.detail.clone(),
                 fix: miss.fix.clone(),
                 ddr_bytes_saved: miss.ddr_bytes_saved,
+                gain_us: round(near_miss_gain_us(&analysis.target, &analysis.cost, miss), 3),
             })
             .collect(),
         findings: analysis.rules.findings.iter().map(finding_row).collect(),

@@ -792,6 +792,9 @@ pub struct FusionGroupRow {
     /// Member nodes (IR indices of the main graph), head first.
     pub nodes: Vec<usize>,
     pub ddr_bytes_saved: u64,
+    /// What the group saves over its members run apart, µs (the report's `gain_us`).
+    #[serde(default)]
+    pub gain_us: f64,
 }
 
 /// A chain a fusion pattern almost matched.
@@ -805,6 +808,9 @@ pub struct NearMissRow {
     pub reason: String,
     pub fix: String,
     pub ddr_bytes_saved: u64,
+    /// What fusing the chain would save, µs (the `missed-fusion` finding's gain).
+    #[serde(default)]
+    pub gain_us: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

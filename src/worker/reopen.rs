@@ -157,6 +157,7 @@ pub fn analysis_of_report(report: &SavedReport, source: &str) -> AnalysisData {
                 indices_of(&group.nodes, &by_name)
             },
             ddr_bytes_saved: group.ddr_bytes_saved,
+            gain_us: group.gain_us,
         })
         .collect();
     let near_misses = report
@@ -173,6 +174,7 @@ pub fn analysis_of_report(report: &SavedReport, source: &str) -> AnalysisData {
             reason: miss.reason.clone(),
             fix: miss.fix.clone(),
             ddr_bytes_saved: miss.ddr_bytes_saved,
+            gain_us: miss.gain_us,
         })
         .collect();
     let units = unit_totals(&nodes, report.estimated);

@@ -587,10 +587,10 @@ await test('drops the ResNet-50 sample and its profile together: tables, charts,
 await test('the profile panel resizes by its top edge and collapses', async () => {
   const panel = page.locator('#profile');
   const before = (await panel.boundingBox()).height;
-  const handle = await page.locator('.profile-resize').boundingBox();
-  await page.mouse.move(handle.x + 200, handle.y + handle.height / 2);
+  const handle = await page.locator('.splitter-bottom .splitter-grip').boundingBox();
+  await page.mouse.move(handle.x + 100, handle.y + handle.height / 2);
   await page.mouse.down();
-  await page.mouse.move(handle.x + 200, handle.y - 120, { steps: 4 });
+  await page.mouse.move(handle.x + 100, handle.y - 120, { steps: 4 });
   await page.mouse.up();
   const after = (await panel.boundingBox()).height;
   assert(Math.abs(after - before - 120) < 6, `panel height ${before} -> ${after}`);

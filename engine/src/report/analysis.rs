@@ -11,7 +11,7 @@ use super::inspect::{inspect, InspectOptions, InspectReport};
 use super::profile::{self as profile_report, Hotspot};
 use crate::analysis::cost::Calibration;
 use crate::analysis::fusion::FusionCheck;
-use crate::analysis::rules::{round, Evidence, SkippedCheck};
+use crate::analysis::rules::{group_gain_us, near_miss_gain_us, round, Evidence, SkippedCheck};
 use crate::analysis::units::UnitSource;
 use crate::analysis::{Analysis, UnitCheck};
 use crate::ir::Model;
@@ -96,6 +96,9 @@ pub struct FusionGroupReport {
     /// Node names, head first.
     pub nodes: Vec<String>,
     pub ddr_bytes_saved: u64,
+    /// What the group gains over its members run apart, µs (cost model: traffic saved plus the
+    /// launches merged).
+    pub gain_us: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -109,6 +112,8 @@ pub struct NearMissReport {
     pub blocker: Option<String>,
     pub fix: String,
     pub ddr_bytes_saved: u64,
+    /// What fusing the chain would gain, µs (the `missed-fusion` finding's `gain_us`).
+    pub gain_us: f64,
 }
 
 /// A finding of the analysis; the same keys as `opscope profile`'s findings, and `gain_us`
@@ -206,6 +211,7 @@ pub fn build(
             pattern: g.pattern,
             nodes: names(&g.nodes),
             ddr_bytes_saved: g.ddr_bytes_saved,
+            gain_us: round(group_gain_us(&analysis.target, g), 3),
         })
         .collect();
     let near_misses = analysis
@@ -223,6 +229,7 @@ pub fn build(
                 .map(|n| n.display_name().to_string()),
             fix: m.fix.clone(),
             ddr_bytes_saved: m.ddr_bytes_saved,
+            gain_us: round(near_miss_gain_us(&analysis.target, &analysis.cost, m), 3),
         })
         .collect();
     let mut findings: Vec<FindingReport> = analysis

@@ -2,6 +2,7 @@
 //! outside the crate (the CLI's JSON, the worker protocol of the web app).
 
 pub mod analysis;
+pub mod charts;
 mod document;
 mod graph_list;
 mod graph_view;

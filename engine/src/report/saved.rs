@@ -93,6 +93,9 @@ pub struct SavedGroup {
     pub nodes: Vec<String>,
     #[serde(default)]
     pub ddr_bytes_saved: u64,
+    /// Absent in reports written before the key was added: 0 then.
+    #[serde(default)]
+    pub gain_us: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -104,6 +107,9 @@ pub struct SavedNearMiss {
     pub fix: String,
     #[serde(default)]
     pub ddr_bytes_saved: u64,
+    /// Absent in reports written before the key was added: 0 then.
+    #[serde(default)]
+    pub gain_us: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -31,8 +31,8 @@
 use std::collections::BTreeMap;
 
 use super::{Evidence, Finding, ModelCtx, Needs, RuleCtx, RuleOutput, RuleSpec, Severity};
-use crate::analysis::cost;
-use crate::analysis::fusion::{NearMiss, NearMissReason};
+use crate::analysis::cost::{self, CostModel};
+use crate::analysis::fusion::{FusionGroup, FusionKind, NearMiss, NearMissReason};
 use crate::target::Target;
 
 pub(super) const RULE: RuleSpec = RuleSpec {
@@ -75,25 +75,46 @@ pub fn gain_us(target: &Target, ddr_bytes: u64, kernels_merged: u32, members_us:
     }
 }
 
-fn finding(ctx: &ModelCtx, near: &NearMiss) -> Finding {
-    let names = ctx.names(&near.nodes);
-    // A rewrite that removes format moves saves time outside the listed ops: no cap then.
-    let members_us: f64 = if near.reason == NearMissReason::NoFusionHead {
-        0.0
-    } else {
-        near.nodes
-            .iter()
-            .filter_map(|&n| ctx.cost.per_node.get(n))
-            .map(|c| c.estimated_us)
-            .filter(|us| us.is_finite())
-            .sum()
-    };
-    let gain = gain_us(
-        ctx.target,
+/// The estimated time of a near miss's ops, the cap of its gain; 0 (no cap) when the rewrite
+/// removes format moves, which saves time outside the listed ops.
+fn members_us(cost: &CostModel, near: &NearMiss) -> f64 {
+    if near.reason == NearMissReason::NoFusionHead {
+        return 0.0;
+    }
+    near.nodes
+        .iter()
+        .filter_map(|&n| cost.per_node.get(n))
+        .map(|c| c.estimated_us)
+        .filter(|us| us.is_finite())
+        .sum()
+}
+
+/// What fusing a near miss would gain, µs: the finding's `gain_us`, also for the near misses
+/// past the finding cap (the fusion-savings chart counts them all).
+pub fn near_miss_gain_us(target: &Target, cost: &CostModel, near: &NearMiss) -> f64 {
+    gain_us(
+        target,
         near.ddr_bytes_saved,
         near.kernels_merged,
-        members_us,
-    );
+        members_us(cost, near),
+    )
+}
+
+/// What a formed fusion group gains over running its members apart, µs: its DDR traffic saved
+/// and, for a UB group (one kernel), a launch per member after the first. Not capped: the cost
+/// model times the fused kernel, not the members apart.
+pub fn group_gain_us(target: &Target, group: &FusionGroup) -> f64 {
+    let merged = match group.kind {
+        FusionKind::Ub => u32::try_from(group.nodes.len().saturating_sub(1)).unwrap_or(u32::MAX),
+        FusionKind::L2 | FusionKind::L1 => 0,
+    };
+    gain_us(target, group.ddr_bytes_saved, merged, 0.0)
+}
+
+fn finding(ctx: &ModelCtx, near: &NearMiss) -> Finding {
+    let names = ctx.names(&near.nodes);
+    let members_us = members_us(ctx.cost, near);
+    let gain = near_miss_gain_us(ctx.target, ctx.cost, near);
     let message = format!(
         "{} could fuse into one kernel ({}) but: {}; fusing saves {} of DDR traffic and {} kernel launch{}",
         names

@@ -28,6 +28,8 @@ mod no_bound;
 mod transdata_avoidable;
 mod transdata_overhead;
 
+pub use missed_fusion::{group_gain_us, near_miss_gain_us};
+
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;

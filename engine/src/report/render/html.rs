@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::compare::{fusion_savings_chart, unit_comparison_chart};
 use super::markdown::target_figures;
 use super::picture::{graph_picture, op_type_chart, ReportOverlay};
 use super::svg::{esc, unit_bar, unit_colour};
@@ -156,6 +157,20 @@ pub fn html_with(
         esc(&label),
         op_type_chart(report)
     );
+    if let Some(chart) = unit_comparison_chart(report) {
+        let heading = if report.estimated {
+            "Estimated time per unit (no profile: nothing measured)"
+        } else {
+            "Predicted vs measured time per unit"
+        };
+        let _ = writeln!(out, "<h3>{heading}</h3>{chart}");
+    }
+    if let Some(chart) = fusion_savings_chart(report) {
+        let _ = writeln!(
+            out,
+            "<h3>Fusion savings per pattern (estimated, cost model)</h3>{chart}"
+        );
+    }
 
     // Findings.
     let _ = writeln!(out, "<h2>Findings</h2>");

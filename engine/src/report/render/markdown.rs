@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::{findings_by_rule, findings_summary, fmt_bytes, fmt_pct, fmt_us, time_label, visible};
 use crate::report::analysis::AnalysisReport;
+use crate::report::charts::{report_fusion_savings, report_unit_comparison};
 
 /// Rows of the per-node time table kept in Markdown (the JSON has every node).
 const TOP_NODES: usize = 30;
@@ -31,6 +32,66 @@ fn names(list: &[String], max: usize) -> String {
         text.push(format!("… ({} more)", list.len() - max));
     }
     text.join(", ")
+}
+
+/// The two comparison charts as tables: estimate against measurement per unit, and fusion
+/// savings per pattern (the HTML report draws them).
+fn write_comparisons(out: &mut String, report: &AnalysisReport) {
+    let units = report_unit_comparison(report);
+    if !units.is_empty() {
+        if report.estimated {
+            let _ = writeln!(
+                out,
+                "\n## Estimated time per unit (no profile: nothing measured)\n"
+            );
+            let _ = writeln!(out, "| unit | nodes | estimated |");
+            let _ = writeln!(out, "| --- | ---: | ---: |");
+        } else {
+            let _ = writeln!(out, "\n## Predicted vs measured time per unit\n");
+            let _ = writeln!(
+                out,
+                "| unit | nodes | estimated | measured | measured / estimated |"
+            );
+            let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: |");
+        }
+        for unit in &units {
+            let _ = write!(
+                out,
+                "| {} | {} | {}",
+                unit.unit,
+                unit.nodes,
+                fmt_us(unit.estimated_us)
+            );
+            if let Some(measured) = unit.measured_us {
+                let ratio = unit.ratio().map(|r| format!("{r:.2}×")).unwrap_or_default();
+                let _ = write!(out, " | {} | {ratio}", fmt_us(measured));
+            }
+            out.push_str(" |\n");
+        }
+    }
+    let savings = report_fusion_savings(report);
+    if !savings.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Fusion savings per pattern (estimated, cost model)\n"
+        );
+        let _ = writeln!(
+            out,
+            "| pattern | groups formed | saved | near misses | would save |"
+        );
+        let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: |");
+        for row in &savings {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                md(&row.pattern),
+                row.formed,
+                fmt_us(row.formed_us),
+                row.missed,
+                fmt_us(row.missed_us)
+            );
+        }
+    }
 }
 
 /// Renders the report as one Markdown document.
@@ -112,6 +173,8 @@ pub fn markdown(report: &AnalysisReport) -> String {
             fmt_pct(share)
         );
     }
+
+    write_comparisons(&mut out, report);
 
     let _ = writeln!(out, "\n## Hotspots ({label})\n");
     let _ = writeln!(out, "| op | type | unit | count | total | share | nodes |");

@@ -6,12 +6,14 @@
 //! escaped for the output format, and control and bidi-override characters are shown as
 //! `\u{..}` escapes instead of being passed through.
 
+mod compare;
 mod html;
 mod markdown;
 mod picture;
 mod svg;
 mod text;
 
+pub use compare::{fusion_savings_chart, unit_comparison_chart};
 pub use html::{html, html_with};
 pub use markdown::markdown;
 pub use picture::{graph_picture, op_type_chart, ReportOverlay, MAX_PICTURE_NODES};
