@@ -431,9 +431,12 @@ pub fn app() -> Html {
         load.reform(Source::Urls),
     );
     use_view_link(&state, dispatch.clone());
+    let files_shown = !compact && (!state.files.entries.is_empty() || state.loading.is_some());
     let panels = use_panel_layout(
         state.panel_visible(),
         state.panel_collapsed,
+        files_shown,
+        state.files.collapsed,
         dispatch.clone(),
     );
     let help_open = use_state(|| false);
@@ -590,10 +593,21 @@ pub fn app() -> Html {
         AttrValue::from(summary_text(node, analysis.as_ref(), &state.findings))
     });
     let side_open = selected.is_some() || (state.graph.is_some() && state.model_panel);
-    let workspace_style = panels
-        .layout
-        .side_width
-        .map(|w| format!("--side-width:{w:.0}px"));
+    let workspace_style = [
+        panels
+            .layout
+            .left_width
+            .map(|w| format!("--left-width:{w:.0}px")),
+        panels
+            .layout
+            .side_width
+            .map(|w| format!("--side-width:{w:.0}px")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(";");
+    let workspace_style = (!workspace_style.is_empty()).then_some(workspace_style);
     html! {
         <div class={classes!("app", compact.then_some("compact"))} ondragenter={on_drag_over.clone()} ondragover={on_drag_over} ondrop={on_drop}>
             <input id="file" type="file" multiple=true
@@ -635,7 +649,7 @@ pub fn app() -> Html {
                     (!has_graph && state.panel_visible() && !state.panel_collapsed)
                         .then_some("profile-only"))}>
                 <div class="workspace-top" style={workspace_style}>
-                    if !compact && (!state.files.entries.is_empty() || state.loading.is_some()) {
+                    if files_shown {
                         <FilesPanel files={state.files.clone()} loading={state.loading.clone()}
                             analysing={state.analysing.map(|p| p.generation)}
                             shown_files={state.graph.as_ref().map(|g| g.files.clone()).unwrap_or_default()}
@@ -643,6 +657,11 @@ pub fn app() -> Html {
                             on_remove={on_remove_file} {on_select_profile}
                             on_cancel={dispatch.reform(|generation| Action::Files(FilesAction::Cancel { generation }))}
                             on_files={dispatch.reform(Action::Files)} />
+                        <SplitterBar which={Splitter::Left} size={panels.layout.left_width}
+                            collapsed={state.files.collapsed} controls="files"
+                            name="files panel"
+                            on_resize={panels.on_resize.reform(|size| (Splitter::Left, size))}
+                            on_toggle={dispatch.reform(|_| Action::Files(FilesAction::ToggleCollapsed))} />
                     }
                     <div id="graph" class="graph" data-graph-state={graph_state.as_str()}
                         data-analysis={if state.analysing.is_some() { "pending" } else { "done" }}

@@ -1,12 +1,12 @@
 //! The panel layout as the page keeps it: read from `localStorage` on load, written back on
-//! every change, and the bottom panel's collapsed state (the reducer's, toggled by its header
-//! button too) kept in step with it.
+//! every change, and the bottom and files panels' collapsed states (the reducer's, toggled by
+//! their own header buttons too) kept in step with it.
 
 use yew::prelude::*;
 
 use crate::platform;
 use crate::state::panels::{PanelLayout, Splitter, STORAGE_KEY};
-use crate::state::Action;
+use crate::state::{Action, FilesAction};
 
 /// What the page needs of the layout: the layout, a resize of one splitter's panel, and the
 /// side panel's collapse toggle.
@@ -20,6 +20,8 @@ pub struct PanelLayoutHandle {
 pub fn use_panel_layout(
     panel_visible: bool,
     panel_collapsed: bool,
+    files_visible: bool,
+    files_collapsed: bool,
     dispatch: Callback<Action>,
 ) -> PanelLayoutHandle {
     let layout = use_state(|| {
@@ -29,9 +31,33 @@ pub fn use_panel_layout(
     });
     // Whether the bottom panel has shown since the page opened (its stored state applied).
     let restored = use_mut_ref(|| false);
+    // The same for the files panel.
+    let files_restored = use_mut_ref(|| false);
     use_effect_with(*layout, |layout| {
         platform::store_text(STORAGE_KEY, &layout.to_storage());
     });
+    {
+        let layout = layout.clone();
+        let dispatch = dispatch.clone();
+        use_effect_with(
+            (files_visible, files_collapsed),
+            move |&(visible, collapsed)| {
+                if !visible {
+                    return;
+                }
+                let first = !*files_restored.borrow();
+                *files_restored.borrow_mut() = true;
+                if first && layout.left_collapsed && !collapsed {
+                    dispatch.emit(Action::Files(FilesAction::ToggleCollapsed));
+                } else if layout.left_collapsed != collapsed {
+                    layout.set(PanelLayout {
+                        left_collapsed: collapsed,
+                        ..*layout
+                    });
+                }
+            },
+        );
+    }
     {
         let layout = layout.clone();
         use_effect_with(

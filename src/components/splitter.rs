@@ -34,6 +34,14 @@ struct Drag {
 /// splitter's element.
 fn measure(which: Splitter, handle: &Element) -> Option<(f64, f64)> {
     match which {
+        Splitter::Left => {
+            let top = handle.closest(".workspace-top").ok()??;
+            let panel = top.query_selector(".files-panel").ok()??;
+            Some((
+                top.get_bounding_client_rect().width(),
+                panel.get_bounding_client_rect().width(),
+            ))
+        }
         Splitter::Side => {
             let top = handle.closest(".workspace-top").ok()??;
             let panel = top.query_selector(".sidebar").ok()??;
@@ -55,7 +63,7 @@ fn measure(which: Splitter, handle: &Element) -> Option<(f64, f64)> {
 
 fn client_at(which: Splitter, event: &PointerEvent) -> f64 {
     match which {
-        Splitter::Side => f64::from(event.client_x()),
+        Splitter::Left | Splitter::Side => f64::from(event.client_x()),
         Splitter::Bottom => f64::from(event.client_y()),
     }
 }
@@ -181,6 +189,7 @@ pub fn splitter_bar(props: &SplitterBarProps) -> Html {
         })
     };
     let (orientation, class) = match which {
+        Splitter::Left => ("vertical", "splitter-left"),
         Splitter::Side => ("vertical", "splitter-side"),
         Splitter::Bottom => ("horizontal", "splitter-bottom"),
     };
@@ -190,6 +199,7 @@ pub fn splitter_bar(props: &SplitterBarProps) -> Html {
         "Collapse"
     };
     let (expand_glyph, collapse_glyph) = match which {
+        Splitter::Left => ("›", "‹"),
         Splitter::Side => ("‹", "›"),
         Splitter::Bottom => ("˄", "˅"),
     };

@@ -133,6 +133,41 @@ await test('the bottom panel resizes by the keys on its splitter and keeps its s
   await page.waitForFunction(() => document.querySelector('#profile').getBoundingClientRect().height > 100);
 });
 
+await test('the files panel resizes by the keys on its splitter, collapses, and both are kept after a reload', async () => {
+  const open = async () => {
+    await page.locator('#sample').waitFor({ timeout: 20000 });
+    await page.setInputFiles('#file', join(ROOT, 'www', 'samples', 'resnet50.onnx'));
+    await waitDrawn();
+    await page.locator('#files').waitFor({ timeout: 20000 });
+  };
+  await page.evaluate(() => window.localStorage.removeItem('opscope.panels'));
+  await page.goto(`${BASE_URL}?theme=light`);
+  await open();
+  const panel = page.locator('#files');
+  const before = (await panel.boundingBox()).width;
+  const grip = page.locator('.splitter-left .splitter-grip');
+  await grip.focus();
+  for (let i = 0; i < 2; i += 1) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  const after = (await panel.boundingBox()).width;
+  assert(Math.abs(after - before - (2 * 16 + 64)) < 3, `files panel width ${before} -> ${after}`);
+  assert((await grip.getAttribute('aria-controls')) === 'files', 'the splitter names the panel it resizes');
+  await page.reload();
+  await open();
+  const kept = (await panel.boundingBox()).width;
+  assert(Math.abs(kept - after) < 2, `after a reload ${kept}, before ${after}`);
+  // Enter on the splitter folds the panel to its heading; that is kept too.
+  await grip.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#files.collapsed').waitFor({ timeout: 5000 });
+  await page.reload();
+  await open();
+  await page.locator('#files.collapsed').waitFor({ timeout: 5000 });
+  await page.locator('.splitter-left .splitter-grip').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => !document.querySelector('#files').classList.contains('collapsed'));
+});
+
 await test('the side panel resizes by dragging its splitter, collapses, and both are kept after a reload', async () => {
   await page.goto(`${BASE_URL}?sample=resnet50&theme=light#node=${encodeURIComponent(NODE)}`);
   await waitDrawn();
