@@ -17,8 +17,18 @@ use crate::worker::agent::Agent;
 use crate::worker::protocol::{FromWorker, ToWorker};
 
 /// How long a load may go without a word from the worker before it is taken for hung (a step
-/// of a 2 GB model takes seconds, not minutes).
+/// of a 2 GB model takes seconds, not minutes), plus [`MS_PER_MB_READ`] per MB the step reads.
 pub const HANG_LIMIT_MS: f64 = 60_000.0;
+
+/// Time allowed per MB a step reads, on top of [`HANG_LIMIT_MS`]: a profiling CSV is parsed in
+/// one step at 10–20 MB/s in the worker, so a 1 GB one may take over a minute without a word;
+/// 250 ms per MB (4 MB/s) leaves it room on a slow machine.
+pub const MS_PER_MB_READ: f64 = 250.0;
+
+/// The hang limit for a step reading `bytes`.
+pub fn hang_limit_for(base_ms: f64, bytes: u64) -> f64 {
+    base_ms + bytes as f64 / 1e6 * MS_PER_MB_READ
+}
 
 /// The engine worker.
 #[derive(Default)]
@@ -242,16 +252,17 @@ pub fn use_worker_recovery(
     }
 
     // The watchdog: the generation of a load the worker is running, read every second.
-    let watched = use_mut_ref(|| None::<u64>);
-    *watched.borrow_mut() = state.worker_busy();
+    let watched = use_mut_ref(|| None::<(u64, u64)>);
+    *watched.borrow_mut() = state.worker_busy().map(|g| (g, state.worker_bytes()));
     let last_heard = worker.borrow().last_heard.clone();
     let dispatch = dispatch.clone();
     use_effect_with((), move |_| {
-        let limit_ms = hang_limit_ms();
+        let base_ms = hang_limit_ms();
         let tick = Closure::<dyn FnMut()>::new(move || {
-            let Some(generation) = *watched.borrow() else {
+            let Some((generation, bytes)) = *watched.borrow() else {
                 return;
             };
+            let limit_ms = hang_limit_for(base_ms, bytes);
             let now = platform::now_ms();
             if now - last_heard.get() > limit_ms {
                 last_heard.set(now);

@@ -413,6 +413,17 @@ impl AppState {
             .map(|l| l.generation)
             .or(self.analysing.map(|p| p.generation))
     }
+
+    /// The bytes the worker's current stage reads (its `Parsing` or `ReadingProfile` report), 0
+    /// for other stages: a long step over a large file is not a hang.
+    pub fn worker_bytes(&self) -> u64 {
+        match self.loading.as_ref().map(|l| &l.stage) {
+            Some(LoadStage::Worker(
+                Stage::Parsing { n_bytes, .. } | Stage::ReadingProfile { n_bytes, .. },
+            )) => *n_bytes,
+            _ => 0,
+        }
+    }
 }
 
 /// The file a stage is reading, when it reads one file.

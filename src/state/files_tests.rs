@@ -345,3 +345,26 @@ fn removing_the_last_model_clears_the_graph_and_its_selection() {
     assert_eq!(state.shown_model, None);
     assert!(state.files.entries.is_empty());
 }
+
+#[test]
+fn a_step_reading_a_large_file_is_given_time_in_proportion() {
+    let state = added(AppState::default(), 1, &[(1, "op_summary_0.csv")]);
+    assert_eq!(state.worker_bytes(), 0, "nothing reported yet");
+    let state = state.apply(Action::Worker {
+        msg: FromWorker::Progress {
+            generation: 1,
+            stage: Stage::ReadingProfile {
+                n_files: 1,
+                n_bytes: 1_000_000_000,
+            },
+        },
+        now_ms: 1.0,
+    });
+    assert_eq!(state.worker_bytes(), 1_000_000_000);
+    let limit = crate::components::worker_link::hang_limit_for(60_000.0, state.worker_bytes());
+    assert_eq!(limit, 60_000.0 + 250_000.0, "a 1 GB CSV gets 250 s more");
+    assert_eq!(
+        crate::components::worker_link::hang_limit_for(60_000.0, 0),
+        60_000.0
+    );
+}
