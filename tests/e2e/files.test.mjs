@@ -45,8 +45,11 @@ const waitStatus = (page, name, status) => page.locator(
   `#files .file-row[data-status="${status}"]`, { has: page.locator(`.file-name[title="${name}"]`) },
 ).waitFor({ timeout: 30000 });
 const profileText = (page) => page.locator('#status .status-profile').innerText();
+/** Waits until no load, restore or analysis is in progress (an analysis follows its graph, so a
+ *  drawn graph can still be waiting for it). */
 const settled = (page) => page.waitForFunction(() => !document.querySelector('#files .files-progress')
-  && !document.querySelector('#files .files-restoring'), null, { timeout: 30000 });
+  && !document.querySelector('#files .files-restoring')
+  && document.querySelector('#graph')?.getAttribute('data-analysis') !== 'pending', null, { timeout: 30000 });
 const select = async (page, name) => {
   await page.evaluate((n) => { window.location.hash = `#node=${encodeURIComponent(n)}`; }, name);
   await page.waitForFunction(
@@ -144,7 +147,9 @@ await test('files: a worker panic names the file; the model, the run and the sel
   await settled(faults);
   const banner = await faults.locator('.error-banner').innerText();
   assert(banner.includes('__opscope_test_panic__.onnx'), `the error names the file: ${banner}`);
-  assert(await faults.locator(DRAWN).count() === 1, 'the graph stays');
+  // The graph stays drawn (the run read again re-analyses it, which a slow machine may still be
+  // finishing).
+  await faults.locator(DRAWN).waitFor({ timeout: 10000 });
   assert(await selected(faults) === '/Conv_1', 'the selection stays');
   assert(await statusOf(faults, 'resnet50.onnx') === 'shown', 'the model stays');
   // The new worker holds the model and both runs: the run of the stopped drop joined the
