@@ -14,6 +14,7 @@ pub mod fuzzing;
 pub mod ge;
 pub mod onnx;
 pub mod report_json;
+pub mod source;
 pub mod tensorflow;
 pub(crate) mod text;
 pub(crate) mod wire;

@@ -46,6 +46,10 @@ pub enum ProfileError {
         line: u64,
         detail: String,
     },
+
+    /// The bytes could not be read (a streamed file whose source failed before any row).
+    #[error("{file}: the file could not be read ({detail})")]
+    Read { file: String, detail: String },
 }
 
 impl ProfileError {
@@ -56,7 +60,8 @@ impl ProfileError {
             | ProfileError::MissingColumn { file, .. }
             | ProfileError::Encoding { file, .. }
             | ProfileError::Json { file, .. }
-            | ProfileError::Csv { file, .. } => file,
+            | ProfileError::Csv { file, .. }
+            | ProfileError::Read { file, .. } => file,
         }
     }
 }

@@ -30,7 +30,10 @@ pub use model::{
     OpStatistic, Pipe, Pmu, Profile, Source, SourceKind, Strings, Sym, Task, Unit,
 };
 
+use std::io::Read;
+
 use crate::formats::InputFile;
+use crate::limits::Limits;
 
 /// The result of reading the files of one run: the profile, the recoverable issues (rows or values
 /// skipped, reinterpretations), and the files that could not be read at all.
@@ -43,9 +46,34 @@ pub struct ProfileImport {
 
 /// Reads the profiling files of one run into one [`Profile`].
 pub fn import_profile(files: &[InputFile]) -> ProfileImport {
+    import_profile_inputs(files.iter().map(ProfileInput::Whole).collect())
+}
+
+/// A profiling file read by pieces, so that a table of a gigabyte is never held whole: its rows
+/// are parsed as the bytes come (see [`import_profile_inputs`]).
+pub struct StreamedFile<'a> {
+    pub name: String,
+    pub limits: Limits,
+    /// The file's size in bytes, for sizing the rows read (reading ends where `reader` ends).
+    pub size: u64,
+    pub reader: &'a mut dyn Read,
+}
+
+/// One file of a run, in memory or streamed.
+pub enum ProfileInput<'a> {
+    Whole(&'a InputFile),
+    Streamed(StreamedFile<'a>),
+}
+
+/// Reads the files of one run, some of them streamed, into one [`Profile`]: the same profile
+/// as [`import_profile`] gives for the same bytes in memory.
+pub fn import_profile_inputs(inputs: Vec<ProfileInput<'_>>) -> ProfileImport {
     let mut builder = import::Builder::default();
-    for file in files {
-        builder.add_file(file);
+    for input in inputs {
+        match input {
+            ProfileInput::Whole(file) => builder.add_file(file),
+            ProfileInput::Streamed(file) => builder.add_stream(file),
+        }
     }
     let (profile, issues, errors) = builder.finish();
     ProfileImport {

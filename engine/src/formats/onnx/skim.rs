@@ -29,28 +29,7 @@ const CHUNK: usize = 64 << 10;
 /// Deepest message nesting followed (graphs in attributes in graphs...), as prost's limit.
 const MAX_DEPTH: usize = 100;
 
-/// Bytes read by position: a file or a browser `Blob`, read piece by piece.
-pub trait ByteSource {
-    /// The source's size in bytes.
-    fn size(&self) -> u64;
-    /// The bytes from `offset`, `len` of them (fewer only at the end of the source).
-    fn read_at(&mut self, offset: u64, len: usize) -> Result<Vec<u8>, String>;
-}
-
-/// A source already in memory (tests, small files).
-impl ByteSource for &[u8] {
-    fn size(&self) -> u64 {
-        self.len() as u64
-    }
-
-    fn read_at(&mut self, offset: u64, len: usize) -> Result<Vec<u8>, String> {
-        let start = usize::try_from(offset)
-            .map_err(|e| e.to_string())?
-            .min(self.len());
-        let end = start.saturating_add(len).min(self.len());
-        Ok(self[start..end].to_vec())
-    }
-}
+pub use crate::formats::source::ByteSource;
 
 /// The structure of a model and what was left out of it.
 #[derive(Debug, Clone, PartialEq, Eq)]

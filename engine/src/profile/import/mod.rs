@@ -7,6 +7,7 @@
 //!   that cannot be read at all is a [`ProfileError`].
 //! - No panic on any input, and no copy of the file's text except when converting UTF-16.
 
+mod csv_input;
 mod fusion_op;
 mod header;
 mod info_json;
@@ -20,13 +21,19 @@ mod timeline;
 
 use std::collections::HashSet;
 
+use std::io::Read;
+
 use crate::formats::InputFile;
 use crate::ir::fx_hash::FxBuild;
-use crate::limits::{LimitId, OverLimit};
+use crate::limits::{LimitId, Limits, OverLimit};
 use crate::profile::error::{IssueSink, ProfileError, ProfileIssue};
 use crate::profile::model::{OpStatistic, Pmu, Profile, Source, SourceKind, Task, Unit};
+use crate::profile::StreamedFile;
 
+use csv_input::TrackedText;
 use header::Header;
+
+pub(crate) use csv_input::CsvInput;
 
 /// The per-task rows read from one file, before the sources are combined.
 #[derive(Debug, Default)]
@@ -56,6 +63,48 @@ impl Builder {
         let result = read_file(file, self, &mut sink);
         let issues = sink.finish();
         self.issues.extend(issues);
+        if let Err(err) = result {
+            self.errors.push(err);
+        }
+    }
+
+    /// Reads a file by pieces: a CSV table is streamed, never held whole; anything else (JSON,
+    /// UTF-16 text, not text at all) is read whole first and then as [`Builder::add_file`]
+    /// reads it, so the outcome is the same as for the file in memory.
+    pub fn add_stream(&mut self, file: StreamedFile) {
+        let StreamedFile {
+            name,
+            limits,
+            size,
+            reader,
+        } = file;
+        let mut head = Vec::new();
+        if let Err(err) = (&mut *reader)
+            .take(STREAM_HEAD as u64)
+            .read_to_end(&mut head)
+        {
+            self.errors.push(ProfileError::Read {
+                file: name,
+                detail: err.to_string(),
+            });
+            return;
+        }
+        let Some(skip) = streamable_csv(&head) else {
+            if let Err(err) = reader.read_to_end(&mut head) {
+                self.errors.push(ProfileError::Read {
+                    file: name,
+                    detail: err.to_string(),
+                });
+                return;
+            }
+            self.add_file(&InputFile::new(name, head).with_limits(limits));
+            return;
+        };
+        let mut sink = IssueSink::new(&name);
+        let mut text = std::io::Cursor::new(&head[skip..]).chain(reader);
+        let tracked = TrackedText::stream(&mut text, size.saturating_sub(skip as u64));
+        let result = read_csv(&name, &limits, tracked, self, &mut sink);
+        self.issues.extend(sink.finish());
         if let Err(err) = result {
             self.errors.push(err);
         }
@@ -209,8 +258,31 @@ fn read_file(file: &InputFile, b: &mut Builder, sink: &mut IssueSink) -> Result<
     }
     match text[first] {
         b'[' | b'{' => read_json(file, &text, b, sink),
-        _ => read_csv(file, &text, b, sink),
+        _ => read_csv(&file.name, &file.limits, TrackedText::whole(&text), b, sink),
     }
+}
+
+/// How much of a streamed file is read first, to tell a CSV table from the rest.
+const STREAM_HEAD: usize = 64 << 10;
+
+/// `Some(bytes of BOM to skip)` when a file starting with `head` can be streamed as a CSV table:
+/// UTF-8 text (with or without a BOM) that is not JSON and does not look binary. UTF-16 and
+/// UTF-32 are converted whole by [`text::decode`], JSON is parsed whole.
+fn streamable_csv(head: &[u8]) -> Option<usize> {
+    let skip = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let body = &head[skip..];
+    let first = body.iter().position(|c| !c.is_ascii_whitespace())?;
+    let utf16_or_32 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    let text = !utf16_or_32 && !text::looks_binary(body) && !body.starts_with(&[0, 0]);
+    let decoded_as_is = matches!(
+        text::decode("", body, &mut IssueSink::new("")),
+        Ok(std::borrow::Cow::Borrowed(_))
+    );
+    (text && decoded_as_is && !matches!(body[first], b'[' | b'{')).then_some(skip)
 }
 
 fn hex_head(data: &[u8]) -> String {
@@ -221,99 +293,11 @@ fn hex_head(data: &[u8]) -> String {
         .join(" ")
 }
 
-/// A CSV reader positioned after the header row.
-pub(crate) struct CsvInput<'a> {
-    pub file: &'a str,
-    pub reader: csv::Reader<&'a [u8]>,
-    pub header: Header,
-    lines: LineCounter<'a>,
-    /// Rows read so far and the most to read (limit `csv_rows`): past it the table is kept up to
-    /// the limit with a note saying so.
-    rows: u64,
-    max_rows: u64,
-}
-
-/// 1-based line numbers from byte offsets, counted incrementally. The csv crate's own line
-/// count is one short for CRLF files (the `\n` of a `\r\n` is counted with the next record).
-struct LineCounter<'a> {
-    text: &'a [u8],
-    pos: usize,
-    line: u64,
-}
-
-impl LineCounter<'_> {
-    fn line_at(&mut self, byte: usize) -> u64 {
-        let mut byte = byte.min(self.text.len());
-        // A record's start may point at the line break that ends the previous record.
-        while byte < self.text.len() && matches!(self.text[byte], b'\r' | b'\n') {
-            byte += 1;
-        }
-        if byte < self.pos {
-            self.pos = 0;
-            self.line = 1;
-        }
-        self.line += self.text[self.pos..byte]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64;
-        self.pos = byte;
-        self.line
-    }
-}
-
-impl CsvInput<'_> {
-    /// Size of the text in bytes.
-    pub fn len(&self) -> usize {
-        self.lines.text.len()
-    }
-
-    /// Line number of a record for messages.
-    pub fn line(&mut self, record: &csv::ByteRecord) -> u64 {
-        match record.position() {
-            Some(pos) => self
-                .lines
-                .line_at(usize::try_from(pos.byte()).unwrap_or(usize::MAX)),
-            None => 0,
-        }
-    }
-
-    /// Reads the next record; a CSV error becomes an issue and the reading goes on. Returns
-    /// `false` at the end.
-    pub fn next(&mut self, record: &mut csv::ByteRecord, sink: &mut IssueSink) -> bool {
-        if self.rows >= self.max_rows {
-            if self.reader.read_byte_record(record).unwrap_or(false) {
-                let over = OverLimit {
-                    id: LimitId::CsvRows,
-                    found: self.rows + 1,
-                    limit: self.max_rows,
-                };
-                sink.file_note(format!(
-                    "read the first {} rows only: {over}",
-                    self.max_rows
-                ));
-            }
-            return false;
-        }
-        self.rows += 1;
-        loop {
-            let before = self.reader.position().byte();
-            match self.reader.read_byte_record(record) {
-                Ok(more) => return more,
-                Err(err) => {
-                    let line = err.position().map(|p| p.line()).unwrap_or(0);
-                    sink.row(line, None, format!("unreadable CSV row: {err}"));
-                    if self.reader.position().byte() == before {
-                        return false;
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn read_csv(
-    file: &InputFile,
-    text: &[u8],
+/// Reads one CSV table, whole or streamed (`text`), into the builder.
+fn read_csv<'a>(
+    file_name: &'a str,
+    limits: &Limits,
+    text: TrackedText<'a>,
     b: &mut Builder,
     sink: &mut IssueSink,
 ) -> Result<(), ProfileError> {
@@ -327,12 +311,12 @@ fn read_csv(
         Ok(true) => Header::new(record.iter()),
         Ok(false) => {
             return Err(ProfileError::Empty {
-                file: file.name.clone(),
+                file: file_name.to_string(),
             })
         }
         Err(err) => {
             return Err(ProfileError::Csv {
-                file: file.name.clone(),
+                file: file_name.to_string(),
                 format: "profiling",
                 line: 1,
                 detail: err.to_string(),
@@ -340,56 +324,45 @@ fn read_csv(
         }
     };
     let columns = record.len() as u64;
-    if columns > file.limits.get(LimitId::CsvColumns) {
+    if columns > limits.get(LimitId::CsvColumns) {
         return Err(ProfileError::Csv {
-            file: file.name.clone(),
+            file: file_name.to_string(),
             format: "profiling",
             line: 1,
             detail: OverLimit {
                 id: LimitId::CsvColumns,
                 found: columns,
-                limit: file.limits.get(LimitId::CsvColumns),
+                limit: limits.get(LimitId::CsvColumns),
             }
             .to_string(),
         });
     }
-    let Some(kind) = classify_csv(&header, &file.name) else {
+    let Some(kind) = classify_csv(&header, file_name) else {
         return Err(ProfileError::UnknownFormat {
-            file: file.name.clone(),
+            file: file_name.to_string(),
             detail: format!(
                 "a CSV whose header ({}) matches no Ascend profiling table: op_summary and kernel_details need `Op Name`/`Name` and `Task Duration(us)`/`Duration(us)`; op_statistic needs `OP Type`, `Count` and `Total Time(us)`",
                 header.describe()
             ),
         });
     };
-    let input = CsvInput {
-        file: &file.name,
-        reader,
-        header,
-        lines: LineCounter {
-            text,
-            pos: 0,
-            line: 1,
-        },
-        rows: 0,
-        max_rows: file.limits.get(LimitId::CsvRows),
-    };
+    let input = CsvInput::new(file_name, reader, header, limits.get(LimitId::CsvRows));
     match kind {
         SourceKind::OpSummary | SourceKind::KernelDetails => {
             let batch = op_summary::read(input, kind, &mut b.profile.strings, sink)?;
             let rows = batch.tasks.len();
-            let source = b.add_source(&file.name, kind, rows, String::new());
+            let source = b.add_source(file_name, kind, rows, String::new());
             b.batches.push((source, stamp(batch, source)));
         }
         SourceKind::TaskTimeCsv => {
             let batch = task_time::read_csv(input, &mut b.profile.strings, sink)?;
-            let source = b.add_source(&file.name, kind, batch.tasks.len(), String::new());
+            let source = b.add_source(file_name, kind, batch.tasks.len(), String::new());
             b.batches.push((source, stamp(batch, source)));
         }
         SourceKind::OpStatistic => {
             let stats = op_statistic::read(input, sink)?;
             b.add_source(
-                &file.name,
+                file_name,
                 kind,
                 stats.len(),
                 "per op type; hotspots use it only when no per-task file is given".to_string(),
@@ -398,23 +371,23 @@ fn read_csv(
         }
         SourceKind::FusionOp => {
             let fusions = fusion_op::read(input, sink)?;
-            b.add_source(&file.name, kind, fusions.len(), String::new());
+            b.add_source(file_name, kind, fusions.len(), String::new());
             b.profile.fusions.extend(fusions);
         }
         SourceKind::MindStudioOpStatistic => {
             let ops = mindstudio::read_op_statistic(input, sink)?;
-            b.add_source(&file.name, kind, ops.len(), String::new());
+            b.add_source(file_name, kind, ops.len(), String::new());
             b.mindstudio_ops.extend(ops);
         }
         SourceKind::MindStudioAiCoreMetrics => {
             let ids = mindstudio::read_ai_core_metrics(input, sink)?;
-            b.add_source(&file.name, kind, ids.len(), String::new());
+            b.add_source(file_name, kind, ids.len(), String::new());
             b.mindstudio_ai_core_tasks
                 .get_or_insert_with(HashSet::new)
                 .extend(ids);
         }
         SourceKind::L2Cache => {
-            let source = b.add_source(&file.name, kind, 0, "recognised; not used".to_string());
+            let source = b.add_source(file_name, kind, 0, "recognised; not used".to_string());
             b.profile.sources[source].used = false;
             sink.file_note("an l2_cache table: recognised, not used by opscope");
         }

@@ -266,7 +266,7 @@ pub(crate) fn read(
                 .byte()
                 .saturating_sub(data_start)
                 .max(100);
-            let estimate = (input.len() as u64 / row_bytes).min(4_000_000) as usize + 1;
+            let estimate = (input.len() / row_bytes).min(4_000_000) as usize + 1;
             batch.tasks.reserve(estimate);
             if cols.has_pmu() {
                 batch.pmu.reserve(estimate);
