@@ -39,7 +39,7 @@ impl Read for Trickle {
             return Err(io::Error::other("NotReadableError: the file changed"));
         }
         self.turn += 1;
-        let mut n = if self.turn % 3 == 0 {
+        let mut n = if self.turn.is_multiple_of(3) {
             buf.len()
         } else {
             (self.turn * 37 % 97 + 1).min(buf.len())
@@ -77,7 +77,7 @@ fn all_of(import: &ProfileImport) -> String {
 }
 
 fn check_same(name: &str, data: &[u8], limits: Limits) -> ProfileImport {
-    let expected = whole(name, data, limits.clone());
+    let expected = whole(name, data, limits);
     let got = streamed(name, Trickle::new(data.to_vec()), limits);
     assert!(
         all_of(&expected) == all_of(&got),
