@@ -34,8 +34,8 @@ pub const READ_CHUNK: usize = 1 << 20;
 /// A [`ByteSource`] read from start to end as a [`Read`], telling `progress` the bytes read so
 /// far after each chunk (the worker turns it into the progress bar of a large profile).
 pub struct SourceReader<'a> {
-    source: &'a mut dyn ByteSource,
-    progress: &'a mut dyn FnMut(u64),
+    source: Box<dyn ByteSource + 'a>,
+    progress: Box<dyn FnMut(u64) + 'a>,
     chunk: Vec<u8>,
     /// Bytes of `chunk` already handed out.
     used: usize,
@@ -44,7 +44,7 @@ pub struct SourceReader<'a> {
 }
 
 impl<'a> SourceReader<'a> {
-    pub fn new(source: &'a mut dyn ByteSource, progress: &'a mut dyn FnMut(u64)) -> Self {
+    pub fn new(source: Box<dyn ByteSource + 'a>, progress: Box<dyn FnMut(u64) + 'a>) -> Self {
         SourceReader {
             source,
             progress,
@@ -105,11 +105,10 @@ mod tests {
         let data: Vec<u8> = (0..(READ_CHUNK * 2 + 17))
             .map(|i| (i % 251) as u8)
             .collect();
-        let mut source: &[u8] = &data;
+        let source: &[u8] = &data;
         let mut seen = Vec::new();
-        let mut progress = |n: u64| seen.push(n);
         let mut out = Vec::new();
-        SourceReader::new(&mut source, &mut progress)
+        SourceReader::new(Box::new(source), Box::new(|n: u64| seen.push(n)))
             .read_to_end(&mut out)
             .expect("in memory");
         assert_eq!(out, data);
@@ -120,10 +119,9 @@ mod tests {
     #[test]
     fn a_failing_source_is_an_io_error_naming_the_offset() {
         let data = vec![b'x'; READ_CHUNK + 10];
-        let mut source = Failing(&data, READ_CHUNK as u64);
-        let mut progress = |_: u64| {};
+        let source = Failing(&data, READ_CHUNK as u64);
         let mut out = Vec::new();
-        let err = SourceReader::new(&mut source, &mut progress)
+        let err = SourceReader::new(Box::new(source), Box::new(|_: u64| {}))
             .read_to_end(&mut out)
             .expect_err("fails past the first chunk");
         assert_eq!(out.len(), READ_CHUNK);
