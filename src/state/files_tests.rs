@@ -65,6 +65,32 @@ fn status_of(state: &AppState, id: u64) -> FileStatus {
         .expect("a row")
 }
 
+/// `state` after load 1's worker said it is parsing `file_name`: the file a crash or hang names.
+fn parsing(state: AppState, file_name: &str) -> AppState {
+    state.apply(Action::Worker {
+        msg: FromWorker::Progress {
+            generation: 1,
+            stage: Stage::Parsing {
+                file_name: file_name.into(),
+                n_files: 1,
+                n_bytes: 10,
+            },
+        },
+        now_ms: 1.0,
+    })
+}
+
+/// `state` after load 1's worker crashed while parsing `file_name`.
+fn crashed_parsing(state: AppState, file_name: &str) -> AppState {
+    parsing(state, file_name).apply(Action::Worker {
+        msg: FromWorker::Crashed {
+            generation: 1,
+            message: "boom".into(),
+        },
+        now_ms: 2.0,
+    })
+}
+
 #[test]
 fn a_broken_file_is_listed_with_its_error_and_the_others_are_read() {
     let state = added(
@@ -182,17 +208,7 @@ fn cancel_marks_the_load_not_read_and_restarts_the_worker() {
 #[test]
 fn a_hang_names_the_file_being_parsed_and_restarts_the_worker() {
     let state = added(AppState::default(), 1, &[(1, "hang.onnx"), (2, "p.csv")]);
-    let state = state.apply(Action::Worker {
-        msg: FromWorker::Progress {
-            generation: 1,
-            stage: Stage::Parsing {
-                file_name: "hang.onnx".into(),
-                n_files: 1,
-                n_bytes: 10,
-            },
-        },
-        now_ms: 1.0,
-    });
+    let state = parsing(state, "hang.onnx");
     let state = state.apply(Action::Files(FilesAction::Hung {
         generation: 1,
         limit_ms: 3000.0,
@@ -209,24 +225,7 @@ fn a_hang_names_the_file_being_parsed_and_restarts_the_worker() {
 #[test]
 fn a_crash_names_the_file_and_the_restore_only_updates_the_list() {
     let state = added(AppState::default(), 1, &[(1, "panic.onnx")]);
-    let state = state.apply(Action::Worker {
-        msg: FromWorker::Progress {
-            generation: 1,
-            stage: Stage::Parsing {
-                file_name: "panic.onnx".into(),
-                n_files: 1,
-                n_bytes: 10,
-            },
-        },
-        now_ms: 1.0,
-    });
-    let state = state.apply(Action::Worker {
-        msg: FromWorker::Crashed {
-            generation: 1,
-            message: "boom".into(),
-        },
-        now_ms: 2.0,
-    });
+    let state = crashed_parsing(state, "panic.onnx");
     assert_eq!(state.files.restarts, 1);
     assert!(matches!(status_of(&state, 1), FileStatus::Error(m) if m.starts_with("panic.onnx: ")));
     assert!(state.errors[0].starts_with("panic.onnx: "));
@@ -249,24 +248,7 @@ fn a_crash_names_the_file_and_the_restore_only_updates_the_list() {
 #[test]
 fn the_other_files_of_a_crashed_load_are_read_again_after_the_restore() {
     let state = added(AppState::default(), 1, &[(1, "panic.onnx"), (2, "p.csv")]);
-    let state = state.apply(Action::Worker {
-        msg: FromWorker::Progress {
-            generation: 1,
-            stage: Stage::Parsing {
-                file_name: "panic.onnx".into(),
-                n_files: 1,
-                n_bytes: 10,
-            },
-        },
-        now_ms: 1.0,
-    });
-    let state = state.apply(Action::Worker {
-        msg: FromWorker::Crashed {
-            generation: 1,
-            message: "boom".into(),
-        },
-        now_ms: 2.0,
-    });
+    let state = crashed_parsing(state, "panic.onnx");
     assert_eq!(state.files.retry, vec![(2, 1)]);
     let banner = state.errors.clone();
     let state = state.apply(Action::Files(FilesAction::Retrying {

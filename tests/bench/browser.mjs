@@ -33,6 +33,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { targetMemory, workerMemories } from '../cdp-memory.mjs';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 const NETRON = process.env.NETRON ?? '';
@@ -259,57 +260,13 @@ async function panFrames({ page, evaluate }, selector) {
   return evaluate('(() => { window.__benchStop = true; return window.__benchFrames.slice(2); })()');
 }
 
-/** The JS memory of the page and its web workers after a forced GC, MB: `heap` sums V8's used
- * heap and `buffers` the ArrayBuffer backing stores, both from CDP Runtime.getHeapUsage, and
- * `wasm` the WebAssembly memories (found with Runtime.queryObjects). The workers are reached through Target auto-attach in non-flat mode, whose
- * commands travel inside Target.sendMessageToTarget (Playwright's CDP session has no child
- * sessions). */
+/** The JS memory of the page and its web workers after a forced GC, MB (tests/cdp-memory.mjs):
+ * `heap` sums V8's used heap, `buffers` the ArrayBuffer backing stores and `wasm` the
+ * WebAssembly memories. */
 async function jsMemoryMb(cdp) {
-  const usage = async (send) => {
-    await send('HeapProfiler.collectGarbage');
-    const { usedSize = 0, backingStorageSize = 0 } = await send('Runtime.getHeapUsage');
-    // WebAssembly memories are not in either figure: find them by their prototype.
-    const { result: prototype } = await send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
-    const { objects } = await send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId });
-    const { result: wasm } = await send('Runtime.callFunctionOn', {
-      objectId: objects.objectId,
-      functionDeclaration: 'function () { return this.reduce((sum, memory) => sum + memory.buffer.byteLength, 0); }',
-      returnByValue: true,
-    });
-    return { heap: usedSize, buffers: backingStorageSize, wasm: wasm.value };
-  };
-  const parts = [await usage((method, params) => cdp.send(method, params))];
-  const workers = [];
-  const replies = new Map();
-  let nextId = 0;
-  const onAttached = (event) => { if (event.targetInfo.type === 'worker') workers.push(event.sessionId); };
-  const onMessage = ({ message }) => {
-    const reply = JSON.parse(message);
-    replies.get(reply.id)?.(reply);
-  };
-  cdp.on('Target.attachedToTarget', onAttached);
-  cdp.on('Target.receivedMessageFromTarget', onMessage);
-  try {
-    await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
-    await sleep(200);
-    for (const sessionId of workers) {
-      const send = async (method, params = {}) => {
-        const id = ++nextId;
-        const reply = new Promise((resolve, reject) => {
-          replies.set(id, resolve);
-          setTimeout(() => reject(new Error(`${method} timed out in a worker`)), 10000);
-        });
-        await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) });
-        const { result, error } = await reply;
-        if (error) throw new Error(error.message);
-        return result;
-      };
-      parts.push(await usage(send));
-    }
-  } finally {
-    cdp.off('Target.attachedToTarget', onAttached);
-    cdp.off('Target.receivedMessageFromTarget', onMessage);
-  }
+  const page = await targetMemory((method, params) => cdp.send(method, params));
+  const workers = await workerMemories(cdp);
+  const parts = [page, ...workers];
   if (process.env.BENCH_DEBUG) console.error(`JS memory MB (page, then workers): ${parts.map((p) => `heap ${(p.heap / 1048576).toFixed(1)}, buffers ${(p.buffers / 1048576).toFixed(1)}, wasm ${(p.wasm / 1048576).toFixed(1)}`).join('; ')}`);
   const mb = (key) => parts.reduce((sum, part) => sum + part[key], 0) / 1024 / 1024;
   return { heap: mb('heap'), buffers: mb('buffers'), wasm: mb('wasm'), workers: workers.length };

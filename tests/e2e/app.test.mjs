@@ -1,28 +1,21 @@
 // End-to-end tests of the web app in headless Chromium (playwright-core driving Debian's
 // /usr/bin/chromium). Run through tests/e2e/run, which serves dist/ and sets BASE_URL.
-import { chromium } from 'playwright-core';
 import { mkdtempSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, SHOTS, assert, summary, test } from './harness.mjs';
+import {
+  ROOT, SHOTS, assert, assertNoForeignRequestsOrErrors, launchBrowser, onHosts, summary, test, watchPage,
+} from './harness.mjs';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 const timings = {};
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 const page = await context.newPage();
 
 // Every request the page makes; the app must not reach beyond the machine it was served from.
-const requests = [];
-page.on('request', (request) => requests.push(request.url()));
-const pageErrors = [];
-page.on('pageerror', (err) => pageErrors.push(String(err)));
+const watched = watchPage(page);
 // What the Content-Security-Policy refused (Chromium reports each refusal on the console).
 const cspRefusals = [];
 page.on('console', (message) => {
@@ -201,8 +194,7 @@ await test('overlays switch by key and toolbar: data-overlay, #legend, node colo
 
 await test('?overlay= in the URL picks the overlay a model opens with', async () => {
   const other = await context.newPage();
-  other.on('request', (request) => requests.push(request.url()));
-  other.on('pageerror', (err) => pageErrors.push(String(err)));
+  watchPage(other, watched);
   await other.goto(`${BASE_URL}?overlay=fusion&sample=resnet50`);
   await other.locator(DRAWN).waitFor({ timeout: 30000 });
   await other.locator('#graph[data-overlay="fusion"]').waitFor({ timeout: 10000 });
@@ -261,8 +253,7 @@ await test('search counts every match and steps through them, revealing each', a
 
 await test('#node= in the URL opens the node; arrow down moves to its consumer; the minimap pans', async () => {
   const other = await context.newPage();
-  other.on('request', (request) => requests.push(request.url()));
-  other.on('pageerror', (err) => pageErrors.push(String(err)));
+  watchPage(other, watched);
   // The stem: its first convolution feeds only its Relu.
   const names = await page.evaluate(() => window.opscope.nodeNames());
   const [conv, relu] = names;
@@ -1060,13 +1051,7 @@ await test('the Content-Security-Policy is in force: nothing refused in the flow
 });
 
 await test('the page made no request outside this machine and threw no error', async () => {
-  const foreign = requests.filter((url) => {
-    if (url.startsWith('data:') || url.startsWith('blob:')) return false;
-    const host = new URL(url).hostname;
-    return host !== '127.0.0.1' && host !== 'localhost';
-  });
-  assert(foreign.length === 0, `requests outside localhost: ${foreign.join(', ')}`);
-  assert(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
+  assertNoForeignRequestsOrErrors(watched, onHosts('127.0.0.1', 'localhost'));
 });
 
 await browser.close();

@@ -3,10 +3,11 @@
 // the list, removing a profiling file and the model, cancelling a load, and a worker that panics
 // or hangs (the test-only files of `?test_faults=1`) replaced while the other files, the view and
 // the selection stay. Run through tests/e2e/run (BASE_URL).
-import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, SHOTS, assert, summary, test } from './harness.mjs';
+import {
+  ROOT, SHOTS, assert, assertNoForeignRequestsOrErrors, launchBrowser, newRecord, servedFrom, summary, test, watchPage,
+} from './harness.mjs';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 const MODEL = readFileSync(join(ROOT, 'www', 'samples', 'resnet50.onnx'));
@@ -19,19 +20,12 @@ const SLOW_RUN = RUN.split('\n').map((line, i) => {
   return cells.join(',');
 }).join('\n');
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-const requests = [];
-const pageErrors = [];
+const watched = newRecord();
 async function open(query = '') {
   const page = await context.newPage();
-  page.on('request', (request) => requests.push(request.url()));
-  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  watchPage(page, watched);
   await page.goto(`${BASE_URL}${query}`);
   await page.locator('#file').waitFor({ state: 'attached', timeout: 20000 });
   return page;
@@ -201,10 +195,7 @@ await test('files: the panel in the dark theme', async () => {
 });
 
 await test('files: no request left the served origin, no page error', async () => {
-  const origin = new URL(BASE_URL).origin;
-  const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
-  assert(foreign.length === 0, `requests elsewhere: ${foreign}`);
-  assert(pageErrors.length === 0, `page errors: ${pageErrors}`);
+  assertNoForeignRequestsOrErrors(watched, servedFrom(BASE_URL));
 });
 
 await browser.close();

@@ -6,11 +6,12 @@
 // search, tooltips (attributes), the canvas labels' source (the exported SVG) and the reports;
 // the hidden characters as visible `\u{..}` escapes, as the reports show them. Run through
 // tests/e2e/run (BASE_URL).
-import { chromium } from 'playwright-core';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHOTS, assert, summary, test } from './harness.mjs';
+import {
+  SHOTS, assert, assertNoForeignRequestsOrErrors, launchBrowser, servedFrom, summary, test, watchPage,
+} from './harness.mjs';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 
@@ -37,18 +38,10 @@ const cell = HOSTILE.replaceAll('"', '""');
 writeFileSync(csvPath,
   `Op Name,OP Type,Task Type,Task Duration(us)\n"${cell}","${cell}",AI_CPU,50.0\npool,Pooling,AI_CORE,10.0\n`);
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
 const page = await context.newPage();
-const requests = [];
-page.on('request', (request) => requests.push(request.url()));
-const pageErrors = [];
-page.on('pageerror', (err) => pageErrors.push(String(err)));
+const watched = watchPage(page);
 const dialogs = [];
 page.on('dialog', async (dialog) => { dialogs.push(dialog.message()); await dialog.dismiss(); });
 const cspRefusals = [];
@@ -164,10 +157,7 @@ await test('hostile: a Caffe model named with markup shows it as text in the mod
 });
 
 await test('hostile: no request left the served origin, no page error', async () => {
-  const origin = new URL(BASE_URL).origin;
-  const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
-  assert(foreign.length === 0, `requests elsewhere: ${foreign}`);
-  assert(pageErrors.length === 0, `page errors: ${pageErrors}`);
+  assertNoForeignRequestsOrErrors(watched, servedFrom(BASE_URL));
 });
 
 await browser.close();

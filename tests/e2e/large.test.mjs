@@ -4,71 +4,32 @@
 // weights unread (src/worker/blob_source.rs), the model panel says so, and the worker's memory
 // stays far below the file's size. The 2 GB figures come from `BIG=1 scripts/browser-bench`
 // (docs/benchmarks.md). Run through tests/e2e/run (BASE_URL).
-import { chromium } from 'playwright-core';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, SHOTS, assert, summary, test } from './harness.mjs';
+import {
+  ROOT, SHOTS, assert, assertNoForeignRequestsOrErrors, launchBrowser, servedFrom, summary, test, watchPage,
+} from './harness.mjs';
+import { workerMemories } from '../cdp-memory.mjs';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 const MODEL = join(ROOT, 'target', 'e2e-models', 'weights_inline_128m.onnx');
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 const page = await context.newPage();
-const requests = [];
-page.on('request', (request) => requests.push(request.url()));
-const pageErrors = [];
-page.on('pageerror', (err) => pageErrors.push(String(err)));
+const watched = watchPage(page);
 
 const DRAWN = '#graph[data-graph-state="drawn"][data-analysis="done"]';
 
 /** The page's workers' WebAssembly memories and JS heaps, in bytes, through the page's CDP
- *  session auto-attached to them (as tests/bench/browser.mjs measures them). */
+ *  session auto-attached to them (tests/cdp-memory.mjs, as tests/bench/browser.mjs measures
+ *  them), with no forced GC. */
 async function workerMemoryBytes() {
   const cdp = await context.newCDPSession(page);
-  const sessions = [];
-  const replies = new Map();
-  let nextId = 0;
-  cdp.on('Target.attachedToTarget', (event) => {
-    if (event.targetInfo.type === 'worker') sessions.push(event.sessionId);
-  });
-  cdp.on('Target.receivedMessageFromTarget', ({ message }) => {
-    const reply = JSON.parse(message);
-    replies.get(reply.id)?.(reply);
-  });
-  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  let total = 0;
-  for (const sessionId of sessions) {
-    const send = async (method, params = {}) => {
-      const id = ++nextId;
-      const reply = new Promise((resolve, reject) => {
-        replies.set(id, resolve);
-        setTimeout(() => reject(new Error(`${method} timed out in a worker`)), 10000);
-      });
-      await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) });
-      const { result, error } = await reply;
-      if (error) throw new Error(error.message);
-      return result;
-    };
-    const { usedSize = 0 } = await send('Runtime.getHeapUsage');
-    const { result: prototype } = await send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
-    const { objects } = await send('Runtime.queryObjects', { prototypeObjectId: prototype.objectId });
-    const { result: wasm } = await send('Runtime.callFunctionOn', {
-      objectId: objects.objectId,
-      functionDeclaration: 'function () { return this.reduce((sum, memory) => sum + memory.buffer.byteLength, 0); }',
-      returnByValue: true,
-    });
-    total += usedSize + wasm.value;
-  }
+  const workers = await workerMemories(cdp, { collectGarbage: false, settleMs: 300 });
   await cdp.detach();
-  assert(sessions.length > 0, 'no worker found to measure');
-  return total;
+  assert(workers.length > 0, 'no worker found to measure');
+  return workers.reduce((total, worker) => total + worker.heap + worker.wasm, 0);
 }
 
 await test('large: a 128 MB model with inline weights opens without its weights being read', async () => {
@@ -93,10 +54,7 @@ await test('large: a 128 MB model with inline weights opens without its weights 
 });
 
 await test('large: no request left the served origin, no page error', async () => {
-  const origin = new URL(BASE_URL).origin;
-  const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
-  assert(foreign.length === 0, `requests elsewhere: ${foreign}`);
-  assert(pageErrors.length === 0, `page errors: ${pageErrors}`);
+  assertNoForeignRequestsOrErrors(watched, servedFrom(BASE_URL));
 });
 
 await browser.close();

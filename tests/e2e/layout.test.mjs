@@ -3,10 +3,11 @@
 // the view in the URL hash, the shortcuts help, the screen-reader summary of the selection, and
 // axe-core on the views the main suite does not check (profile tables, model panel, shortcuts
 // dialog, compact embed view). Run through tests/e2e/run, which serves dist/ and sets BASE_URL.
-import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, SHOTS, assert, summary, test } from './harness.mjs';
+import {
+  ROOT, SHOTS, assert, assertNoForeignRequestsOrErrors, launchBrowser, onHosts, summary, test, watchPage,
+} from './harness.mjs';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 const MODEL = 'samples/resnet50.onnx';
@@ -16,18 +17,10 @@ const WITH_PROFILE = `?model=${MODEL}&profile=${PROFILE}`;
 const DRAWN = '#graph[data-graph-state="drawn"][data-analysis="done"]';
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 const page = await context.newPage();
-const pageErrors = [];
-page.on('pageerror', (err) => pageErrors.push(String(err)));
-const requests = [];
-page.on('request', (request) => requests.push(request.url()));
+const watched = watchPage(page);
 
 const waitDrawn = (p = page) => p.locator(DRAWN).waitFor({ timeout: 60000 });
 const hash = (p = page) => p.evaluate(() => decodeURIComponent(window.location.hash));
@@ -364,13 +357,7 @@ await test('every control is reachable by Tab and shows a focus ring', async () 
 });
 
 await test('no request left this machine and the page threw no error', async () => {
-  const foreign = requests.filter((url) => {
-    if (url.startsWith('data:') || url.startsWith('blob:')) return false;
-    const host = new URL(url).hostname;
-    return host !== '127.0.0.1' && host !== 'localhost';
-  });
-  assert(foreign.length === 0, `requests outside localhost: ${foreign.join(', ')}`);
-  assert(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
+  assertNoForeignRequestsOrErrors(watched, onHosts('127.0.0.1', 'localhost'));
 });
 
 await browser.close();

@@ -2,12 +2,13 @@
 // scripts/pack-offline.mjs from dist/) opened from disk by a file:// URL in headless Chromium,
 // with no server: every request other than the file itself (and data:/blob: URLs, which never
 // leave the page) is blocked and fails the run. Run through tests/e2e/run, which packs the file.
-import { chromium } from 'playwright-core';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT, SHOTS, assert, summary, test } from './harness.mjs';
+import {
+  ROOT, SHOTS, assert, assertNoForeignRequestsOrErrors, launchBrowser, summary, test, watchContext,
+} from './harness.mjs';
 import { gzipSync } from 'node:zlib';
 
 const HTML = process.env.OFFLINE_HTML ?? join(ROOT, 'dist-offline', 'opscope.html');
@@ -18,22 +19,16 @@ if (!existsSync(HTML)) {
   process.exit(1);
 }
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 
 // Every request of the page and its worker. Anything but the file itself, data: and blob: is
 // recorded as foreign and blocked, so a file that reached for a server or the network fails here
 // even when the network would have answered.
-const requests = [];
+const watched = watchContext(context);
 const foreign = [];
 const isLocal = (url) => url === PAGE_URL || url.split(/[?#]/)[0] === PAGE_URL
   || url.startsWith('data:') || url.startsWith('blob:');
-context.on('request', (request) => requests.push(request.url()));
 await context.route('**/*', (route) => {
   const url = route.request().url();
   if (isLocal(url)) return route.continue();
@@ -42,9 +37,7 @@ await context.route('**/*', (route) => {
 });
 
 const page = await context.newPage();
-const pageErrors = [];
 const consoleErrors = [];
-page.on('pageerror', (err) => pageErrors.push(String(err)));
 const onConsole = (msg) => {
   if (msg.type() === 'error' || /Content.Security.Policy/i.test(msg.text())) consoleErrors.push(msg.text());
 };
@@ -192,11 +185,10 @@ await test('?sample= and #node= work in a file:// URL', async () => {
 await test('no request left the file, no CSP violation, no error', async () => {
   const violations = await page.evaluate(() => window.cspViolations ?? []);
   assert(foreign.length === 0, `requests other than the file: ${foreign.join(', ')}`);
-  const others = requests.filter((url) => !isLocal(url));
-  assert(others.length === 0, `requests other than the file: ${others.join(', ')}`);
+  assertNoForeignRequestsOrErrors(watched, isLocal);
   assert(violations.length === 0, `CSP violations: ${violations.join(' | ')}`);
   assert(consoleErrors.length === 0, `console errors: ${consoleErrors.join(' | ')}`);
-  assert(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
+  const { requests } = watched;
   console.log(`     requests: ${requests.length} (${[...new Set(requests.map((u) => u.split(':')[0]))].join(', ')})`);
 });
 

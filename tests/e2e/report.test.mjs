@@ -4,28 +4,21 @@
 // dropped into a fresh page restores the findings, hotspots and charts without the model, and
 // joined to the model when both are dropped. Run through tests/e2e/run (BASE_URL); the CLI is
 // OPSCOPE_BIN when set, else built with `cargo run -q --release -p opscope-cli`.
-import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ROOT, SHOTS, assert, summary, test } from './harness.mjs';
+import {
+  ROOT, SHOTS, assert, assertNoForeignRequestsOrErrors, launchBrowser, servedFrom, summary, test, watchPage,
+} from './harness.mjs';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 const SAMPLES = join(ROOT, 'www', 'samples');
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
 const page = await context.newPage();
-const requests = [];
-page.on('request', (request) => requests.push(request.url()));
-const pageErrors = [];
-page.on('pageerror', (err) => pageErrors.push(String(err)));
+const watched = watchPage(page);
 
 const DRAWN = '#graph[data-graph-state="drawn"][data-analysis="done"]';
 const work = mkdtempSync(join(tmpdir(), 'opscope-report-'));
@@ -119,8 +112,7 @@ await test('report: Markdown and JSON exports match the CLI', async () => {
 
 await test('report: the JSON dropped in a fresh page restores findings, hotspots and charts without the model', async () => {
   const fresh = await context.newPage();
-  fresh.on('request', (request) => requests.push(request.url()));
-  fresh.on('pageerror', (err) => pageErrors.push(String(err)));
+  watchPage(fresh, watched);
   await fresh.goto(BASE_URL);
   await fresh.locator('#sample').waitFor({ timeout: 20000 });
   const file = join(work, 'resnet50-report.json');
@@ -185,10 +177,7 @@ await test('report: the same files dropped in the other order give byte-identica
 });
 
 await test('report: no request left the served origin, no page error', async () => {
-  const origin = new URL(BASE_URL).origin;
-  const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
-  assert(foreign.length === 0, `requests elsewhere: ${foreign}`);
-  assert(pageErrors.length === 0, `page errors: ${pageErrors}`);
+  assertNoForeignRequestsOrErrors(watched, servedFrom(BASE_URL));
 });
 
 await browser.close();
