@@ -239,3 +239,25 @@ fn every_real_sample_streamed_gives_what_it_gives_whole() {
         check_same(&name, &data, Limits::default());
     }
 }
+
+#[test]
+fn a_table_is_told_from_its_head() {
+    use opscope_engine::profile::is_streamed_table;
+    let table = op_summary(100, "\r\n", 10);
+    assert!(is_streamed_table("op_summary_0_1.csv", &table[..4096]));
+    assert!(
+        is_streamed_table("anything.txt", &table[..4096]),
+        "by content"
+    );
+    // The header cut short, JSON, text that is not a known table, UTF-16: read whole instead.
+    assert!(!is_streamed_table("op_summary_0_1.csv", &table[..40]));
+    assert!(!is_streamed_table(
+        "trace_view.json",
+        br#"[{"name":"x","ph":"X"}]"#
+    ));
+    assert!(!is_streamed_table("notes.csv", b"a,b,c\n1,2,3\n"));
+    assert!(!is_streamed_table(
+        "op_summary.csv",
+        &[0xFF, 0xFE, b'D', 0, b'e', 0]
+    ));
+}

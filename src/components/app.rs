@@ -41,7 +41,7 @@ use crate::state::FilesAction;
 use crate::state::{
     format_zoom, Action, AppState, Direction, FoldRequest, LoadStage, Overlay, Theme, ZOOM_STEP,
 };
-use crate::worker::protocol::{Attachment, FilePayload, Stage, TargetKey, ToWorker};
+use crate::worker::protocol::{FilePayload, Stage, TargetKey, ToWorker};
 use opscope_engine::report::GraphViewOptions;
 
 /// What a load opens.
@@ -841,13 +841,7 @@ fn use_theme(theme: Theme, chosen: bool, dispatch: Callback<Action>) {
 fn payloads_of(files: &[web_sys::File]) -> Vec<FilePayload> {
     files
         .iter()
-        .map(|file| FilePayload {
-            name: file.name(),
-            bytes: Vec::new(),
-            file: Attachment(Some(file.clone().into())),
-            id: 0,
-            group: 0,
-        })
+        .map(|file| FilePayload::of_file(file.name(), file.clone().into()))
         .collect()
 }
 

@@ -5,6 +5,7 @@
 
 use yew::prelude::*;
 
+use crate::state::loading::read_percent;
 use crate::state::shown::shown_name;
 use crate::state::{format_bytes, FileStatus, FilesAction, FilesState, LoadStage, Loading};
 use crate::worker::protocol::Stage;
@@ -54,7 +55,17 @@ pub fn files_panel(props: &FilesPanelProps) -> Html {
         )),
         (None, None) => None,
     };
+    let within = match props.loading.as_ref().map(|l| &l.stage) {
+        Some(LoadStage::Worker(Stage::ReadingProfile {
+            n_bytes,
+            done_bytes,
+            ..
+        })) => read_percent(*done_bytes, *n_bytes),
+        _ => None,
+    };
     let progress = progress.map(|(generation, step, stage, describe)| {
+        // Each stage is 100; a streamed profile fills its stage as its bytes are read.
+        let value = u64::from(step) * 100 + within.unwrap_or(100);
         let on_cancel = props.on_cancel.reform(move |_: MouseEvent| generation);
         html! {
             <div class="files-progress" role="status" data-stage={stage}>
@@ -62,7 +73,7 @@ pub fn files_panel(props: &FilesPanelProps) -> Html {
                     <span class="files-stage">{ stage }</span>
                     <span class="files-describe">{ describe }</span>
                 </div>
-                <progress max={N_STAGES.to_string()} value={(step + 1).to_string()}
+                <progress max={(N_STAGES * 100).to_string()} value={value.to_string()}
                     aria-label={format!("Load progress: {stage}")} />
                 <button id="cancel-load" type="button" class="files-cancel" onclick={on_cancel}>
                     { "Cancel" }

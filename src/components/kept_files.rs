@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::worker::protocol::{Attachment, FilePayload};
+use crate::worker::protocol::FilePayload;
 
 #[derive(Clone)]
 enum Kept {
@@ -60,13 +60,9 @@ impl KeptFiles {
             .filter_map(|&(id, group)| {
                 let (name, kept) = self.files.get(&id)?;
                 let payload = match kept {
-                    Kept::File(file) => FilePayload {
-                        name: name.clone(),
-                        bytes: Vec::new(),
-                        file: Attachment(Some(file.clone().into())),
-                        id,
-                        group,
-                    },
+                    Kept::File(file) => {
+                        FilePayload::of_file(name.clone(), file.clone().into()).tagged(id, group)
+                    }
                     Kept::Bytes(bytes) => {
                         FilePayload::of_bytes(name.clone(), bytes.to_vec()).tagged(id, group)
                     }

@@ -338,6 +338,7 @@ fn a_step_reading_a_large_file_is_given_time_in_proportion() {
             stage: Stage::ReadingProfile {
                 n_files: 1,
                 n_bytes: 1_000_000_000,
+                done_bytes: 0,
             },
         },
         now_ms: 1.0,

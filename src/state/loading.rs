@@ -44,12 +44,22 @@ impl Loading {
                     format!("Parsing {file_name} ({})…", format_bytes(*n_bytes))
                 }
             }
-            LoadStage::Worker(Stage::ReadingProfile { n_files, n_bytes }) => format!(
-                "Reading the profile ({} {}, {})…",
+            LoadStage::Worker(Stage::ReadingProfile {
                 n_files,
-                if *n_files == 1 { "file" } else { "files" },
-                format_bytes(*n_bytes)
-            ),
+                n_bytes,
+                done_bytes,
+            }) => {
+                let files = format!(
+                    "{} {}, {}",
+                    n_files,
+                    if *n_files == 1 { "file" } else { "files" },
+                    format_bytes(*n_bytes)
+                );
+                match read_percent(*done_bytes, *n_bytes) {
+                    Some(percent) => format!("Reading the profile ({files}): {percent}%…"),
+                    None => format!("Reading the profile ({files})…"),
+                }
+            }
             LoadStage::Worker(Stage::Layout { n_nodes }) => {
                 format!("Laying out {n_nodes} nodes…")
             }
@@ -118,6 +128,11 @@ impl GraphState {
     }
 }
 
+/// The part of a streamed profile read so far, in whole percent; `None` before any is reported.
+pub fn read_percent(done_bytes: u64, n_bytes: u64) -> Option<u64> {
+    (done_bytes > 0 && n_bytes > 0).then(|| (done_bytes.min(n_bytes) * 100 / n_bytes).min(99))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,10 +148,20 @@ mod tests {
         assert_eq!(
             loading(LoadStage::Worker(Stage::ReadingProfile {
                 n_files: 2,
-                n_bytes: 825_246
+                n_bytes: 825_246,
+                done_bytes: 0,
             }))
             .describe(),
             "Reading the profile (2 files, 825 kB)…"
+        );
+        assert_eq!(
+            loading(LoadStage::Worker(Stage::ReadingProfile {
+                n_files: 1,
+                n_bytes: 1_000_000_000,
+                done_bytes: 372_000_000,
+            }))
+            .describe(),
+            "Reading the profile (1 file, 1.0 GB): 37%…"
         );
         let analysing = |n_nodes, n_tasks| {
             loading(LoadStage::Worker(Stage::Analysing {

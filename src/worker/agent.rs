@@ -13,7 +13,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 
 use super::protocol::{FilePayload, FromWorker, ToWorker};
-use super::session::{Job, Session};
+use super::session::{Job, Session, StreamSource};
 
 /// The worker's state: the newest generation it has heard of, what it holds between loads, and
 /// the load in progress.
@@ -101,7 +101,19 @@ impl Agent {
         }
     }
 
-    fn start(&mut self, scope: &WorkerScope<Self>, generation: u64, handler: HandlerId, job: Job) {
+    fn start(
+        &mut self,
+        scope: &WorkerScope<Self>,
+        generation: u64,
+        handler: HandlerId,
+        mut job: Job,
+    ) {
+        // A long step (a large profile streamed) reports how far it is, which also tells the
+        // page's watchdog that the worker is alive.
+        let progress_to = scope.clone();
+        job.report_progress_to(std::rc::Rc::new(move |stage| {
+            progress_to.respond(handler, FromWorker::Progress { generation, stage })
+        }));
         self.job = Some(Running {
             generation,
             handler,
@@ -203,16 +215,9 @@ impl Worker for Agent {
                 }
                 self.latest = generation;
                 super::codec::trace("worker received Open");
-                let (files, unreadable, partly_read) = read_attached(files);
-                super::codec::trace("worker read the files");
-                let mut job = self.session.open(files, target, view);
-                for (id, message) in unreadable {
-                    job.push_unreadable_file(id, message);
-                }
-                for (file, what_was_left) in partly_read {
-                    job.push_partly_read(file, what_was_left);
-                }
-                super::codec::trace("worker sorted the files");
+                let session = &self.session;
+                let job = job_of_attached(files, |files| session.open(files, target, view));
+                super::codec::trace("worker read and sorted the files");
                 self.start(scope, generation, id, job);
             }
             ToWorker::Remove {
@@ -264,16 +269,10 @@ impl Worker for Agent {
                     return;
                 }
                 self.latest = generation;
-                let (files, unreadable, partly_read) = read_attached(files);
-                let mut job = self
-                    .session
-                    .restore(files, show, active_profile, target, view);
-                for (id, message) in unreadable {
-                    job.push_unreadable_file(id, message);
-                }
-                for (file, what_was_left) in partly_read {
-                    job.push_partly_read(file, what_was_left);
-                }
+                let session = &self.session;
+                let job = job_of_attached(files, |files| {
+                    session.restore(files, show, active_profile, target, view)
+                });
                 self.start(scope, generation, id, job);
                 if let Some(running) = self.job.as_mut() {
                     running.restoring = true;
@@ -364,6 +363,20 @@ impl Worker for Agent {
 /// cannot be read (removed or changed since it was chosen) becomes an error naming it (by its
 /// id), and the other files still load.
 #[allow(clippy::type_complexity)]
+/// Reads the `File`s a message attached and makes a job of them (`open`), with the files that
+/// could not be read, or only in part, recorded on it.
+fn job_of_attached(files: Vec<FilePayload>, open: impl FnOnce(Vec<FilePayload>) -> Job) -> Job {
+    let (files, unreadable, partly_read) = read_attached(files);
+    let mut job = open(files);
+    for (id, message) in unreadable {
+        job.push_unreadable_file(id, message);
+    }
+    for (file, what_was_left) in partly_read {
+        job.push_partly_read(file, what_was_left);
+    }
+    job
+}
+
 fn read_attached(
     files: Vec<FilePayload>,
 ) -> (Vec<FilePayload>, Vec<(u64, String)>, Vec<(String, String)>) {
@@ -372,9 +385,10 @@ fn read_attached(
     let mut partly_read = Vec::new();
     for mut file in files {
         if let Some(blob) = file.file.0.take() {
-            match read_blob(&blob) {
-                Ok(contents) => {
+            match read_blob(&blob, &file.name) {
+                Ok((contents, stream)) => {
                     file.bytes = contents.bytes;
+                    file.stream = stream;
                     if let Some(note) = contents.note {
                         partly_read.push((file.name.clone(), note));
                     }
@@ -396,16 +410,34 @@ fn read_attached(
     (read, unreadable, partly_read)
 }
 
+/// Reads a browser `File`: whole, skimmed, or, for a large profiling table, only its start with
+/// the source to stream it from when the load reads it.
 #[cfg(target_arch = "wasm32")]
-fn read_blob(blob: &wasm_bindgen::JsValue) -> Result<super::blob_source::ReadFile, String> {
+fn read_blob(
+    blob: &wasm_bindgen::JsValue,
+    name: &str,
+) -> Result<(super::blob_source::ReadFile, Option<StreamSource>), String> {
+    use opscope_engine::formats::source::ByteSource;
+    use std::rc::Rc;
     use wasm_bindgen::JsCast;
+
+    use super::blob_source::BlobSource;
     let blob: web_sys::Blob = blob.clone().unchecked_into();
-    let mut source = super::blob_source::BlobSource::new(blob)?;
-    super::blob_source::read_source(&mut source)
+    let mut source = BlobSource::new(blob.clone())?;
+    let read = super::blob_source::read_source(&mut source, name)?;
+    let stream = read.head_only.then(|| {
+        let open =
+            move || BlobSource::new(blob.clone()).map(|s| Box::new(s) as Box<dyn ByteSource>);
+        StreamSource::new(source.size(), Rc::new(open))
+    });
+    Ok((read, stream))
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn read_blob(_blob: &wasm_bindgen::JsValue) -> Result<super::blob_source::ReadFile, String> {
+fn read_blob(
+    _blob: &wasm_bindgen::JsValue,
+    _name: &str,
+) -> Result<(super::blob_source::ReadFile, Option<StreamSource>), String> {
     Err("files are only read in a browser".to_string())
 }
 

@@ -9,7 +9,11 @@ use opscope_engine::formats::onnx::skim::{skim, ByteSource, Skimmed};
 /// (one read is faster than the walk, and their weights fit anyway).
 pub const SKIM_FILES_FROM: u64 = 64 << 20;
 
-/// How much of a large file's start is read to recognise ONNX.
+/// Profiling tables at least this large are streamed when a load reads them
+/// ([`super::session::StreamSource`]), never held whole; smaller ones are read at once.
+pub const STREAM_TABLES_FROM: u64 = 16 << 20;
+
+/// How much of a large file's start is read to recognise ONNX or a profiling table.
 const HEAD_BYTES: usize = 64 << 10;
 
 /// How sure the ONNX sniffer must be, on the file's start only, before the file is skimmed: 30
@@ -17,19 +21,33 @@ const HEAD_BYTES: usize = 64 << 10;
 /// in a large model).
 const ONNX_CONFIDENCE: u8 = 30;
 
-/// What was read of a file: its bytes (the whole file or the skimmed model) and, for a skimmed
-/// one, a note saying what was left unread.
+/// What was read of a file: its bytes (the whole file, the skimmed model, or only the start of a
+/// table to stream) and, for a skimmed one, a note saying what was left unread.
 pub struct ReadFile {
     pub bytes: Vec<u8>,
     pub note: Option<String>,
+    /// `bytes` is only the file's start: a profiling table, streamed when a load reads it.
+    pub head_only: bool,
 }
 
-/// Reads `source`, skimming it when it is a large ONNX model (the note says what was left).
-pub fn read_source(source: &mut dyn ByteSource) -> Result<ReadFile, String> {
+/// Reads `source`, skimming it when it is a large ONNX model (the note says what was left), and
+/// only its start when it is a large profiling table (`file_name` is a hint for which table).
+pub fn read_source(source: &mut dyn ByteSource, file_name: &str) -> Result<ReadFile, String> {
     let size = source.size();
-    if size >= SKIM_FILES_FROM {
+    if size >= STREAM_TABLES_FROM.min(SKIM_FILES_FROM) {
         let head = source.read_at(0, HEAD_BYTES)?;
-        if (opscope_engine::formats::onnx::FORMAT.sniff)(&head) >= ONNX_CONFIDENCE {
+        if size >= STREAM_TABLES_FROM
+            && opscope_engine::profile::is_streamed_table(file_name, &head)
+        {
+            return Ok(ReadFile {
+                bytes: head,
+                note: None,
+                head_only: true,
+            });
+        }
+        if size >= SKIM_FILES_FROM
+            && (opscope_engine::formats::onnx::FORMAT.sniff)(&head) >= ONNX_CONFIDENCE
+        {
             // Not ONNX after all, or a broken one: read whole below, and the importers say what
             // it is or where it breaks, as for any file.
             if let Ok(skimmed) = skim(source) {
@@ -41,6 +59,7 @@ pub fn read_source(source: &mut dyn ByteSource) -> Result<ReadFile, String> {
     Ok(ReadFile {
         bytes: source.read_at(0, size)?,
         note: None,
+        head_only: false,
     })
 }
 
@@ -53,6 +72,7 @@ fn skimmed_file(skimmed: Skimmed) -> ReadFile {
     ReadFile {
         bytes: skimmed.bytes,
         note: Some(note),
+        head_only: false,
     }
 }
 
@@ -110,7 +130,7 @@ mod tests {
     fn a_large_onnx_model_is_skimmed_and_says_so() {
         let bytes = weight_heavy(SKIM_FILES_FROM + (16 << 20));
         let mut source: &[u8] = &bytes;
-        let read = read_source(&mut source).expect("reads");
+        let read = read_source(&mut source, "m.onnx").expect("reads");
         assert!(
             read.bytes.len() < 1 << 20,
             "{} bytes kept",
@@ -128,13 +148,37 @@ mod tests {
     fn small_files_and_other_formats_are_read_whole() {
         let bytes = residual_chain(50, WeightStorage::Inline);
         let mut source: &[u8] = &bytes;
-        let read = read_source(&mut source).expect("reads");
+        let read = read_source(&mut source, "m.onnx").expect("reads");
         assert_eq!(read.bytes, bytes);
         assert!(read.note.is_none());
         let csv = vec![b'a'; (SKIM_FILES_FROM + 1) as usize];
         let mut source: &[u8] = &csv;
-        let read = read_source(&mut source).expect("reads");
+        let read = read_source(&mut source, "m.onnx").expect("reads");
         assert_eq!(read.bytes.len(), csv.len(), "not ONNX: read whole");
         assert!(read.note.is_none());
+    }
+
+    fn op_summary(bytes: u64) -> Vec<u8> {
+        let mut text = String::from("Op Name,OP Type,Task Type,Task Duration(us)\n");
+        let mut i = 0;
+        while (text.len() as u64) < bytes {
+            text.push_str(&format!("conv_{i},Conv2D,AI_CORE,{}.5\n", i % 9));
+            i += 1;
+        }
+        text.into_bytes()
+    }
+
+    #[test]
+    fn a_large_profiling_table_is_left_to_stream_a_small_one_is_read() {
+        let large = op_summary(STREAM_TABLES_FROM);
+        let mut source: &[u8] = &large;
+        let read = read_source(&mut source, "op_summary_0_1.csv").expect("reads");
+        assert!(read.head_only);
+        assert_eq!(read.bytes, large[..HEAD_BYTES]);
+        let small = op_summary(STREAM_TABLES_FROM / 4);
+        let mut source: &[u8] = &small;
+        let read = read_source(&mut source, "op_summary_0_1.csv").expect("reads");
+        assert!(!read.head_only);
+        assert_eq!(read.bytes, small);
     }
 }

@@ -121,6 +121,10 @@ pub struct FilePayload {
     /// The drop it came with: the profiling files of one group are one profile entry (a run).
     #[serde(default)]
     pub group: u64,
+    /// Set by the worker for a large profiling table it streams instead of reading: `bytes`
+    /// then holds only the file's start. Never crosses a message.
+    #[serde(skip)]
+    pub stream: Option<super::session::StreamSource>,
 }
 
 impl FilePayload {
@@ -132,6 +136,15 @@ impl FilePayload {
             file: Attachment::default(),
             id: 0,
             group: 0,
+            stream: None,
+        }
+    }
+
+    /// A browser `File` for the worker to read (the page never holds its bytes).
+    pub fn of_file(name: impl Into<String>, file: wasm_bindgen::JsValue) -> FilePayload {
+        FilePayload {
+            file: Attachment(Some(file)),
+            ..FilePayload::of_bytes(name, Vec::new())
         }
     }
 
@@ -197,10 +210,12 @@ pub enum Stage {
         n_files: usize,
         n_bytes: u64,
     },
-    /// Reading the profiling files of the drop.
+    /// Reading the profiling files of the drop; `done_bytes` of `n_bytes` are read (reported
+    /// again while a large table is streamed; 0 at the start).
     ReadingProfile {
         n_files: usize,
         n_bytes: u64,
+        done_bytes: u64,
     },
     Layout {
         n_nodes: usize,

@@ -27,7 +27,7 @@
 
 use opscope_engine::analysis::{analyze, AnalyzeOptions, CannVersion};
 use opscope_engine::ir::Model;
-use opscope_engine::profile::{import_profile, join, ProfileError, ProfileImport};
+use opscope_engine::profile::{join, ProfileError, ProfileImport};
 use opscope_engine::report::render::ReportOverlay;
 use opscope_engine::report::saved::{read_saved_report, SavedReport};
 use opscope_engine::report::{analysis_report_file, ReportFormat};
@@ -48,6 +48,9 @@ use super::reopen::{analysis_of_report, fits_model, profile_of_report};
 use crate::inputs::{is_model_name, is_profile_name};
 
 mod entries;
+mod streamed;
+
+pub use streamed::{ProfileFile, StreamSource};
 
 /// Drawings kept per model (graphs of the pickers, constants folded or not, scopes folded
 /// this way or that) before the cache starts again.
@@ -86,8 +89,9 @@ struct LoadedProfile {
     files: Vec<String>,
     /// The page's ids of every file of the entry that was read (`inputs`).
     ids: Vec<u64>,
-    /// The files themselves, kept so that removing one reads the others again without the page.
-    inputs: Vec<InputFile>,
+    /// The files themselves (a streamed one as its source), kept so that removing one reads the
+    /// others again without the page.
+    inputs: Vec<ProfileFile>,
     import: ProfileImport,
 }
 
@@ -114,7 +118,7 @@ pub struct Job {
     model_files: Vec<InputFile>,
     /// The page's ids of `model_files`.
     model_ids: Vec<u64>,
-    profile_files: Vec<InputFile>,
+    profile_files: Vec<ProfileFile>,
     /// `(id, group)` of each of `profile_files`.
     profile_tags: Vec<(u64, u64)>,
     /// Analysis reports (JSON) dropped to be reopened.
@@ -161,6 +165,8 @@ pub struct Job {
     models_read: bool,
     target: TargetKey,
     result: LoadResult,
+    /// Told the progress of a long step (a streamed profile's bytes read).
+    progress: Rc<dyn Fn(Stage)>,
 }
 
 impl Job {
@@ -195,7 +201,13 @@ impl Job {
                 timings: Timings::default(),
                 ..LoadResult::default()
             },
+            progress: Rc::new(|_| {}),
         }
+    }
+
+    /// Where the progress of a long step goes (the agent sends it to the page).
+    pub fn report_progress_to(&mut self, progress: Rc<dyn Fn(Stage)>) {
+        self.progress = progress;
     }
 
     /// Adds the wall time of a step to the load's timings.
@@ -241,13 +253,25 @@ impl Session {
         for file in files {
             let (id, group) = (file.id, file.group);
             let input = InputFile::new(file.name, file.bytes);
+            if let Some(stream) = file.stream {
+                // Only a profiling table is streamed; `input` holds its first bytes.
+                job.profile_files.push(ProfileFile {
+                    input,
+                    stream: Some(stream),
+                });
+                job.profile_tags.push((id, group));
+                continue;
+            }
             match classify_file(&input) {
                 FileKind::Model => {
                     job.model_files.push(input);
                     job.model_ids.push(id);
                 }
                 FileKind::Profile => {
-                    job.profile_files.push(input);
+                    job.profile_files.push(ProfileFile {
+                        input,
+                        stream: None,
+                    });
                     job.profile_tags.push((id, group));
                 }
                 FileKind::Report => {
@@ -324,7 +348,8 @@ impl Session {
                 }
                 Some(Stage::ReadingProfile {
                     n_files: job.profile_files.len(),
-                    n_bytes: n_bytes(&job.profile_files),
+                    n_bytes: job.profile_files.iter().map(ProfileFile::size).sum(),
+                    done_bytes: 0,
                 })
             }
             Step::Layout => {
@@ -687,7 +712,13 @@ fn parse_models(job: &mut Job) {
                 let ids: Vec<u64> = model
                     .files
                     .iter()
-                    .map(|name| entries::id_of(name, &job.model_files, &job.model_ids))
+                    .map(|name| {
+                        entries::id_of(
+                            name,
+                            job.model_files.iter().map(|f| f.name.as_str()),
+                            &job.model_ids,
+                        )
+                    })
                     .collect();
                 for &id in &ids {
                     job.outcomes
@@ -702,7 +733,11 @@ fn parse_models(job: &mut Job) {
                 })
             }
             Err(err) => {
-                let id = entries::id_of(err.file(), &job.model_files, &job.model_ids);
+                let id = entries::id_of(
+                    err.file(),
+                    job.model_files.iter().map(|f| f.name.as_str()),
+                    &job.model_ids,
+                );
                 // A folder's file some model sniffer half-recognised (a log that looks like a
                 // prototxt) is foreign too, unless it is named like a model.
                 if is_folder_file(err.file()) {
@@ -755,7 +790,7 @@ fn graph_choice(entry: &GraphEntry) -> GraphChoice {
 fn read_profile(job: &mut Job) {
     let files = std::mem::take(&mut job.profile_files);
     let tags = std::mem::take(&mut job.profile_tags);
-    let mut groups: Vec<(u64, Vec<InputFile>, Vec<u64>)> = Vec::new();
+    let mut groups: Vec<(u64, Vec<ProfileFile>, Vec<u64>)> = Vec::new();
     for (file, (id, group)) in files.into_iter().zip(tags) {
         match groups.iter_mut().find(|(g, _, _)| *g == group) {
             Some((_, inputs, ids)) => {
@@ -770,10 +805,10 @@ fn read_profile(job: &mut Job) {
     }
 }
 
-fn read_profile_group(job: &mut Job, group: u64, inputs: Vec<InputFile>, ids: Vec<u64>) {
-    let import = import_profile(&inputs);
+fn read_profile_group(job: &mut Job, group: u64, inputs: Vec<ProfileFile>, ids: Vec<u64>) {
+    let import = streamed::import_run(&inputs, &job.progress);
     let has_data = !import.profile.tasks.is_empty() || !import.profile.op_statistics.is_empty();
-    let id_of = |name: &str| entries::id_of(name, &inputs, &ids);
+    let id_of = |name: &str| entries::id_of(name, inputs.iter().map(ProfileFile::name), &ids);
     for err in &import.errors {
         // A file of a dropped folder that is no profiling data at all, or that a reader
         // half-recognised though it is not named like a table (a log starting with `[`), may be
@@ -803,7 +838,7 @@ fn read_profile_group(job: &mut Job, group: u64, inputs: Vec<InputFile>, ids: Ve
     let failed: Vec<&str> = import.errors.iter().map(ProfileError::file).collect();
     let files: Vec<String> = inputs
         .iter()
-        .map(|f| f.name.clone())
+        .map(|f| f.name().to_string())
         .filter(|name| !failed.contains(&name.as_str()))
         .collect();
     if has_data {
@@ -817,10 +852,10 @@ fn read_profile_group(job: &mut Job, group: u64, inputs: Vec<InputFile>, ids: Ve
             job.outcomes
                 .push(entries::read(id_of(name), FileKindId::Profile, &detail));
         }
-        let kept: Vec<(InputFile, u64)> = inputs
+        let kept: Vec<(ProfileFile, u64)> = inputs
             .into_iter()
             .zip(ids)
-            .filter(|(input, _)| files.contains(&input.name))
+            .filter(|(input, _)| files.iter().any(|name| name == input.name()))
             .collect();
         let (inputs, ids) = kept.into_iter().unzip();
         if !job.restoring && job.activate.is_none() {
@@ -873,10 +908,10 @@ fn foreign_entry(file: &str, message: &str) -> (String, String, String) {
 
 /// The message for a file neither importer could read. A file named like a model (`x.onnx`) gets
 /// the model importer's explanation, which says what a model file should look like.
-fn profile_error_text(err: &ProfileError, files: &[InputFile]) -> String {
+fn profile_error_text(err: &ProfileError, files: &[ProfileFile]) -> String {
     if matches!(err, ProfileError::UnknownFormat { .. }) && is_model_name(err.file()) {
-        if let Some(file) = files.iter().find(|f| f.name == err.file()) {
-            if let Err(model_err) = open_model(file) {
+        if let Some(file) = files.iter().find(|f| f.name() == err.file()) {
+            if let Err(model_err) = open_model(&file.input) {
                 return model_err.to_string();
             }
         }

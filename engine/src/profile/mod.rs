@@ -59,6 +59,13 @@ pub struct StreamedFile<'a> {
     pub reader: &'a mut dyn Read,
 }
 
+/// Whether a large file whose first bytes are `head` should be streamed as a profiling CSV table
+/// (see [`StreamedFile`]) rather than read whole: UTF-8 text whose first row is the header of a
+/// table opscope reads.
+pub fn is_streamed_table(file_name: &str, head: &[u8]) -> bool {
+    import::is_streamed_table(file_name, head)
+}
+
 /// One file of a run, in memory or streamed.
 pub enum ProfileInput<'a> {
     Whole(&'a InputFile),

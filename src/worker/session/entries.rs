@@ -83,7 +83,7 @@ impl Session {
                     continue;
                 }
                 entry.ids.push(id);
-                entry.files.push(input.name.clone());
+                entry.files.push(input.name().to_string());
                 job.profile_files.push(input);
                 job.profile_tags.push((id, entry.group));
             }
@@ -188,10 +188,9 @@ fn model_choice(m: &super::LoadedModel) -> ModelChoice {
 
 /// The page's id of the file named `name` among `files` (0 when none: a file the engine named
 /// otherwise).
-pub fn id_of(name: &str, files: &[InputFile], ids: &[u64]) -> u64 {
+pub fn id_of<'a>(name: &str, mut files: impl Iterator<Item = &'a str>, ids: &[u64]) -> u64 {
     files
-        .iter()
-        .position(|f| f.name == name)
+        .position(|f| f == name)
         .and_then(|i| ids.get(i).copied())
         .unwrap_or(0)
 }

@@ -158,6 +158,35 @@ fn removing_a_profile_file_reads_the_run_again_from_the_others() {
 }
 
 #[test]
+fn a_streamed_table_is_held_as_its_source_and_streamed_again_when_its_run_changes() {
+    let mut session = Session::default();
+    drop_files(&mut session, 1, vec![(1, resnet("resnet50.onnx"))]);
+    let big = run_csv("PROF_1/op_summary_1.csv", 2.0);
+    let opened = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut streamed = FilePayload::of_bytes(big.name.clone(), big.bytes[..20].to_vec());
+    streamed.stream = Some(super::super::streamed::stream_of(
+        big.bytes.clone(),
+        opened.clone(),
+    ));
+    drop_files(
+        &mut session,
+        2,
+        vec![(2, run_csv("PROF_1/op_summary_0.csv", 1.0)), (3, streamed)],
+    );
+    assert_eq!(opened.get(), 1);
+    assert_eq!(session.profile_list().entries[0].rows, 4, "both files read");
+    let held = &session.profiles[0].inputs[1];
+    assert_eq!(held.input.data.len(), 20, "its start only, not a copy");
+    assert_eq!(held.size(), big.bytes.len() as u64);
+    let job = session.remove(&[2], TargetKey::default(), GraphViewOptions::default());
+    let (result, _) = run(&mut session, job);
+    assert_eq!(opened.get(), 2, "read again from the File");
+    let profile = result.profile.expect("the run read again");
+    assert_eq!(profile.files, vec!["PROF_1/op_summary_1.csv".to_string()]);
+    assert_eq!(profile.rows, 2);
+}
+
+#[test]
 fn removing_the_active_run_activates_the_last_left_then_clears() {
     let mut session = Session::default();
     drop_files(&mut session, 1, vec![(1, resnet("resnet50.onnx"))]);

@@ -262,6 +262,27 @@ fn read_file(file: &InputFile, b: &mut Builder, sink: &mut IssueSink) -> Result<
     }
 }
 
+/// Whether a file starting with `head` is a profiling CSV table that [`Builder::add_stream`]
+/// streams (UTF-8 text, not JSON, whose first row is the header of a table opscope reads); a
+/// caller with a large file reads its start and asks, instead of reading it whole.
+pub(crate) fn is_streamed_table(file_name: &str, head: &[u8]) -> bool {
+    let Some(skip) = streamable_csv(head) else {
+        return false;
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&head[skip..]);
+    let mut record = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut record) {
+        // A header cut by the end of the head is no header.
+        Ok(true) if reader.position().byte() < (head.len() - skip) as u64 => {
+            classify_csv(&Header::new(record.iter()), file_name).is_some()
+        }
+        _ => false,
+    }
+}
+
 /// How much of a streamed file is read first, to tell a CSV table from the rest.
 const STREAM_HEAD: usize = 64 << 10;
 
