@@ -366,20 +366,6 @@ impl Worker for Agent {
 /// Reads the `File`s a message attached and makes a job of them (`open`), with the files that
 /// could not be read, or only in part, recorded on it.
 fn job_of_attached(files: Vec<FilePayload>, open: impl FnOnce(Vec<FilePayload>) -> Job) -> Job {
-    let (files, unreadable, partly_read) = read_attached(files);
-    let mut job = open(files);
-    for (id, message) in unreadable {
-        job.push_unreadable_file(id, message);
-    }
-    for (file, what_was_left) in partly_read {
-        job.push_partly_read(file, what_was_left);
-    }
-    job
-}
-
-fn read_attached(
-    files: Vec<FilePayload>,
-) -> (Vec<FilePayload>, Vec<(u64, String)>, Vec<(String, String)>) {
     let mut read = Vec::with_capacity(files.len());
     let mut unreadable = Vec::new();
     let mut partly_read = Vec::new();
@@ -407,7 +393,14 @@ fn read_attached(
         }
         read.push(file);
     }
-    (read, unreadable, partly_read)
+    let mut job = open(read);
+    for (id, message) in unreadable {
+        job.push_unreadable_file(id, message);
+    }
+    for (file, what_was_left) in partly_read {
+        job.push_partly_read(file, what_was_left);
+    }
+    job
 }
 
 /// Reads a browser `File`: whole, skimmed, or, for a large profiling table, only its start with
