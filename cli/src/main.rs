@@ -7,6 +7,7 @@ mod analyze;
 mod inspect;
 mod profile;
 
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::OnceLock;
@@ -14,6 +15,9 @@ use std::sync::OnceLock;
 use clap::{Parser, Subcommand};
 use opscope_engine::ir::Model;
 use opscope_engine::limits::Limits;
+use opscope_engine::profile::{
+    is_streamed_table, ProfileInput, StreamedFile, STREAM_HEAD_BYTES, STREAM_TABLES_FROM,
+};
 use opscope_engine::InputFile;
 
 #[derive(Parser)]
@@ -118,13 +122,25 @@ pub fn read_profile(
     for path in paths {
         if path.is_dir() {
             for file in files_under(path)? {
-                files.push(read_input(&file)?);
+                files.push(open_run_file(&file)?);
             }
         } else {
-            files.push(read_input(path)?);
+            files.push(open_run_file(path)?);
         }
     }
-    let import = opscope_engine::profile::import_profile(&files);
+    let inputs = files
+        .iter_mut()
+        .map(|file| match file {
+            RunFile::Whole(input) => ProfileInput::Whole(input),
+            RunFile::Streamed { name, size, file } => ProfileInput::Streamed(StreamedFile {
+                name: name.clone(),
+                limits: LIMITS.get().copied().unwrap_or_default(),
+                size: *size,
+                reader: file,
+            }),
+        })
+        .collect();
+    let import = opscope_engine::profile::import_profile_inputs(inputs);
     // Files that hold no profiling data are skipped; only a run with nothing readable fails.
     if !import.errors.is_empty() && import.errors.len() >= files.len() {
         let reasons: Vec<String> = import.errors.iter().map(ToString::to_string).collect();
@@ -145,6 +161,41 @@ pub fn read_profile(
         eprintln!("skipped: {}: {}", skipped.file, skipped.reason);
     }
     Ok(import)
+}
+
+/// A profiling file of a run: read whole, or a large table streamed from disk.
+enum RunFile {
+    Whole(InputFile),
+    Streamed {
+        name: String,
+        size: u64,
+        file: std::io::BufReader<std::fs::File>,
+    },
+}
+
+/// Opens a profiling file: a large CSV table is streamed (never held whole), anything else read.
+fn open_run_file(path: &Path) -> Result<RunFile, UserError> {
+    let cannot =
+        |err: std::io::Error| UserError(format!("{}: cannot read the file: {err}", path.display()));
+    let size = std::fs::metadata(path).map_err(cannot)?.len();
+    if size >= STREAM_TABLES_FROM {
+        let mut file = std::fs::File::open(path).map_err(cannot)?;
+        let mut head = Vec::with_capacity(STREAM_HEAD_BYTES);
+        (&mut file)
+            .take(STREAM_HEAD_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(cannot)?;
+        let name = path.display().to_string();
+        if is_streamed_table(&name, &head) {
+            file.seek(SeekFrom::Start(0)).map_err(cannot)?;
+            return Ok(RunFile::Streamed {
+                name,
+                size,
+                file: std::io::BufReader::with_capacity(1 << 20, file),
+            });
+        }
+    }
+    read_input(path).map(RunFile::Whole)
 }
 
 /// Every file under `dir`, recursively, in path order (so a run reads the same way on every

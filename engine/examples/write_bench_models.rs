@@ -2,12 +2,13 @@
 //! end-to-end timings of `opscope analyze` and the browser benchmark (`scripts/browser-bench`) can
 //! be measured on them:
 //! `cargo run --release -p opscope-engine --example write_bench_models [DIR] [--big]`.
-//! `--big` adds `weights_inline_2g.onnx`, an MLP with 2 GB of weights inline (issue 12's large
-//! file: the browser must open it without reading its weights).
+//! `--big` adds `weights_inline_2g.onnx`, an MLP with 2 GB of weights inline, and
+//! `op_summary_1g.csv`, a 1 GB msprof op_summary in a real A2 run's columns (issue 12's large
+//! files: the browser must open the model without reading its weights, and stream the table).
 
 use opscope_engine::samples::{
-    bert_like, detector_like, gpt2_like, residual_chain, weight_heavy, WeightStorage,
-    GPT2_12K_BLOCKS,
+    bert_like, detector_like, gpt2_like, residual_chain, weight_heavy, write_a2_op_summary,
+    WeightStorage, GPT2_12K_BLOCKS,
 };
 
 fn main() -> std::io::Result<()> {
@@ -47,6 +48,11 @@ fn main() -> std::io::Result<()> {
         let bytes = weight_heavy(2 << 30);
         std::fs::write(&path, &bytes)?;
         println!("{path} ({} bytes)", bytes.len());
+        drop(bytes);
+        let path = format!("{dir}/op_summary_1g.csv");
+        let mut file = std::fs::File::create(&path)?;
+        let rows = write_a2_op_summary(&mut file, 1 << 30)?;
+        println!("{path} ({rows} rows)");
     }
     Ok(())
 }

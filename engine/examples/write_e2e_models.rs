@@ -1,10 +1,13 @@
 //! Writes the generated models the end-to-end browser tests open (default `target/e2e-models`):
 //! the graph shapes that once opened on an empty canvas (a BERT-like encoder whose mask fans out
 //! to every block, a detector with its post-processing tail) and a GPT-2-like decoder of over
-//! 5,000 nodes, which opens with its name scopes folded:
+//! 5,000 nodes, which opens with its name scopes folded; a 128 MB model with its weights inline and
+//! a 48 MB op_summary (read by slices in the browser):
 //! `cargo run -p opscope-engine --example write_e2e_models [DIR]`.
 
-use opscope_engine::samples::{bert_like, detector_like, gpt2_like, weight_heavy};
+use opscope_engine::samples::{
+    bert_like, detector_like, gpt2_like, weight_heavy, write_a2_op_summary,
+};
 
 fn main() -> std::io::Result<()> {
     let dir = std::env::args()
@@ -23,5 +26,10 @@ fn main() -> std::io::Result<()> {
         std::fs::write(&path, &bytes)?;
         println!("{path} ({} bytes)", bytes.len());
     }
+    // Past the worker's 16 MB threshold for tables: streamed by slices with its progress shown.
+    let path = format!("{dir}/op_summary_48m.csv");
+    let mut file = std::fs::File::create(&path)?;
+    let rows = write_a2_op_summary(&mut file, 48 << 20)?;
+    println!("{path} ({rows} rows)");
     Ok(())
 }

@@ -4,14 +4,11 @@
 //! in a few hundred KB of memory instead of two copies of its weights.
 
 use opscope_engine::formats::onnx::skim::{skim, ByteSource, Skimmed};
+use opscope_engine::profile::STREAM_TABLES_FROM;
 
 /// Files at least this large are checked for ONNX and skimmed; smaller ones are read whole
 /// (one read is faster than the walk, and their weights fit anyway).
 pub const SKIM_FILES_FROM: u64 = 64 << 20;
-
-/// Profiling tables at least this large are streamed when a load reads them
-/// ([`super::session::StreamSource`]), never held whole; smaller ones are read at once.
-pub const STREAM_TABLES_FROM: u64 = 16 << 20;
 
 /// How much of a large file's start is read to recognise ONNX or a profiling table.
 const HEAD_BYTES: usize = 64 << 10;

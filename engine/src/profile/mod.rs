@@ -59,6 +59,14 @@ pub struct StreamedFile<'a> {
     pub reader: &'a mut dyn Read,
 }
 
+/// Profiling tables at least this large are best streamed ([`StreamedFile`]) by a caller that
+/// can read a file by pieces (the browser's worker, the command line); smaller ones are read
+/// whole, which is as fast and holds little.
+pub const STREAM_TABLES_FROM: u64 = 16 << 20;
+
+/// How much of a file's start [`is_streamed_table`] needs to tell a table from the rest.
+pub const STREAM_HEAD_BYTES: usize = 64 << 10;
+
 /// Whether a large file whose first bytes are `head` should be streamed as a profiling CSV table
 /// (see [`StreamedFile`]) rather than read whole: UTF-8 text whose first row is the header of a
 /// table opscope reads.

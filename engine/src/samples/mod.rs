@@ -6,6 +6,7 @@ mod fixture_ops;
 mod ge_writer;
 mod layout_shapes;
 mod onnx_writer;
+mod op_summary;
 mod rng;
 mod tf_writer;
 mod transformer;
@@ -20,6 +21,7 @@ pub use ge_writer::{
 };
 pub use layout_shapes::{bert_like, detector_like};
 pub use onnx_writer::{OnnxWriter, WeightStorage};
+pub use op_summary::{write_a2_op_summary, A2_OP_SUMMARY_HEADER};
 pub use rng::XorShift;
 pub use tf_writer::{
     tf_mobilenet_v2, tf_residual_chain, tf_resnet50, TfGraph, TfWeights, TfWriter,

@@ -80,7 +80,7 @@ impl Builder {
         } = file;
         let mut head = Vec::new();
         if let Err(err) = (&mut *reader)
-            .take(STREAM_HEAD as u64)
+            .take(crate::profile::STREAM_HEAD_BYTES as u64)
             .read_to_end(&mut head)
         {
             self.errors.push(ProfileError::Read {
@@ -282,9 +282,6 @@ pub(crate) fn is_streamed_table(file_name: &str, head: &[u8]) -> bool {
         _ => false,
     }
 }
-
-/// How much of a streamed file is read first, to tell a CSV table from the rest.
-const STREAM_HEAD: usize = 64 << 10;
 
 /// `Some(bytes of BOM to skip)` when a file starting with `head` can be streamed as a CSV table:
 /// UTF-8 text (with or without a BOM) that is not JSON and does not look binary. UTF-16 and
