@@ -17,6 +17,9 @@
 //     and its web workers (CDP; see jsMemoryMb); the DOM, compiled code and the GPU are not in it;
 //   - frame median and p95: intervals between animation frames while the pointer drags the
 //     view around for 2 s.
+// A profiling table (a `.csv`) is opened in opscope only (Netron reads no profiles), and its
+// "drawn" is the profile panel loaded (#profile[data-profile-state="loaded"]): the table
+// streamed by slices, its rows analysed and the hotspots shown; no panning.
 // Netron replaces window.eval, which breaks Playwright's page.evaluate; everything that runs in
 // the page goes through a CDP session (Runtime.evaluate) instead, for both apps alike.
 // Netron asks for cookie consent (an in-page notification, not a dialog) when it cannot look the
@@ -231,6 +234,7 @@ const TWO_FRAMES = 'new Promise((resolve) => requestAnimationFrame(() => request
 
 /** Frame intervals (ms) while the pointer drags the view around for PAN_MS. */
 async function panFrames({ page, evaluate }, selector) {
+  if (!selector) return [];
   const box = await page.locator(selector).first().boundingBox();
   if (!box) return [];
   await evaluate(`(() => {
@@ -329,6 +333,22 @@ async function measure({ name, open, input, drawn, drawnTest, panSelector, timeo
   }
 }
 
+/** opscope opening a profiling table: done when the profile panel shows it. */
+const opscopeTable = {
+  name: 'opscope',
+  timeoutS: OPSCOPE_TIMEOUT_S,
+  input: '#file',
+  panSelector: null,
+  async open({ page }) {
+    await page.goto(BASE_URL);
+    await page.locator('#sample').waitFor({ timeout: 30000 });
+  },
+  drawnTest: 'document.querySelector(\'#profile[data-profile-state="loaded"]\') !== null',
+  async drawn({ page }, timeout) {
+    await page.locator('#profile[data-profile-state="loaded"]').waitFor({ timeout });
+  },
+};
+
 const opscope = {
   name: 'opscope',
   timeoutS: OPSCOPE_TIMEOUT_S,
@@ -402,8 +422,9 @@ async function main() {
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const path of models) {
       const size = `${(statSync(path).size / 1e6).toFixed(1)} MB`;
-      const results = [await measure(opscope, path)];
-      if (netron) results.push(await measure(netronApp(netron.url), path));
+      const table = path.endsWith('.csv');
+      const results = [await measure(table ? opscopeTable : opscope, path)];
+      if (netron && !table) results.push(await measure(netronApp(netron.url), path));
       const cell = (format) => results.map(format).join(' / ');
       const [ours, theirs] = results;
       let ratio = '—';

@@ -3,8 +3,11 @@
 // is opened from the file input; the worker reads it by slices of the File and leaves its
 // weights unread (src/worker/blob_source.rs), the model panel says so, and the worker's memory
 // stays far below the file's size. The 2 GB figures come from `BIG=1 scripts/browser-bench`
-// (docs/benchmarks.md). Run through tests/e2e/run (BASE_URL).
-import { statSync } from 'node:fs';
+// (docs/benchmarks.md). A 48 MB op_summary in a real A2 run's columns is streamed by slices of
+// its File (src/worker/session/streamed.rs): the progress shows the part read, and every row
+// arrives. The 1 GB figures come from `BIG=1 scripts/browser-bench`. Run through tests/e2e/run
+// (BASE_URL).
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ROOT, SHOTS, assert, assertNoForeignRequestsOrErrors, launchBrowser, servedFrom, summary, test, watchPage,
@@ -13,6 +16,7 @@ import { workerMemories } from '../cdp-memory.mjs';
 
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 const MODEL = join(ROOT, 'target', 'e2e-models', 'weights_inline_128m.onnx');
+const TABLE = join(ROOT, 'target', 'e2e-models', 'op_summary_48m.csv');
 
 const browser = await launchBrowser();
 const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -51,6 +55,41 @@ await test('large: a 128 MB model with inline weights opens without its weights 
   console.log(`     drawn in ${ms} ms; worker JS heap + wasm memory ${(memory / 1e6).toFixed(0)} MB for a ${(size / 1e6).toFixed(0)} MB file`);
   assert(memory < size / 2, `the worker holds ${memory} bytes for a ${size}-byte file: the weights were read`);
   await page.screenshot({ path: join(SHOTS, 'large-model.png') });
+});
+
+await test('large: a 48 MB op_summary is streamed with its progress shown, every row read', async () => {
+  const bytes = readFileSync(TABLE);
+  let rows = -1;
+  for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) rows += 1;
+  // The generator writes whole steps of 32 layers × 17 ops: each op name is in every step.
+  const steps = rows / (32 * 17);
+  assert(Number.isInteger(steps) && steps > 100, `${rows} rows`);
+  await page.goto(BASE_URL);
+  await page.locator('#sample').waitFor({ timeout: 20000 });
+  const started = Date.now();
+  await page.setInputFiles('#file', TABLE);
+  // The files panel's progress text while the table is read ("…: 37%…").
+  const percents = new Set();
+  const loaded = page.locator('#profile[data-profile-state="loaded"]');
+  while (!(await loaded.count()) && Date.now() - started < 120000) {
+    const text = await page.locator('.files-describe').textContent({ timeout: 50 }).catch(() => '');
+    const match = /Reading the profile \(1 file, [\d.]+ MB\): (\d+)%/.exec(text ?? '');
+    if (match) percents.add(Number(match[1]));
+    await page.waitForTimeout(20);
+  }
+  await loaded.waitFor({ timeout: 1000 });
+  const ms = Date.now() - started;
+  assert(percents.size >= 2, `the progress showed ${[...percents].join(', ') || 'no'} percent`);
+  await page.locator('#tab-hotspots').click();
+  await page.fill('#hotspot-filter', 'layers.0/mlp/up_proj');
+  const row = page.locator('#hotspots tr[data-op="layers.0/mlp/up_proj"]');
+  await row.waitFor({ timeout: 5000 });
+  const cells = await row.locator('td').allTextContents();
+  assert(cells.some((cell) => cell.replace(/,/g, '') === String(steps)),
+    `the op ran once per step (${steps}): ${cells.join(' | ')}`);
+  const memory = await workerMemoryBytes();
+  console.log(`     ${rows} rows read in ${ms} ms (progress seen at ${[...percents].sort((a, b) => a - b).join(', ')}%); worker JS heap + wasm memory ${(memory / 1e6).toFixed(0)} MB for a ${(bytes.length / 1e6).toFixed(0)} MB file`);
+  await page.screenshot({ path: join(SHOTS, 'large-table.png') });
 });
 
 await test('large: no request left the served origin, no page error', async () => {

@@ -240,6 +240,9 @@ pub(crate) fn intern_cell(
     }
 }
 
+/// Rows read before the vectors are sized for the whole file from their average length.
+const SIZING_ROWS: u64 = 4096;
+
 pub(crate) fn read(
     mut input: CsvInput,
     kind: SourceKind,
@@ -254,22 +257,32 @@ pub(crate) fn read(
     let mut caches: [SymCache; 9] = Default::default();
     let mut last_unit = (Sym::EMPTY, Unit::from_task_type(""));
     let data_start = input.reader.position().byte();
+    let mut rows_seen = 0u64;
     while input.next(&mut record, sink) {
         let line = input.line(&record);
-        if batch.tasks.is_empty() {
-            // Reserve for the whole file from the first row's length, so a large file is not
-            // copied again and again while the vectors grow. Capped (and rows taken as at least
-            // 100 bytes) so an odd short first row cannot reserve far more than the file needs.
-            let row_bytes = input
-                .reader
-                .position()
-                .byte()
-                .saturating_sub(data_start)
-                .max(100);
-            let estimate = (input.len() / row_bytes).min(4_000_000) as usize + 1;
-            batch.tasks.reserve(estimate);
+        rows_seen += 1;
+        if rows_seen == 1 || rows_seen == SIZING_ROWS {
+            // Reserve for the whole file, so a large file's rows are not copied again and again
+            // while the vectors grow (in wasm a doubling holds both copies at once, and what is
+            // reserved is memory taken): a little from the first row, then, from the average
+            // of the first rows, what the file needs plus 3%. Rows are taken as at least 100
+            // bytes, so odd short rows cannot reserve far more than the file holds.
+            let read = input.reader.position().byte().saturating_sub(data_start);
+            let row_bytes = (read / rows_seen).max(100);
+            let rows = input.len().saturating_sub(data_start) / row_bytes;
+            let estimate = if rows_seen == 1 {
+                rows.min(SIZING_ROWS)
+            } else {
+                rows + rows / 32
+            };
+            let estimate = usize::try_from(estimate).unwrap_or(usize::MAX);
+            batch
+                .tasks
+                .reserve_exact(estimate.saturating_sub(batch.tasks.len()));
             if cols.has_pmu() {
-                batch.pmu.reserve(estimate);
+                batch
+                    .pmu
+                    .reserve_exact(estimate.saturating_sub(batch.pmu.len()));
             }
         }
         if record.len() != header_len {
