@@ -208,6 +208,24 @@ fn predict(spec: &OpSpec, column: TargetId, inputs: &str, outputs: &str) -> Exec
     }
 }
 
+/// What the check decides for one kind of row: its op type, the unit the knowledge base
+/// predicts (when it knows the op), the measured task type, and whether the two agree; `None`
+/// when the row cannot be checked (an unknown task type, no op type to look up).
+type Verdict = Option<(String, Option<ExecUnit>, &'static str, bool)>;
+
+fn verdict(row: &Row, column: TargetId, separate_vector_cores: bool) -> Verdict {
+    let measured = normalise_task_type(row.task_type)?;
+    let (op_type, spec) = if row.op_type.trim().is_empty() {
+        let (op_type, spec) = op_type_from_name(row.name)?;
+        (op_type, Some(spec))
+    } else {
+        (row.op_type.to_string(), knowledge::lookup_any(row.op_type))
+    };
+    let predicted = spec.map(|spec| predict(spec, column, row.inputs, row.outputs));
+    let agreed = predicted.is_some_and(|unit| agrees(separate_vector_cores, unit, measured));
+    Some((op_type, predicted, measured, agreed))
+}
+
 /// The op type read off a task name (see the module doc), with its row.
 fn op_type_from_name(name: &str) -> Option<(String, &'static OpSpec)> {
     let leaf = name.rsplit('/').next().unwrap_or(name);
@@ -271,7 +289,6 @@ struct Row<'p> {
     task_type: &'p str,
     inputs: &'p str,
     outputs: &'p str,
-    us: f64,
 }
 
 /// The column and the way task types read for this profile (see the module doc).
@@ -314,63 +331,68 @@ fn column_of(profile: &Profile, target: &Target) -> (TargetId, bool) {
 /// Compares the knowledge base's units with the profile's task types.
 pub fn check(profile: &Profile, target: &Target) -> UnitCheck {
     let (column, separate_vector_cores) = column_of(profile, target);
-    let rows: Vec<Row> = if profile.tasks.is_empty() {
-        profile
-            .op_statistics
-            .iter()
-            .map(|stat| Row {
+    let mut tallies: HashMap<String, OpTally, FxBuild> = HashMap::default();
+    let mut order: Vec<String> = Vec::new();
+    let mut checked_us = 0.0;
+    let mut unchecked_us = 0.0;
+    let mut tally = |verdict: &Verdict, us: f64| {
+        let Some((op_type, predicted, measured, agreed)) = verdict else {
+            unchecked_us += us;
+            return;
+        };
+        checked_us += us;
+        if !tallies.contains_key(op_type) {
+            order.push(op_type.clone());
+        }
+        tallies
+            .entry(op_type.clone())
+            .or_default()
+            .add(*predicted, measured, *agreed, us);
+    };
+    if profile.tasks.is_empty() {
+        for stat in &profile.op_statistics {
+            let row = Row {
                 op_type: &stat.op_type,
                 name: &stat.op,
                 task_type: &stat.core_type,
                 inputs: "",
                 outputs: "",
-                us: stat.total_us.unwrap_or(0.0),
-            })
-            .collect()
-    } else {
-        profile
-            .tasks
-            .iter()
-            .map(|task| Row {
-                op_type: profile.str(task.op_type),
-                name: profile.str(task.name),
-                task_type: profile.str(task.task_type),
-                inputs: profile.str(task.input_dtypes),
-                outputs: profile.str(task.output_dtypes),
-                us: task.duration_us,
-            })
-            .collect()
-    };
-    let mut tallies: HashMap<String, OpTally, FxBuild> = HashMap::default();
-    let mut order: Vec<String> = Vec::new();
-    let mut checked_us = 0.0;
-    let mut unchecked_us = 0.0;
-    for row in &rows {
-        let Some(measured) = normalise_task_type(row.task_type) else {
-            unchecked_us += row.us;
-            continue;
-        };
-        let (op_type, spec) = if row.op_type.trim().is_empty() {
-            match op_type_from_name(row.name) {
-                Some((op_type, spec)) => (op_type, Some(spec)),
-                None => {
-                    unchecked_us += row.us;
-                    continue;
-                }
-            }
-        } else {
-            (row.op_type.to_string(), knowledge::lookup_any(row.op_type))
-        };
-        let predicted = spec.map(|spec| predict(spec, column, row.inputs, row.outputs));
-        let agreed = predicted.is_some_and(|unit| agrees(separate_vector_cores, unit, measured));
-        checked_us += row.us;
-        if !tallies.contains_key(&op_type) {
-            order.push(op_type.clone());
+            };
+            tally(
+                &verdict(&row, column, separate_vector_cores),
+                stat.total_us.unwrap_or(0.0),
+            );
         }
-        tallies
-            .entry(op_type)
-            .or_default()
-            .add(predicted, measured, agreed, row.us);
+    } else {
+        // A run has millions of tasks but few kinds of them: the verdict is decided once per
+        // kind (the name matters only when the op type is missing and read off it).
+        let mut memo: HashMap<[Sym; 5], Verdict, FxBuild> = HashMap::default();
+        for task in &profile.tasks {
+            let op_type = profile.str(task.op_type);
+            let name = if op_type.trim().is_empty() {
+                task.name
+            } else {
+                Sym::EMPTY
+            };
+            let key = [
+                name,
+                task.op_type,
+                task.task_type,
+                task.input_dtypes,
+                task.output_dtypes,
+            ];
+            let verdict = memo.entry(key).or_insert_with(|| {
+                let row = Row {
+                    op_type,
+                    name: profile.str(task.name),
+                    task_type: profile.str(task.task_type),
+                    inputs: profile.str(task.input_dtypes),
+                    outputs: profile.str(task.output_dtypes),
+                };
+                verdict(&row, column, separate_vector_cores)
+            });
+            tally(verdict, task.duration_us);
+        }
     }
     let agreed_us: f64 = tallies.values().map(|t| t.agreed_us).sum();
     let agree_ops = tallies.values().filter(|t| t.disagreed.is_empty()).count();

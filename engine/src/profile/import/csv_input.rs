@@ -108,7 +108,7 @@ impl<'a> TrackedText<'a> {
 }
 
 fn count_lines(text: &[u8]) -> u64 {
-    text.iter().filter(|b| **b == b'\n').count() as u64
+    memchr::memchr_iter(b'\n', text).count() as u64
 }
 
 impl Read for TrackedText<'_> {
