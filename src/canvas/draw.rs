@@ -2,6 +2,8 @@
 //! [`Scene`], the viewport and the context. Only what is visible is drawn, at the level of
 //! detail the zoom allows (see [`Detail`]).
 
+use opscope_engine::layout::Rect;
+use opscope_engine::report::render::outline_titles::{place_titles, TitleRequest};
 use opscope_engine::report::{GraphView, ViewNode, ViewNodeKind};
 use web_sys::CanvasRenderingContext2d;
 
@@ -680,20 +682,32 @@ fn draw_outlines(
     if !detail.titles {
         return;
     }
-    // UB groups are named above their top edge, candidate groups below their bottom edge, so
-    // a UB group starting where its L2 group starts does not overwrite its name.
+    // UB groups above their top edge, candidates below their bottom edge, never two names over
+    // each other (`outline_titles`, as the SVG pictures place them).
     ctx.set_font(&format!("600 10px {FONT_FAMILY}"));
     ctx.set_text_align("left");
+    ctx.set_text_baseline("top");
     ctx.set_fill_style_str(colours.fusion_outline);
-    for outline in &visible {
-        let b = outline.bounds;
-        if outline.kind == FusionKindId::Ub {
-            ctx.set_text_baseline("bottom");
-            let _ = ctx.fill_text(&outline.pattern, b.x + 6.0, b.y - 2.0);
-        } else {
-            ctx.set_text_baseline("top");
-            let _ = ctx.fill_text(&outline.pattern, b.x + 6.0, b.y + b.height + 2.0);
-        }
+    let requests: Vec<TitleRequest> = visible
+        .iter()
+        .map(|outline| TitleRequest {
+            above: outline.kind == FusionKindId::Ub,
+            pattern: &outline.pattern,
+            bounds: Rect {
+                x: outline.bounds.x,
+                y: outline.bounds.y,
+                width: outline.bounds.width,
+                height: outline.bounds.height,
+            },
+        })
+        .collect();
+    let measure = |text: &str| {
+        ctx.measure_text(text)
+            .map(|m| m.width())
+            .unwrap_or(text.chars().count() as f64 * 6.0)
+    };
+    for title in place_titles(&requests, measure) {
+        let _ = ctx.fill_text(&title.text, title.x, title.y + 1.0);
     }
 }
 

@@ -9,6 +9,7 @@
 mod compare;
 mod html;
 mod markdown;
+pub mod outline_titles;
 mod picture;
 mod svg;
 mod text;

@@ -9,6 +9,7 @@ use super::{fmt_us, visible};
 use crate::knowledge::ExecUnit;
 use crate::layout::{Point, Rect};
 use crate::report::analysis::AnalysisReport;
+use crate::report::render::outline_titles::{place_titles, PlacedTitle, TitleRequest};
 use crate::report::{GraphView, ViewNode, ViewNodeKind};
 
 /// The colour of a unit, shared by every rendering (fill colours readable under black text).
@@ -307,8 +308,33 @@ pub fn graph_svg(view: &GraphView, style: &SvgStyle, area: Option<Rect>) -> Stri
             .filter(move |o| (o.kind == SvgOutlineKind::NearMiss) == kind_is_miss)
             .filter(|o| intersects(&o.bounds, &window))
     };
-    for outline in visible_outlines(true).chain(visible_outlines(false)) {
-        write_outline(&mut out, outline, palette);
+    let outlines: Vec<&SvgOutline> = visible_outlines(true)
+        .chain(visible_outlines(false))
+        .collect();
+    // Group names placed as the viewer places them: one line per edge, never over each other.
+    let requests: Vec<(usize, TitleRequest)> = outlines
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.kind != SvgOutlineKind::NearMiss && !o.label.is_empty())
+        .map(|(idx, o)| {
+            let request = TitleRequest {
+                above: o.kind == SvgOutlineKind::Ub,
+                pattern: &o.label,
+                bounds: o.bounds,
+            };
+            (idx, request)
+        })
+        .collect();
+    let (indices, requests): (Vec<usize>, Vec<TitleRequest>) = requests.into_iter().unzip();
+    let mut titles: Vec<Option<PlacedTitle>> = vec![None; outlines.len()];
+    for title in place_titles(&requests, |text| {
+        text.chars().count() as f64 * GROUP_TITLE_CHAR_WIDTH
+    }) {
+        let idx = indices[title.first];
+        titles[idx] = Some(title);
+    }
+    for (outline, title) in outlines.iter().zip(&titles) {
+        write_outline(&mut out, outline, title.as_ref(), palette);
     }
     for (idx, node) in view.nodes.iter().enumerate() {
         let count = style.badges.get(idx).copied().unwrap_or(0);
@@ -699,7 +725,17 @@ fn write_node(
     out.push_str("</g>\n");
 }
 
-fn write_outline(out: &mut String, outline: &SvgOutline, palette: &SvgPalette) {
+/// Width of a character of a group title (10px, semibold), for placing titles.
+const GROUP_TITLE_CHAR_WIDTH: f64 = 6.0;
+
+/// An outline and its label: a group's `title` as placed (`None` when another outline's line
+/// names it too), a near miss's reason below its right end.
+fn write_outline(
+    out: &mut String,
+    outline: &SvgOutline,
+    title: Option<&PlacedTitle>,
+    palette: &SvgPalette,
+) {
     let b = outline.bounds;
     if ![b.x, b.y, b.width, b.height].iter().all(|v| v.is_finite()) {
         return;
@@ -718,24 +754,31 @@ fn write_outline(out: &mut String, outline: &SvgOutline, palette: &SvgPalette) {
         b.width,
         b.height
     );
-    if !outline.label.is_empty() {
-        let (x, y, anchor, colour) = match outline.kind {
-            SvgOutlineKind::Ub => (b.x + 6.0, b.y - 3.0, "start", &palette.outline),
-            SvgOutlineKind::L2 | SvgOutlineKind::L1 => {
-                (b.x + 6.0, b.y + b.height + 11.0, "start", &palette.outline)
-            }
-            SvgOutlineKind::NearMiss => (
-                b.x + b.width - 6.0,
-                b.y + b.height + 11.0,
-                "end",
-                &palette.near_miss,
-            ),
-        };
+    let label = match (outline.kind, title) {
+        (SvgOutlineKind::NearMiss, _) if !outline.label.is_empty() => Some((
+            b.x + b.width - 6.0,
+            b.y + b.height + 11.0,
+            "end",
+            &palette.near_miss,
+            outline.label.as_str(),
+        )),
+        (SvgOutlineKind::NearMiss, _) => None,
+        // The line's top plus the 10px text's ascent: its baseline.
+        (_, Some(title)) => Some((
+            title.x,
+            title.y + 11.0,
+            "start",
+            &palette.outline,
+            title.text.as_str(),
+        )),
+        (_, None) => None,
+    };
+    if let Some((x, y, anchor, colour, text)) = label {
         let _ = write!(
             out,
             r#"<text class="lb" x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" fill="{}">{}</text>"#,
             esc(colour),
-            esc(&outline.label)
+            esc(text)
         );
     }
     out.push_str("</g>\n");
