@@ -67,6 +67,21 @@ fn importing_peaks_at_a_small_multiple_of_the_graph_it_builds_in_every_format() 
             1.6,
         ),
         (
+            InputFile::new(
+                "saved_model.pb",
+                tf_residual_chain(20_000, TfWeights::Splat, false).saved_model(false),
+            ),
+            9.9,
+        ),
+        (
+            // Two meta graphs: `train` first, then `serve`, each the whole graph.
+            InputFile::new(
+                "two/saved_model.pb",
+                tf_residual_chain(20_000, TfWeights::Splat, false).saved_model(true),
+            ),
+            9.9,
+        ),
+        (
             InputFile::new("chain.prototxt", caffe_residual_chain(10_000).prototxt()),
             1.4,
         ),

@@ -42,9 +42,22 @@ pub(super) fn import_text(file: &InputFile) -> Option<(Model, Vec<String>)> {
     Some((import_encoding(&binary, "text")?, warnings))
 }
 
+/// The model of the binary GraphDef in `part`, a zero-copy slice of `file.data` (the GraphDef
+/// inside a SavedModel), or `None` as for [`import`]. The model is named after `file`, as the
+/// eager reading of the container names it.
+pub(super) fn import_part(file: &InputFile, part: &Bytes) -> Option<Model> {
+    let proto: pb::LazyGraphDef = decode_part(file, super::TITLE, part, &[]).ok()?;
+    import_proto(file, proto, "binary")
+}
+
 /// [`import`] of `file`, which holds the binary encoding of an `encoding` file.
 fn import_encoding(file: &InputFile, encoding: &str) -> Option<Model> {
     let proto: pb::LazyGraphDef = decode_binary(file, super::TITLE).ok()?;
+    import_proto(file, proto, encoding)
+}
+
+/// Converts the GraphDef whose nodes are still undecoded in `proto`, one node at a time.
+fn import_proto(file: &InputFile, proto: pb::LazyGraphDef, encoding: &str) -> Option<Model> {
     let names = main_names(&proto.node)?;
     let header = Header {
         versions: proto.versions,
@@ -99,4 +112,15 @@ fn for_each_ref<'a>(part: &'a [u8], mut found: impl FnMut(u32, &'a str)) -> Opti
         found(field.number, text);
     }
     Some(())
+}
+
+/// The number of nodes of the binary GraphDef in `part` (a zero-copy slice of `file.data`),
+/// each decoded and dropped in turn so that a broken one is found as the eager reading finds
+/// it; `None` when anything fails to decode.
+pub(super) fn count_nodes(file: &InputFile, part: &Bytes) -> Option<usize> {
+    let proto: pb::LazyGraphDef = decode_part(file, super::TITLE, part, &[]).ok()?;
+    for node in &proto.node {
+        decode_part::<pb::NodeDef>(file, super::TITLE, node, &[]).ok()?;
+    }
+    Some(proto.node.len())
 }
