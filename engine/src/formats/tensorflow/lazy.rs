@@ -4,6 +4,9 @@
 //! decoded GraphDef is never held beside the graph being built (that peaked at 4.7 times the
 //! graph's size).
 //!
+//! The GraphDef inside a binary SavedModel is a slice of the file read the same way
+//! ([`import_part`]); the SavedModel's other GraphDefs are only counted ([`count_nodes`]).
+//!
 //! A text GraphDef goes the same way: the text reader's groups of nodes are encoded to binary
 //! as they are parsed ([`text::transcode_text`]), and that binary is read as above.
 //!
