@@ -12,8 +12,16 @@
 //!   SavedModel`.
 //! - Other meta graphs are named in a warning, never silently dropped.
 
-use super::{convert, convert_graph, pb, read_message, sniff_binary as sniff_graph_def};
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+
+use super::pb::meta_graph_def::MetaInfoDef;
+use super::{
+    convert, convert_graph, finish, lazy, pb, read_message, sniff_binary as sniff_graph_def,
+};
 use crate::error::{ImportError, Location};
+use crate::formats::decode_error::{decode_binary, decode_part};
 use crate::formats::{text, wire, Confidence, FormatSpec, InputFile};
 use crate::ir::Model;
 
@@ -119,36 +127,150 @@ fn import(file: &InputFile) -> Result<Model, ImportError> {
 }
 
 /// Reads `file` as a binary SavedModel when `binary`, else as text.
+///
+/// The binary form is read lazily ([`import_lazily`]), and wholly only when that gives up, so
+/// the result or error is the whole reader's. The text form is always read whole: the text
+/// reader parses groups of top-level fields, and a SavedModel's top level is its meta graphs,
+/// so no group would be smaller than a whole graph.
 pub(crate) fn import_encoded(file: &InputFile, binary: bool) -> Result<Model, ImportError> {
+    if binary {
+        if let Some(model) = import_lazily(file) {
+            return Ok(model);
+        }
+    }
+    import_whole(file, binary)
+}
+
+/// [`import_encoded`] with the whole SavedModel decoded, every GraphDef in it, before the
+/// chosen one is converted.
+fn import_whole(file: &InputFile, binary: bool) -> Result<Model, ImportError> {
     let (saved, encoding, mut warnings) =
         read_message::<pb::SavedModel>(file, binary, TITLE, "tensorflow.SavedModel")?;
     let n_meta_graphs = saved.meta_graphs.len();
     let mut meta_graphs = saved.meta_graphs;
-    let chosen = meta_graphs
-        .iter()
-        .position(|meta| tags(meta).iter().any(|tag| tag == SERVE_TAG))
-        .unwrap_or(0);
-    if chosen >= meta_graphs.len() {
-        return Err(ImportError::Malformed {
-            file: file.name.clone(),
-            format: TITLE,
-            location: Location::default(),
-            expected: "at least one meta graph in `meta_graphs` (the SavedModel holds none)"
-                .to_string(),
-        });
-    }
+    let chosen = serving_index(
+        meta_graphs
+            .iter()
+            .map(|meta| tags(meta.meta_info_def.as_ref())),
+    )
+    .ok_or_else(|| no_meta_graph(file))?;
     let meta = meta_graphs.swap_remove(chosen);
     for other in &meta_graphs {
-        warnings.push(format!(
-            "{}: the SavedModel also holds a meta graph tagged [{}] with {} nodes; showing the one tagged [{}]",
-            file.name,
-            tags(other).join(", "),
-            other.graph_def.as_ref().map_or(0, |g| g.node.len()),
-            tags(&meta).join(", "),
+        let n_nodes = other.graph_def.as_ref().map_or(0, |g| g.node.len());
+        warnings.push(other_meta_graph(
+            file,
+            other.meta_info_def.as_ref(),
+            n_nodes,
+            meta.meta_info_def.as_ref(),
         ));
     }
+    let metadata = container_metadata(
+        meta.meta_info_def.as_ref(),
+        &meta.signature_def,
+        n_meta_graphs,
+    );
+    let model = convert_graph(file, meta.graph_def.unwrap_or_default(), encoding, warnings);
+    Ok(with_container(metadata, model))
+}
+
+/// The binary SavedModel with its meta graphs decoded but their GraphDefs left as slices of
+/// the file: the other meta graphs' nodes are counted (each decoded and dropped, so a broken
+/// one is still found), then the chosen GraphDef is read one node at a time as a frozen graph
+/// is ([`lazy::import_part`]). `None` when anything is odd (a broken field, a GraphDef given in
+/// two pieces that the whole reader would merge, no meta graph): the whole reader then gives
+/// the answer.
+fn import_lazily(file: &InputFile) -> Option<Model> {
+    let saved: pb::LazySavedModel = decode_binary(file, TITLE).ok()?;
+    let n_meta_graphs = saved.meta_graphs.len();
+    let mut meta_graphs = saved
+        .meta_graphs
+        .iter()
+        .map(|part| lazy_meta_graph(file, part))
+        .collect::<Option<Vec<_>>>()?;
+    let chosen = serving_index(
+        meta_graphs
+            .iter()
+            .map(|meta| tags(meta.meta_info_def.as_ref())),
+    )?;
+    // The same order of the others as the whole reader's (`swap_remove` moves the last one).
+    let meta = meta_graphs.swap_remove(chosen);
+    let mut warnings = Vec::with_capacity(meta_graphs.len());
+    for other in &meta_graphs {
+        let n_nodes = lazy::count_nodes(file, &other.graph_def)?;
+        warnings.push(other_meta_graph(
+            file,
+            other.meta_info_def.as_ref(),
+            n_nodes,
+            meta.meta_info_def.as_ref(),
+        ));
+    }
+    let metadata = container_metadata(
+        meta.meta_info_def.as_ref(),
+        &meta.signature_def,
+        n_meta_graphs,
+    );
+    let model = lazy::import_part(file, &meta.graph_def)?;
+    Some(with_container(metadata, finish(file, model, warnings)))
+}
+
+/// MetaGraphDef's `graph_def` field number.
+const GRAPH_DEF: u32 = 2;
+
+/// One meta graph of `part` (a slice of the file) with its GraphDef undecoded; `None` when its
+/// fields do not walk, or when it holds its GraphDef in more than one field (protobuf merges
+/// those; the whole reader does it).
+fn lazy_meta_graph(file: &InputFile, part: &Bytes) -> Option<pb::LazyMetaGraphDef> {
+    let mut n_graphs = 0usize;
+    for field in wire::fields(part) {
+        n_graphs += usize::from(field?.number == GRAPH_DEF);
+    }
+    if n_graphs > 1 {
+        return None;
+    }
+    decode_part(file, TITLE, part, &[]).ok()
+}
+
+/// The meta graph tagged `serve`, else the first; `None` when there is none.
+fn serving_index<'a>(mut tags: impl ExactSizeIterator<Item = &'a [String]>) -> Option<usize> {
+    let n = tags.len();
+    let serving = tags.position(|tags| tags.iter().any(|tag| tag == SERVE_TAG));
+    serving.or((n > 0).then_some(0))
+}
+
+fn no_meta_graph(file: &InputFile) -> ImportError {
+    ImportError::Malformed {
+        file: file.name.clone(),
+        format: TITLE,
+        location: Location::default(),
+        expected: "at least one meta graph in `meta_graphs` (the SavedModel holds none)"
+            .to_string(),
+    }
+}
+
+/// The warning that names a meta graph not shown.
+fn other_meta_graph(
+    file: &InputFile,
+    other: Option<&MetaInfoDef>,
+    n_nodes: usize,
+    shown: Option<&MetaInfoDef>,
+) -> String {
+    format!(
+        "{}: the SavedModel also holds a meta graph tagged [{}] with {} nodes; showing the one tagged [{}]",
+        file.name,
+        tags(other).join(", "),
+        n_nodes,
+        tags(shown).join(", "),
+    )
+}
+
+/// What the container says: tags, TensorFlow version, how many meta graphs, the signatures.
+fn container_metadata(
+    info: Option<&MetaInfoDef>,
+    signatures: &BTreeMap<String, pb::SignatureDef>,
+    n_meta_graphs: usize,
+) -> Vec<(String, String)> {
     let mut metadata = vec![("container".to_string(), "SavedModel".to_string())];
-    if let Some(info) = &meta.meta_info_def {
+    if let Some(info) = info {
         if !info.tags.is_empty() {
             metadata.push(("tags".to_string(), info.tags.join(", ")));
         }
@@ -162,25 +284,26 @@ pub(crate) fn import_encoded(file: &InputFile, binary: bool) -> Result<Model, Im
     if n_meta_graphs > 1 {
         metadata.push(("meta_graphs".to_string(), n_meta_graphs.to_string()));
     }
-    for (key, signature) in &meta.signature_def {
+    for (key, signature) in signatures {
         metadata.push((format!("signature {key}"), describe_signature(signature)));
     }
-    let mut model = convert_graph(file, meta.graph_def.unwrap_or_default(), encoding, warnings);
-    // The container first, then what the GraphDef itself says (encoding, producer).
-    metadata.append(&mut model.metadata);
-    model.metadata = metadata;
-    Ok(model)
+    metadata
 }
 
-fn tags(meta: &pb::MetaGraphDef) -> &[String] {
-    meta.meta_info_def
-        .as_ref()
-        .map_or(&[][..], |info| info.tags.as_slice())
+/// The container first, then what the GraphDef itself says (encoding, producer).
+fn with_container(mut metadata: Vec<(String, String)>, mut model: Model) -> Model {
+    metadata.append(&mut model.metadata);
+    model.metadata = metadata;
+    model
+}
+
+fn tags(info: Option<&MetaInfoDef>) -> &[String] {
+    info.map_or(&[][..], |info| info.tags.as_slice())
 }
 
 /// `x: serving_default_x:0 f32[?,224,224,3] → y: StatefulPartitionedCall:0 f32[?,1000]`.
 fn describe_signature(signature: &pb::SignatureDef) -> String {
-    let side = |map: &std::collections::BTreeMap<String, pb::TensorInfo>| -> String {
+    let side = |map: &BTreeMap<String, pb::TensorInfo>| -> String {
         map.iter()
             .map(|(key, info)| format!("{key}: {}{}", info.name, tensor_type(info)))
             .collect::<Vec<_>>()

@@ -118,3 +118,232 @@ fn truncated_and_mutated_saved_models_never_panic() {
         let _ = open("mutated.pb", mutated);
     }
 }
+
+// ---- the lazy binary reading gives what the whole one gives ----
+
+/// The lazy reading of `bytes` (asserting it did not give up when `lazy_expected`) and the whole
+/// one give the same model, or the same error; returns whether the lazy reading answered.
+fn assert_lazy_is_whole(name: &str, bytes: Vec<u8>, lazy_expected: bool) -> bool {
+    let file = InputFile::new(name, bytes);
+    let lazy = import_lazily(&file).is_some();
+    assert!(lazy || !lazy_expected, "{name}: the lazy reader gave up");
+    let read = import_encoded(&file, true);
+    let whole = import_whole(&file, true);
+    match (&read, &whole) {
+        (Ok(read), Ok(whole)) => assert_eq!(read, whole, "{name}"),
+        (Err(read), Err(whole)) => assert_eq!(read.to_string(), whole.to_string(), "{name}"),
+        _ => panic!("{name}: lazy {read:?}, whole {whole:?}"),
+    }
+    lazy
+}
+
+fn put_len(out: &mut Vec<u8>, field: u32, payload: &[u8]) {
+    prost::encoding::encode_key(field, prost::encoding::WireType::LengthDelimited, out);
+    prost::encoding::encode_varint(payload.len() as u64, out);
+    out.extend_from_slice(payload);
+}
+
+/// A MetaGraphDef tagged `tags` whose GraphDef is given in the fields `graphs` (none, one, or
+/// pieces that protobuf merges), with a signature and an undeclared `saver_def`.
+fn meta_of(tags: &[&str], graphs: &[&[u8]]) -> Vec<u8> {
+    use prost::Message;
+    let info = pb::meta_graph_def::MetaInfoDef {
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        tensorflow_version: "2.16.1".to_string(),
+        ..Default::default()
+    };
+    let mut meta = Vec::new();
+    put_len(&mut meta, 1, &info.encode_to_vec());
+    for graph in graphs {
+        put_len(&mut meta, 2, graph);
+    }
+    put_len(&mut meta, 3, b"\x0a\x04save");
+    let signature = pb::SignatureDef {
+        method_name: tags.join("/"),
+        ..Default::default()
+    };
+    let mut entry = Vec::new();
+    put_len(&mut entry, 1, b"sig");
+    put_len(&mut entry, 2, &signature.encode_to_vec());
+    put_len(&mut meta, 5, &entry);
+    meta
+}
+
+/// A SavedModel of the meta graphs `metas`, with an undeclared top-level field at the end.
+fn saved_of(metas: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = vec![0x08, 0x01];
+    for meta in metas {
+        put_len(&mut out, 2, meta);
+    }
+    out.extend_from_slice(&[0x18, 0x07]);
+    out
+}
+
+/// A graph with a function library and a few ops: small enough to mutate many times.
+fn small_graph() -> crate::samples::TfGraph {
+    let mut w = crate::samples::TfWriter::new(TfWeights::Content);
+    let x = w.placeholder("x", &[1, 4]);
+    let y = w.relu(&x);
+    let z = w.add(&x, &y);
+    w.softmax(&z);
+    w.function("MyAdd", "AddV2", &["a", "b"]);
+    w.finish()
+}
+
+/// An AttrValue holding a function whose attribute holds a function, `depth` times.
+fn nested_attr(depth: usize) -> pb::AttrValue {
+    use pb::attr_value::Value;
+    let mut inner = pb::AttrValue {
+        value: Some(Value::I(1)),
+    };
+    for _ in 0..depth {
+        inner = pb::AttrValue {
+            value: Some(Value::Func(pb::NameAttrList {
+                name: "f".to_string(),
+                attr: [("a".to_string(), inner)].into_iter().collect(),
+            })),
+        };
+    }
+    inner
+}
+
+#[test]
+fn lazy_reading_gives_the_whole_model() {
+    use prost::Message;
+    let small = small_graph().binary();
+    let mobilenet = tf_mobilenet_v2(TfWeights::Splat, false).binary();
+    let with_library = pb::GraphDef::decode(&small[..]).expect("small graph");
+    assert!(
+        with_library.library.is_some(),
+        "the small graph has a function library"
+    );
+    let files = [
+        (
+            "resnet/saved_model.pb",
+            tf_resnet50(TfWeights::Content, true).saved_model(false),
+        ),
+        // `train` first, then `serve`.
+        (
+            "mobilenet/saved_model.pb",
+            tf_mobilenet_v2(TfWeights::Splat, false).saved_model(true),
+        ),
+        ("small/saved_model.pb", small_graph().saved_model(true)),
+        // `serve` in the middle, then first: the others are named in the whole reader's order.
+        (
+            "middle.pb",
+            saved_of(&[
+                meta_of(&["train"], &[&small]),
+                meta_of(&["serve", "gpu"], &[&mobilenet]),
+                meta_of(&["eval"], &[&small]),
+            ]),
+        ),
+        (
+            "first.pb",
+            saved_of(&[
+                meta_of(&["serve"], &[&small]),
+                meta_of(&["train"], &[&mobilenet]),
+                meta_of(&["eval"], &[]),
+            ]),
+        ),
+        // No `serve` tag: the first.
+        (
+            "untagged.pb",
+            saved_of(&[meta_of(&[], &[&mobilenet]), meta_of(&["eval"], &[&small])]),
+        ),
+        // A meta graph without a GraphDef, or with an empty one.
+        ("no_graph.pb", saved_of(&[meta_of(&["serve"], &[])])),
+        ("empty_graph.pb", saved_of(&[meta_of(&["serve"], &[b""])])),
+    ];
+    for (name, bytes) in files {
+        assert_lazy_is_whole(name, bytes, true);
+    }
+    let model = open(
+        "middle.pb",
+        saved_of(&[
+            meta_of(&["train"], &[&small]),
+            meta_of(&["serve", "gpu"], &[&mobilenet]),
+            meta_of(&["eval"], &[&small]),
+        ]),
+    )
+    .expect("three meta graphs");
+    expect![[r#"
+        [
+            "middle.pb: the SavedModel also holds a meta graph tagged [train] with 4 nodes; showing the one tagged [serve, gpu]",
+            "middle.pb: the SavedModel also holds a meta graph tagged [eval] with 4 nodes; showing the one tagged [serve, gpu]",
+        ]
+    "#]]
+    .assert_debug_eq(&model.warnings);
+
+    // What the lazy reading leaves to the whole one, with the same answer.
+    // A GraphDef in two pieces, which protobuf merges into one graph.
+    let split = saved_of(&[meta_of(&["serve"], &[&small, &mobilenet])]);
+    assert!(!assert_lazy_is_whole("split.pb", split.clone(), false));
+    let merged = open("split.pb", split).expect("merged graph");
+    assert_eq!(merged.graph.nodes.len(), 4 + 419);
+    // No meta graph: the whole reader's error.
+    assert!(!assert_lazy_is_whole("none.pb", saved_of(&[]), false));
+    // A broken node in a meta graph that is not shown is still the whole reader's error.
+    let broken_node = [0x0a, 0x05, 0x0a, 0x01, b'a', 0x10, 0x05];
+    let broken = saved_of(&[
+        meta_of(&["train"], &[&broken_node]),
+        meta_of(&["serve"], &[&small]),
+    ]);
+    assert!(!assert_lazy_is_whole("broken.pb", broken.clone(), false));
+    expect!["broken.pb: invalid TensorFlow SavedModel file at byte 29, in SavedModel.meta_graphs > MetaGraphDef.graph_def > GraphDef.node > NodeDef.op: a field encoded as the schema says (invalid wire type: Varint (expected LengthDelimited))"]
+        .assert_eq(&open("broken.pb", broken).unwrap_err().to_string());
+    // Attributes nested deeply, in the shown graph and in another: near prost's recursion limit
+    // only the whole reading knows (inside a SavedModel, 31 nestings are read, 32 are refused;
+    // a node decoded on its own would take a few more), so it answers.
+    let mut outcomes = Vec::new();
+    for depth in [21, 31, 32, 40] {
+        let deep = pb::GraphDef {
+            node: vec![pb::NodeDef {
+                name: "deep".to_string(),
+                op: "Op".to_string(),
+                attr: [("f".to_string(), nested_attr(depth))]
+                    .into_iter()
+                    .collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+        .encode_to_vec();
+        let shown = saved_of(&[meta_of(&["serve"], &[&deep])]);
+        let hidden = saved_of(&[meta_of(&["serve"], &[&small]), meta_of(&["x"], &[&deep])]);
+        for bytes in [shown, hidden] {
+            assert!(!assert_lazy_is_whole("deep.pb", bytes.clone(), false));
+            outcomes.push((depth, open("deep.pb", bytes).is_ok()));
+        }
+    }
+    assert_eq!(
+        outcomes,
+        [21, 31, 32, 40]
+            .iter()
+            .flat_map(|&depth| [(depth, depth <= 31); 2])
+            .collect::<Vec<_>>()
+    );
+    assert!(open("deep.pb", saved_of(&[meta_of(&["serve"], &[&small])])).is_ok());
+}
+
+#[test]
+fn lazy_reading_of_broken_saved_models_gives_the_whole_answer() {
+    let bytes = small_graph().saved_model(true);
+    let mut n_lazy = 0;
+    for len in 0..bytes.len() {
+        n_lazy += usize::from(assert_lazy_is_whole("cut.pb", bytes[..len].to_vec(), false));
+    }
+    let mut rng = XorShift(0x1a2b_3c4d);
+    for _ in 0..1500 {
+        let mut mutated = bytes.clone();
+        for _ in 0..1 + rng.next() % 4 {
+            let at = rng.below(mutated.len() as u64) as usize;
+            match rng.next() % 3 {
+                0 => mutated[at] = rng.next() as u8,
+                1 => mutated[at] ^= 1 << (rng.next() % 8),
+                _ => mutated.insert(at, rng.next() as u8),
+            }
+        }
+        n_lazy += usize::from(assert_lazy_is_whole("mutated.pb", mutated, false));
+    }
+    assert!(n_lazy > 100, "only {n_lazy} broken files were read lazily");
+}
