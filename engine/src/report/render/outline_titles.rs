@@ -58,6 +58,19 @@ pub fn place_titles(groups: &[TitleRequest], width_of: impl Fn(&str) -> f64) -> 
         } else {
             bounds.y + bounds.height + GAP
         };
+        if above {
+            // Outlines drawn around this one (its L2 / L1 candidates) pass just above its top
+            // edge: the title goes above the outermost of them rather than under their lines.
+            while let Some(top) = groups
+                .iter()
+                .map(|g| g.bounds)
+                .filter(|outer| encloses(outer, &bounds) && outer.y > y && outer.y < y + LINE)
+                .map(|outer| outer.y)
+                .reduce(f64::min)
+            {
+                y = top - GAP - LINE;
+            }
+        }
         for _ in 0..MAX_SHIFTS {
             let rect = Bounds {
                 x,
@@ -90,6 +103,15 @@ fn same_box(a: &Bounds, b: &Bounds) -> bool {
         && close(a.y, b.y)
         && close(a.x + a.width, b.x + b.width)
         && close(a.y + a.height, b.y + b.height)
+}
+
+/// `outer` is drawn around `inner` (and is not the same outline).
+fn encloses(outer: &Bounds, inner: &Bounds) -> bool {
+    outer != inner
+        && outer.x <= inner.x
+        && outer.y <= inner.y
+        && outer.x + outer.width >= inner.x + inner.width
+        && outer.y + outer.height >= inner.y + inner.height
 }
 
 /// Strict overlap (touching lines do not count).
@@ -157,8 +179,8 @@ mod tests {
         );
         assert_eq!(
             titles[0].y,
-            100.0 - GAP - LINE,
-            "above the UB group's top edge"
+            88.0 - GAP - LINE,
+            "above the candidates' lines that pass over the UB group's top edge"
         );
         assert_eq!(
             titles[1].y,
