@@ -152,9 +152,20 @@ impl Viewport {
             height: 0.0,
             ..bounds
         });
+        let centred = size.width / 2.0 - (focus.x + focus.width / 2.0) * scale;
+        // Centring the start on a wide graph can cut the row at the screen's left edge through
+        // a node; when the start is near the graph's left edge, show the row from that edge.
+        let left_aligned = FIT_PADDING - bounds.x * scale;
+        let fits_from_left =
+            (focus.x + focus.width - bounds.x) * scale + 2.0 * FIT_PADDING <= size.width;
+        let x = if centred < left_aligned && fits_from_left {
+            left_aligned
+        } else {
+            centred
+        };
         Viewport {
             scale,
-            x: size.width / 2.0 - (focus.x + focus.width / 2.0) * scale,
+            x,
             y: FIT_PADDING - focus.y * scale,
         }
     }
@@ -419,6 +430,23 @@ mod tests {
         let viewport = opening_of(&tall, &[], &[]);
         assert!(on_screen(viewport, tall[1], CANVAS));
         assert_eq!(reading_start(&[], &[], &[], CANVAS), None);
+    }
+
+    #[test]
+    fn a_wide_row_starting_near_its_left_edge_opens_from_that_edge_not_cut() {
+        // A row of 100 unconnected nodes (a GE variables graph), the first input the fifth:
+        // centred on it, the first nodes were off the screen's left edge, one of them cut.
+        let rects: Vec<Bounds> = (0..100).map(|i| node(f64::from(i) * 190.0, 0.0)).collect();
+        let viewport = opening_of(&rects, &[4], &[]);
+        assert!(close(viewport.scale, READABLE_SCALE));
+        for rect in &rects[..5] {
+            assert!(
+                on_screen(viewport, *rect, CANVAS),
+                "{rect:?} cut: {viewport:?}"
+            );
+        }
+        let (left, _) = viewport.to_screen(rects[0].x, 0.0);
+        assert!(close(left, FIT_PADDING), "{left}");
     }
 
     #[test]
