@@ -19,16 +19,44 @@ pub const WORKER_WASM: &str = "worker_bg.wasm";
 /// the import of Trunk's glue, or nothing where the glue is put before the script (the offline
 /// build). An uncaught error in the worker, such as a wasm trap (out of memory, an abort), is
 /// reported to the page through the worker's own export, so the page is not left waiting for an
-/// answer that never comes.
+/// answer that never comes. Before that export exists (the glue or the wasm failed to load or
+/// compile) the failure is thrown again from a fresh task, marked with [`WORKER_START_FAILED`]:
+/// an uncaught error reaches the page as an `error` event on its `Worker`.
 const WORKER_LOADER: &str = r#"self.opscopeTrace = TRACE_ON;
+function opscopeStartFailed(reason) {
+  const text = String((reason && reason.message) || reason);
+  setTimeout(() => { throw new Error("START_FAILED " + text); });
+}
+let opscopeGlue = true;
+try {
 IMPORT_GLUE
+} catch (error) { opscopeGlue = false; opscopeStartFailed(error); }
 function opscopeCrashed(reason) {
   try { wasm_bindgen.opscope_worker_crashed(String(reason)); } catch (_) {}
 }
 self.addEventListener("error", (event) => opscopeCrashed(event.message || event.error));
 self.addEventListener("unhandledrejection", (event) => opscopeCrashed(event.reason));
-wasm_bindgen({ module_or_path: WASM_URL });
+if (opscopeGlue) {
+  try {
+    wasm_bindgen({ module_or_path: WASM_URL }).catch(opscopeStartFailed);
+  } catch (error) { opscopeStartFailed(error); }
+}
 "#;
+
+/// Marks the error a worker that could not start throws to the page (see [`WORKER_LOADER`]).
+pub const WORKER_START_FAILED: &str = "opscope-worker-start-failed:";
+
+/// The reason of a worker's start failure, from the message of an `error` event on its `Worker`;
+/// `None` for any other error (a crash after the start is reported by the worker itself).
+pub fn worker_start_failure(event_message: &str) -> Option<String> {
+    let (_, reason) = event_message.split_once(WORKER_START_FAILED)?;
+    let reason = reason.trim();
+    Some(if reason.is_empty() {
+        "no reason given".to_string()
+    } else {
+        reason.to_string()
+    })
+}
 
 /// Milliseconds on the page's monotonic clock.
 pub fn now_ms() -> f64 {
@@ -104,7 +132,18 @@ pub fn spawn_worker(
             (format!("importScripts({script:?});"), format!("{wasm:?}"))
         }
     };
+    // Test-only (`?test_faults=1&worker_start=fail`): the worker's wasm is a file that is not
+    // there, so the start failure path can be tested.
+    let wasm = if crate::components::worker_link::test_faults()
+        && query_param("worker_start").as_deref() == Some("fail")
+    {
+        let missing = resolve_url("test-missing-worker.wasm").ok_or("cannot resolve a URL")?;
+        format!("{missing:?}")
+    } else {
+        wasm
+    };
     let loader = WORKER_LOADER
+        .replace("START_FAILED", WORKER_START_FAILED)
         .replace("IMPORT_GLUE", &import)
         .replace("WASM_URL", &wasm)
         .replace("TRACE_ON", if enable_tracing() { "true" } else { "false" });
@@ -492,4 +531,30 @@ pub fn download_text(text: &str, mime: &str, file_name: &str) -> Result<(), Stri
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|e| format!("{file_name}: cannot save the file ({})", js_text(&e)))?;
     download_blob(&blob, file_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_start_failure_is_told_from_other_worker_errors() {
+        let thrown = format!("Uncaught Error: {WORKER_START_FAILED} TypeError: Failed to fetch");
+        assert_eq!(
+            worker_start_failure(&thrown).as_deref(),
+            Some("TypeError: Failed to fetch")
+        );
+        assert_eq!(
+            worker_start_failure(&format!("Uncaught Error: {WORKER_START_FAILED}")).as_deref(),
+            Some("no reason given")
+        );
+        assert_eq!(
+            worker_start_failure("Uncaught RuntimeError: unreachable"),
+            None
+        );
+        assert!(
+            WORKER_LOADER.contains("START_FAILED \" + text"),
+            "the loader throws the marker"
+        );
+    }
 }

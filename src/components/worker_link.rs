@@ -40,6 +40,8 @@ pub struct WorkerLink {
     crashed: Rc<Cell<bool>>,
     /// Page clock of the last message from the worker, or of the last request to it.
     pub last_heard: Rc<Cell<f64>>,
+    /// The `error` listener on `native`, which hears a worker that failed to start.
+    on_error: Option<Closure<dyn FnMut(web_sys::ErrorEvent)>>,
 }
 
 impl WorkerLink {
@@ -50,6 +52,9 @@ impl WorkerLink {
         }
         if self.bridge.is_none() {
             let (bridge, native) = spawn(self.crashed.clone(), self.last_heard.clone(), dispatch)?;
+            self.on_error = native
+                .as_ref()
+                .map(|native| listen_for_start_failure(native, self.crashed.clone(), dispatch));
             self.bridge = Some(bridge);
             self.native = native;
             if test_faults() {
@@ -67,8 +72,17 @@ impl WorkerLink {
 
     /// Ends the worker at once, whatever it is doing; the next request starts a new one.
     pub fn restart(&mut self) {
+        let on_error = self.on_error.take();
         match self.native.take() {
             Some(native) => {
+                // An error event of the ended worker may still be on its way: the listener is
+                // removed before it is dropped, so it is never called after.
+                if let Some(listener) = &on_error {
+                    let _ = native.remove_event_listener_with_callback(
+                        "error",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
                 native.terminate();
                 web_sys::console::info_1(&"opscope: the engine worker was ended".into());
             }
@@ -78,7 +92,35 @@ impl WorkerLink {
             None => {}
         }
         self.bridge = None;
+        drop(on_error);
     }
+}
+
+/// Listens for the error a worker throws to the page when its glue or wasm could not be loaded
+/// or compiled (`platform::WORKER_START_FAILED`): the page is told, so a load does not wait for
+/// an answer that never comes, and the next request starts another worker.
+fn listen_for_start_failure(
+    native: &web_sys::Worker,
+    crashed: Rc<Cell<bool>>,
+    dispatch: &Callback<Action>,
+) -> Closure<dyn FnMut(web_sys::ErrorEvent)> {
+    let dispatch = dispatch.clone();
+    let listener =
+        Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |event: web_sys::ErrorEvent| {
+            let Some(reason) = platform::worker_start_failure(&event.message()) else {
+                return;
+            };
+            event.prevent_default();
+            web_sys::console::warn_1(
+                &format!("opscope: the engine could not start: {reason}").into(),
+            );
+            crashed.set(true);
+            dispatch.emit(Action::Files(crate::state::FilesAction::EngineFailed {
+                reason,
+            }));
+        });
+    let _ = native.add_event_listener_with_callback("error", listener.as_ref().unchecked_ref());
+    listener
 }
 
 /// The test-only faults are honoured (`?test_faults=1`): the worker panics or hangs on the
@@ -253,7 +295,7 @@ pub fn use_worker_recovery(
 
     // The watchdog: the generation of a load the worker is running, read every second.
     let watched = use_mut_ref(|| None::<(u64, u64)>);
-    *watched.borrow_mut() = state.worker_busy().map(|g| (g, state.worker_bytes()));
+    *watched.borrow_mut() = state.worker_watched().map(|g| (g, state.worker_bytes()));
     let last_heard = worker.borrow().last_heard.clone();
     let dispatch = dispatch.clone();
     use_effect_with((), move |_| {

@@ -27,6 +27,9 @@ pub struct FilesState {
     /// `(id, group)` of the files a crash or a hang stopped before they were read (not the
     /// file it names): the page reads them again once the new worker has the kept files.
     pub retry: Vec<(u64, u64)>,
+    /// Why the engine worker could not start (its script or wasm failed to load or compile),
+    /// while no worker has started since: nothing can be read until one does.
+    pub engine_failed: Option<String>,
 }
 
 /// One dropped file.
@@ -126,6 +129,13 @@ pub enum FilesAction {
     Restoring {
         generation: u64,
     },
+    /// The engine worker failed to start: its script or its wasm could not be loaded or
+    /// compiled (a missing file, a Content-Security-Policy without `'wasm-unsafe-eval'`, no
+    /// memory). `reason` is the browser's message.
+    EngineFailed {
+        reason: String,
+    },
+
     /// The files of [`FilesState::retry`] were sent again to the new worker, as the load
     /// `generation` (it keeps the error that named the culprit).
     Retrying {
@@ -222,6 +232,17 @@ impl FilesState {
         }
     }
 
+    /// The files a restore was giving a new worker, after it failed: they are no longer held,
+    /// so the next worker is not given them again; each row says `message`.
+    fn lost_in_restore(&mut self, message: &str) {
+        let held = self.held();
+        for entry in &mut self.entries {
+            if held.iter().any(|&(id, _)| id == entry.id) {
+                entry.status = FileStatus::NotRead(format!("{}: {message}", entry.name));
+            }
+        }
+    }
+
     /// The files of a load that stopped (`generation`) and were not read: `culprit` (when
     /// known) gets `message` as its error, the others are not read.
     fn stopped(&mut self, generation: u64, culprit: Option<&str>, message: &str) {
@@ -284,6 +305,24 @@ impl AppState {
             FilesAction::Hung {
                 generation,
                 limit_ms,
+            } if self.files.restoring == Some(generation) => {
+                self.files.restoring = None;
+                self.files.lost_in_restore(&format!(
+                    "not read again: the engine made no progress for {:.0} s while it read the \
+                     kept files after a restart; drop it again",
+                    limit_ms / 1000.0
+                ));
+                self.errors.push(format!(
+                    "the engine could not read the kept files again (no progress for {:.0} s); \
+                     drop them again",
+                    limit_ms / 1000.0
+                ));
+                // A new worker, given nothing: the files it hung on are no longer held.
+                self.files.restarts += 1;
+            }
+            FilesAction::Hung {
+                generation,
+                limit_ms,
             } => {
                 let loading = self.loading.as_ref().filter(|l| l.generation == generation);
                 let analysed = self
@@ -310,6 +349,24 @@ impl AppState {
                 self.files.restarts += 1;
             }
             FilesAction::Restoring { generation } => self.files.restoring = Some(generation),
+            FilesAction::EngineFailed { reason } => {
+                let message = format!(
+                    "the engine could not start in this browser ({reason}); no file can be read \
+                     until it does (reload the page to try again)"
+                );
+                if let Some(generation) = self.worker_busy().or(self.loading_generation()) {
+                    self.files.stopped(generation, None, &message);
+                }
+                self.loading = None;
+                self.analysing = None;
+                self.files.restoring = None;
+                self.files.retry.clear();
+                if !self.errors.contains(&message) {
+                    self.errors.push(message);
+                }
+                self.files.engine_failed = Some(reason);
+            }
+
             FilesAction::Retrying {
                 generation,
                 file_name,
@@ -352,6 +409,9 @@ impl AppState {
             }
             FromWorker::Failed { message, .. } | FromWorker::Crashed { message, .. } => {
                 self.files.restoring = None;
+                self.files.lost_in_restore(
+                    "not read again after the engine restarted (see the error above); drop it again",
+                );
                 self.errors.push(format!(
                     "the engine could not read the kept files again ({message}); drop them again"
                 ));
@@ -414,13 +474,34 @@ impl AppState {
             .or(self.analysing.map(|p| p.generation))
     }
 
+    /// The generation of any load in progress, whatever its stage.
+    fn loading_generation(&self) -> Option<u64> {
+        self.loading.as_ref().map(|l| l.generation)
+    }
+
+    /// What the hang watchdog watches: the worker's work for the page ([`Self::worker_busy`]),
+    /// or else a restore of the kept files in flight (which the Cancel button does not stop).
+    pub fn worker_watched(&self) -> Option<u64> {
+        self.worker_busy().or(self.files.restoring)
+    }
+
     /// The bytes the worker's current stage reads (its `Parsing` or `ReadingProfile` report), 0
-    /// for other stages: a long step over a large file is not a hang.
+    /// for other stages: a long step over a large file is not a hang. A restore reads every
+    /// kept file again, with no stage reported to the page: their sizes together.
     pub fn worker_bytes(&self) -> u64 {
         match self.loading.as_ref().map(|l| &l.stage) {
             Some(LoadStage::Worker(
                 Stage::Parsing { n_bytes, .. } | Stage::ReadingProfile { n_bytes, .. },
             )) => *n_bytes,
+            _ if self.worker_busy().is_none() && self.files.restoring.is_some() => {
+                let held = self.files.held();
+                self.files
+                    .entries
+                    .iter()
+                    .filter(|e| held.iter().any(|&(id, _)| id == e.id))
+                    .map(|e| e.size)
+                    .sum()
+            }
             _ => 0,
         }
     }

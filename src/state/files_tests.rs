@@ -351,3 +351,118 @@ fn a_step_reading_a_large_file_is_given_time_in_proportion() {
         60_000.0
     );
 }
+
+/// A state holding a shown model and a profile run, as a restore would give a new worker.
+fn holding_two_files() -> AppState {
+    let state = added(
+        AppState::default(),
+        1,
+        &[(1, "m.onnx"), (2, "op_summary.csv")],
+    );
+    state.apply(loaded(
+        1,
+        LoadResult {
+            files: vec![
+                outcome(1, FileKindId::Model, None),
+                outcome(2, FileKindId::Profile, None),
+            ],
+            profiles: Some(runs(&[1], 1)),
+            ..LoadResult::default()
+        },
+    ))
+}
+
+#[test]
+fn a_restore_that_hangs_is_watched_and_gives_the_files_up() {
+    let state = holding_two_files();
+    assert_eq!(state.files.held(), vec![(1, 1), (2, 1)]);
+    assert_eq!(state.worker_watched(), None, "nothing in flight");
+    let state = state.apply(Action::Files(FilesAction::Restoring { generation: 2 }));
+    assert_eq!(
+        state.worker_busy(),
+        None,
+        "Cancel does not act on a restore"
+    );
+    assert_eq!(state.worker_watched(), Some(2));
+    assert_eq!(state.worker_bytes(), 200, "the kept files are read again");
+    let restarts = state.files.restarts;
+    let state = state.apply(Action::Files(FilesAction::Hung {
+        generation: 2,
+        limit_ms: 60_000.0,
+    }));
+    assert_eq!(state.files.restoring, None);
+    assert_eq!(
+        state.files.restarts,
+        restarts + 1,
+        "the hung worker is replaced"
+    );
+    assert!(
+        state.files.held().is_empty(),
+        "the next worker is not given them again"
+    );
+    assert!(
+        matches!(status_of(&state, 2), FileStatus::NotRead(m) if m.starts_with("op_summary.csv: not read again") && m.contains("60 s"))
+    );
+    assert!(state
+        .errors
+        .iter()
+        .any(|e| e.contains("could not read the kept files again")));
+    assert_eq!(state.worker_watched(), None);
+}
+
+#[test]
+fn a_restore_that_fails_gives_the_files_up() {
+    let state = holding_two_files().apply(Action::Files(FilesAction::Restoring { generation: 2 }));
+    let state = state.apply(Action::Worker {
+        msg: FromWorker::Crashed {
+            generation: 2,
+            message: "RuntimeError: unreachable".into(),
+        },
+        now_ms: 1.0,
+    });
+    assert_eq!(state.files.restoring, None);
+    assert!(state.files.held().is_empty());
+    assert!(matches!(status_of(&state, 1), FileStatus::NotRead(_)));
+    assert!(state
+        .errors
+        .iter()
+        .any(|e| e.contains("RuntimeError: unreachable")));
+}
+
+#[test]
+fn an_engine_that_cannot_start_fails_the_load_instead_of_leaving_it_reading() {
+    let reason = "CompileError: WebAssembly.instantiate(): expected magic word";
+    // At the page's start, before any file: the banner says so.
+    let state = AppState::default().apply(Action::Files(FilesAction::EngineFailed {
+        reason: reason.into(),
+    }));
+    assert_eq!(state.files.engine_failed.as_deref(), Some(reason));
+    assert_eq!(state.errors.len(), 1);
+    assert!(state.errors[0].contains(reason));
+    // A load sent to the next worker, which fails too: its files get the error.
+    let state = added(state, 1, &[(1, "m.onnx"), (2, "p.csv")]);
+    assert_eq!(state.worker_busy(), None, "still the page's stage");
+    let state = state.apply(Action::Files(FilesAction::EngineFailed {
+        reason: reason.into(),
+    }));
+    assert!(state.loading.is_none());
+    for id in [1, 2] {
+        assert!(
+            matches!(status_of(&state, id), FileStatus::Error(m) if m.contains("the engine could not start") && m.contains(reason))
+        );
+    }
+    assert_eq!(
+        state.errors.iter().filter(|e| e.contains(reason)).count(),
+        1
+    );
+    // A worker that answers has started.
+    let state = added(state, 3, &[(3, "m.onnx")]).apply(loaded(
+        3,
+        LoadResult {
+            files: vec![outcome(3, FileKindId::Model, None)],
+            ..LoadResult::default()
+        },
+    ));
+    assert_eq!(state.files.engine_failed, None);
+    assert_eq!(status_of(&state, 3), FileStatus::Parsed);
+}

@@ -901,6 +901,8 @@ impl AppState {
     }
 
     fn worker_said(mut self, msg: FromWorker, now_ms: f64) -> AppState {
+        // A worker that speaks has started.
+        self.files.engine_failed = None;
         if self.restore_said(&msg).is_some() {
             return self;
         }

@@ -2,7 +2,7 @@
 // alive"): a drop of several files with a broken one, two profile runs of one model switched from
 // the list, removing a profiling file and the model, cancelling a load, and a worker that panics
 // or hangs (the test-only files of `?test_faults=1`) replaced while the other files, the view and
-// the selection stay. Run through tests/e2e/run (BASE_URL).
+// the selection stay, and a worker whose wasm cannot load. Run through tests/e2e/run (BASE_URL).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -178,6 +178,20 @@ await test('files: Cancel stops a load that never returns and keeps the rest', a
   assert(await selected(faults) === '/Conv_1', 'the selection stays');
   assert(await faults.locator('.error-banner').count() === 0, 'a cancel is no error');
   assert(await oneWorker(faults), `workers alive after the cancel: ${faults.workers().length}`);
+});
+
+await test('files: an engine that cannot start fails the load instead of leaving it reading', async () => {
+  // The worker's wasm is a file that is not there (test-only switch): the page says so at once,
+  // and a file dropped after gets the error instead of "reading…" for ever.
+  const broken = await open('?test_faults=1&worker_start=fail');
+  const banner = broken.locator('.error-banner', { hasText: 'the engine could not start' });
+  await banner.waitFor({ timeout: 20000 });
+  await broken.setInputFiles('#file', [file('resnet50.onnx', MODEL)]);
+  await waitStatus(broken, 'resnet50.onnx', 'error');
+  const error = await row(broken, 'resnet50.onnx').locator('.file-error').innerText();
+  assert(/the engine could not start/.test(error), `the row says why: ${error}`);
+  assert(await broken.locator('#files .files-progress').count() === 0, 'no load left in progress');
+  await broken.close();
 });
 
 await test('files: the panel in the dark theme', async () => {
