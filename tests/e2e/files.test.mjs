@@ -200,9 +200,19 @@ await test('files: the panel in the dark theme', async () => {
     file('resnet50.onnx', MODEL), file('broken.onnx', 'not a model'), file('op_summary_0.csv', RUN),
   ]);
   await dark.locator(DRAWN).waitFor({ timeout: 30000 });
-  await dark.setInputFiles('#file', [file('op_summary_0.csv', SLOW_RUN)]);
+  // A second run whose file has a long name, as exports often do.
+  await dark.setInputFiles('#file', [file('op_summary_20261204_device_0_rank_0_step_1000.csv', SLOW_RUN)]);
   await dark.locator('#profile-runs input[type="radio"]').nth(1).waitFor({ timeout: 30000 });
   await settled(dark);
+  // The run rows fit the panel: a long label is shortened, the task counts are not pushed past
+  // its edge (a fieldset is as wide as its content unless told otherwise).
+  const overflow = await dark.evaluate(() => {
+    const panel = document.querySelector('#files').getBoundingClientRect();
+    return [...document.querySelectorAll('#profile-runs .profile-run-rows')]
+      .map((el) => el.getBoundingClientRect().right - panel.right)
+      .filter((past) => past > 0.5);
+  });
+  assert(overflow.length === 0, `task counts past the panel's edge by ${overflow.join(', ')} px`);
   await dark.locator('#files').screenshot({ path: join(SHOTS, 'files-panel-dark.png') });
   await dark.screenshot({ path: join(SHOTS, 'files-page-dark.png') });
   await dark.close();
