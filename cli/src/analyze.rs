@@ -28,10 +28,12 @@ pub struct AnalyzeArgs {
     /// units and times replace the estimates, and the cost model is calibrated.
     #[arg(long = "profile", value_name = "FILE")]
     profiles: Vec<PathBuf>,
-    /// The chip to analyse for: ascend310 (default), ascend310p or ascend910b. A profile's
+    /// The chip to analyse for: ascend310, ascend310p or ascend910b. Default: the chip the
+    /// profile shows it ran on (its info.json, or the vector-core task types and cube/vector PMU
+    /// columns only A2 chips have; the profile report's `ran_on`), else ascend310. A profile's
     /// info.json overrides the core count and clock.
-    #[arg(long, default_value = "ascend310", value_parser = parse_target)]
-    target: TargetId,
+    #[arg(long, value_parser = parse_target)]
+    target: Option<TargetId>,
     /// The compiled model of the same network (a GE dump, om JSON or .om made by ATC from
     /// MODEL): its fused ops are compared with the simulated fusion groups (`fusion_check`).
     #[arg(long, value_name = "COMPILED_MODEL")]
@@ -107,8 +109,11 @@ pub fn run(args: &AnalyzeArgs) -> Result<ExitCode, UserError> {
         }
         Some(import)
     };
+    let ran_on = import
+        .as_ref()
+        .and_then(|import| report::profile::ran_on(&import.profile));
     let options = AnalyzeOptions {
-        target: args.target,
+        target: args.target.or(ran_on).unwrap_or_default(),
         cann: args.cann.unwrap_or(CannVersion::DEFAULT),
     };
     let mut analysis = analysis::analyze(&model, import.as_ref().map(|i| &i.profile), &options);

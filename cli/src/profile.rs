@@ -103,7 +103,17 @@ pub fn render_text(report: &ProfileReport) -> String {
             used.join(", ")
         }
     );
-    let chip = report.chip.as_deref().unwrap_or("chip unknown");
+    let chip = match (&report.chip, report.ran_on) {
+        (Some(chip), _) => chip.clone(),
+        (None, Some(id)) => match opscope_engine::target::TargetId::parse(id) {
+            Some(target) => format!(
+                "chip unknown ({}-class by its task types and PMU columns)",
+                opscope_engine::target::spec_of(target).name
+            ),
+            None => "chip unknown".to_string(),
+        },
+        (None, None) => "chip unknown".to_string(),
+    };
     let cores = match report.ai_core_num {
         Some(n) => format!("{n} AI Cores ({})", report.ai_core_num_source),
         None => "AI Core count unknown".to_string(),

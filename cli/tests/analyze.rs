@@ -94,6 +94,48 @@ fn a_profile_measures_and_checks_units() {
 }
 
 #[test]
+fn without_target_a_profile_from_an_a2_chip_is_analysed_for_it() {
+    // The same rows on the vector core (AI_VECTOR_CORE), which only A2 chips have.
+    let csv =
+        "Op Name,OP Type,OP State,Task Type,Task Start Time(us),Task Duration(us),Block Num\n\
+/Conv_1,Conv2D,static,AI_CORE,0,120.5,2\n\
+/Relu_2,Relu,static,AI_VECTOR_CORE,130,4.0,1\n";
+    let a2 = temp_file("op_summary_a2_0.csv", csv.as_bytes());
+    let a2 = a2.to_str().unwrap_or_default();
+    let model = sample("resnet50.onnx");
+    let target_of = |extra: &[&str]| {
+        let mut args = vec!["analyze", model.as_str(), "--format", "json"];
+        args.extend_from_slice(extra);
+        let (code, stdout, stderr) = opscope(&args);
+        assert_eq!(code, 0, "{extra:?}: {stderr}");
+        let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+        json["target"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(target_of(&["--profile", a2]), "ascend910b");
+    assert_eq!(
+        target_of(&["--profile", a2, "--target", "ascend310"]),
+        "ascend310",
+        "a chosen target wins"
+    );
+    let plain = profile_csv();
+    assert_eq!(
+        target_of(&["--profile", plain.to_str().unwrap_or_default()]),
+        "ascend310",
+        "nothing in an AI Core / AI CPU profile tells the chip"
+    );
+    // `opscope profile` says it too.
+    let (code, stdout, stderr) = opscope(&["profile", a2, "--json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("valid JSON");
+    assert_eq!(json["ran_on"], "ascend910b");
+    let (_, text, _) = opscope(&["profile", a2]);
+    assert!(text.contains("chip unknown (Ascend 910B-class"), "{text}");
+}
+
+#[test]
 fn fail_on_exits_1_only_when_a_listed_rule_fires() {
     let csv = profile_csv();
     let csv = csv.to_str().unwrap_or_default();

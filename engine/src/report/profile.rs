@@ -9,7 +9,7 @@ use serde::{Serialize, Serializer};
 use crate::analysis::rules::{self, round, Finding, SkippedCheck};
 use crate::analysis::unit_check::{self, UnitCheck};
 use crate::profile::join::Join;
-use crate::profile::model::{CoreCount, Profile, Sym, Unit};
+use crate::profile::model::{CoreCount, CoreSide, Pipe, Profile, Sym, Unit};
 use crate::profile::ProfileImport;
 use crate::target::{Target, TargetId};
 
@@ -92,6 +92,10 @@ pub struct ProfileReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inserted: Option<Vec<InsertedReport>>,
     pub warnings: Vec<String>,
+    /// The target the profile shows it ran on (`ascend910b`; see [`ran_on`]), which `analyze`
+    /// uses when no `--target` is given; absent when nothing in the profile tells.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ran_on: Option<&'static str>,
     /// The knowledge base's units against the measured task types (`unit_check`), for the
     /// profile's chip (see [`target_of`]); absent when the profile has no typed ops to check.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -374,27 +378,41 @@ pub fn build(
                 .collect()
         }),
         warnings,
+        ran_on: ran_on(profile).map(TargetId::id),
         unit_check: Some(unit_check::check(profile, &target_of(profile)))
             .filter(|check| check.total_ops > 0),
     }
 }
 
 /// The target a profile ran on: its chip when the table has it; else an A2-class chip (the
-/// 910B row) when its task types show separate vector cores or mixed kernels, which only A2/A3
-/// chips have (`ascend.md` 1.2, 1.3); else the default target.
+/// 910B row) when its task types show separate vector cores or mixed kernels, or its PMU
+/// columns are split into cube (`aic_`) and vector (`aiv_`) sides, which only A2/A3 chips have
+/// (`ascend.md` 1.2, 1.3); else the default target.
 pub fn target_of(profile: &Profile) -> Target {
-    let shows_vector_cores = || {
-        profile
-            .tasks
-            .iter()
-            .map(|t| t.unit)
-            .chain(profile.op_statistics.iter().map(|s| s.unit))
-            .any(|unit| matches!(unit, Unit::AiVector | Unit::Mix))
-    };
-    let id = match profile.device.chip {
-        Some(chip) => TargetId::of_chip(chip).unwrap_or_default(),
-        None if shows_vector_cores() => TargetId::Ascend910B,
-        None => TargetId::default(),
-    };
+    let id = ran_on(profile).unwrap_or_default();
     Target::new(id).with_device(&profile.device)
+}
+
+/// The target the profile shows it ran on (see [`target_of`]); `None` when nothing in it tells
+/// (no chip of the target table, no A2-only task type or PMU column). The app and the command
+/// line analyse for it unless a target was chosen.
+pub fn ran_on(profile: &Profile) -> Option<TargetId> {
+    if let Some(id) = profile.device.chip.and_then(TargetId::of_chip) {
+        return Some(id);
+    }
+    let vector_cores = profile
+        .tasks
+        .iter()
+        .map(|t| t.unit)
+        .chain(profile.op_statistics.iter().map(|s| s.unit))
+        .any(|unit| matches!(unit, Unit::AiVector | Unit::Mix));
+    let split_pmu = || {
+        profile.pmu.iter().any(|pmu| {
+            Pipe::ALL.into_iter().any(|pipe| {
+                pmu.ratio_on(CoreSide::Cube, pipe).is_some()
+                    || pmu.ratio_on(CoreSide::Vector, pipe).is_some()
+            })
+        })
+    };
+    (vector_cores || split_pmu()).then_some(TargetId::Ascend910B)
 }
