@@ -404,6 +404,23 @@ pub fn app() -> Html {
         })
     };
 
+    // A profile changed the target to the chip it ran on (none was picked): the shown model is
+    // analysed for it, as if picked.
+    {
+        let load = load.clone();
+        let target = state.target;
+        let n_nodes = state
+            .graph
+            .as_ref()
+            .filter(|_| state.shown_model.is_some())
+            .map(|g| g.view.node_count);
+        use_effect_with(state.retargets, move |&retargets| {
+            if let Some(n_nodes) = n_nodes.filter(|_| retargets > 0) {
+                load.emit(Source::Analyse { target, n_nodes });
+            }
+        });
+    }
+
     let (on_remove_file, on_select_profile) = files_callbacks(&state, &load, &dispatch, &kept);
     use_worker_recovery(&state, &worker, &kept, &next_generation, &dispatch);
 

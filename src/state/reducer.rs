@@ -44,6 +44,12 @@ pub struct AppState {
     pub analysis: Option<AnalysisState>,
     /// The chip the analysis is for (the target picker).
     pub target: TargetKey,
+    /// The target was picked (the picker, or `?target=`): a profile from another chip no longer
+    /// changes it.
+    pub target_pinned: bool,
+    /// Bumped when a profile changed `target` to the chip it ran on: the page asks the worker
+    /// to analyse the shown model again for it.
+    pub retargets: u64,
     /// What the findings panel lists: the analysis's findings, else the profile's.
     pub findings: Shared<FindingsView>,
     /// The finding whose nodes are selected (index into `findings.rows`).
@@ -578,7 +584,10 @@ impl AppState {
             }
             Action::ToggleConstants => self.constants_as_nodes = !self.constants_as_nodes,
             Action::OpenedFor => self.open_for = None,
-            Action::SetTarget(target) => self.target = target,
+            Action::SetTarget(target) => {
+                self.target = target;
+                self.target_pinned = true;
+            }
             Action::SetPanelTab(tab) => {
                 if self.panel_tabs().contains(&tab) {
                     self.panel_tab = tab;
@@ -1141,6 +1150,7 @@ impl AppState {
                 let previous = self.profile.take();
                 let new_run =
                     !data.estimated && previous.as_ref().is_none_or(|p| !p.same_run(&data));
+                self.follow_profile_chip(&data);
                 self.profile = Some(ProfileState::new(generation, data, previous.as_ref()));
                 if new_run {
                     self.panel_tab = PanelTab::Hotspots;
@@ -1158,6 +1168,20 @@ impl AppState {
             }
             _ if had_analysis && !measured_shown => self.profile = None,
             _ => {}
+        }
+    }
+
+    /// Until a target is picked, the analysis is for the chip the measured profile ran on.
+    fn follow_profile_chip(&mut self, data: &ProfileData) {
+        let Some(ran_on) = data
+            .ran_on
+            .filter(|_| !data.estimated && !self.target_pinned)
+        else {
+            return;
+        };
+        if ran_on != self.target {
+            self.target = ran_on;
+            self.retargets += 1;
         }
     }
 
@@ -1662,6 +1686,7 @@ mod tests {
             estimated: false,
             sources: Vec::new(),
             chip: None,
+            ran_on: None,
             ai_core_num: None,
             ai_core_num_source: "unknown".into(),
             rows: 4,
@@ -1844,6 +1869,34 @@ mod tests {
         let state = started(AppState::default(), 1)
             .apply(finished(1, result(Some(column_view(3)), Some(elsewhere))));
         assert!(!state.heat_available());
+    }
+
+    #[test]
+    fn the_target_follows_the_chip_a_profile_ran_on_until_one_is_picked() {
+        let a2 = || ProfileData {
+            ran_on: Some(TargetKey::Ascend910B),
+            ..profile_data(false)
+        };
+        let state = started(AppState::default(), 1).apply(finished(1, result(None, Some(a2()))));
+        assert_eq!(state.target, TargetKey::Ascend910B);
+        assert_eq!(state.retargets, 1, "the shown model is analysed again");
+        // The same chip again: nothing to do.
+        let state = started(state, 2).apply(finished(2, result(None, Some(a2()))));
+        assert_eq!(state.retargets, 1);
+        // An estimate tells no chip.
+        let estimate = ProfileData {
+            ran_on: Some(TargetKey::Ascend310P),
+            estimated: true,
+            ..profile_data(false)
+        };
+        let state = AppState::default();
+        let state = started(state, 1).apply(finished(1, result(None, Some(estimate))));
+        assert_eq!(state.target, TargetKey::Ascend310);
+        // A picked target stays, whatever the profile ran on.
+        let state = AppState::default().apply(Action::SetTarget(TargetKey::Ascend310P));
+        let state = started(state, 1).apply(finished(1, result(None, Some(a2()))));
+        assert_eq!(state.target, TargetKey::Ascend310P);
+        assert_eq!(state.retargets, 0);
     }
 
     #[test]

@@ -84,6 +84,10 @@ pub fn profile_data(files: &[String], import: &ProfileImport, join: Option<&Join
             })
             .collect(),
         chip: report.chip.clone(),
+        ran_on: report
+            .ran_on
+            .and_then(opscope_engine::target::TargetId::parse)
+            .map(super::protocol::TargetKey::of),
         ai_core_num: report.ai_core_num,
         ai_core_num_source: report.ai_core_num_source.clone(),
         rows: report.rows,

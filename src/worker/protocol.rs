@@ -445,6 +445,9 @@ pub struct ProfileData {
     pub estimated: bool,
     pub sources: Vec<SourceRow>,
     pub chip: Option<String>,
+    /// The chip the run shows it ran on (the profile report's `ran_on`): the page analyses for
+    /// it until a target is picked.
+    pub ran_on: Option<TargetKey>,
     pub ai_core_num: Option<u32>,
     pub ai_core_num_source: String,
     /// Task rows in the profile.

@@ -303,6 +303,8 @@ pub fn profile_of_report(report: &SavedReport, source: &str) -> ProfileData {
             note: format!("schema {}", report.schema_version),
         }],
         chip: saved_profile.and_then(|p| p.chip.clone()),
+        // The report's analysis names its own target; the page shows it as it was.
+        ran_on: None,
         ai_core_num: None,
         ai_core_num_source: String::new(),
         rows: saved_profile.map_or(0, |p| p.rows),

@@ -640,6 +640,35 @@ await test('a real kernel_details profile without a model shows its tables and c
   await page.locator('#tab-hotspots').click();
 });
 
+await test('an A2 profile sets the target to its chip until one is picked', async () => {
+  // The bundled ResNet-50 run with its ReLUs on the vector core, which only A2 chips have.
+  const run = readFileSync(join(ROOT, 'www', 'embed', 'resnet50_op_summary_0.csv'), 'utf8')
+    .replace(/,Relu,static,AI_CORE,/g, ',Relu,static,AI_VECTOR_CORE,');
+  assert(run.includes('AI_VECTOR_CORE'), 'the fixture has vector core rows');
+  const picker = page.locator('#target-picker');
+  const analysedFor = (name) => page.locator('#status .status-analysis', { hasText: name })
+    .waitFor({ timeout: 30000 });
+  await page.goto(BASE_URL);
+  await page.locator('#sample').waitFor({ timeout: 20000 });
+  assert(await picker.inputValue() === 'ascend310', 'the default target');
+  await page.setInputFiles('#file', [
+    fileOf(join(ROOT, 'www', 'samples', 'resnet50.onnx')),
+    { name: 'op_summary_0.csv', mimeType: 'text/csv', buffer: Buffer.from(run) },
+  ]);
+  await waitProfile();
+  await analysedFor('Ascend 910B');
+  await waitDrawn();
+  assert(await picker.inputValue() === 'ascend910b', `picker: ${await picker.inputValue()}`);
+  // Picked by hand, the target stays when a run of the same chip is dropped again.
+  await picker.selectOption('ascend310p');
+  await analysedFor('Ascend 310P');
+  await page.setInputFiles('#file', [{ name: 'op_summary_1.csv', mimeType: 'text/csv', buffer: Buffer.from(run) }]);
+  await page.locator('#profile-runs input[type="radio"]').nth(1).waitFor({ timeout: 30000 });
+  await waitDrawn();
+  assert(await picker.inputValue() === 'ascend310p', `a picked target was changed: ${await picker.inputValue()}`);
+  await analysedFor('Ascend 310P');
+});
+
 const llmDetails = join(SHARED, 'profiling/torchnpu-a2-llm-kernel_details-pipeutil.csv');
 await test('a dropped folder: metadata and logs are listed as skipped, not errors; the table loads', async () => {
   // Files of a folder reach the worker named by their path in the drop (the app walks dropped
