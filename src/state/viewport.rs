@@ -153,12 +153,18 @@ impl Viewport {
             ..bounds
         });
         let centred = size.width / 2.0 - (focus.x + focus.width / 2.0) * scale;
-        // Centring the start on a wide graph can cut the row at the screen's left edge through
-        // a node; when the start is near the graph's left edge, show the row from that edge.
+        // Centring the start can leave part of the screen empty while the graph runs on past
+        // the other edge (a start in the top left corner of a grid of small parts), or cut the
+        // row at the screen's left edge through a node: a graph as wide as the screen is
+        // centred whole; a wider one whose start is near its left edge is shown from that edge.
         let left_aligned = FIT_PADDING - bounds.x * scale;
         let fits_from_left =
             (focus.x + focus.width - bounds.x) * scale + 2.0 * FIT_PADDING <= size.width;
-        let x = if centred < left_aligned && fits_from_left {
+        let wider_than_screen = bounds.width * scale + 2.0 * FIT_PADDING > size.width;
+        let x = if !wider_than_screen {
+            // Only too tall: the whole width is shown, centred (the start is in it).
+            (size.width - bounds.width * scale) / 2.0 - bounds.x * scale
+        } else if fits_from_left {
             left_aligned
         } else {
             centred
@@ -447,6 +453,56 @@ mod tests {
         }
         let (left, _) = viewport.to_screen(rects[0].x, 0.0);
         assert!(close(left, FIT_PADDING), "{left}");
+    }
+
+    #[test]
+    fn a_wide_grid_starting_top_left_opens_from_its_left_edge_not_half_empty() {
+        // Small parts packed in rows (a GE variables graph), the first at the top left: centred
+        // on it, the left half of the screen was empty and the rows ran off the right edge.
+        let rects: Vec<Bounds> = (0..120)
+            .map(|i| node(f64::from(i % 20) * 250.0, f64::from(i / 20) * 300.0))
+            .collect();
+        let viewport = opening_of(&rects, &[0], &[]);
+        assert!(close(viewport.scale, READABLE_SCALE));
+        let (left, _) = viewport.to_screen(rects[0].x, 0.0);
+        assert!(close(left, FIT_PADDING), "{left}");
+        let shown = rects[..20]
+            .iter()
+            .filter(|r| on_screen(viewport, **r, CANVAS))
+            .count();
+        let old_x = CANVAS.width / 2.0 - (rects[0].x + rects[0].width / 2.0) * READABLE_SCALE;
+        let old = Viewport {
+            x: old_x,
+            ..viewport
+        };
+        let shown_before = rects[..20]
+            .iter()
+            .filter(|r| on_screen(old, **r, CANVAS))
+            .count();
+        assert!(
+            shown > shown_before,
+            "{shown} nodes of the first row, {shown_before} before"
+        );
+    }
+
+    #[test]
+    fn a_tall_graph_as_wide_as_the_screen_opens_centred_whole_not_on_its_start() {
+        // Rows of four parts (a packed GE graph), too tall to fit: centred on the first part,
+        // the left of the screen was empty and the last column cut.
+        let rects: Vec<Bounds> = (0..80)
+            .map(|i| node(f64::from(i % 4) * 250.0, f64::from(i / 4) * 300.0))
+            .collect();
+        let viewport = opening_of(&rects, &[0], &[]);
+        assert!(close(viewport.scale, READABLE_SCALE));
+        for rect in &rects[..4] {
+            assert!(
+                on_screen(viewport, *rect, CANVAS),
+                "{rect:?} cut: {viewport:?}"
+            );
+        }
+        let (left, _) = viewport.to_screen(0.0, 0.0);
+        let (right, _) = viewport.to_screen(bounds_of(&rects).width, 0.0);
+        assert!(close(left, CANVAS.width - right), "centred: {left} {right}");
     }
 
     #[test]

@@ -18,13 +18,15 @@
 //!
 //! Stages, one file each: `acyclic` (clean edges, break cycles), `layering` (layer per node),
 //! `virtual_nodes` (split long edges), `ordering` (crossing reduction), `coordinates` (x per
-//! node, y per row), `routing` (polylines).
+//! node, y per row), `routing` (polylines); then `packing` (many small disconnected parts in
+//! rows rather than one very wide row).
 
 mod acyclic;
 mod adjacency;
 mod coordinates;
 mod layering;
 mod ordering;
+mod packing;
 mod routing;
 mod virtual_nodes;
 
@@ -104,8 +106,16 @@ pub struct Layout {
     pub layers: Vec<u32>,
 }
 
-/// Lays out `input` top to bottom.
+/// Lays out `input` top to bottom. A graph of many small disconnected parts that would make
+/// one very wide row is drawn again with its parts packed in rows ([`packing`]).
 pub fn layout(input: &LayoutInput, config: &LayoutConfig) -> Layout {
+    let placed = layout_side_by_side(input, config);
+    packing::pack_if_too_wide(input, config, placed)
+}
+
+/// The layered layout, disconnected parts side by side; routes per input edge (`None` for a
+/// self-loop or an edge naming a missing node).
+pub(crate) fn layout_side_by_side(input: &LayoutInput, config: &LayoutConfig) -> Placed {
     let n_nodes = input.nodes.len();
     // Every stage breaks ties by node index; numbering the nodes by their first appearance in
     // the edge list first makes the drawing independent of how the caller numbered them.
@@ -161,29 +171,63 @@ pub fn layout(input: &LayoutInput, config: &LayoutConfig) -> Layout {
         .collect();
 
     let dag_routes = routing::route_dag_edges(&graph, &ordering, &centre_x, &ranked_rects, &rows);
-    let edges = input
-        .edges
+    let routes = acyclic_edges
+        .input_to_dag
         .iter()
-        .zip(&acyclic_edges.input_to_dag)
-        .filter_map(|(&(from, to), mapping)| {
+        .map(|mapping| {
             let &(dag_edge_idx, reversed) = mapping.as_ref()?;
             let mut points = dag_routes.get(dag_edge_idx)?.clone();
             if reversed {
                 points.reverse();
             }
-            Some(EdgeRoute { from, to, points })
+            Some(points)
         })
         .collect();
 
-    Layout {
+    Placed {
         nodes: rank_of_node
             .iter()
             .map(|&rank| ranked_rects[rank])
             .collect(),
-        edges,
+        routes,
         width,
         height: rows.total_height(),
         layers: rank_of_node.iter().map(|&rank| layers[rank]).collect(),
+    }
+}
+
+/// A layout before its routes are named by their edges: one route slot per input edge.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Placed {
+    pub nodes: Vec<Rect>,
+    pub routes: Vec<Option<Vec<Point>>>,
+    pub width: f64,
+    pub height: f64,
+    pub layers: Vec<u32>,
+}
+
+impl Placed {
+    /// The [`Layout`] of `input`: routes of the accepted edges, in input order.
+    fn into_layout(self, input: &LayoutInput) -> Layout {
+        let edges = input
+            .edges
+            .iter()
+            .zip(self.routes)
+            .filter_map(|(&(from, to), points)| {
+                Some(EdgeRoute {
+                    from,
+                    to,
+                    points: points?,
+                })
+            })
+            .collect();
+        Layout {
+            nodes: self.nodes,
+            edges,
+            width: self.width,
+            height: self.height,
+            layers: self.layers,
+        }
     }
 }
 

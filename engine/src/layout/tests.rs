@@ -493,6 +493,70 @@ fn isolated_nodes_share_the_top_layer_without_overlap() {
     assert_well_formed(&input, &result, &config);
 }
 
+/// `n_parts` copies of a GE dump's variable update (`Variable` and `Const` into `Assign`), then
+/// `n_isolated` nodes without edges.
+fn variable_updates(n_parts: usize, n_isolated: usize) -> LayoutInput {
+    let edges = (0..n_parts)
+        .flat_map(|part| [(3 * part, 3 * part + 2), (3 * part + 1, 3 * part + 2)])
+        .collect::<Vec<_>>();
+    graph(3 * n_parts + n_isolated, &edges)
+}
+
+#[test]
+fn many_small_parts_are_packed_in_rows_not_one_wide_row() {
+    let config = LayoutConfig::viewer();
+    let input = variable_updates(30, 12);
+    let side_by_side = super::layout_side_by_side(&input, &config);
+    assert!(
+        side_by_side.width > 20.0 * side_by_side.height,
+        "the fixture is one very wide row: {} x {}",
+        side_by_side.width,
+        side_by_side.height
+    );
+    let result = layout(&input, &config);
+    assert_well_formed(&input, &result, &config);
+    assert_routes_attach_to_boxes(&result);
+    let aspect = result.width / result.height;
+    assert!(
+        (0.8..=3.0).contains(&aspect),
+        "packed {} x {} (aspect {aspect})",
+        result.width,
+        result.height
+    );
+    // Every edge is drawn, each part stays whole (its three boxes in one shelf, the Assign
+    // below its inputs), and the first part read is still top left.
+    assert_eq!(result.edges.len(), 60);
+    for part in 0..30 {
+        let (var, constant, assign) = (3 * part, 3 * part + 1, 3 * part + 2);
+        assert_eq!(result.layers[var], result.layers[constant]);
+        assert_eq!(result.layers[assign], result.layers[var] + 1);
+    }
+    assert_eq!(result.layers[0], 0);
+    assert!(result.nodes[0].x < result.width / 4.0);
+    // Deterministic.
+    assert_eq!(layout(&input, &config), result);
+}
+
+#[test]
+fn a_graph_with_a_few_stray_parts_or_a_screen_wide_row_is_not_packed() {
+    let config = LayoutConfig::viewer();
+    // A model and two constants nobody reads: side by side, as before.
+    let mut model = model_like(20);
+    let first_stray = model.nodes.len();
+    model.nodes.extend(varied_boxes(2));
+    let result = layout(&model, &config);
+    assert_eq!(
+        result,
+        super::layout_side_by_side(&model, &config).into_layout(&model)
+    );
+    assert_eq!(result.layers[first_stray], 0);
+    // Eight parts in a row under a wide screen's width: left as it is.
+    let small = variable_updates(3, 0);
+    let result = layout(&small, &config);
+    assert!(result.width < super::packing::MIN_WIDTH);
+    assert_eq!(result.layers.iter().max(), Some(&1));
+}
+
 #[test]
 fn degenerate_sizes_and_spacing_do_not_panic() {
     let nodes = vec![
