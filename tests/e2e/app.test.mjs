@@ -641,10 +641,11 @@ await test('a real kernel_details profile without a model shows its tables and c
 });
 
 await test('an A2 profile sets the target to its chip until one is picked', async () => {
-  // The bundled ResNet-50 run with its ReLUs on the vector core, which only A2 chips have.
-  const run = readFileSync(join(ROOT, 'www', 'embed', 'resnet50_op_summary_0.csv'), 'utf8')
-    .replace(/,Relu,static,AI_CORE,/g, ',Relu,static,AI_VECTOR_CORE,');
-  assert(run.includes('AI_VECTOR_CORE'), 'the fixture has vector core rows');
+  // The bundled ResNet-50 run: some of its tasks ran on the vector core, which only A2 chips
+  // have. (A run of AI Core and AI CPU tasks alone keeps the Ascend 310: see the measured
+  // profile test above.)
+  const run = readFileSync(join(ROOT, 'www', 'embed', 'resnet50_op_summary_0.csv'), 'utf8');
+  assert(run.includes(',AI_VECTOR_CORE,'), 'the fixture has vector core rows');
   const picker = page.locator('#target-picker');
   const analysedFor = (name) => page.locator('#status .status-analysis', { hasText: name })
     .waitFor({ timeout: 30000 });
