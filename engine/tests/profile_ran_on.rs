@@ -3,6 +3,8 @@
 //! core or mixed task types, PMU columns split into `aic_` / `aiv_` sides), else nothing. On
 //! tables written here in the real column layouts, and on the real samples when present.
 
+mod shared_samples;
+
 use std::path::PathBuf;
 
 use opscope_engine::profile::import_profile;
@@ -68,16 +70,8 @@ fn the_chip_of_info_json_wins() {
     );
 }
 
-/// `shared/` beside the checkout (CI, the main clone) or beside the folder of worktrees.
 fn samples_dir() -> Option<PathBuf> {
-    let engine = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [
-        "../../shared/samples/profiling",
-        "../../../shared/samples/profiling",
-    ]
-    .into_iter()
-    .map(|rel| engine.join(rel))
-    .find(|dir| dir.is_dir())
+    shared_samples::samples_dir("profiling")
 }
 
 #[test]

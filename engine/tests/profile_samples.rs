@@ -4,6 +4,8 @@
 //! count differs from the header's left out, durations summed per name and per task type), and
 //! are written here as literals.
 
+mod shared_samples;
+
 use std::path::PathBuf;
 
 use opscope_engine::analysis::rules as findings;
@@ -12,8 +14,7 @@ use opscope_engine::report::profile::{self as report, ProfileOptions};
 use opscope_engine::InputFile;
 
 fn samples_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples/profiling");
-    dir.is_dir().then_some(dir)
+    shared_samples::samples_dir("profiling")
 }
 
 /// Reads the named samples; `None` (test passes without checking) when the folder is absent.

@@ -7,6 +7,8 @@
 //! Every sample must agree on at least 95 % of its compared time. Skipped quietly when the
 //! samples folder is absent.
 
+mod shared_samples;
+
 use std::path::PathBuf;
 
 use opscope_engine::analysis::unit_check::{check, UnitCheck};
@@ -14,16 +16,8 @@ use opscope_engine::profile::import_profile;
 use opscope_engine::target::{Target, TargetId};
 use opscope_engine::InputFile;
 
-/// `shared/` beside the checkout (CI, the main clone) or beside the folder of worktrees.
 fn samples_dir() -> Option<PathBuf> {
-    let engine = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [
-        "../../shared/samples/profiling",
-        "../../../shared/samples/profiling",
-    ]
-    .into_iter()
-    .map(|rel| engine.join(rel))
-    .find(|dir| dir.is_dir())
+    shared_samples::samples_dir("profiling")
 }
 
 /// Imports the named sample files as one profile and checks it for `target`.
