@@ -12,6 +12,8 @@
     model: new URL('samples/resnet50.onnx', app).href,
     profiles: [new URL('embed/resnet50_op_summary_0.csv', app).href],
     overlay: asked.get('overlay') || 'heat',
+    // The chip this page documents (without it, the app follows the chip the profile ran on).
+    target: 'ascend310',
     node: asked.get('node') || undefined,
   });
   window.viewer = viewer;
