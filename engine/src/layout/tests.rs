@@ -538,6 +538,54 @@ fn many_small_parts_are_packed_in_rows_not_one_wide_row() {
 }
 
 #[test]
+fn packed_parts_of_any_shape_keep_every_invariant() {
+    // Parts of random size and shape (chains, fans, cycles, self-loops, duplicate edges), lone
+    // nodes and edges naming missing nodes, many enough to be packed.
+    let config = LayoutConfig::viewer();
+    let mut packed = 0;
+    for seed in 0..12u64 {
+        let mut rng = Lcg(seed + 100);
+        let mut edges = Vec::new();
+        let mut n_nodes = 0usize;
+        for _ in 0..(20 + rng.next_below(40)) {
+            let size = 1 + rng.next_below(6) as usize;
+            let first = n_nodes;
+            n_nodes += size;
+            for node in first + 1..n_nodes {
+                let from = first + rng.next_below((node - first) as u64) as usize;
+                edges.push((from, node));
+            }
+            match rng.next_below(5) {
+                0 => edges.push((n_nodes - 1, first)),
+                1 => edges.push((first, first)),
+                2 if size > 1 => edges.push((first, first + 1)),
+                _ => {}
+            }
+        }
+        edges.push((0, n_nodes + 7));
+        let input = graph(n_nodes, &edges);
+        let result = layout(&input, &config);
+        assert_well_formed(&input, &result, &config);
+        assert_routes_attach_to_boxes(&result);
+        assert_eq!(
+            layout(&input, &config),
+            result,
+            "seed {seed}: not deterministic"
+        );
+        let side_by_side = super::layout_side_by_side(&input, &config).into_layout(&input);
+        assert_eq!(result.edges.len(), side_by_side.edges.len(), "seed {seed}");
+        assert!(
+            result.width <= side_by_side.width + EPSILON,
+            "seed {seed}: packing made it wider"
+        );
+        if result.width < side_by_side.width / 2.0 {
+            packed += 1;
+        }
+    }
+    assert!(packed >= 10, "only {packed} of 12 graphs were packed");
+}
+
+#[test]
 fn a_graph_with_a_few_stray_parts_or_a_screen_wide_row_is_not_packed() {
     let config = LayoutConfig::viewer();
     // A model and two constants nobody reads: side by side, as before.
