@@ -357,6 +357,13 @@ fn slice_len(dim: &Dim, start: i64, end: i64, step: i64) -> Dim {
             Dim::Unknown
         };
     };
+    // A size stated below zero is no size; nothing is taken from an empty dim (and the clamps
+    // below need a range: `0..=size - 1` is empty for it).
+    match size {
+        ..0 => return Dim::Unknown,
+        0 => return Dim::Known(0),
+        _ => {}
+    }
     let resolve = |v: i64, low: i64, high: i64| {
         let v = if v < 0 { v.saturating_add(size) } else { v };
         v.clamp(low, high)
@@ -383,6 +390,9 @@ fn slice_len(dim: &Dim, start: i64, end: i64, step: i64) -> Dim {
 fn slice_values(values: &[Dim], start: i64, end: i64, step: i64) -> Option<Vec<Dim>> {
     let size = i64::try_from(values.len()).ok()?;
     let count = slice_len(&Dim::Known(size), start, end, step).known()?;
+    if count == 0 {
+        return Some(Vec::new());
+    }
     let first = if start < 0 {
         start.saturating_add(size)
     } else {
@@ -700,4 +710,20 @@ fn ge_strided_slice_d(ctx: &Ctx) -> Vec<Fact> {
         )
     })();
     strided_slice(ctx, spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `analyze_built` fuzz crash: a stated dim of -1808504320951916991 sliced forwards.
+    #[test]
+    fn a_dim_below_zero_slices_to_unknown_and_an_empty_one_to_nothing() {
+        let negative = Dim::Known(-1_808_504_320_951_916_991);
+        assert_eq!(slice_len(&negative, 0, 5, 1), Dim::Unknown);
+        assert_eq!(slice_len(&negative, -1, i64::MIN, -1), Dim::Unknown);
+        assert_eq!(slice_len(&Dim::Known(0), -1, i64::MIN, -1), Dim::Known(0));
+        assert_eq!(slice_values(&[], -1, i64::MIN, -1), Some(Vec::new()));
+        assert_eq!(slice_len(&Dim::Known(5), -1, i64::MIN, -1), Dim::Known(5));
+    }
 }

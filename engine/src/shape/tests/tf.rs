@@ -147,6 +147,43 @@ fn strided_slice_masks() {
     );
 }
 
+/// Found by the `analyze_built` fuzz target: slicing a dim backwards clamped its start to
+/// `0..=size - 1`, which panicked (min > max) on an empty dim, and a stated dim below zero
+/// panicked the same way going forwards.
+#[test]
+fn strided_slice_of_an_empty_or_negative_dim_does_not_panic() {
+    tf(
+        r#"
+        input x: f32[0,4]
+        const b: i32[1] = [0]
+        const e: i32[1] = [0]
+        const s: i32[1] = [-1]
+        reversed = StridedSlice(x, b, e, s) begin_mask=1 end_mask=1
+        const s2: i32[1] = [1]
+        const e2: i32[1] = [3]
+        forward = StridedSlice(x, b, e2, s2)
+        shape = Shape(x)
+        const b3: i32[1] = [-1]
+        const e3: i32[1] = [-3]
+        last_dims_reversed = StridedSlice(shape, b3, e3, s)
+        "#,
+        expect![[r#"
+            x: f32[0,4]
+            b: i32[1] = [0]
+            e: i32[1] = [0]
+            s: i32[1] = [-1]
+            reversed: f32[0,4]
+            s2: i32[1] = [1]
+            e2: i32[1] = [3]
+            forward: f32[0,4]
+            shape: i32[2] = [0, 4]
+            b3: i32[1] = [-1]
+            e3: i32[1] = [-3]
+            last_dims_reversed: i32[2] = [4, 0]
+        "#]],
+    );
+}
+
 #[test]
 fn shape_ops_with_const_inputs() {
     tf(
