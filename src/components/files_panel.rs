@@ -29,7 +29,7 @@ pub struct FilesPanelProps {
 /// The stages of a load in order, for the bar: its position among them and its name.
 fn stage_step(stage: &LoadStage) -> (u32, &'static str) {
     match stage {
-        LoadStage::Reading | LoadStage::Fetching => (0, "read"),
+        LoadStage::Reading | LoadStage::Fetching | LoadStage::Handed { .. } => (0, "read"),
         LoadStage::Worker(Stage::Parsing { .. }) => (1, "parse"),
         LoadStage::Worker(Stage::ReadingProfile { .. }) => (2, "profile"),
         LoadStage::Worker(Stage::Layout { .. }) => (3, "layout"),

@@ -27,6 +27,9 @@ pub struct FilesState {
     /// `(id, group)` of the files a crash or a hang stopped before they were read (not the
     /// file it names): the page reads them again once the new worker has the kept files.
     pub retry: Vec<(u64, u64)>,
+    /// The load reading [`Self::retry`]'s files again and their ids (their rows keep the group
+    /// of the drop they came with); a file that stops a second time is not read again.
+    pub retried: Option<(u64, Vec<u64>)>,
     /// Why the engine worker could not start (its script or wasm failed to load or compile),
     /// while no worker has started since: nothing can be read until one does.
     pub engine_failed: Option<String>,
@@ -244,14 +247,23 @@ impl FilesState {
     }
 
     /// The files of a load that stopped (`generation`) and were not read: `culprit` (when
-    /// known) gets `message` as its error, the others are not read.
+    /// known) gets `message` as its error, the others are not read (and are read again after
+    /// the restart, once: a file read again that stops again gets the error).
     fn stopped(&mut self, generation: u64, culprit: Option<&str>, message: &str) {
+        let again = match self.retried.take() {
+            Some((retry_load, ids)) if retry_load == generation => ids,
+            other => {
+                self.retried = other;
+                Vec::new()
+            }
+        };
         for entry in &mut self.entries {
-            if entry.group != generation || entry.status != FileStatus::Reading {
+            let read_again = again.contains(&entry.id);
+            if !(entry.group == generation || read_again) || entry.status != FileStatus::Reading {
                 continue;
             }
             entry.status = match culprit {
-                Some(name) if name != entry.name => {
+                Some(name) if name != entry.name && !read_again => {
                     self.retry.push((entry.id, entry.group));
                     FileStatus::NotRead(format!(
                         "{}: not read yet, the load stopped on {name}; read again after the restart",
@@ -269,6 +281,22 @@ impl AppState {
     pub(super) fn files_action(&mut self, action: FilesAction) {
         match action {
             FilesAction::Added { group, files } => {
+                // The page sends these files to the worker in the same step.
+                let n_bytes = files.iter().map(|(_, _, size)| size).sum();
+                let n_files = files.len();
+                if let Some(loading) = self.loading.as_mut().filter(|l| {
+                    l.generation == group
+                        && matches!(l.stage, LoadStage::Reading | LoadStage::Fetching)
+                }) {
+                    loading.stage = LoadStage::Handed {
+                        file_name: files
+                            .first()
+                            .map(|(_, name, _)| name.clone())
+                            .unwrap_or_default(),
+                        n_files,
+                        n_bytes,
+                    };
+                }
                 self.files
                     .entries
                     .extend(files.into_iter().map(|(id, name, size)| FileEntry {
@@ -376,16 +404,27 @@ impl AppState {
                     return;
                 }
                 let retry = std::mem::take(&mut self.files.retry);
+                self.files.retried = Some((generation, retry.iter().map(|&(id, _)| id).collect()));
+                let mut handed = (String::new(), 0, 0);
                 for entry in &mut self.files.entries {
                     if retry.iter().any(|&(id, _)| id == entry.id) {
                         entry.status = FileStatus::Reading;
+                        handed.0.clone_from(&entry.name);
+                        handed.1 += 1;
+                        handed.2 += entry.size;
                     }
                 }
                 self.generation = generation;
+                // The page sends them to the worker in the same step (queued behind the restore).
+                let (first_name, n_files, n_bytes) = handed;
                 self.loading = Some(super::loading::Loading {
                     generation,
                     file_name,
-                    stage: LoadStage::Reading,
+                    stage: LoadStage::Handed {
+                        file_name: first_name,
+                        n_files,
+                        n_bytes,
+                    },
                     started_ms: now_ms,
                 });
             }
@@ -469,7 +508,7 @@ impl AppState {
     pub fn worker_busy(&self) -> Option<u64> {
         self.loading
             .as_ref()
-            .filter(|l| matches!(l.stage, LoadStage::Worker(_)))
+            .filter(|l| matches!(l.stage, LoadStage::Worker(_) | LoadStage::Handed { .. }))
             .map(|l| l.generation)
             .or(self.analysing.map(|p| p.generation))
     }
@@ -485,25 +524,32 @@ impl AppState {
         self.worker_busy().or(self.files.restoring)
     }
 
-    /// The bytes the worker's current stage reads (its `Parsing` or `ReadingProfile` report), 0
-    /// for other stages: a long step over a large file is not a hang. A restore reads every
-    /// kept file again, with no stage reported to the page: their sizes together.
+    /// The bytes the worker's current stage reads (its `Parsing` or `ReadingProfile` report,
+    /// or the files just handed to it), 0 for other stages: a long step over a large file is
+    /// not a hang. A restore reads every kept file again, with no stage reported to the page,
+    /// before any load queued behind it: their sizes are added.
     pub fn worker_bytes(&self) -> u64 {
-        match self.loading.as_ref().map(|l| &l.stage) {
-            Some(LoadStage::Worker(
-                Stage::Parsing { n_bytes, .. } | Stage::ReadingProfile { n_bytes, .. },
-            )) => *n_bytes,
-            _ if self.worker_busy().is_none() && self.files.restoring.is_some() => {
-                let held = self.files.held();
-                self.files
-                    .entries
-                    .iter()
-                    .filter(|e| held.iter().any(|&(id, _)| id == e.id))
-                    .map(|e| e.size)
-                    .sum()
-            }
+        let stage = match self.loading.as_ref().map(|l| &l.stage) {
+            Some(
+                LoadStage::Worker(
+                    Stage::Parsing { n_bytes, .. } | Stage::ReadingProfile { n_bytes, .. },
+                )
+                | LoadStage::Handed { n_bytes, .. },
+            ) => *n_bytes,
             _ => 0,
-        }
+        };
+        let restore = if self.files.restoring.is_some() {
+            let held = self.files.held();
+            self.files
+                .entries
+                .iter()
+                .filter(|e| held.iter().any(|&(id, _)| id == e.id))
+                .map(|e| e.size)
+                .sum()
+        } else {
+            0
+        };
+        stage + restore
     }
 }
 
@@ -514,7 +560,12 @@ fn culprit(stage: &LoadStage) -> Option<&str> {
             file_name,
             n_files: 1,
             ..
-        }) => Some(file_name),
+        })
+        | LoadStage::Handed {
+            file_name,
+            n_files: 1,
+            ..
+        } => Some(file_name),
         _ => None,
     }
 }

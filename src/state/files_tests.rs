@@ -5,19 +5,21 @@ use super::*;
 use crate::state::reducer::Action;
 use crate::worker::protocol::{FileOutcome, ProfileChoice};
 
+/// `state` after the page started load `group` and handed its files (100 bytes each) to the
+/// worker, in the app's order.
 fn added(state: AppState, group: u64, files: &[(u64, &str)]) -> AppState {
     let files = files
         .iter()
         .map(|&(id, name)| (id, name.to_string(), 100))
         .collect();
     state
-        .apply(Action::Files(FilesAction::Added { group, files }))
         .apply(Action::LoadStarted {
             generation: group,
             file_name: "files".into(),
             stage: LoadStage::Reading,
             now_ms: 0.0,
         })
+        .apply(Action::Files(FilesAction::Added { group, files }))
 }
 
 fn outcome(id: u64, kind: FileKindId, error: Option<&str>) -> FileOutcome {
@@ -331,7 +333,11 @@ fn removing_the_last_model_clears_the_graph_and_its_selection() {
 #[test]
 fn a_step_reading_a_large_file_is_given_time_in_proportion() {
     let state = added(AppState::default(), 1, &[(1, "op_summary_0.csv")]);
-    assert_eq!(state.worker_bytes(), 0, "nothing reported yet");
+    assert_eq!(
+        state.worker_bytes(),
+        100,
+        "the file handed, before any report"
+    );
     let state = state.apply(Action::Worker {
         msg: FromWorker::Progress {
             generation: 1,
@@ -441,7 +447,7 @@ fn an_engine_that_cannot_start_fails_the_load_instead_of_leaving_it_reading() {
     assert!(state.errors[0].contains(reason));
     // A load sent to the next worker, which fails too: its files get the error.
     let state = added(state, 1, &[(1, "m.onnx"), (2, "p.csv")]);
-    assert_eq!(state.worker_busy(), None, "still the page's stage");
+    assert_eq!(state.worker_busy(), Some(1), "handed to the worker");
     let state = state.apply(Action::Files(FilesAction::EngineFailed {
         reason: reason.into(),
     }));
@@ -465,4 +471,91 @@ fn an_engine_that_cannot_start_fails_the_load_instead_of_leaving_it_reading() {
     ));
     assert_eq!(state.files.engine_failed, None);
     assert_eq!(status_of(&state, 3), FileStatus::Parsed);
+}
+
+#[test]
+fn a_load_is_watched_from_when_its_files_are_handed_to_the_worker() {
+    let state = AppState::default().apply(Action::LoadStarted {
+        generation: 1,
+        file_name: "stuck.onnx".into(),
+        stage: LoadStage::Reading,
+        now_ms: 0.0,
+    });
+    assert_eq!(state.worker_watched(), None, "the page is still reading");
+    let state = state.apply(Action::Files(FilesAction::Added {
+        group: 1,
+        files: vec![(1, "stuck.onnx".into(), 5_000_000)],
+    }));
+    assert_eq!(
+        state.worker_watched(),
+        Some(1),
+        "a worker stuck before its first report is a hang too"
+    );
+    assert_eq!(state.worker_bytes(), 5_000_000);
+    let loading = state.loading.as_ref().expect("loading");
+    assert_eq!(loading.describe(), "Reading stuck.onnx…");
+    let state = state.apply(Action::Files(FilesAction::Hung {
+        generation: 1,
+        limit_ms: 61_250.0,
+    }));
+    assert_eq!(state.files.restarts, 1);
+    assert!(state.loading.is_none());
+    assert!(
+        matches!(status_of(&state, 1), FileStatus::Error(m) if m.starts_with("stuck.onnx: opscope stopped reading this after 61 s"))
+    );
+    // Files handed for an older load do not change the current one's stage.
+    let state = state
+        .apply(Action::LoadStarted {
+            generation: 3,
+            file_name: "next.onnx".into(),
+            stage: LoadStage::Reading,
+            now_ms: 0.0,
+        })
+        .apply(Action::Files(FilesAction::Added {
+            group: 2,
+            files: vec![(2, "late.onnx".into(), 10)],
+        }));
+    assert_eq!(state.worker_watched(), None);
+}
+
+#[test]
+fn files_read_again_after_a_restart_are_watched_and_not_read_a_third_time() {
+    let state = added(
+        AppState::default(),
+        1,
+        &[(1, "panic.onnx"), (2, "p.csv"), (3, "q.csv")],
+    );
+    let state = crashed_parsing(state, "panic.onnx");
+    assert_eq!(state.files.retry, vec![(2, 1), (3, 1)]);
+    // The model shown before the crash is restored first; the retry queues behind it.
+    let state = state
+        .apply(Action::Files(FilesAction::Restoring { generation: 2 }))
+        .apply(Action::Files(FilesAction::Retrying {
+            generation: 3,
+            file_name: "2 files".into(),
+            now_ms: 3.0,
+        }));
+    assert_eq!(
+        state.worker_watched(),
+        Some(3),
+        "the retry, not only the restore"
+    );
+    assert_eq!(state.worker_bytes(), 200, "the two files read again");
+    let restarts = state.files.restarts;
+    let state = state.apply(Action::Files(FilesAction::Hung {
+        generation: 3,
+        limit_ms: 60_000.0,
+    }));
+    assert_eq!(state.files.restarts, restarts + 1);
+    assert!(
+        state.files.retry.is_empty(),
+        "a second stop does not read them a third time"
+    );
+    for id in [2, 3] {
+        assert!(
+            matches!(status_of(&state, id), FileStatus::Error(m) if m.contains("without progress")),
+            "{:?}",
+            status_of(&state, id)
+        );
+    }
 }

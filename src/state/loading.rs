@@ -11,6 +11,14 @@ pub enum LoadStage {
     Reading,
     /// The page downloads a bundled sample.
     Fetching,
+    /// The page handed the files to the worker, which has not reported a stage yet (it reads
+    /// them first): watched for a hang like a stage it reported, or a worker stuck before its
+    /// first word would leave the load "Reading" for ever.
+    Handed {
+        file_name: String,
+        n_files: usize,
+        n_bytes: u64,
+    },
     /// A stage the worker reported (or the page expects it to start with).
     Worker(Stage),
 }
@@ -28,7 +36,9 @@ impl Loading {
     /// The status bar's progress text.
     pub fn describe(&self) -> String {
         match &self.stage {
-            LoadStage::Reading => format!("Reading {}…", self.file_name),
+            LoadStage::Reading | LoadStage::Handed { .. } => {
+                format!("Reading {}…", self.file_name)
+            }
             LoadStage::Fetching => format!("Fetching {}…", self.file_name),
             LoadStage::Worker(Stage::Parsing {
                 file_name,

@@ -215,6 +215,8 @@ impl Worker for Agent {
                 }
                 self.latest = generation;
                 super::codec::trace("worker received Open");
+                self.session
+                    .test_fault_on_arrival(files.iter().map(|f| f.name.as_str()));
                 let session = &self.session;
                 let job = job_of_attached(files, |files| session.open(files, target, view));
                 super::codec::trace("worker read and sorted the files");

@@ -246,6 +246,11 @@ impl Job {
 }
 
 impl Session {
+    /// The test fault of a file that stops the worker as it arrives (`?test_faults=1` only).
+    pub fn test_fault_on_arrival<'a>(&self, names: impl Iterator<Item = &'a str>) {
+        entries::test_fault_on_arrival(self.test_faults, names);
+    }
+
     /// Starts loading the files of one drop; the shown model is drawn as `view` says and
     /// analysed for `target`.
     pub fn open(&self, files: Vec<FilePayload>, target: TargetKey, view: GraphViewOptions) -> Job {

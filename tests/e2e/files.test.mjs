@@ -169,6 +169,19 @@ await test('files: a hang past the limit names the file and restarts the worker'
   assert(await statusOf(faults, 'op_summary_0.csv') === 'joined', 'the restored worker switches runs');
 });
 
+await test('files: a worker stuck before it reports a stage is a hang too', async () => {
+  // The worker never returns from the message that brings the file: no stage is ever reported,
+  // so only the page's own record of handing the file over lets the watchdog see it.
+  await faults.setInputFiles('#file', [file('__opscope_test_hang_unread__.onnx', MODEL)]);
+  await waitStatus(faults, '__opscope_test_hang_unread__.onnx', 'error');
+  await settled(faults);
+  const error = await row(faults, '__opscope_test_hang_unread__.onnx').locator('.file-error').innerText();
+  assert(/without progress/.test(error), `the error says why: ${error}`);
+  assert(await oneWorker(faults), `workers alive: ${faults.workers().length}`);
+  assert(await faults.locator(DRAWN).count() === 1, 'the graph stays');
+  assert(await selected(faults) === '/Conv_1', 'the selection stays');
+});
+
 await test('files: Cancel stops a load that never returns and keeps the rest', async () => {
   await faults.setInputFiles('#file', [file('__opscope_test_hang__.onnx', MODEL)]);
   await faults.locator('#cancel-load').click({ timeout: 2500 });

@@ -17,6 +17,9 @@ use crate::worker::protocol::{
 /// asks (`?test_faults=1`), so the page's recovery from a crash or a hang can be tested.
 pub const TEST_PANIC: &str = "__opscope_test_panic__.onnx";
 pub const TEST_HANG: &str = "__opscope_test_hang__.onnx";
+/// Test-only model name that makes the worker never return from the message that brought it,
+/// before it reports any stage (as a worker stuck reading a file would).
+pub const TEST_HANG_UNREAD: &str = "__opscope_test_hang_unread__.onnx";
 
 impl Session {
     /// The active profile entry.
@@ -228,6 +231,15 @@ pub fn foreign(id: u64, message: &str, skipped: bool) -> FileOutcome {
         detail: String::new(),
         error: Some(message.to_string()),
         skipped,
+    }
+}
+
+/// Never returns when a file dropped is [`TEST_HANG_UNREAD`], when test faults are honoured.
+pub fn test_fault_on_arrival<'a>(enabled: bool, mut names: impl Iterator<Item = &'a str>) {
+    if enabled && names.any(|name| name.ends_with(TEST_HANG_UNREAD)) {
+        loop {
+            std::hint::spin_loop();
+        }
     }
 }
 

@@ -281,6 +281,8 @@ fn test_faults_fire_only_when_asked() {
         .cloned()
         .unwrap_or_default();
     assert!(text.starts_with(TEST_PANIC), "{text}");
+    // The hang on arrival returns at once without the switch (with it, it never returns).
+    Session::default().test_fault_on_arrival([TEST_HANG_UNREAD].into_iter());
 }
 
 #[test]
