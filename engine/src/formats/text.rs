@@ -44,7 +44,10 @@ pub(crate) const MAX_DEPTH: usize = 100;
 /// a time. The reflective tree of a whole 20 MB file is many times its size; in groups it stays
 /// in cache and is freed as it goes, which makes a 50,000-node TensorFlow graph import about a
 /// third faster.
-const CHUNK_BYTES: usize = 64 * 1024;
+///
+/// Fuzz builds (`cargo fuzz` sets `cfg(fuzzing)`) use groups of 256 bytes, so that the fuzzers'
+/// small inputs go through the splitting and merging too, which the result must not depend on.
+const CHUNK_BYTES: usize = if cfg!(fuzzing) { 256 } else { 64 * 1024 };
 
 /// Parses `file` as the text format of `message_name` (full name, e.g. `caffe.NetParameter`).
 ///
@@ -295,6 +298,125 @@ pub(crate) fn transcode_text_split(
         prepared.encode(pending, len, &mut encoded).ok()?;
     }
     Some((encoded, prepared.warnings))
+}
+
+/// [`transcode_text`] that also splits the bodies of large message fields nested up to `levels`
+/// deep (`meta_graphs { graph_def { node {…} … } }` of a text SavedModel is two levels): each
+/// such body is encoded from groups of its own fields, under the field's one tag, so no parse
+/// holds more than a group. `None` when the text does not read this way, or when a message sets
+/// a singular field (or two members of a oneof) twice, which one parse refuses and groups would
+/// merge: the caller then parses the text whole, which explains.
+pub(crate) fn transcode_text_nested(
+    file: &InputFile,
+    format: &'static str,
+    message_name: &str,
+    levels: usize,
+) -> Option<(Vec<u8>, Vec<String>)> {
+    let prepared = Prepared::new(file, format, message_name).ok()?;
+    let mut encoded = Vec::new();
+    let descriptor = prepared.descriptor.clone();
+    prepared.encode_split(&descriptor, 0, prepared.text.len(), levels, &mut encoded)?;
+    Some((encoded, prepared.warnings))
+}
+
+impl Prepared<'_> {
+    /// Appends the encoding of the fields of a `descriptor` message written in `start..end`:
+    /// groups of whole fields of about [`CHUNK_BYTES`] parsed one at a time, and a message field
+    /// of that size or more, while `levels` is above 0, split the same way inside.
+    fn encode_split(
+        &self,
+        descriptor: &MessageDescriptor,
+        start: usize,
+        end: usize,
+        levels: usize,
+        out: &mut Vec<u8>,
+    ) -> Option<()> {
+        let text: &str = &self.text;
+        let bytes = text.as_bytes();
+        let mut singular_seen: Vec<u32> = Vec::new();
+        let mut oneofs_seen: Vec<String> = Vec::new();
+        let mut group_start = start;
+        let mut pos = skip_space(bytes, start);
+        while pos < end {
+            let field_start = pos;
+            let name_end = field_name_end(bytes, pos)?;
+            let field = descriptor.get_field_by_name(text.get(pos..name_end)?)?;
+            if let Some(oneof) = field.containing_oneof() {
+                if oneofs_seen.iter().any(|seen| seen == oneof.name()) {
+                    return None;
+                }
+                oneofs_seen.push(oneof.name().to_string());
+            } else if !field.is_list() && !field.is_map() {
+                if singular_seen.contains(&field.number()) {
+                    return None;
+                }
+                singular_seen.push(field.number());
+            }
+            pos = skip_space(bytes, name_end);
+            if bytes.get(pos) == Some(&b':') {
+                pos = skip_space(bytes, pos + 1);
+            }
+            let value_start = pos;
+            let value_end = skip_value(bytes, value_start)?;
+            if value_end > end {
+                return None;
+            }
+            // The separator after a field belongs to it.
+            pos = skip_space(bytes, value_end);
+            if pos < end && matches!(bytes.get(pos), Some(b',' | b';')) {
+                pos = skip_space(bytes, pos + 1);
+            }
+            let split = match field.kind() {
+                Kind::Message(inner)
+                    if levels > 0
+                        && !field.is_map()
+                        && !field.is_group()
+                        && matches!(bytes.get(value_start), Some(b'{' | b'<'))
+                        && value_end - value_start >= CHUNK_BYTES =>
+                {
+                    Some(inner)
+                }
+                _ => None,
+            };
+            if let Some(inner) = split {
+                if group_start < field_start {
+                    self.parse_as(descriptor, group_start, field_start)
+                        .ok()?
+                        .encode(out)
+                        .ok()?;
+                }
+                let mut body = Vec::new();
+                self.encode_split(
+                    &inner,
+                    value_start + 1,
+                    value_end - 1,
+                    levels - 1,
+                    &mut body,
+                )?;
+                prost::encoding::encode_key(
+                    field.number(),
+                    prost::encoding::WireType::LengthDelimited,
+                    out,
+                );
+                prost::encoding::encode_varint(body.len() as u64, out);
+                out.extend_from_slice(&body);
+                group_start = pos;
+            } else if pos - group_start >= CHUNK_BYTES {
+                self.parse_as(descriptor, group_start, pos)
+                    .ok()?
+                    .encode(out)
+                    .ok()?;
+                group_start = pos;
+            }
+        }
+        if group_start < end {
+            self.parse_as(descriptor, group_start, end)
+                .ok()?
+                .encode(out)
+                .ok()?;
+        }
+        Some(())
+    }
 }
 
 /// Ranges of whole top-level fields of at least [`CHUNK_BYTES`] each; the last one runs to the

@@ -46,11 +46,12 @@ pub(super) fn import_text(file: &InputFile) -> Option<(Model, Vec<String>)> {
 }
 
 /// The model of the binary GraphDef in `part`, a zero-copy slice of `file.data` (the GraphDef
-/// inside a SavedModel), or `None` as for [`import`]. The model is named after `file`, as the
-/// eager reading of the container names it.
-pub(super) fn import_part(file: &InputFile, part: &Bytes) -> Option<Model> {
+/// inside a SavedModel, which holds the binary encoding of an `encoding` file), or `None` as
+/// for [`import`]. The model is named after `file`, as the eager reading of the container
+/// names it.
+pub(super) fn import_part(file: &InputFile, part: &Bytes, encoding: &str) -> Option<Model> {
     let proto: pb::LazyGraphDef = decode_part(file, super::TITLE, part, &[]).ok()?;
-    import_proto(file, proto, "binary")
+    import_proto(file, proto, encoding)
 }
 
 /// [`import`] of `file`, which holds the binary encoding of an `encoding` file.

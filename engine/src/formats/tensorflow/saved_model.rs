@@ -128,17 +128,39 @@ fn import(file: &InputFile) -> Result<Model, ImportError> {
 
 /// Reads `file` as a binary SavedModel when `binary`, else as text.
 ///
-/// The binary form is read lazily ([`import_lazily`]), and wholly only when that gives up, so
-/// the result or error is the whole reader's. The text form is always read whole: the text
-/// reader parses groups of top-level fields, and a SavedModel's top level is its meta graphs,
-/// so no group would be smaller than a whole graph.
+/// Either form is read lazily ([`import_lazily`]; the text first encoded to binary in groups
+/// of fields, [`import_text_lazily`]), and wholly only when that gives up, so the result or
+/// error is the whole reader's.
 pub(crate) fn import_encoded(file: &InputFile, binary: bool) -> Result<Model, ImportError> {
-    if binary {
-        if let Some(model) = import_lazily(file) {
-            return Ok(model);
-        }
+    let lazy = if binary {
+        import_lazily(file, "binary", Vec::new())
+    } else {
+        import_text_lazily(file)
+    };
+    match lazy {
+        Some(model) => Ok(model),
+        None => import_whole(file, binary),
     }
-    import_whole(file, binary)
+}
+
+/// SavedModel > `meta_graphs` > `graph_def`: the levels of message fields whose bodies the
+/// text reader splits, so that the nodes are parsed a group at a time.
+const TEXT_LEVELS: usize = 2;
+
+/// The text SavedModel encoded to binary a group of fields at a time (the nodes of each graph
+/// too: a SavedModel's top level is its meta graphs, each one field holding a whole graph),
+/// then read lazily as a binary one is. Read whole, the text's reflective tree and the decoded
+/// SavedModel were 4.7 times the graph built.
+fn import_text_lazily(file: &InputFile) -> Option<Model> {
+    let (encoded, mut warnings) =
+        text::transcode_text_nested(file, TITLE, "tensorflow.SavedModel", TEXT_LEVELS)?;
+    super::cap_warnings(file, &mut warnings, super::SKIPPED_FIELDS);
+    let binary = InputFile {
+        name: file.name.clone(),
+        data: encoded.into(),
+        limits: file.limits,
+    };
+    import_lazily(&binary, "text", warnings)
 }
 
 /// [`import_encoded`] with the whole SavedModel decoded, every GraphDef in it, before the
@@ -178,8 +200,9 @@ fn import_whole(file: &InputFile, binary: bool) -> Result<Model, ImportError> {
 /// one is still found), then the chosen GraphDef is read one node at a time as a frozen graph
 /// is ([`lazy::import_part`]). `None` when anything is odd (a broken field, a GraphDef given in
 /// two pieces that the whole reader would merge, no meta graph): the whole reader then gives
-/// the answer.
-fn import_lazily(file: &InputFile) -> Option<Model> {
+/// the answer. `file` holds the binary encoding of an `encoding` file, whose reader said
+/// `warnings`.
+fn import_lazily(file: &InputFile, encoding: &str, mut warnings: Vec<String>) -> Option<Model> {
     let saved: pb::LazySavedModel = decode_binary(file, TITLE).ok()?;
     let n_meta_graphs = saved.meta_graphs.len();
     let mut meta_graphs = saved
@@ -194,7 +217,6 @@ fn import_lazily(file: &InputFile) -> Option<Model> {
     )?;
     // The same order of the others as the whole reader's (`swap_remove` moves the last one).
     let meta = meta_graphs.swap_remove(chosen);
-    let mut warnings = Vec::with_capacity(meta_graphs.len());
     for other in &meta_graphs {
         let n_nodes = lazy::count_nodes(file, &other.graph_def)?;
         warnings.push(other_meta_graph(
@@ -209,7 +231,7 @@ fn import_lazily(file: &InputFile) -> Option<Model> {
         &meta.signature_def,
         n_meta_graphs,
     );
-    let model = lazy::import_part(file, &meta.graph_def)?;
+    let model = lazy::import_part(file, &meta.graph_def, encoding)?;
     Some(with_container(metadata, finish(file, model, warnings)))
 }
 

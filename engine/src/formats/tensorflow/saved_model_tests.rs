@@ -125,7 +125,7 @@ fn truncated_and_mutated_saved_models_never_panic() {
 /// one give the same model, or the same error; returns whether the lazy reading answered.
 fn assert_lazy_is_whole(name: &str, bytes: Vec<u8>, lazy_expected: bool) -> bool {
     let file = InputFile::new(name, bytes);
-    let lazy = import_lazily(&file).is_some();
+    let lazy = import_lazily(&file, "binary", Vec::new()).is_some();
     assert!(lazy || !lazy_expected, "{name}: the lazy reader gave up");
     let read = import_encoded(&file, true);
     let whole = import_whole(&file, true);
@@ -346,4 +346,84 @@ fn lazy_reading_of_broken_saved_models_gives_the_whole_answer() {
         n_lazy += usize::from(assert_lazy_is_whole("mutated.pb", mutated, false));
     }
     assert!(n_lazy > 100, "only {n_lazy} broken files were read lazily");
+}
+
+// ---- the text form, encoded a group at a time, gives what the whole text reader gives ----
+
+/// As [`assert_lazy_is_whole`] for the text form.
+fn assert_text_lazy_is_whole(name: &str, text: String, lazy_expected: bool) -> bool {
+    let file = InputFile::new(name, text.into_bytes());
+    let lazy = import_text_lazily(&file).is_some();
+    assert!(
+        lazy || !lazy_expected,
+        "{name}: the lazy text reader gave up"
+    );
+    let read = import_encoded(&file, false);
+    let whole = import_whole(&file, false);
+    match (&read, &whole) {
+        (Ok(read), Ok(whole)) => assert_eq!(read, whole, "{name}"),
+        (Err(read), Err(whole)) => assert_eq!(read.to_string(), whole.to_string(), "{name}"),
+        _ => panic!("{name}: lazy {read:?}, whole {whole:?}"),
+    }
+    lazy
+}
+
+#[test]
+fn the_text_form_read_a_group_at_a_time_gives_the_whole_model() {
+    let resnet = tf_resnet50(TfWeights::Splat, true).saved_model_text();
+    assert!(resnet.len() > 4 * 64 * 1024, "large enough to be split");
+    assert_text_lazy_is_whole("resnet/saved_model.pbtxt", resnet.clone(), true);
+    assert_text_lazy_is_whole(
+        "mobilenet/saved_model.pbtxt",
+        tf_mobilenet_v2(TfWeights::Splat, false).saved_model_text(),
+        true,
+    );
+    // Unknown fields (a newer TensorFlow's) are warned about and skipped, as read whole.
+    let unknown = resnet.replacen("node {", "node {\n  experimental_future_field: 7", 3);
+    assert_text_lazy_is_whole("unknown/saved_model.pbtxt", unknown, true);
+    // A singular field set twice is refused by one parse: the group reading gives up and the
+    // whole reader's error is the answer.
+    let twice = resnet.replacen(
+        "saved_model_schema_version: 1",
+        "saved_model_schema_version: 1\nsaved_model_schema_version: 2",
+        1,
+    );
+    assert!(!assert_text_lazy_is_whole(
+        "twice/saved_model.pbtxt",
+        twice,
+        false
+    ));
+}
+
+#[test]
+fn broken_text_saved_models_give_the_whole_answer() {
+    let text = tf_mobilenet_v2(TfWeights::Splat, false).saved_model_text();
+    let mut n_lazy = 0;
+    for len in (0..text.len()).step_by(997) {
+        if let Some(cut) = text.get(..len) {
+            n_lazy += usize::from(assert_text_lazy_is_whole(
+                "cut.pbtxt",
+                cut.to_string(),
+                false,
+            ));
+        }
+    }
+    let mut rng = XorShift(0x7e57_7e57);
+    let bytes = text.as_bytes();
+    let mut n_mutated = 0;
+    while n_mutated < 200 {
+        let mut mutated = bytes.to_vec();
+        for _ in 0..1 + rng.next() % 3 {
+            let at = rng.below(mutated.len() as u64) as usize;
+            mutated[at] = b"{}<>[]:;,\"# \nx0"[(rng.next() % 15) as usize];
+        }
+        if let Ok(mutated) = String::from_utf8(mutated) {
+            n_mutated += 1;
+            n_lazy += usize::from(assert_text_lazy_is_whole("mutated.pbtxt", mutated, false));
+        }
+    }
+    assert!(
+        n_lazy > 20,
+        "only {n_lazy} broken texts were read a group at a time"
+    );
 }
