@@ -715,6 +715,12 @@ pub fn app() -> Html {
                         }
                         if overlay_shown != Overlay::None {
                             <div id="legend" data-overlay={overlay_shown.id()}>
+                                // Collapsible, so that a short graph area can show what the
+                                // legend covers; the browser keeps the choice across overlays.
+                                <details class="legend-box" open=true>
+                                <summary class="legend-toggle" title="Show or hide the legend">
+                                    { "Legend" }
+                                </summary>
                                 if let Some(heat) = heat {
                                     <HeatLegend {heat} estimate={estimate.clone()} />
                                 }
@@ -725,6 +731,7 @@ pub fn app() -> Html {
                                 if let Some(outlines) = outlines.clone().filter(|_| overlay_shown == Overlay::Fusion) {
                                     <FusionLegend {outlines} />
                                 }
+                                </details>
                             </div>
                         }
                     </div>

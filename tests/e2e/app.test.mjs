@@ -181,6 +181,18 @@ await test('overlays switch by key and toolbar: data-overlay, #legend, node colo
   const fused = await headerColour(page, conv);
   assert(!near(fused, cube, 10), `${conv} kept its unit colour under the fusion overlay: ${fused}`);
   await page.screenshot({ path: join(SHOTS, 'overlay-fusion.png') });
+  // The legend folds away to its toggle, so a short graph area shows what it covers, and stays
+  // folded when the overlay changes; it opens again.
+  const toggle = legend.locator('.legend-toggle');
+  await toggle.click();
+  assert(!(await legend.locator('#fusion-legend').isVisible()), 'the folded legend is still shown');
+  await page.locator('body').press('u');
+  await page.locator('#graph[data-overlay="unit"]').waitFor({ timeout: 5000 });
+  assert(!(await legend.locator('#unit-legend').isVisible()), 'the legend opened with the overlay change');
+  await toggle.click();
+  await legend.locator('#unit-legend').waitFor({ state: 'visible', timeout: 5000 });
+  await page.locator('body').press('g');
+  await legend.locator('#fusion-legend').waitFor({ state: 'visible', timeout: 5000 });
   // Plain: category colours, no legend.
   await page.locator('#overlay-none').click();
   await page.locator('#graph[data-overlay="none"]').waitFor({ timeout: 5000 });
