@@ -55,6 +55,17 @@ pub enum FileKind {
     Report,
 }
 
+/// Whether no reader takes a file named `file_name` whose first bytes are `head` (64 KB): no
+/// model importer recognises them and the profile importers refuse them as binary. Both verdicts
+/// come from a file's start, so the rest of such a file need not be read at all: the browser
+/// leaves a large one unread (an ONNX model's external weights, a video dropped by mistake).
+pub fn read_by_no_importer(file_name: &str, head: &[u8]) -> bool {
+    let file = InputFile::new(file_name, head.to_vec());
+    !formats::report_json::sniff(head)
+        && formats::detect(&file).is_none()
+        && profile::refuses_as_binary(head)
+}
+
 pub fn classify_file(file: &InputFile) -> FileKind {
     if formats::report_json::sniff(&file.data) {
         FileKind::Report

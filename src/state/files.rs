@@ -58,7 +58,8 @@ pub enum FileStatus {
     Parsed,
     /// Could not be read; the message names the file.
     Error(String),
-    /// A file of a dropped folder that is neither a model nor profiling data.
+    /// Listed, not read, and not an error: a file of a dropped folder that is neither a model
+    /// nor profiling data, or a model's external weights.
     Skipped(String),
     /// A model of an earlier drop, replaced by the models of a newer one.
     Replaced,

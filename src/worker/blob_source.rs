@@ -28,7 +28,9 @@ pub struct ReadFile {
 }
 
 /// Reads `source`, skimming it when it is a large ONNX model (the note says what was left), and
-/// only its start when it is a large profiling table (`file_name` is a hint for which table).
+/// only its start when it is a large profiling table (`file_name` is a hint for which table) or
+/// large binary data no importer takes (the session then lists it as a model's external weights,
+/// or says what it is not, from that start).
 pub fn read_source(source: &mut dyn ByteSource, file_name: &str) -> Result<ReadFile, String> {
     let size = source.size();
     if size >= STREAM_TABLES_FROM.min(SKIM_FILES_FROM) {
@@ -50,6 +52,17 @@ pub fn read_source(source: &mut dyn ByteSource, file_name: &str) -> Result<ReadF
             if let Ok(skimmed) = skim(source) {
                 return Ok(skimmed_file(skimmed));
             }
+        }
+        // Binary data no importer takes (an ONNX model's external weights, a video): its start
+        // is all an importer would look at, so the rest is never read.
+        if !crate::inputs::is_model_name(file_name)
+            && opscope_engine::read_by_no_importer(file_name, &head)
+        {
+            return Ok(ReadFile {
+                bytes: head,
+                note: None,
+                head_only: false,
+            });
         }
     }
     let size = usize::try_from(size).map_err(|_| format!("{size} bytes is too large to read"))?;
@@ -121,7 +134,9 @@ pub fn js_error_text(e: &wasm_bindgen::JsValue) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use opscope_engine::samples::{residual_chain, weight_heavy, WeightStorage};
+    use opscope_engine::samples::{
+        residual_chain, weight_heavy, write_external_weights, WeightStorage,
+    };
 
     #[test]
     fn a_large_onnx_model_is_skimmed_and_says_so() {
@@ -177,5 +192,24 @@ mod tests {
         let read = read_source(&mut source, "op_summary_0_1.csv").expect("reads");
         assert!(!read.head_only);
         assert_eq!(read.bytes, small);
+    }
+
+    #[test]
+    fn large_binary_data_no_importer_takes_is_read_to_its_start_only() {
+        let mut weights = Vec::new();
+        write_external_weights(&mut weights, STREAM_TABLES_FROM).expect("written");
+        let mut source: &[u8] = &weights;
+        let read = read_source(&mut source, "model.onnx.data").expect("reads");
+        assert_eq!(read.bytes, weights[..HEAD_BYTES]);
+        assert!(!read.head_only && read.note.is_none());
+        // Named like a model, it is read whole: its importer's error is what the user needs.
+        let mut source: &[u8] = &weights;
+        let read = read_source(&mut source, "model.pb").expect("reads");
+        assert_eq!(read.bytes.len(), weights.len());
+        // Below the size whose start is read first, it is read whole as before.
+        let small = &weights[..(STREAM_TABLES_FROM / 2) as usize];
+        let mut source: &[u8] = small;
+        let read = read_source(&mut source, "model.onnx.data").expect("reads");
+        assert_eq!(read.bytes.len(), small.len());
     }
 }

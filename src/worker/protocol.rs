@@ -280,8 +280,8 @@ pub struct FileOutcome {
     pub detail: String,
     /// Why it could not be read (the engine's message, naming the file), or why it was skipped.
     pub error: Option<String>,
-    /// A file of a dropped folder that holds neither a model nor profiling data: listed, not an
-    /// error.
+    /// A file of a dropped folder that holds neither a model nor profiling data, or a model's
+    /// external weights: listed, not an error.
     pub skipped: bool,
 }
 
@@ -291,6 +291,8 @@ pub enum FileKindId {
     Model,
     Profile,
     Report,
+    /// An ONNX model's external data file, listed and never read.
+    Weights,
     Unreadable,
 }
 
@@ -300,6 +302,7 @@ impl FileKindId {
             FileKindId::Model => "model",
             FileKindId::Profile => "profiling",
             FileKindId::Report => "report",
+            FileKindId::Weights => "weights",
             FileKindId::Unreadable => "unreadable",
         }
     }

@@ -48,6 +48,7 @@ use super::reopen::{analysis_of_report, fits_model, profile_of_report};
 use crate::inputs::{is_model_name, is_profile_name};
 
 mod entries;
+mod external_data;
 mod streamed;
 
 pub use streamed::{ProfileFile, StreamSource};
@@ -161,6 +162,9 @@ pub struct Job {
     partly_read: Vec<(String, String)>,
     /// The page's ids of the foreign files, by name.
     foreign_ids: Vec<(String, u64)>,
+    /// `(location, model file)` of the ONNX external data files the known models name
+    /// ([`external_data`]).
+    external_data: Vec<(String, String)>,
     /// This load read at least one model.
     models_read: bool,
     target: TargetKey,
@@ -195,6 +199,7 @@ impl Job {
             foreign: Vec::new(),
             partly_read: Vec::new(),
             foreign_ids: Vec::new(),
+            external_data: Vec::new(),
             models_read: false,
             target,
             result: LoadResult {
@@ -285,6 +290,13 @@ impl Session {
                 }
             }
         }
+        // Weights dropped after their model.
+        for model in &self.models {
+            if let Some(model_file) = model.files.first() {
+                job.note_external_data(model_file, &model.model);
+            }
+        }
+        job.set_aside_external_data();
         job
     }
 
@@ -705,6 +717,11 @@ fn read_report(job: &mut Job) {
 
 fn parse_models(job: &mut Job) {
     let imported = open_models(&job.model_files);
+    for model in &imported {
+        if let (Some(model_file), Ok(loaded)) = (model.files.first(), &model.result) {
+            job.note_external_data(model_file, loaded);
+        }
+    }
     let mut models = Vec::new();
     for model in imported {
         match model.result {
@@ -743,6 +760,10 @@ fn parse_models(job: &mut Job) {
                     job.model_files.iter().map(|f| f.name.as_str()),
                     &job.model_ids,
                 );
+                // Weights some model sniffer half-recognised.
+                if job.take_if_weights(err.file(), id) {
+                    continue;
+                }
                 // A folder's file some model sniffer half-recognised (a log that looks like a
                 // prototxt) is foreign too, unless it is named like a model.
                 if is_folder_file(err.file()) {
@@ -756,6 +777,8 @@ fn parse_models(job: &mut Job) {
             }
         }
     }
+    // Weights dropped with their model.
+    job.set_aside_external_data();
     if models.is_empty() {
         return;
     }

@@ -5,8 +5,10 @@
 // stays far below the file's size. The 2 GB figures come from `BIG=1 scripts/browser-bench`
 // (docs/benchmarks.md). A 48 MB op_summary in a real A2 run's columns is streamed by slices of
 // its File (src/worker/session/streamed.rs): the progress shows the part read, and every row
-// arrives. The 1 GB figures come from `BIG=1 scripts/browser-bench`. Run through tests/e2e/run
-// (BASE_URL).
+// arrives. The 1 GB figures come from `BIG=1 scripts/browser-bench`. A model whose 128 MB of
+// weights are in an ONNX external data file, dropped with it: the data file is listed as the
+// model's weights and never read (the worker reads its first 64 KB, src/worker/blob_source.rs and
+// src/worker/session/external_data.rs). Run through tests/e2e/run (BASE_URL).
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -17,6 +19,8 @@ import { workerMemories } from '../cdp-memory.mjs';
 const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:8080/';
 const MODEL = join(ROOT, 'target', 'e2e-models', 'weights_inline_128m.onnx');
 const TABLE = join(ROOT, 'target', 'e2e-models', 'op_summary_48m.csv');
+const EXTERNAL_MODEL = join(ROOT, 'target', 'e2e-models', 'weights_external_128m.onnx');
+const EXTERNAL_DATA = join(ROOT, 'target', 'e2e-models', 'weights_external_128m.onnx.data');
 
 const browser = await launchBrowser();
 const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -55,6 +59,29 @@ await test('large: a 128 MB model with inline weights opens without its weights 
   console.log(`     drawn in ${ms} ms; worker JS heap + wasm memory ${(memory / 1e6).toFixed(0)} MB for a ${(size / 1e6).toFixed(0)} MB file`);
   assert(memory < size / 2, `the worker holds ${memory} bytes for a ${size}-byte file: the weights were read`);
   await page.screenshot({ path: join(SHOTS, 'large-model.png') });
+});
+
+await test('large: a model dropped with its 128 MB external data file opens, the data listed as its weights, unread', async () => {
+  const size = statSync(EXTERNAL_DATA).size;
+  assert(size > 128e6, `the data file is ${size} bytes`);
+  await page.goto(BASE_URL);
+  await page.locator('#sample').waitFor({ timeout: 20000 });
+  const started = Date.now();
+  await page.setInputFiles('#file', [EXTERNAL_MODEL, EXTERNAL_DATA]);
+  await page.locator(DRAWN).waitFor({ timeout: 60000 });
+  const ms = Date.now() - started;
+  const weights = page.locator('#files .file-row[data-kind="weights"][data-status="skipped"]', {
+    has: page.locator('.file-name[title="weights_external_128m.onnx.data"]'),
+  });
+  await weights.waitFor({ state: 'attached', timeout: 5000 });
+  const text = await weights.textContent();
+  assert(/external data of weights_external_128m\.onnx/.test(text), `the row reads: ${text}`);
+  assert(/the weights of weights_external_128m\.onnx \(ONNX external data\), not read/.test(text), `the row reads: ${text}`);
+  assert(await page.locator('#files .file-row[data-status="error"]').count() === 0, 'a file is listed as an error');
+  assert(await page.locator('#files .file-row[data-kind="model"]').count() === 1, 'the model is listed');
+  const memory = await workerMemoryBytes();
+  console.log(`     drawn in ${ms} ms; worker JS heap + wasm memory ${(memory / 1e6).toFixed(0)} MB beside a ${(size / 1e6).toFixed(0)} MB data file`);
+  assert(memory < size / 2, `the worker holds ${memory} bytes beside a ${size}-byte data file: it was read`);
 });
 
 await test('large: a 48 MB op_summary is streamed with its progress shown, every row read', async () => {

@@ -229,6 +229,39 @@ impl Tensor {
     }
 }
 
+impl Model {
+    /// The files an ONNX model keeps its weights in (external data `location`s, as written, in
+    /// first-use order, each once), from every graph, body and function. A page that is handed
+    /// them with the model leaves them unread: the analysis needs the structure only.
+    pub fn external_data_files(&self) -> Vec<&str> {
+        let mut files: Vec<&str> = Vec::new();
+        let mut pending: Vec<&Graph> = vec![&self.graph];
+        pending.extend(&self.functions);
+        while let Some(graph) = pending.pop() {
+            for tensor in &graph.tensors {
+                if let Some(external) = &tensor.external {
+                    let location = external.location.as_str();
+                    if !location.is_empty() && !files.contains(&location) {
+                        files.push(location);
+                    }
+                }
+            }
+            pending.extend(graph.subgraphs.iter().map(|s| &s.graph));
+        }
+        files
+    }
+}
+
+/// Whether a file dropped as `dropped` (a path inside a dropped folder, or a bare name) is the
+/// external data file an ONNX model names `location` (relative to the model's folder, either
+/// slash). Compared by the last part of each path: the page names a folder's files by their path
+/// in the drop, and a user may drop the weight files without their folder.
+pub fn is_external_data_file(dropped: &str, location: &str) -> bool {
+    let last = |path: &str| path.rsplit(['/', '\\']).next().unwrap_or("").to_string();
+    let location = last(location);
+    !location.is_empty() && last(dropped) == location
+}
+
 impl Graph {
     pub fn tensor_by_name(&self, name: &str) -> Option<TensorId> {
         self.tensors.iter().position(|t| t.name == name)
@@ -287,6 +320,61 @@ impl Graph {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn graph_with_external(locations: &[&str], subgraphs: Vec<Graph>) -> Graph {
+        let tensor = |(i, location): (usize, &&str)| Tensor {
+            name: format!("w{i}"),
+            external: Some(ExternalData {
+                location: location.to_string(),
+                offset: None,
+                length: None,
+            }),
+            ..Tensor::default()
+        };
+        Graph {
+            tensors: locations.iter().enumerate().map(tensor).collect(),
+            subgraphs: subgraphs
+                .into_iter()
+                .map(|graph| Subgraph {
+                    owner: Some(0),
+                    attr: "then_branch".to_string(),
+                    graph,
+                })
+                .collect(),
+            ..Graph::default()
+        }
+    }
+
+    #[test]
+    fn external_data_files_come_from_every_graph_once() {
+        let body = graph_with_external(&["body.bin", "weights/main.data"], vec![]);
+        let model = Model {
+            format: ModelFormat::Onnx,
+            name: "m".to_string(),
+            metadata: vec![],
+            opsets: vec![],
+            graph: graph_with_external(&["weights/main.data", "", "weights/main.data"], vec![body]),
+            functions: vec![graph_with_external(&["fn.bin"], vec![])],
+            warnings: vec![],
+        };
+        let mut files = model.external_data_files();
+        files.sort_unstable();
+        assert_eq!(files, ["body.bin", "fn.bin", "weights/main.data"]);
+    }
+
+    #[test]
+    fn an_external_data_file_is_matched_by_the_last_part_of_its_path() {
+        assert!(is_external_data_file("model.onnx.data", "model.onnx.data"));
+        assert!(is_external_data_file(
+            "export/weights/w.bin",
+            "weights/w.bin"
+        ));
+        assert!(is_external_data_file("w.bin", "weights\\w.bin"));
+        assert!(is_external_data_file("export/w.bin", "./w.bin"));
+        assert!(!is_external_data_file("w.bin.csv", "w.bin"));
+        assert!(!is_external_data_file("weights", "weights/"));
+        assert!(!is_external_data_file("x.bin", "w.bin"));
+    }
 
     #[test]
     fn little_endian_payloads_become_values_only_when_they_fit() {

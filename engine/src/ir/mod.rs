@@ -24,8 +24,8 @@ pub use category::OpCategory;
 pub use dtype::DType;
 pub use dump::{dump_graph, dump_model};
 pub use graph::{
-    ConstValue, ExternalData, Graph, Model, ModelFormat, Node, NodeId, ShapeSource, Subgraph,
-    Tensor, TensorId, TensorKind,
+    is_external_data_file, ConstValue, ExternalData, Graph, Model, ModelFormat, Node, NodeId,
+    ShapeSource, Subgraph, Tensor, TensorId, TensorKind,
 };
 pub use shape::{Dim, Shape};
 

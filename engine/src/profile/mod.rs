@@ -74,6 +74,17 @@ pub fn is_streamed_table(file_name: &str, head: &[u8]) -> bool {
     import::is_streamed_table(file_name, head)
 }
 
+/// Whether the profile importers refuse a file starting with `head` as binary data, which they
+/// decide from its first 4 KB of text (after a UTF-16 file is converted): see
+/// [`crate::read_by_no_importer`].
+pub fn refuses_as_binary(head: &[u8]) -> bool {
+    let mut sink = error::IssueSink::new("");
+    match import::text::decode("", head, &mut sink) {
+        Ok(text) => import::text::looks_binary(&text),
+        Err(_) => false,
+    }
+}
+
 /// One file of a run, in memory or streamed.
 pub enum ProfileInput<'a> {
     Whole(&'a InputFile),

@@ -128,6 +128,46 @@ pub fn weight_heavy(weight_bytes: u64) -> Vec<u8> {
     w.finish()
 }
 
+/// [`weight_heavy`]'s net with its weights in an ONNX external data file named `location`:
+/// returns the model and the size its data file must have (what
+/// [`write_external_weights`] then writes).
+pub fn weight_heavy_external(weight_bytes: u64, location: &str) -> (Vec<u8>, u64) {
+    const WIDTH: i64 = 4096;
+    let layer_bytes = (WIDTH * WIDTH * 4) as u64;
+    let n_layers = weight_bytes.div_ceil(layer_bytes).max(1);
+    let mut w = OnnxWriter::new("weight_heavy_external", external(location));
+    let mut x = w.input("input", &[1, WIDTH]);
+    for layer_idx in 0..n_layers {
+        w.push_scope(&format!("fc{layer_idx}"));
+        x = w.gemm(&x, WIDTH);
+        x = w.relu(&x);
+        w.pop_scope();
+    }
+    w.output(&x);
+    let data_bytes = w.external_bytes();
+    (w.finish(), data_bytes)
+}
+
+/// Writes `bytes` of weight-like data, as an external data file holds: little-endian `f32`s in
+/// -1..1 from a fixed seed (binary: no importer recognises it, as no importer recognises a real
+/// one).
+pub fn write_external_weights(out: &mut impl std::io::Write, bytes: u64) -> std::io::Result<()> {
+    let mut rng = XorShift(0x5eed_0f_3e1e_c7ed);
+    let mut block = Vec::with_capacity(1 << 20);
+    let mut left = bytes;
+    while left > 0 {
+        block.clear();
+        while block.len() < (1 << 20) {
+            let value = (rng.below(2_000_001) as f32 - 1_000_000.0) / 1_000_000.0;
+            block.extend_from_slice(&value.to_le_bytes());
+        }
+        let take = left.min(block.len() as u64) as usize;
+        out.write_all(&block[..take])?;
+        left -= take as u64;
+    }
+    Ok(())
+}
+
 fn external(location: &str) -> WeightStorage {
     WeightStorage::External {
         location: location.to_string(),

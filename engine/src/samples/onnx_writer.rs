@@ -394,6 +394,11 @@ impl OnnxWriter {
         }
     }
 
+    /// Bytes the weights written so far take in their external data file (0 when inline).
+    pub fn external_bytes(&self) -> u64 {
+        self.external_offset
+    }
+
     pub fn finish(self) -> Vec<u8> {
         self.into_proto().encode_to_vec()
     }

@@ -100,6 +100,82 @@ fn every_file_of_a_drop_gets_its_outcome_and_a_broken_one_drops_nothing() {
     assert_eq!(list.active, Some(1));
 }
 
+/// The outcome reported for the file with page id `id`.
+fn outcome_of(result: &LoadResult, id: u64) -> &crate::worker::protocol::FileOutcome {
+    result
+        .files
+        .iter()
+        .find(|o| o.id == id)
+        .unwrap_or_else(|| panic!("no outcome for {id}: {:?}", result.files))
+}
+
+fn assert_weights_of(result: &LoadResult, id: u64, model_file: &str) {
+    let outcome = outcome_of(result, id);
+    assert_eq!(outcome.kind, FileKindId::Weights, "{outcome:?}");
+    assert_eq!(outcome.detail, format!("external data of {model_file}"));
+    assert!(outcome.skipped, "{outcome:?}");
+    let message = outcome.error.as_deref().unwrap_or_default();
+    assert!(
+        message.contains(&format!("the weights of {model_file}")) && message.contains("not read"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_models_external_weights_are_listed_unread_with_it_or_dropped_later() {
+    // The bundled ResNet names `resnet50.weights` as the external data of its initializers.
+    let mut weights = Vec::new();
+    opscope_engine::samples::write_external_weights(&mut weights, 64 << 10).expect("written");
+    let mut session = Session::default();
+    let result = drop_files(
+        &mut session,
+        1,
+        vec![
+            (1, resnet("export/resnet50.onnx")),
+            (
+                2,
+                FilePayload::of_bytes("export/resnet50.weights", weights.clone()),
+            ),
+            (3, run_csv("op_summary_0.csv", 1.0)),
+        ],
+    );
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    assert!(result.model.is_some() && result.profile.is_some());
+    assert_weights_of(&result, 2, "export/resnet50.onnx");
+    let runs = session.profile_list();
+    assert_eq!(runs.entries.len(), 1);
+    assert_eq!(
+        runs.entries[0].files,
+        ["op_summary_0.csv"],
+        "not a profile file"
+    );
+    // Dropped after the model, alone, with only its start read (as the worker reads a large
+    // one): listed the same, and the run is not touched.
+    let result = drop_files(
+        &mut session,
+        2,
+        vec![(
+            4,
+            FilePayload::of_bytes("resnet50.weights", weights[..4096].to_vec()),
+        )],
+    );
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    assert_weights_of(&result, 4, "export/resnet50.onnx");
+    assert_eq!(session.profile_list().entries.len(), 1);
+    // Named by no model: an error naming the file, saying it is binary.
+    let result = drop_files(
+        &mut Session::default(),
+        1,
+        vec![(1, FilePayload::of_bytes("resnet50.weights", weights))],
+    );
+    let error = outcome_of(&result, 1).error.as_deref().unwrap_or_default();
+    assert!(
+        error.starts_with("resnet50.weights: ") && error.contains("binary"),
+        "{error}"
+    );
+    assert!(!outcome_of(&result, 1).skipped);
+}
+
 #[test]
 fn each_profile_drop_is_an_entry_and_switching_analyses_without_parsing() {
     let mut session = Session::default();
