@@ -152,7 +152,7 @@ pub fn weight_heavy_external(weight_bytes: u64, location: &str) -> (Vec<u8>, u64
 /// -1..1 from a fixed seed (binary: no importer recognises it, as no importer recognises a real
 /// one).
 pub fn write_external_weights(out: &mut impl std::io::Write, bytes: u64) -> std::io::Result<()> {
-    let mut rng = XorShift(0x5eed_0f_3e1e_c7ed);
+    let mut rng = XorShift(0x5eed_0f3e_1ec7_ed00);
     let mut block = Vec::with_capacity(1 << 20);
     let mut left = bytes;
     while left > 0 {
