@@ -97,10 +97,11 @@ pub fn files_panel(props: &FilesPanelProps) -> Html {
             (Some(kind), false) => format!("{} · {}", kind.label(), entry.detail),
             (None, _) => "…".to_string(),
         };
+        // Why a file was not read: red for an error or a file left unread, muted for a file
+        // skipped on purpose (a folder's logs, a model's external weights).
         let message = match &entry.status {
-            FileStatus::Error(m) | FileStatus::Skipped(m) | FileStatus::NotRead(m) => {
-                Some(shown_name(m))
-            }
+            FileStatus::Error(m) | FileStatus::NotRead(m) => Some((shown_name(m), "file-error")),
+            FileStatus::Skipped(m) => Some((shown_name(m), "file-skip-reason")),
             _ => None,
         };
         // The browser's file name, as the page shows any text from outside (hidden characters
@@ -123,8 +124,8 @@ pub fn files_panel(props: &FilesPanelProps) -> Html {
                         { status.label() }
                     </span>
                 </div>
-                if let Some(message) = message {
-                    <p class="file-error">{ message }</p>
+                if let Some((message, class)) = message {
+                    <p class={class}>{ message }</p>
                 }
             </li>
         }

@@ -74,6 +74,7 @@ await test('large: a model dropped with its 128 MB external data file opens, the
     has: page.locator('.file-name[title="weights_external_128m.onnx.data"]'),
   });
   await weights.waitFor({ state: 'attached', timeout: 5000 });
+  assert(await weights.locator('.file-skip-reason').count() === 1, 'the reason is shown as a skip, not an error');
   const text = await weights.textContent();
   assert(/external data of weights_external_128m\.onnx/.test(text), `the row reads: ${text}`);
   assert(/the weights of weights_external_128m\.onnx \(ONNX external data\), not read/.test(text), `the row reads: ${text}`);
@@ -82,6 +83,7 @@ await test('large: a model dropped with its 128 MB external data file opens, the
   const memory = await workerMemoryBytes();
   console.log(`     drawn in ${ms} ms; worker JS heap + wasm memory ${(memory / 1e6).toFixed(0)} MB beside a ${(size / 1e6).toFixed(0)} MB data file`);
   assert(memory < size / 2, `the worker holds ${memory} bytes beside a ${size}-byte data file: it was read`);
+  await page.screenshot({ path: join(SHOTS, 'large-external-data.png') });
 });
 
 await test('large: a 48 MB op_summary is streamed with its progress shown, every row read', async () => {
