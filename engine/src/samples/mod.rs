@@ -113,29 +113,24 @@ pub fn residual_chain(target_nodes: usize, storage: WeightStorage) -> Vec<u8> {
 /// An MLP whose inline float weights add up to about `weight_bytes`: the weight-heavy parse
 /// benchmark (weights must be skipped, not copied).
 pub fn weight_heavy(weight_bytes: u64) -> Vec<u8> {
-    const WIDTH: i64 = 4096;
-    let layer_bytes = (WIDTH * WIDTH * 4) as u64;
-    let n_layers = weight_bytes.div_ceil(layer_bytes).max(1);
-    let mut w = OnnxWriter::new("weight_heavy", WeightStorage::Inline);
-    let mut x = w.input("input", &[1, WIDTH]);
-    for layer_idx in 0..n_layers {
-        w.push_scope(&format!("fc{layer_idx}"));
-        x = w.gemm(&x, WIDTH);
-        x = w.relu(&x);
-        w.pop_scope();
-    }
-    w.output(&x);
-    w.finish()
+    weight_heavy_net("weight_heavy", weight_bytes, WeightStorage::Inline).finish()
 }
 
 /// [`weight_heavy`]'s net with its weights in an ONNX external data file named `location`:
 /// returns the model and the size its data file must have (what
 /// [`write_external_weights`] then writes).
 pub fn weight_heavy_external(weight_bytes: u64, location: &str) -> (Vec<u8>, u64) {
+    let net = weight_heavy_net("weight_heavy_external", weight_bytes, external(location));
+    let data_bytes = net.external_bytes();
+    (net.finish(), data_bytes)
+}
+
+/// Gemm + Relu layers of 4096 × 4096 floats, enough of them for `weight_bytes` of weights.
+fn weight_heavy_net(name: &str, weight_bytes: u64, storage: WeightStorage) -> OnnxWriter {
     const WIDTH: i64 = 4096;
     let layer_bytes = (WIDTH * WIDTH * 4) as u64;
     let n_layers = weight_bytes.div_ceil(layer_bytes).max(1);
-    let mut w = OnnxWriter::new("weight_heavy_external", external(location));
+    let mut w = OnnxWriter::new(name, storage);
     let mut x = w.input("input", &[1, WIDTH]);
     for layer_idx in 0..n_layers {
         w.push_scope(&format!("fc{layer_idx}"));
@@ -144,8 +139,7 @@ pub fn weight_heavy_external(weight_bytes: u64, location: &str) -> (Vec<u8>, u64
         w.pop_scope();
     }
     w.output(&x);
-    let data_bytes = w.external_bytes();
-    (w.finish(), data_bytes)
+    w
 }
 
 /// Writes `bytes` of weight-like data, as an external data file holds: little-endian `f32`s in
