@@ -290,13 +290,16 @@ impl Session {
                 }
             }
         }
-        // Weights dropped after their model.
-        for model in &self.models {
-            if let Some(model_file) = model.files.first() {
-                job.note_external_data(model_file, &model.model);
+        // Weights dropped after their model (the models are walked only when the drop holds a
+        // file that may be some).
+        if !job.profile_files.is_empty() {
+            for model in &self.models {
+                if let Some(model_file) = model.files.first() {
+                    job.note_external_data(model_file, &model.model);
+                }
             }
+            job.set_aside_external_data();
         }
-        job.set_aside_external_data();
         job
     }
 

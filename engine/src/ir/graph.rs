@@ -257,9 +257,10 @@ impl Model {
 /// slash). Compared by the last part of each path: the page names a folder's files by their path
 /// in the drop, and a user may drop the weight files without their folder.
 pub fn is_external_data_file(dropped: &str, location: &str) -> bool {
-    let last = |path: &str| path.rsplit(['/', '\\']).next().unwrap_or("").to_string();
-    let location = last(location);
-    !location.is_empty() && last(dropped) == location
+    fn last(path: &str) -> &str {
+        path.rsplit(['/', '\\']).next().unwrap_or("")
+    }
+    !last(location).is_empty() && last(dropped) == last(location)
 }
 
 impl Graph {
